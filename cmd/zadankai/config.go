@@ -1,0 +1,371 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole configuration of `zadankai serve`. configs/zadankai.yaml
+// documents every key with its default; precedence is defaults < file <
+// environment (ZADANKAI_<SECTION>_<KEY>) < flags.
+type Config struct {
+	Server  ServerConfig  `yaml:"server"`
+	RTC     RTCConfig     `yaml:"rtc"`
+	TURN    TURNConfig    `yaml:"turn"`
+	Storage StorageConfig `yaml:"storage"`
+	Log     LogConfig     `yaml:"log"`
+	// KeysFile names a file of "key: secret" lines (mode 0600). Keys are
+	// secrets, so they never sit in this file itself: use KeysFile,
+	// ZADANKAI_KEYS or --keys.
+	KeysFile string `yaml:"keys_file"`
+	// Dev enables development mode: API key devkey / secret secret.
+	Dev bool `yaml:"dev"`
+	// Demo seeds demo companies and members on start (idempotent).
+	Demo bool `yaml:"demo"`
+
+	// Keys maps API keys to secrets; filled from KeysFile, ZADANKAI_KEYS,
+	// --keys and --dev, never from YAML.
+	Keys map[string]string `yaml:"-"`
+}
+
+// ServerConfig is the HTTP side: pages, API, signal WebSocket, RoomService.
+type ServerConfig struct {
+	Bind            string        `yaml:"bind"`
+	Port            int           `yaml:"port"`
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	MaxBodyBytes    int64         `yaml:"max_body_bytes"`
+}
+
+// RTCConfig is the media side: where ICE candidates come from.
+type RTCConfig struct {
+	NodeIP        string       `yaml:"node_ip"`
+	UDPPort       int          `yaml:"udp_port"`
+	TCPPort       int          `yaml:"tcp_port"`
+	AllowLoopback bool         `yaml:"allow_loopback"`
+	Interfaces    FilterConfig `yaml:"interfaces"`
+	IPs           FilterConfig `yaml:"ips"`
+}
+
+// FilterConfig includes or excludes interfaces or IP networks.
+type FilterConfig struct {
+	Includes []string `yaml:"includes"`
+	Excludes []string `yaml:"excludes"`
+}
+
+// TURNConfig is the embedded TURN server for clients behind strict networks.
+type TURNConfig struct {
+	Enabled       bool          `yaml:"enabled"`
+	Domain        string        `yaml:"domain"`
+	UDPPort       int           `yaml:"udp_port"`
+	TLSPort       int           `yaml:"tls_port"`
+	CertFile      string        `yaml:"cert_file"`
+	KeyFile       string        `yaml:"key_file"`
+	CredentialTTL time.Duration `yaml:"credential_ttl"`
+}
+
+// StorageConfig chooses the store: SQLite in DataDir unless MongoURI is set.
+type StorageConfig struct {
+	DataDir       string `yaml:"data_dir"`
+	MongoURI      string `yaml:"mongo_uri"`
+	MongoDatabase string `yaml:"mongo_database"`
+}
+
+// LogConfig is log/slog's level and format.
+type LogConfig struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+// DefaultConfig returns the defaults documented in configs/zadankai.yaml.
+func DefaultConfig() Config {
+	return Config{
+		Server:  ServerConfig{Bind: "127.0.0.1", Port: 7880, ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20},
+		RTC:     RTCConfig{UDPPort: 7882, TCPPort: 7881},
+		TURN:    TURNConfig{UDPPort: 3478, TLSPort: 5349, CredentialTTL: 10 * time.Minute},
+		Storage: StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
+		Log:     LogConfig{Level: "info", Format: "text"},
+	}
+}
+
+// ConfigError names the key at fault; its message is the one line serve
+// prints before refusing to start.
+type ConfigError struct {
+	Key string
+	Msg string
+}
+
+// Error implements error.
+func (e *ConfigError) Error() string { return "config: " + e.Key + ": " + e.Msg }
+
+// loadConfig builds the configuration from defaults, the file named by
+// --config, the environment and the flags, then validates it.
+func loadConfig(args []string, getenv func(string) string) (*Config, error) {
+	cfg := DefaultConfig()
+	fs, fl := serveFlags()
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if fl.config != "" {
+		if err := readConfigFile(fl.config, &cfg); err != nil {
+			return nil, err
+		}
+	}
+	if err := applyEnv(reflect.ValueOf(&cfg).Elem(), "ZADANKAI", getenv); err != nil {
+		return nil, err
+	}
+	keys := getenv("ZADANKAI_KEYS")
+	fs.Visit(func(f *flag.Flag) { fl.apply(f.Name, &cfg, &keys) })
+	if err := cfg.loadKeys(keys); err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+func readConfigFile(path string, cfg *Config) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return &ConfigError{Key: "--config", Msg: err.Error()}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)                                              // a misspelt key is an error, not a silent default
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) { // an empty file is fine
+		return &ConfigError{Key: path, Msg: yamlMessage(err)}
+	}
+	return nil
+}
+
+var unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+
+// yamlMessage rewords yaml.v3's errors for people who never saw our types.
+func yamlMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
+	return unknownField.ReplaceAllString(msg, `unknown key "$1"`)
+}
+
+// applyEnv sets each leaf field from ZADANKAI_<SECTION>_<KEY>, with names
+// taken from the yaml tags, upper-cased.
+func applyEnv(v reflect.Value, prefix string, getenv func(string) string) error {
+	t := v.Type()
+	for i := range t.NumField() {
+		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+		if tag == "" || tag == "-" {
+			continue
+		}
+		name := prefix + "_" + strings.ToUpper(tag)
+		f := v.Field(i)
+		if f.Kind() == reflect.Struct {
+			if err := applyEnv(f, name, getenv); err != nil {
+				return err
+			}
+			continue
+		}
+		if s := getenv(name); s != "" {
+			if err := setField(f, s); err != nil {
+				return &ConfigError{Key: name, Msg: err.Error()}
+			}
+		}
+	}
+	return nil
+}
+
+func setField(f reflect.Value, s string) error {
+	switch {
+	case f.Type() == reflect.TypeOf(time.Duration(0)):
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("not a duration (e.g. 10s): %q", s)
+		}
+		f.SetInt(int64(d))
+	case f.Kind() == reflect.String:
+		f.SetString(s)
+	case f.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("not a boolean: %q", s)
+		}
+		f.SetBool(b)
+	case f.Kind() == reflect.Int || f.Kind() == reflect.Int64:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return fmt.Errorf("not an integer: %q", s)
+		}
+		f.SetInt(n)
+	case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
+		var parts []string
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				parts = append(parts, p)
+			}
+		}
+		f.Set(reflect.ValueOf(parts))
+	default:
+		return fmt.Errorf("unsupported type %s", f.Type())
+	}
+	return nil
+}
+
+// loadKeys fills Keys from KeysFile, then the inline "key: secret" list,
+// then the dev key.
+func (c *Config) loadKeys(inline string) error {
+	c.Keys = map[string]string{}
+	if c.KeysFile != "" {
+		st, err := os.Stat(c.KeysFile)
+		if err != nil {
+			return &ConfigError{Key: "keys_file", Msg: err.Error()}
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			return &ConfigError{Key: "keys_file", Msg: fmt.Sprintf("%s is readable by others (mode %o); chmod 600 it", c.KeysFile, st.Mode().Perm())}
+		}
+		b, err := os.ReadFile(c.KeysFile)
+		if err != nil {
+			return &ConfigError{Key: "keys_file", Msg: err.Error()}
+		}
+		if err := parseKeys(string(b), c.Keys); err != nil {
+			return &ConfigError{Key: "keys_file", Msg: err.Error()}
+		}
+	}
+	if err := parseKeys(inline, c.Keys); err != nil {
+		return &ConfigError{Key: "keys", Msg: err.Error()}
+	}
+	if c.Dev {
+		if _, ok := c.Keys["devkey"]; !ok {
+			c.Keys["devkey"] = "secret"
+		}
+	}
+	return nil
+}
+
+// parseKeys reads "key: secret" pairs separated by newlines or commas.
+func parseKeys(s string, into map[string]string) error {
+	for _, line := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == ',' }) {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, ":")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if !ok || k == "" || v == "" {
+			return fmt.Errorf(`want "key: secret", got %q`, redact(line))
+		}
+		into[k] = v
+	}
+	return nil
+}
+
+// redact keeps a secret out of error messages.
+func redact(line string) string {
+	if k, _, ok := strings.Cut(line, ":"); ok {
+		return k + ": …"
+	}
+	if len(line) > 4 {
+		return line[:4] + "…"
+	}
+	return line
+}
+
+// Validate reports the first invalid key.
+func (c *Config) Validate() error {
+	checks := []struct {
+		key string
+		bad bool
+		msg string
+	}{
+		{"server.bind", net.ParseIP(c.Server.Bind) == nil && c.Server.Bind != "localhost", fmt.Sprintf("not an IP address: %q", c.Server.Bind)},
+		{"server.port", c.Server.Port < 0 || c.Server.Port > 65535, fmt.Sprintf("must be 0-65535 (0 = any free port), got %d", c.Server.Port)},
+		{"server.shutdown_timeout", c.Server.ShutdownTimeout <= 0, "must be positive, e.g. 10s"},
+		{"server.max_body_bytes", c.Server.MaxBodyBytes < 1024, "must be at least 1024"},
+		{"rtc.node_ip", c.RTC.NodeIP != "" && net.ParseIP(c.RTC.NodeIP) == nil, fmt.Sprintf("not an IP address: %q", c.RTC.NodeIP)},
+		{"rtc.udp_port", c.RTC.UDPPort < 0 || c.RTC.UDPPort > 65535, fmt.Sprintf("must be 0-65535, got %d", c.RTC.UDPPort)},
+		{"rtc.tcp_port", c.RTC.TCPPort < 0 || c.RTC.TCPPort > 65535, fmt.Sprintf("must be 0-65535, got %d", c.RTC.TCPPort)},
+		{"turn.udp_port", c.TURN.Enabled && (c.TURN.UDPPort <= 0 || c.TURN.UDPPort > 65535), fmt.Sprintf("must be 1-65535, got %d", c.TURN.UDPPort)},
+		{"turn.tls_port", c.TURN.Enabled && (c.TURN.TLSPort < 0 || c.TURN.TLSPort > 65535), fmt.Sprintf("must be 0-65535, got %d", c.TURN.TLSPort)},
+		{"turn.cert_file", c.TURN.Enabled && c.TURN.TLSPort > 0 && (c.TURN.CertFile == "") != (c.TURN.KeyFile == ""), "cert_file and key_file go together"},
+		{"turn.credential_ttl", c.TURN.Enabled && c.TURN.CredentialTTL < time.Minute, "must be at least 1m"},
+		{"storage.data_dir", c.Storage.DataDir == "" && c.Storage.MongoURI == "", "required when storage.mongo_uri is empty"},
+		{"storage.mongo_uri", c.Storage.MongoURI != "" && !strings.HasPrefix(c.Storage.MongoURI, "mongodb://") && !strings.HasPrefix(c.Storage.MongoURI, "mongodb+srv://"), "must start with mongodb:// or mongodb+srv://"},
+		{"storage.mongo_database", c.Storage.MongoURI != "" && !validDBName(c.Storage.MongoDatabase), fmt.Sprintf("not a valid database name: %q", c.Storage.MongoDatabase)},
+		{"log.level", !oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("must be debug, info, warn or error, got %q", c.Log.Level)},
+		{"log.format", !oneOf(c.Log.Format, "text", "json"), fmt.Sprintf("must be text or json, got %q", c.Log.Format)},
+		{"keys", len(c.Keys) == 0, "no API keys: pass --keys \"key: secret\", set ZADANKAI_KEYS or keys_file, or use --dev for a local trial"},
+	}
+	for _, ch := range checks {
+		if ch.bad {
+			return &ConfigError{Key: ch.key, Msg: ch.msg}
+		}
+	}
+	for _, f := range []struct {
+		key string
+		ips []string
+	}{{"rtc.ips.includes", c.RTC.IPs.Includes}, {"rtc.ips.excludes", c.RTC.IPs.Excludes}} {
+		for _, s := range f.ips {
+			if _, _, err := net.ParseCIDR(s); err != nil && net.ParseIP(s) == nil {
+				return &ConfigError{Key: f.key, Msg: fmt.Sprintf("not an IP or CIDR: %q", s)}
+			}
+		}
+	}
+	for k, v := range c.Keys {
+		if len(v) < 6 && !c.Dev {
+			return &ConfigError{Key: "keys", Msg: fmt.Sprintf("secret of key %q is shorter than 6 characters", k)}
+		}
+	}
+	return nil
+}
+
+func oneOf(s string, opts ...string) bool {
+	for _, o := range opts {
+		if s == o {
+			return true
+		}
+	}
+	return false
+}
+
+func validDBName(s string) bool {
+	return s != "" && len(s) < 64 && !strings.ContainsAny(s, `/\. "$*<>:|?`)
+}
+
+// Redacted returns a copy fit for the start-up log: secrets removed.
+func (c Config) Redacted() Config {
+	keys := make(map[string]string, len(c.Keys))
+	for k := range c.Keys {
+		keys[k] = "***"
+	}
+	c.Keys = keys
+	if c.Storage.MongoURI != "" {
+		c.Storage.MongoURI = redactURI(c.Storage.MongoURI)
+	}
+	return c
+}
+
+// redactURI hides the password in user:password@host.
+func redactURI(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return "***"
+	}
+	if at := strings.LastIndex(strings.SplitN(rest, "/", 2)[0], "@"); at >= 0 {
+		if user, _, hasPass := strings.Cut(rest[:at], ":"); hasPass {
+			return scheme + "://" + user + ":***" + rest[at:]
+		}
+	}
+	return u
+}

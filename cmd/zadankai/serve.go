@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/zadankai/zadankai/rooms"
+	"github.com/zadankai/zadankai/rooms/api"
+	"github.com/zadankai/zadankai/rooms/mongostore"
+	"github.com/zadankai/zadankai/rooms/sqlitestore"
+)
+
+// serve runs the server until ctx is cancelled, then drains.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(args, os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+	if cfg.Dev {
+		warnDev(log, stderr)
+	}
+	log.Info("starting", "version", version, "config", fmt.Sprintf("%+v", cfg.Redacted()))
+
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeStore(store, log)
+	if cfg.Demo {
+		if err := seedDemo(ctx, store, stdout); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a, err := api.New(api.Params{Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes})
+	if err != nil {
+		return err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	engine := gin.New()
+	engine.ContextWithFallback = true // handlers see the request's context through gin.Context
+	a.Register(engine)
+	mountMedia(engine)
+	mountWeb(engine)
+
+	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Server.Bind, strconv.Itoa(cfg.Server.Port)))
+	if err != nil {
+		return fmt.Errorf("listen on %s:%d: %w", cfg.Server.Bind, cfg.Server.Port, err)
+	}
+	srv := &http.Server{Handler: engine, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { a.RunJobs(jobsCtx, 10*time.Minute) })
+	defer func() { stopJobs(); wg.Wait() }()
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	return drain(srv, cfg.Server.ShutdownTimeout, log)
+}
+
+// drain stops accepting, lets in-flight requests finish within timeout,
+// and then closes what is left.
+func drain(srv *http.Server, timeout time.Duration, log *slog.Logger) error {
+	log.Info("draining", "timeout", timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("drain timed out; closing remaining connections")
+		return srv.Close()
+	}
+	log.Info("stopped")
+	return err
+}
+
+func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (rooms.Store, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if cfg.Storage.MongoURI != "" {
+		s, err := mongostore.Open(ctx, cfg.Storage.MongoURI, cfg.Storage.MongoDatabase, mongostore.Options{})
+		if err != nil {
+			return nil, err
+		}
+		log.Info("store: MongoDB", "database", cfg.Storage.MongoDatabase)
+		return s, nil
+	}
+	if err := os.MkdirAll(cfg.Storage.DataDir, 0o750); err != nil {
+		return nil, &ConfigError{Key: "storage.data_dir", Msg: err.Error()}
+	}
+	s, err := sqlitestore.Open(ctx, cfg.Storage.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("store: embedded SQLite", "data_dir", cfg.Storage.DataDir)
+	return s, nil
+}
+
+func closeStore(s rooms.Store, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Close(ctx); err != nil {
+		log.Warn("closing store", "err", err)
+	}
+}
+
+func seedDemo(ctx context.Context, s rooms.Store, out io.Writer) error {
+	logins, err := rooms.SeedDemo(ctx, s, api.HashPassword)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "Demo data is loaded. Log in at the server's URL with any of these (password "+rooms.DemoPassword+"):")
+	for _, l := range logins {
+		company := l.Company
+		if company == "" {
+			company = "-"
+		}
+		fmt.Fprintf(out, "  %-14s %-28s %s\n", l.Role, l.Email, company)
+	}
+	return nil
+}
+
+func newLogger(c LogConfig, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.Level)) // validated already
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func warnDev(log *slog.Logger, w io.Writer) {
+	fmt.Fprintln(w, "********************************************************************")
+	fmt.Fprintln(w, "* DEVELOPMENT MODE: API key \"devkey\" with secret \"secret\" is active. *")
+	fmt.Fprintln(w, "* Anyone who can reach this server can mint tokens. Never use --dev *")
+	fmt.Fprintln(w, "* in production.                                                   *")
+	fmt.Fprintln(w, "********************************************************************")
+	log.Warn("development mode: insecure API key devkey/secret is active")
+}

@@ -1,0 +1,129 @@
+// Package api is Zadankai's control plane over HTTP (Gin): health,
+// readiness, metrics, and the JSON API under /api/v1 with its OpenAPI
+// document. Errors use one JSON shape with stable codes (see Error).
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/zadankai/zadankai/rooms"
+)
+
+// Params are the dependencies and settings of the API.
+type Params struct {
+	Store    rooms.Store
+	Logger   *slog.Logger
+	Registry *prometheus.Registry // serves /metrics; request metrics go here
+	Version  string
+	// SecureCookies marks session cookies Secure (set behind HTTPS).
+	SecureCookies bool
+	// SessionTTL is how long a login lasts; default 14 days.
+	SessionTTL time.Duration
+	// MaxBodyBytes caps request bodies; default 1 MiB.
+	MaxBodyBytes int64
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// API serves the control plane.
+type API struct {
+	store      rooms.Store
+	log        *slog.Logger
+	reg        *prometheus.Registry
+	version    string
+	secure     bool
+	sessionTTL time.Duration
+	maxBody    int64
+	now        func() time.Time
+	metrics    *httpMetrics
+	loginLimit *limiter
+}
+
+// New checks p and returns the API.
+func New(p Params) (*API, error) {
+	if p.Store == nil || p.Logger == nil || p.Registry == nil {
+		return nil, errors.New("api: Store, Logger and Registry are required")
+	}
+	a := &API{store: p.Store, log: p.Logger, reg: p.Registry, version: p.Version, secure: p.SecureCookies,
+		sessionTTL: p.SessionTTL, maxBody: p.MaxBodyBytes, now: p.Now}
+	if a.sessionTTL <= 0 {
+		a.sessionTTL = 14 * 24 * time.Hour
+	}
+	if a.maxBody <= 0 {
+		a.maxBody = 1 << 20
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	a.metrics = newHTTPMetrics(p.Registry)
+	// Ten attempts per minute per address and per account: enough for a
+	// person who mistypes, far too few to guess a password.
+	a.loginLimit = newLimiter(10, time.Minute, a.now)
+	return a, nil
+}
+
+// Register installs the global middleware on r (so routes added later,
+// such as the signal WebSocket, get it too) and the API's routes.
+func (a *API) Register(r *gin.Engine) {
+	r.Use(requestIDMiddleware, accessLog(a.log), a.metrics.middleware, a.recovery, a.errorMiddleware)
+	r.NoRoute(func(c *gin.Context) {
+		fail(c, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint: " + c.Request.Method + " " + c.Request.URL.Path})
+	})
+	r.NoMethod(func(c *gin.Context) {
+		fail(c, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: c.Request.Method + " is not allowed here"})
+	})
+	r.GET("/healthz", a.healthz)
+	r.GET("/readyz", a.readyz)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg})))
+
+	v1 := r.Group("/api/v1", a.limitBody)
+	v1.GET("/openapi.json", a.openAPI)
+	v1.POST("/auth/login", a.login)
+	authed := v1.Group("", a.requireSession)
+	authed.POST("/auth/logout", a.logout)
+	authed.GET("/me", a.me)
+}
+
+// RunJobs runs the API's periodic jobs until ctx ends: expired sessions
+// are swept every interval.
+func (a *API) RunJobs(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := a.store.DeleteExpiredSessions(ctx, a.now())
+			if err != nil && ctx.Err() == nil {
+				a.log.Warn("sweeping expired sessions", "err", err)
+			} else if n > 0 {
+				a.log.Debug("swept expired sessions", "count", n)
+			}
+		}
+	}
+}
+
+func (a *API) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "version": a.version})
+}
+
+// readyz answers 200 only when the store answers a ping within 2 s.
+func (a *API) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.store.Ping(ctx); err != nil {
+		a.log.WarnContext(ctx, "readiness: store unreachable", "err", err)
+		fail(c, &Error{Status: http.StatusServiceUnavailable, Code: "store_unavailable", Message: "the store does not answer"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}

@@ -1,0 +1,124 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// operation describes one /api/v1 route for the OpenAPI document. A test
+// checks that this list and the router agree, so the two move together.
+type operation struct {
+	method, path, id, summary string
+	session                   bool   // needs a session cookie
+	body                      string // request schema name, if any
+	status                    int    // success status
+	result                    string // success schema name; "" for no body
+	errors                    []int
+}
+
+var operations = []operation{
+	{method: "GET", path: "/api/v1/openapi.json", id: "getOpenAPI", summary: "This document.", status: 200},
+	{method: "POST", path: "/api/v1/auth/login", id: "login", summary: "Log in with email and password; sets the session cookie.",
+		body: "LoginRequest", status: 200, result: "Session", errors: []int{400, 401, 413, 415, 422, 429}},
+	{method: "POST", path: "/api/v1/auth/logout", id: "logout", summary: "End the current session.",
+		session: true, status: 204, errors: []int{401, 403}},
+	{method: "GET", path: "/api/v1/me", id: "getMe", summary: "The logged-in account and its CSRF token.",
+		session: true, status: 200, result: "Session", errors: []int{401}},
+}
+
+var schemas = map[string]any{
+	"Error": obj(map[string]any{
+		"error": obj(map[string]any{
+			"code":    str("Stable machine-readable code, e.g. not_found, unknown_field, invalid_credentials."),
+			"message": str("Human-readable explanation."),
+			"field":   str("The request field at fault, when there is one."),
+		}, "code", "message"),
+		"request_id": str("Identifies the request in the server log."),
+	}, "error"),
+	"LoginRequest": obj(map[string]any{
+		"email":    map[string]any{"type": "string", "format": "email"},
+		"password": map[string]any{"type": "string", "maxLength": 72},
+	}, "email", "password"),
+	"Member": obj(map[string]any{
+		"id": str("Account id (mb_…)."), "company_id": str("Company id (co_…); absent for operators and outside guest speakers."),
+		"email": str(""), "display_name": str(""),
+		"role":      map[string]any{"type": "string", "enum": []string{"member", "company_admin", "operator", "guest_speaker"}},
+		"moderator": map[string]any{"type": "boolean"},
+		"locale":    map[string]any{"type": "string", "enum": []string{"ja", "en"}},
+		"time_zone": str("IANA time zone."),
+	}, "id", "email", "display_name", "role", "moderator", "locale", "time_zone"),
+	"Session": obj(map[string]any{
+		"member":     ref("Member"),
+		"csrf_token": str("Send it back in the X-CSRF-Token header on every state-changing request."),
+		"expires_at": map[string]any{"type": "string", "format": "date-time"},
+	}, "member", "csrf_token", "expires_at"),
+}
+
+func obj(props map[string]any, required ...string) map[string]any {
+	o := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+func str(desc string) map[string]any {
+	if desc == "" {
+		return map[string]any{"type": "string"}
+	}
+	return map[string]any{"type": "string", "description": desc}
+}
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+
+// openAPIDocument builds the OpenAPI 3.1 document from operations.
+func openAPIDocument(version string) map[string]any {
+	paths := map[string]any{}
+	for _, op := range operations {
+		item, _ := paths[op.path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[op.path] = item
+		}
+		item[strings.ToLower(op.method)] = op.document()
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{"title": "Zadankai control plane API", "version": version,
+			"description": "JSON API of Zadankai. Errors share one shape (Error) with stable codes."},
+		"paths": paths,
+		"components": map[string]any{
+			"schemas": schemas,
+			"securitySchemes": map[string]any{
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie},
+			},
+		},
+	}
+}
+
+func (op operation) document() map[string]any {
+	resp := map[string]any{}
+	ok := map[string]any{"description": http.StatusText(op.status)}
+	if op.result != "" {
+		ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(op.result)}}
+	}
+	resp[strconv.Itoa(op.status)] = ok
+	for _, code := range op.errors {
+		resp[strconv.Itoa(code)] = map[string]any{"description": http.StatusText(code),
+			"content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+	}
+	d := map[string]any{"operationId": op.id, "summary": op.summary, "responses": resp}
+	if op.body != "" {
+		d["requestBody"] = map[string]any{"required": true,
+			"content": map[string]any{"application/json": map[string]any{"schema": ref(op.body)}}}
+	}
+	if op.session {
+		d["security"] = []any{map[string]any{"session": []string{}}}
+	}
+	return d
+}
+
+func (a *API) openAPI(c *gin.Context) { c.JSON(http.StatusOK, openAPIDocument(a.version)) }

@@ -1,0 +1,31 @@
+package sqlitestore_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/zadankai/zadankai/rooms"
+	"github.com/zadankai/zadankai/rooms/sqlitestore"
+	"github.com/zadankai/zadankai/rooms/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Opener {
+		path := filepath.Join(t.TempDir(), "test.db")
+		return func(t *testing.T) rooms.Store {
+			s, err := sqlitestore.OpenFile(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+	}, storetest.Options{})
+}
+
+func TestOpenBadPath(t *testing.T) {
+	_, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "missing", "dir"))
+	if err == nil {
+		t.Fatal("Open in a missing directory succeeded")
+	}
+}

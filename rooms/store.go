@@ -1,0 +1,53 @@
+package rooms
+
+import (
+	"context"
+	"time"
+)
+
+// Store is everything the domain needs from storage, in the domain's terms.
+// Implementations: sqlitestore (embedded default) and mongostore
+// (production). Both pass the conformance suite in storetest.
+//
+// Errors: ErrNotFound for a missing record, a *ConflictError (ErrConflict)
+// for a taken unique key or a stale Version; nothing is written then.
+type Store interface {
+	// Ping checks that the store is reachable (readiness).
+	Ping(ctx context.Context) error
+	// Close releases the store; it is the last call.
+	Close(ctx context.Context) error
+
+	// CreateCompany inserts c; c.ID must be set.
+	CreateCompany(ctx context.Context, c *Company) error
+	// GetCompany returns the company with id.
+	GetCompany(ctx context.Context, id CompanyID) (*Company, error)
+	// ListCompanies returns all companies ordered by name.
+	ListCompanies(ctx context.Context) ([]*Company, error)
+	// UpdateCompany writes c if the stored Version equals c.Version, then
+	// increments c.Version.
+	UpdateCompany(ctx context.Context, c *Company) error
+
+	// CreateMember inserts m; a taken email is a ConflictError{Field:"email"}.
+	CreateMember(ctx context.Context, m *Member) error
+	// GetMember returns the member with id.
+	GetMember(ctx context.Context, id MemberID) (*Member, error)
+	// GetMemberByEmail returns the member with the (normalised) email.
+	GetMemberByEmail(ctx context.Context, email string) (*Member, error)
+	// ListMembersByCompany returns a company's members ordered by creation.
+	ListMembersByCompany(ctx context.Context, id CompanyID) ([]*Member, error)
+	// CountMembers returns how many accounts exist (for seeding decisions).
+	CountMembers(ctx context.Context) (int64, error)
+	// UpdateMember writes m if the stored Version equals m.Version, then
+	// increments m.Version. Email changes obey uniqueness.
+	UpdateMember(ctx context.Context, m *Member) error
+
+	// CreateSession inserts s.
+	CreateSession(ctx context.Context, s *Session) error
+	// GetSession returns the session with id, expired or not.
+	GetSession(ctx context.Context, id SessionID) (*Session, error)
+	// DeleteSession removes a session; a missing one is not an error.
+	DeleteSession(ctx context.Context, id SessionID) error
+	// DeleteExpiredSessions removes sessions that expired before now and
+	// returns how many went.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, vet, and the whole Go suite with the race
+# detector (store conformance on SQLite and on FerretDB started in-process,
+# API, config, process-level and media tests). Browser tests join this
+# script when they exist; set ZADANKAI_TEST_MONGO_URI to also run the store
+# suite against a real MongoDB.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -f web/package.json ]; then
+	(cd web && npm ci --no-audit --no-fund && npm run build)
+fi
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './web/node_modules/*'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt needed on:"; echo "$unformatted"; exit 1
+fi
+go vet ./...
+go test -race -count=1 -timeout 30m ./... "$@"
