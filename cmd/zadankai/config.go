@@ -369,3 +369,6 @@ func redactURI(u string) string {
 	}
 	return u
 }
+
+// sprint renders a config on one line, for logs and comparisons.
+func sprint(c Config) string { return fmt.Sprintf("%+v", c) }

@@ -33,7 +33,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.Dev {
 		warnDev(log, stderr)
 	}
-	log.Info("starting", "version", version, "config", fmt.Sprintf("%+v", cfg.Redacted()))
+	log.Info("starting", "version", version, "config", sprint(cfg.Redacted()))
 
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
