@@ -76,4 +76,3 @@ func TestCompanyValidate(t *testing.T) {
 		t.Errorf("unknown status: %v", err)
 	}
 }
-
