@@ -50,4 +50,27 @@ type Store interface {
 	// DeleteExpiredSessions removes sessions that expired before now and
 	// returns how many went.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
+	// DeleteMemberSessions logs a member out everywhere.
+	DeleteMemberSessions(ctx context.Context, id MemberID) error
+
+	// ClaimOnce records key as used; exactly one caller ever succeeds for a
+	// key, the others get a ConflictError. One-time links, booked slots and
+	// seats are claimed this way (a unique insert works on every store).
+	ClaimOnce(ctx context.Context, key string, at time.Time) error
+
+	// CreateInvitation inserts iv.
+	CreateInvitation(ctx context.Context, iv *Invitation) error
+	// GetInvitationByToken returns the invitation whose TokenHash is hash.
+	GetInvitationByToken(ctx context.Context, hash string) (*Invitation, error)
+	// ListInvitations returns invitations, newest first; an empty company
+	// means all of them.
+	ListInvitations(ctx context.Context, company CompanyID) ([]*Invitation, error)
+	// MarkInvitationAccepted records who accepted iv and when. Callers claim
+	// the invitation with ClaimOnce first; this only records the outcome.
+	MarkInvitationAccepted(ctx context.Context, id InvitationID, by MemberID, at time.Time) error
+
+	// CreatePasswordReset inserts r.
+	CreatePasswordReset(ctx context.Context, r *PasswordReset) error
+	// GetPasswordReset returns the reset whose TokenHash is hash.
+	GetPasswordReset(ctx context.Context, hash string) (*PasswordReset, error)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"reflect"
 	"regexp"
@@ -26,6 +27,7 @@ type Config struct {
 	TURN    TURNConfig    `yaml:"turn"`
 	Storage StorageConfig `yaml:"storage"`
 	Log     LogConfig     `yaml:"log"`
+	Mail    MailConfig    `yaml:"mail"`
 	// KeysFile names a file of "key: secret" lines (mode 0600). Keys are
 	// secrets, so they never sit in this file itself: use KeysFile,
 	// ZADANKAI_KEYS or --keys.
@@ -46,6 +48,20 @@ type ServerConfig struct {
 	Port            int           `yaml:"port"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	MaxBodyBytes    int64         `yaml:"max_body_bytes"`
+	// PublicURL is where people reach the server, for links in emails;
+	// empty = http://BIND:PORT.
+	PublicURL string `yaml:"public_url"`
+}
+
+// MailConfig is the SMTP relay for invitations, reminders and resets.
+// Without SMTPHost, mail is only logged (and shown at /dev/mail in dev mode).
+type MailConfig struct {
+	SMTPHost     string `yaml:"smtp_host"`
+	SMTPPort     int    `yaml:"smtp_port"`
+	SMTPUsername string `yaml:"smtp_username"`
+	From         string `yaml:"from"`
+	// SMTPPassword comes only from ZADANKAI_MAIL_SMTP_PASSWORD.
+	SMTPPassword string `yaml:"-"`
 }
 
 // RTCConfig is the media side: where ICE candidates come from.
@@ -96,6 +112,7 @@ func DefaultConfig() Config {
 		TURN:    TURNConfig{UDPPort: 3478, TLSPort: 5349, CredentialTTL: 10 * time.Minute},
 		Storage: StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
 		Log:     LogConfig{Level: "info", Format: "text"},
+		Mail:    MailConfig{SMTPPort: 587, From: "Zadankai <no-reply@zadankai.invalid>"},
 	}
 }
 
@@ -128,6 +145,7 @@ func loadConfig(args []string, getenv func(string) string) (*Config, error) {
 	if err := applyEnv(reflect.ValueOf(&cfg).Elem(), "ZADANKAI", getenv); err != nil {
 		return nil, err
 	}
+	cfg.Mail.SMTPPassword = getenv("ZADANKAI_MAIL_SMTP_PASSWORD")
 	keys := getenv("ZADANKAI_KEYS")
 	fs.Visit(func(f *flag.Flag) { fl.apply(f.Name, &cfg, &keys) })
 	if err := cfg.loadKeys(keys); err != nil {
@@ -303,6 +321,9 @@ func (c *Config) Validate() error {
 		{"storage.data_dir", c.Storage.DataDir == "" && c.Storage.MongoURI == "", "required when storage.mongo_uri is empty"},
 		{"storage.mongo_uri", c.Storage.MongoURI != "" && !strings.HasPrefix(c.Storage.MongoURI, "mongodb://") && !strings.HasPrefix(c.Storage.MongoURI, "mongodb+srv://"), "must start with mongodb:// or mongodb+srv://"},
 		{"storage.mongo_database", c.Storage.MongoURI != "" && !validDBName(c.Storage.MongoDatabase), fmt.Sprintf("not a valid database name: %q", c.Storage.MongoDatabase)},
+		{"server.public_url", c.Server.PublicURL != "" && !validPublicURL(c.Server.PublicURL), fmt.Sprintf("must be an http(s) URL without a path, got %q", c.Server.PublicURL)},
+		{"mail.smtp_port", c.Mail.SMTPHost != "" && (c.Mail.SMTPPort <= 0 || c.Mail.SMTPPort > 65535), fmt.Sprintf("must be 1-65535, got %d", c.Mail.SMTPPort)},
+		{"mail.from", c.Mail.SMTPHost != "" && !strings.Contains(c.Mail.From, "@"), "must be an address, e.g. Zadankai <no-reply@example.com>"},
 		{"log.level", !oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("must be debug, info, warn or error, got %q", c.Log.Level)},
 		{"log.format", !oneOf(c.Log.Format, "text", "json"), fmt.Sprintf("must be text or json, got %q", c.Log.Format)},
 		{"keys", len(c.Keys) == 0, "no API keys: pass --keys \"key: secret\", set ZADANKAI_KEYS or keys_file, or use --dev for a local trial"},
@@ -330,6 +351,19 @@ func (c *Config) Validate() error {
 	return nil
 }
 
+func validPublicURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && (u.Path == "" || u.Path == "/") && u.RawQuery == ""
+}
+
+// publicURL is where links in emails point.
+func (c *Config) publicURL(listen net.Addr) string {
+	if c.Server.PublicURL != "" {
+		return strings.TrimSuffix(c.Server.PublicURL, "/")
+	}
+	return "http://" + listen.String()
+}
+
 func oneOf(s string, opts ...string) bool {
 	for _, o := range opts {
 		if s == o {
@@ -350,6 +384,9 @@ func (c Config) Redacted() Config {
 		keys[k] = "***"
 	}
 	c.Keys = keys
+	if c.Mail.SMTPPassword != "" {
+		c.Mail.SMTPPassword = "***"
+	}
 	if c.Storage.MongoURI != "" {
 		c.Storage.MongoURI = redactURI(c.Storage.MongoURI)
 	}

@@ -24,13 +24,21 @@ func mountMedia(r *gin.Engine) {
 	})
 }
 
-// mountWeb serves the embedded browser client: / and /assets/….
+// pages maps page paths to the embedded HTML that serves them.
+var pages = map[string]string{"/": "index.html", "/invite": "invite.html", "/reset": "reset.html"}
+
+// mountWeb serves the embedded browser client: its pages and /assets/….
 func mountWeb(r *gin.Engine) {
 	files := web.FS()
-	index, err := fs.ReadFile(files, "index.html")
-	if err != nil {
-		panic(err) // index.html is embedded at build time
+	for path, name := range pages {
+		html, err := fs.ReadFile(files, name)
+		if err != nil {
+			panic(err) // pages are embedded at build time
+		}
+		r.GET(path, func(c *gin.Context) {
+			c.Header("Cache-Control", "no-cache")
+			c.Data(http.StatusOK, "text/html; charset=utf-8", html)
+		})
 	}
-	r.GET("/", func(c *gin.Context) { c.Data(http.StatusOK, "text/html; charset=utf-8", index) })
 	r.StaticFS("/assets", http.FS(files))
 }

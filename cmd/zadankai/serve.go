@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 
 	"github.com/zadankai/zadankai/rooms"
 	"github.com/zadankai/zadankai/rooms/api"
+	"github.com/zadankai/zadankai/rooms/mail"
 	"github.com/zadankai/zadankai/rooms/mongostore"
 	"github.com/zadankai/zadankai/rooms/sqlitestore"
 )
@@ -46,9 +48,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Server.Bind, strconv.Itoa(cfg.Server.Port)))
+	if err != nil {
+		return fmt.Errorf("listen on %s:%d: %w", cfg.Server.Bind, cfg.Server.Port, err)
+	}
+	defer ln.Close()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a, err := api.New(api.Params{Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes})
+	mailer, outbox := newMailer(cfg, log)
+	a, err := api.New(api.Params{Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes,
+		Mailer: mailer, PublicURL: cfg.publicURL(ln.Addr()), DevOutbox: outbox, SecureCookies: strings.HasPrefix(cfg.Server.PublicURL, "https://")})
 	if err != nil {
 		return err
 	}
@@ -59,10 +68,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mountMedia(engine)
 	mountWeb(engine)
 
-	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Server.Bind, strconv.Itoa(cfg.Server.Port)))
-	if err != nil {
-		return fmt.Errorf("listen on %s:%d: %w", cfg.Server.Bind, cfg.Server.Port, err)
-	}
 	srv := &http.Server{Handler: engine, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
@@ -139,6 +144,21 @@ func seedDemo(ctx context.Context, s rooms.Store, out io.Writer) error {
 		fmt.Fprintf(out, "  %-14s %-28s %s\n", l.Role, l.Email, company)
 	}
 	return nil
+}
+
+// newMailer returns the SMTP mailer when a relay is configured, else the
+// outbox that only logs (and, in dev mode, is shown at /dev/mail).
+func newMailer(cfg *Config, log *slog.Logger) (rooms.Mailer, *mail.Outbox) {
+	if cfg.Mail.SMTPHost != "" {
+		return mail.NewSMTP(mail.SMTPConfig{Host: cfg.Mail.SMTPHost, Port: cfg.Mail.SMTPPort,
+			Username: cfg.Mail.SMTPUsername, Password: cfg.Mail.SMTPPassword, From: cfg.Mail.From}), nil
+	}
+	outbox := mail.NewOutbox(log, 200)
+	if !cfg.Dev {
+		log.Warn("mail.smtp_host is not set: emails are only written to the log")
+		return outbox, nil
+	}
+	return outbox, outbox
 }
 
 func newLogger(c LogConfig, w io.Writer) *slog.Logger {

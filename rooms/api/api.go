@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -15,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/zadankai/zadankai/rooms"
+	"github.com/zadankai/zadankai/rooms/mail"
 )
 
 // Params are the dependencies and settings of the API.
@@ -31,29 +33,42 @@ type Params struct {
 	MaxBodyBytes int64
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Mailer sends invitations and other emails.
+	Mailer rooms.Mailer
+	// PublicURL is the address people reach the server at, for links in
+	// emails, e.g. https://zadankai.example.com (no trailing slash).
+	PublicURL string
+	// DevOutbox, when set (dev mode only), is shown at /dev/mail.
+	DevOutbox *mail.Outbox
 }
 
 // API serves the control plane.
 type API struct {
-	store      rooms.Store
-	log        *slog.Logger
-	reg        *prometheus.Registry
-	version    string
-	secure     bool
-	sessionTTL time.Duration
-	maxBody    int64
-	now        func() time.Time
-	metrics    *httpMetrics
-	loginLimit *limiter
+	store        rooms.Store
+	log          *slog.Logger
+	reg          *prometheus.Registry
+	version      string
+	secure       bool
+	sessionTTL   time.Duration
+	maxBody      int64
+	now          func() time.Time
+	metrics      *httpMetrics
+	ipLimit      *limiter
+	accountLimit *limiter
+	inviteLimit  *limiter
+	mailer       rooms.Mailer
+	publicURL    string
+	outbox       *mail.Outbox
 }
 
 // New checks p and returns the API.
 func New(p Params) (*API, error) {
-	if p.Store == nil || p.Logger == nil || p.Registry == nil {
-		return nil, errors.New("api: Store, Logger and Registry are required")
+	if p.Store == nil || p.Logger == nil || p.Registry == nil || p.Mailer == nil || p.PublicURL == "" {
+		return nil, errors.New("api: Store, Logger, Registry, Mailer and PublicURL are required")
 	}
 	a := &API{store: p.Store, log: p.Logger, reg: p.Registry, version: p.Version, secure: p.SecureCookies,
-		sessionTTL: p.SessionTTL, maxBody: p.MaxBodyBytes, now: p.Now}
+		sessionTTL: p.SessionTTL, maxBody: p.MaxBodyBytes, now: p.Now, mailer: p.Mailer,
+		publicURL: strings.TrimSuffix(p.PublicURL, "/"), outbox: p.DevOutbox}
 	if a.sessionTTL <= 0 {
 		a.sessionTTL = 14 * 24 * time.Hour
 	}
@@ -64,15 +79,18 @@ func New(p Params) (*API, error) {
 		a.now = time.Now
 	}
 	a.metrics = newHTTPMetrics(p.Registry)
-	// Ten attempts per minute per address and per account: enough for a
-	// person who mistypes, far too few to guess a password.
-	a.loginLimit = newLimiter(10, time.Minute, a.now)
+	// Ten attempts per minute per account: enough for a person who
+	// mistypes, far too few to guess a password.
+	a.accountLimit = newLimiter(10, time.Minute, a.now)
+	a.ipLimit = newLimiter(60, time.Minute, a.now)
+	a.inviteLimit = newLimiter(200, time.Hour, a.now)
 	return a, nil
 }
 
 // Register installs the global middleware on r (so routes added later,
 // such as the signal WebSocket, get it too) and the API's routes.
 func (a *API) Register(r *gin.Engine) {
+	r.ContextWithFallback = true // handlers pass *gin.Context as the request's context
 	r.Use(requestIDMiddleware, accessLog(a.log), a.metrics.middleware, a.recovery, a.errorMiddleware)
 	r.NoRoute(func(c *gin.Context) {
 		fail(c, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint: " + c.Request.Method + " " + c.Request.URL.Path})
@@ -87,9 +105,25 @@ func (a *API) Register(r *gin.Engine) {
 	v1 := r.Group("/api/v1", a.limitBody)
 	v1.GET("/openapi.json", a.openAPI)
 	v1.POST("/auth/login", a.login)
+	v1.POST("/auth/password-reset", a.requestPasswordReset)
+	v1.POST("/auth/password-reset/confirm", a.confirmPasswordReset)
+	v1.GET("/invitations/lookup", a.lookupInvitation)
+	v1.POST("/invitations/accept", a.acceptInvitation)
+
 	authed := v1.Group("", a.requireSession)
 	authed.POST("/auth/logout", a.logout)
 	authed.GET("/me", a.me)
+	authed.GET("/companies/:id", a.getCompany)
+	operator := authed.Group("", requireRole(rooms.RoleOperator))
+	operator.POST("/companies", a.createCompany)
+	operator.GET("/companies", a.listCompanies)
+	operator.PATCH("/companies/:id", a.updateCompany)
+	inviters := authed.Group("", requireRole(rooms.RoleOperator, rooms.RoleCompanyAdmin))
+	inviters.POST("/invitations", a.createInvitation)
+	inviters.GET("/invitations", a.listInvitations)
+	if a.outbox != nil {
+		r.GET("/dev/mail", a.devMail)
+	}
 }
 
 // RunJobs runs the API's periodic jobs until ctx ends: expired sessions

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 
 	"github.com/zadankai/zadankai/rooms"
 	"github.com/zadankai/zadankai/rooms/api"
+	"github.com/zadankai/zadankai/rooms/mail"
 	"github.com/zadankai/zadankai/rooms/sqlitestore"
 	"github.com/zadankai/zadankai/rooms/storetest"
 )
@@ -28,6 +30,8 @@ type env struct {
 	srv    *httptest.Server
 	store  rooms.Store
 	engine *gin.Engine
+	outbox *mail.Outbox
+	skew   atomic.Int64 // added to the API's clock, to test expiry
 }
 
 func newEnv(t testing.TB) *env {
@@ -37,17 +41,22 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close(context.Background()) })
-	a, err := api.New(api.Params{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Registry: prometheus.NewRegistry(), Version: "test", MaxBodyBytes: 4096})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	outbox := mail.NewOutbox(log, 100)
+	e := &env{store: store, outbox: outbox}
+	a, err := api.New(api.Params{Store: store, Logger: log, Registry: prometheus.NewRegistry(), Version: "test",
+		MaxBodyBytes: 4096, Mailer: outbox, PublicURL: "http://zadankai.test", DevOutbox: outbox,
+		Now: func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	a.Register(engine)
-	srv := httptest.NewServer(engine)
-	t.Cleanup(srv.Close)
-	return &env{srv: srv, store: store, engine: engine}
+	e.srv = httptest.NewServer(engine)
+	t.Cleanup(e.srv.Close)
+	e.engine = engine
+	return e
 }
 
 // addMember stores a member of a new company with a password.

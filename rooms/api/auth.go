@@ -78,7 +78,7 @@ func (a *API) login(c *gin.Context) {
 		fail(c, rooms.Invalid("password", "too_long", "password is longer than 72 bytes"))
 		return
 	}
-	if !a.loginLimit.allow("ip:"+c.ClientIP(), "email:"+email) {
+	if !a.limitLogin(c, "email:"+email) {
 		fail(c, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many login attempts; wait a minute"})
 		return
 	}
@@ -95,10 +95,18 @@ func (a *API) login(c *gin.Context) {
 		fail(c, errBadCredentials)
 		return
 	}
-	a.startSession(c, m)
+	a.startSession(c, m, http.StatusOK)
 }
 
-func (a *API) startSession(c *gin.Context, m *rooms.Member) {
+// limitLogin applies the per-address and per-account limits on login-like
+// requests. Addresses get more room than accounts: a whole office may sit
+// behind one NAT address.
+func (a *API) limitLogin(c *gin.Context, account string) bool {
+	ipOK := a.ipLimit.allow("ip:" + c.ClientIP())
+	return a.accountLimit.allow(account) && ipOK
+}
+
+func (a *API) startSession(c *gin.Context, m *rooms.Member, status int) {
 	secret := rooms.NewSecret()
 	s := &rooms.Session{ID: rooms.SessionIDFor(secret), MemberID: m.ID, CSRFToken: rooms.NewSecret(),
 		UserAgent: truncate(c.Request.UserAgent(), 200), ExpiresAt: a.now().Add(a.sessionTTL)}
@@ -108,7 +116,7 @@ func (a *API) startSession(c *gin.Context, m *rooms.Member) {
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", Expires: s.ExpiresAt,
 		HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteLaxMode})
-	c.JSON(http.StatusOK, sessionView{Member: viewMember(m), CSRFToken: s.CSRFToken, ExpiresAt: s.ExpiresAt})
+	c.JSON(status, sessionView{Member: viewMember(m), CSRFToken: s.CSRFToken, ExpiresAt: s.ExpiresAt})
 }
 
 func truncate(s string, n int) string {

@@ -27,9 +27,55 @@ var operations = []operation{
 		session: true, status: 204, errors: []int{401, 403}},
 	{method: "GET", path: "/api/v1/me", id: "getMe", summary: "The logged-in account and its CSRF token.",
 		session: true, status: 200, result: "Session", errors: []int{401}},
+	{method: "POST", path: "/api/v1/auth/password-reset", id: "requestPasswordReset",
+		summary: "Email a one-time reset link if the address has an account (same answer either way).",
+		body:    "PasswordResetRequest", status: 202, errors: []int{400, 415, 422, 429}},
+	{method: "POST", path: "/api/v1/auth/password-reset/confirm", id: "confirmPasswordReset",
+		summary: "Set a new password with a reset link's token; logs out every session.",
+		body:    "PasswordResetConfirm", status: 204, errors: []int{400, 410, 415, 422}},
+	{method: "GET", path: "/api/v1/companies", id: "listCompanies", summary: "All companies (operators).",
+		session: true, status: 200, result: "CompanyList", errors: []int{401, 403}},
+	{method: "POST", path: "/api/v1/companies", id: "createCompany", summary: "Add a client company (operators).",
+		session: true, body: "CompanyCreate", status: 201, result: "Company", errors: []int{400, 401, 403, 422}},
+	{method: "GET", path: "/api/v1/companies/{id}", id: "getCompany", summary: "A company: operators any, others their own.",
+		session: true, status: 200, result: "Company", errors: []int{401, 404}},
+	{method: "PATCH", path: "/api/v1/companies/{id}", id: "updateCompany", summary: "Rename a company or change its status (operators).",
+		session: true, body: "CompanyUpdate", status: 200, result: "Company", errors: []int{400, 401, 403, 404, 409, 422}},
+	{method: "POST", path: "/api/v1/invitations", id: "createInvitation",
+		summary: "Invite someone by email (operators: any role; company admins: members of their company).",
+		session: true, body: "InvitationCreate", status: 201, result: "Invitation", errors: []int{400, 401, 403, 409, 422, 429}},
+	{method: "GET", path: "/api/v1/invitations", id: "listInvitations",
+		summary: "Invitations, newest first (operators: all or ?company_id=; company admins: their company's).",
+		session: true, status: 200, result: "InvitationList", errors: []int{400, 401, 403}},
+	{method: "GET", path: "/api/v1/invitations/lookup", id: "lookupInvitation",
+		summary: "Whom an invitation link (?token=) is for, for the sign-up page.",
+		status:  200, result: "InvitationLookup", errors: []int{404, 410, 422}},
+	{method: "POST", path: "/api/v1/invitations/accept", id: "acceptInvitation",
+		summary: "Create the invited account (once per link) and log it in.",
+		body:    "InvitationAccept", status: 201, result: "Session", errors: []int{400, 404, 409, 410, 415, 422}},
 }
 
 var schemas = map[string]any{
+	"PasswordResetRequest": obj(map[string]any{"email": map[string]any{"type": "string", "format": "email"}}, "email"),
+	"PasswordResetConfirm": obj(map[string]any{"token": str("From the emailed link."),
+		"password": map[string]any{"type": "string", "minLength": 10, "maxLength": 72}}, "token", "password"),
+	"Company": obj(map[string]any{"id": str("co_…"), "name": str(""), "status": companyStatus,
+		"created_at": map[string]any{"type": "string", "format": "date-time"}}, "id", "name", "status", "created_at"),
+	"CompanyList":   obj(map[string]any{"companies": map[string]any{"type": "array", "items": ref("Company")}}, "companies"),
+	"CompanyCreate": obj(map[string]any{"name": str(""), "status": companyStatus}, "name"),
+	"CompanyUpdate": obj(map[string]any{"name": str(""), "status": companyStatus}),
+	"Invitation": obj(map[string]any{"id": str("iv_…"), "email": str(""), "role": roleSchema, "company_id": str(""),
+		"status":     map[string]any{"type": "string", "enum": []string{"pending", "accepted", "expired"}},
+		"created_at": map[string]any{"type": "string", "format": "date-time"},
+		"expires_at": map[string]any{"type": "string", "format": "date-time"}}, "id", "email", "role", "status", "created_at", "expires_at"),
+	"InvitationList":   obj(map[string]any{"invitations": map[string]any{"type": "array", "items": ref("Invitation")}}, "invitations"),
+	"InvitationCreate": obj(map[string]any{"email": str(""), "role": roleSchema, "company_id": str("Required for members and company admins; company admins may omit it.")}, "email", "role"),
+	"InvitationLookup": obj(map[string]any{"email": str(""), "role": roleSchema, "company_name": str(""),
+		"expires_at": map[string]any{"type": "string", "format": "date-time"}}, "email", "role", "expires_at"),
+	"InvitationAccept": obj(map[string]any{"token": str("From the emailed link."), "display_name": str(""),
+		"password": map[string]any{"type": "string", "minLength": 10, "maxLength": 72},
+		"locale":   map[string]any{"type": "string", "enum": []string{"ja", "en"}}, "time_zone": str("IANA time zone; default Asia/Tokyo.")},
+		"token", "display_name", "password"),
 	"Error": obj(map[string]any{
 		"error": obj(map[string]any{
 			"code":    str("Stable machine-readable code, e.g. not_found, unknown_field, invalid_credentials."),
@@ -45,7 +91,7 @@ var schemas = map[string]any{
 	"Member": obj(map[string]any{
 		"id": str("Account id (mb_…)."), "company_id": str("Company id (co_…); absent for operators and outside guest speakers."),
 		"email": str(""), "display_name": str(""),
-		"role":      map[string]any{"type": "string", "enum": []string{"member", "company_admin", "operator", "guest_speaker"}},
+		"role":      roleSchema,
 		"moderator": map[string]any{"type": "boolean"},
 		"locale":    map[string]any{"type": "string", "enum": []string{"ja", "en"}},
 		"time_zone": str("IANA time zone."),
@@ -56,6 +102,11 @@ var schemas = map[string]any{
 		"expires_at": map[string]any{"type": "string", "format": "date-time"},
 	}, "member", "csrf_token", "expires_at"),
 }
+
+var (
+	roleSchema    = map[string]any{"type": "string", "enum": []string{"member", "company_admin", "operator", "guest_speaker"}}
+	companyStatus = map[string]any{"type": "string", "enum": []string{"trial", "active", "ended"}}
+)
 
 func obj(props map[string]any, required ...string) map[string]any {
 	o := map[string]any{"type": "object", "properties": props, "additionalProperties": false}

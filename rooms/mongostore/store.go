@@ -76,6 +76,8 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		{s.members, mongo.IndexModel{Keys: bson.D{{Key: "company_id", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("company_created")}},
 		{s.sessions, mongo.IndexModel{Keys: bson.D{{Key: "member_id", Value: 1}}, Options: options.Index().SetName("member")}},
 		{s.sessions, mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires")}},
+		{s.db.Collection("invitations"), mongo.IndexModel{Keys: bson.D{{Key: "token_hash", Value: 1}}, Options: options.Index().SetName("token_unique").SetUnique(true)}},
+		{s.db.Collection("invitations"), mongo.IndexModel{Keys: bson.D{{Key: "company_id", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("company_created")}},
 	}
 	for _, i := range idx {
 		if _, err := i.coll.Indexes().CreateOne(ctx, i.model); err != nil {

@@ -41,6 +41,9 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"RestartPersistence", testRestart},
 		{"ConcurrentUniqueClaim", testConcurrentUniqueClaim},
 		{"ConcurrentUpdatesNoneLost", testConcurrentUpdates},
+		{"Invitations", testInvitations},
+		{"PasswordResetsAndSessions", testPasswordResetsAndSessions},
+		{"ClaimOnceConcurrent", testClaimOnce},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })
