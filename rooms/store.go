@@ -73,4 +73,20 @@ type Store interface {
 	CreatePasswordReset(ctx context.Context, r *PasswordReset) error
 	// GetPasswordReset returns the reset whose TokenHash is hash.
 	GetPasswordReset(ctx context.Context, hash string) (*PasswordReset, error)
+
+	// GetProfile returns a member's profile (ErrNotFound before the first save).
+	GetProfile(ctx context.Context, id MemberID) (*Profile, error)
+	// PutProfile creates the profile when p.Version is 0, else replaces it
+	// if the stored Version still equals p.Version; then bumps p.Version.
+	PutProfile(ctx context.Context, p *Profile) error
+	// ListProfiles returns every profile (for the recommendation job).
+	ListProfiles(ctx context.Context) ([]*Profile, error)
+	// GetAvailability returns a member's availability (ErrNotFound before the first save).
+	GetAvailability(ctx context.Context, id MemberID) (*Availability, error)
+	// PutAvailability saves a with the same versioning as PutProfile.
+	PutAvailability(ctx context.Context, a *Availability) error
+	// PutPhoto stores a member's (already resized) JPEG photo.
+	PutPhoto(ctx context.Context, id MemberID, jpeg []byte) error
+	// GetPhoto returns a member's JPEG photo.
+	GetPhoto(ctx context.Context, id MemberID) ([]byte, error)
 }

@@ -102,7 +102,7 @@ func (a *API) Register(r *gin.Engine) {
 	r.GET("/readyz", a.readyz)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg})))
 
-	v1 := r.Group("/api/v1", a.limitBody)
+	v1 := r.Group("/api/v1", a.limitBody) // the photo upload sets its own, larger limit
 	v1.GET("/openapi.json", a.openAPI)
 	v1.POST("/auth/login", a.login)
 	v1.POST("/auth/password-reset", a.requestPasswordReset)
@@ -114,6 +114,13 @@ func (a *API) Register(r *gin.Engine) {
 	authed.POST("/auth/logout", a.logout)
 	authed.GET("/me", a.me)
 	authed.GET("/companies/:id", a.getCompany)
+	authed.GET("/profile-options", a.profileOptions)
+	authed.GET("/me/profile", a.getMyProfile)
+	authed.PUT("/me/profile", a.putMyProfile)
+	authed.GET("/me/availability", a.getMyAvailability)
+	authed.PUT("/me/availability", a.putMyAvailability)
+	authed.PUT("/me/photo", a.putMyPhoto)
+	authed.GET("/members/:id/photo", a.getPhoto)
 	operator := authed.Group("", requireRole(rooms.RoleOperator))
 	operator.POST("/companies", a.createCompany)
 	operator.GET("/companies", a.listCompanies)

@@ -36,6 +36,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"PATCH", "/api/v1/companies/" + B, `{"name":"Beta KK"}`, cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 200}},
 		{"GET", "/api/v1/invitations", "", cell{"anonymous": 401, "member A": 403, "admin A": 200, "guest": 403, "operator": 200}},
 		{"GET", "/api/v1/invitations?company_id=" + B, "", cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 200}},
+		{"GET", "/api/v1/members/" + string(w.memberB.m.ID) + "/photo", "", cell{"anonymous": 401, "member A": 404, "admin A": 404, "guest": 404, "operator": 404}},
+		{"GET", "/api/v1/me/profile", "", cell{"anonymous": 401, "member A": 200, "admin A": 200, "guest": 200, "operator": 200}},
 		{"POST", "/api/v1/invitations", `{"email":"n@beta.test","role":"member","company_id":"` + B + `"}`,
 			cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 201}},
 	}

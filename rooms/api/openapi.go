@@ -53,9 +53,39 @@ var operations = []operation{
 	{method: "POST", path: "/api/v1/invitations/accept", id: "acceptInvitation",
 		summary: "Create the invited account (once per link) and log it in.",
 		body:    "InvitationAccept", status: 201, result: "Session", errors: []int{400, 404, 409, 410, 415, 422}},
+	{method: "GET", path: "/api/v1/profile-options", id: "getProfileOptions",
+		summary: "Curated themes (ja/en labels, life/career axis) and the other profile choices.",
+		session: true, status: 200, result: "ProfileOptions", errors: []int{401}},
+	{method: "GET", path: "/api/v1/me/profile", id: "getMyProfile", summary: "Own profile (defaults before the first save).",
+		session: true, status: 200, result: "Profile", errors: []int{401}},
+	{method: "PUT", path: "/api/v1/me/profile", id: "putMyProfile",
+		summary: "Replace own profile; send the version you read (a stale one is 409).",
+		session: true, body: "ProfileUpdate", status: 200, result: "Profile", errors: []int{400, 401, 403, 409, 415, 422}},
+	{method: "GET", path: "/api/v1/me/availability", id: "getMyAvailability", summary: "Own weekly windows and exceptions.",
+		session: true, status: 200, result: "Availability", errors: []int{401}},
+	{method: "PUT", path: "/api/v1/me/availability", id: "putMyAvailability",
+		summary: "Replace own availability; send the version you read.",
+		session: true, body: "AvailabilityUpdate", status: 200, result: "Availability", errors: []int{400, 401, 403, 409, 415, 422}},
+	{method: "PUT", path: "/api/v1/me/photo", id: "putMyPhoto",
+		summary: "Upload a JPEG or PNG (≤ 5 MB) as the request body; stored as a 256-px square JPEG without metadata.",
+		session: true, status: 204, errors: []int{401, 403, 413, 415, 422}},
+	{method: "GET", path: "/api/v1/members/{id}/photo", id: "getPhoto", summary: "A member's photo (JPEG), for those allowed to see it.",
+		session: true, status: 200, errors: []int{401, 404}},
 }
 
 var schemas = map[string]any{
+	"ProfileOptions": obj(map[string]any{
+		"themes": map[string]any{"type": "array", "items": obj(map[string]any{"id": str(""),
+			"axis": map[string]any{"type": "string", "enum": []string{"life", "career"}}, "ja": str(""), "en": str("")}, "id", "axis", "ja", "en")},
+		"industries": strList, "job_functions": strList, "age_bands": strList, "languages": strList,
+	}, "themes", "industries", "job_functions", "age_bands", "languages"),
+	"Profile":       obj(profileProps(true), "member_id", "version"),
+	"ProfileUpdate": obj(profileProps(false), "version", "job_level", "work_style", "languages"),
+	"Availability": obj(map[string]any{"member_id": str(""), "time_zone": str("IANA time zone."), "weekly": windows, "exceptions": exceptions,
+		"version": map[string]any{"type": "integer"}, "updated_at": map[string]any{"type": "string", "format": "date-time"}},
+		"member_id", "time_zone", "weekly", "exceptions", "version"),
+	"AvailabilityUpdate": obj(map[string]any{"time_zone": str("IANA time zone."), "weekly": windows, "exceptions": exceptions,
+		"version": map[string]any{"type": "integer"}}, "time_zone", "version"),
 	"PasswordResetRequest": obj(map[string]any{"email": map[string]any{"type": "string", "format": "email"}}, "email"),
 	"PasswordResetConfirm": obj(map[string]any{"token": str("From the emailed link."),
 		"password": map[string]any{"type": "string", "minLength": 10, "maxLength": 72}}, "token", "password"),
@@ -107,6 +137,39 @@ var (
 	roleSchema    = map[string]any{"type": "string", "enum": []string{"member", "company_admin", "operator", "guest_speaker"}}
 	companyStatus = map[string]any{"type": "string", "enum": []string{"trial", "active", "ended"}}
 )
+
+var (
+	strList = map[string]any{"type": "array", "items": map[string]any{"type": "string"}}
+	hhmm    = map[string]any{"type": "string", "pattern": "^([01][0-9]|2[0-4]):[0-5][0-9]$"}
+	windows = map[string]any{"type": "array", "items": obj(map[string]any{
+		"weekday": map[string]any{"type": "integer", "minimum": 0, "maximum": 6}, "start": hhmm, "end": hhmm}, "weekday", "start", "end")}
+	exceptions = map[string]any{"type": "array", "items": obj(map[string]any{
+		"date": map[string]any{"type": "string", "format": "date"}, "unavailable": map[string]any{"type": "boolean"},
+		"start": hhmm, "end": hhmm}, "date")}
+)
+
+// profileProps are the profile's fields; the server-owned ones only in
+// what it returns.
+func profileProps(server bool) map[string]any {
+	integer := func(lo, hi int) map[string]any {
+		return map[string]any{"type": "integer", "minimum": lo, "maximum": hi}
+	}
+	p := map[string]any{
+		"intro": map[string]any{"type": "string", "maxLength": 600}, "industry": str("One of profile-options industries."),
+		"job_function": str("One of profile-options job_functions."), "job_level": integer(1, 5), "years_experience": integer(0, 60),
+		"work_style": obj(map[string]any{"hours": map[string]any{"type": "string", "enum": []string{"full_time", "part_time"}},
+			"remote": map[string]any{"type": "string", "enum": []string{"office", "hybrid", "remote"}}}, "hours", "remote"),
+		"children": obj(map[string]any{"count": integer(0, 15), "age_bands": strList}, "count"),
+		"themes":   strList, "languages": strList, "in_person": map[string]any{"type": "boolean"},
+		"area": map[string]any{"type": "string", "maxLength": 60}, "capacity": integer(0, 20),
+		"paused": map[string]any{"type": "boolean"}, "version": map[string]any{"type": "integer"},
+	}
+	if server {
+		p["member_id"], p["has_photo"] = str(""), map[string]any{"type": "boolean"}
+		p["updated_at"] = map[string]any{"type": "string", "format": "date-time"}
+	}
+	return p
+}
 
 func obj(props map[string]any, required ...string) map[string]any {
 	o := map[string]any{"type": "object", "properties": props, "additionalProperties": false}

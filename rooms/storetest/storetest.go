@@ -44,6 +44,8 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"Invitations", testInvitations},
 		{"PasswordResetsAndSessions", testPasswordResetsAndSessions},
 		{"ClaimOnceConcurrent", testClaimOnce},
+		{"Profiles", testProfiles},
+		{"AvailabilityAndPhotos", testAvailabilityAndPhotos},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })

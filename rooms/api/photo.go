@@ -1,0 +1,111 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/jpeg"
+	_ "image/png" // decoder registration: PNG uploads are accepted
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/image/draw"
+
+	"github.com/zadankai/zadankai/rooms"
+)
+
+const (
+	maxPhotoBytes  = 5 << 20
+	maxPhotoPixels = 40_000_000 // refuses decompression bombs before decoding
+	photoSide      = 256
+)
+
+var errBadImage = &Error{Status: http.StatusUnprocessableEntity, Code: "bad_image", Field: "photo", Message: "send a JPEG or PNG image"}
+
+// putMyPhoto takes a JPEG or PNG body, crops it to a centred square and
+// stores it as a 256-px JPEG. Re-encoding also drops EXIF data such as
+// the GPS position a phone may have recorded.
+func (a *API) putMyPhoto(c *gin.Context) {
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if mt != "image/jpeg" && mt != "image/png" {
+		fail(c, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Field: "photo", Message: "send image/jpeg or image/png"})
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxPhotoBytes))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		fail(c, &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Field: "photo", Message: "the photo is larger than 5 MB"})
+		return
+	} else if err != nil {
+		fail(c, err)
+		return
+	}
+	out, err := squareThumbnail(body)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	m := currentMember(c)
+	p, err := a.myProfile(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := a.store.PutPhoto(c, m.ID, out); err != nil {
+		fail(c, err)
+		return
+	}
+	if !p.HasPhoto {
+		p.HasPhoto = true
+		if err := a.store.PutProfile(c, p); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func squareThumbnail(body []byte) ([]byte, error) {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(body))
+	if err != nil || cfg.Width < 32 || cfg.Height < 32 {
+		return nil, errBadImage
+	}
+	if cfg.Width*cfg.Height > maxPhotoPixels {
+		return nil, &Error{Status: http.StatusUnprocessableEntity, Code: "image_too_large", Field: "photo", Message: "the image has too many pixels"}
+	}
+	src, _, err := image.Decode(bytes.NewReader(body))
+	if err != nil {
+		return nil, errBadImage
+	}
+	b := src.Bounds()
+	side := min(b.Dx(), b.Dy())
+	crop := image.Rect(b.Min.X+(b.Dx()-side)/2, b.Min.Y+(b.Dy()-side)/2, 0, 0)
+	crop.Max = crop.Min.Add(image.Pt(side, side))
+	dst := image.NewRGBA(image.Rect(0, 0, photoSide, photoSide))
+	draw.CatmullRom.Scale(dst, dst.Bounds(), src, crop, draw.Src, nil)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 85}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// getPhoto serves a member's photo to those allowed to see it: the member
+// and operators (and, as consultations land, matched peers).
+func (a *API) getPhoto(c *gin.Context) {
+	id := rooms.MemberID(c.Param("id"))
+	m := currentMember(c)
+	if !id.Valid() || (id != m.ID && m.Role != rooms.RoleOperator) {
+		fail(c, rooms.ErrNotFound)
+		return
+	}
+	b, err := a.store.GetPhoto(c, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "private, max-age=300")
+	c.Data(http.StatusOK, "image/jpeg", b)
+}
