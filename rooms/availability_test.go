@@ -7,7 +7,7 @@ import (
 
 func TestAvailabilityCovers(t *testing.T) {
 	a := &Availability{TimeZone: "Asia/Tokyo",
-		Weekly: []Window{{Weekday: 3, Start: "21:00", End: "23:00"}, {Weekday: 1, Start: "12:00", End: "13:00"}},
+		Weekly:     []Window{{Weekday: 3, Start: "21:00", End: "23:00"}, {Weekday: 1, Start: "12:00", End: "13:00"}},
 		Exceptions: []Exception{{Date: "2026-12-02", Unavailable: true}, {Date: "2026-12-05", Start: "10:00", End: "11:30"}}}
 	if err := a.Validate(); err != nil {
 		t.Fatal(err)
