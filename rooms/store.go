@@ -89,4 +89,44 @@ type Store interface {
 	PutPhoto(ctx context.Context, id MemberID, jpeg []byte) error
 	// GetPhoto returns a member's JPEG photo.
 	GetPhoto(ctx context.Context, id MemberID) ([]byte, error)
+
+	// ReleaseClaim frees a key taken with ClaimOnce (a cancelled booking
+	// gives its time back); a missing key is not an error.
+	ReleaseClaim(ctx context.Context, key string) error
+
+	// CreateConsultation inserts c.
+	CreateConsultation(ctx context.Context, c *Consultation) error
+	// GetConsultation returns the consultation with id.
+	GetConsultation(ctx context.Context, id ConsultationID) (*Consultation, error)
+	// UpdateConsultation writes c if the stored Version equals c.Version,
+	// then increments c.Version.
+	UpdateConsultation(ctx context.Context, c *Consultation) error
+	// ListMemberConsultations returns the consultations m takes part in,
+	// newest first.
+	ListMemberConsultations(ctx context.Context, m MemberID) ([]*Consultation, error)
+	// ListBookedBetween returns booked consultations whose slot starts in
+	// [from, to), for reminders.
+	ListBookedBetween(ctx context.Context, from, to time.Time) ([]*Consultation, error)
+	// ListConsultationsCreatedBetween returns consultations created in
+	// [from, to), for aggregates and the "recently met" rule.
+	ListConsultationsCreatedBetween(ctx context.Context, from, to time.Time) ([]*Consultation, error)
+
+	// CreateBlock records that b.BlockerID blocked b.BlockedID; blocking
+	// twice is a ConflictError.
+	CreateBlock(ctx context.Context, b *Block) error
+	// DeleteBlock lifts a block; a missing one is not an error.
+	DeleteBlock(ctx context.Context, blocker, blocked MemberID) error
+	// ListBlocks returns the blocks m made or received; an empty m means all.
+	ListBlocks(ctx context.Context, m MemberID) ([]*Block, error)
+
+	// CreateFeedback stores f; a second entry by the same author for the
+	// same consultation is a ConflictError.
+	CreateFeedback(ctx context.Context, f *Feedback) error
+	// ListFeedbackBetween returns feedback created in [from, to).
+	ListFeedbackBetween(ctx context.Context, from, to time.Time) ([]*Feedback, error)
+
+	// SaveRecommendation replaces m's current batch.
+	SaveRecommendation(ctx context.Context, r *Recommendation) error
+	// GetRecommendation returns m's current batch.
+	GetRecommendation(ctx context.Context, m MemberID) (*Recommendation, error)
 }

@@ -78,6 +78,13 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		{s.sessions, mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires")}},
 		{s.db.Collection("invitations"), mongo.IndexModel{Keys: bson.D{{Key: "token_hash", Value: 1}}, Options: options.Index().SetName("token_unique").SetUnique(true)}},
 		{s.db.Collection("invitations"), mongo.IndexModel{Keys: bson.D{{Key: "company_id", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("company_created")}},
+		{s.db.Collection("consultations"), mongo.IndexModel{Keys: bson.D{{Key: "requester_id", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("requester")}},
+		{s.db.Collection("consultations"), mongo.IndexModel{Keys: bson.D{{Key: "recipient_id", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("recipient")}},
+		{s.db.Collection("consultations"), mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "booked.start", Value: 1}}, Options: options.Index().SetName("booked")}},
+		{s.db.Collection("consultations"), mongo.IndexModel{Keys: bson.D{{Key: "created_at", Value: 1}}, Options: options.Index().SetName("created")}},
+		{s.db.Collection("blocks"), mongo.IndexModel{Keys: bson.D{{Key: "blocked_id", Value: 1}}, Options: options.Index().SetName("blocked")}},
+		{s.db.Collection("blocks"), mongo.IndexModel{Keys: bson.D{{Key: "blocker_id", Value: 1}}, Options: options.Index().SetName("blocker")}},
+		{s.db.Collection("feedback"), mongo.IndexModel{Keys: bson.D{{Key: "created_at", Value: 1}}, Options: options.Index().SetName("created")}},
 	}
 	for _, i := range idx {
 		if _, err := i.coll.Indexes().CreateOne(ctx, i.model); err != nil {

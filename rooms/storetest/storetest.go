@@ -46,6 +46,8 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"ClaimOnceConcurrent", testClaimOnce},
 		{"Profiles", testProfiles},
 		{"AvailabilityAndPhotos", testAvailabilityAndPhotos},
+		{"Consultations", testConsultations},
+		{"BlocksFeedbackRecommendations", testBlocksFeedbackRecommendations},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })

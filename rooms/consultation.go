@@ -1,0 +1,232 @@
+package rooms
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ConsultationID identifies a 1:1 consultation.
+type ConsultationID string
+
+// NewConsultationID returns a fresh random ConsultationID.
+func NewConsultationID() ConsultationID { return ConsultationID(newID("cs_")) }
+
+// Valid reports whether id is well formed.
+func (id ConsultationID) Valid() bool { return validID(string(id), "cs_") }
+
+// ConsultationStatus is where a consultation stands.
+type ConsultationStatus string
+
+// Consultation statuses. Expired and completed are also derived from time
+// on read (see Consultation.StatusAt), so no job has to race the clock.
+const (
+	StatusRequested ConsultationStatus = "requested" // waiting for AwaitingID to pick a slot
+	StatusBooked    ConsultationStatus = "booked"
+	StatusDeclined  ConsultationStatus = "declined"
+	StatusCancelled ConsultationStatus = "cancelled"
+	StatusExpired   ConsultationStatus = "expired"
+	StatusCompleted ConsultationStatus = "completed"
+)
+
+// Mode is how the two meet.
+type Mode string
+
+// Modes.
+const (
+	ModeOnline   Mode = "online"
+	ModeInPerson Mode = "in_person"
+)
+
+// Slot is a proposed or booked time.
+type Slot struct {
+	Start   time.Time `json:"start" bson:"start"`
+	Minutes int       `json:"minutes" bson:"minutes"`
+}
+
+// End is when the slot ends.
+func (s Slot) End() time.Time { return s.Start.Add(time.Duration(s.Minutes) * time.Minute) }
+
+// Consultation is a request between two members of different companies
+// and, once a slot is picked, the booked meeting.
+type Consultation struct {
+	ID               ConsultationID     `json:"id" bson:"_id"`
+	RequesterID      MemberID           `json:"requester_id" bson:"requester_id"`
+	RecipientID      MemberID           `json:"recipient_id" bson:"recipient_id"`
+	RequesterCompany CompanyID          `json:"requester_company" bson:"requester_company"`
+	RecipientCompany CompanyID          `json:"recipient_company" bson:"recipient_company"`
+	Note             string             `json:"note" bson:"note"`
+	Mode             Mode               `json:"mode" bson:"mode"`
+	Place            string             `json:"place" bson:"place"`
+	Status           ConsultationStatus `json:"status" bson:"status"`
+	AwaitingID       MemberID           `json:"awaiting_id" bson:"awaiting_id"` // who must pick a slot
+	Proposed         []Slot             `json:"proposed" bson:"proposed"`
+	Booked           *Slot              `json:"booked,omitempty" bson:"booked,omitempty"`
+	DeclineReason    string             `json:"decline_reason" bson:"decline_reason"` // never shown to the requester
+	CancelledBy      MemberID           `json:"cancelled_by" bson:"cancelled_by"`
+	NoShows          []MemberID         `json:"no_shows" bson:"no_shows"`
+	Sequence         int                `json:"sequence" bson:"sequence"` // RFC 5545 SEQUENCE of its calendar entry
+	CreatedAt        time.Time          `json:"created_at" bson:"created_at"`
+	ExpiresAt        time.Time          `json:"expires_at" bson:"expires_at"` // of the current request
+	UpdatedAt        time.Time          `json:"updated_at" bson:"updated_at"`
+	Version          int64              `json:"version" bson:"version"`
+}
+
+// Durations a consultation may last, in minutes.
+var ConsultationMinutes = []int{30, 45, 60}
+
+// StatusAt is the status with time applied: an unanswered request past
+// its expiry is expired; a booked slot that has ended is completed.
+func (c *Consultation) StatusAt(now time.Time) ConsultationStatus {
+	switch {
+	case c.Status == StatusRequested && !now.Before(c.ExpiresAt):
+		return StatusExpired
+	case c.Status == StatusBooked && c.Booked != nil && !now.Before(c.Booked.End()):
+		return StatusCompleted
+	}
+	return c.Status
+}
+
+// Party reports whether m takes part, and returns the other party.
+func (c *Consultation) Party(m MemberID) (other MemberID, ok bool) {
+	switch m {
+	case c.RequesterID:
+		return c.RecipientID, true
+	case c.RecipientID:
+		return c.RequesterID, true
+	}
+	return "", false
+}
+
+// ValidateRequest checks what a requester sends: a short note, one to
+// three future slots of allowed lengths, and a place for in-person.
+func (c *Consultation) ValidateRequest(now time.Time) error {
+	c.Note, c.Place = strings.TrimSpace(c.Note), strings.TrimSpace(c.Place)
+	switch {
+	case utf8.RuneCountInString(c.Note) > 500:
+		return Invalid("note", "too_long", "the note is longer than 500 characters")
+	case c.Mode != ModeOnline && c.Mode != ModeInPerson:
+		return Invalid("mode", "unknown_value", "mode must be online or in_person")
+	case c.Mode == ModeInPerson && c.Place == "":
+		return Invalid("place", "required", "say where to meet")
+	case utf8.RuneCountInString(c.Place) > 200:
+		return Invalid("place", "too_long", "the place is longer than 200 characters")
+	}
+	return ValidateSlots(c.Proposed, now)
+}
+
+// ValidateSlots checks one to three proposals: allowed lengths, starting
+// at least an hour from now and within 90 days, on 15-minute marks, and
+// not overlapping each other.
+func ValidateSlots(slots []Slot, now time.Time) error {
+	if len(slots) == 0 || len(slots) > 3 {
+		return Invalid("slots", "out_of_range", "propose one to three slots")
+	}
+	for i, s := range slots {
+		f := fmt.Sprintf("slots[%d]", i)
+		switch {
+		case !contains(ConsultationMinutes, s.Minutes):
+			return Invalid(f+".minutes", "unknown_value", "a consultation lasts 30, 45 or 60 minutes")
+		case s.Start.Before(now.Add(time.Hour)):
+			return Invalid(f+".start", "too_soon", "a slot starts at least one hour from now")
+		case s.Start.After(now.Add(90 * 24 * time.Hour)):
+			return Invalid(f+".start", "too_far", "a slot starts within 90 days")
+		case s.Start.Unix()%(15*60) != 0:
+			return Invalid(f+".start", "not_aligned", "slots start on a quarter hour")
+		}
+		for j := range i {
+			if s.Start.Before(slots[j].End()) && slots[j].Start.Before(s.End()) {
+				return Invalid(f, "overlap", "proposed slots overlap")
+			}
+		}
+	}
+	return nil
+}
+
+func contains(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// BusyKeys are the ClaimOnce keys that reserve a member's time for a
+// slot, one per quarter hour: two bookings that overlap for a member
+// share a key, so only one of them can hold it.
+func BusyKeys(m MemberID, s Slot) []string {
+	var keys []string
+	for t := s.Start.Unix() / 900; t < s.End().Unix()/900; t++ {
+		keys = append(keys, fmt.Sprintf("busy:%s:%d", m, t))
+	}
+	return keys
+}
+
+// RoomName is the media room of an online consultation: bound to it, so a
+// token for one consultation never opens another.
+func (c *Consultation) RoomName() string { return "consultation-" + string(c.ID) }
+
+// JoinWindow is when the two may enter the video room: from ten minutes
+// before the slot until it ends.
+func (c *Consultation) JoinWindow() (from, to time.Time, ok bool) {
+	if c.Booked == nil || c.Mode != ModeOnline {
+		return time.Time{}, time.Time{}, false
+	}
+	return c.Booked.Start.Add(-10 * time.Minute), c.Booked.End(), true
+}
+
+// Block hides two members from each other's recommendations for good.
+type Block struct {
+	BlockerID MemberID  `json:"blocker_id" bson:"blocker_id"`
+	BlockedID MemberID  `json:"blocked_id" bson:"blocked_id"`
+	CreatedAt time.Time `json:"created_at" bson:"created_at"`
+}
+
+// Feedback is what one participant says after a consultation. Text is
+// seen by operators only; company admins get aggregates of ratings.
+type Feedback struct {
+	ConsultationID ConsultationID `json:"consultation_id" bson:"consultation_id"`
+	AuthorID       MemberID       `json:"author_id" bson:"author_id"`
+	AuthorCompany  CompanyID      `json:"author_company" bson:"author_company"`
+	Rating         int            `json:"rating" bson:"rating"`
+	Tags           []string       `json:"tags" bson:"tags"`
+	Text           string         `json:"text" bson:"text"`
+	WouldMeetAgain bool           `json:"would_meet_again" bson:"would_meet_again"`
+	Report         string         `json:"report" bson:"report"` // a problem for operators; empty if none
+	CreatedAt      time.Time      `json:"created_at" bson:"created_at"`
+}
+
+// FeedbackTags are the quick tags a participant can add.
+var FeedbackTags = []string{"helpful", "encouraging", "practical_tips", "good_listener", "new_perspective", "felt_safe", "too_short", "mismatch"}
+
+// Validate checks a feedback entry.
+func (f *Feedback) Validate() error {
+	f.Text, f.Report = strings.TrimSpace(f.Text), strings.TrimSpace(f.Report)
+	switch {
+	case f.Rating < 1 || f.Rating > 5:
+		return Invalid("rating", "out_of_range", "rating must be 1 to 5")
+	case len(f.Tags) > len(FeedbackTags):
+		return Invalid("tags", "too_many", "too many tags")
+	case utf8.RuneCountInString(f.Text) > 2000:
+		return Invalid("text", "too_long", "text is longer than 2000 characters")
+	case utf8.RuneCountInString(f.Report) > 2000:
+		return Invalid("report", "too_long", "report is longer than 2000 characters")
+	}
+	for i, t := range f.Tags {
+		if !containsString(FeedbackTags, t) {
+			return Invalid(fmt.Sprintf("tags[%d]", i), "unknown_value", "unknown tag")
+		}
+	}
+	return nil
+}
+
+func containsString(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
