@@ -66,3 +66,77 @@ var tokyo = func() *time.Location {
 	}
 	return loc
 }()
+
+// bilingual picks the member's language.
+func bilingual(m *Member, ja, en string) string {
+	if m.Locale == "en" {
+		return en
+	}
+	return ja
+}
+
+// RequestReceivedEmail tells m that someone asked for a consultation.
+func RequestReceivedEmail(m *Member, from, link string) Email {
+	return Email{To: m.Email,
+		Subject: bilingual(m, "座談会: "+from+" さんから相談のリクエストが届きました", "Zadankai: "+from+" asked you for a consultation"),
+		Text: bilingual(m, fmt.Sprintf("%s さん\n\n%s さんから1対1の相談のリクエストが届きました。\n都合のよい時間を選ぶか、お断りください（理由は相手に伝わりません）:\n\n%s\n", m.DisplayName, from, link),
+			fmt.Sprintf("Hello %s,\n\n%s asked you for a 1:1 consultation.\nPick a time that suits you, or decline (your reason is never shown to them):\n\n%s\n", m.DisplayName, from, link))}
+}
+
+// DeclinedEmail tells the requester, kindly and without the reason.
+func DeclinedEmail(m *Member, by string) Email {
+	return Email{To: m.Email, Subject: bilingual(m, "座談会: 相談リクエストについて", "Zadankai: about your consultation request"),
+		Text: bilingual(m, fmt.Sprintf("%s さん\n\n今回は %s さんのご都合が合いませんでした。ほかのおすすめの方にも声をかけてみてください。\n", m.DisplayName, by),
+			fmt.Sprintf("Hello %s,\n\n%s cannot make it this time. Why not ask another of your recommended peers?\n", m.DisplayName, by))}
+}
+
+// CancelledEmail tells the other party a request was withdrawn.
+func CancelledEmail(m *Member, by string) Email {
+	return Email{To: m.Email, Subject: bilingual(m, "座談会: 相談がキャンセルされました", "Zadankai: a consultation was cancelled"),
+		Text: bilingual(m, fmt.Sprintf("%s さん\n\n%s さんとの相談はキャンセルになりました。よくあることなので、気にしないでくださいね。\n", m.DisplayName, by),
+			fmt.Sprintf("Hello %s,\n\nYour consultation with %s was cancelled. It happens; no worries.\n", m.DisplayName, by))}
+}
+
+// RescheduleEmail asks the other party to pick a new time.
+func RescheduleEmail(m *Member, by, link string) Email {
+	return Email{To: m.Email, Subject: bilingual(m, "座談会: 日程変更のお願い", "Zadankai: new times proposed"),
+		Text: bilingual(m, fmt.Sprintf("%s さん\n\n%s さんから新しい候補日時が届きました。都合のよい時間を選んでください:\n\n%s\n", m.DisplayName, by, link),
+			fmt.Sprintf("Hello %s,\n\n%s proposed new times. Please pick one:\n\n%s\n", m.DisplayName, by, link))}
+}
+
+// BookingEmail carries the calendar entry of a booked, changed or
+// cancelled consultation; when is already in m's time zone.
+func BookingEmail(m *Member, peer, when string, cancelled bool, ics []byte, method CalendarMethod) Email {
+	e := Email{To: m.Email}
+	if cancelled {
+		e.Subject = bilingual(m, "座談会: "+when+" の相談はキャンセルされました", "Zadankai: "+when+" consultation cancelled")
+		e.Text = bilingual(m, fmt.Sprintf("%s さん\n\n%s の %s さんとの相談はキャンセルされました。カレンダーから削除されます。\n", m.DisplayName, when, peer),
+			fmt.Sprintf("Hello %s,\n\nYour %s consultation with %s is cancelled; your calendar will drop it.\n", m.DisplayName, when, peer))
+	} else {
+		e.Subject = bilingual(m, "座談会: "+when+" に相談が決まりました", "Zadankai: consultation booked for "+when)
+		e.Text = bilingual(m, fmt.Sprintf("%s さん\n\n%s さんとの相談が %s に決まりました。カレンダーに追加できる招待を添付しています。\n", m.DisplayName, peer, when),
+			fmt.Sprintf("Hello %s,\n\nYour consultation with %s is booked for %s. The attached invitation adds it to your calendar.\n", m.DisplayName, peer, when))
+	}
+	e.Attachments = []Attachment{{Name: "zadankai.ics", ContentType: "text/calendar; charset=utf-8; method=" + string(method), Data: ics}}
+	return e
+}
+
+// ReminderEmail reminds m of an upcoming consultation.
+func ReminderEmail(m *Member, peer, when, link string) Email {
+	return Email{To: m.Email, Subject: bilingual(m, "座談会: まもなく相談の時間です（"+when+"）", "Zadankai: reminder, consultation at "+when),
+		Text: bilingual(m, fmt.Sprintf("%s さん\n\n%s に %s さんとの相談があります。\n%s\n\n都合が悪くなったら、ワンタップで変更・キャンセルできます。\n", m.DisplayName, when, peer, link),
+			fmt.Sprintf("Hello %s,\n\nYou meet %s at %s.\n%s\n\nIf plans change, you can reschedule or cancel in one tap.\n", m.DisplayName, peer, when, link))}
+}
+
+// LocalTime formats t for m, in m's zone and language.
+func LocalTime(m *Member, t time.Time) string {
+	loc, err := time.LoadLocation(m.TimeZone)
+	if err != nil {
+		loc = tokyo
+	}
+	if m.Locale == "en" {
+		return t.In(loc).Format("Mon 2 Jan 15:04 MST")
+	}
+	wd := []string{"日", "月", "火", "水", "木", "金", "土"}[t.In(loc).Weekday()]
+	return t.In(loc).Format("1月2日（") + wd + t.In(loc).Format("）15:04")
+}

@@ -64,7 +64,7 @@ func (e *env) world(t *testing.T) *world {
 	}
 	hash, _ := api.HashPassword("password-123")
 	mk := func(email string, role rooms.Role, co rooms.CompanyID) *actor {
-		m := &rooms.Member{ID: rooms.NewMemberID(), CompanyID: co, Email: email, DisplayName: "Name " + email, Role: role, PasswordHash: hash}
+		m := &rooms.Member{ID: rooms.NewMemberID(), CompanyID: co, Email: email, DisplayName: "Name " + strings.Split(email, "@")[0], Role: role, PasswordHash: hash}
 		if err := m.Validate(); err != nil {
 			t.Fatal(err)
 		}

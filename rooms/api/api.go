@@ -40,6 +40,28 @@ type Params struct {
 	PublicURL string
 	// DevOutbox, when set (dev mode only), is shown at /dev/mail.
 	DevOutbox *mail.Outbox
+	// FromAddress is the platform's email address (calendar organizer).
+	FromAddress string
+	// Consultations tunes requests and reminders; zero values take defaults.
+	Consultations ConsultationConfig
+	// Media is the LiveKit-compatible media plane that tokens are minted for.
+	Media MediaConfig
+}
+
+// ConsultationConfig tunes the consultation flow.
+type ConsultationConfig struct {
+	// RequestTTL is how long a request waits for an answer; default 72 h.
+	RequestTTL time.Duration
+	// ReminderOffsets are how long before the start reminders go out;
+	// default 24 h and 15 min.
+	ReminderOffsets []time.Duration
+}
+
+// MediaConfig says where clients connect for video and how tokens are signed.
+type MediaConfig struct {
+	URL       string // ws(s):// address clients connect to
+	APIKey    string
+	APISecret string
 }
 
 // API serves the control plane.
@@ -59,6 +81,10 @@ type API struct {
 	mailer       rooms.Mailer
 	publicURL    string
 	outbox       *mail.Outbox
+	fromAddress  string
+	cfg          ConsultationConfig
+	media        MediaConfig
+	requestLimit *limiter
 }
 
 // New checks p and returns the API.
@@ -83,6 +109,17 @@ func New(p Params) (*API, error) {
 	// mistypes, far too few to guess a password.
 	a.accountLimit = newLimiter(10, time.Minute, a.now)
 	a.ipLimit = newLimiter(60, time.Minute, a.now)
+	a.requestLimit = newLimiter(20, 24*time.Hour, a.now)
+	a.cfg, a.media, a.fromAddress = p.Consultations, p.Media, p.FromAddress
+	if a.cfg.RequestTTL <= 0 {
+		a.cfg.RequestTTL = 72 * time.Hour
+	}
+	if a.cfg.ReminderOffsets == nil {
+		a.cfg.ReminderOffsets = []time.Duration{24 * time.Hour, 15 * time.Minute}
+	}
+	if a.fromAddress == "" {
+		a.fromAddress = "no-reply@zadankai.invalid"
+	}
 	a.inviteLimit = newLimiter(200, time.Hour, a.now)
 	return a, nil
 }
@@ -121,6 +158,21 @@ func (a *API) Register(r *gin.Engine) {
 	authed.PUT("/me/availability", a.putMyAvailability)
 	authed.PUT("/me/photo", a.putMyPhoto)
 	authed.GET("/members/:id/photo", a.getPhoto)
+	authed.GET("/recommendations", a.getRecommendations)
+	authed.GET("/consultations", a.listConsultations)
+	authed.POST("/consultations", a.createConsultation)
+	authed.GET("/consultations/:id", a.getConsultation)
+	authed.POST("/consultations/:id/accept", a.acceptConsultation)
+	authed.POST("/consultations/:id/decline", a.declineConsultation)
+	authed.POST("/consultations/:id/cancel", a.cancelConsultation)
+	authed.POST("/consultations/:id/reschedule", a.rescheduleConsultation)
+	authed.POST("/consultations/:id/no-show", a.reportNoShow)
+	authed.POST("/consultations/:id/feedback", a.createFeedback)
+	authed.POST("/consultations/:id/join", a.joinConsultation)
+	authed.GET("/consultations/:id/calendar.ics", a.consultationICS)
+	authed.GET("/blocks", a.listBlocks)
+	authed.POST("/blocks", a.createBlock)
+	authed.DELETE("/blocks/:id", a.deleteBlock)
 	operator := authed.Group("", requireRole(rooms.RoleOperator))
 	operator.POST("/companies", a.createCompany)
 	operator.GET("/companies", a.listCompanies)
@@ -133,15 +185,19 @@ func (a *API) Register(r *gin.Engine) {
 	}
 }
 
-// RunJobs runs the API's periodic jobs until ctx ends: expired sessions
-// are swept every interval.
+// RunJobs runs the API's periodic jobs until ctx ends: reminders every
+// minute, and expired sessions swept every interval.
 func (a *API) RunJobs(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	minute := time.NewTicker(time.Minute)
+	defer minute.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-minute.C:
+			a.SendDueReminders(ctx)
 		case <-t.C:
 			n, err := a.store.DeleteExpiredSessions(ctx, a.now())
 			if err != nil && ctx.Err() == nil {

@@ -32,6 +32,7 @@ type env struct {
 	engine *gin.Engine
 	outbox *mail.Outbox
 	skew   atomic.Int64 // added to the API's clock, to test expiry
+	api    *api.API
 }
 
 func newEnv(t testing.TB) *env {
@@ -46,7 +47,8 @@ func newEnv(t testing.TB) *env {
 	e := &env{store: store, outbox: outbox}
 	a, err := api.New(api.Params{Store: store, Logger: log, Registry: prometheus.NewRegistry(), Version: "test",
 		MaxBodyBytes: 4096, Mailer: outbox, PublicURL: "http://zadankai.test", DevOutbox: outbox,
-		Now: func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }})
+		Media: api.MediaConfig{URL: "ws://media.test", APIKey: "testkey", APISecret: "testsecret-testsecret-testsecret"},
+		Now:   func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +57,7 @@ func newEnv(t testing.TB) *env {
 	a.Register(engine)
 	e.srv = httptest.NewServer(engine)
 	t.Cleanup(e.srv.Close)
-	e.engine = engine
+	e.engine, e.api = engine, a
 	return e
 }
 

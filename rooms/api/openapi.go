@@ -71,9 +71,79 @@ var operations = []operation{
 		session: true, status: 204, errors: []int{401, 403, 413, 415, 422}},
 	{method: "GET", path: "/api/v1/members/{id}/photo", id: "getPhoto", summary: "A member's photo (JPEG), for those allowed to see it.",
 		session: true, status: 200, errors: []int{401, 404}},
+	{method: "GET", path: "/api/v1/recommendations", id: "getRecommendations",
+		summary: "Own current batch of recommended peers, each with the reasons it was chosen.",
+		session: true, status: 200, result: "Recommendations", errors: []int{401}},
+	{method: "GET", path: "/api/v1/consultations", id: "listConsultations", summary: "Own consultations, newest first.",
+		session: true, status: 200, result: "ConsultationList", errors: []int{401}},
+	{method: "POST", path: "/api/v1/consultations", id: "createConsultation",
+		summary: "Ask a recommended peer for a consultation with a note and one to three slots inside their availability.",
+		session: true, body: "ConsultationCreate", status: 201, result: "Consultation", errors: []int{400, 401, 403, 409, 415, 422, 429}},
+	{method: "GET", path: "/api/v1/consultations/{id}", id: "getConsultation", summary: "One of own consultations.",
+		session: true, status: 200, result: "Consultation", errors: []int{401, 404}},
+	{method: "POST", path: "/api/v1/consultations/{id}/accept", id: "acceptConsultation",
+		summary: "Book one of the proposed slots (atomic: overlapping bookings for either person are refused with slot_taken).",
+		session: true, body: "Accept", status: 200, result: "Consultation", errors: []int{400, 401, 403, 404, 409, 415, 422}},
+	{method: "POST", path: "/api/v1/consultations/{id}/decline", id: "declineConsultation",
+		summary: "Decline a request; the optional reason is never shown to the requester.",
+		session: true, body: "CancelReason", status: 200, result: "Consultation", errors: []int{400, 401, 403, 404, 409, 415, 422}},
+	{method: "POST", path: "/api/v1/consultations/{id}/cancel", id: "cancelConsultation",
+		summary: "Withdraw a request or cancel a booking (either side); sends a calendar cancellation.",
+		session: true, body: "CancelReason", status: 200, result: "Consultation", errors: []int{400, 401, 403, 404, 409, 415}},
+	{method: "POST", path: "/api/v1/consultations/{id}/reschedule", id: "rescheduleConsultation",
+		summary: "Give up the current time and propose new slots in one action; the other person picks.",
+		session: true, body: "Reschedule", status: 200, result: "Consultation", errors: []int{400, 401, 403, 404, 409, 415, 422}},
+	{method: "POST", path: "/api/v1/consultations/{id}/no-show", id: "reportNoShow",
+		summary: "Report that the other person did not come (after the start).",
+		session: true, body: "NoShow", status: 200, result: "Consultation", errors: []int{400, 401, 403, 404, 409, 415, 422}},
+	{method: "POST", path: "/api/v1/consultations/{id}/feedback", id: "createFeedback",
+		summary: "Rate a finished consultation once; text and reports are seen by operators only.",
+		session: true, body: "Feedback", status: 201, errors: []int{400, 401, 403, 404, 409, 415, 422}},
+	{method: "POST", path: "/api/v1/consultations/{id}/join", id: "joinConsultation",
+		summary: "A media-room token for a booked online consultation, from 10 minutes before the start until the end.",
+		session: true, status: 200, result: "JoinToken", errors: []int{401, 403, 404, 409}},
+	{method: "GET", path: "/api/v1/consultations/{id}/calendar.ics", id: "consultationICS",
+		summary: "The booking as an RFC 5545 calendar file.", session: true, status: 200, errors: []int{401, 404, 409}},
+	{method: "GET", path: "/api/v1/blocks", id: "listBlocks", summary: "People the caller has blocked.",
+		session: true, status: 200, result: "BlockList", errors: []int{401}},
+	{method: "POST", path: "/api/v1/blocks", id: "createBlock",
+		summary: "Block a recommended or met peer: neither is recommended to the other again.",
+		session: true, body: "BlockCreate", status: 204, errors: []int{400, 401, 403, 415, 422}},
+	{method: "DELETE", path: "/api/v1/blocks/{id}", id: "deleteBlock", summary: "Lift a block.",
+		session: true, status: 204, errors: []int{401, 403}},
 }
 
 var schemas = map[string]any{
+	"Slot": obj(map[string]any{"start": dateTime, "minutes": map[string]any{"type": "integer", "enum": []int{30, 45, 60}}}, "start", "minutes"),
+	"Peer": obj(map[string]any{"id": str(""), "display_name": str(""), "has_photo": boolean, "intro": str(""),
+		"industry": str(""), "job_function": str(""), "themes": strList}, "id", "display_name", "has_photo"),
+	"Reason": obj(map[string]any{"code": str("e.g. shared_themes, years_ahead_same_function, different_industry."),
+		"params": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}}}, "code"),
+	"Recommendations": obj(map[string]any{"made_at": map[string]any{"type": []string{"string", "null"}, "format": "date-time"},
+		"candidates": map[string]any{"type": "array", "items": obj(map[string]any{"peer": ref("Peer"),
+			"reasons": map[string]any{"type": "array", "items": ref("Reason")}}, "peer", "reasons")}}, "made_at", "candidates"),
+	"Consultation": obj(map[string]any{"id": str("cs_…"),
+		"status": map[string]any{"type": "string", "enum": []string{"requested", "booked", "declined", "cancelled", "expired", "completed"}},
+		"role":   map[string]any{"type": "string", "enum": []string{"requester", "recipient"}},
+		"peer":   ref("Peer"), "note": str(""), "mode": mode, "place": str(""), "awaiting_me": boolean,
+		"proposed": map[string]any{"type": "array", "items": ref("Slot")}, "booked": ref("Slot"),
+		"decline_reason": str("Shown only to the one who declined."), "no_shows": strList,
+		"created_at": dateTime, "expires_at": dateTime, "version": map[string]any{"type": "integer"}},
+		"id", "status", "role", "peer", "mode", "awaiting_me", "proposed", "no_shows", "created_at", "expires_at", "version"),
+	"ConsultationList": obj(map[string]any{"consultations": map[string]any{"type": "array", "items": ref("Consultation")}}, "consultations"),
+	"ConsultationCreate": obj(map[string]any{"recipient_id": str(""), "note": map[string]any{"type": "string", "maxLength": 500},
+		"slots": map[string]any{"type": "array", "minItems": 1, "maxItems": 3, "items": ref("Slot")}, "mode": mode,
+		"place": str("Required in person.")}, "recipient_id", "slots", "mode"),
+	"Accept":       obj(map[string]any{"slot": map[string]any{"type": "integer", "minimum": 0, "maximum": 2}}, "slot"),
+	"CancelReason": obj(map[string]any{"reason": map[string]any{"type": "string", "maxLength": 500}}),
+	"Reschedule":   obj(map[string]any{"slots": map[string]any{"type": "array", "minItems": 1, "maxItems": 3, "items": ref("Slot")}, "note": str("")}, "slots"),
+	"NoShow":       obj(map[string]any{"member_id": str("The other party.")}, "member_id"),
+	"Feedback": obj(map[string]any{"rating": map[string]any{"type": "integer", "minimum": 1, "maximum": 5}, "tags": strList,
+		"text": map[string]any{"type": "string", "maxLength": 2000}, "would_meet_again": boolean,
+		"report": map[string]any{"type": "string", "maxLength": 2000}, "block": boolean}, "rating"),
+	"JoinToken":   obj(map[string]any{"url": str("Media plane URL (ws/wss)."), "room": str(""), "token": str("LiveKit access token."), "expires_at": dateTime}, "url", "room", "token", "expires_at"),
+	"BlockList":   obj(map[string]any{"blocked": map[string]any{"type": "array", "items": ref("Peer")}}, "blocked"),
+	"BlockCreate": obj(map[string]any{"member_id": str("")}, "member_id"),
 	"ProfileOptions": obj(map[string]any{
 		"themes": map[string]any{"type": "array", "items": obj(map[string]any{"id": str(""),
 			"axis": map[string]any{"type": "string", "enum": []string{"life", "career"}}, "ja": str(""), "en": str("")}, "id", "axis", "ja", "en")},
@@ -139,9 +209,12 @@ var (
 )
 
 var (
-	strList = map[string]any{"type": "array", "items": map[string]any{"type": "string"}}
-	hhmm    = map[string]any{"type": "string", "pattern": "^([01][0-9]|2[0-4]):[0-5][0-9]$"}
-	windows = map[string]any{"type": "array", "items": obj(map[string]any{
+	dateTime = map[string]any{"type": "string", "format": "date-time"}
+	boolean  = map[string]any{"type": "boolean"}
+	mode     = map[string]any{"type": "string", "enum": []string{"online", "in_person"}}
+	strList  = map[string]any{"type": "array", "items": map[string]any{"type": "string"}}
+	hhmm     = map[string]any{"type": "string", "pattern": "^([01][0-9]|2[0-4]):[0-5][0-9]$"}
+	windows  = map[string]any{"type": "array", "items": obj(map[string]any{
 		"weekday": map[string]any{"type": "integer", "minimum": 0, "maximum": 6}, "start": hhmm, "end": hhmm}, "weekday", "start", "end")}
 	exceptions = map[string]any{"type": "array", "items": obj(map[string]any{
 		"date": map[string]any{"type": "string", "format": "date"}, "unavailable": map[string]any{"type": "boolean"},

@@ -1,0 +1,261 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/zadankai/zadankai/rooms"
+)
+
+var errStale = &Error{Status: http.StatusConflict, Code: "conflict", Message: "the consultation changed meanwhile; reload it"}
+
+// save writes cs (compare-and-set) and maps a lost race to 409.
+func (a *API) save(c *gin.Context, cs *rooms.Consultation) bool {
+	if err := a.store.UpdateConsultation(c, cs); err != nil {
+		if errors.Is(err, rooms.ErrConflict) {
+			err = errStale
+		}
+		fail(c, err)
+		return false
+	}
+	return true
+}
+
+func wrongState(msg string) error {
+	return &Error{Status: http.StatusConflict, Code: "wrong_state", Message: msg}
+}
+
+type acceptRequest struct {
+	Slot int `json:"slot"` // index into the proposed slots
+}
+
+// acceptConsultation books one of the proposed slots. The time of both
+// people is claimed quarter hour by quarter hour (ClaimOnce), so two
+// bookings that overlap for either person can never both succeed.
+func (a *API) acceptConsultation(c *gin.Context) {
+	var req acceptRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	cs, me, ok := a.myConsultation(c)
+	if !ok {
+		return
+	}
+	switch {
+	case cs.StatusAt(a.now()) != rooms.StatusRequested || cs.AwaitingID != me.ID:
+		fail(c, wrongState("there is no request waiting for your answer"))
+		return
+	case req.Slot < 0 || req.Slot >= len(cs.Proposed):
+		fail(c, rooms.Invalid("slot", "out_of_range", "pick one of the proposed slots"))
+		return
+	case cs.Proposed[req.Slot].Start.Before(a.now()):
+		fail(c, rooms.Invalid("slot", "in_the_past", "this slot has already started"))
+		return
+	}
+	slot := cs.Proposed[req.Slot]
+	keys := append(rooms.BusyKeys(cs.RequesterID, slot), rooms.BusyKeys(cs.RecipientID, slot)...)
+	if err := a.claimAll(c, keys); err != nil {
+		fail(c, err)
+		return
+	}
+	cs.Status, cs.Booked, cs.Sequence = rooms.StatusBooked, &slot, cs.Sequence+1
+	if !a.save(c, cs) {
+		a.releaseAll(c, keys)
+		return
+	}
+	a.sendCalendar(c, cs, rooms.MethodRequest)
+	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
+}
+
+// claimAll takes every key or none.
+func (a *API) claimAll(c *gin.Context, keys []string) error {
+	for i, k := range keys {
+		if err := a.store.ClaimOnce(c, k, a.now()); err != nil {
+			a.releaseAll(c, keys[:i])
+			if errors.Is(err, rooms.ErrConflict) {
+				return &Error{Status: http.StatusConflict, Code: "slot_taken", Field: "slot", Message: "one of you is already booked at that time"}
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *API) releaseAll(c *gin.Context, keys []string) {
+	for _, k := range keys {
+		if err := a.store.ReleaseClaim(c, k); err != nil {
+			a.log.WarnContext(c, "releasing a time claim", "key", k, "err", err)
+		}
+	}
+}
+
+// releaseBooking gives the booked time of both people back.
+func (a *API) releaseBooking(c *gin.Context, cs *rooms.Consultation) {
+	if cs.Booked != nil {
+		a.releaseAll(c, append(rooms.BusyKeys(cs.RequesterID, *cs.Booked), rooms.BusyKeys(cs.RecipientID, *cs.Booked)...))
+	}
+}
+
+type declineRequest struct {
+	Reason string `json:"reason"`
+}
+
+// declineConsultation says no; the reason stays with the one who declined.
+func (a *API) declineConsultation(c *gin.Context) {
+	var req declineRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if len([]rune(req.Reason)) > 500 {
+		fail(c, rooms.Invalid("reason", "too_long", "the reason is longer than 500 characters"))
+		return
+	}
+	cs, me, ok := a.myConsultation(c)
+	if !ok {
+		return
+	}
+	if cs.StatusAt(a.now()) != rooms.StatusRequested || cs.AwaitingID != me.ID {
+		fail(c, wrongState("there is no request waiting for your answer"))
+		return
+	}
+	cs.Status, cs.DeclineReason = rooms.StatusDeclined, req.Reason
+	if !a.save(c, cs) {
+		return
+	}
+	a.notifyOther(c, cs, me, func(other *rooms.Member) rooms.Email { return rooms.DeclinedEmail(other, me.DisplayName) })
+	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
+}
+
+// cancelConsultation withdraws a request or cancels a booking, for either
+// side, in one tap and without giving reasons to anyone.
+func (a *API) cancelConsultation(c *gin.Context) {
+	var req declineRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	cs, me, ok := a.myConsultation(c)
+	if !ok {
+		return
+	}
+	st := cs.StatusAt(a.now())
+	if st != rooms.StatusRequested && st != rooms.StatusBooked {
+		fail(c, wrongState("only open requests and upcoming bookings can be cancelled"))
+		return
+	}
+	wasBooked := cs.Status == rooms.StatusBooked
+	cs.Status, cs.CancelledBy = rooms.StatusCancelled, me.ID
+	if wasBooked {
+		cs.Sequence++
+	}
+	if !a.save(c, cs) {
+		return
+	}
+	if wasBooked {
+		a.releaseBooking(c, cs)
+		a.sendCalendar(c, cs, rooms.MethodCancel)
+	} else {
+		a.notifyOther(c, cs, me, func(other *rooms.Member) rooms.Email { return rooms.CancelledEmail(other, me.DisplayName) })
+	}
+	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
+}
+
+type rescheduleRequest struct {
+	Slots []rooms.Slot `json:"slots"`
+	Note  string       `json:"note"`
+}
+
+// rescheduleConsultation cancels the current time and proposes new slots
+// in one action; the other person picks one as with a new request.
+func (a *API) rescheduleConsultation(c *gin.Context) {
+	var req rescheduleRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	cs, me, ok := a.myConsultation(c)
+	if !ok {
+		return
+	}
+	st := cs.StatusAt(a.now())
+	if st != rooms.StatusRequested && st != rooms.StatusBooked {
+		fail(c, wrongState("only open requests and upcoming bookings can be rescheduled"))
+		return
+	}
+	if err := rooms.ValidateSlots(req.Slots, a.now()); err != nil {
+		fail(c, err)
+		return
+	}
+	other, _ := cs.Party(me.ID)
+	if err := a.checkSlotsAvailable(c, other, req.Slots); err != nil {
+		fail(c, err)
+		return
+	}
+	old := *cs
+	cs.Status, cs.AwaitingID, cs.Proposed, cs.Booked = rooms.StatusRequested, other, req.Slots, nil
+	cs.ExpiresAt, cs.Sequence = a.now().Add(a.cfg.RequestTTL), cs.Sequence+1
+	if req.Note != "" {
+		cs.Note = req.Note
+	}
+	if !a.save(c, cs) {
+		return
+	}
+	if old.Status == rooms.StatusBooked {
+		a.releaseBooking(c, &old)
+		old.Sequence = cs.Sequence
+		a.sendCalendar(c, &old, rooms.MethodCancel)
+	}
+	a.notifyOther(c, cs, me, func(o *rooms.Member) rooms.Email {
+		return rooms.RescheduleEmail(o, me.DisplayName, a.publicURL+"/consultations")
+	})
+	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
+}
+
+type noShowRequest struct {
+	MemberID rooms.MemberID `json:"member_id"`
+}
+
+// reportNoShow records that the other person did not come.
+func (a *API) reportNoShow(c *gin.Context) {
+	var req noShowRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	cs, me, ok := a.myConsultation(c)
+	if !ok {
+		return
+	}
+	other, _ := cs.Party(me.ID)
+	switch {
+	case req.MemberID != other:
+		fail(c, rooms.Invalid("member_id", "not_the_other_party", "you can report only the other person"))
+		return
+	case cs.Status != rooms.StatusBooked || cs.Booked == nil || a.now().Before(cs.Booked.Start):
+		fail(c, wrongState("a no-show can be reported once the booked time has begun"))
+		return
+	}
+	if !slices.Contains(cs.NoShows, other) {
+		cs.NoShows = append(cs.NoShows, other)
+		if !a.save(c, cs) {
+			return
+		}
+	}
+	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
+}
+
+// notifyOther emails the other party of cs.
+func (a *API) notifyOther(c *gin.Context, cs *rooms.Consultation, me *rooms.Member, mk func(*rooms.Member) rooms.Email) {
+	id, _ := cs.Party(me.ID)
+	other, err := a.store.GetMember(c, id)
+	if err != nil {
+		a.log.WarnContext(c, "notify: loading the other party", "member_id", id, "err", err)
+		return
+	}
+	a.notify(c, other, mk(other))
+}

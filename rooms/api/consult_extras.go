@@ -1,0 +1,249 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/livekit/protocol/auth"
+
+	"github.com/zadankai/zadankai/rooms"
+)
+
+// calendarEvent describes cs for member m (their own copy).
+func (a *API) calendarEvent(cs *rooms.Consultation, m *rooms.Member, peer string) rooms.CalendarEvent {
+	ev := rooms.CalendarEvent{UID: string(cs.ID) + "@zadankai", Sequence: cs.Sequence, Start: cs.Booked.Start, End: cs.Booked.End(),
+		Summary: "座談会 1:1 / Zadankai: " + peer, Description: cs.Note, URL: a.publicURL + "/consultations",
+		Organizer: a.fromAddress, Attendee: m.Email, AttendeeCN: m.DisplayName}
+	if cs.Mode == rooms.ModeInPerson {
+		ev.Location = cs.Place
+	} else {
+		ev.Location = a.publicURL + "/consultations"
+	}
+	return ev
+}
+
+// sendCalendar emails both parties their calendar entry for cs.
+func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, method rooms.CalendarMethod) {
+	req, err1 := a.store.GetMember(c, cs.RequesterID)
+	rec, err2 := a.store.GetMember(c, cs.RecipientID)
+	if err := errors.Join(err1, err2); err != nil {
+		a.log.WarnContext(c, "calendar: loading parties", "consultation_id", cs.ID, "err", err)
+		return
+	}
+	for _, pair := range [][2]*rooms.Member{{req, rec}, {rec, req}} {
+		m, peer := pair[0], pair[1]
+		ics := rooms.ICS(a.calendarEvent(cs, m, peer.DisplayName), method, a.now())
+		a.notify(c, m, rooms.BookingEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), method == rooms.MethodCancel, ics, method))
+	}
+}
+
+// consultationICS downloads the calendar entry of a booked consultation.
+func (a *API) consultationICS(c *gin.Context) {
+	cs, me, ok := a.myConsultation(c)
+	if !ok {
+		return
+	}
+	if cs.Booked == nil {
+		fail(c, wrongState("nothing is booked yet"))
+		return
+	}
+	method := rooms.MethodRequest
+	if cs.Status == rooms.StatusCancelled {
+		method = rooms.MethodCancel
+	}
+	other, _ := cs.Party(me.ID)
+	c.Header("Content-Disposition", `attachment; filename="zadankai-`+string(cs.ID)+`.ics"`)
+	c.Data(http.StatusOK, "text/calendar; charset=utf-8", rooms.ICS(a.calendarEvent(cs, me, a.peer(c, other).DisplayName), method, a.now()))
+}
+
+// joinConsultation mints a media-room token for one of the two parties,
+// only from ten minutes before the slot until it ends.
+func (a *API) joinConsultation(c *gin.Context) {
+	cs, me, ok := a.myConsultation(c)
+	if !ok {
+		return
+	}
+	from, to, online := cs.JoinWindow()
+	now := a.now()
+	switch {
+	case cs.Status != rooms.StatusBooked || !online:
+		fail(c, wrongState("only booked online consultations have a video room"))
+		return
+	case now.Before(from):
+		fail(c, &Error{Status: http.StatusForbidden, Code: "too_early", Message: "the room opens 10 minutes before the start"})
+		return
+	case !now.Before(to):
+		fail(c, &Error{Status: http.StatusForbidden, Code: "ended", Message: "this consultation has ended"})
+		return
+	}
+	yes := true
+	tok := auth.NewAccessToken(a.media.APIKey, a.media.APISecret).SetIdentity(string(me.ID)).SetName(me.DisplayName).
+		SetValidFor(to.Sub(now) + 5*time.Minute).
+		SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: cs.RoomName(), CanPublish: &yes, CanSubscribe: &yes, CanPublishData: &yes})
+	jwt, err := tok.ToJWT()
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"url": a.media.URL, "room": cs.RoomName(), "token": jwt, "expires_at": to.Add(5 * time.Minute)})
+}
+
+type feedbackRequest struct {
+	Rating         int      `json:"rating"`
+	Tags           []string `json:"tags"`
+	Text           string   `json:"text"`
+	WouldMeetAgain bool     `json:"would_meet_again"`
+	Report         string   `json:"report"`
+	Block          bool     `json:"block"` // also block the other person
+}
+
+// createFeedback records one participant's feedback after the slot ends.
+func (a *API) createFeedback(c *gin.Context) {
+	var req feedbackRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	cs, me, ok := a.myConsultation(c)
+	if !ok {
+		return
+	}
+	if cs.StatusAt(a.now()) != rooms.StatusCompleted {
+		fail(c, wrongState("feedback opens when the consultation has ended"))
+		return
+	}
+	f := &rooms.Feedback{ConsultationID: cs.ID, AuthorID: me.ID, AuthorCompany: me.CompanyID, Rating: req.Rating,
+		Tags: orEmpty(req.Tags), Text: req.Text, WouldMeetAgain: req.WouldMeetAgain, Report: req.Report}
+	if err := f.Validate(); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := a.store.CreateFeedback(c, f); err != nil {
+		if errors.Is(err, rooms.ErrConflict) {
+			err = &Error{Status: http.StatusConflict, Code: "already_given", Message: "you have already given feedback for this consultation"}
+		}
+		fail(c, err)
+		return
+	}
+	if req.Block {
+		other, _ := cs.Party(me.ID)
+		if err := a.store.CreateBlock(c, &rooms.Block{BlockerID: me.ID, BlockedID: other}); err != nil && !errors.Is(err, rooms.ErrConflict) {
+			fail(c, err)
+			return
+		}
+	}
+	c.Status(http.StatusCreated)
+}
+
+// SendDueReminders emails both parties of bookings starting at each offset
+// from now; a claim per booking, offset and calendar sequence makes each
+// reminder go out once even across restarts or several servers.
+func (a *API) SendDueReminders(ctx context.Context) {
+	now := a.now()
+	for _, off := range a.cfg.ReminderOffsets {
+		list, err := a.store.ListBookedBetween(ctx, now.Add(off-5*time.Minute), now.Add(off+time.Minute))
+		if err != nil {
+			a.log.WarnContext(ctx, "reminders: listing bookings", "err", err)
+			return
+		}
+		for _, cs := range list {
+			key := "reminder:" + string(cs.ID) + ":" + off.String() + ":" + strconv.Itoa(cs.Sequence)
+			if cs.Booked.Start.Before(now) || a.store.ClaimOnce(ctx, key, now) != nil {
+				continue
+			}
+			a.remind(ctx, cs)
+		}
+	}
+}
+
+func (a *API) remind(ctx context.Context, cs *rooms.Consultation) {
+	for _, pair := range [][2]rooms.MemberID{{cs.RequesterID, cs.RecipientID}, {cs.RecipientID, cs.RequesterID}} {
+		m, err1 := a.store.GetMember(ctx, pair[0])
+		peer, err2 := a.store.GetMember(ctx, pair[1])
+		if err := errors.Join(err1, err2); err != nil {
+			a.log.WarnContext(ctx, "reminders: loading parties", "consultation_id", cs.ID, "err", err)
+			continue
+		}
+		if err := a.mailer.Send(ctx, rooms.ReminderEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), a.publicURL+"/consultations")); err != nil {
+			a.log.WarnContext(ctx, "reminder email failed", "member_id", m.ID, "err", err)
+		}
+	}
+}
+
+// blocks lists whom the caller has blocked.
+func (a *API) listBlocks(c *gin.Context) {
+	me := currentMember(c)
+	list, err := a.store.ListBlocks(c, me.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := []PeerView{}
+	for _, b := range list {
+		if b.BlockerID == me.ID { // who blocked *me* stays unknown to me
+			out = append(out, PeerView{ID: b.BlockedID, DisplayName: a.peer(c, b.BlockedID).DisplayName})
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"blocked": out})
+}
+
+type blockRequest struct {
+	MemberID rooms.MemberID `json:"member_id"`
+}
+
+// createBlock hides the two from each other's recommendations. Only
+// people one has been recommended or has met can be blocked, so ids of
+// strangers cannot be probed.
+func (a *API) createBlock(c *gin.Context) {
+	var req blockRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	me := currentMember(c)
+	known, err := a.knows(c, me.ID, req.MemberID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if !known {
+		fail(c, rooms.Invalid("member_id", "unknown_peer", "you can block people you were recommended or have met"))
+		return
+	}
+	if err := a.store.CreateBlock(c, &rooms.Block{BlockerID: me.ID, BlockedID: req.MemberID}); err != nil && !errors.Is(err, rooms.ErrConflict) {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// knows reports whether other is in me's recommendations or consultations.
+func (a *API) knows(c *gin.Context, me, other rooms.MemberID) (bool, error) {
+	if !other.Valid() || other == me {
+		return false, nil
+	}
+	if rec, err := a.store.GetRecommendation(c, me); err == nil && rec.Has(other) {
+		return true, nil
+	} else if err != nil && !errors.Is(err, rooms.ErrNotFound) {
+		return false, err
+	}
+	list, err := a.store.ListMemberConsultations(c, me)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(list, func(cs *rooms.Consultation) bool { o, _ := cs.Party(me); return o == other }), nil
+}
+
+func (a *API) deleteBlock(c *gin.Context) {
+	me := currentMember(c)
+	if err := a.store.DeleteBlock(c, me.ID, rooms.MemberID(c.Param("id"))); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,230 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/zadankai/zadankai/rooms"
+)
+
+// PeerView is the minimal profile of a recommended or matched peer: the
+// only personal data of another company's member the API ever returns.
+type PeerView struct {
+	ID          rooms.MemberID `json:"id"`
+	DisplayName string         `json:"display_name"`
+	HasPhoto    bool           `json:"has_photo"`
+	Intro       string         `json:"intro,omitempty"`
+	Industry    string         `json:"industry,omitempty"`
+	JobFunction string         `json:"job_function,omitempty"`
+	Themes      []string       `json:"themes,omitempty"`
+}
+
+// ConsultationView is a consultation as one of its two parties sees it.
+type ConsultationView struct {
+	ID            rooms.ConsultationID     `json:"id"`
+	Status        rooms.ConsultationStatus `json:"status"`
+	Role          string                   `json:"role"` // "requester" or "recipient": the viewer's side
+	Peer          PeerView                 `json:"peer"`
+	Note          string                   `json:"note"`
+	Mode          rooms.Mode               `json:"mode"`
+	Place         string                   `json:"place,omitempty"`
+	AwaitingMe    bool                     `json:"awaiting_me"`
+	Proposed      []rooms.Slot             `json:"proposed"`
+	Booked        *rooms.Slot              `json:"booked,omitempty"`
+	DeclineReason string                   `json:"decline_reason,omitempty"` // only to the one who declined
+	NoShows       []rooms.MemberID         `json:"no_shows"`
+	CreatedAt     time.Time                `json:"created_at"`
+	ExpiresAt     time.Time                `json:"expires_at"`
+	Version       int64                    `json:"version"`
+}
+
+func (a *API) viewConsultation(c *gin.Context, cs *rooms.Consultation, viewer *rooms.Member) ConsultationView {
+	other, _ := cs.Party(viewer.ID)
+	v := ConsultationView{ID: cs.ID, Status: cs.StatusAt(a.now()), Role: "recipient", Peer: a.peer(c, other), Note: cs.Note,
+		Mode: cs.Mode, Place: cs.Place, AwaitingMe: cs.Status == rooms.StatusRequested && cs.AwaitingID == viewer.ID,
+		Proposed: cs.Proposed, Booked: cs.Booked, NoShows: cs.NoShows, CreatedAt: cs.CreatedAt, ExpiresAt: cs.ExpiresAt, Version: cs.Version}
+	if cs.RequesterID == viewer.ID {
+		v.Role = "requester"
+	}
+	if cs.Status == rooms.StatusDeclined && cs.AwaitingID == viewer.ID { // the decliner
+		v.DeclineReason = cs.DeclineReason
+	}
+	if v.NoShows == nil {
+		v.NoShows = []rooms.MemberID{}
+	}
+	return v
+}
+
+// peer returns the minimal profile of m (a name at least, even if the
+// profile cannot be read).
+func (a *API) peer(c *gin.Context, m rooms.MemberID) PeerView {
+	v := PeerView{ID: m}
+	if mem, err := a.store.GetMember(c, m); err == nil {
+		v.DisplayName = mem.DisplayName
+	}
+	if p, err := a.store.GetProfile(c, m); err == nil {
+		v.HasPhoto, v.Intro, v.Industry, v.JobFunction, v.Themes = p.HasPhoto, p.Intro, p.Industry, p.JobFunction, p.Themes
+	}
+	return v
+}
+
+type createConsultationRequest struct {
+	RecipientID rooms.MemberID `json:"recipient_id"`
+	Note        string         `json:"note"`
+	Slots       []rooms.Slot   `json:"slots"`
+	Mode        rooms.Mode     `json:"mode"`
+	Place       string         `json:"place"`
+}
+
+// createConsultation asks a recommended peer for a consultation.
+func (a *API) createConsultation(c *gin.Context) {
+	var req createConsultationRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	me := currentMember(c)
+	cs := &rooms.Consultation{ID: rooms.NewConsultationID(), RequesterID: me.ID, RecipientID: req.RecipientID,
+		RequesterCompany: me.CompanyID, Note: req.Note, Mode: req.Mode, Place: req.Place, Status: rooms.StatusRequested,
+		AwaitingID: req.RecipientID, Proposed: req.Slots, ExpiresAt: a.now().Add(a.cfg.RequestTTL), NoShows: []rooms.MemberID{}}
+	if err := cs.ValidateRequest(a.now()); err != nil {
+		fail(c, err)
+		return
+	}
+	recipient, err := a.checkRequest(c, me, req.RecipientID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := a.checkSlotsAvailable(c, recipient.ID, req.Slots); err != nil {
+		fail(c, err)
+		return
+	}
+	if !a.requestLimit.allow("requester:" + string(me.ID)) {
+		fail(c, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many requests today"})
+		return
+	}
+	cs.RecipientCompany = recipient.CompanyID
+	if err := a.store.CreateConsultation(c, cs); err != nil {
+		fail(c, err)
+		return
+	}
+	a.notify(c, recipient, rooms.RequestReceivedEmail(recipient, me.DisplayName, a.publicURL+"/consultations"))
+	c.JSON(http.StatusCreated, a.viewConsultation(c, cs, me))
+}
+
+// checkRequest enforces who may ask whom: a member asks a member of
+// another company who is in their current recommendations, neither has
+// blocked the other, and the recipient is not paused.
+func (a *API) checkRequest(c *gin.Context, me *rooms.Member, to rooms.MemberID) (*rooms.Member, error) {
+	notYours := &Error{Status: http.StatusForbidden, Code: "not_recommended", Field: "recipient_id",
+		Message: "you can ask people from your current recommendations"}
+	if !to.Valid() || to == me.ID {
+		return nil, rooms.Invalid("recipient_id", "malformed", "recipient_id is not a member id")
+	}
+	if me.Role != rooms.RoleMember {
+		return nil, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only members request consultations"}
+	}
+	rec, err := a.store.GetRecommendation(c, me.ID)
+	if errors.Is(err, rooms.ErrNotFound) || (err == nil && !rec.Has(to)) {
+		return nil, notYours
+	} else if err != nil {
+		return nil, err
+	}
+	other, err := a.store.GetMember(c, to)
+	if errors.Is(err, rooms.ErrNotFound) || (err == nil && (other.Role != rooms.RoleMember || other.CompanyID == me.CompanyID)) {
+		return nil, notYours
+	} else if err != nil {
+		return nil, err
+	}
+	if blocked, err := a.blockedEitherWay(c, me.ID, to); err != nil || blocked {
+		return nil, errors.Join(err, notYours)
+	}
+	if p, err := a.store.GetProfile(c, to); err == nil && p.Paused {
+		return nil, &Error{Status: http.StatusConflict, Code: "peer_paused", Field: "recipient_id", Message: "this person is taking a break from consultations"}
+	}
+	return other, nil
+}
+
+func (a *API) blockedEitherWay(c *gin.Context, x, y rooms.MemberID) (bool, error) {
+	blocks, err := a.store.ListBlocks(c, x)
+	if err != nil {
+		return false, err
+	}
+	for _, b := range blocks {
+		if b.BlockerID == y || b.BlockedID == y {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// checkSlotsAvailable requires every proposal inside who's availability.
+func (a *API) checkSlotsAvailable(c *gin.Context, who rooms.MemberID, slots []rooms.Slot) error {
+	av, err := a.store.GetAvailability(c, who)
+	if errors.Is(err, rooms.ErrNotFound) {
+		return rooms.Invalid("slots", "outside_availability", "this person has not shared when they are available yet")
+	} else if err != nil {
+		return err
+	}
+	for i, s := range slots {
+		if !av.Covers(s.Start, s.End()) {
+			return rooms.Invalid("slots["+strconv.Itoa(i)+"]", "outside_availability", "this slot is outside the times they are available")
+		}
+	}
+	return nil
+}
+
+func (a *API) listConsultations(c *gin.Context) {
+	me := currentMember(c)
+	list, err := a.store.ListMemberConsultations(c, me.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]ConsultationView, len(list))
+	for i, cs := range list {
+		out[i] = a.viewConsultation(c, cs, me)
+	}
+	c.JSON(http.StatusOK, gin.H{"consultations": out})
+}
+
+// myConsultation loads the consultation in the path if the caller takes
+// part in it; to anyone else it does not exist.
+func (a *API) myConsultation(c *gin.Context) (*rooms.Consultation, *rooms.Member, bool) {
+	id := rooms.ConsultationID(c.Param("id"))
+	me := currentMember(c)
+	if !id.Valid() {
+		fail(c, rooms.ErrNotFound)
+		return nil, nil, false
+	}
+	cs, err := a.store.GetConsultation(c, id)
+	if err == nil {
+		if _, ok := cs.Party(me.ID); !ok {
+			err = rooms.ErrNotFound
+		}
+	}
+	if err != nil {
+		fail(c, err)
+		return nil, nil, false
+	}
+	return cs, me, true
+}
+
+func (a *API) getConsultation(c *gin.Context) {
+	if cs, me, ok := a.myConsultation(c); ok {
+		c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
+	}
+}
+
+// notify emails m and logs (not fails) when mail cannot go out: the
+// action has happened and the page shows it.
+func (a *API) notify(c *gin.Context, m *rooms.Member, e rooms.Email) {
+	if err := a.mailer.Send(c, e); err != nil {
+		a.log.WarnContext(c, "notification email failed", "member_id", m.ID, "err", err)
+	}
+}
