@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // DemoLogin is one account the demo data creates, for the start-up banner.
@@ -28,26 +29,39 @@ type demoMember struct {
 	role        Role
 	moderator   bool
 	locale      string
+	profile     *Profile // members only
+}
+
+func demoProfile(industry, function string, level, years, kids int, bands, themes []string, intro string) *Profile {
+	return &Profile{Intro: intro, Industry: industry, JobFunction: function, JobLevel: level, YearsExperience: years,
+		WorkStyle: WorkStyle{Hours: "full_time", Remote: "hybrid"}, Children: Children{Count: kids, AgeBands: bands},
+		Themes: themes, Languages: []string{"ja"}, Capacity: 3}
 }
 
 var demoData = []demoCompany{
 	{name: "さくら精密株式会社", members: []demoMember{
-		{"hr@sakura.example", "佐藤 由美 (人事)", RoleCompanyAdmin, false, "ja"},
-		{"hanako@sakura.example", "山田 花子", RoleMember, true, "ja"},
-		{"keiko@sakura.example", "中村 恵子", RoleMember, false, "ja"},
+		{"hr@sakura.example", "佐藤 由美 (人事)", RoleCompanyAdmin, false, "ja", nil},
+		{"hanako@sakura.example", "山田 花子", RoleMember, true, "ja", demoProfile("manufacturing", "engineering", 3, 12, 2,
+			[]string{"0-2", "6-12"}, []string{"promotion", "work_life_balance", "partner_sharing"}, "設計チームのリーダーです。二児の母。")},
+		{"keiko@sakura.example", "中村 恵子", RoleMember, false, "ja", demoProfile("manufacturing", "hr", 2, 6, 1,
+			[]string{"0-2"}, []string{"return_from_leave", "childcare_services"}, "育休から復帰したばかりです。")},
 	}},
 	{name: "みなと商事", members: []demoMember{
-		{"hr@minato.example", "鈴木 健 (人事)", RoleCompanyAdmin, false, "ja"},
-		{"yoko@minato.example", "高橋 洋子", RoleMember, false, "ja"},
-		{"emma@minato.example", "Emma Wilson", RoleMember, false, "en"},
+		{"hr@minato.example", "鈴木 健 (人事)", RoleCompanyAdmin, false, "ja", nil},
+		{"yoko@minato.example", "高橋 洋子", RoleMember, false, "ja", demoProfile("retail", "sales", 4, 17, 2,
+			[]string{"6-12", "13-18"}, []string{"promotion", "leadership", "education"}, "営業部長。子どもは小学生と中学生。")},
+		{"emma@minato.example", "Emma Wilson", RoleMember, false, "en", demoProfile("retail", "marketing", 2, 8, 1,
+			[]string{"3-5"}, []string{"work_life_balance", "relocation"}, "Marketing, moved to Tokyo two years ago.")},
 	}},
 	{name: "Aozora Software", members: []demoMember{
-		{"mika@aozora.example", "伊藤 美香", RoleMember, false, "ja"},
-		{"daisuke@aozora.example", "渡辺 大輔", RoleMember, false, "ja"},
+		{"mika@aozora.example", "伊藤 美香", RoleMember, false, "ja", demoProfile("it", "engineering", 2, 5, 1,
+			[]string{"0-2"}, []string{"return_from_leave", "reskilling", "work_life_balance"}, "エンジニア。時短勤務中。")},
+		{"daisuke@aozora.example", "渡辺 大輔", RoleMember, false, "ja", demoProfile("it", "management", 4, 15, 3,
+			[]string{"3-5", "6-12"}, []string{"partner_sharing", "leadership", "child_health"}, "育休を取った父親です。")},
 	}},
 	{name: "", members: []demoMember{ // platform staff and a guest, in no company
-		{"operator@zadankai.example", "運営 スタッフ", RoleOperator, true, "ja"},
-		{"speaker@guest.example", "小林 真理 (ゲスト)", RoleGuestSpeaker, false, "ja"},
+		{"operator@zadankai.example", "運営 スタッフ", RoleOperator, true, "ja", nil},
+		{"speaker@guest.example", "小林 真理 (ゲスト)", RoleGuestSpeaker, false, "ja", nil},
 	}},
 }
 
@@ -72,7 +86,7 @@ func SeedDemo(ctx context.Context, s Store, hash func(string) (string, error)) (
 			logins = append(logins, DemoLogin{Role: dm.role, Email: dm.email, Password: DemoPassword, Company: dc.name})
 		}
 	}
-	return logins, nil
+	return logins, seedDemoActivity(ctx, s, time.Now())
 }
 
 // seedCompany finds the demo company by name or creates it.
@@ -110,5 +124,18 @@ func seedMember(ctx context.Context, s Store, company CompanyID, dm demoMember, 
 	if err := s.CreateMember(ctx, m); err != nil && !errors.Is(err, ErrConflict) {
 		return fmt.Errorf("demo member %s: %w", dm.email, err)
 	}
-	return nil
+	if dm.profile == nil {
+		return nil
+	}
+	p := *dm.profile
+	p.MemberID = m.ID
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("demo profile %s: %w", dm.email, err)
+	}
+	if err := s.PutProfile(ctx, &p); err != nil {
+		return fmt.Errorf("demo profile %s: %w", dm.email, err)
+	}
+	av := &Availability{MemberID: m.ID, TimeZone: "Asia/Tokyo", Exceptions: []Exception{},
+		Weekly: []Window{{1, "12:00", "13:00"}, {2, "21:00", "23:00"}, {3, "21:00", "23:00"}, {4, "21:00", "23:00"}, {6, "09:00", "12:00"}}}
+	return s.PutAvailability(ctx, av)
 }

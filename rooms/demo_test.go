@@ -42,4 +42,19 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 			t.Errorf("demo data has no %s", r)
 		}
 	}
+	hanako, _ := s.GetMemberByEmail(ctx, "hanako@sakura.example")
+	rec, err := s.GetRecommendation(ctx, hanako.ID)
+	if err != nil || len(rec.Candidates) == 0 {
+		t.Fatalf("hanako has no recommendations: %v", err)
+	}
+	for _, c := range rec.Candidates {
+		m, _ := s.GetMember(ctx, c.MemberID)
+		if m.CompanyID == hanako.CompanyID {
+			t.Errorf("demo recommends a colleague: %s", m.Email)
+		}
+	}
+	list, _ := s.ListMemberConsultations(ctx, hanako.ID)
+	if len(list) != 1 || list[0].Status != rooms.StatusBooked {
+		t.Errorf("hanako's consultations after two seeds: %d, want one booked", len(list))
+	}
 }

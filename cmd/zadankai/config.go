@@ -11,6 +11,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,9 @@ type Config struct {
 	Storage StorageConfig `yaml:"storage"`
 	Log     LogConfig     `yaml:"log"`
 	Mail    MailConfig    `yaml:"mail"`
+	Media   MediaConfig   `yaml:"media"`
+	// Consultations tunes the 1:1 consultation flow.
+	Consultations ConsultationsConfig `yaml:"consultations"`
 	// KeysFile names a file of "key: secret" lines (mode 0600). Keys are
 	// secrets, so they never sit in this file itself: use KeysFile,
 	// ZADANKAI_KEYS or --keys.
@@ -98,6 +102,21 @@ type StorageConfig struct {
 	MongoDatabase string `yaml:"mongo_database"`
 }
 
+// MediaConfig says where clients connect for video and with which key
+// the control plane signs their tokens.
+type MediaConfig struct {
+	// URL is the LiveKit-compatible media plane; empty = this server.
+	URL string `yaml:"url"`
+	// APIKey signs join tokens; empty = the first configured key (sorted).
+	APIKey string `yaml:"api_key"`
+}
+
+// ConsultationsConfig tunes requests and reminders.
+type ConsultationsConfig struct {
+	RequestTTL      time.Duration   `yaml:"request_ttl"`
+	ReminderOffsets []time.Duration `yaml:"reminder_offsets"`
+}
+
 // LogConfig is log/slog's level and format.
 type LogConfig struct {
 	Level  string `yaml:"level"`
@@ -113,6 +132,8 @@ func DefaultConfig() Config {
 		Storage: StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Mail:    MailConfig{SMTPPort: 587, From: "Zadankai <no-reply@zadankai.invalid>"},
+		Consultations: ConsultationsConfig{RequestTTL: 72 * time.Hour,
+			ReminderOffsets: []time.Duration{24 * time.Hour, 15 * time.Minute}},
 	}
 }
 
@@ -227,6 +248,16 @@ func setField(f reflect.Value, s string) error {
 			return fmt.Errorf("not an integer: %q", s)
 		}
 		f.SetInt(n)
+	case f.Type() == reflect.TypeOf([]time.Duration(nil)):
+		var ds []time.Duration
+		for _, p := range strings.Split(s, ",") {
+			d, err := time.ParseDuration(strings.TrimSpace(p))
+			if err != nil {
+				return fmt.Errorf("not a list of durations (e.g. 24h,15m): %q", s)
+			}
+			ds = append(ds, d)
+		}
+		f.Set(reflect.ValueOf(ds))
 	case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
 		var parts []string
 		for _, p := range strings.Split(s, ",") {
@@ -324,6 +355,10 @@ func (c *Config) Validate() error {
 		{"server.public_url", c.Server.PublicURL != "" && !validPublicURL(c.Server.PublicURL), fmt.Sprintf("must be an http(s) URL without a path, got %q", c.Server.PublicURL)},
 		{"mail.smtp_port", c.Mail.SMTPHost != "" && (c.Mail.SMTPPort <= 0 || c.Mail.SMTPPort > 65535), fmt.Sprintf("must be 1-65535, got %d", c.Mail.SMTPPort)},
 		{"mail.from", c.Mail.SMTPHost != "" && !strings.Contains(c.Mail.From, "@"), "must be an address, e.g. Zadankai <no-reply@example.com>"},
+		{"media.url", c.Media.URL != "" && !strings.HasPrefix(c.Media.URL, "ws://") && !strings.HasPrefix(c.Media.URL, "wss://"), "must start with ws:// or wss://"},
+		{"media.api_key", c.Media.APIKey != "" && c.Keys[c.Media.APIKey] == "", fmt.Sprintf("%q is not one of the configured keys", c.Media.APIKey)},
+		{"consultations.request_ttl", c.Consultations.RequestTTL < time.Hour, "must be at least 1h"},
+		{"consultations.reminder_offsets", !positive(c.Consultations.ReminderOffsets), "must be positive durations, e.g. [24h, 15m]"},
 		{"log.level", !oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("must be debug, info, warn or error, got %q", c.Log.Level)},
 		{"log.format", !oneOf(c.Log.Format, "text", "json"), fmt.Sprintf("must be text or json, got %q", c.Log.Format)},
 		{"keys", len(c.Keys) == 0, "no API keys: pass --keys \"key: secret\", set ZADANKAI_KEYS or keys_file, or use --dev for a local trial"},
@@ -362,6 +397,40 @@ func (c *Config) publicURL(listen net.Addr) string {
 		return strings.TrimSuffix(c.Server.PublicURL, "/")
 	}
 	return "http://" + listen.String()
+}
+
+func positive(ds []time.Duration) bool {
+	for _, d := range ds {
+		if d <= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// mediaKey returns the API key and secret that sign join tokens.
+func (c *Config) mediaKey() (string, string) {
+	if c.Media.APIKey != "" {
+		return c.Media.APIKey, c.Keys[c.Media.APIKey]
+	}
+	keys := make([]string, 0, len(c.Keys))
+	for k := range c.Keys {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys[0], c.Keys[keys[0]]
+}
+
+// mediaURL is where clients connect for video: the configured media
+// plane, or this server with its scheme turned into ws(s).
+func (c *Config) mediaURL(public string) string {
+	if c.Media.URL != "" {
+		return c.Media.URL
+	}
+	if rest, ok := strings.CutPrefix(public, "https://"); ok {
+		return "wss://" + rest
+	}
+	return "ws://" + strings.TrimPrefix(public, "http://")
 }
 
 func oneOf(s string, opts ...string) bool {

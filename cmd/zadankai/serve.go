@@ -56,8 +56,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mailer, outbox := newMailer(cfg, log)
+	public := cfg.publicURL(ln.Addr())
+	key, secret := cfg.mediaKey()
 	a, err := api.New(api.Params{Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes,
-		Mailer: mailer, PublicURL: cfg.publicURL(ln.Addr()), DevOutbox: outbox, SecureCookies: strings.HasPrefix(cfg.Server.PublicURL, "https://")})
+		Mailer: mailer, PublicURL: public, DevOutbox: outbox, SecureCookies: strings.HasPrefix(public, "https://"),
+		FromAddress:   envelopeAddress(cfg.Mail.From),
+		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets},
+		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}})
 	if err != nil {
 		return err
 	}
@@ -159,6 +164,14 @@ func newMailer(cfg *Config, log *slog.Logger) (rooms.Mailer, *mail.Outbox) {
 		return outbox, nil
 	}
 	return outbox, outbox
+}
+
+// envelopeAddress extracts the bare address of "Name <addr>".
+func envelopeAddress(from string) string {
+	if i := strings.LastIndex(from, "<"); i >= 0 {
+		return strings.TrimSuffix(from[i+1:], ">")
+	}
+	return from
 }
 
 func newLogger(c LogConfig, w io.Writer) *slog.Logger {
