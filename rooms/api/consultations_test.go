@@ -381,3 +381,33 @@ func TestReminders(t *testing.T) {
 		t.Fatalf("%d reminders after T-15min, want 4", n)
 	}
 }
+
+func TestCompanyStatsShowNoIndividuals(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	e.recommend(t, w.memberA.m, w.memberB.m)
+	e.alwaysAvailable(t, w.memberB.m)
+	cs := e.request(t, w.memberA, w.memberB.m, slotAt(2))
+	b := parseConsultation(t, w.memberB.do(t, "POST", e.srv.URL+"/api/v1/consultations/"+cs.ID+"/accept", `{"slot":0}`))
+	e.skew.Store(int64(time.Until(b.Booked.End()) + time.Minute))
+	w.memberA.do(t, "POST", e.srv.URL+"/api/v1/consultations/"+cs.ID+"/feedback", `{"rating":5,"text":"SECRET-TEXT"}`)
+	r := w.adminA.do(t, "GET", e.srv.URL+"/api/v1/companies/"+string(w.coA.ID)+"/stats?months=2", "")
+	if r.status != 200 {
+		t.Fatalf("stats = %d %s", r.status, r.body)
+	}
+	for _, leak := range []string{"SECRET-TEXT", string(w.memberA.m.ID), string(w.memberB.m.ID), w.memberA.m.DisplayName, cs.ID} {
+		if strings.Contains(string(r.body), leak) {
+			t.Errorf("company stats reveal %q: %s", leak, r.body)
+		}
+	}
+	if strings.Contains(string(r.body), `"value":1`) {
+		t.Errorf("a figure from one person is shown: %s", r.body)
+	}
+	if r := w.adminA.do(t, "GET", e.srv.URL+"/api/v1/companies/"+string(w.coA.ID)+"/stats?months=99", ""); r.status != 400 {
+		t.Errorf("months=99 = %d", r.status)
+	}
+	ops := w.operator.do(t, "GET", e.srv.URL+"/api/v1/feedback", "")
+	if !strings.Contains(string(ops.body), "SECRET-TEXT") {
+		t.Errorf("operators do not see feedback text: %s", ops.body)
+	}
+}

@@ -111,9 +111,26 @@ var operations = []operation{
 		session: true, body: "BlockCreate", status: 204, errors: []int{400, 401, 403, 415, 422}},
 	{method: "DELETE", path: "/api/v1/blocks/{id}", id: "deleteBlock", summary: "Lift a block.",
 		session: true, status: 204, errors: []int{401, 403}},
+	{method: "GET", path: "/api/v1/companies/{id}/stats", id: "companyStats",
+		summary: "A company's monthly aggregates for its admins and operators (?months=1-24); figures from fewer than 5 people are suppressed.",
+		session: true, status: 200, result: "CompanyStats", errors: []int{400, 401, 403, 404}},
+	{method: "GET", path: "/api/v1/stats", id: "platformStats", summary: "Platform-wide monthly aggregates (operators).",
+		session: true, status: 200, result: "CompanyStats", errors: []int{400, 401, 403}},
+	{method: "GET", path: "/api/v1/feedback", id: "listFeedback",
+		summary: "Feedback texts and problem reports of the last ?days= (operators only); ?reports=1 for reports only.",
+		session: true, status: 200, result: "FeedbackList", errors: []int{400, 401, 403}},
 }
 
 var schemas = map[string]any{
+	"Figure": obj(map[string]any{"value": map[string]any{"type": []string{"number", "null"}}, "suppressed": boolean}, "value", "suppressed"),
+	"CompanyStats": obj(map[string]any{"company_id": str(""), "min_group": map[string]any{"type": "integer"},
+		"months": map[string]any{"type": "array", "items": obj(map[string]any{"month": str("YYYY-MM"),
+			"members_invited": ref("Figure"), "members_active": ref("Figure"), "consultations_requested": ref("Figure"),
+			"consultations_held": ref("Figure"), "consultations_cancelled": ref("Figure"), "average_rating": ref("Figure")}, "month")}},
+		"min_group", "months"),
+	"FeedbackList": obj(map[string]any{"feedback": map[string]any{"type": "array", "items": obj(map[string]any{
+		"consultation_id": str(""), "author_id": str(""), "rating": map[string]any{"type": "integer"}, "tags": strList,
+		"text": str(""), "would_meet_again": boolean, "report": str(""), "created_at": dateTime}, "consultation_id", "rating")}}, "feedback"),
 	"Slot": obj(map[string]any{"start": dateTime, "minutes": map[string]any{"type": "integer", "enum": []int{30, 45, 60}}}, "start", "minutes"),
 	"Peer": obj(map[string]any{"id": str(""), "display_name": str(""), "has_photo": boolean, "intro": str(""),
 		"industry": str(""), "job_function": str(""), "themes": strList}, "id", "display_name", "has_photo"),

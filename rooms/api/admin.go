@@ -1,0 +1,119 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/zadankai/zadankai/rooms"
+)
+
+var tokyo = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		return time.FixedZone("JST", 9*3600)
+	}
+	return loc
+}()
+
+// monthsParam reads ?months= (1–24, default 6).
+func monthsParam(c *gin.Context) (int, error) {
+	s := c.DefaultQuery("months", "6")
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 24 {
+		return 0, badRequest("out_of_range", "months", "months must be 1 to 24")
+	}
+	return n, nil
+}
+
+// stats computes monthly figures for company (empty = platform).
+func (a *API) stats(c *gin.Context, company rooms.CompanyID) ([]rooms.MonthStats, error) {
+	n, err := monthsParam(c)
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	months := rooms.LastMonths(now, tokyo, n)
+	from, _ := time.ParseInLocation("2006-01", months[0], tokyo)
+	in := rooms.StatsInput{Company: company, Now: now, Location: tokyo}
+	if in.Invitations, err = a.store.ListInvitations(c, company); err != nil {
+		return nil, err
+	}
+	if in.Consultations, err = a.store.ListConsultationsCreatedBetween(c, from, now.Add(time.Second)); err != nil {
+		return nil, err
+	}
+	if in.Feedback, err = a.store.ListFeedbackBetween(c, from, now.Add(time.Second)); err != nil {
+		return nil, err
+	}
+	return rooms.MonthlyStats(in, months), nil
+}
+
+// companyStats shows a company's admin (or an operator) the company's
+// aggregates: never names, never who met whom, never feedback text, and no
+// figure from fewer than five people.
+func (a *API) companyStats(c *gin.Context) {
+	co, ok := a.visibleCompany(c)
+	if !ok {
+		return
+	}
+	if r := currentMember(c).Role; r != rooms.RoleCompanyAdmin && r != rooms.RoleOperator {
+		fail(c, rooms.ErrForbidden)
+		return
+	}
+	s, err := a.stats(c, co.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"company_id": co.ID, "min_group": rooms.MinGroup, "months": s})
+}
+
+// platformStats is the operators' platform-wide view.
+func (a *API) platformStats(c *gin.Context) {
+	s, err := a.stats(c, "")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"min_group": rooms.MinGroup, "months": s})
+}
+
+// FeedbackView is feedback as operators see it.
+type FeedbackView struct {
+	ConsultationID rooms.ConsultationID `json:"consultation_id"`
+	AuthorID       rooms.MemberID       `json:"author_id"`
+	Rating         int                  `json:"rating"`
+	Tags           []string             `json:"tags"`
+	Text           string               `json:"text"`
+	WouldMeetAgain bool                 `json:"would_meet_again"`
+	Report         string               `json:"report,omitempty"`
+	CreatedAt      time.Time            `json:"created_at"`
+}
+
+// listFeedback shows operators feedback of the last ?days= (default 30,
+// at most 365); ?reports=1 keeps only entries that report a problem.
+func (a *API) listFeedback(c *gin.Context) {
+	days, err := strconv.Atoi(c.DefaultQuery("days", "30"))
+	if err != nil || days < 1 || days > 365 {
+		fail(c, badRequest("out_of_range", "days", "days must be 1 to 365"))
+		return
+	}
+	onlyReports := c.Query("reports") == "1"
+	list, err := a.store.ListFeedbackBetween(c, a.now().AddDate(0, 0, -days), a.now().Add(time.Second))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := []FeedbackView{}
+	for i := len(list) - 1; i >= 0; i-- {
+		f := list[i]
+		if onlyReports && f.Report == "" {
+			continue
+		}
+		out = append(out, FeedbackView{ConsultationID: f.ConsultationID, AuthorID: f.AuthorID, Rating: f.Rating,
+			Tags: f.Tags, Text: f.Text, WouldMeetAgain: f.WouldMeetAgain, Report: f.Report, CreatedAt: f.CreatedAt})
+	}
+	c.JSON(http.StatusOK, gin.H{"feedback": out})
+}
