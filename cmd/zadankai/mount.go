@@ -3,6 +3,7 @@ package main
 import (
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -24,16 +25,22 @@ func mountMedia(r *gin.Engine) {
 	})
 }
 
-// pages maps page paths to the embedded HTML that serves them.
-var pages = map[string]string{"/": "index.html", "/invite": "invite.html", "/reset": "reset.html"}
-
-// mountWeb serves the embedded browser client: its pages and /assets/….
+// mountWeb serves the embedded browser client: each top-level NAME.html
+// as the page /NAME (index.html as /), and every file under /assets/.
 func mountWeb(r *gin.Engine) {
 	files := web.FS()
-	for path, name := range pages {
+	names, err := fs.Glob(files, "*.html")
+	if err != nil {
+		panic(err) // the pattern is constant and valid
+	}
+	for _, name := range names {
 		html, err := fs.ReadFile(files, name)
 		if err != nil {
-			panic(err) // pages are embedded at build time
+			panic(err) // the file was just listed from the embedded FS
+		}
+		path := "/" + strings.TrimSuffix(name, ".html")
+		if path == "/index" {
+			path = "/"
 		}
 		r.GET(path, func(c *gin.Context) {
 			c.Header("Cache-Control", "no-cache")
