@@ -125,6 +125,11 @@ type Store interface {
 	// ListFeedbackBetween returns feedback created in [from, to).
 	ListFeedbackBetween(ctx context.Context, from, to time.Time) ([]*Feedback, error)
 
+	// DeleteMemberData removes what a member told about themselves and
+	// their sessions: profile, availability, photo, sessions and current
+	// recommendations. The account record itself is anonymised separately.
+	DeleteMemberData(ctx context.Context, id MemberID) error
+
 	// SaveRecommendation replaces m's current batch.
 	SaveRecommendation(ctx context.Context, r *Recommendation) error
 	// GetRecommendation returns m's current batch.

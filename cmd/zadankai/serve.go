@@ -68,7 +68,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
-	engine.ContextWithFallback = true // handlers see the request's context through gin.Context
 	a.Register(engine)
 	mountMedia(engine)
 	mountWeb(engine)

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/zadankai/zadankai/rooms"
-	"github.com/zadankai/zadankai/rooms/api"
 	"github.com/zadankai/zadankai/rooms/storetest"
 )
 
@@ -62,7 +63,8 @@ func (e *env) world(t *testing.T) *world {
 			t.Fatal(err)
 		}
 	}
-	hash, _ := api.HashPassword("password-123")
+	hashBytes, _ := bcrypt.GenerateFromPassword([]byte("password-123"), bcrypt.MinCost)
+	hash := string(hashBytes)
 	mk := func(email string, role rooms.Role, co rooms.CompanyID) *actor {
 		m := &rooms.Member{ID: rooms.NewMemberID(), CompanyID: co, Email: email, DisplayName: "Name " + strings.Split(email, "@")[0], Role: role, PasswordHash: hash}
 		if err := m.Validate(); err != nil {

@@ -38,13 +38,13 @@ func (a *API) stats(c *gin.Context, company rooms.CompanyID) ([]rooms.MonthStats
 	months := rooms.LastMonths(now, tokyo, n)
 	from, _ := time.ParseInLocation("2006-01", months[0], tokyo)
 	in := rooms.StatsInput{Company: company, Now: now, Location: tokyo}
-	if in.Invitations, err = a.store.ListInvitations(c, company); err != nil {
+	if in.Invitations, err = a.store.ListInvitations(c.Request.Context(), company); err != nil {
 		return nil, err
 	}
-	if in.Consultations, err = a.store.ListConsultationsCreatedBetween(c, from, now.Add(time.Second)); err != nil {
+	if in.Consultations, err = a.store.ListConsultationsCreatedBetween(c.Request.Context(), from, now.Add(time.Second)); err != nil {
 		return nil, err
 	}
-	if in.Feedback, err = a.store.ListFeedbackBetween(c, from, now.Add(time.Second)); err != nil {
+	if in.Feedback, err = a.store.ListFeedbackBetween(c.Request.Context(), from, now.Add(time.Second)); err != nil {
 		return nil, err
 	}
 	return rooms.MonthlyStats(in, months), nil
@@ -101,7 +101,7 @@ func (a *API) listFeedback(c *gin.Context) {
 		return
 	}
 	onlyReports := c.Query("reports") == "1"
-	list, err := a.store.ListFeedbackBetween(c, a.now().AddDate(0, 0, -days), a.now().Add(time.Second))
+	list, err := a.store.ListFeedbackBetween(c.Request.Context(), a.now().AddDate(0, 0, -days), a.now().Add(time.Second))
 	if err != nil {
 		fail(c, err)
 		return

@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/zadankai/zadankai/rooms"
 	"github.com/zadankai/zadankai/rooms/mail"
@@ -46,6 +47,9 @@ type Params struct {
 	Consultations ConsultationConfig
 	// Media is the LiveKit-compatible media plane that tokens are minted for.
 	Media MediaConfig
+	// PasswordCost is bcrypt's cost for new passwords; default
+	// bcrypt.DefaultCost (tests lower it to keep the race detector fast).
+	PasswordCost int
 }
 
 // ConsultationConfig tunes the consultation flow.
@@ -85,6 +89,7 @@ type API struct {
 	cfg          ConsultationConfig
 	media        MediaConfig
 	requestLimit *limiter
+	passwordCost int
 }
 
 // New checks p and returns the API.
@@ -117,6 +122,10 @@ func New(p Params) (*API, error) {
 	if a.cfg.ReminderOffsets == nil {
 		a.cfg.ReminderOffsets = []time.Duration{24 * time.Hour, 15 * time.Minute}
 	}
+	a.passwordCost = p.PasswordCost
+	if a.passwordCost == 0 {
+		a.passwordCost = bcrypt.DefaultCost
+	}
 	if a.fromAddress == "" {
 		a.fromAddress = "no-reply@zadankai.invalid"
 	}
@@ -127,7 +136,6 @@ func New(p Params) (*API, error) {
 // Register installs the global middleware on r (so routes added later,
 // such as the signal WebSocket, get it too) and the API's routes.
 func (a *API) Register(r *gin.Engine) {
-	r.ContextWithFallback = true // handlers pass *gin.Context as the request's context
 	r.Use(requestIDMiddleware, accessLog(a.log), a.metrics.middleware, a.recovery, a.errorMiddleware)
 	r.NoRoute(func(c *gin.Context) {
 		fail(c, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint: " + c.Request.Method + " " + c.Request.URL.Path})
@@ -152,6 +160,8 @@ func (a *API) Register(r *gin.Engine) {
 	authed.GET("/me", a.me)
 	authed.GET("/companies/:id", a.getCompany)
 	authed.GET("/profile-options", a.profileOptions)
+	authed.GET("/me/export", a.exportMyData)
+	authed.POST("/me/delete", a.deleteMyAccount)
 	authed.GET("/me/profile", a.getMyProfile)
 	authed.PUT("/me/profile", a.putMyProfile)
 	authed.GET("/me/availability", a.getMyAvailability)

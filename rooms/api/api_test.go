@@ -17,6 +17,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/zadankai/zadankai/rooms"
 	"github.com/zadankai/zadankai/rooms/api"
@@ -47,8 +48,9 @@ func newEnv(t testing.TB) *env {
 	e := &env{store: store, outbox: outbox}
 	a, err := api.New(api.Params{Store: store, Logger: log, Registry: prometheus.NewRegistry(), Version: "test",
 		MaxBodyBytes: 4096, Mailer: outbox, PublicURL: "http://zadankai.test", DevOutbox: outbox,
-		Media: api.MediaConfig{URL: "ws://media.test", APIKey: "testkey", APISecret: "testsecret-testsecret-testsecret"},
-		Now:   func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }})
+		PasswordCost: bcrypt.MinCost,
+		Media:        api.MediaConfig{URL: "ws://media.test", APIKey: "testkey", APISecret: "testsecret-testsecret-testsecret"},
+		Now:          func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,11 +72,11 @@ func (e *env) addMember(t testing.TB, email, password string) *rooms.Member {
 		t.Fatal(err)
 	}
 	m := storetest.NewMember(co.ID, email)
-	hash, err := api.HashPassword(password)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.PasswordHash = hash
+	m.PasswordHash = string(hash)
 	if err := e.store.CreateMember(ctx, m); err != nil {
 		t.Fatal(err)
 	}

@@ -24,8 +24,10 @@ const (
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), bcrypt.DefaultCost)
 
 // HashPassword returns the bcrypt hash stored for a password.
-func HashPassword(pw string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+func HashPassword(pw string) (string, error) { return hashPassword(pw, bcrypt.DefaultCost) }
+
+func hashPassword(pw string, cost int) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), cost)
 	return string(h), err
 }
 

@@ -41,7 +41,7 @@ func (a *API) createCompany(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := a.store.CreateCompany(c, co); err != nil {
+	if err := a.store.CreateCompany(c.Request.Context(), co); err != nil {
 		fail(c, err)
 		return
 	}
@@ -71,7 +71,7 @@ func (a *API) visibleCompany(c *gin.Context) (*rooms.Company, bool) {
 		fail(c, rooms.ErrNotFound)
 		return nil, false
 	}
-	co, err := a.store.GetCompany(c, id)
+	co, err := a.store.GetCompany(c.Request.Context(), id)
 	if err != nil {
 		fail(c, err)
 		return nil, false
@@ -110,7 +110,7 @@ func (a *API) updateCompany(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := a.store.UpdateCompany(c, co); err != nil {
+	if err := a.store.UpdateCompany(c.Request.Context(), co); err != nil {
 		if errors.Is(err, rooms.ErrConflict) {
 			err = &Error{Status: http.StatusConflict, Code: "conflict", Message: "the company changed meanwhile; reload and retry"}
 		}

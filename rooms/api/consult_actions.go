@@ -14,7 +14,7 @@ var errStale = &Error{Status: http.StatusConflict, Code: "conflict", Message: "t
 
 // save writes cs (compare-and-set) and maps a lost race to 409.
 func (a *API) save(c *gin.Context, cs *rooms.Consultation) bool {
-	if err := a.store.UpdateConsultation(c, cs); err != nil {
+	if err := a.store.UpdateConsultation(c.Request.Context(), cs); err != nil {
 		if errors.Is(err, rooms.ErrConflict) {
 			err = errStale
 		}
@@ -74,7 +74,7 @@ func (a *API) acceptConsultation(c *gin.Context) {
 // claimAll takes every key or none.
 func (a *API) claimAll(c *gin.Context, keys []string) error {
 	for i, k := range keys {
-		if err := a.store.ClaimOnce(c, k, a.now()); err != nil {
+		if err := a.store.ClaimOnce(c.Request.Context(), k, a.now()); err != nil {
 			a.releaseAll(c, keys[:i])
 			if errors.Is(err, rooms.ErrConflict) {
 				return &Error{Status: http.StatusConflict, Code: "slot_taken", Field: "slot", Message: "one of you is already booked at that time"}
@@ -87,8 +87,8 @@ func (a *API) claimAll(c *gin.Context, keys []string) error {
 
 func (a *API) releaseAll(c *gin.Context, keys []string) {
 	for _, k := range keys {
-		if err := a.store.ReleaseClaim(c, k); err != nil {
-			a.log.WarnContext(c, "releasing a time claim", "key", k, "err", err)
+		if err := a.store.ReleaseClaim(c.Request.Context(), k); err != nil {
+			a.log.WarnContext(c.Request.Context(), "releasing a time claim", "key", k, "err", err)
 		}
 	}
 }
@@ -252,9 +252,9 @@ func (a *API) reportNoShow(c *gin.Context) {
 // notifyOther emails the other party of cs.
 func (a *API) notifyOther(c *gin.Context, cs *rooms.Consultation, me *rooms.Member, mk func(*rooms.Member) rooms.Email) {
 	id, _ := cs.Party(me.ID)
-	other, err := a.store.GetMember(c, id)
+	other, err := a.store.GetMember(c.Request.Context(), id)
 	if err != nil {
-		a.log.WarnContext(c, "notify: loading the other party", "member_id", id, "err", err)
+		a.log.WarnContext(c.Request.Context(), "notify: loading the other party", "member_id", id, "err", err)
 		return
 	}
 	a.notify(c, other, mk(other))

@@ -29,10 +29,10 @@ func (a *API) calendarEvent(cs *rooms.Consultation, m *rooms.Member, peer string
 
 // sendCalendar emails both parties their calendar entry for cs.
 func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, method rooms.CalendarMethod) {
-	req, err1 := a.store.GetMember(c, cs.RequesterID)
-	rec, err2 := a.store.GetMember(c, cs.RecipientID)
+	req, err1 := a.store.GetMember(c.Request.Context(), cs.RequesterID)
+	rec, err2 := a.store.GetMember(c.Request.Context(), cs.RecipientID)
 	if err := errors.Join(err1, err2); err != nil {
-		a.log.WarnContext(c, "calendar: loading parties", "consultation_id", cs.ID, "err", err)
+		a.log.WarnContext(c.Request.Context(), "calendar: loading parties", "consultation_id", cs.ID, "err", err)
 		return
 	}
 	for _, pair := range [][2]*rooms.Member{{req, rec}, {rec, req}} {
@@ -123,7 +123,7 @@ func (a *API) createFeedback(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := a.store.CreateFeedback(c, f); err != nil {
+	if err := a.store.CreateFeedback(c.Request.Context(), f); err != nil {
 		if errors.Is(err, rooms.ErrConflict) {
 			err = &Error{Status: http.StatusConflict, Code: "already_given", Message: "you have already given feedback for this consultation"}
 		}
@@ -132,7 +132,7 @@ func (a *API) createFeedback(c *gin.Context) {
 	}
 	if req.Block {
 		other, _ := cs.Party(me.ID)
-		if err := a.store.CreateBlock(c, &rooms.Block{BlockerID: me.ID, BlockedID: other}); err != nil && !errors.Is(err, rooms.ErrConflict) {
+		if err := a.store.CreateBlock(c.Request.Context(), &rooms.Block{BlockerID: me.ID, BlockedID: other}); err != nil && !errors.Is(err, rooms.ErrConflict) {
 			fail(c, err)
 			return
 		}
@@ -178,7 +178,7 @@ func (a *API) remind(ctx context.Context, cs *rooms.Consultation) {
 // blocks lists whom the caller has blocked.
 func (a *API) listBlocks(c *gin.Context) {
 	me := currentMember(c)
-	list, err := a.store.ListBlocks(c, me.ID)
+	list, err := a.store.ListBlocks(c.Request.Context(), me.ID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -215,7 +215,7 @@ func (a *API) createBlock(c *gin.Context) {
 		fail(c, rooms.Invalid("member_id", "unknown_peer", "you can block people you were recommended or have met"))
 		return
 	}
-	if err := a.store.CreateBlock(c, &rooms.Block{BlockerID: me.ID, BlockedID: req.MemberID}); err != nil && !errors.Is(err, rooms.ErrConflict) {
+	if err := a.store.CreateBlock(c.Request.Context(), &rooms.Block{BlockerID: me.ID, BlockedID: req.MemberID}); err != nil && !errors.Is(err, rooms.ErrConflict) {
 		fail(c, err)
 		return
 	}
@@ -227,12 +227,12 @@ func (a *API) knows(c *gin.Context, me, other rooms.MemberID) (bool, error) {
 	if !other.Valid() || other == me {
 		return false, nil
 	}
-	if rec, err := a.store.GetRecommendation(c, me); err == nil && rec.Has(other) {
+	if rec, err := a.store.GetRecommendation(c.Request.Context(), me); err == nil && rec.Has(other) {
 		return true, nil
 	} else if err != nil && !errors.Is(err, rooms.ErrNotFound) {
 		return false, err
 	}
-	list, err := a.store.ListMemberConsultations(c, me)
+	list, err := a.store.ListMemberConsultations(c.Request.Context(), me)
 	if err != nil {
 		return false, err
 	}
@@ -241,7 +241,7 @@ func (a *API) knows(c *gin.Context, me, other rooms.MemberID) (bool, error) {
 
 func (a *API) deleteBlock(c *gin.Context) {
 	me := currentMember(c)
-	if err := a.store.DeleteBlock(c, me.ID, rooms.MemberID(c.Param("id"))); err != nil {
+	if err := a.store.DeleteBlock(c.Request.Context(), me.ID, rooms.MemberID(c.Param("id"))); err != nil {
 		fail(c, err)
 		return
 	}

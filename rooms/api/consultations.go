@@ -63,10 +63,10 @@ func (a *API) viewConsultation(c *gin.Context, cs *rooms.Consultation, viewer *r
 // profile cannot be read).
 func (a *API) peer(c *gin.Context, m rooms.MemberID) PeerView {
 	v := PeerView{ID: m}
-	if mem, err := a.store.GetMember(c, m); err == nil {
+	if mem, err := a.store.GetMember(c.Request.Context(), m); err == nil {
 		v.DisplayName = mem.DisplayName
 	}
-	if p, err := a.store.GetProfile(c, m); err == nil {
+	if p, err := a.store.GetProfile(c.Request.Context(), m); err == nil {
 		v.HasPhoto, v.Intro, v.Industry, v.JobFunction, v.Themes = p.HasPhoto, p.Intro, p.Industry, p.JobFunction, p.Themes
 	}
 	return v
@@ -109,7 +109,7 @@ func (a *API) createConsultation(c *gin.Context) {
 		return
 	}
 	cs.RecipientCompany = recipient.CompanyID
-	if err := a.store.CreateConsultation(c, cs); err != nil {
+	if err := a.store.CreateConsultation(c.Request.Context(), cs); err != nil {
 		fail(c, err)
 		return
 	}
@@ -129,13 +129,13 @@ func (a *API) checkRequest(c *gin.Context, me *rooms.Member, to rooms.MemberID) 
 	if me.Role != rooms.RoleMember {
 		return nil, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only members request consultations"}
 	}
-	rec, err := a.store.GetRecommendation(c, me.ID)
+	rec, err := a.store.GetRecommendation(c.Request.Context(), me.ID)
 	if errors.Is(err, rooms.ErrNotFound) || (err == nil && !rec.Has(to)) {
 		return nil, notYours
 	} else if err != nil {
 		return nil, err
 	}
-	other, err := a.store.GetMember(c, to)
+	other, err := a.store.GetMember(c.Request.Context(), to)
 	if errors.Is(err, rooms.ErrNotFound) || (err == nil && (other.Role != rooms.RoleMember || other.CompanyID == me.CompanyID)) {
 		return nil, notYours
 	} else if err != nil {
@@ -144,14 +144,14 @@ func (a *API) checkRequest(c *gin.Context, me *rooms.Member, to rooms.MemberID) 
 	if blocked, err := a.blockedEitherWay(c, me.ID, to); err != nil || blocked {
 		return nil, errors.Join(err, notYours)
 	}
-	if p, err := a.store.GetProfile(c, to); err == nil && p.Paused {
+	if p, err := a.store.GetProfile(c.Request.Context(), to); err == nil && p.Paused {
 		return nil, &Error{Status: http.StatusConflict, Code: "peer_paused", Field: "recipient_id", Message: "this person is taking a break from consultations"}
 	}
 	return other, nil
 }
 
 func (a *API) blockedEitherWay(c *gin.Context, x, y rooms.MemberID) (bool, error) {
-	blocks, err := a.store.ListBlocks(c, x)
+	blocks, err := a.store.ListBlocks(c.Request.Context(), x)
 	if err != nil {
 		return false, err
 	}
@@ -165,7 +165,7 @@ func (a *API) blockedEitherWay(c *gin.Context, x, y rooms.MemberID) (bool, error
 
 // checkSlotsAvailable requires every proposal inside who's availability.
 func (a *API) checkSlotsAvailable(c *gin.Context, who rooms.MemberID, slots []rooms.Slot) error {
-	av, err := a.store.GetAvailability(c, who)
+	av, err := a.store.GetAvailability(c.Request.Context(), who)
 	if errors.Is(err, rooms.ErrNotFound) {
 		return rooms.Invalid("slots", "outside_availability", "this person has not shared when they are available yet")
 	} else if err != nil {
@@ -181,7 +181,7 @@ func (a *API) checkSlotsAvailable(c *gin.Context, who rooms.MemberID, slots []ro
 
 func (a *API) listConsultations(c *gin.Context) {
 	me := currentMember(c)
-	list, err := a.store.ListMemberConsultations(c, me.ID)
+	list, err := a.store.ListMemberConsultations(c.Request.Context(), me.ID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -202,7 +202,7 @@ func (a *API) myConsultation(c *gin.Context) (*rooms.Consultation, *rooms.Member
 		fail(c, rooms.ErrNotFound)
 		return nil, nil, false
 	}
-	cs, err := a.store.GetConsultation(c, id)
+	cs, err := a.store.GetConsultation(c.Request.Context(), id)
 	if err == nil {
 		if _, ok := cs.Party(me.ID); !ok {
 			err = rooms.ErrNotFound
@@ -224,7 +224,7 @@ func (a *API) getConsultation(c *gin.Context) {
 // notify emails m and logs (not fails) when mail cannot go out: the
 // action has happened and the page shows it.
 func (a *API) notify(c *gin.Context, m *rooms.Member, e rooms.Email) {
-	if err := a.mailer.Send(c, e); err != nil {
-		a.log.WarnContext(c, "notification email failed", "member_id", m.ID, "err", err)
+	if err := a.mailer.Send(c.Request.Context(), e); err != nil {
+		a.log.WarnContext(c.Request.Context(), "notification email failed", "member_id", m.ID, "err", err)
 	}
 }

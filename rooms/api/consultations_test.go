@@ -12,6 +12,8 @@ import (
 
 	"github.com/livekit/protocol/auth"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/zadankai/zadankai/rooms"
 	"github.com/zadankai/zadankai/rooms/api"
 )
@@ -209,7 +211,8 @@ func TestBookingIsAtomic(t *testing.T) {
 	e := newEnv(t)
 	w := e.world(t)
 	e.alwaysAvailable(t, w.memberB.m)
-	hash, _ := api.HashPassword("password-123")
+	hashBytes, _ := bcrypt.GenerateFromPassword([]byte("password-123"), bcrypt.MinCost)
+	hash := string(hashBytes)
 	var ids []string
 	for i := range 3 {
 		m := &rooms.Member{ID: rooms.NewMemberID(), CompanyID: w.coA.ID, Email: fmt.Sprintf("req%d@alpha.test", i), DisplayName: "Req", Role: rooms.RoleMember, PasswordHash: hash}

@@ -22,6 +22,6 @@ func (a *API) devMail(c *gin.Context) {
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(http.StatusOK)
 	if err := devMailPage.Execute(c.Writer, a.outbox.Messages()); err != nil {
-		a.log.WarnContext(c, "rendering dev mail", "err", err)
+		a.log.WarnContext(c.Request.Context(), "rendering dev mail", "err", err)
 	}
 }

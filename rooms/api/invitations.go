@@ -55,12 +55,12 @@ func (a *API) createInvitation(c *gin.Context) {
 	secret := rooms.NewSecret()
 	iv := &rooms.Invitation{ID: rooms.NewInvitationID(), TokenHash: string(rooms.SessionIDFor(secret)), Email: req.Email,
 		Role: req.Role, CompanyID: req.CompanyID, InvitedBy: inviter.ID, ExpiresAt: a.now().Add(rooms.InvitationTTL)}
-	if err := a.store.CreateInvitation(c, iv); err != nil {
+	if err := a.store.CreateInvitation(c.Request.Context(), iv); err != nil {
 		fail(c, err)
 		return
 	}
-	if err := a.mailer.Send(c, rooms.InvitationEmail(iv, inviter.DisplayName, company, a.publicURL+"/invite?token="+secret)); err != nil {
-		a.log.WarnContext(c, "invitation email failed", "invitation_id", iv.ID, "err", err)
+	if err := a.mailer.Send(c.Request.Context(), rooms.InvitationEmail(iv, inviter.DisplayName, company, a.publicURL+"/invite?token="+secret)); err != nil {
+		a.log.WarnContext(c.Request.Context(), "invitation email failed", "invitation_id", iv.ID, "err", err)
 	}
 	c.JSON(http.StatusCreated, a.viewInvitation(iv))
 }
@@ -76,7 +76,7 @@ func (a *API) checkInvitation(c *gin.Context, inviter *rooms.Member, req *create
 	if !rooms.CanInvite(inviter, req.Role, req.CompanyID) {
 		return "", rooms.ErrForbidden
 	}
-	if _, err := a.store.GetMemberByEmail(c, req.Email); err == nil {
+	if _, err := a.store.GetMemberByEmail(c.Request.Context(), req.Email); err == nil {
 		return "", &rooms.ConflictError{Field: "email"}
 	} else if !errors.Is(err, rooms.ErrNotFound) {
 		return "", err
@@ -84,7 +84,7 @@ func (a *API) checkInvitation(c *gin.Context, inviter *rooms.Member, req *create
 	if req.CompanyID == "" {
 		return "", nil
 	}
-	co, err := a.store.GetCompany(c, req.CompanyID)
+	co, err := a.store.GetCompany(c.Request.Context(), req.CompanyID)
 	if errors.Is(err, rooms.ErrNotFound) {
 		return "", rooms.Invalid("company_id", "unknown_company", "no such company")
 	} else if err != nil {
@@ -111,7 +111,7 @@ func (a *API) listInvitations(c *gin.Context) {
 		fail(c, badRequest("malformed", "company_id", "company_id is malformed"))
 		return
 	}
-	list, err := a.store.ListInvitations(c, company)
+	list, err := a.store.ListInvitations(c.Request.Context(), company)
 	if err != nil {
 		fail(c, err)
 		return
@@ -128,7 +128,7 @@ func (a *API) openInvitation(c *gin.Context, token string) (*rooms.Invitation, e
 	if token == "" || len(token) > 64 {
 		return nil, rooms.Invalid("token", "required", "the invitation link is incomplete")
 	}
-	iv, err := a.store.GetInvitationByToken(c, string(rooms.SessionIDFor(token)))
+	iv, err := a.store.GetInvitationByToken(c.Request.Context(), string(rooms.SessionIDFor(token)))
 	if errors.Is(err, rooms.ErrNotFound) {
 		return nil, &Error{Status: http.StatusNotFound, Code: "invitation_not_found", Field: "token", Message: "this invitation link is not valid"}
 	} else if err != nil {
@@ -152,7 +152,7 @@ func (a *API) lookupInvitation(c *gin.Context) {
 	}
 	company := ""
 	if iv.CompanyID != "" {
-		if co, err := a.store.GetCompany(c, iv.CompanyID); err == nil {
+		if co, err := a.store.GetCompany(c.Request.Context(), iv.CompanyID); err == nil {
 			company = co.Name
 		}
 	}
@@ -191,23 +191,23 @@ func (a *API) acceptInvitation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if m.PasswordHash, err = HashPassword(req.Password); err != nil {
+	if m.PasswordHash, err = hashPassword(req.Password, a.passwordCost); err != nil {
 		fail(c, err)
 		return
 	}
-	if err := a.store.ClaimOnce(c, "invitation:"+string(iv.ID), a.now()); err != nil {
+	if err := a.store.ClaimOnce(c.Request.Context(), "invitation:"+string(iv.ID), a.now()); err != nil {
 		if errors.Is(err, rooms.ErrConflict) {
 			err = &Error{Status: http.StatusGone, Code: "invitation_used", Field: "token", Message: "this invitation has already been used; log in instead"}
 		}
 		fail(c, err)
 		return
 	}
-	if err := a.store.CreateMember(c, m); err != nil {
+	if err := a.store.CreateMember(c.Request.Context(), m); err != nil {
 		fail(c, err)
 		return
 	}
-	if err := a.store.MarkInvitationAccepted(c, iv.ID, m.ID, a.now()); err != nil {
-		a.log.WarnContext(c, "recording accepted invitation", "invitation_id", iv.ID, "err", err)
+	if err := a.store.MarkInvitationAccepted(c.Request.Context(), iv.ID, m.ID, a.now()); err != nil {
+		a.log.WarnContext(c.Request.Context(), "recording accepted invitation", "invitation_id", iv.ID, "err", err)
 	}
 	a.startSession(c, m, http.StatusCreated)
 }

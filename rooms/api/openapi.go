@@ -56,6 +56,11 @@ var operations = []operation{
 	{method: "GET", path: "/api/v1/profile-options", id: "getProfileOptions",
 		summary: "Curated themes (ja/en labels, life/career axis) and the other profile choices.",
 		session: true, status: 200, result: "ProfileOptions", errors: []int{401}},
+	{method: "GET", path: "/api/v1/me/export", id: "exportMyData",
+		summary: "Everything kept about the caller that the caller may see, as one JSON file.", session: true, status: 200, errors: []int{401}},
+	{method: "POST", path: "/api/v1/me/delete", id: "deleteMyAccount",
+		summary: "Delete own account: cancels open consultations, deletes profile, photo and availability, anonymises the account.",
+		session: true, body: "DeleteAccount", status: 204, errors: []int{400, 401, 403, 415}},
 	{method: "GET", path: "/api/v1/me/profile", id: "getMyProfile", summary: "Own profile (defaults before the first save).",
 		session: true, status: 200, result: "Profile", errors: []int{401}},
 	{method: "PUT", path: "/api/v1/me/profile", id: "putMyProfile",
@@ -122,7 +127,8 @@ var operations = []operation{
 }
 
 var schemas = map[string]any{
-	"Figure": obj(map[string]any{"value": map[string]any{"type": []string{"number", "null"}}, "suppressed": boolean}, "value", "suppressed"),
+	"DeleteAccount": obj(map[string]any{"password": str("The account's password, as confirmation.")}, "password"),
+	"Figure":        obj(map[string]any{"value": map[string]any{"type": []string{"number", "null"}}, "suppressed": boolean}, "value", "suppressed"),
 	"CompanyStats": obj(map[string]any{"company_id": str(""), "min_group": map[string]any{"type": "integer"},
 		"months": map[string]any{"type": "array", "items": obj(map[string]any{"month": str("YYYY-MM"),
 			"members_invited": ref("Figure"), "members_active": ref("Figure"), "consultations_requested": ref("Figure"),

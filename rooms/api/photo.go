@@ -53,13 +53,13 @@ func (a *API) putMyPhoto(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := a.store.PutPhoto(c, m.ID, out); err != nil {
+	if err := a.store.PutPhoto(c.Request.Context(), m.ID, out); err != nil {
 		fail(c, err)
 		return
 	}
 	if !p.HasPhoto {
 		p.HasPhoto = true
-		if err := a.store.PutProfile(c, p); err != nil {
+		if err := a.store.PutProfile(c.Request.Context(), p); err != nil {
 			fail(c, err)
 			return
 		}
@@ -101,7 +101,7 @@ func (a *API) getPhoto(c *gin.Context) {
 		fail(c, rooms.ErrNotFound)
 		return
 	}
-	b, err := a.store.GetPhoto(c, id)
+	b, err := a.store.GetPhoto(c.Request.Context(), id)
 	if err != nil {
 		fail(c, err)
 		return

@@ -37,7 +37,7 @@ type profileRequest struct {
 // myProfile returns the saved profile or the starting one.
 func (a *API) myProfile(c *gin.Context) (*rooms.Profile, error) {
 	m := currentMember(c)
-	p, err := a.store.GetProfile(c, m.ID)
+	p, err := a.store.GetProfile(c.Request.Context(), m.ID)
 	if errors.Is(err, rooms.ErrNotFound) {
 		return rooms.NewProfile(m.ID), nil
 	}
@@ -77,7 +77,7 @@ func (a *API) putMyProfile(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := a.store.PutProfile(c, p); err != nil {
+	if err := a.store.PutProfile(c.Request.Context(), p); err != nil {
 		fail(c, err)
 		return
 	}
@@ -100,7 +100,7 @@ type availabilityRequest struct {
 
 func (a *API) myAvailability(c *gin.Context) (*rooms.Availability, error) {
 	m := currentMember(c)
-	av, err := a.store.GetAvailability(c, m.ID)
+	av, err := a.store.GetAvailability(c.Request.Context(), m.ID)
 	if errors.Is(err, rooms.ErrNotFound) {
 		return &rooms.Availability{MemberID: m.ID, TimeZone: m.TimeZone, Weekly: []rooms.Window{}, Exceptions: []rooms.Exception{}}, nil
 	}
@@ -142,7 +142,7 @@ func (a *API) putMyAvailability(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := a.store.PutAvailability(c, av); err != nil {
+	if err := a.store.PutAvailability(c.Request.Context(), av); err != nil {
 		fail(c, err)
 		return
 	}

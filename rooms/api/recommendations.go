@@ -21,7 +21,7 @@ type CandidateView struct {
 // have since been blocked (either way) or paused are left out.
 func (a *API) getRecommendations(c *gin.Context) {
 	me := currentMember(c)
-	rec, err := a.store.GetRecommendation(c, me.ID)
+	rec, err := a.store.GetRecommendation(c.Request.Context(), me.ID)
 	if errors.Is(err, rooms.ErrNotFound) {
 		c.JSON(http.StatusOK, gin.H{"made_at": nil, "candidates": []CandidateView{}})
 		return
@@ -36,7 +36,7 @@ func (a *API) getRecommendations(c *gin.Context) {
 			fail(c, err)
 			return
 		}
-		if p, err := a.store.GetProfile(c, cand.MemberID); blocked || (err == nil && p.Paused) {
+		if p, err := a.store.GetProfile(c.Request.Context(), cand.MemberID); blocked || (err == nil && p.Paused) {
 			continue
 		}
 		out = append(out, CandidateView{Peer: a.peer(c, cand.MemberID), Reasons: cand.Reasons})

@@ -30,16 +30,16 @@ func (a *API) requestPasswordReset(c *gin.Context) {
 		fail(c, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many requests; wait a minute"})
 		return
 	}
-	m, err := a.store.GetMemberByEmail(c, email)
+	m, err := a.store.GetMemberByEmail(c.Request.Context(), email)
 	if err == nil && m.PasswordHash != "" {
 		secret := rooms.NewSecret()
 		r := &rooms.PasswordReset{TokenHash: string(rooms.SessionIDFor(secret)), MemberID: m.ID, ExpiresAt: a.now().Add(rooms.PasswordResetTTL)}
-		if err := a.store.CreatePasswordReset(c, r); err != nil {
+		if err := a.store.CreatePasswordReset(c.Request.Context(), r); err != nil {
 			fail(c, err)
 			return
 		}
-		if err := a.mailer.Send(c, rooms.PasswordResetEmail(m, a.publicURL+"/reset?token="+secret)); err != nil {
-			a.log.WarnContext(c, "password reset email failed", "member_id", m.ID, "err", err)
+		if err := a.mailer.Send(c.Request.Context(), rooms.PasswordResetEmail(m, a.publicURL+"/reset?token="+secret)); err != nil {
+			a.log.WarnContext(c.Request.Context(), "password reset email failed", "member_id", m.ID, "err", err)
 		}
 	} else if err != nil && !errors.Is(err, rooms.ErrNotFound) {
 		fail(c, err)
@@ -70,7 +70,7 @@ func (a *API) confirmPasswordReset(c *gin.Context) {
 		fail(c, badLink)
 		return
 	}
-	r, err := a.store.GetPasswordReset(c, string(rooms.SessionIDFor(req.Token)))
+	r, err := a.store.GetPasswordReset(c.Request.Context(), string(rooms.SessionIDFor(req.Token)))
 	if errors.Is(err, rooms.ErrNotFound) || (err == nil && !a.now().Before(r.ExpiresAt)) {
 		fail(c, badLink)
 		return
@@ -78,17 +78,17 @@ func (a *API) confirmPasswordReset(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	m, err := a.store.GetMember(c, r.MemberID)
+	m, err := a.store.GetMember(c.Request.Context(), r.MemberID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	hash, err := HashPassword(req.Password)
+	hash, err := hashPassword(req.Password, a.passwordCost)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if err := a.store.ClaimOnce(c, "reset:"+r.TokenHash, a.now()); err != nil {
+	if err := a.store.ClaimOnce(c.Request.Context(), "reset:"+r.TokenHash, a.now()); err != nil {
 		if errors.Is(err, rooms.ErrConflict) {
 			err = badLink
 		}
@@ -96,11 +96,11 @@ func (a *API) confirmPasswordReset(c *gin.Context) {
 		return
 	}
 	m.PasswordHash = hash
-	if err := a.store.UpdateMember(c, m); err != nil {
+	if err := a.store.UpdateMember(c.Request.Context(), m); err != nil {
 		fail(c, err)
 		return
 	}
-	if err := a.store.DeleteMemberSessions(c, m.ID); err != nil {
+	if err := a.store.DeleteMemberSessions(c.Request.Context(), m.ID); err != nil {
 		fail(c, err)
 		return
 	}

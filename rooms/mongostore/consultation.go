@@ -189,3 +189,14 @@ func (s *Store) GetRecommendation(ctx context.Context, m rooms.MemberID) (*rooms
 	d.MadeAt = d.MadeAt.UTC()
 	return &d.Recommendation, nil
 }
+
+// DeleteMemberData implements rooms.Store. Each collection is cleaned on
+// its own (no multi-document transaction); a retry finishes a partial run.
+func (s *Store) DeleteMemberData(ctx context.Context, id rooms.MemberID) error {
+	for _, coll := range []string{"profiles", "availability", "photos", "recommendations"} {
+		if _, err := s.db.Collection(coll).DeleteOne(ctx, bson.D{{Key: "_id", Value: string(id)}}); err != nil {
+			return mapErr(err, "")
+		}
+	}
+	return s.DeleteMemberSessions(ctx, id)
+}

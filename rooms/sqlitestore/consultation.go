@@ -196,3 +196,19 @@ func (s *Store) GetRecommendation(ctx context.Context, m rooms.MemberID) (*rooms
 	var r rooms.Recommendation
 	return &r, json.Unmarshal([]byte(doc), &r)
 }
+
+// DeleteMemberData implements rooms.Store.
+func (s *Store) DeleteMemberData(ctx context.Context, id rooms.MemberID) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err, "")
+	}
+	defer tx.Rollback()
+	for _, q := range []string{`DELETE FROM profiles WHERE member_id = ?`, `DELETE FROM availability WHERE member_id = ?`,
+		`DELETE FROM photos WHERE member_id = ?`, `DELETE FROM sessions WHERE member_id = ?`, `DELETE FROM recommendations WHERE member_id = ?`} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return mapErr(err, "")
+		}
+	}
+	return mapErr(tx.Commit(), "")
+}

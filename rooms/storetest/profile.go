@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/zadankai/zadankai/rooms"
 )
@@ -78,5 +79,42 @@ func testAvailabilityAndPhotos(t *testing.T, open Opener, _ Options) {
 		if b, err := s.GetPhoto(c, id); err != nil || !bytes.Equal(b, img) {
 			t.Errorf("GetPhoto = %x, %v; want %x", b, err, img)
 		}
+	}
+}
+
+func testDeleteMemberData(t *testing.T, open Opener, _ Options) {
+	s, c := mustOpen(t, open), ctx(t)
+	id, other := rooms.NewMemberID(), rooms.NewMemberID()
+	for _, m := range []rooms.MemberID{id, other} {
+		s.PutProfile(c, rooms.NewProfile(m))
+		s.PutAvailability(c, &rooms.Availability{MemberID: m, TimeZone: "Asia/Tokyo"})
+		s.PutPhoto(c, m, []byte{0xff, 0xd8})
+		s.SaveRecommendation(c, &rooms.Recommendation{MemberID: m})
+		s.CreateSession(c, &rooms.Session{ID: rooms.SessionIDFor(string(m)), MemberID: m, ExpiresAt: time.Now().Add(time.Hour)})
+	}
+	if err := s.DeleteMemberData(c, id); err != nil {
+		t.Fatal(err)
+	}
+	gone := []error{}
+	_, err := s.GetProfile(c, id)
+	gone = append(gone, err)
+	_, err = s.GetAvailability(c, id)
+	gone = append(gone, err)
+	_, err = s.GetPhoto(c, id)
+	gone = append(gone, err)
+	_, err = s.GetRecommendation(c, id)
+	gone = append(gone, err)
+	_, err = s.GetSession(c, rooms.SessionIDFor(string(id)))
+	gone = append(gone, err)
+	for i, err := range gone {
+		if !errors.Is(err, rooms.ErrNotFound) {
+			t.Errorf("item %d survived DeleteMemberData: %v", i, err)
+		}
+	}
+	if _, err := s.GetProfile(c, other); err != nil {
+		t.Errorf("another member's profile went too: %v", err)
+	}
+	if _, err := s.GetSession(c, rooms.SessionIDFor(string(other))); err != nil {
+		t.Errorf("another member's session went too: %v", err)
 	}
 }

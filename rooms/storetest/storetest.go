@@ -48,6 +48,7 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"AvailabilityAndPhotos", testAvailabilityAndPhotos},
 		{"Consultations", testConsultations},
 		{"BlocksFeedbackRecommendations", testBlocksFeedbackRecommendations},
+		{"DeleteMemberData", testDeleteMemberData},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })
