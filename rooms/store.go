@@ -130,6 +130,23 @@ type Store interface {
 	// recommendations. The account record itself is anonymised separately.
 	DeleteMemberData(ctx context.Context, id MemberID) error
 
+	// CreateRoundtable inserts r.
+	CreateRoundtable(ctx context.Context, r *Roundtable) error
+	// GetRoundtable returns the roundtable with id.
+	GetRoundtable(ctx context.Context, id RoundtableID) (*Roundtable, error)
+	// UpdateRoundtable writes r if the stored Version equals r.Version.
+	UpdateRoundtable(ctx context.Context, r *Roundtable) error
+	// ListRoundtables returns roundtables starting in [from, to), by start.
+	ListRoundtables(ctx context.Context, from, to time.Time) ([]*Roundtable, error)
+	// GetRegistration returns m's registration for r.
+	GetRegistration(ctx context.Context, r RoundtableID, m MemberID) (*Registration, error)
+	// PutRegistration creates (Version 0) or compare-and-sets a registration.
+	PutRegistration(ctx context.Context, reg *Registration) error
+	// ListRegistrations returns r's registrations, in queue order.
+	ListRegistrations(ctx context.Context, r RoundtableID) ([]*Registration, error)
+	// ListMemberRegistrations returns m's registrations.
+	ListMemberRegistrations(ctx context.Context, m MemberID) ([]*Registration, error)
+
 	// SaveRecommendation replaces m's current batch.
 	SaveRecommendation(ctx context.Context, r *Recommendation) error
 	// GetRecommendation returns m's current batch.

@@ -85,6 +85,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		{s.db.Collection("blocks"), mongo.IndexModel{Keys: bson.D{{Key: "blocked_id", Value: 1}}, Options: options.Index().SetName("blocked")}},
 		{s.db.Collection("blocks"), mongo.IndexModel{Keys: bson.D{{Key: "blocker_id", Value: 1}}, Options: options.Index().SetName("blocker")}},
 		{s.db.Collection("feedback"), mongo.IndexModel{Keys: bson.D{{Key: "created_at", Value: 1}}, Options: options.Index().SetName("created")}},
+		{s.db.Collection("roundtables"), mongo.IndexModel{Keys: bson.D{{Key: "start", Value: 1}}, Options: options.Index().SetName("start")}},
+		{s.db.Collection("registrations"), mongo.IndexModel{Keys: bson.D{{Key: "roundtable_id", Value: 1}, {Key: "queued_at", Value: 1}}, Options: options.Index().SetName("roundtable_queue")}},
+		{s.db.Collection("registrations"), mongo.IndexModel{Keys: bson.D{{Key: "member_id", Value: 1}}, Options: options.Index().SetName("member")}},
 	}
 	for _, i := range idx {
 		if _, err := i.coll.Indexes().CreateOne(ctx, i.model); err != nil {

@@ -49,6 +49,8 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"Consultations", testConsultations},
 		{"BlocksFeedbackRecommendations", testBlocksFeedbackRecommendations},
 		{"DeleteMemberData", testDeleteMemberData},
+		{"Roundtables", testRoundtables},
+		{"CapacityUnderConcurrency", testCapacityUnderConcurrency},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })

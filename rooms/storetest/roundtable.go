@@ -1,0 +1,111 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zadankai/zadankai/rooms"
+)
+
+func newRoundtable(capacity int) *rooms.Roundtable {
+	return &rooms.Roundtable{ID: rooms.NewRoundtableID(), Title: "管理職という選択", Axis: rooms.AxisCareer,
+		Themes: []string{"promotion"}, Start: time.Now().Add(48 * time.Hour).Truncate(time.Minute), Minutes: 60,
+		TimeZone: "Asia/Tokyo", Format: rooms.FormatOnline, Capacity: capacity, Talk: rooms.TalkStage,
+		Moderators: []rooms.MemberID{rooms.NewMemberID()}, CloseBefore: time.Hour}
+}
+
+func testRoundtables(t *testing.T, open Opener, _ Options) {
+	s, c := mustOpen(t, open), ctx(t)
+	r := newRoundtable(10)
+	if err := r.Validate(time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	later := newRoundtable(5)
+	later.Start = r.Start.Add(24 * time.Hour)
+	for _, x := range []*rooms.Roundtable{later, r} {
+		if err := s.CreateRoundtable(c, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.GetRoundtable(c, r.ID)
+	if err != nil || got.Title != r.Title || !got.Start.Equal(r.Start) || got.CloseBefore != time.Hour || len(got.Moderators) != 1 {
+		t.Fatalf("GetRoundtable = %+v, %v", got, err)
+	}
+	list, err := s.ListRoundtables(c, time.Now(), time.Now().Add(7*24*time.Hour))
+	if err != nil || len(list) != 2 || list[0].ID != r.ID {
+		t.Fatalf("ListRoundtables = %d, %v; want 2 by start", len(list), err)
+	}
+	got.Capacity = 20
+	stale := *got
+	if err := s.UpdateRoundtable(c, got); err != nil || got.Version != 2 {
+		t.Fatalf("UpdateRoundtable = %v", err)
+	}
+	if err := s.UpdateRoundtable(c, &stale); !errors.Is(err, rooms.ErrConflict) {
+		t.Errorf("stale UpdateRoundtable: %v", err)
+	}
+}
+
+// testCapacityUnderConcurrency registers many people at once for few
+// seats: exactly capacity get a seat, the rest queue, and withdrawals pass
+// seats down the queue in order.
+func testCapacityUnderConcurrency(t *testing.T, open Opener, _ Options) {
+	s, c := mustOpen(t, open), ctx(t)
+	const capacity, people = 5, 16
+	r := newRoundtable(capacity)
+	if err := s.CreateRoundtable(c, r); err != nil {
+		t.Fatal(err)
+	}
+	members := make([]*rooms.Member, people)
+	for i := range members {
+		members[i] = &rooms.Member{ID: rooms.NewMemberID(), CompanyID: rooms.NewCompanyID(), Email: fmt.Sprintf("p%d@example.com", i)}
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, people)
+	for i, m := range members {
+		wg.Go(func() { _, errs[i] = rooms.Register(c, s, r, m, time.Now()) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatalf("Register: %v", err)
+		}
+	}
+	regs, err := s.ListRegistrations(c, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seats := map[int]bool{}
+	var waiting []*rooms.Registration
+	for _, reg := range regs {
+		switch reg.Status {
+		case rooms.Registered:
+			if seats[reg.Seat] || reg.Seat < 1 || reg.Seat > capacity {
+				t.Errorf("seat %d given twice or out of range", reg.Seat)
+			}
+			seats[reg.Seat] = true
+		case rooms.Waitlisted:
+			waiting = append(waiting, reg)
+		}
+	}
+	if len(seats) != capacity || len(waiting) != people-capacity {
+		t.Fatalf("%d registered, %d waiting; want %d and %d", len(seats), len(waiting), capacity, people-capacity)
+	}
+	var holder rooms.MemberID
+	for _, reg := range regs {
+		if reg.Status == rooms.Registered {
+			holder = reg.MemberID
+			break
+		}
+	}
+	promoted, err := rooms.Withdraw(c, s, r, holder, time.Now())
+	if err != nil || promoted == nil || promoted.MemberID != waiting[0].MemberID || promoted.Status != rooms.Registered {
+		t.Fatalf("Withdraw promoted %+v (%v), want the first in the queue %s", promoted, err, waiting[0].MemberID)
+	}
+	late := &rooms.Member{ID: rooms.NewMemberID(), CompanyID: rooms.NewCompanyID()}
+	if reg, err := rooms.Register(c, s, r, late, time.Now()); err != nil || reg.Status != rooms.Waitlisted {
+		t.Errorf("a newcomer after a withdrawal got %+v (%v); the seat belongs to the queue", reg, err)
+	}
+}
