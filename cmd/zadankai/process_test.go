@@ -249,3 +249,12 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "median-ms-to-ready")
 	b.ReportMetric(float64(took[len(took)-1].Microseconds())/1000, "max-ms-to-ready")
 }
+
+// TestMain removes the binary the process tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}

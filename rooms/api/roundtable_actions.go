@@ -1,0 +1,273 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/livekit/protocol/auth"
+
+	"github.com/zadankai/zadankai/rooms"
+)
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func atoiRange(s string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, errors.New("out of range")
+	}
+	return n, nil
+}
+
+// updateRoundtable changes a roundtable (its organisers). Capacity never
+// drops below the seats already given.
+func (a *API) updateRoundtable(c *gin.Context) {
+	var req roundtableRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	r, me, ok := a.myRoundtable(c)
+	if !ok {
+		return
+	}
+	if !a.organises(me, r) {
+		fail(c, rooms.ErrForbidden)
+		return
+	}
+	if req.Version != r.Version {
+		fail(c, errStale)
+		return
+	}
+	old := *r
+	req.apply(r)
+	if err := r.Validate(a.now()); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := a.checkPeople(c, r); err != nil {
+		fail(c, err)
+		return
+	}
+	if r.Capacity != old.Capacity {
+		v, err := a.viewRoundtable(c, &old, me)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if taken := old.Capacity - v.SeatsLeft; r.Capacity < taken || r.Capacity > old.Capacity && v.Waitlist > 0 {
+			fail(c, rooms.Invalid("capacity", "capacity_locked", "capacity can grow only without a waitlist and never drop below the "+itoa(taken)+" seats taken"))
+			return
+		}
+	}
+	if err := a.store.UpdateRoundtable(c.Request.Context(), r); err != nil {
+		if errors.Is(err, rooms.ErrConflict) {
+			err = errStale
+		}
+		fail(c, err)
+		return
+	}
+	v, err := a.viewRoundtable(c, r, me)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+// cancelRoundtable calls a roundtable off and tells everyone registered.
+func (a *API) cancelRoundtable(c *gin.Context) {
+	r, me, ok := a.myRoundtable(c)
+	if !ok {
+		return
+	}
+	if !a.organises(me, r) {
+		fail(c, rooms.ErrForbidden)
+		return
+	}
+	if r.Cancelled {
+		c.Status(http.StatusNoContent)
+		return
+	}
+	r.Cancelled = true
+	if err := a.store.UpdateRoundtable(c.Request.Context(), r); err != nil {
+		fail(c, err)
+		return
+	}
+	regs, err := a.store.ListRegistrations(c.Request.Context(), r.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	for _, reg := range regs {
+		if reg.Status == rooms.Registered {
+			a.sendRoundtableCalendar(c, r, reg.MemberID, rooms.MethodCancel)
+		}
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// registerRoundtable takes a seat or a place on the waitlist.
+func (a *API) registerRoundtable(c *gin.Context) {
+	r, me, ok := a.myRoundtable(c)
+	if !ok {
+		return
+	}
+	if me.Role != rooms.RoleMember {
+		fail(c, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "members register; speakers and moderators are already in"})
+		return
+	}
+	reg, err := rooms.Register(c.Request.Context(), a.store, r, me, a.now())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if reg.Status == rooms.Registered {
+		a.sendRoundtableCalendar(c, r, me.ID, rooms.MethodRequest)
+	}
+	c.JSON(http.StatusOK, gin.H{"status": reg.Status})
+}
+
+// withdrawRoundtable gives the seat back; the first on the waitlist gets
+// it and an email.
+func (a *API) withdrawRoundtable(c *gin.Context) {
+	r, me, ok := a.myRoundtable(c)
+	if !ok {
+		return
+	}
+	reg, err := a.store.GetRegistration(c.Request.Context(), r.ID, me.ID)
+	if errors.Is(err, rooms.ErrNotFound) {
+		fail(c, wrongState("you are not registered"))
+		return
+	} else if err != nil {
+		fail(c, err)
+		return
+	}
+	wasRegistered := reg.Status == rooms.Registered
+	promoted, err := rooms.Withdraw(c.Request.Context(), a.store, r, me.ID, a.now())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if wasRegistered {
+		a.sendRoundtableCalendar(c, r, me.ID, rooms.MethodCancel)
+	}
+	if promoted != nil {
+		a.sendRoundtableCalendar(c, r, promoted.MemberID, rooms.MethodRequest)
+	}
+	c.JSON(http.StatusOK, gin.H{"status": rooms.Withdrawn})
+}
+
+// sendRoundtableCalendar emails m the roundtable's calendar entry.
+func (a *API) sendRoundtableCalendar(c *gin.Context, r *rooms.Roundtable, id rooms.MemberID, method rooms.CalendarMethod) {
+	m, err := a.store.GetMember(c.Request.Context(), id)
+	if err != nil {
+		a.log.WarnContext(c.Request.Context(), "roundtable calendar: loading member", "member_id", id, "err", err)
+		return
+	}
+	ev := rooms.CalendarEvent{UID: string(r.ID) + "@zadankai", Sequence: int(r.Version), Start: r.Start, End: r.End(),
+		Summary: "座談会 / Zadankai: " + r.Title, Description: r.Description, URL: a.publicURL + "/roundtables",
+		Organizer: a.fromAddress, Attendee: m.Email, AttendeeCN: m.DisplayName, Location: r.Venue}
+	if r.Format == rooms.FormatOnline {
+		ev.Location = a.publicURL + "/roundtables"
+	}
+	a.notify(c, m, rooms.BookingEmail(m, r.Title, rooms.LocalTime(m, r.Start), method == rooms.MethodCancel,
+		rooms.ICS(ev, method, a.now()), method))
+}
+
+// Roles in a roundtable's media room, carried in the token's attributes.
+const (
+	roomRoleModerator = "moderator"
+	roomRoleSpeaker   = "speaker"
+	roomRoleAudience  = "audience"
+	roomRoleMember    = "participant"
+)
+
+// joinRoundtable mints a media token in the join window (15 minutes before
+// to the end) for registered members, speakers and moderators, with the
+// grants of their role: stage audiences subscribe and chat but do not
+// publish until promoted; moderators administer the room.
+func (a *API) joinRoundtable(c *gin.Context) {
+	r, me, ok := a.myRoundtable(c)
+	if !ok {
+		return
+	}
+	role, err := a.roomRole(c, r, me)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	from, to := r.JoinWindow()
+	now := a.now()
+	switch {
+	case r.Cancelled || r.Format == rooms.FormatInPerson:
+		fail(c, wrongState("this roundtable has no online room"))
+		return
+	case now.Before(from):
+		fail(c, &Error{Status: http.StatusForbidden, Code: "too_early", Message: "the room opens 15 minutes before the start"})
+		return
+	case !now.Before(to):
+		fail(c, &Error{Status: http.StatusForbidden, Code: "ended", Message: "this roundtable has ended"})
+		return
+	}
+	yes, publish := true, role != roomRoleAudience
+	grant := &auth.VideoGrant{RoomJoin: true, Room: r.RoomName(), CanPublish: &publish, CanSubscribe: &yes, CanPublishData: &yes,
+		RoomAdmin: role == roomRoleModerator}
+	tok := auth.NewAccessToken(a.media.APIKey, a.media.APISecret).SetIdentity(string(me.ID)).SetName(me.DisplayName).
+		SetValidFor(to.Sub(now) + 5*time.Minute).SetVideoGrant(grant).SetAttributes(map[string]string{"role": role})
+	jwt, err := tok.ToJWT()
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"url": a.media.URL, "room": r.RoomName(), "token": jwt, "role": role, "expires_at": to.Add(5 * time.Minute)})
+}
+
+func (a *API) roomRole(c *gin.Context, r *rooms.Roundtable, me *rooms.Member) (string, error) {
+	switch {
+	case r.IsModerator(me.ID):
+		return roomRoleModerator, nil
+	case r.IsSpeaker(me.ID):
+		return roomRoleSpeaker, nil
+	}
+	reg, err := a.store.GetRegistration(c.Request.Context(), r.ID, me.ID)
+	if errors.Is(err, rooms.ErrNotFound) || (err == nil && reg.Status != rooms.Registered) {
+		return "", &Error{Status: http.StatusForbidden, Code: "not_registered", Message: "register for this roundtable to join"}
+	} else if err != nil {
+		return "", err
+	}
+	if r.Talk == rooms.TalkStage {
+		return roomRoleAudience, nil
+	}
+	return roomRoleMember, nil
+}
+
+// listRegistrations shows organisers who is coming, in queue order.
+func (a *API) listRegistrations(c *gin.Context) {
+	r, me, ok := a.myRoundtable(c)
+	if !ok {
+		return
+	}
+	if !a.organises(me, r) {
+		fail(c, rooms.ErrForbidden)
+		return
+	}
+	regs, err := a.store.ListRegistrations(c.Request.Context(), r.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	type entry struct {
+		Member PeerView                 `json:"member"`
+		Status rooms.RegistrationStatus `json:"status"`
+		Since  time.Time                `json:"since"`
+	}
+	out := []entry{}
+	for _, reg := range regs {
+		out = append(out, entry{Member: PeerView{ID: reg.MemberID, DisplayName: a.peer(c, reg.MemberID).DisplayName}, Status: reg.Status, Since: reg.QueuedAt})
+	}
+	c.JSON(http.StatusOK, gin.H{"registrations": out})
+}

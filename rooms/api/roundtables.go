@@ -1,0 +1,265 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/zadankai/zadankai/rooms"
+)
+
+// RoundtableView is a roundtable as a viewer sees it.
+type RoundtableView struct {
+	ID          rooms.RoundtableID `json:"id"`
+	Title       string             `json:"title"`
+	Description string             `json:"description"`
+	Axis        rooms.Axis         `json:"axis"`
+	Themes      []string           `json:"themes"`
+	Start       time.Time          `json:"start"`
+	Minutes     int                `json:"minutes"`
+	TimeZone    string             `json:"time_zone"`
+	Format      rooms.Format       `json:"format"`
+	Venue       string             `json:"venue,omitempty"`
+	Capacity    int                `json:"capacity"`
+	SeatsLeft   int                `json:"seats_left"`
+	Waitlist    int                `json:"waitlist"`
+	Talk        rooms.Talk         `json:"talk"`
+	Moderators  []PeerView         `json:"moderators"`
+	Speakers    []PeerView         `json:"speakers"`
+	Cancelled   bool               `json:"cancelled"`
+	ClosesAt    time.Time          `json:"registration_closes_at"`
+	MyStatus    string             `json:"my_status"` // "", registered, waitlisted, cancelled, moderator, speaker
+	Version     int64              `json:"version"`
+	// Organiser-only fields.
+	ExcludedCompanies []rooms.CompanyID `json:"excluded_companies,omitempty"`
+}
+
+func (a *API) viewRoundtable(c *gin.Context, r *rooms.Roundtable, me *rooms.Member) (RoundtableView, error) {
+	regs, err := a.store.ListRegistrations(c.Request.Context(), r.ID)
+	if err != nil {
+		return RoundtableView{}, err
+	}
+	v := RoundtableView{ID: r.ID, Title: r.Title, Description: r.Description, Axis: r.Axis, Themes: r.Themes, Start: r.Start,
+		Minutes: r.Minutes, TimeZone: r.TimeZone, Format: r.Format, Venue: r.Venue, Capacity: r.Capacity, Talk: r.Talk,
+		Cancelled: r.Cancelled, ClosesAt: r.Start.Add(-r.CloseBefore), Version: r.Version, Moderators: []PeerView{}, Speakers: []PeerView{}}
+	registered := 0
+	for _, reg := range regs {
+		switch reg.Status {
+		case rooms.Registered:
+			registered++
+		case rooms.Waitlisted:
+			v.Waitlist++
+		}
+		if reg.MemberID == me.ID {
+			v.MyStatus = string(reg.Status)
+		}
+	}
+	v.SeatsLeft = max(r.Capacity-registered, 0)
+	for _, id := range r.Moderators {
+		v.Moderators = append(v.Moderators, PeerView{ID: id, DisplayName: a.peer(c, id).DisplayName})
+	}
+	for _, id := range r.Speakers {
+		v.Speakers = append(v.Speakers, a.peer(c, id))
+	}
+	switch {
+	case r.IsModerator(me.ID):
+		v.MyStatus = "moderator"
+	case r.IsSpeaker(me.ID):
+		v.MyStatus = "speaker"
+	}
+	if a.organises(me, r) {
+		v.ExcludedCompanies = r.ExcludedCompanies
+	}
+	return v, nil
+}
+
+// organises reports whether m may change r: operators and its moderators.
+func (a *API) organises(m *rooms.Member, r *rooms.Roundtable) bool {
+	return m.Role == rooms.RoleOperator || r.IsModerator(m.ID)
+}
+
+// visibleTo reports whether m may see r at all: guest speakers see only
+// their own roundtables; members of an excluded company do not see it.
+func visibleTo(m *rooms.Member, r *rooms.Roundtable) bool {
+	switch {
+	case m.Role == rooms.RoleOperator || r.IsModerator(m.ID) || r.IsSpeaker(m.ID):
+		return true
+	case m.Role == rooms.RoleGuestSpeaker:
+		return false
+	}
+	return !slices.Contains(r.ExcludedCompanies, m.CompanyID)
+}
+
+type roundtableRequest struct {
+	Title              string            `json:"title"`
+	Description        string            `json:"description"`
+	Axis               rooms.Axis        `json:"axis"`
+	Themes             []string          `json:"themes"`
+	Start              time.Time         `json:"start"`
+	Minutes            int               `json:"minutes"`
+	TimeZone           string            `json:"time_zone"`
+	Format             rooms.Format      `json:"format"`
+	Venue              string            `json:"venue"`
+	Capacity           int               `json:"capacity"`
+	Talk               rooms.Talk        `json:"talk"`
+	Moderators         []rooms.MemberID  `json:"moderators"`
+	Speakers           []rooms.MemberID  `json:"speakers"`
+	ExcludedCompanies  []rooms.CompanyID `json:"excluded_companies"`
+	CloseBeforeMinutes int               `json:"close_before_minutes"`
+	Version            int64             `json:"version"`
+}
+
+func (req *roundtableRequest) apply(r *rooms.Roundtable) {
+	r.Title, r.Description, r.Axis, r.Themes, r.Start, r.Minutes = req.Title, req.Description, req.Axis, orEmpty(req.Themes), req.Start.UTC(), req.Minutes
+	r.TimeZone, r.Format, r.Venue, r.Capacity, r.Talk = req.TimeZone, req.Format, req.Venue, req.Capacity, req.Talk
+	r.Moderators, r.Speakers, r.ExcludedCompanies = req.Moderators, req.Speakers, req.ExcludedCompanies
+	r.CloseBefore = time.Duration(req.CloseBeforeMinutes) * time.Minute
+	if r.Speakers == nil {
+		r.Speakers = []rooms.MemberID{}
+	}
+	if r.ExcludedCompanies == nil {
+		r.ExcludedCompanies = []rooms.CompanyID{}
+	}
+}
+
+// checkPeople verifies that moderators are operators or trained
+// moderators and speakers are accounts that exist.
+func (a *API) checkPeople(c *gin.Context, r *rooms.Roundtable) error {
+	for i, id := range r.Moderators {
+		m, err := a.store.GetMember(c.Request.Context(), id)
+		if errors.Is(err, rooms.ErrNotFound) || (err == nil && !m.Moderator && m.Role != rooms.RoleOperator) || !id.Valid() {
+			return rooms.Invalid("moderators["+itoa(i)+"]", "not_a_moderator", "this person is not a moderator")
+		} else if err != nil {
+			return err
+		}
+	}
+	for i, id := range r.Speakers {
+		if _, err := a.store.GetMember(c.Request.Context(), id); errors.Is(err, rooms.ErrNotFound) || !id.Valid() {
+			return rooms.Invalid("speakers["+itoa(i)+"]", "unknown_member", "no such account; invite the speaker first")
+		} else if err != nil {
+			return err
+		}
+	}
+	for i, co := range r.ExcludedCompanies {
+		if !co.Valid() {
+			return rooms.Invalid("excluded_companies["+itoa(i)+"]", "malformed", "not a company id")
+		}
+	}
+	return nil
+}
+
+// createRoundtable schedules a roundtable (operators and moderators).
+func (a *API) createRoundtable(c *gin.Context) {
+	var req roundtableRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	me := currentMember(c)
+	if me.Role != rooms.RoleOperator && !me.Moderator {
+		fail(c, rooms.ErrForbidden)
+		return
+	}
+	r := &rooms.Roundtable{ID: rooms.NewRoundtableID(), CreatedBy: me.ID}
+	req.apply(r)
+	if err := r.Validate(a.now()); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := a.checkPeople(c, r); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := a.store.CreateRoundtable(c.Request.Context(), r); err != nil {
+		fail(c, err)
+		return
+	}
+	v, err := a.viewRoundtable(c, r, me)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, v)
+}
+
+// listRoundtables shows upcoming roundtables the caller may see, filtered
+// by ?axis=, ?theme=, ?format= and ?days= ahead (default 90).
+func (a *API) listRoundtables(c *gin.Context) {
+	me := currentMember(c)
+	days := 90
+	if s := c.Query("days"); s != "" {
+		n, err := atoiRange(s, 1, 365)
+		if err != nil {
+			fail(c, badRequest("out_of_range", "days", "days must be 1 to 365"))
+			return
+		}
+		days = n
+	}
+	now := a.now()
+	list, err := a.store.ListRoundtables(c.Request.Context(), now.Add(-4*time.Hour), now.AddDate(0, 0, days))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := []RoundtableView{}
+	for _, r := range list {
+		if !visibleTo(me, r) || !r.End().After(now) || !matchesFilter(c, r) {
+			continue
+		}
+		v, err := a.viewRoundtable(c, r, me)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		out = append(out, v)
+	}
+	c.JSON(http.StatusOK, gin.H{"roundtables": out})
+}
+
+func matchesFilter(c *gin.Context, r *rooms.Roundtable) bool {
+	if ax := c.Query("axis"); ax != "" && string(r.Axis) != ax {
+		return false
+	}
+	if th := c.Query("theme"); th != "" && !slices.Contains(r.Themes, th) {
+		return false
+	}
+	if f := c.Query("format"); f != "" && string(r.Format) != f {
+		return false
+	}
+	return true
+}
+
+// myRoundtable loads the roundtable in the path if the caller may see it.
+func (a *API) myRoundtable(c *gin.Context) (*rooms.Roundtable, *rooms.Member, bool) {
+	id := rooms.RoundtableID(c.Param("id"))
+	me := currentMember(c)
+	if !id.Valid() {
+		fail(c, rooms.ErrNotFound)
+		return nil, nil, false
+	}
+	r, err := a.store.GetRoundtable(c.Request.Context(), id)
+	if err == nil && !visibleTo(me, r) {
+		err = rooms.ErrNotFound
+	}
+	if err != nil {
+		fail(c, err)
+		return nil, nil, false
+	}
+	return r, me, true
+}
+
+func (a *API) getRoundtable(c *gin.Context) {
+	r, me, ok := a.myRoundtable(c)
+	if !ok {
+		return
+	}
+	v, err := a.viewRoundtable(c, r, me)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
