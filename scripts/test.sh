@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, vet, and the whole Go suite with the race
+# Runs every test: formatting, vet, the whole Go suite with the race
 # detector (store conformance on SQLite and on FerretDB started in-process,
-# API, config, process-level and media tests). Browser tests join this
-# script when they exist; set ZADANKAI_TEST_MONGO_URI to also run the store
-# suite against a real MongoDB.
+# API, config, process-level and media tests), then the browser tests in
+# Debian's Chromium (scripts/e2e.sh; needs root, installs Chromium). Set
+# ZADANKAI_TEST_MONGO_URI to also run the store suite against a real MongoDB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -f web/package.json ]; then
@@ -15,3 +15,4 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 go test -race -count=1 -timeout 30m ./... "$@"
+./scripts/e2e.sh

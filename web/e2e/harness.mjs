@@ -1,0 +1,90 @@
+// Shared set-up for the browser tests: start `zadankai serve` and launch
+// Debian's Chromium with fake media devices, both on the namespace
+// address that scripts/e2e.sh prepared (WebRTC skips loopback-only hosts).
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+export const ip = process.env.ZADANKAI_E2E_IP || "127.0.0.1";
+export const outDir = process.env.ZADANKAI_E2E_OUT || join(process.cwd(), "..", "..", "test-output", "e2e");
+mkdirSync(outDir, { recursive: true });
+
+// Playwright 1.65.1 passes its own --disable-features list and Chromium
+// keeps only the last one, so ours repeats Playwright's and adds
+// WebRtcHideLocalIpsWithMdns (no mDNS .local candidates, no multicast).
+const disabledFeatures = [
+  "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+  "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding", "ThirdPartyStoragePartitioning",
+  "AvoidCorsURLLoaderRestartOnRedirect", "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying",
+  "AimEnabled", "PreconnectToSearch", "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion",
+  "WebRtcHideLocalIpsWithMdns",
+];
+
+// startServer runs the binary with demo data on a free port and resolves
+// to {url, stop, logs()} once it prints its address.
+export function startServer(extraArgs = []) {
+  const bin = process.env.ZADANKAI_BIN;
+  if (!bin) throw new Error("ZADANKAI_BIN is not set; run the browser tests through scripts/e2e.sh");
+  const dataDir = mkdtempSync(join(tmpdir(), "zdk-e2e-data-"));
+  const args = ["serve", "--dev", "--demo", "--bind", ip, "--node-ip", ip, "--port", "0", "--udp-port", "0",
+    "--data-dir", dataDir, ...extraArgs];
+  const proc = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ZADANKAI_RTC_ALLOW_LOOPBACK: "false" } });
+  let log = "";
+  proc.stdout.on("data", (d) => { log += d; });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("server did not start in 60 s:\n" + log)), 60_000);
+    proc.stderr.on("data", (d) => {
+      log += d;
+      const m = /msg="zadankai listening" url=(http:\/\/\S+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1],
+          logs: () => log,
+          stop: async () => {
+            proc.kill("SIGTERM");
+            await new Promise((r) => proc.once("exit", r));
+            rmSync(dataDir, { recursive: true, force: true });
+          },
+        });
+      }
+    });
+    proc.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
+  });
+}
+
+// launchBrowser starts Chromium headless, off the network, with a fresh
+// profile, a synthetic camera and microphone and no permission prompts.
+export async function launchBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), "zdk-e2e-profile-"));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync",
+      "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+      `--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${ip}`,
+      "--disable-features=" + disabledFeatures.join(","),
+    ],
+    viewport: { width: 360, height: 780 },
+  });
+  return {
+    ctx,
+    close: async () => { await ctx.close(); rmSync(profile, { recursive: true, force: true }); },
+  };
+}
+
+// login signs a page in through the landing page's form.
+export async function login(page, url, email, password = "zadankai-demo") {
+  await page.goto(url + "/");
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', password);
+  await page.click('#login-form button[type="submit"]');
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: join(outDir, name + ".png"), fullPage: true });
+}
