@@ -59,6 +59,7 @@ type Roundtable struct {
 	ExcludedCompanies []CompanyID   `json:"excluded_companies" bson:"excluded_companies"`
 	CloseBefore       time.Duration `json:"close_before" bson:"close_before"` // registration closes this long before the start
 	Cancelled         bool          `json:"cancelled" bson:"cancelled"`
+	Live              LiveState     `json:"live" bson:"live"`
 	CreatedBy         MemberID      `json:"created_by" bson:"created_by"`
 	CreatedAt         time.Time     `json:"created_at" bson:"created_at"`
 	UpdatedAt         time.Time     `json:"updated_at" bson:"updated_at"`
@@ -118,6 +119,37 @@ func (r *Roundtable) Validate(now time.Time) error {
 	}
 	return nil
 }
+
+// LiveState is what moderators set during the session; the control plane
+// enforces it when minting tokens and mirrors it into the media room.
+type LiveState struct {
+	Lobby     bool       `json:"lobby" bson:"lobby"`         // new arrivals wait to be admitted
+	Locked    bool       `json:"locked" bson:"locked"`       // no new joins
+	Ended     bool       `json:"ended" bson:"ended"`         // ended for everyone
+	Spotlight MemberID   `json:"spotlight" bson:"spotlight"` // shown large to everyone
+	Admitted  []MemberID `json:"admitted" bson:"admitted"`   // let in from the lobby
+	Promoted  []MemberID `json:"promoted" bson:"promoted"`   // audience members on stage
+	Removed   []MemberID `json:"removed" bson:"removed"`     // may not rejoin this session
+}
+
+// OnStage reports whether m speaks from the stage of r.
+func (r *Roundtable) OnStage(m MemberID) bool {
+	return r.IsModerator(m) || r.IsSpeaker(m) || slices.Contains(r.Live.Promoted, m)
+}
+
+// AuditEntry records one moderation action: who did what to whom, when.
+type AuditEntry struct {
+	ID           string       `json:"id" bson:"_id"`
+	RoundtableID RoundtableID `json:"roundtable_id" bson:"roundtable_id"`
+	ActorID      MemberID     `json:"actor_id" bson:"actor_id"`
+	Action       string       `json:"action" bson:"action"`
+	TargetID     MemberID     `json:"target_id,omitempty" bson:"target_id,omitempty"`
+	Detail       string       `json:"detail,omitempty" bson:"detail,omitempty"`
+	At           time.Time    `json:"at" bson:"at"`
+}
+
+// NewAuditID returns a fresh audit entry id.
+func NewAuditID() string { return newID("au_") }
 
 // RegistrationStatus is where one person stands for a roundtable.
 type RegistrationStatus string

@@ -147,6 +147,12 @@ type Store interface {
 	// ListMemberRegistrations returns m's registrations.
 	ListMemberRegistrations(ctx context.Context, m MemberID) ([]*Registration, error)
 
+	// AppendAudit records a moderation action.
+	AppendAudit(ctx context.Context, e *AuditEntry) error
+	// ListAudit returns the audit entries of r (all roundtables when r is
+	// empty) at or after since, oldest first.
+	ListAudit(ctx context.Context, r RoundtableID, since time.Time) ([]*AuditEntry, error)
+
 	// SaveRecommendation replaces m's current batch.
 	SaveRecommendation(ctx context.Context, r *Recommendation) error
 	// GetRecommendation returns m's current batch.

@@ -47,6 +47,8 @@ type Params struct {
 	Consultations ConsultationConfig
 	// Media is the LiveKit-compatible media plane that tokens are minted for.
 	Media MediaConfig
+	// MediaPlane carries out moderation in live rooms; nil answers 503.
+	MediaPlane rooms.MediaPlane
 	// PasswordCost is bcrypt's cost for new passwords; default
 	// bcrypt.DefaultCost (tests lower it to keep the race detector fast).
 	PasswordCost int
@@ -90,6 +92,7 @@ type API struct {
 	media        MediaConfig
 	requestLimit *limiter
 	passwordCost int
+	mediaPlane   rooms.MediaPlane
 }
 
 // New checks p and returns the API.
@@ -122,7 +125,7 @@ func New(p Params) (*API, error) {
 	if a.cfg.ReminderOffsets == nil {
 		a.cfg.ReminderOffsets = []time.Duration{24 * time.Hour, 15 * time.Minute}
 	}
-	a.passwordCost = p.PasswordCost
+	a.passwordCost, a.mediaPlane = p.PasswordCost, p.MediaPlane
 	if a.passwordCost == 0 {
 		a.passwordCost = bcrypt.DefaultCost
 	}
@@ -189,6 +192,8 @@ func (a *API) Register(r *gin.Engine) {
 	authed.POST("/roundtables/:id/withdraw", a.withdrawRoundtable)
 	authed.POST("/roundtables/:id/join", a.joinRoundtable)
 	authed.GET("/roundtables/:id/registrations", a.listRegistrations)
+	authed.POST("/roundtables/:id/moderation", a.moderate)
+	authed.GET("/roundtables/:id/audit", a.listAudit)
 	authed.GET("/blocks", a.listBlocks)
 	authed.POST("/blocks", a.createBlock)
 	authed.DELETE("/blocks/:id", a.deleteBlock)

@@ -131,6 +131,11 @@ var operations = []operation{
 		session: true, status: 200, result: "JoinToken", errors: []int{401, 403, 404, 409}},
 	{method: "GET", path: "/api/v1/roundtables/{id}/registrations", id: "listRegistrations",
 		summary: "Who is registered or waiting, in order (organisers).", session: true, status: 200, errors: []int{401, 403, 404}},
+	{method: "POST", path: "/api/v1/roundtables/{id}/moderation", id: "moderate",
+		summary: "A moderator's action in the live room (mute, ask_unmute, mute_all, spotlight, lower_hand, lower_all_hands, promote, demote, remove, lobby, admit, admit_all, lock, end); audited.",
+		session: true, body: "Moderation", status: 200, errors: []int{400, 401, 403, 404, 409, 415, 422, 503}},
+	{method: "GET", path: "/api/v1/roundtables/{id}/audit", id: "listAudit", summary: "The moderation log of a roundtable (organisers).",
+		session: true, status: 200, errors: []int{401, 403, 404}},
 	{method: "GET", path: "/api/v1/blocks", id: "listBlocks", summary: "People the caller has blocked.",
 		session: true, status: 200, result: "BlockList", errors: []int{401}},
 	{method: "POST", path: "/api/v1/blocks", id: "createBlock",
@@ -149,6 +154,12 @@ var operations = []operation{
 }
 
 var schemas = map[string]any{
+	"Moderation": obj(map[string]any{
+		"action": map[string]any{"type": "string", "enum": []string{"mute", "ask_unmute", "mute_all", "spotlight", "lower_hand",
+			"lower_all_hands", "promote", "demote", "remove", "lobby", "admit", "admit_all", "lock", "end"}},
+		"identity": str("The participant (member id) the action is about."),
+		"source":   map[string]any{"type": "string", "enum": []string{"microphone", "camera"}},
+		"on":       boolean}, "action"),
 	"RoundtableWrite": obj(map[string]any{"title": map[string]any{"type": "string", "maxLength": 120},
 		"description": map[string]any{"type": "string", "maxLength": 4000},
 		"axis":        map[string]any{"type": "string", "enum": []string{"life", "career"}}, "themes": strList, "start": dateTime,
@@ -157,7 +168,8 @@ var schemas = map[string]any{
 		"capacity":   map[string]any{"type": "integer", "minimum": 1, "maximum": 1000},
 		"talk":       map[string]any{"type": "string", "enum": []string{"small_round", "stage"}},
 		"moderators": strList, "speakers": strList, "excluded_companies": strList,
-		"close_before_minutes": map[string]any{"type": "integer", "minimum": 0}, "version": map[string]any{"type": "integer"}},
+		"close_before_minutes": map[string]any{"type": "integer", "minimum": 0}, "version": map[string]any{"type": "integer"},
+		"lobby": map[string]any{"type": "boolean", "description": "Start with the lobby on (creation only)."}},
 		"title", "axis", "start", "minutes", "time_zone", "format", "capacity", "talk", "moderators"),
 	"Roundtable": obj(map[string]any{"id": str("rt_…"), "title": str(""), "description": str(""), "axis": str(""), "themes": strList,
 		"start": dateTime, "minutes": map[string]any{"type": "integer"}, "time_zone": str(""), "format": str(""), "venue": str(""),

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -202,10 +203,11 @@ func (a *API) joinRoundtable(c *gin.Context) {
 	}
 	from, to := r.JoinWindow()
 	now := a.now()
-	switch {
-	case r.Cancelled || r.Format == rooms.FormatInPerson:
-		fail(c, wrongState("this roundtable has no online room"))
+	if err := a.checkEntry(c, r, me, now); err != nil {
+		fail(c, err)
 		return
+	}
+	switch {
 	case now.Before(from):
 		fail(c, &Error{Status: http.StatusForbidden, Code: "too_early", Message: "the room opens 15 minutes before the start"})
 		return
@@ -213,17 +215,53 @@ func (a *API) joinRoundtable(c *gin.Context) {
 		fail(c, &Error{Status: http.StatusForbidden, Code: "ended", Message: "this roundtable has ended"})
 		return
 	}
-	yes, publish := true, role != roomRoleAudience
-	grant := &auth.VideoGrant{RoomJoin: true, Room: r.RoomName(), CanPublish: &publish, CanSubscribe: &yes, CanPublishData: &yes,
+	// With the lobby on, everyone not on stage and not yet admitted waits
+	// in it, early arrivals included: connected, allowed nothing, until a
+	// moderator admits them.
+	lobby := r.Live.Lobby && role != roomRoleModerator && role != roomRoleSpeaker && !slices.Contains(r.Live.Admitted, me.ID)
+	publish, sub := role != roomRoleAudience && !lobby, !lobby
+	grant := &auth.VideoGrant{RoomJoin: true, Room: r.RoomName(), CanPublish: &publish, CanSubscribe: &sub, CanPublishData: &sub,
 		RoomAdmin: role == roomRoleModerator}
+	attrs := map[string]string{"role": role}
+	if lobby {
+		attrs["lobby"] = "1"
+	}
 	tok := auth.NewAccessToken(a.media.APIKey, a.media.APISecret).SetIdentity(string(me.ID)).SetName(me.DisplayName).
-		SetValidFor(to.Sub(now) + 5*time.Minute).SetVideoGrant(grant).SetAttributes(map[string]string{"role": role})
+		SetValidFor(min(to.Sub(now)+5*time.Minute, joinTokenTTL)).SetVideoGrant(grant).SetAttributes(attrs)
 	jwt, err := tok.ToJWT()
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"url": a.media.URL, "room": r.RoomName(), "token": jwt, "role": role, "expires_at": to.Add(5 * time.Minute)})
+	c.JSON(http.StatusOK, gin.H{"url": a.media.URL, "room": r.RoomName(), "token": jwt, "role": role, "lobby": lobby,
+		"expires_at": now.Add(min(to.Sub(now)+5*time.Minute, joinTokenTTL))})
+}
+
+// joinTokenTTL keeps roundtable tokens short: a removed or locked-out
+// person cannot reuse an old one for long (connected clients get
+// refreshed tokens from the media plane).
+const joinTokenTTL = 10 * time.Minute
+
+// checkEntry refuses tokens for cancelled, ended, in-person-only or locked
+// roundtables and for people removed from this session.
+func (a *API) checkEntry(c *gin.Context, r *rooms.Roundtable, me *rooms.Member, now time.Time) error {
+	switch {
+	case r.Cancelled || r.Format == rooms.FormatInPerson:
+		return wrongState("this roundtable has no online room")
+	case r.Live.Ended:
+		return &Error{Status: http.StatusForbidden, Code: "ended", Message: "this roundtable has ended"}
+	case slices.Contains(r.Live.Removed, me.ID):
+		return &Error{Status: http.StatusForbidden, Code: "removed", Message: "a moderator removed you from this session"}
+	case r.Live.Locked && !r.IsModerator(me.ID):
+		if a.mediaPlane != nil {
+			people, err := a.mediaPlane.ListParticipants(c.Request.Context(), r.RoomName())
+			if err == nil && slices.ContainsFunc(people, func(p rooms.MediaParticipant) bool { return p.Identity == string(me.ID) }) {
+				return nil // already inside: a reconnect, not a new join
+			}
+		}
+		return &Error{Status: http.StatusForbidden, Code: "locked", Message: "the moderators have locked the room"}
+	}
+	return nil
 }
 
 func (a *API) roomRole(c *gin.Context, r *rooms.Roundtable, me *rooms.Member) (string, error) {

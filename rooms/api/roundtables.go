@@ -109,7 +109,10 @@ type roundtableRequest struct {
 	Speakers           []rooms.MemberID  `json:"speakers"`
 	ExcludedCompanies  []rooms.CompanyID `json:"excluded_companies"`
 	CloseBeforeMinutes int               `json:"close_before_minutes"`
-	Version            int64             `json:"version"`
+	// Lobby starts the session with the lobby on (set at creation only;
+	// moderators switch it during the session).
+	Lobby   bool  `json:"lobby"`
+	Version int64 `json:"version"`
 }
 
 func (req *roundtableRequest) apply(r *rooms.Roundtable) {
@@ -163,7 +166,7 @@ func (a *API) createRoundtable(c *gin.Context) {
 		fail(c, rooms.ErrForbidden)
 		return
 	}
-	r := &rooms.Roundtable{ID: rooms.NewRoundtableID(), CreatedBy: me.ID}
+	r := &rooms.Roundtable{ID: rooms.NewRoundtableID(), CreatedBy: me.ID, Live: rooms.LiveState{Lobby: req.Lobby}}
 	req.apply(r)
 	if err := r.Validate(a.now()); err != nil {
 		fail(c, err)

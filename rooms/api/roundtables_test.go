@@ -203,3 +203,41 @@ func TestRoundtableJoinGrants(t *testing.T) {
 		t.Errorf("registering after registration closed = %d %s", r.status, r.body)
 	}
 }
+
+func TestRoundtableLobbyTokensAndModerationRules(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	e.makeModerator(t, w.memberB)
+	rt := e.createRoundtable(t, w.operator, roundtableBody(2, 10, "small_round", w.memberB.m.ID, `,"lobby":true`))
+	url := e.srv.URL + "/api/v1/roundtables/" + rt.ID
+	w.memberA.do(t, "POST", url+"/register", "")
+	e.skew.Store(int64(2*time.Hour - 10*time.Minute))
+	r := w.memberA.do(t, "POST", url+"/join", "")
+	var jt struct {
+		Token string
+		Lobby bool
+	}
+	json.Unmarshal(r.body, &jt)
+	tok, _ := auth.ParseAPIToken(jt.Token)
+	_, g, _ := tok.Verify("testsecret-testsecret-testsecret")
+	if r.status != 200 || !jt.Lobby || g.Video.GetCanSubscribe() || g.Video.GetCanPublish() || g.Attributes["lobby"] != "1" {
+		t.Errorf("early arrival with the lobby on: %d lobby=%v grants %+v", r.status, jt.Lobby, g)
+	}
+	// Moderation: only organisers; without a media plane the action is refused cleanly.
+	if r := w.memberA.do(t, "POST", url+"/moderation", `{"action":"end"}`); r.status != 403 {
+		t.Errorf("a participant moderates: %d", r.status)
+	}
+	if r := w.memberB.do(t, "POST", url+"/moderation", `{"action":"explode"}`); r.status != 422 {
+		t.Errorf("unknown action: %d", r.status)
+	}
+	if r := w.memberB.do(t, "POST", url+"/moderation", `{"action":"end"}`); r.status != 503 {
+		t.Errorf("no media plane: %d %s", r.status, r.body)
+	}
+	other := e.createRoundtable(t, w.operator, roundtableBody(3, 10, "stage", w.operator.m.ID, ""))
+	if r := w.memberB.do(t, "POST", e.srv.URL+"/api/v1/roundtables/"+other.ID+"/moderation", `{"action":"end"}`); r.status != 403 {
+		t.Errorf("moderator of one roundtable moderates another: %d", r.status)
+	}
+	if r := w.memberB.do(t, "GET", url+"/audit", ""); r.status != 200 || !strings.Contains(string(r.body), `"entries":[]`) {
+		t.Errorf("refused actions were audited or audit unreadable: %d %s", r.status, r.body)
+	}
+}

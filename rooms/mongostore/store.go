@@ -88,6 +88,8 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		{s.db.Collection("roundtables"), mongo.IndexModel{Keys: bson.D{{Key: "start", Value: 1}}, Options: options.Index().SetName("start")}},
 		{s.db.Collection("registrations"), mongo.IndexModel{Keys: bson.D{{Key: "roundtable_id", Value: 1}, {Key: "queued_at", Value: 1}}, Options: options.Index().SetName("roundtable_queue")}},
 		{s.db.Collection("registrations"), mongo.IndexModel{Keys: bson.D{{Key: "member_id", Value: 1}}, Options: options.Index().SetName("member")}},
+		{s.db.Collection("audit"), mongo.IndexModel{Keys: bson.D{{Key: "roundtable_id", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("roundtable_at")}},
+		{s.db.Collection("audit"), mongo.IndexModel{Keys: bson.D{{Key: "at", Value: 1}}, Options: options.Index().SetName("at")}},
 	}
 	for _, i := range idx {
 		if _, err := i.coll.Indexes().CreateOne(ctx, i.model); err != nil {

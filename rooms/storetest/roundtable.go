@@ -109,3 +109,27 @@ func testCapacityUnderConcurrency(t *testing.T, open Opener, _ Options) {
 		t.Errorf("a newcomer after a withdrawal got %+v (%v); the seat belongs to the queue", reg, err)
 	}
 }
+
+func testAudit(t *testing.T, open Opener, _ Options) {
+	s, c := mustOpen(t, open), ctx(t)
+	r1, r2 := rooms.NewRoundtableID(), rooms.NewRoundtableID()
+	base := time.Now().Add(-time.Hour)
+	for i, e := range []*rooms.AuditEntry{
+		{RoundtableID: r1, Action: "mute", TargetID: rooms.NewMemberID(), At: base.Add(2 * time.Minute)},
+		{RoundtableID: r2, Action: "remove", At: base.Add(time.Minute)},
+		{RoundtableID: r1, Action: "spotlight", At: base.Add(3 * time.Minute)},
+	} {
+		e.ID, e.ActorID = rooms.NewAuditID(), rooms.NewMemberID()
+		if err := s.AppendAudit(c, e); err != nil {
+			t.Fatalf("AppendAudit %d: %v", i, err)
+		}
+	}
+	got, err := s.ListAudit(c, r1, base)
+	if err != nil || len(got) != 2 || got[0].Action != "mute" || got[1].Action != "spotlight" || got[0].TargetID == "" {
+		t.Fatalf("ListAudit(r1) = %v, %v", got, err)
+	}
+	all, err := s.ListAudit(c, "", base.Add(90*time.Second))
+	if err != nil || len(all) != 2 || all[0].Action != "mute" {
+		t.Errorf("ListAudit(all, since) = %v, %v", all, err)
+	}
+}

@@ -51,6 +51,7 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"DeleteMemberData", testDeleteMemberData},
 		{"Roundtables", testRoundtables},
 		{"CapacityUnderConcurrency", testCapacityUnderConcurrency},
+		{"Audit", testAudit},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })

@@ -1,0 +1,339 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/zadankai/zadankai/rooms"
+)
+
+// Data-channel topics the room page listens to.
+const (
+	topicAskUnmute = "zadankai.ask-unmute"
+	topicNotice    = "zadankai.notice"
+)
+
+type moderationRequest struct {
+	Action   string         `json:"action"`
+	Identity rooms.MemberID `json:"identity"`
+	Source   string         `json:"source"` // microphone or camera, for mute and ask_unmute
+	On       *bool          `json:"on"`     // for lobby and lock
+}
+
+// moderationActions routes each action; every one is audited.
+var moderationActions = map[string]func(a *API, m *modCtx) error{
+	"mute": (*API).modMute, "ask_unmute": (*API).modAskUnmute, "mute_all": (*API).modMuteAll,
+	"spotlight": (*API).modSpotlight, "lower_hand": (*API).modLowerHand, "lower_all_hands": (*API).modLowerAllHands,
+	"promote": (*API).modPromote, "demote": (*API).modDemote, "remove": (*API).modRemove,
+	"lobby": (*API).modLobby, "admit": (*API).modAdmit, "admit_all": (*API).modAdmitAll,
+	"lock": (*API).modLock, "end": (*API).modEnd,
+}
+
+// modCtx is one moderation request being carried out.
+type modCtx struct {
+	ctx    context.Context
+	r      *rooms.Roundtable
+	me     *rooms.Member
+	req    moderationRequest
+	people []rooms.MediaParticipant // who is in the room now
+	detail string
+}
+
+// target returns the participant the request names, who must be in the room.
+func (m *modCtx) target() (rooms.MediaParticipant, error) {
+	for _, p := range m.people {
+		if p.Identity == string(m.req.Identity) && m.req.Identity != "" {
+			return p, nil
+		}
+	}
+	return rooms.MediaParticipant{}, rooms.Invalid("identity", "not_in_room", "this person is not in the room")
+}
+
+// moderate carries out a moderator's action in a roundtable's live room.
+// Only the roundtable's moderators (and operators) may; the target must be
+// in that room; nothing changes on a refused request.
+func (a *API) moderate(c *gin.Context) {
+	var req moderationRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	r, me, ok := a.myRoundtable(c)
+	if !ok {
+		return
+	}
+	act, known := moderationActions[req.Action]
+	switch {
+	case !a.organises(me, r):
+		fail(c, rooms.ErrForbidden)
+		return
+	case !known:
+		fail(c, rooms.Invalid("action", "unknown_value", "unknown moderation action"))
+		return
+	case a.mediaPlane == nil:
+		fail(c, &Error{Status: http.StatusServiceUnavailable, Code: "media_unavailable", Message: "no media plane is configured"})
+		return
+	}
+	m := &modCtx{ctx: c.Request.Context(), r: r, me: me, req: req}
+	people, err := a.mediaPlane.ListParticipants(m.ctx, r.RoomName())
+	if err != nil && !errors.Is(err, rooms.ErrNotFound) {
+		fail(c, err)
+		return
+	}
+	m.people = people
+	if err := act(a, m); err != nil {
+		fail(c, err)
+		return
+	}
+	entry := &rooms.AuditEntry{ID: rooms.NewAuditID(), RoundtableID: r.ID, ActorID: me.ID, Action: req.Action,
+		TargetID: req.Identity, Detail: m.detail, At: a.now()}
+	if err := a.store.AppendAudit(m.ctx, entry); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"live": r.Live})
+}
+
+// saveLive stores the live state and mirrors it into the room metadata
+// that every client follows.
+func (a *API) saveLive(m *modCtx) error {
+	if err := a.store.UpdateRoundtable(m.ctx, m.r); err != nil {
+		if errors.Is(err, rooms.ErrConflict) {
+			return errStale
+		}
+		return err
+	}
+	meta, _ := json.Marshal(map[string]any{"spotlight": m.r.Live.Spotlight, "lobby": m.r.Live.Lobby,
+		"locked": m.r.Live.Locked, "ended": m.r.Live.Ended, "talk": m.r.Talk, "promoted": m.r.Live.Promoted})
+	if err := a.mediaPlane.SetRoomMetadata(m.ctx, m.r.RoomName(), string(meta)); err != nil && !errors.Is(err, rooms.ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
+func sourceTrack(p rooms.MediaParticipant, source string) (rooms.MediaTrack, bool) {
+	for _, t := range p.Tracks {
+		if t.Source == source {
+			return t, true
+		}
+	}
+	return rooms.MediaTrack{}, false
+}
+
+func (a *API) modMute(m *modCtx) error {
+	p, err := m.target()
+	if err != nil {
+		return err
+	}
+	if m.req.Source != "microphone" && m.req.Source != "camera" {
+		return rooms.Invalid("source", "unknown_value", "source must be microphone or camera")
+	}
+	t, ok := sourceTrack(p, m.req.Source)
+	if !ok {
+		return rooms.Invalid("source", "no_such_track", "this person publishes no such track")
+	}
+	m.detail = m.req.Source
+	return a.mediaPlane.MuteTrack(m.ctx, m.r.RoomName(), p.Identity, t.SID)
+}
+
+// modAskUnmute asks; it never unmutes anyone. The page shows the request
+// and the person decides.
+func (a *API) modAskUnmute(m *modCtx) error {
+	p, err := m.target()
+	if err != nil {
+		return err
+	}
+	if m.req.Source != "microphone" && m.req.Source != "camera" {
+		return rooms.Invalid("source", "unknown_value", "source must be microphone or camera")
+	}
+	m.detail = m.req.Source
+	body, _ := json.Marshal(map[string]string{"source": m.req.Source, "from": m.me.DisplayName})
+	return a.mediaPlane.SendData(m.ctx, m.r.RoomName(), topicAskUnmute, body, []string{p.Identity})
+}
+
+// modMuteAll mutes every microphone that is not on the stage.
+func (a *API) modMuteAll(m *modCtx) error {
+	for _, p := range m.people {
+		if m.r.OnStage(rooms.MemberID(p.Identity)) {
+			continue
+		}
+		if t, ok := sourceTrack(p, "microphone"); ok && !t.Muted {
+			if err := a.mediaPlane.MuteTrack(m.ctx, m.r.RoomName(), p.Identity, t.SID); err != nil && !errors.Is(err, rooms.ErrNotFound) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (a *API) modSpotlight(m *modCtx) error {
+	if m.req.Identity != "" {
+		if _, err := m.target(); err != nil {
+			return err
+		}
+	}
+	m.r.Live.Spotlight = m.req.Identity
+	return a.saveLive(m)
+}
+
+func (a *API) modLowerHand(m *modCtx) error {
+	p, err := m.target()
+	if err != nil {
+		return err
+	}
+	return a.mediaPlane.SetAttributes(m.ctx, m.r.RoomName(), p.Identity, map[string]string{"hand": ""})
+}
+
+func (a *API) modLowerAllHands(m *modCtx) error {
+	for _, p := range m.people {
+		if p.Attributes["hand"] != "" {
+			if err := a.mediaPlane.SetAttributes(m.ctx, m.r.RoomName(), p.Identity, map[string]string{"hand": ""}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// modPromote brings an audience member on stage: they may publish at once,
+// without rejoining.
+func (a *API) modPromote(m *modCtx) error {
+	p, err := m.target()
+	if err != nil {
+		return err
+	}
+	if m.r.Talk != rooms.TalkStage || m.r.OnStage(rooms.MemberID(p.Identity)) {
+		return wrongState("only audience members of a stage roundtable can be promoted")
+	}
+	if err := a.mediaPlane.SetPermissions(m.ctx, m.r.RoomName(), p.Identity, rooms.MediaPermission{CanPublish: true, CanSubscribe: true, CanPublishData: true}); err != nil {
+		return err
+	}
+	_ = a.mediaPlane.SetAttributes(m.ctx, m.r.RoomName(), p.Identity, map[string]string{"hand": "", "role": roomRoleSpeaker})
+	m.r.Live.Promoted = append(m.r.Live.Promoted, rooms.MemberID(p.Identity))
+	return a.saveLive(m)
+}
+
+// modDemote moves a promoted member back to the audience; their tracks
+// are unpublished by the media plane when publishing is revoked.
+func (a *API) modDemote(m *modCtx) error {
+	p, err := m.target()
+	if err != nil {
+		return err
+	}
+	id := rooms.MemberID(p.Identity)
+	if !slices.Contains(m.r.Live.Promoted, id) {
+		return wrongState("only promoted audience members can be moved back")
+	}
+	if err := a.mediaPlane.SetPermissions(m.ctx, m.r.RoomName(), p.Identity, rooms.MediaPermission{CanSubscribe: true, CanPublishData: true}); err != nil {
+		return err
+	}
+	_ = a.mediaPlane.SetAttributes(m.ctx, m.r.RoomName(), p.Identity, map[string]string{"role": roomRoleAudience})
+	m.r.Live.Promoted = slices.DeleteFunc(m.r.Live.Promoted, func(x rooms.MemberID) bool { return x == id })
+	return a.saveLive(m)
+}
+
+// modRemove disconnects someone and keeps them out for this session.
+func (a *API) modRemove(m *modCtx) error {
+	p, err := m.target()
+	if err != nil {
+		return err
+	}
+	id := rooms.MemberID(p.Identity)
+	if m.r.IsModerator(id) {
+		return wrongState("moderators cannot be removed")
+	}
+	m.r.Live.Removed = append(m.r.Live.Removed, id)
+	if err := a.saveLive(m); err != nil {
+		return err
+	}
+	return a.mediaPlane.RemoveParticipant(m.ctx, m.r.RoomName(), p.Identity)
+}
+
+func (a *API) modLobby(m *modCtx) error {
+	if m.req.On == nil {
+		return rooms.Invalid("on", "required", "say whether the lobby is on")
+	}
+	m.r.Live.Lobby = *m.req.On
+	return a.saveLive(m)
+}
+
+func (a *API) modLock(m *modCtx) error {
+	if m.req.On == nil {
+		return rooms.Invalid("on", "required", "say whether the room is locked")
+	}
+	m.r.Live.Locked = *m.req.On
+	return a.saveLive(m)
+}
+
+// modAdmit lets one person in from the lobby with their role's grants.
+func (a *API) modAdmit(m *modCtx) error {
+	p, err := m.target()
+	if err != nil {
+		return err
+	}
+	return a.admit(m, p)
+}
+
+func (a *API) modAdmitAll(m *modCtx) error {
+	for _, p := range m.people {
+		if p.Attributes["lobby"] == "1" {
+			if err := a.admit(m, p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (a *API) admit(m *modCtx, p rooms.MediaParticipant) error {
+	id := rooms.MemberID(p.Identity)
+	publish := m.r.Talk == rooms.TalkSmallRound || m.r.OnStage(id)
+	if err := a.mediaPlane.SetPermissions(m.ctx, m.r.RoomName(), p.Identity, rooms.MediaPermission{CanPublish: publish, CanSubscribe: true, CanPublishData: true}); err != nil {
+		return err
+	}
+	if err := a.mediaPlane.SetAttributes(m.ctx, m.r.RoomName(), p.Identity, map[string]string{"lobby": ""}); err != nil {
+		return err
+	}
+	if !slices.Contains(m.r.Live.Admitted, id) {
+		m.r.Live.Admitted = append(m.r.Live.Admitted, id)
+	}
+	return a.saveLive(m)
+}
+
+// modEnd ends the session for everyone.
+func (a *API) modEnd(m *modCtx) error {
+	m.r.Live.Ended = true
+	if err := a.saveLive(m); err != nil {
+		return err
+	}
+	if err := a.mediaPlane.DeleteRoom(m.ctx, m.r.RoomName()); err != nil && !errors.Is(err, rooms.ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
+// listAudit shows a roundtable's moderation log to its organisers.
+func (a *API) listAudit(c *gin.Context) {
+	r, me, ok := a.myRoundtable(c)
+	if !ok {
+		return
+	}
+	if !a.organises(me, r) {
+		fail(c, rooms.ErrForbidden)
+		return
+	}
+	list, err := a.store.ListAudit(c.Request.Context(), r.ID, r.CreatedAt)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if list == nil {
+		list = []*rooms.AuditEntry{}
+	}
+	c.JSON(http.StatusOK, gin.H{"entries": list})
+}
