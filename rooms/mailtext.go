@@ -140,3 +140,10 @@ func LocalTime(m *Member, t time.Time) string {
 	wd := []string{"日", "月", "火", "水", "木", "金", "土"}[t.In(loc).Weekday()]
 	return t.In(loc).Format("1月2日（") + wd + t.In(loc).Format("）15:04")
 }
+
+// RoundtableReminderEmail reminds m of a roundtable they take part in.
+func RoundtableReminderEmail(m *Member, title, when, link string) Email {
+	return Email{To: m.Email, Subject: bilingual(m, "座談会: まもなく「"+title+"」です（"+when+"）", "Zadankai: reminder, "+title+" at "+when),
+		Text: bilingual(m, fmt.Sprintf("%s さん\n\n%s から座談会「%s」が始まります。開始15分前から入室できます:\n%s\n\n参加できなくなったら、キャンセルすると待っている方に席が回ります。\n", m.DisplayName, when, title, link),
+			fmt.Sprintf("Hello %s,\n\nThe roundtable \"%s\" starts at %s. The room opens 15 minutes before:\n%s\n\nIf you cannot come, withdraw so someone on the waitlist gets your seat.\n", m.DisplayName, title, when, link))}
+}

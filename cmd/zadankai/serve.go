@@ -22,6 +22,7 @@ import (
 	"github.com/zadankai/zadankai/rooms/api"
 	"github.com/zadankai/zadankai/rooms/mail"
 	"github.com/zadankai/zadankai/rooms/mongostore"
+	"github.com/zadankai/zadankai/rooms/remotemedia"
 	"github.com/zadankai/zadankai/rooms/sqlitestore"
 )
 
@@ -58,11 +59,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mailer, outbox := newMailer(cfg, log)
 	public := cfg.publicURL(ln.Addr())
 	key, secret := cfg.mediaKey()
+	var media rooms.MediaPlane
+	if cfg.Media.URL != "" {
+		media = remotemedia.New(cfg.Media.URL, key, secret)
+	}
 	a, err := api.New(api.Params{Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes,
 		Mailer: mailer, PublicURL: public, DevOutbox: outbox, SecureCookies: strings.HasPrefix(public, "https://"),
 		FromAddress:   envelopeAddress(cfg.Mail.From),
 		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets},
-		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}})
+		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media})
 	if err != nil {
 		return err
 	}

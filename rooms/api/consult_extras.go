@@ -159,6 +159,49 @@ func (a *API) SendDueReminders(ctx context.Context) {
 			a.remind(ctx, cs)
 		}
 	}
+	a.sendRoundtableReminders(ctx, now)
+}
+
+// sendRoundtableReminders emails registered people, speakers and
+// moderators before a roundtable, once per roundtable, offset and version.
+func (a *API) sendRoundtableReminders(ctx context.Context, now time.Time) {
+	for _, off := range a.cfg.ReminderOffsets {
+		list, err := a.store.ListRoundtables(ctx, now.Add(off-5*time.Minute), now.Add(off+time.Minute))
+		if err != nil {
+			a.log.WarnContext(ctx, "reminders: listing roundtables", "err", err)
+			return
+		}
+		for _, r := range list {
+			key := "reminder:" + string(r.ID) + ":" + off.String() + ":" + strconv.FormatInt(r.Version, 10)
+			if r.Cancelled || r.Start.Before(now) || a.store.ClaimOnce(ctx, key, now) != nil {
+				continue
+			}
+			a.remindRoundtable(ctx, r)
+		}
+	}
+}
+
+func (a *API) remindRoundtable(ctx context.Context, r *rooms.Roundtable) {
+	regs, err := a.store.ListRegistrations(ctx, r.ID)
+	if err != nil {
+		a.log.WarnContext(ctx, "reminders: registrations", "roundtable_id", r.ID, "err", err)
+		return
+	}
+	people := append(append([]rooms.MemberID{}, r.Moderators...), r.Speakers...)
+	for _, reg := range regs {
+		if reg.Status == rooms.Registered {
+			people = append(people, reg.MemberID)
+		}
+	}
+	for _, id := range people {
+		m, err := a.store.GetMember(ctx, id)
+		if err != nil {
+			continue
+		}
+		if err := a.mailer.Send(ctx, rooms.RoundtableReminderEmail(m, r.Title, rooms.LocalTime(m, r.Start), a.publicURL+"/roundtables")); err != nil {
+			a.log.WarnContext(ctx, "roundtable reminder failed", "member_id", id, "err", err)
+		}
+	}
 }
 
 func (a *API) remind(ctx context.Context, cs *rooms.Consultation) {

@@ -241,3 +241,26 @@ func TestRoundtableLobbyTokensAndModerationRules(t *testing.T) {
 		t.Errorf("refused actions were audited or audit unreadable: %d %s", r.status, r.body)
 	}
 }
+
+func TestRoundtableReminders(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	rt := e.createRoundtable(t, w.operator, roundtableBody(30, 10, "stage", w.operator.m.ID, ""))
+	w.memberA.do(t, "POST", e.srv.URL+"/api/v1/roundtables/"+rt.ID+"/register", "")
+	count := func(to string) int {
+		n := 0
+		for _, m := range e.outbox.Messages() {
+			if m.Email.To == to && strings.Contains(m.Email.Text, "管理職という選択") && (strings.Contains(m.Email.Subject, "まもなく") || strings.Contains(m.Email.Subject, "reminder")) {
+				n++
+			}
+		}
+		return n
+	}
+	e.skew.Store(int64(6*time.Hour + time.Minute))
+	e.api.SendDueReminders(context.Background())
+	e.api.SendDueReminders(context.Background())
+	if count(w.memberA.m.Email) != 1 || count(w.operator.m.Email) != 1 || count(w.memberB.m.Email) != 0 {
+		t.Errorf("24-hour roundtable reminders: member %d, moderator %d, stranger %d; want 1, 1, 0",
+			count(w.memberA.m.Email), count(w.operator.m.Email), count(w.memberB.m.Email))
+	}
+}
