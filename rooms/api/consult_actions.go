@@ -24,6 +24,30 @@ func (a *API) save(c *gin.Context, cs *rooms.Consultation) bool {
 	return true
 }
 
+// bindConsultation decodes the body into req and loads the caller's
+// consultation from the path.
+func (a *API) bindConsultation(c *gin.Context, req any) (*rooms.Consultation, *rooms.Member, bool) {
+	if err := bindJSON(c, req); err != nil {
+		fail(c, err)
+		return nil, nil, false
+	}
+	return a.myConsultation(c)
+}
+
+// bindOpenConsultation is bindConsultation for actions on an open request
+// or an upcoming booking only; verb words the refusal.
+func (a *API) bindOpenConsultation(c *gin.Context, req any, verb string) (*rooms.Consultation, *rooms.Member, bool) {
+	cs, me, ok := a.bindConsultation(c, req)
+	if !ok {
+		return nil, nil, false
+	}
+	if st := cs.StatusAt(a.now()); st != rooms.StatusRequested && st != rooms.StatusBooked {
+		fail(c, wrongState("only open requests and upcoming bookings can be "+verb))
+		return nil, nil, false
+	}
+	return cs, me, true
+}
+
 func wrongState(msg string) error {
 	return &Error{Status: http.StatusConflict, Code: "wrong_state", Message: msg}
 }
@@ -37,11 +61,7 @@ type acceptRequest struct {
 // bookings that overlap for either person can never both succeed.
 func (a *API) acceptConsultation(c *gin.Context) {
 	var req acceptRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	cs, me, ok := a.myConsultation(c)
+	cs, me, ok := a.bindConsultation(c, &req)
 	if !ok {
 		return
 	}
@@ -135,17 +155,8 @@ func (a *API) declineConsultation(c *gin.Context) {
 // side, in one tap and without giving reasons to anyone.
 func (a *API) cancelConsultation(c *gin.Context) {
 	var req declineRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	cs, me, ok := a.myConsultation(c)
+	cs, me, ok := a.bindOpenConsultation(c, &req, "cancelled")
 	if !ok {
-		return
-	}
-	st := cs.StatusAt(a.now())
-	if st != rooms.StatusRequested && st != rooms.StatusBooked {
-		fail(c, wrongState("only open requests and upcoming bookings can be cancelled"))
 		return
 	}
 	wasBooked := cs.Status == rooms.StatusBooked
@@ -174,17 +185,8 @@ type rescheduleRequest struct {
 // in one action; the other person picks one as with a new request.
 func (a *API) rescheduleConsultation(c *gin.Context) {
 	var req rescheduleRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	cs, me, ok := a.myConsultation(c)
+	cs, me, ok := a.bindOpenConsultation(c, &req, "rescheduled")
 	if !ok {
-		return
-	}
-	st := cs.StatusAt(a.now())
-	if st != rooms.StatusRequested && st != rooms.StatusBooked {
-		fail(c, wrongState("only open requests and upcoming bookings can be rescheduled"))
 		return
 	}
 	if err := rooms.ValidateSlots(req.Slots, a.now()); err != nil {
@@ -223,11 +225,7 @@ type noShowRequest struct {
 // reportNoShow records that the other person did not come.
 func (a *API) reportNoShow(c *gin.Context) {
 	var req noShowRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	cs, me, ok := a.myConsultation(c)
+	cs, me, ok := a.bindConsultation(c, &req)
 	if !ok {
 		return
 	}

@@ -105,11 +105,7 @@ type feedbackRequest struct {
 // createFeedback records one participant's feedback after the slot ends.
 func (a *API) createFeedback(c *gin.Context) {
 	var req feedbackRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	cs, me, ok := a.myConsultation(c)
+	cs, me, ok := a.bindConsultation(c, &req)
 	if !ok {
 		return
 	}
