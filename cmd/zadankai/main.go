@@ -69,20 +69,22 @@ Flags of serve (they override the config file and ZADANKAI_* variables):
 func signalContext(stderr io.Writer) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 2)
+	stopped := make(chan struct{})
 	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
 		select {
 		case <-ch:
 			cancel()
-		case <-ctx.Done():
+		case <-stopped:
 			return
 		}
+		// Not ctx.Done(): it is already closed by the first signal.
 		select {
 		case <-ch:
 			fmt.Fprintln(stderr, "zadankai: second signal, exiting now")
 			os.Exit(130)
-		case <-ctx.Done():
+		case <-stopped:
 		}
 	}()
-	return ctx, func() { signal.Stop(ch); cancel() }
+	return ctx, func() { signal.Stop(ch); close(stopped); cancel() }
 }

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -257,4 +259,43 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(filepath.Dir(binPath))
 	}
 	os.Exit(code)
+}
+
+// TestSecondSignalExitsAtOnce keeps the drain busy with a half-sent
+// request, then sends a second SIGTERM: the process must exit at once
+// (status 130) rather than wait out the drain.
+func TestSecondSignalExitsAtOnce(t *testing.T) {
+	p := start(t, "--dev", "--data-dir", t.TempDir())
+	waitReady(t, p.url)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(p.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprint(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n") // no final CRLF: the request stays in flight
+	time.Sleep(100 * time.Millisecond)
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(p.logs(), "draining") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case err := <-p.done:
+		t.Fatalf("exited during the drain with a request in flight (%v):\n%s", err, p.logs())
+	case <-time.After(500 * time.Millisecond):
+	}
+	begin := time.Now()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p.done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+			t.Errorf("exit after the second signal: %v, want status 130", err)
+		}
+		if d := time.Since(begin); d > 2*time.Second {
+			t.Errorf("took %v to exit after the second signal", d)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("still running 5 s after the second signal:\n%s", p.logs())
+	}
 }
