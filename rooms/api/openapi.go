@@ -217,7 +217,9 @@ var schemas = map[string]any{
 		"text": map[string]any{"type": "string", "maxLength": 2000}, "would_meet_again": boolean,
 		"report": map[string]any{"type": "string", "maxLength": 2000}, "block": boolean}, "rating"),
 	"JoinToken": obj(map[string]any{"url": str("Media plane URL (ws/wss)."), "room": str(""), "token": str("LiveKit access token."),
-		"role": str("Roundtables: moderator, speaker, audience or participant."), "expires_at": dateTime}, "url", "room", "token", "expires_at"),
+		"role":       str("Roundtables: moderator, speaker, audience or participant."),
+		"lobby":      map[string]any{"type": "boolean", "description": "Roundtables: the token waits in the lobby until a moderator admits."},
+		"expires_at": dateTime}, "url", "room", "token", "expires_at"),
 	"BlockList":   obj(map[string]any{"blocked": map[string]any{"type": "array", "items": ref("Peer")}}, "blocked"),
 	"BlockCreate": obj(map[string]any{"member_id": str("")}, "member_id"),
 	"ProfileOptions": obj(map[string]any{

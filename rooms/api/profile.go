@@ -103,8 +103,16 @@ func (a *API) myAvailability(c *gin.Context) (*rooms.Availability, error) {
 	av, err := a.store.GetAvailability(c.Request.Context(), m.ID)
 	if errors.Is(err, rooms.ErrNotFound) {
 		return &rooms.Availability{MemberID: m.ID, TimeZone: m.TimeZone, Weekly: []rooms.Window{}, Exceptions: []rooms.Exception{}}, nil
+	} else if err != nil {
+		return nil, err
 	}
-	return av, err
+	if av.Weekly == nil {
+		av.Weekly = []rooms.Window{}
+	}
+	if av.Exceptions == nil {
+		av.Exceptions = []rooms.Exception{}
+	}
+	return av, nil
 }
 
 func (a *API) getMyAvailability(c *gin.Context) {
