@@ -1,0 +1,188 @@
+package sfu
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+)
+
+// Quality is a simulcast layer: Low (q), Medium (h), High (f).
+type Quality int
+
+// Simulcast qualities, in LiveKit's numbering.
+const (
+	Low    Quality = 0
+	Medium Quality = 1
+	High   Quality = 2
+)
+
+// QualityForRID maps a simulcast rid to its quality ("" = a single layer,
+// treated as High).
+func QualityForRID(rid string) Quality {
+	switch rid {
+	case "q":
+		return Low
+	case "h":
+		return Medium
+	}
+	return High
+}
+
+// UpTrack is one track a publisher sends, with up to three simulcast
+// layers, fanned out to subscribers' DownTracks.
+type UpTrack struct {
+	// immutable
+	ID     string
+	Kind   webrtc.RTPCodecType
+	Codec  webrtc.RTPCodecCapability
+	pc     *webrtc.PeerConnection
+	onRTP  func(q Quality, p *rtp.Packet) // optional observer (audio levels, first packet)
+	closed chan struct{}
+
+	mu     sync.Mutex
+	layers [3]*layer // guarded by mu
+
+	downs atomic.Pointer[[]*DownTrack] // copy-on-write subscriber list
+}
+
+type layer struct {
+	remote   *webrtc.TrackRemote
+	lastPkt  atomic.Int64 // unix nanos of the last packet
+	lastPLI  atomic.Int64 // unix nanos of the last keyframe request
+	received atomic.Uint64
+}
+
+// NewUpTrack returns an UpTrack for a track arriving on pc. onRTP, if
+// set, sees every packet (from the layer's reader goroutine).
+func NewUpTrack(id string, remote *webrtc.TrackRemote, pc *webrtc.PeerConnection, onRTP func(Quality, *rtp.Packet)) *UpTrack {
+	u := &UpTrack{ID: id, Kind: remote.Kind(), Codec: remote.Codec().RTPCodecCapability, pc: pc, onRTP: onRTP, closed: make(chan struct{})}
+	empty := []*DownTrack{}
+	u.downs.Store(&empty)
+	return u
+}
+
+// AddLayer starts forwarding a (further) simulcast layer of the track.
+func (u *UpTrack) AddLayer(remote *webrtc.TrackRemote) {
+	q := QualityForRID(remote.RID())
+	l := &layer{remote: remote}
+	u.mu.Lock()
+	u.layers[q] = l
+	u.mu.Unlock()
+	go u.readLoop(q, l)
+}
+
+// readLoop owns one layer: it reads, observes and fans out each packet.
+func (u *UpTrack) readLoop(q Quality, l *layer) {
+	buf := make([]byte, 1500)
+	for {
+		n, _, err := l.remote.Read(buf)
+		if err != nil {
+			return // the publisher's transceiver stopped (EOF) or the PC closed
+		}
+		var p rtp.Packet
+		if p.Unmarshal(buf[:n]) != nil {
+			continue
+		}
+		l.lastPkt.Store(time.Now().UnixNano())
+		l.received.Add(1)
+		if u.onRTP != nil {
+			u.onRTP(q, &p)
+		}
+		key := u.Kind != webrtc.RTPCodecTypeVideo || isKeyframe(u.Codec.MimeType, p.Payload)
+		for _, d := range *u.downs.Load() {
+			d.forward(q, &p, key)
+		}
+	}
+}
+
+// Available reports whether layer q has received packets in the last
+// two seconds (a publisher may stop sending layers its bandwidth lacks).
+func (u *UpTrack) Available(q Quality) bool {
+	u.mu.Lock()
+	l := u.layers[q]
+	u.mu.Unlock()
+	return l != nil && time.Since(time.Unix(0, l.lastPkt.Load())) < 2*time.Second
+}
+
+// Layers reports which layers have been seen at all.
+func (u *UpTrack) Layers() []Quality {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	var out []Quality
+	for q, l := range u.layers {
+		if l != nil {
+			out = append(out, Quality(q))
+		}
+	}
+	return out
+}
+
+// Received returns how many packets layer q has received.
+func (u *UpTrack) Received(q Quality) uint64 {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if l := u.layers[q]; l != nil {
+		return l.received.Load()
+	}
+	return 0
+}
+
+// RequestKeyframe asks the publisher for a keyframe on layer q, at most
+// once per 500 ms per layer.
+func (u *UpTrack) RequestKeyframe(q Quality) {
+	u.mu.Lock()
+	l := u.layers[q]
+	u.mu.Unlock()
+	if l == nil || u.Kind != webrtc.RTPCodecTypeVideo {
+		return
+	}
+	now := time.Now().UnixNano()
+	last := l.lastPLI.Load()
+	if now-last < int64(500*time.Millisecond) || !l.lastPLI.CompareAndSwap(last, now) {
+		return
+	}
+	_ = u.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(l.remote.SSRC())}})
+}
+
+// Subscribe adds d to the fan-out and asks for a keyframe so it can start.
+func (u *UpTrack) Subscribe(d *DownTrack) {
+	u.mu.Lock()
+	old := *u.downs.Load()
+	next := append(append(make([]*DownTrack, 0, len(old)+1), old...), d)
+	u.downs.Store(&next)
+	u.mu.Unlock()
+	u.RequestKeyframe(d.TargetQuality())
+}
+
+// Unsubscribe removes d from the fan-out.
+func (u *UpTrack) Unsubscribe(d *DownTrack) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	old := *u.downs.Load()
+	next := make([]*DownTrack, 0, len(old))
+	for _, x := range old {
+		if x != d {
+			next = append(next, x)
+		}
+	}
+	u.downs.Store(&next)
+}
+
+// Subscribers returns the current DownTracks.
+func (u *UpTrack) Subscribers() []*DownTrack { return *u.downs.Load() }
+
+// Close stops the fan-out; the reader goroutines end with the publisher's
+// transceiver.
+func (u *UpTrack) Close() {
+	select {
+	case <-u.closed:
+	default:
+		close(u.closed)
+	}
+	empty := []*DownTrack{}
+	u.downs.Store(&empty)
+}

@@ -1,0 +1,110 @@
+package signaling
+
+import (
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/livekit/protocol/livekit"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/zadankai/zadankai/sfu"
+)
+
+// participant is one signal session in a room.
+type participant struct {
+	// immutable
+	room          *room
+	conn          *conn
+	log           *slog.Logger
+	sid, identity string
+	joinedAt      time.Time
+	autoSubscribe bool
+	pub, sub      *webrtc.PeerConnection
+
+	mu          sync.Mutex
+	name        string
+	metadata    string
+	attributes  map[string]string
+	perm        *livekit.ParticipantPermission
+	version     uint32
+	state       livekit.ParticipantInfo_State
+	tracks      map[string]*pubTrack // published, by track sid
+	pending     []*pubTrack          // announced with AddTrack, waiting for media
+	subs        map[string]*subscription
+	pubCands    []webrtc.ICECandidateInit // trickled before the remote description
+	subCands    []webrtc.ICECandidateInit
+	negotiating bool // a subscriber offer is out
+	renegotiate bool // another change came while it was out
+	offerID     uint32
+	reliable    *webrtc.DataChannel // server → client, on the subscriber PC
+	lossy       *webrtc.DataChannel
+	closed      bool
+}
+
+// pubTrack is a track p publishes.
+type pubTrack struct {
+	info *livekit.TrackInfo
+	cid  string
+	up   *sfu.UpTrack
+}
+
+// subscription is one track p receives.
+type subscription struct {
+	publisher *participant
+	track     *pubTrack
+	down      *sfu.DownTrack
+	sender    *webrtc.RTPSender
+}
+
+func (p *participant) hidden() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.perm.Hidden
+}
+
+// info is the participant's ParticipantInfo; every change bumps version
+// (clients ignore updates whose version does not increase).
+func (p *participant) info() *livekit.ParticipantInfo {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.infoLocked()
+}
+
+func (p *participant) infoLocked() *livekit.ParticipantInfo {
+	info := &livekit.ParticipantInfo{Sid: p.sid, Identity: p.identity, Name: p.name, Metadata: p.metadata, State: p.state,
+		Version: p.version, Permission: p.perm, JoinedAt: p.joinedAt.Unix(), JoinedAtMs: p.joinedAt.UnixMilli(),
+		Attributes: p.attributes, Kind: livekit.ParticipantInfo_STANDARD}
+	for _, t := range p.tracks {
+		info.Tracks = append(info.Tracks, t.info)
+	}
+	return info
+}
+
+// changed bumps the version; callers then broadcast. Called with mu held.
+func (p *participant) changedLocked() { p.version++ }
+
+func (p *participant) sendLeave(reason livekit.DisconnectReason, action livekit.LeaveRequest_Action) {
+	p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Leave{Leave: &livekit.LeaveRequest{
+		CanReconnect: action == livekit.LeaveRequest_RECONNECT, Reason: reason, Action: action}}})
+}
+
+// publishedTrack returns p's track with sid.
+func (p *participant) publishedTrack(sid string) *pubTrack {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.tracks[sid]
+}
+
+// publishedTracks returns p's tracks that already carry media.
+func (p *participant) publishedTracks() []*pubTrack {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]*pubTrack, 0, len(p.tracks))
+	for _, t := range p.tracks {
+		if t.up != nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}

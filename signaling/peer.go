@@ -1,0 +1,197 @@
+package signaling
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/livekit/protocol/livekit"
+	"github.com/pion/webrtc/v4"
+)
+
+// newParticipant creates the session with its two peer connections: the
+// publisher PC (client offers) and the subscriber PC (server offers).
+func (s *Server) newParticipant(r *room, c *conn, g *grant, opts joinOptions) (*participant, error) {
+	pub, err := s.sfu.NewPeerConnection()
+	if err != nil {
+		return nil, err
+	}
+	sub, err := s.sfu.NewPeerConnection()
+	if err != nil {
+		pub.Close()
+		return nil, err
+	}
+	p := &participant{room: r, conn: c, sid: newSID("PA_"), identity: g.identity, name: g.name, metadata: g.metadata,
+		attributes: g.attributes, perm: g.perm, joinedAt: time.Now(), autoSubscribe: opts.autoSubscribe, pub: pub, sub: sub,
+		state: livekit.ParticipantInfo_JOINED, version: 1, tracks: map[string]*pubTrack{}, subs: map[string]*subscription{}}
+	p.log = c.log.With("sid", p.sid)
+	pub.OnICECandidate(func(cand *webrtc.ICECandidate) { p.trickle(cand, livekit.SignalTarget_PUBLISHER) })
+	sub.OnICECandidate(func(cand *webrtc.ICECandidate) { p.trickle(cand, livekit.SignalTarget_SUBSCRIBER) })
+	pub.OnTrack(p.onTrack)
+	pub.OnDataChannel(p.onDataChannel)
+	pub.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		if st == webrtc.PeerConnectionStateConnected {
+			p.becomeActive()
+		}
+	})
+	return p, nil
+}
+
+// becomeActive marks p ACTIVE once its media connection is up.
+func (p *participant) becomeActive() {
+	p.mu.Lock()
+	if p.state != livekit.ParticipantInfo_JOINED {
+		p.mu.Unlock()
+		return
+	}
+	p.state = livekit.ParticipantInfo_ACTIVE
+	p.changedLocked()
+	p.mu.Unlock()
+	p.room.broadcastInfo(p, false)
+}
+
+// trickle sends a local ICE candidate (nil = gathering complete).
+func (p *participant) trickle(cand *webrtc.ICECandidate, target livekit.SignalTarget) {
+	if cand == nil {
+		return
+	}
+	b, err := json.Marshal(cand.ToJSON())
+	if err != nil {
+		return
+	}
+	p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Trickle{Trickle: &livekit.TrickleRequest{
+		CandidateInit: string(b), Target: target}}})
+}
+
+// onOffer answers the client's publisher offer, echoing its id.
+func (p *participant) onOffer(sd *livekit.SessionDescription) {
+	if err := p.pub.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sd.Sdp}); err != nil {
+		p.log.Warn("publisher offer refused", "err", err)
+		return
+	}
+	p.flushCandidates(livekit.SignalTarget_PUBLISHER)
+	answer, err := p.pub.CreateAnswer(nil)
+	if err == nil {
+		err = p.pub.SetLocalDescription(answer)
+	}
+	if err != nil {
+		p.log.Warn("publisher answer failed", "err", err)
+		return
+	}
+	p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Answer{Answer: &livekit.SessionDescription{
+		Type: "answer", Sdp: p.pub.LocalDescription().SDP, Id: sd.Id}}})
+}
+
+// onAnswer completes a subscriber negotiation and starts the next one if
+// changes queued up meanwhile.
+func (p *participant) onAnswer(sd *livekit.SessionDescription) {
+	if err := p.sub.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sd.Sdp}); err != nil {
+		p.log.Warn("subscriber answer refused", "err", err)
+	}
+	p.flushCandidates(livekit.SignalTarget_SUBSCRIBER)
+	p.mu.Lock()
+	p.negotiating = false
+	again := p.renegotiate
+	p.renegotiate = false
+	p.mu.Unlock()
+	if again {
+		p.negotiate()
+	}
+}
+
+// onTrickle adds a remote candidate, queueing it until the peer
+// connection has a remote description.
+func (p *participant) onTrickle(t *livekit.TrickleRequest) {
+	var init webrtc.ICECandidateInit
+	if err := json.Unmarshal([]byte(t.CandidateInit), &init); err != nil {
+		p.log.Debug("bad trickle candidate", "err", err)
+		return
+	}
+	pc := p.pub
+	if t.Target == livekit.SignalTarget_SUBSCRIBER {
+		pc = p.sub
+	}
+	p.mu.Lock()
+	if pc.RemoteDescription() == nil {
+		if t.Target == livekit.SignalTarget_SUBSCRIBER {
+			p.subCands = append(p.subCands, init)
+		} else {
+			p.pubCands = append(p.pubCands, init)
+		}
+		p.mu.Unlock()
+		return
+	}
+	p.mu.Unlock()
+	if err := pc.AddICECandidate(init); err != nil {
+		p.log.Debug("candidate refused", "err", err)
+	}
+}
+
+func (p *participant) flushCandidates(target livekit.SignalTarget) {
+	p.mu.Lock()
+	pc, cands := p.pub, p.pubCands
+	p.pubCands = nil
+	if target == livekit.SignalTarget_SUBSCRIBER {
+		pc, cands = p.sub, p.subCands
+		p.subCands = nil
+	}
+	p.mu.Unlock()
+	for _, c := range cands {
+		_ = pc.AddICECandidate(c)
+	}
+}
+
+// startSubscriber opens the server's data channels, subscribes to what
+// is already published and sends the first subscriber offer.
+func (p *participant) startSubscriber() {
+	ordered, zero := true, uint16(0)
+	reliable, err1 := p.sub.CreateDataChannel("_reliable", &webrtc.DataChannelInit{Ordered: &ordered})
+	unordered := false
+	lossy, err2 := p.sub.CreateDataChannel("_lossy", &webrtc.DataChannelInit{Ordered: &unordered, MaxRetransmits: &zero})
+	if err1 != nil || err2 != nil {
+		p.log.Warn("data channels", "err", fmt.Sprint(err1, err2))
+	}
+	p.mu.Lock()
+	p.reliable, p.lossy = reliable, lossy
+	p.mu.Unlock()
+	if p.autoSubscribe {
+		for _, o := range p.room.others(p) {
+			for _, t := range o.publishedTracks() {
+				p.subscribe(o, t, false)
+			}
+		}
+	}
+	p.negotiate()
+}
+
+// negotiate sends a subscriber offer, or queues one if an offer is out:
+// one negotiation at a time per peer connection.
+func (p *participant) negotiate() {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	if p.negotiating {
+		p.renegotiate = true
+		p.mu.Unlock()
+		return
+	}
+	p.negotiating = true
+	p.offerID++
+	id := p.offerID
+	p.mu.Unlock()
+	offer, err := p.sub.CreateOffer(nil)
+	if err == nil {
+		err = p.sub.SetLocalDescription(offer)
+	}
+	if err != nil {
+		p.log.Warn("subscriber offer failed", "err", err)
+		p.mu.Lock()
+		p.negotiating = false
+		p.mu.Unlock()
+		return
+	}
+	p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Offer{Offer: &livekit.SessionDescription{
+		Type: "offer", Sdp: p.sub.LocalDescription().SDP, Id: id}}})
+}

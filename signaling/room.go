@@ -1,0 +1,131 @@
+package signaling
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/livekit/protocol/livekit"
+)
+
+// newSID returns a LiveKit-style id: prefix + 12 random base32 chars.
+func newSID(prefix string) string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return prefix + base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])[:12]
+}
+
+// room is one media room and the participants in it.
+type room struct {
+	s         *Server
+	name, sid string
+	created   time.Time
+
+	mu           sync.Mutex
+	participants map[string]*participant // by identity; guarded by mu
+	metadata     string                  // guarded by mu
+}
+
+func newRoom(s *Server, name string) *room {
+	return &room{s: s, name: name, sid: newSID("RM_"), created: time.Now(), participants: map[string]*participant{}}
+}
+
+func (r *room) info() *livekit.Room {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.infoLocked()
+}
+
+func (r *room) infoLocked() *livekit.Room {
+	return &livekit.Room{Sid: r.sid, Name: r.name, Metadata: r.metadata, CreationTime: r.created.Unix(),
+		CreationTimeMs: r.created.UnixMilli(), NumParticipants: uint32(len(r.participants))}
+}
+
+// join adds p, evicting an earlier session with the same identity, and
+// queues p's JoinResponse before p can receive any other update (LiveKit
+// clients fail on anything that precedes it).
+func (r *room) join(p *participant, resp func(*livekit.Room, []*livekit.ParticipantInfo) *livekit.SignalResponse) (evicted *participant) {
+	r.mu.Lock()
+	evicted = r.participants[p.identity]
+	var others []*livekit.ParticipantInfo
+	for id, o := range r.participants {
+		if id != p.identity && !o.hidden() {
+			others = append(others, o.info())
+		}
+	}
+	sort.Slice(others, func(i, j int) bool { return others[i].JoinedAtMs < others[j].JoinedAtMs })
+	p.conn.send(resp(r.infoLocked(), others))
+	r.participants[p.identity] = p
+	r.mu.Unlock()
+	return evicted
+}
+
+// remove takes p out (if it is still the session for its identity) and
+// reports whether it did.
+func (r *room) remove(p *participant) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.participants[p.identity] != p {
+		return false
+	}
+	delete(r.participants, p.identity)
+	return true
+}
+
+// others returns everyone but p.
+func (r *room) others(p *participant) []*participant {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*participant, 0, len(r.participants))
+	for _, o := range r.participants {
+		if o != p {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// byIdentity returns the participant with identity, or nil.
+func (r *room) byIdentity(identity string) *participant {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.participants[identity]
+}
+
+// broadcastInfo sends p's current info to everyone (p included when
+// self is true), unless p is hidden from others.
+func (r *room) broadcastInfo(p *participant, self bool) {
+	info := p.info()
+	msg := &livekit.SignalResponse{Message: &livekit.SignalResponse_Update{Update: &livekit.ParticipantUpdate{Participants: []*livekit.ParticipantInfo{info}}}}
+	if self {
+		p.conn.send(msg)
+	}
+	if p.hidden() {
+		return
+	}
+	for _, o := range r.others(p) {
+		o.conn.send(msg)
+	}
+}
+
+func (r *room) empty() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.participants) == 0
+}
+
+// closeAll tells everyone the server is going away.
+func (r *room) closeAll() {
+	r.mu.Lock()
+	all := make([]*participant, 0, len(r.participants))
+	for _, p := range r.participants {
+		all = append(all, p)
+	}
+	r.mu.Unlock()
+	for _, p := range all {
+		p.sendLeave(livekit.DisconnectReason_SERVER_SHUTDOWN, livekit.LeaveRequest_DISCONNECT)
+		p.conn.close()
+	}
+}

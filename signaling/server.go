@@ -1,0 +1,177 @@
+// Package signaling speaks LiveKit's signal protocol over WebSocket (/rtc)
+// so that LiveKit's own client SDKs join, publish and subscribe against
+// the embedded SFU. Protobuf stops here: the sfu package sees none of it.
+package signaling
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/zadankai/zadankai/sfu"
+)
+
+// ServerVersion is what JoinResponse advertises; both SDKs need ≥ 1.8 for
+// their newer features.
+const ServerVersion = "1.9.0"
+
+// Params are the dependencies of a Server.
+type Params struct {
+	Keys   map[string]string // API key → secret
+	SFU    *sfu.SFU
+	Logger *slog.Logger
+	// PingInterval and PingTimeout are announced to clients (seconds);
+	// defaults 5 and 15 as LiveKit's.
+	PingInterval, PingTimeout int32
+}
+
+// Server serves the signal WebSocket and keeps the rooms.
+type Server struct {
+	keys     map[string]string
+	sfu      *sfu.SFU
+	log      *slog.Logger
+	ping     int32
+	pingWait int32
+	upgrader websocket.Upgrader
+
+	mu     sync.Mutex
+	rooms  map[string]*room // guarded by mu
+	closed bool             // guarded by mu
+	wg     sync.WaitGroup   // connection goroutines
+}
+
+// New returns a Server.
+func New(p Params) (*Server, error) {
+	if p.SFU == nil || p.Logger == nil || len(p.Keys) == 0 {
+		return nil, errors.New("signaling: SFU, Logger and Keys are required")
+	}
+	s := &Server{keys: p.Keys, sfu: p.SFU, log: p.Logger, ping: p.PingInterval, pingWait: p.PingTimeout, rooms: map[string]*room{}}
+	if s.ping == 0 {
+		s.ping, s.pingWait = 5, 15
+	}
+	// Browsers from any origin may connect: the token is the gate.
+	s.upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true },
+		ReadBufferSize: 16 << 10, WriteBufferSize: 16 << 10}
+	return s, nil
+}
+
+// ServeHTTP routes /rtc, /rtc/validate, /rtc/v1 and /rtc/v1/validate.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	path := strings.TrimSuffix(r.URL.Path, "/")
+	switch {
+	case strings.HasSuffix(path, "/rtc/v1/validate"), strings.HasSuffix(path, "/rtc/v1"):
+		// Single peer connection is not offered yet: a plain 404 (without
+		// the "room does not exist" phrase) makes livekit-client fall back
+		// to /rtc at once.
+		http.Error(w, "single peer connection is not supported; use /rtc", http.StatusNotFound)
+	case strings.HasSuffix(path, "/rtc/validate"):
+		s.validate(w, r)
+	case strings.HasSuffix(path, "/rtc"):
+		s.serveRTC(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// validate runs the join checks without upgrading, so SDKs can word a
+// failed join.
+func (s *Server) validate(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.verify(tokenFrom(r)); err != nil {
+		http.Error(w, err.Error(), http.StatusUnauthorized)
+		return
+	}
+	_, _ = w.Write([]byte("success"))
+}
+
+// serveRTC authenticates, upgrades and runs one signal connection.
+func (s *Server) serveRTC(w http.ResponseWriter, r *http.Request) {
+	g, err := s.verify(tokenFrom(r))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusUnauthorized)
+		return
+	}
+	if !websocket.IsWebSocketUpgrade(r) {
+		http.NotFound(w, r)
+		return
+	}
+	q := r.URL.Query()
+	if q.Get("join_request") != "" {
+		http.Error(w, "single peer connection is not supported yet; connect without join_request", http.StatusBadRequest)
+		return
+	}
+	ws, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		ws.Close()
+		return
+	}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
+	c := newConn(ws, s.log.With("identity", g.identity, "room", g.room))
+	opts := joinOptions{autoSubscribe: q.Get("auto_subscribe") != "0" && q.Get("auto_subscribe") != "false",
+		reconnect: q.Get("reconnect") == "1" || q.Get("reconnect") == "true", sid: q.Get("sid")}
+	s.run(c, g, opts)
+}
+
+type joinOptions struct {
+	autoSubscribe bool
+	reconnect     bool
+	sid           string
+}
+
+// roomFor returns the room named name, creating it.
+func (s *Server) roomFor(name string) *room {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.rooms[name]
+	if r == nil {
+		r = newRoom(s, name)
+		s.rooms[name] = r
+	}
+	return r
+}
+
+// dropRoomIfEmpty forgets a room when its last participant has left.
+func (s *Server) dropRoomIfEmpty(r *room) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.rooms[r.name] == r && r.empty() {
+		delete(s.rooms, r.name)
+	}
+}
+
+// Close sends everyone a leave and waits for the connections to end.
+func (s *Server) Close(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	rooms := make([]*room, 0, len(s.rooms))
+	for _, r := range s.rooms {
+		rooms = append(rooms, r)
+	}
+	s.mu.Unlock()
+	for _, r := range rooms {
+		r.closeAll()
+	}
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(10 * time.Second):
+		return errors.New("signaling: connections did not close in 10 s")
+	}
+}

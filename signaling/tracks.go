@@ -1,0 +1,237 @@
+package signaling
+
+import (
+	"strings"
+
+	"github.com/livekit/protocol/livekit"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/zadankai/zadankai/sfu"
+)
+
+// onAddTrack answers at once with the track's sid (clients wait for it
+// before or while offering); the track is announced to others when its
+// media arrives.
+func (p *participant) onAddTrack(req *livekit.AddTrackRequest) {
+	p.mu.Lock()
+	allowed := canPublishSource(p.perm, req.Source)
+	p.mu.Unlock()
+	if !allowed {
+		p.log.Info("publish refused by the token's grants", "source", req.Source.String())
+		p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_RequestResponse{RequestResponse: &livekit.RequestResponse{
+			Reason: livekit.RequestResponse_NOT_ALLOWED, Message: "the token does not allow publishing this source"}}})
+		return
+	}
+	letter := "A"
+	if req.Type == livekit.TrackType_VIDEO {
+		letter = "V"
+	}
+	info := &livekit.TrackInfo{Sid: newSID("TR_" + letter), Type: req.Type, Name: req.Name, Source: req.Source, Muted: req.Muted,
+		Width: req.Width, Height: req.Height, Layers: req.Layers, Simulcast: len(req.Layers) > 1, DisableRed: req.DisableRed,
+		Stream: req.Stream, Encryption: req.Encryption, AudioFeatures: req.AudioFeatures, MimeType: mimeFor(req)}
+	info.Codecs = []*livekit.SimulcastCodecInfo{{MimeType: info.MimeType, Cid: req.Cid, Layers: req.Layers}}
+	p.mu.Lock()
+	p.pending = append(p.pending, &pubTrack{info: info, cid: req.Cid})
+	p.mu.Unlock()
+	p.log.Debug("track announced", "cid", req.Cid, "sid", info.Sid, "type", req.Type.String())
+	p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_TrackPublished{TrackPublished: &livekit.TrackPublishedResponse{
+		Cid: req.Cid, Track: info}}})
+}
+
+// mimeFor picks the MIME type of a new track ("video/VP8" style, which
+// JS splits on "/").
+func mimeFor(req *livekit.AddTrackRequest) string {
+	if req.Type == livekit.TrackType_AUDIO {
+		return "audio/opus"
+	}
+	for _, c := range req.SimulcastCodecs {
+		switch strings.ToLower(strings.TrimPrefix(c.Codec, "video/")) {
+		case "h264":
+			return "video/H264"
+		case "vp8":
+			return "video/VP8"
+		}
+	}
+	return "video/VP8"
+}
+
+// onTrack binds incoming media to the AddTrack it belongs to: by msid
+// track id (the client's cid), else the first pending track of its kind.
+// Further simulcast layers of a bound track join its UpTrack.
+func (p *participant) onTrack(remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+	p.log.Debug("media arrived", "track_id", remote.ID(), "rid", remote.RID(), "kind", remote.Kind().String(), "codec", remote.Codec().MimeType)
+	p.mu.Lock()
+	for _, t := range p.tracks {
+		if t.cid == remote.ID() && t.up != nil {
+			p.mu.Unlock()
+			t.up.AddLayer(remote)
+			return
+		}
+	}
+	idx := -1
+	for i, t := range p.pending {
+		if t.cid == remote.ID() {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		for i, t := range p.pending {
+			if (t.info.Type == livekit.TrackType_VIDEO) == (remote.Kind() == webrtc.RTPCodecTypeVideo) {
+				idx = i
+				break
+			}
+		}
+	}
+	if idx < 0 {
+		p.mu.Unlock()
+		p.log.Warn("media without a matching AddTrack", "track_id", remote.ID())
+		return
+	}
+	t := p.pending[idx]
+	p.pending = append(p.pending[:idx], p.pending[idx+1:]...)
+	t.cid = remote.ID()
+	t.info.MimeType = remote.Codec().MimeType
+	t.up = sfu.NewUpTrack(t.info.Sid, remote, p.pub, nil)
+	p.tracks[t.info.Sid] = t
+	p.changedLocked()
+	p.mu.Unlock()
+	t.up.AddLayer(remote)
+	p.room.broadcastInfo(p, true)
+	for _, o := range p.room.others(p) {
+		if o.autoSubscribe {
+			o.subscribe(p, t, true)
+		}
+	}
+}
+
+// subscribe starts forwarding t (published by from) to p.
+func (p *participant) subscribe(from *participant, t *pubTrack, negotiate bool) {
+	p.mu.Lock()
+	if p.closed || !p.perm.CanSubscribe || p.subs[t.info.Sid] != nil {
+		p.mu.Unlock()
+		return
+	}
+	p.mu.Unlock()
+	down, err := sfu.NewDownTrack(t.up, t.info.Sid, from.sid+"|"+t.info.Sid)
+	if err != nil {
+		p.log.Warn("subscribe", "err", err)
+		return
+	}
+	tr, err := p.sub.AddTransceiverFromTrack(down.Local(), webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+	if err != nil {
+		p.log.Warn("subscribe: add transceiver", "err", err)
+		return
+	}
+	p.mu.Lock()
+	p.subs[t.info.Sid] = &subscription{publisher: from, track: t, down: down, sender: tr.Sender()}
+	p.mu.Unlock()
+	go down.ReadRTCP(tr.Sender())
+	t.up.Subscribe(down)
+	if negotiate {
+		p.negotiate()
+	}
+}
+
+// unsubscribe stops forwarding the track with sid to p.
+func (p *participant) unsubscribe(sid string, negotiate bool) {
+	p.mu.Lock()
+	s := p.subs[sid]
+	delete(p.subs, sid)
+	p.mu.Unlock()
+	if s == nil {
+		return
+	}
+	s.track.up.Unsubscribe(s.down)
+	_ = p.sub.RemoveTrack(s.sender)
+	if negotiate {
+		p.negotiate()
+	}
+}
+
+// onSubscription handles manual (un)subscription by track sids, in both
+// forms clients send.
+func (p *participant) onSubscription(m *livekit.UpdateSubscription) {
+	sids := append([]string{}, m.TrackSids...)
+	for _, pt := range m.ParticipantTracks {
+		sids = append(sids, pt.TrackSids...)
+	}
+	for _, sid := range sids {
+		if !m.Subscribe {
+			p.unsubscribe(sid, false)
+			continue
+		}
+		for _, o := range p.room.others(p) {
+			if t := o.publishedTrack(sid); t != nil && t.up != nil {
+				p.subscribe(o, t, false)
+			}
+		}
+	}
+	p.negotiate()
+}
+
+// onTrackSetting applies a subscriber's wishes for tracks it receives:
+// disabled pauses forwarding; width/height (or quality) pick the layer.
+func (p *participant) onTrackSetting(m *livekit.UpdateTrackSettings) {
+	for _, sid := range m.TrackSids {
+		p.mu.Lock()
+		s := p.subs[sid]
+		p.mu.Unlock()
+		if s == nil {
+			continue
+		}
+		s.down.SetDisabled(m.Disabled)
+		q := sfu.Quality(m.Quality)
+		if m.Width > 0 || m.Height > 0 {
+			q = layerForSize(s.track.info.Layers, m.Width, m.Height)
+		}
+		if q > sfu.High {
+			q = sfu.High
+		}
+		s.down.SetTargetQuality(q)
+	}
+}
+
+// layerForSize picks the smallest layer whose short side covers the
+// requested one, as LiveKit does.
+func layerForSize(layers []*livekit.VideoLayer, w, h uint32) sfu.Quality {
+	want := min(w, h)
+	if w == 0 || h == 0 {
+		want = max(w, h)
+	}
+	best := sfu.High
+	for _, l := range layers {
+		short := min(l.Width, l.Height)
+		if short >= want && sfu.Quality(l.Quality) < best {
+			best = sfu.Quality(l.Quality)
+		}
+	}
+	return best
+}
+
+// unpublishAll stops p's tracks and drops everyone's subscriptions to them.
+func (p *participant) unpublishAll() {
+	p.mu.Lock()
+	tracks := p.tracks
+	p.tracks = map[string]*pubTrack{}
+	p.mu.Unlock()
+	for sid, t := range tracks {
+		for _, o := range p.room.others(p) {
+			o.unsubscribe(sid, true)
+		}
+		if t.up != nil {
+			t.up.Close()
+		}
+	}
+}
+
+// unsubscribeAll drops p's own subscriptions.
+func (p *participant) unsubscribeAll() {
+	p.mu.Lock()
+	subs := p.subs
+	p.subs = map[string]*subscription{}
+	p.mu.Unlock()
+	for _, s := range subs {
+		s.track.up.Unsubscribe(s.down)
+	}
+}
