@@ -10,16 +10,11 @@ import (
 	"github.com/zadankai/zadankai/web"
 )
 
-// mountMedia reserves the media plane's mount points: the LiveKit signal
-// WebSocket (/rtc…) and the RoomService API (/twirp/…). Until the embedded
-// SFU is wired they answer 503 with the reason, which LiveKit clients show.
-func mountMedia(r *gin.Engine) {
-	unavailable := func(c *gin.Context) {
-		c.Header("Access-Control-Allow-Origin", "*")
-		c.String(http.StatusServiceUnavailable, "media plane is not available in this build")
-	}
-	r.Any("/rtc", unavailable)
-	r.Any("/rtc/*path", unavailable)
+// mountMedia mounts the LiveKit signal WebSocket (/rtc…) and reserves the
+// RoomService API (/twirp/…), which answers "unimplemented" until it lands.
+func mountMedia(r *gin.Engine, sig http.Handler) {
+	r.Any("/rtc", gin.WrapH(sig))
+	r.Any("/rtc/*path", gin.WrapH(sig))
 	r.POST("/twirp/*method", func(c *gin.Context) {
 		c.JSON(http.StatusNotImplemented, gin.H{"code": "unimplemented", "msg": "RoomService is not available in this build"})
 	})

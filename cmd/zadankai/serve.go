@@ -24,6 +24,8 @@ import (
 	"github.com/zadankai/zadankai/rooms/mongostore"
 	"github.com/zadankai/zadankai/rooms/remotemedia"
 	"github.com/zadankai/zadankai/rooms/sqlitestore"
+	"github.com/zadankai/zadankai/sfu"
+	"github.com/zadankai/zadankai/signaling"
 )
 
 // serve runs the server until ctx is cancelled, then drains.
@@ -74,7 +76,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	a.Register(engine)
-	mountMedia(engine)
+	embedded, err := startMedia(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer embedded.close()
+	mountMedia(engine, embedded.sig)
 	mountWeb(engine)
 
 	srv := &http.Server{Handler: engine, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -91,15 +98,43 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
-	return drain(srv, cfg.Server.ShutdownTimeout, log)
+	return drain(srv, embedded, cfg.Server.ShutdownTimeout, log)
 }
+
+// mediaPlane is the embedded SFU and its signaling server.
+type mediaPlane struct {
+	sfu *sfu.SFU
+	sig *signaling.Server
+}
+
+func startMedia(cfg *Config, log *slog.Logger) (*mediaPlane, error) {
+	s, err := sfu.New(sfu.Config{NodeIP: cfg.RTC.NodeIP, UDPPort: cfg.RTC.UDPPort, AllowLoopback: cfg.RTC.AllowLoopback,
+		Interfaces: cfg.RTC.Interfaces.Includes, IPs: cfg.RTC.IPs.Includes}, log.With("component", "sfu"))
+	if err != nil {
+		return nil, &ConfigError{Key: "rtc", Msg: err.Error()}
+	}
+	sig, err := signaling.New(signaling.Params{Keys: cfg.Keys, SFU: s, Logger: log.With("component", "signaling")})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return &mediaPlane{sfu: s, sig: sig}, nil
+}
+
+// close releases the UDP port (after the connections were drained).
+func (m *mediaPlane) close() { _ = m.sfu.Close() }
 
 // drain stops accepting, lets in-flight requests finish within timeout,
 // and then closes what is left.
-func drain(srv *http.Server, timeout time.Duration, log *slog.Logger) error {
+func drain(srv *http.Server, media *mediaPlane, timeout time.Duration, log *slog.Logger) error {
 	log.Info("draining", "timeout", timeout)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	// Signal sessions are hijacked connections Shutdown does not wait for:
+	// tell each client to leave first.
+	if err := media.sig.Close(ctx); err != nil {
+		log.Warn("closing signal sessions", "err", err)
+	}
 	err := srv.Shutdown(ctx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		log.Warn("drain timed out; closing remaining connections")
