@@ -82,7 +82,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer embedded.close()
 	mountMedia(engine, embedded.sig)
-	mountWeb(engine)
+	mountWeb(engine, cfg.Dev)
+	if cfg.Dev {
+		mountDevToken(engine, "devkey", cfg.Keys["devkey"], cfg.mediaURL(public))
+	}
 
 	srv := &http.Server{Handler: engine, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))

@@ -57,7 +57,10 @@ export function startServer(extraArgs = []) {
 
 // launchBrowser starts Chromium headless, off the network, with a fresh
 // profile, a synthetic camera and microphone and no permission prompts.
-export async function launchBrowser() {
+// origin is the server's URL: camera and microphone need a secure
+// context, which a plain-HTTP namespace address is not unless Chromium is
+// told to treat it as one.
+export async function launchBrowser(origin) {
   const profile = mkdtempSync(join(tmpdir(), "zdk-e2e-profile-"));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -66,6 +69,8 @@ export async function launchBrowser() {
       "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync",
       "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+      ...(origin ? [`--unsafely-treat-insecure-origin-as-secure=${origin}`] : []),
+      "--autoplay-policy=no-user-gesture-required",
       `--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${ip}`,
       "--disable-features=" + disabledFeatures.join(","),
     ],

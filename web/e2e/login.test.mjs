@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { startServer, launchBrowser, login, screenshot } from "./harness.mjs";
 
 let server, browser;
-before(async () => { server = await startServer(); browser = await launchBrowser(); });
+before(async () => { server = await startServer(); browser = await launchBrowser(server.url); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
 test("wrong password shows a message and no session", async () => {
