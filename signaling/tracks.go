@@ -209,13 +209,18 @@ func layerForSize(layers []*livekit.VideoLayer, w, h uint32) sfu.Quality {
 	return best
 }
 
-// unpublishAll stops p's tracks and drops everyone's subscriptions to them.
-func (p *participant) unpublishAll() {
+// unpublishAll stops p's tracks, drops everyone's subscriptions to them
+// and returns their sids.
+func (p *participant) unpublishAll() []string {
 	p.mu.Lock()
 	tracks := p.tracks
 	p.tracks = map[string]*pubTrack{}
+	p.pending = nil
+	p.changedLocked()
 	p.mu.Unlock()
+	var sids []string
 	for sid, t := range tracks {
+		sids = append(sids, sid)
 		for _, o := range p.room.others(p) {
 			o.unsubscribe(sid, true)
 		}
@@ -223,6 +228,7 @@ func (p *participant) unpublishAll() {
 			t.up.Close()
 		}
 	}
+	return sids
 }
 
 // unsubscribeAll drops p's own subscriptions.

@@ -61,7 +61,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mailer, outbox := newMailer(cfg, log)
 	public := cfg.publicURL(ln.Addr())
 	key, secret := cfg.mediaKey()
-	var media rooms.MediaPlane
+	embedded, err := startMedia(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer embedded.close()
+	// Moderation goes to the embedded SFU, or to a remote LiveKit-compatible
+	// media plane when media.url names one.
+	var media rooms.MediaPlane = embedded.sig
 	if cfg.Media.URL != "" {
 		media = remotemedia.New(cfg.Media.URL, key, secret)
 	}
@@ -76,11 +83,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	a.Register(engine)
-	embedded, err := startMedia(cfg, log)
-	if err != nil {
-		return err
-	}
-	defer embedded.close()
 	mountMedia(engine, embedded.sig)
 	mountWeb(engine, cfg.Dev)
 	if cfg.Dev {
