@@ -262,3 +262,50 @@ func TestStageRoundtableModeration(t *testing.T) {
 		t.Errorf("a refused action was audited")
 	}
 }
+
+// TestLobbyHoldsEarlyArrivals: with the lobby on, a member who arrives
+// receives no media until a moderator admits them.
+func TestLobbyHoldsEarlyArrivals(t *testing.T) {
+	ts := newServer(t)
+	cp := newControlPlane(t, ts)
+	mod := cp.user(t, "mod@z.test", rooms.RoleOperator, true)
+	member := cp.user(t, "member@a.test", rooms.RoleMember, false)
+	start := time.Now().Add(10 * time.Minute).UTC().Truncate(time.Minute).Format(time.RFC3339)
+	_, body := mod.do(t, "POST", "/api/v1/roundtables", fmt.Sprintf(`{"title":"Round","axis":"life","start":%q,"minutes":60,
+		"time_zone":"Asia/Tokyo","format":"online","capacity":10,"talk":"small_round","moderators":[%q],"lobby":true}`, start, mod.m.ID))
+	var rt struct{ ID string }
+	json.Unmarshal([]byte(body), &rt)
+	member.do(t, "POST", "/api/v1/roundtables/"+rt.ID+"/register", "")
+	modRoom, err := mod.join(t, rt.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer modRoom.Disconnect()
+	mic := opusTrack(t)
+	pub, err := modRoom.LocalParticipant.PublishTrack(mic, &lksdk.TrackPublicationOptions{Name: "mic", Source: livekit.TrackSource_MICROPHONE})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go pump(stop, mic)
+	rec := newRecorder()
+	memRoom, err := member.join(t, rt.ID, rec.callback())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer memRoom.Disconnect()
+	time.Sleep(1500 * time.Millisecond)
+	if n := rec.count(pub.SID()); n > 0 {
+		t.Fatalf("a member in the lobby received %d packets before being admitted", n)
+	}
+	if s := mod.moderate(t, rt.ID, `{"action":"admit","identity":"`+string(member.m.ID)+`"}`); s != 200 {
+		t.Fatalf("admit: %d", s)
+	}
+	waitFor(t, 10*time.Second, func() string {
+		if rec.count(pub.SID()) < 10 {
+			return fmt.Sprintf("after admission the member received %d packets", rec.count(pub.SID()))
+		}
+		return ""
+	})
+}
