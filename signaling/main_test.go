@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -67,7 +68,10 @@ func newServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(sig)
+	mux := http.NewServeMux()
+	mux.Handle("/twirp/", sig.RoomServiceHandler())
+	mux.Handle("/", sig)
+	srv := httptest.NewUnstartedServer(mux)
 	srv.Listener = ln
 	srv.Start()
 	t.Cleanup(func() {

@@ -13,14 +13,25 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/zadankai/zadankai/rooms"
+	"github.com/zadankai/zadankai/rooms/remotemedia"
 )
 
-// TestEmbeddedMediaPlane exercises every moderation action of the
-// in-process media plane against Go SDK participants.
-func TestEmbeddedMediaPlane(t *testing.T) {
+// The two media-plane implementations pass the same test: in-process, and
+// the twirp client talking to this server's RoomService.
+func TestMediaPlaneEmbedded(t *testing.T) {
 	ts := newServer(t)
+	testMediaPlane(t, ts, ts.sig)
+}
+
+func TestMediaPlaneRemoteTwirp(t *testing.T) {
+	ts := newServer(t)
+	testMediaPlane(t, ts, remotemedia.New(ts.url, apiKey, apiSecret))
+}
+
+// testMediaPlane exercises every moderation action of mp against Go SDK
+// participants.
+func testMediaPlane(t *testing.T, ts *testServer, mp rooms.MediaPlane) {
 	ctx := context.Background()
-	var mp rooms.MediaPlane = ts.sig
 	var removedReason atomic.Value
 	alice, err := lksdk.ConnectToRoomWithToken(ts.url, token(t, "alice", grants{}), &lksdk.RoomCallback{
 		OnDisconnectedWithReason: func(r lksdk.DisconnectionReason) { removedReason.Store(string(r)) },

@@ -11,17 +11,16 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/zadankai/zadankai/rooms"
+	"github.com/zadankai/zadankai/signaling"
 	"github.com/zadankai/zadankai/web"
 )
 
-// mountMedia mounts the LiveKit signal WebSocket (/rtc…) and reserves the
-// RoomService API (/twirp/…), which answers "unimplemented" until it lands.
-func mountMedia(r *gin.Engine, sig http.Handler) {
+// mountMedia mounts the LiveKit signal WebSocket (/rtc…) and the
+// RoomService API (/twirp/livekit.RoomService/…) of the embedded SFU.
+func mountMedia(r *gin.Engine, sig *signaling.Server) {
 	r.Any("/rtc", gin.WrapH(sig))
 	r.Any("/rtc/*path", gin.WrapH(sig))
-	r.POST("/twirp/*method", func(c *gin.Context) {
-		c.JSON(http.StatusNotImplemented, gin.H{"code": "unimplemented", "msg": "RoomService is not available in this build"})
-	})
+	r.POST("/twirp/*method", gin.WrapH(sig.RoomServiceHandler()))
 }
 
 // mountWeb serves the embedded browser client: each top-level NAME.html
