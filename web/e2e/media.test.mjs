@@ -13,7 +13,7 @@ async function framesFrom(page, who) {
   return s[who]?.framesDecoded ?? -1;
 }
 
-test("two pages see each other's video advance", async () => {
+test("two pages see each other's video advance", async (t) => {
   const room = "e2e-" + Date.now();
   const a = await browser.ctx.newPage();
   const b = await browser.ctx.newPage();
@@ -40,6 +40,9 @@ test("two pages see each other's video advance", async () => {
     await page.waitForTimeout(1500);
     const second = await framesFrom(page, id);
     assert.ok(second > first, `${other}'s frames did not advance: ${first} → ${second}`);
+  }
+  for (const [name, page] of [["alice", a], ["bob", b]]) {
+    t.diagnostic(`${name}: room.connect took ${Math.round(await page.evaluate(() => window.zdk.connectedMs))} ms (via the /rtc fallback)`);
   }
   await screenshot(a, "media-two-pages-alice");
   await screenshot(b, "media-two-pages-bob");
