@@ -50,7 +50,9 @@ type testServer struct {
 }
 
 // newServer runs the signaling server and SFU on the namespace address.
-func newServer(t *testing.T) *testServer {
+func newServer(t *testing.T) *testServer { return newServerTB(t) }
+
+func newServerTB(t testing.TB) *testServer {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("ZADANKAI_TEST_LOG") != "" {
@@ -102,7 +104,9 @@ func expiredToken(identity string) string {
 	return head + "." + body + "." + enc.EncodeToString(mac.Sum(nil))
 }
 
-func token(t *testing.T, identity string, g grants) string {
+func tokenTB(t testing.TB, identity string) string { return token(t, identity, grants{}) }
+
+func token(t testing.TB, identity string, g grants) string {
 	t.Helper()
 	room := g.room
 	if room == "" {
