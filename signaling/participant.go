@@ -21,6 +21,7 @@ type participant struct {
 	joinedAt      time.Time
 	autoSubscribe bool
 	pub, sub      *webrtc.PeerConnection
+	meter         levelMeter // audio level of p's microphone, for active speakers
 
 	mu          sync.Mutex
 	name        string

@@ -23,13 +23,16 @@ type room struct {
 	name, sid string
 	created   time.Time
 
+	stop         chan struct{} // ends the speaker loop when the room is dropped
 	mu           sync.Mutex
 	participants map[string]*participant // by identity; guarded by mu
 	metadata     string                  // guarded by mu
 }
 
 func newRoom(s *Server, name string) *room {
-	return &room{s: s, name: name, sid: newSID("RM_"), created: time.Now(), participants: map[string]*participant{}}
+	r := &room{s: s, name: name, sid: newSID("RM_"), created: time.Now(), participants: map[string]*participant{}, stop: make(chan struct{})}
+	go r.speakerLoop(r.stop)
+	return r
 }
 
 func (r *room) info() *livekit.Room {

@@ -149,6 +149,7 @@ func (s *Server) dropRoomIfEmpty(r *room) {
 	defer s.mu.Unlock()
 	if s.rooms[r.name] == r && r.empty() {
 		delete(s.rooms, r.name)
+		close(r.stop)
 	}
 }
 

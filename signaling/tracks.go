@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/livekit/protocol/livekit"
+	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/zadankai/zadankai/sfu"
@@ -58,7 +59,7 @@ func mimeFor(req *livekit.AddTrackRequest) string {
 // onTrack binds incoming media to the AddTrack it belongs to: by msid
 // track id (the client's cid), else the first pending track of its kind.
 // Further simulcast layers of a bound track join its UpTrack.
-func (p *participant) onTrack(remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+func (p *participant) onTrack(remote *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
 	p.log.Debug("media arrived", "track_id", remote.ID(), "rid", remote.RID(), "kind", remote.Kind().String(), "codec", remote.Codec().MimeType)
 	p.mu.Lock()
 	for _, t := range p.tracks {
@@ -92,7 +93,11 @@ func (p *participant) onTrack(remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver)
 	p.pending = append(p.pending[:idx], p.pending[idx+1:]...)
 	t.cid = remote.ID()
 	t.info.MimeType = remote.Codec().MimeType
-	t.up = sfu.NewUpTrack(t.info.Sid, remote, p.pub, nil)
+	var observe func(sfu.Quality, *rtp.Packet)
+	if remote.Kind() == webrtc.RTPCodecTypeAudio && t.info.Source != livekit.TrackSource_SCREEN_SHARE_AUDIO {
+		observe = audioLevelObserver(receiver, &p.meter)
+	}
+	t.up = sfu.NewUpTrack(t.info.Sid, remote, p.pub, observe)
 	p.tracks[t.info.Sid] = t
 	p.changedLocked()
 	p.mu.Unlock()
