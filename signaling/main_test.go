@@ -52,7 +52,9 @@ type testServer struct {
 // newServer runs the signaling server and SFU on the namespace address.
 func newServer(t *testing.T) *testServer { return newServerTB(t) }
 
-func newServerTB(t testing.TB) *testServer {
+func newServerTB(t testing.TB) *testServer { return newServerWith(t, signaling.WebhookConfig{}) }
+
+func newServerWith(t testing.TB, hooks signaling.WebhookConfig) *testServer {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("ZADANKAI_TEST_LOG") != "" {
@@ -62,7 +64,7 @@ func newServerTB(t testing.TB) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sig, err := signaling.New(signaling.Params{Keys: map[string]string{apiKey: apiSecret}, SFU: s, Logger: log})
+	sig, err := signaling.New(signaling.Params{Keys: map[string]string{apiKey: apiSecret}, SFU: s, Logger: log, Webhooks: hooks})
 	if err != nil {
 		t.Fatal(err)
 	}

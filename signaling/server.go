@@ -29,6 +29,8 @@ type Params struct {
 	// PingInterval and PingTimeout are announced to clients (seconds);
 	// defaults 5 and 15 as LiveKit's.
 	PingInterval, PingTimeout int32
+	// Webhooks, when URLs are set, receive room and participant events.
+	Webhooks WebhookConfig
 }
 
 // Server serves the signal WebSocket and keeps the rooms.
@@ -39,6 +41,7 @@ type Server struct {
 	ping     int32
 	pingWait int32
 	upgrader websocket.Upgrader
+	hooks    *notifier // nil without webhook URLs
 
 	mu     sync.Mutex
 	rooms  map[string]*room // guarded by mu
@@ -54,6 +57,13 @@ func New(p Params) (*Server, error) {
 	s := &Server{keys: p.Keys, sfu: p.SFU, log: p.Logger, ping: p.PingInterval, pingWait: p.PingTimeout, rooms: map[string]*room{}}
 	if s.ping == 0 {
 		s.ping, s.pingWait = 5, 15
+	}
+	if len(p.Webhooks.URLs) > 0 {
+		secret, ok := p.Keys[p.Webhooks.APIKey]
+		if !ok {
+			return nil, errors.New("signaling: the webhook API key is not one of the keys")
+		}
+		s.hooks = newNotifier(p.Webhooks, secret, p.Logger.With("component", "webhook"))
 	}
 	// Browsers from any origin may connect: the token is the gate.
 	s.upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true },
@@ -139,6 +149,7 @@ func (s *Server) roomFor(name string) *room {
 	if r == nil {
 		r = newRoom(s, name)
 		s.rooms[name] = r
+		s.hooks.notify(EventRoomStarted, r.info(), nil, nil)
 	}
 	return r
 }
@@ -150,6 +161,7 @@ func (s *Server) dropRoomIfEmpty(r *room) {
 	if s.rooms[r.name] == r && r.empty() {
 		delete(s.rooms, r.name)
 		close(r.stop)
+		s.hooks.notify(EventRoomFinished, r.info(), nil, nil)
 	}
 }
 
@@ -167,6 +179,7 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
+	defer s.hooks.close() // after the participants' leave events are queued
 	select {
 	case <-done:
 		return nil

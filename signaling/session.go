@@ -31,6 +31,7 @@ func (s *Server) run(c *conn, g *grant, opts joinOptions) {
 		s.teardown(old, false) // no DISCONNECTED update: the identity lives on in p
 	}
 	c.log.Info("participant joined", "sid", p.sid)
+	s.hooks.notify(EventParticipantJoined, r.info(), p.info(), nil)
 	r.broadcastInfo(p, false)
 	p.startSubscriber()
 	s.readLoop(p)
@@ -92,5 +93,6 @@ func (s *Server) teardown(p *participant, announce bool) {
 	if announce && removed {
 		p.room.broadcastInfo(p, false)
 	}
+	s.hooks.notify(EventParticipantLeft, p.room.info(), p.info(), nil)
 	p.log.Info("participant left", "sid", p.sid)
 }

@@ -103,6 +103,7 @@ func (p *participant) onTrack(remote *webrtc.TrackRemote, receiver *webrtc.RTPRe
 	p.mu.Unlock()
 	t.up.AddLayer(remote)
 	p.room.broadcastInfo(p, true)
+	p.room.s.hooks.notify(EventTrackPublished, p.room.info(), p.info(), t.info)
 	for _, o := range p.room.others(p) {
 		if o.autoSubscribe {
 			o.subscribe(p, t, true)
@@ -232,6 +233,7 @@ func (p *participant) unpublishAll() []string {
 		if t.up != nil {
 			t.up.Close()
 		}
+		p.room.s.hooks.notify(EventTrackUnpublished, p.room.info(), p.info(), t.info)
 	}
 	return sids
 }

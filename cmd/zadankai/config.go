@@ -30,6 +30,7 @@ type Config struct {
 	Log     LogConfig     `yaml:"log"`
 	Mail    MailConfig    `yaml:"mail"`
 	Media   MediaConfig   `yaml:"media"`
+	Webhook WebhookConfig `yaml:"webhook"`
 	// Consultations tunes the 1:1 consultation flow.
 	Consultations ConsultationsConfig `yaml:"consultations"`
 	// KeysFile names a file of "key: secret" lines (mode 0600). Keys are
@@ -108,6 +109,14 @@ type MediaConfig struct {
 	// URL is the LiveKit-compatible media plane; empty = this server.
 	URL string `yaml:"url"`
 	// APIKey signs join tokens; empty = the first configured key (sorted).
+	APIKey string `yaml:"api_key"`
+}
+
+// WebhookConfig lists URLs that receive room events, signed as LiveKit
+// signs them.
+type WebhookConfig struct {
+	URLs []string `yaml:"urls"`
+	// APIKey signs the events; empty = the first configured key.
 	APIKey string `yaml:"api_key"`
 }
 
@@ -357,6 +366,7 @@ func (c *Config) Validate() error {
 		{"mail.from", c.Mail.SMTPHost != "" && !strings.Contains(c.Mail.From, "@"), "must be an address, e.g. Zadankai <no-reply@example.com>"},
 		{"media.url", c.Media.URL != "" && !strings.HasPrefix(c.Media.URL, "ws://") && !strings.HasPrefix(c.Media.URL, "wss://"), "must start with ws:// or wss://"},
 		{"media.api_key", c.Media.APIKey != "" && c.Keys[c.Media.APIKey] == "", fmt.Sprintf("%q is not one of the configured keys", c.Media.APIKey)},
+		{"webhook.api_key", c.Webhook.APIKey != "" && c.Keys[c.Webhook.APIKey] == "", fmt.Sprintf("%q is not one of the configured keys", c.Webhook.APIKey)},
 		{"consultations.request_ttl", c.Consultations.RequestTTL < time.Hour, "must be at least 1h"},
 		{"consultations.reminder_offsets", !positive(c.Consultations.ReminderOffsets), "must be positive durations, e.g. [24h, 15m]"},
 		{"log.level", !oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("must be debug, info, warn or error, got %q", c.Log.Level)},
@@ -376,6 +386,11 @@ func (c *Config) Validate() error {
 			if _, _, err := net.ParseCIDR(s); err != nil && net.ParseIP(s) == nil {
 				return &ConfigError{Key: f.key, Msg: fmt.Sprintf("not an IP or CIDR: %q", s)}
 			}
+		}
+	}
+	for i, u := range c.Webhook.URLs {
+		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+			return &ConfigError{Key: fmt.Sprintf("webhook.urls[%d]", i), Msg: fmt.Sprintf("not an http(s) URL: %q", u)}
 		}
 	}
 	for k, v := range c.Keys {

@@ -118,7 +118,11 @@ func startMedia(cfg *Config, log *slog.Logger) (*mediaPlane, error) {
 	if err != nil {
 		return nil, &ConfigError{Key: "rtc", Msg: err.Error()}
 	}
-	sig, err := signaling.New(signaling.Params{Keys: cfg.Keys, SFU: s, Logger: log.With("component", "signaling")})
+	hooks := signaling.WebhookConfig{URLs: cfg.Webhook.URLs, APIKey: cfg.Webhook.APIKey}
+	if hooks.APIKey == "" && len(hooks.URLs) > 0 {
+		hooks.APIKey, _ = cfg.mediaKey()
+	}
+	sig, err := signaling.New(signaling.Params{Keys: cfg.Keys, SFU: s, Logger: log.With("component", "signaling"), Webhooks: hooks})
 	if err != nil {
 		s.Close()
 		return nil, err
