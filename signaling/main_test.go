@@ -52,9 +52,10 @@ type testServer struct {
 // newServer runs the signaling server and SFU on the namespace address.
 func newServer(t *testing.T) *testServer { return newServerTB(t) }
 
-func newServerTB(t testing.TB) *testServer { return newServerWith(t, signaling.WebhookConfig{}) }
+func newServerTB(t testing.TB) *testServer { return newServerWith(t, nil) }
 
-func newServerWith(t testing.TB, hooks signaling.WebhookConfig) *testServer {
+// newServerWith lets a test adjust the server's parameters.
+func newServerWith(t testing.TB, adjust func(*signaling.Params)) *testServer {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("ZADANKAI_TEST_LOG") != "" {
@@ -64,7 +65,11 @@ func newServerWith(t testing.TB, hooks signaling.WebhookConfig) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sig, err := signaling.New(signaling.Params{Keys: map[string]string{apiKey: apiSecret}, SFU: s, Logger: log, Webhooks: hooks})
+	params := signaling.Params{Keys: map[string]string{apiKey: apiSecret}, SFU: s, Logger: log}
+	if adjust != nil {
+		adjust(&params)
+	}
+	sig, err := signaling.New(params)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,17 +31,22 @@ type Params struct {
 	PingInterval, PingTimeout int32
 	// Webhooks, when URLs are set, receive room and participant events.
 	Webhooks WebhookConfig
+	// Limits on rooms, tracks and join rates.
+	Limits Limits
 }
 
 // Server serves the signal WebSocket and keeps the rooms.
 type Server struct {
-	keys     map[string]string
-	sfu      *sfu.SFU
-	log      *slog.Logger
-	ping     int32
-	pingWait int32
-	upgrader websocket.Upgrader
-	hooks    *notifier // nil without webhook URLs
+	keys      map[string]string
+	sfu       *sfu.SFU
+	log       *slog.Logger
+	ping      int32
+	pingWait  int32
+	upgrader  websocket.Upgrader
+	hooks     *notifier // nil without webhook URLs
+	limits    Limits
+	ipJoins   *rates
+	roomJoins *rates
 
 	mu     sync.Mutex
 	rooms  map[string]*room // guarded by mu
@@ -54,7 +59,10 @@ func New(p Params) (*Server, error) {
 	if p.SFU == nil || p.Logger == nil || len(p.Keys) == 0 {
 		return nil, errors.New("signaling: SFU, Logger and Keys are required")
 	}
-	s := &Server{keys: p.Keys, sfu: p.SFU, log: p.Logger, ping: p.PingInterval, pingWait: p.PingTimeout, rooms: map[string]*room{}}
+	s := &Server{keys: p.Keys, sfu: p.SFU, log: p.Logger, ping: p.PingInterval, pingWait: p.PingTimeout, rooms: map[string]*room{},
+		limits: p.Limits.withDefaults()}
+	s.ipJoins = newRates(s.limits.JoinsPerSecondIP, s.limits.limiterRetentions)
+	s.roomJoins = newRates(s.limits.JoinsPerSecondRm, s.limits.limiterRetentions)
 	if s.ping == 0 {
 		s.ping, s.pingWait = 5, 15
 	}
@@ -93,8 +101,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // validate runs the join checks without upgrading, so SDKs can word a
 // failed join.
 func (s *Server) validate(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.verify(tokenFrom(r)); err != nil {
+	g, err := s.verify(tokenFrom(r))
+	if err != nil {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
+		return
+	}
+	if s.roomSize(g.room) >= s.limits.MaxParticipants {
+		http.Error(w, "the room is full", http.StatusServiceUnavailable)
 		return
 	}
 	_, _ = w.Write([]byte("success"))
@@ -112,6 +125,9 @@ func (s *Server) serveRTC(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
+	if !s.admit(w, r, g.room) {
+		return
+	}
 	if q.Get("join_request") != "" {
 		http.Error(w, "single peer connection is not supported yet; connect without join_request", http.StatusBadRequest)
 		return

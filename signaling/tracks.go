@@ -16,7 +16,13 @@ import (
 func (p *participant) onAddTrack(req *livekit.AddTrackRequest) {
 	p.mu.Lock()
 	allowed := canPublishSource(p.perm, req.Source)
+	count := len(p.tracks) + len(p.pending)
 	p.mu.Unlock()
+	if count >= p.room.s.limits.MaxTracks {
+		p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_RequestResponse{RequestResponse: &livekit.RequestResponse{
+			Reason: livekit.RequestResponse_LIMIT_EXCEEDED, Message: "too many tracks published"}}})
+		return
+	}
 	if !allowed {
 		p.log.Info("publish refused by the token's grants", "source", req.Source.String())
 		p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_RequestResponse{RequestResponse: &livekit.RequestResponse{

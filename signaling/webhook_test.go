@@ -65,7 +65,9 @@ func TestWebhooks(t *testing.T) {
 	hookSrv.Listener = ln
 	hookSrv.Start()
 	defer hookSrv.Close()
-	ts := newServerWith(t, signaling.WebhookConfig{URLs: []string{hookSrv.URL}, APIKey: apiKey})
+	ts := newServerWith(t, func(p *signaling.Params) {
+		p.Webhooks = signaling.WebhookConfig{URLs: []string{hookSrv.URL}, APIKey: apiKey}
+	})
 	alice := connect(t, ts, "alice", grants{}, nil)
 	mic, _ := lksdk.NewLocalSampleTrack(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2})
 	if _, err := alice.LocalParticipant.PublishTrack(mic, &lksdk.TrackPublicationOptions{Name: "mic", Source: livekit.TrackSource_MICROPHONE}); err != nil {

@@ -31,6 +31,7 @@ type Config struct {
 	Mail    MailConfig    `yaml:"mail"`
 	Media   MediaConfig   `yaml:"media"`
 	Webhook WebhookConfig `yaml:"webhook"`
+	Limits  LimitsConfig  `yaml:"limits"`
 	// Consultations tunes the 1:1 consultation flow.
 	Consultations ConsultationsConfig `yaml:"consultations"`
 	// KeysFile names a file of "key: secret" lines (mode 0600). Keys are
@@ -120,6 +121,14 @@ type WebhookConfig struct {
 	APIKey string `yaml:"api_key"`
 }
 
+// LimitsConfig protects rooms and the server from overload and abuse.
+type LimitsConfig struct {
+	MaxParticipants    int     `yaml:"max_participants"`
+	MaxTracks          int     `yaml:"max_tracks"`
+	JoinsPerSecondIP   float64 `yaml:"joins_per_second_ip"`
+	JoinsPerSecondRoom float64 `yaml:"joins_per_second_room"`
+}
+
 // ConsultationsConfig tunes requests and reminders.
 type ConsultationsConfig struct {
 	RequestTTL      time.Duration   `yaml:"request_ttl"`
@@ -141,6 +150,7 @@ func DefaultConfig() Config {
 		Storage: StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Mail:    MailConfig{SMTPPort: 587, From: "Zadankai <no-reply@zadankai.invalid>"},
+		Limits:  LimitsConfig{MaxParticipants: 100, MaxTracks: 8, JoinsPerSecondIP: 5, JoinsPerSecondRoom: 20},
 		Consultations: ConsultationsConfig{RequestTTL: 72 * time.Hour,
 			ReminderOffsets: []time.Duration{24 * time.Hour, 15 * time.Minute}},
 	}
@@ -251,6 +261,12 @@ func setField(f reflect.Value, s string) error {
 			return fmt.Errorf("not a boolean: %q", s)
 		}
 		f.SetBool(b)
+	case f.Kind() == reflect.Float64:
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return fmt.Errorf("not a number: %q", s)
+		}
+		f.SetFloat(n)
 	case f.Kind() == reflect.Int || f.Kind() == reflect.Int64:
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
@@ -367,6 +383,10 @@ func (c *Config) Validate() error {
 		{"media.url", c.Media.URL != "" && !strings.HasPrefix(c.Media.URL, "ws://") && !strings.HasPrefix(c.Media.URL, "wss://"), "must start with ws:// or wss://"},
 		{"media.api_key", c.Media.APIKey != "" && c.Keys[c.Media.APIKey] == "", fmt.Sprintf("%q is not one of the configured keys", c.Media.APIKey)},
 		{"webhook.api_key", c.Webhook.APIKey != "" && c.Keys[c.Webhook.APIKey] == "", fmt.Sprintf("%q is not one of the configured keys", c.Webhook.APIKey)},
+		{"limits.max_participants", c.Limits.MaxParticipants < 2 || c.Limits.MaxParticipants > 10000, fmt.Sprintf("must be 2-10000, got %d", c.Limits.MaxParticipants)},
+		{"limits.max_tracks", c.Limits.MaxTracks < 1 || c.Limits.MaxTracks > 64, fmt.Sprintf("must be 1-64, got %d", c.Limits.MaxTracks)},
+		{"limits.joins_per_second_ip", c.Limits.JoinsPerSecondIP <= 0, "must be positive"},
+		{"limits.joins_per_second_room", c.Limits.JoinsPerSecondRoom <= 0, "must be positive"},
 		{"consultations.request_ttl", c.Consultations.RequestTTL < time.Hour, "must be at least 1h"},
 		{"consultations.reminder_offsets", !positive(c.Consultations.ReminderOffsets), "must be positive durations, e.g. [24h, 15m]"},
 		{"log.level", !oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("must be debug, info, warn or error, got %q", c.Log.Level)},

@@ -122,7 +122,9 @@ func startMedia(cfg *Config, log *slog.Logger) (*mediaPlane, error) {
 	if hooks.APIKey == "" && len(hooks.URLs) > 0 {
 		hooks.APIKey, _ = cfg.mediaKey()
 	}
-	sig, err := signaling.New(signaling.Params{Keys: cfg.Keys, SFU: s, Logger: log.With("component", "signaling"), Webhooks: hooks})
+	sig, err := signaling.New(signaling.Params{Keys: cfg.Keys, SFU: s, Logger: log.With("component", "signaling"), Webhooks: hooks,
+		Limits: signaling.Limits{MaxParticipants: cfg.Limits.MaxParticipants, MaxTracks: cfg.Limits.MaxTracks,
+			JoinsPerSecondIP: cfg.Limits.JoinsPerSecondIP, JoinsPerSecondRm: cfg.Limits.JoinsPerSecondRoom}})
 	if err != nil {
 		s.Close()
 		return nil, err
