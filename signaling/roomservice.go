@@ -3,12 +3,12 @@ package signaling
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/livekit/protocol/livekit"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/zadankai/zadankai/rooms"
+	"github.com/zadankai/zadankai/rooms/remotemedia"
 )
 
 // The Server is the embedded media plane the control plane moderates
@@ -43,27 +43,9 @@ func (s *Server) ListParticipants(_ context.Context, room string) ([]rooms.Media
 	}
 	var out []rooms.MediaParticipant
 	for _, p := range r.others(nil) {
-		out = append(out, mediaParticipant(p.info()))
+		out = append(out, remotemedia.Participant(p.info()))
 	}
 	return out, nil
-}
-
-func mediaParticipant(info *livekit.ParticipantInfo) rooms.MediaParticipant {
-	mp := rooms.MediaParticipant{Identity: info.Identity, Name: info.Name, Attributes: map[string]string{}}
-	for k, v := range info.Attributes {
-		mp.Attributes[k] = v
-	}
-	if perm := info.Permission; perm != nil {
-		mp.Permission = rooms.MediaPermission{CanPublish: perm.CanPublish, CanSubscribe: perm.CanSubscribe, CanPublishData: perm.CanPublishData}
-	}
-	for _, t := range info.Tracks {
-		kind := "video"
-		if t.Type == livekit.TrackType_AUDIO {
-			kind = "audio"
-		}
-		mp.Tracks = append(mp.Tracks, rooms.MediaTrack{SID: t.Sid, Kind: kind, Source: strings.ToLower(t.Source.String()), Muted: t.Muted})
-	}
-	return mp
 }
 
 // MuteTrack implements rooms.MediaPlane: the server's state changes

@@ -80,13 +80,18 @@ func (c *Client) ListParticipants(ctx context.Context, room string) ([]rooms.Med
 	}
 	out := make([]rooms.MediaParticipant, 0, len(res.Participants))
 	for _, p := range res.Participants {
-		out = append(out, participant(p))
+		out = append(out, Participant(p))
 	}
 	return out, nil
 }
 
-func participant(p *livekit.ParticipantInfo) rooms.MediaParticipant {
-	mp := rooms.MediaParticipant{Identity: p.Identity, Name: p.Name, Attributes: p.Attributes}
+// Participant converts LiveKit's ParticipantInfo to the domain's view;
+// the embedded media plane uses it too, so both report alike.
+func Participant(p *livekit.ParticipantInfo) rooms.MediaParticipant {
+	mp := rooms.MediaParticipant{Identity: p.Identity, Name: p.Name, Attributes: map[string]string{}}
+	for k, v := range p.Attributes {
+		mp.Attributes[k] = v
+	}
 	if perm := p.Permission; perm != nil {
 		mp.Permission = rooms.MediaPermission{CanPublish: perm.CanPublish, CanSubscribe: perm.CanSubscribe, CanPublishData: perm.CanPublishData}
 	}
