@@ -22,7 +22,7 @@ func TestDependencyDirection(t *testing.T) {
 		{"rooms/sqlitestore", []string{module + "/sfu", module + "/signaling", "go.mongodb.org/mongo-driver/v2/mongo", "github.com/gin-gonic"}},
 		{"rooms/mongostore", []string{module + "/sfu", module + "/signaling", "modernc.org/sqlite", "github.com/gin-gonic"}},
 		{"sfu", []string{module + "/", "github.com/livekit", "google.golang.org/protobuf", "github.com/gin-gonic"}},
-		{"signaling", []string{module + "/rooms/", "github.com/gin-gonic", "go.mongodb.org/mongo-driver/v2/mongo", "modernc.org"}},
+		{"signaling", []string{module + "/rooms/api", module + "/rooms/sqlitestore", module + "/rooms/mongostore", module + "/rooms/storetest", "github.com/gin-gonic", "go.mongodb.org/mongo-driver/v2/mongo", "modernc.org"}},
 		{"web", []string{module + "/", "github.com/"}},
 		{"cmd/zadankai", []string{module + "/rooms/storetest", module + "/sfu/sfutest", module + "/signaling/signaltest", "github.com/FerretDB"}},
 	}
