@@ -9,6 +9,8 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/livekit/protocol/livekit"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/zadankai/zadankai/signaling"
 )
 
 func seed(m proto.Message) []byte {
@@ -39,7 +41,7 @@ func FuzzSignalRequest(f *testing.F) {
 	}
 	f.Add([]byte{0xff, 0xff, 0xff, 0x0f})
 	f.Add([]byte(`{"offer":{"sdp":1}}`))
-	ts := newServerTB(f)
+	ts := newServerWith(f, func(p *signaling.Params) { p.Limits.JoinsPerSecondIP, p.Limits.JoinsPerSecondRm = 1e6, 1e6 })
 	base := strings.Replace(ts.url, "ws://", "http://", 1)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, typ := range []int{websocket.BinaryMessage, websocket.TextMessage} {

@@ -83,16 +83,18 @@ func (p *participant) onUpdateMetadata(m *livekit.UpdateParticipantMetadata) {
 		p.metadata = m.Metadata
 	}
 	if len(m.Attributes) > 0 {
-		if p.attributes == nil {
-			p.attributes = map[string]string{}
+		next := map[string]string{} // a new map: sent infos may still hold the old one
+		for k, v := range p.attributes {
+			next[k] = v
 		}
 		for k, v := range m.Attributes {
 			if v == "" {
-				delete(p.attributes, k)
+				delete(next, k)
 			} else {
-				p.attributes[k] = v
+				next[k] = v
 			}
 		}
+		p.attributes = next
 	}
 	p.changedLocked()
 	p.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/livekit/protocol/livekit"
 	"github.com/pion/webrtc/v4"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/zadankai/zadankai/sfu"
 )
@@ -76,8 +77,15 @@ func (p *participant) infoLocked() *livekit.ParticipantInfo {
 	info := &livekit.ParticipantInfo{Sid: p.sid, Identity: p.identity, Name: p.name, Metadata: p.metadata, State: p.state,
 		Version: p.version, Permission: p.perm, JoinedAt: p.joinedAt.Unix(), JoinedAtMs: p.joinedAt.UnixMilli(),
 		Attributes: p.attributes, Kind: livekit.ParticipantInfo_STANDARD}
+	// Copies: the writer goroutine marshals these while p's state moves on.
 	for _, t := range p.tracks {
-		info.Tracks = append(info.Tracks, t.info)
+		info.Tracks = append(info.Tracks, proto.Clone(t.info).(*livekit.TrackInfo))
+	}
+	if p.attributes != nil {
+		info.Attributes = make(map[string]string, len(p.attributes))
+		for k, v := range p.attributes {
+			info.Attributes[k] = v
+		}
 	}
 	return info
 }

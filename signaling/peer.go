@@ -48,6 +48,10 @@ func (p *participant) becomeActive() {
 	p.changedLocked()
 	p.mu.Unlock()
 	p.room.broadcastInfo(p, false)
+	// The first subscriber offer waits for this moment, as LiveKit's: the
+	// client has long finished handling its JoinResponse (the Go SDK races
+	// with an offer that arrives right behind it).
+	p.negotiate()
 }
 
 // trickle sends a local ICE candidate (nil = gathering complete).
@@ -172,8 +176,8 @@ func (p *participant) negotiate() {
 		p.mu.Unlock()
 		return
 	}
-	if p.negotiating {
-		p.renegotiate = true
+	if p.negotiating || p.state == livekit.ParticipantInfo_JOINED {
+		p.renegotiate = p.negotiating // before ACTIVE, becomeActive negotiates
 		p.mu.Unlock()
 		return
 	}

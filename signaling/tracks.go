@@ -6,6 +6,7 @@ import (
 	"github.com/livekit/protocol/livekit"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/zadankai/zadankai/sfu"
 )
@@ -42,7 +43,7 @@ func (p *participant) onAddTrack(req *livekit.AddTrackRequest) {
 	p.mu.Unlock()
 	p.log.Debug("track announced", "cid", req.Cid, "sid", info.Sid, "type", req.Type.String())
 	p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_TrackPublished{TrackPublished: &livekit.TrackPublishedResponse{
-		Cid: req.Cid, Track: info}}})
+		Cid: req.Cid, Track: proto.Clone(info).(*livekit.TrackInfo)}}})
 }
 
 // mimeFor picks the MIME type of a new track ("video/VP8" style, which
@@ -109,7 +110,7 @@ func (p *participant) onTrack(remote *webrtc.TrackRemote, receiver *webrtc.RTPRe
 	p.mu.Unlock()
 	t.up.AddLayer(remote)
 	p.room.broadcastInfo(p, true)
-	p.room.s.hooks.notify(EventTrackPublished, p.room.info(), p.info(), t.info)
+	p.room.s.hooks.notify(EventTrackPublished, p.room.info(), p.info(), proto.Clone(t.info).(*livekit.TrackInfo))
 	for _, o := range p.room.others(p) {
 		if o.autoSubscribe {
 			o.subscribe(p, t, true)
@@ -239,7 +240,7 @@ func (p *participant) unpublishAll() []string {
 		if t.up != nil {
 			t.up.Close()
 		}
-		p.room.s.hooks.notify(EventTrackUnpublished, p.room.info(), p.info(), t.info)
+		p.room.s.hooks.notify(EventTrackUnpublished, p.room.info(), p.info(), proto.Clone(t.info).(*livekit.TrackInfo))
 	}
 	return sids
 }

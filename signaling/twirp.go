@@ -168,11 +168,12 @@ func (rs *roomService) MutePublishedTrack(ctx context.Context, req *livekit.Mute
 	if err != nil {
 		return nil, twirpErr(err)
 	}
-	t := p.publishedTrack(req.TrackSid)
-	if t == nil {
-		return nil, twirp.NotFoundError("track does not exist")
+	for _, t := range p.info().Tracks { // copies, safe to marshal
+		if t.Sid == req.TrackSid {
+			return &livekit.MuteRoomTrackResponse{Track: t}, nil
+		}
 	}
-	return &livekit.MuteRoomTrackResponse{Track: t.info}, nil
+	return nil, twirp.NotFoundError("track does not exist")
 }
 
 func (rs *roomService) UpdateParticipant(ctx context.Context, req *livekit.UpdateParticipantRequest) (*livekit.ParticipantInfo, error) {
