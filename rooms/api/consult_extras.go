@@ -84,7 +84,8 @@ func (a *API) joinConsultation(c *gin.Context) {
 	yes := true
 	tok := auth.NewAccessToken(a.media.APIKey, a.media.APISecret).SetIdentity(string(me.ID)).SetName(me.DisplayName).
 		SetValidFor(to.Sub(now) + 5*time.Minute).
-		SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: cs.RoomName(), CanPublish: &yes, CanSubscribe: &yes, CanPublishData: &yes})
+		SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: cs.RoomName(), CanPublish: &yes, CanSubscribe: &yes, CanPublishData: &yes,
+			CanUpdateOwnMetadata: &yes}) // "stepping away" is an attribute the page sets
 	jwt, err := tok.ToJWT()
 	if err != nil {
 		fail(c, err)

@@ -220,8 +220,11 @@ func (a *API) joinRoundtable(c *gin.Context) {
 	// moderator admits them.
 	lobby := r.Live.Lobby && role != roomRoleModerator && role != roomRoleSpeaker && !slices.Contains(r.Live.Admitted, me.ID)
 	publish, sub := role != roomRoleAudience && !lobby, !lobby
+	// Own metadata: the page sets the raised-hand attribute (with its time)
+	// and the "stepping away" status itself.
+	selfMeta := true
 	grant := &auth.VideoGrant{RoomJoin: true, Room: r.RoomName(), CanPublish: &publish, CanSubscribe: &sub, CanPublishData: &sub,
-		RoomAdmin: role == roomRoleModerator}
+		RoomAdmin: role == roomRoleModerator, CanUpdateOwnMetadata: &selfMeta}
 	attrs := map[string]string{"role": role}
 	if lobby {
 		attrs["lobby"] = "1"

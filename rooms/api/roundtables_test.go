@@ -185,7 +185,8 @@ func TestRoundtableJoinGrants(t *testing.T) {
 		return g
 	}
 	aud := grants(w.memberA)
-	if aud.Video.GetCanPublish() || !aud.Video.GetCanSubscribe() || !aud.Video.GetCanPublishData() || aud.Video.RoomAdmin || aud.Attributes["role"] != "audience" {
+	if aud.Video.GetCanPublish() || !aud.Video.GetCanSubscribe() || !aud.Video.GetCanPublishData() || aud.Video.RoomAdmin ||
+		aud.Attributes["role"] != "audience" || !aud.Video.GetCanUpdateOwnMetadata() {
 		t.Errorf("stage audience grants: %+v", aud.Video)
 	}
 	mod := grants(w.memberB)
