@@ -32,6 +32,8 @@ type Config struct {
 	Media   MediaConfig   `yaml:"media"`
 	Webhook WebhookConfig `yaml:"webhook"`
 	Limits  LimitsConfig  `yaml:"limits"`
+	// Recommendations tunes the weekly recommendation round.
+	Recommendations RecommendationsConfig `yaml:"recommendations"`
 	// Consultations tunes the 1:1 consultation flow.
 	Consultations ConsultationsConfig `yaml:"consultations"`
 	// KeysFile names a file of "key: secret" lines (mode 0600). Keys are
@@ -129,6 +131,13 @@ type LimitsConfig struct {
 	JoinsPerSecondRoom float64 `yaml:"joins_per_second_room"`
 }
 
+// RecommendationsConfig tunes the recommendation rounds.
+type RecommendationsConfig struct {
+	Every       time.Duration `yaml:"every"`
+	RecentlyMet time.Duration `yaml:"recently_met"`
+	BatchSize   int           `yaml:"batch_size"`
+}
+
 // ConsultationsConfig tunes requests and reminders.
 type ConsultationsConfig struct {
 	RequestTTL      time.Duration   `yaml:"request_ttl"`
@@ -144,13 +153,14 @@ type LogConfig struct {
 // DefaultConfig returns the defaults documented in configs/zadankai.yaml.
 func DefaultConfig() Config {
 	return Config{
-		Server:  ServerConfig{Bind: "127.0.0.1", Port: 7880, ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20},
-		RTC:     RTCConfig{UDPPort: 7882, TCPPort: 7881},
-		TURN:    TURNConfig{UDPPort: 3478, TLSPort: 5349, CredentialTTL: 10 * time.Minute},
-		Storage: StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
-		Log:     LogConfig{Level: "info", Format: "text"},
-		Mail:    MailConfig{SMTPPort: 587, From: "Zadankai <no-reply@zadankai.invalid>"},
-		Limits:  LimitsConfig{MaxParticipants: 100, MaxTracks: 8, JoinsPerSecondIP: 5, JoinsPerSecondRoom: 20},
+		Server:          ServerConfig{Bind: "127.0.0.1", Port: 7880, ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20},
+		RTC:             RTCConfig{UDPPort: 7882, TCPPort: 7881},
+		TURN:            TURNConfig{UDPPort: 3478, TLSPort: 5349, CredentialTTL: 10 * time.Minute},
+		Storage:         StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
+		Log:             LogConfig{Level: "info", Format: "text"},
+		Mail:            MailConfig{SMTPPort: 587, From: "Zadankai <no-reply@zadankai.invalid>"},
+		Limits:          LimitsConfig{MaxParticipants: 100, MaxTracks: 8, JoinsPerSecondIP: 5, JoinsPerSecondRoom: 20},
+		Recommendations: RecommendationsConfig{Every: 7 * 24 * time.Hour, RecentlyMet: 4368 * time.Hour, BatchSize: 5},
 		Consultations: ConsultationsConfig{RequestTTL: 72 * time.Hour,
 			ReminderOffsets: []time.Duration{24 * time.Hour, 15 * time.Minute}},
 	}
@@ -387,6 +397,9 @@ func (c *Config) Validate() error {
 		{"limits.max_tracks", c.Limits.MaxTracks < 1 || c.Limits.MaxTracks > 64, fmt.Sprintf("must be 1-64, got %d", c.Limits.MaxTracks)},
 		{"limits.joins_per_second_ip", c.Limits.JoinsPerSecondIP <= 0, "must be positive"},
 		{"limits.joins_per_second_room", c.Limits.JoinsPerSecondRoom <= 0, "must be positive"},
+		{"recommendations.every", c.Recommendations.Every < time.Hour, "must be at least 1h"},
+		{"recommendations.recently_met", c.Recommendations.RecentlyMet < 0, "must not be negative"},
+		{"recommendations.batch_size", c.Recommendations.BatchSize < 1 || c.Recommendations.BatchSize > 20, fmt.Sprintf("must be 1-20, got %d", c.Recommendations.BatchSize)},
 		{"consultations.request_ttl", c.Consultations.RequestTTL < time.Hour, "must be at least 1h"},
 		{"consultations.reminder_offsets", !positive(c.Consultations.ReminderOffsets), "must be positive durations, e.g. [24h, 15m]"},
 		{"log.level", !oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("must be debug, info, warn or error, got %q", c.Log.Level)},

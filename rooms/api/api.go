@@ -49,6 +49,8 @@ type Params struct {
 	Media MediaConfig
 	// MediaPlane carries out moderation in live rooms; nil answers 503.
 	MediaPlane rooms.MediaPlane
+	// Recommend tunes the recommendation job.
+	Recommend RecommendConfig
 	// PasswordCost is bcrypt's cost for new passwords; default
 	// bcrypt.DefaultCost (tests lower it to keep the race detector fast).
 	PasswordCost int
@@ -93,6 +95,7 @@ type API struct {
 	requestLimit *limiter
 	passwordCost int
 	mediaPlane   rooms.MediaPlane
+	rec          RecommendConfig
 }
 
 // New checks p and returns the API.
@@ -125,7 +128,7 @@ func New(p Params) (*API, error) {
 	if a.cfg.ReminderOffsets == nil {
 		a.cfg.ReminderOffsets = []time.Duration{24 * time.Hour, 15 * time.Minute}
 	}
-	a.passwordCost, a.mediaPlane = p.PasswordCost, p.MediaPlane
+	a.passwordCost, a.mediaPlane, a.rec = p.PasswordCost, p.MediaPlane, p.Recommend.withDefaults()
 	if a.passwordCost == 0 {
 		a.passwordCost = bcrypt.DefaultCost
 	}
@@ -219,12 +222,17 @@ func (a *API) RunJobs(ctx context.Context, interval time.Duration) {
 	defer t.Stop()
 	minute := time.NewTicker(time.Minute)
 	defer minute.Stop()
+	hour := time.NewTicker(time.Hour)
+	defer hour.Stop()
+	a.runRecommendRounds(ctx) // a round at start-up if this period has none yet
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-minute.C:
 			a.SendDueReminders(ctx)
+		case <-hour.C:
+			a.runRecommendRounds(ctx)
 		case <-t.C:
 			n, err := a.store.DeleteExpiredSessions(ctx, a.now())
 			if err != nil && ctx.Err() == nil {

@@ -63,6 +63,16 @@ func newEnv(t testing.TB) *env {
 	return e
 }
 
+// addMemberIn stores a member of company (no password).
+func (e *env) addMemberIn(t testing.TB, company rooms.CompanyID, email string) *rooms.Member {
+	t.Helper()
+	m := storetest.NewMember(company, email)
+	if err := e.store.CreateMember(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // addMember stores a member of a new company with a password.
 func (e *env) addMember(t testing.TB, email, password string) *rooms.Member {
 	t.Helper()

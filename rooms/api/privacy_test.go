@@ -8,9 +8,9 @@ import (
 func TestExportAndDeleteAccount(t *testing.T) {
 	e := newEnv(t)
 	w := e.world(t)
-	e.recommend(t, w.memberA.m, w.memberB.m)
 	e.alwaysAvailable(t, w.memberB.m)
 	w.memberA.do(t, "PUT", e.srv.URL+"/api/v1/me/profile", `{"intro":"MY-INTRO","job_level":2,"work_style":{"hours":"full_time","remote":"remote"},"languages":["ja"],"capacity":2,"version":0}`)
+	e.recommend(t, w.memberA.m, w.memberB.m) // after the first profile save, which makes a batch of its own
 	cs := e.request(t, w.memberA, w.memberB.m, slotAt(30))
 	w.memberB.do(t, "POST", e.srv.URL+"/api/v1/consultations/"+cs.ID+"/accept", `{"slot":0}`)
 	r := w.memberA.do(t, "GET", e.srv.URL+"/api/v1/me/export", "")

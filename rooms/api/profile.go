@@ -77,9 +77,16 @@ func (a *API) putMyProfile(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	first := cur.Version == 0
 	if err := a.store.PutProfile(c.Request.Context(), p); err != nil {
 		fail(c, err)
 		return
+	}
+	if first && currentMember(c).Role == rooms.RoleMember {
+		// A new member gets a first batch now, not at the next weekly round.
+		if err := a.RecommendFor(c.Request.Context(), p.MemberID); err != nil {
+			a.log.WarnContext(c.Request.Context(), "first recommendations", "member_id", p.MemberID, "err", err)
+		}
 	}
 	c.JSON(http.StatusOK, p)
 }

@@ -1,0 +1,178 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"github.com/zadankai/zadankai/rooms"
+	"github.com/zadankai/zadankai/rooms/match"
+)
+
+// RecommendConfig tunes the recommendation job.
+type RecommendConfig struct {
+	// Every is the cadence of a round for everyone; default a week.
+	Every time.Duration
+	// RecentlyMet keeps pairs who met (or booked) within it apart; default 6 months.
+	RecentlyMet time.Duration
+	// BatchSize is how many peers each member gets; default 5.
+	BatchSize int
+}
+
+func (c RecommendConfig) withDefaults() RecommendConfig {
+	if c.Every <= 0 {
+		c.Every = 7 * 24 * time.Hour
+	}
+	if c.RecentlyMet <= 0 {
+		c.RecentlyMet = 182 * 24 * time.Hour
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = 5
+	}
+	return c
+}
+
+// population loads what the engine needs: members with profiles, their
+// load this month, blocks and recently met pairs.
+func (a *API) population(ctx context.Context, now time.Time) ([]match.Person, match.Constraints, error) {
+	cons := match.Constraints{Blocked: map[[2]string]bool{}, Met: map[[2]string]bool{}}
+	companies, err := a.store.ListCompanies(ctx)
+	if err != nil {
+		return nil, cons, err
+	}
+	profiles, err := a.store.ListProfiles(ctx)
+	if err != nil {
+		return nil, cons, err
+	}
+	byMember := make(map[rooms.MemberID]*rooms.Profile, len(profiles))
+	for _, p := range profiles {
+		byMember[p.MemberID] = p
+	}
+	load, err := a.loadsAndMet(ctx, now, cons)
+	if err != nil {
+		return nil, cons, err
+	}
+	var people []match.Person
+	for _, co := range companies {
+		if co.Status == rooms.CompanyEnded {
+			continue
+		}
+		members, err := a.store.ListMembersByCompany(ctx, co.ID)
+		if err != nil {
+			return nil, cons, err
+		}
+		for _, m := range members {
+			if p := byMember[m.ID]; p != nil && m.Role == rooms.RoleMember {
+				people = append(people, person(m, p, load[m.ID]))
+			}
+		}
+	}
+	blocks, err := a.store.ListBlocks(ctx, "")
+	if err != nil {
+		return nil, cons, err
+	}
+	for _, b := range blocks {
+		cons.Blocked[pairKey(b.BlockerID, b.BlockedID)] = true
+	}
+	return people, cons, nil
+}
+
+func person(m *rooms.Member, p *rooms.Profile, load int) match.Person {
+	return match.Person{ID: string(m.ID), Company: string(m.CompanyID), Industry: p.Industry, Function: p.JobFunction,
+		Level: p.JobLevel, Years: p.YearsExperience, AgeBands: p.Children.AgeBands, Themes: p.Themes, Lang: p.Languages,
+		Capacity: p.Capacity, Load: load, Paused: p.Paused}
+}
+
+func pairKey(a, b rooms.MemberID) [2]string {
+	if a < b {
+		return [2]string{string(a), string(b)}
+	}
+	return [2]string{string(b), string(a)}
+}
+
+// loadsAndMet counts this month's booked consultations per member and
+// marks pairs who booked within the recently-met window.
+func (a *API) loadsAndMet(ctx context.Context, now time.Time, cons match.Constraints) (map[rooms.MemberID]int, error) {
+	list, err := a.store.ListConsultationsCreatedBetween(ctx, now.Add(-a.rec.RecentlyMet), now.Add(time.Second))
+	if err != nil {
+		return nil, err
+	}
+	month := now.In(tokyo).Format("2006-01")
+	load := map[rooms.MemberID]int{}
+	for _, c := range list {
+		st := c.StatusAt(now)
+		if st != rooms.StatusBooked && st != rooms.StatusCompleted {
+			continue
+		}
+		cons.Met[pairKey(c.RequesterID, c.RecipientID)] = true
+		if c.Booked != nil && c.Booked.Start.In(tokyo).Format("2006-01") == month {
+			load[c.RequesterID]++
+			load[c.RecipientID]++
+		}
+	}
+	return load, nil
+}
+
+// RecommendAll runs a round: a new batch for every member.
+func (a *API) RecommendAll(ctx context.Context) (int, error) {
+	now := a.now()
+	people, cons, err := a.population(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	cfg := match.DefaultConfig()
+	cfg.BatchSize, cfg.ExposureCap, cfg.Seed = a.rec.BatchSize, 2*a.rec.BatchSize, uint64(now.Unix())
+	batches, err := match.Recommend(people, cons, cfg)
+	if err != nil {
+		return 0, err
+	}
+	for id, b := range batches {
+		if err := a.store.SaveRecommendation(ctx, recommendation(id, b, now)); err != nil {
+			return 0, err
+		}
+	}
+	return len(batches), nil
+}
+
+// RecommendFor makes a first batch for one member (a new one) at once.
+func (a *API) RecommendFor(ctx context.Context, id rooms.MemberID) error {
+	now := a.now()
+	people, cons, err := a.population(ctx, now)
+	if err != nil {
+		return err
+	}
+	cfg := match.DefaultConfig()
+	cfg.BatchSize = a.rec.BatchSize
+	b, err := match.RecommendFor(people, string(id), cons, cfg)
+	if err != nil {
+		return err
+	}
+	return a.store.SaveRecommendation(ctx, recommendation(string(id), b, now))
+}
+
+func recommendation(id string, b []match.Candidate, now time.Time) *rooms.Recommendation {
+	r := &rooms.Recommendation{MemberID: rooms.MemberID(id), MadeAt: now, Candidates: []rooms.Candidate{}}
+	for _, c := range b {
+		cand := rooms.Candidate{MemberID: rooms.MemberID(c.ID), Score: c.Score}
+		for _, rs := range c.Reasons {
+			cand.Reasons = append(cand.Reasons, rooms.Reason{Code: rs.Code, Params: rs.Params})
+		}
+		r.Candidates = append(r.Candidates, cand)
+	}
+	return r
+}
+
+// runRecommendRounds runs a round when the last one is older than the
+// cadence (checked hourly); a claim per period keeps several servers
+// from running the same round.
+func (a *API) runRecommendRounds(ctx context.Context) {
+	period := a.now().Unix() / int64(a.rec.Every.Seconds())
+	if a.store.ClaimOnce(ctx, "recommend-round:"+itoa(int(period)), a.now()) != nil {
+		return
+	}
+	n, err := a.RecommendAll(ctx)
+	if err != nil {
+		a.log.WarnContext(ctx, "recommendation round failed", "err", err)
+		return
+	}
+	a.log.Info("recommendation round done", "members", n)
+}
