@@ -5,6 +5,7 @@ let csrf = "";
 
 function showMember(session) {
   csrf = session.csrf_token;
+  if (session.member.role === "member") { location.href = "/home"; return; }
   document.getElementById("login-section").hidden = true;
   document.getElementById("me-section").hidden = false;
   document.getElementById("me-name").textContent = `${session.member.display_name} (${session.member.role})`;
