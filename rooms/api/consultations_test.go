@@ -46,9 +46,23 @@ func (e *env) alwaysAvailable(t *testing.T, m *rooms.Member) {
 	}
 }
 
-// slotAt is a 30-minute slot starting h hours from now on a quarter hour.
+// slotAt is a 30-minute slot about h hours from now: on that day in
+// Tokyo, at noon plus (h mod 8) quarter hours, so it never crosses local
+// midnight (availability windows are per day) and different h give
+// different times. h = 0 gives a slot 15–30 minutes from now (too soon).
 func slotAt(h int) string {
-	start := time.Now().Add(time.Duration(h) * time.Hour).Truncate(15 * time.Minute).Add(15 * time.Minute)
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	now := time.Now()
+	var start time.Time
+	if h == 0 {
+		start = now.Truncate(15 * time.Minute).Add(15 * time.Minute)
+	} else {
+		day := now.Add(time.Duration(h) * time.Hour).In(tokyo)
+		start = time.Date(day.Year(), day.Month(), day.Day(), 12, 0, 0, 0, tokyo).Add(time.Duration(h%8) * 15 * time.Minute)
+		if start.Before(now.Add(90 * time.Minute)) {
+			start = start.AddDate(0, 0, 1)
+		}
+	}
 	return fmt.Sprintf(`{"start":%q,"minutes":30}`, start.UTC().Format(time.RFC3339))
 }
 

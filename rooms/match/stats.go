@@ -1,95 +1,142 @@
 package match
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"time"
 )
 
 // Stats describe one round of batches.
 type Stats struct {
-	MeanRelevance  float64 // of recommended pairs, both directions averaged
-	MeanDiversity  float64 // mean pairwise dissimilarity within a batch (0..1)
-	Gini           float64 // of appearances across everyone (0 = perfectly even)
+	// People is the population size; Requesters those who should get a
+	// batch (not paused, with a company); Eligible those who may appear in
+	// one (requesters with free capacity).
+	People, Requesters, Eligible int
+	// Pairs is the number of recommended pairs.
+	Pairs int
+	// MeanRelevance is the mean reciprocal relevance (geometric mean of
+	// both sides' relevance, 0 to 1) of recommended pairs.
+	MeanRelevance float64
+	// MeanDiversity is the mean dissimilarity (1 − similarity by industry,
+	// function and level) of two candidates in one batch, 0 to 1.
+	MeanDiversity float64
+	// MeanIndustries, MeanFunctions and MeanLevels count the distinct
+	// values in a non-empty batch, averaged over batches.
+	MeanIndustries, MeanFunctions, MeanLevels float64
+	// Gini of appearances across eligible people: 0 when everyone appears
+	// equally often, towards 1 when a few take every slot. Ineligible
+	// people are left out: their zeros are the hard rules, not unfairness.
+	Gini float64
+	// MaxAppearances is how many batches the most shown person is in.
 	MaxAppearances int
-	Coverage       float64 // share of people who appear in some batch
-	ShortBatches   int     // batches below the batch size
-	Violations     int     // hard-rule breaches found by an independent check
+	// Coverage is the share of all people who appear in some batch, and
+	// EligibleCoverage the share of eligible people.
+	Coverage, EligibleCoverage float64
+	// EmptyBatches and ShortBatches count requesters with no candidate and
+	// with fewer than BatchSize.
+	EmptyBatches, ShortBatches int
+	// Violations counts hard-rule breaches found by Violations; it must be 0.
+	Violations int
 }
 
-// Evaluate computes Stats for batches.
-func Evaluate(people []Person, c Constraints, batches map[string][]Candidate, batchSize int) Stats {
-	byID := make(map[string]*Person, len(people))
-	for i := range people {
-		byID[people[i].ID] = &people[i]
+// Evaluate computes Stats for batches, whichever engine made them.
+func Evaluate(people []Person, c Constraints, batches map[string]Batch, cfg Config, now time.Time) Stats {
+	st := Stats{People: len(people), Violations: len(Violations(people, c, batches, cfg, now))}
+	w, err := compile(people, c, cfg, now)
+	if err != nil {
+		return st
 	}
-	appear := map[string]int{}
+	appear := make([]int, len(people))
 	var rel, div float64
-	var nRel, nDiv int
-	var st Stats
-	for id, b := range batches {
-		a := byID[id]
-		if len(b) < batchSize {
-			st.ShortBatches++
+	var nDiv, nonEmpty int
+	for i := range people {
+		b := batches[people[i].ID].Candidates
+		if w.p[i].requester {
+			st.Requesters++
+			st.EmptyBatches += b2i(len(b) == 0)
+			st.ShortBatches += b2i(len(b) < cfg.BatchSize)
 		}
-		for i, cand := range b {
-			p := byID[cand.ID]
-			appear[cand.ID]++
-			r1, _ := relevance(a, p)
-			r2, _ := relevance(p, a)
-			rel += (r1 + r2) / 2
-			nRel++
-			for _, other := range b[i+1:] {
-				div += 1 - similarity(p, byID[other.ID])
+		idx := make([]int32, 0, len(b))
+		for _, cand := range b {
+			if j, ok := w.byID[cand.ID]; ok {
+				idx = append(idx, j)
+			}
+		}
+		for k, j := range idx {
+			appear[j]++
+			rel += w.reciprocal(int32(i), j)
+			for _, o := range idx[k+1:] {
+				div += 1 - w.similarity(j, o)
 				nDiv++
 			}
 		}
-	}
-	st.Violations = Violations(people, c, batches)
-	counts := make([]float64, len(people))
-	for i, p := range people {
-		counts[i] = float64(appear[p.ID])
-		st.MaxAppearances = max(st.MaxAppearances, appear[p.ID])
-		if appear[p.ID] > 0 {
-			st.Coverage++
+		st.Pairs += len(idx)
+		if len(idx) > 0 {
+			nonEmpty++
+			st.addDistinct(w, idx)
 		}
 	}
-	st.Coverage /= float64(max(1, len(people)))
-	st.Gini = gini(counts)
-	if nRel > 0 {
-		st.MeanRelevance = rel / float64(nRel)
-	}
-	if nDiv > 0 {
-		st.MeanDiversity = div / float64(nDiv)
-	}
+	st.MeanRelevance = ratio(rel, st.Pairs)
+	st.MeanDiversity = ratio(div, nDiv)
+	st.MeanIndustries, st.MeanFunctions, st.MeanLevels =
+		ratio(st.MeanIndustries, nonEmpty), ratio(st.MeanFunctions, nonEmpty), ratio(st.MeanLevels, nonEmpty)
+	st.exposure(w, appear)
 	return st
 }
 
-// Violations re-checks every recommended pair against the hard rules,
-// independently of how the batches were made.
-func Violations(people []Person, c Constraints, batches map[string][]Candidate) int {
-	byID := make(map[string]*Person, len(people))
-	for i := range people {
-		byID[people[i].ID] = &people[i]
+// addDistinct adds one batch's distinct industries, functions and levels
+// to the running sums (divided by the batch count in Evaluate).
+func (st *Stats) addDistinct(w *world, idx []int32) {
+	var ind, fn, lv []int32
+	for _, j := range idx {
+		p := &w.p[j]
+		ind, fn, lv = appendNew(ind, p.industry), appendNew(fn, p.function), appendNew(lv, p.level)
 	}
-	n := 0
-	for id, b := range batches {
-		a := byID[id]
-		seen := map[string]bool{}
-		for _, cand := range b {
-			p := byID[cand.ID]
-			if p == nil || a == nil || seen[cand.ID] || p.ID == a.ID || p.Company == a.Company || p.Paused ||
-				p.Load >= p.Capacity || c.Blocked[pair(a.ID, p.ID)] || c.Met[pair(a.ID, p.ID)] {
-				n++
-			}
-			seen[cand.ID] = true
-		}
-	}
-	return n
+	st.MeanIndustries += float64(len(ind))
+	st.MeanFunctions += float64(len(fn))
+	st.MeanLevels += float64(len(lv))
 }
 
-// gini of non-negative values (0 = equal, → 1 = concentrated).
+func (st *Stats) exposure(w *world, appear []int) {
+	var eligible []float64
+	covered := 0
+	for j, n := range appear {
+		st.MaxAppearances = max(st.MaxAppearances, n)
+		covered += b2i(n > 0)
+		if w.p[j].candidate {
+			eligible = append(eligible, float64(n))
+			st.EligibleCoverage += float64(b2i(n > 0))
+		}
+	}
+	st.Eligible = len(eligible)
+	st.Coverage = ratio(float64(covered), len(appear))
+	st.EligibleCoverage = ratio(st.EligibleCoverage, len(eligible))
+	st.Gini = gini(eligible)
+}
+
+func appendNew(s []int32, v int32) []int32 {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func ratio(x float64, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return x / float64(n)
+}
+
+// gini of non-negative values: 0 = all equal, towards 1 = concentrated.
 func gini(x []float64) float64 {
 	s := slices.Clone(x)
 	slices.Sort(s)
@@ -105,69 +152,36 @@ func gini(x []float64) float64 {
 	return (2*cum)/(n*total) - (n+1)/n
 }
 
-// RandomBaseline picks allowed candidates at random (hard rules kept).
-func RandomBaseline(people []Person, c Constraints, cfg Config) map[string][]Candidate {
+// RandomBaseline picks allowed candidates uniformly at random: the floor
+// any engine must beat on relevance. It keeps every hard rule.
+func RandomBaseline(people []Person, c Constraints, cfg Config, now time.Time) map[string]Batch {
+	w, err := compile(people, c, cfg, now)
+	if err != nil {
+		return nil
+	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 7))
-	out := map[string][]Candidate{}
+	picks := make([][]cand, len(people))
 	for i := range people {
-		var b []Candidate
-		for tries := 0; len(b) < cfg.BatchSize && tries < 50*cfg.BatchSize; tries++ {
-			j := rng.IntN(len(people))
-			if Allowed(&people[i], &people[j], c) && !slices.ContainsFunc(b, func(x Candidate) bool { return x.ID == people[j].ID }) {
-				b = append(b, Candidate{ID: people[j].ID})
+		if !w.p[i].requester {
+			continue
+		}
+		for tries := 0; len(picks[i]) < cfg.BatchSize && tries < 50*cfg.BatchSize; tries++ {
+			j := int32(rng.IntN(len(people)))
+			if w.allowed(int32(i), j) && !slices.ContainsFunc(picks[i], func(p cand) bool { return p.j == j }) {
+				picks[i] = append(picks[i], cand{j, float32(w.reciprocal(int32(i), j))})
 			}
 		}
-		out[people[i].ID] = b
 	}
-	return out
+	return w.batches(picks, now)
 }
 
-// RelevanceOnly is the engine without diversity or the exposure cap.
-func RelevanceOnly(people []Person, c Constraints, cfg Config) map[string][]Candidate {
-	cfg.Lambda, cfg.ExposureCap = 1, math.MaxInt32
-	out, _ := Recommend(people, c, cfg)
-	return out
-}
-
-// Synthetic makes a seeded population of n people in companies with
-// realistic skew (some industries, functions and themes much more common)
-// and some blocked and recently met pairs.
-func Synthetic(n, companies int, seed uint64) ([]Person, Constraints) {
-	rng := rand.New(rand.NewPCG(seed, seed+1))
-	industries := []string{"it", "manufacturing", "finance", "retail", "healthcare", "consulting", "public", "media", "education", "logistics"}
-	functions := []string{"engineering", "sales", "marketing", "hr", "finance", "operations", "research", "design", "legal", "management"}
-	themes := []string{"work_life_balance", "return_from_leave", "promotion", "childcare_services", "partner_sharing", "career_change",
-		"reskilling", "evaluation", "leadership", "child_health", "education", "elder_care", "self_care", "relocation", "side_business"}
-	bands := []string{"0-2", "3-5", "6-12", "13-18"}
-	skew := func(k int) int { return int(float64(k) * math.Pow(rng.Float64(), 2)) } // favours the first entries
-	people := make([]Person, n)
-	for i := range people {
-		p := Person{ID: fmt.Sprintf("p%05d", i), Company: fmt.Sprintf("c%02d", rng.IntN(companies)),
-			Industry: industries[skew(len(industries))], Function: functions[skew(len(functions))],
-			Level: 1 + rng.IntN(5), Years: rng.IntN(25), Lang: []string{"ja"}, Capacity: 1 + rng.IntN(4)}
-		p.Load = rng.IntN(p.Capacity + 1)
-		p.Paused = rng.IntN(20) == 0
-		if rng.IntN(8) == 0 {
-			p.Lang = append(p.Lang, "en")
-		}
-		for len(p.Themes) < 1+rng.IntN(4) {
-			if t := themes[skew(len(themes))]; !slices.Contains(p.Themes, t) {
-				p.Themes = append(p.Themes, t)
-			}
-		}
-		for len(p.AgeBands) < 1+rng.IntN(2) {
-			if b := bands[rng.IntN(len(bands))]; !slices.Contains(p.AgeBands, b) {
-				p.AgeBands = append(p.AgeBands, b)
-			}
-		}
-		people[i] = p
+// RelevanceOnly is the engine without variety or fairness: λ = 1, no
+// exposure cap, no exposure penalty, the same pools.
+func RelevanceOnly(people []Person, c Constraints, cfg Config, now time.Time) map[string]Batch {
+	cfg.Lambda, cfg.ExposureCap, cfg.ExposurePenalty = 1, math.MaxInt32, 0
+	w, picks, err := round(people, c, cfg, now)
+	if err != nil {
+		return nil
 	}
-	c := Constraints{Blocked: map[[2]string]bool{}, Met: map[[2]string]bool{}}
-	for range n / 20 {
-		a, b := people[rng.IntN(n)].ID, people[rng.IntN(n)].ID
-		c.Blocked[pair(a, b)] = true
-		a, b = people[rng.IntN(n)].ID, people[rng.IntN(n)].ID
-		c.Met[pair(a, b)] = true
-	}
-	return people, c
+	return w.batches(picks, now)
 }
