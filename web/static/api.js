@@ -1,53 +1,73 @@
-// Fetch wrapper for pages: JSON in and out, the CSRF header on changes,
-// errors thrown with the API's code and field.
+// Fetch wrapper for pages: JSON in and out, the CSRF header on every
+// change, errors thrown as APIError with the API's code and field, and a
+// trip back to the landing page when the session has gone.
 let csrf = "";
 
 export class APIError extends Error {
   constructor(status, body) {
-    super((body && body.error && body.error.message) || `HTTP ${status}`);
+    const e = (body && body.error) || {};
+    super(e.message || `HTTP ${status}`);
     this.status = status;
-    this.code = body && body.error && body.error.code;
-    this.field = body && body.error && body.error.field;
+    this.code = e.code || (status === 0 ? "network" : "");
+    this.field = e.field || "";
+    this.requestID = (body && body.request_id) || "";
   }
+  // body is the error in the API's own shape, for errorText().
+  get body() { return { error: { code: this.code, field: this.field } }; }
 }
 
-export async function api(method, path, body) {
-  const opts = { method, headers: {} };
-  if (body !== undefined) {
+// api sends one request. body is JSON unless raw is given (a Blob sent
+// as is with its type, e.g. a photo).
+export async function api(method, path, body, raw) {
+  const opts = { method, headers: {}, credentials: "same-origin" };
+  if (raw) {
+    opts.headers["Content-Type"] = raw.type;
+    opts.body = raw;
+  } else if (body !== undefined) {
     opts.headers["Content-Type"] = "application/json";
     opts.body = JSON.stringify(body);
   }
   if (method !== "GET") opts.headers["X-CSRF-Token"] = csrf;
-  const res = await fetch("/api/v1" + path, opts);
+  let res;
+  try {
+    res = await fetch("/api/v1" + path, opts);
+  } catch {
+    throw new APIError(0, null);
+  }
   const data = res.status === 204 ? null : await res.json().catch(() => null);
+  if (res.status === 401 && path !== "/auth/login") location.href = "/";
   if (!res.ok) throw new APIError(res.status, data);
   return data;
 }
 
-// me loads the session (and its CSRF token) or sends the visitor home.
-export async function me() {
-  try {
-    const s = await api("GET", "/me");
-    csrf = s.csrf_token;
-    return s.member;
-  } catch (e) {
-    if (e.status === 401) location.href = "/";
-    throw e;
-  }
+// session loads the logged-in account (and its CSRF token); without a
+// session the visitor goes back to the landing page.
+export async function session() {
+  const s = await api("GET", "/me");
+  csrf = s.csrf_token;
+  return s.member;
+}
+
+// homeFor is where each role starts.
+export function homeFor(role) {
+  return { company_admin: "/admin", operator: "/operator" }[role] || "/home";
 }
 
 export async function logout() {
-  await api("POST", "/auth/logout").catch(() => {});
+  try { await api("POST", "/auth/logout"); } catch { /* gone already */ }
   location.href = "/";
 }
 
-// el builds an element; text children become text nodes (never HTML).
+// el builds an element; string children become text nodes (never HTML).
+// Attributes starting with "on" are listeners; false/undefined are left out.
 export function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v === undefined || v === null) continue;
     if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-    else if (v !== false && v !== undefined) e.setAttribute(k, v === true ? "" : v);
+    else if (k === "dataset") Object.assign(e.dataset, v);
+    else e.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c);
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) e.append(c);
   return e;
 }

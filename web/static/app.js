@@ -1,30 +1,45 @@
-// Landing page: log in, show who is logged in, log out.
-import { setupLanguageSwitch, errorText, postJSON } from "/assets/i18n.js";
+// Landing page: log in, then go to the home of one's role (members and
+// guest speakers to /home, company admins to /admin, operators to
+// /operator). Someone already logged in goes there straight away.
+import { setupLanguageSwitch, errorText, postJSON, tf } from "/assets/i18n.js";
+import { homeFor } from "/assets/api.js";
 
 let csrf = "";
 
-function showMember(session) {
+function goHome(session) {
   csrf = session.csrf_token;
-  if (session.member.role === "member") { location.href = "/home"; return; }
   document.getElementById("login-section").hidden = true;
-  document.getElementById("me-section").hidden = false;
-  document.getElementById("me-name").textContent = `${session.member.display_name} (${session.member.role})`;
+  const me = document.getElementById("me-section");
+  me.hidden = false;
+  document.getElementById("me-name").textContent = tf("going_home", { name: session.member.display_name });
+  location.replace(homeFor(session.member.role));
 }
 
 async function init() {
   setupLanguageSwitch();
-  const me = await fetch("/api/v1/me");
-  if (me.ok) showMember(await me.json());
-  document.getElementById("login-form").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const form = new FormData(ev.target);
-    const res = await postJSON("/api/v1/auth/login", { email: form.get("email"), password: form.get("password") });
-    if (res.ok) { showMember(res.body); return; }
-    document.getElementById("login-error").textContent = errorText(res.body);
-  });
+  const me = await fetch("/api/v1/me").catch(() => null);
   document.getElementById("logout").addEventListener("click", async () => {
-    await fetch("/api/v1/auth/logout", { method: "POST", headers: { "X-CSRF-Token": csrf } });
+    await fetch("/api/v1/auth/logout", { method: "POST", headers: { "X-CSRF-Token": csrf } }).catch(() => null);
     location.reload();
+  });
+  if (me && me.ok) { goHome(await me.json()); return; }
+  const form = document.getElementById("login-form");
+  const error = document.getElementById("login-error");
+  const button = form.querySelector('button[type="submit"]');
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    error.textContent = "";
+    button.disabled = true;
+    const data = new FormData(form);
+    try {
+      const res = await postJSON("/api/v1/auth/login", { email: data.get("email"), password: data.get("password") });
+      if (res.ok) { goHome(res.body); return; }
+      error.textContent = errorText(res.body);
+    } catch {
+      error.textContent = errorText({ error: { code: "network" } });
+    } finally {
+      button.disabled = false;
+    }
   });
 }
 

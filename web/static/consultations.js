@@ -1,77 +1,244 @@
-// My consultations: answer requests (pick a time or decline), join,
-// add to calendar, cancel in one tap, leave feedback afterwards.
-import { t, errorText } from "/assets/i18n.js";
+// My consultations, grouped: waiting for my answer (pick a time or
+// decline), waiting for theirs, upcoming (join, calendar, change the
+// time, cancel) and past (feedback, no-show). Every action waits for the
+// server before saying it happened, then the list is reloaded.
 import { api, el } from "/assets/api.js";
 import { page } from "/assets/layout.js";
-import { when } from "/assets/format.js";
+import { timeEl, slotEl } from "/assets/format.js";
+import { tx, say, field, formError, clearErrors, showError, busy, confirmInline, counter, uid } from "/assets/forms.js";
+import { slotPicker } from "/assets/slots.js";
+import { avatar } from "/assets/peer.js";
+import { feedbackForm, feedbackGiven, noShowAllowed, reportNoShow } from "/assets/feedback.js";
 
-let zone = "";
-const TAGS = ["helpful", "encouraging", "practical_tips", "good_listener", "new_perspective", "felt_safe", "too_short", "mismatch"];
+let zone = "Asia/Tokyo";
+const status = () => document.getElementById("status");
+const OPEN_BEFORE = 10 * 60 * 1000;
 
-// act runs an action and redraws, showing an error in place if it fails.
-function action(label, fn, cls) {
-  const out = el("span", { role: "alert" });
-  const b = el("button", { type: "button", class: cls }, label);
-  b.addEventListener("click", async () => {
-    b.disabled = true;
-    try { await fn(); await draw(); } catch (e) { out.textContent = errorText({ error: { code: e.code } }); b.disabled = false; }
-  });
-  return [b, out];
+// done announces what the server confirmed and reloads the list.
+async function done(key, params) {
+  await draw();
+  say(status(), key, params);
+  status().focus();
 }
 
-function feedbackForm(c) {
-  const form = el("form", { class: "feedback" },
-    el("label", {}, el("span", {}, t("rating")), el("input", { type: "number", name: "rating", min: 1, max: 5, required: true })),
-    el("fieldset", {}, ...TAGS.map((tag) => el("label", { class: "inline" }, el("input", { type: "checkbox", name: "tags", value: tag }), tag))),
-    el("label", {}, el("span", {}, t("feedback_text")), el("textarea", { name: "text", maxlength: 2000, rows: 3 })),
-    el("label", { class: "inline" }, el("input", { type: "checkbox", name: "again" }), t("would_meet_again")),
-    el("label", {}, el("span", {}, t("report")), el("textarea", { name: "report", maxlength: 2000, rows: 2 })),
-    el("button", { type: "submit" }, t("send")), el("p", { role: "alert" }));
-  form.addEventListener("submit", async (ev) => {
+function button(key, cls) { return el("button", { type: "button", class: cls }, tx(key)); }
+
+// toggle opens a form under a button, once, and closes it again.
+function toggle(btn, container, make) {
+  let form = null;
+  btn.setAttribute("aria-expanded", "false");
+  btn.addEventListener("click", () => {
+    if (form) { form.remove(); form = null; btn.setAttribute("aria-expanded", "false"); return; }
+    form = make(() => { form.remove(); form = null; btn.setAttribute("aria-expanded", "false"); btn.focus(); });
+    form.id = uid("form");
+    btn.setAttribute("aria-controls", form.id);
+    btn.setAttribute("aria-expanded", "true");
+    container.append(form);
+  });
+}
+
+function acceptForm(c) {
+  const now = Date.now();
+  const errID = uid("err");
+  const list = el("fieldset", { class: "choices slots-choice" }, el("legend", {}, tx("pick_time")),
+    ...c.proposed.map((s, i) => {
+      const past = new Date(s.start).getTime() <= now;
+      return el("label", { class: "choice" },
+        el("input", { type: "radio", name: "slot", value: i, disabled: past, "aria-describedby": errID }),
+        slotEl(s, zone), past ? el("span", { class: "hint" }, " ", tx("slot_past")) : null);
+    }),
+    el("p", { class: "field-error", role: "alert", id: errID, "data-error-for": "slot" }));
+  const ok = el("button", { type: "submit" }, tx("accept"));
+  const form = el("form", { class: "accept", novalidate: true }, list, formError(), el("div", { class: "actions" }, ok));
+  form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const d = new FormData(form);
-    try {
-      await api("POST", `/consultations/${c.id}/feedback`, { rating: Number(d.get("rating")), tags: d.getAll("tags"),
-        text: d.get("text"), would_meet_again: d.get("again") === "on", report: d.get("report") });
-      form.replaceWith(el("p", { role: "status" }, t("thanks")));
-    } catch (e) { form.querySelector("[role=alert]").textContent = errorText({ error: { code: e.code } }); }
+    clearErrors(form);
+    const v = new FormData(form).get("slot");
+    if (v === null) { showError(form, { code: "slot_required", field: "slot" }); return; }
+    busy(ok, async () => {
+      try {
+        await api("POST", `/consultations/${c.id}/accept`, { slot: Number(v) });
+        await done("accepted_done", { name: c.peer.display_name });
+      } catch (e) { showError(form, e, "accept"); }
+    });
   });
   return form;
 }
 
-function item(c) {
-  const slot = c.booked ? when(c.booked.start, zone) : "";
-  const parts = [el("h3", {}, `${c.peer.display_name} — ${t("status_" + c.status)}`), slot ? el("p", {}, slot) : null,
-    c.note ? el("p", { class: "note" }, c.note) : null];
-  if (c.status === "requested" && c.awaiting_me) {
-    parts.push(el("p", {}, t("waiting_for_you")));
-    c.proposed.forEach((s, i) => parts.push(...action(`${t("accept")}: ${when(s.start, zone)} (${s.minutes}′)`,
-      () => api("POST", `/consultations/${c.id}/accept`, { slot: i }))));
-    parts.push(...action(t("decline"), () => api("POST", `/consultations/${c.id}/decline`, {}), "secondary"));
-  } else if (c.status === "requested") {
-    parts.push(el("p", {}, t("waiting_for_them")));
-  }
-  if (c.status === "booked") {
-    const opens = new Date(c.booked.start).getTime() - 10 * 60 * 1000;
-    if (c.mode === "online") {
-      const join = el("a", { class: "button", href: `/room?consultation=${c.id}` }, t("join"));
-      parts.push(Date.now() >= opens ? join : el("p", {}, t("join_opens")));
-    }
-    parts.push(el("a", { href: `/api/v1/consultations/${c.id}/calendar.ics` }, t("calendar")));
-  }
-  if (c.status === "requested" || c.status === "booked") {
-    parts.push(...action(t("cancel"), async () => {
-      if (confirm(t("confirm_cancel"))) await api("POST", `/consultations/${c.id}/cancel`, {});
-    }, "secondary"));
-  }
-  if (c.status === "completed") parts.push(feedbackForm(c));
-  return el("article", { class: "card", "data-id": c.id }, ...parts);
+function declineForm(c, close) {
+  const reason = el("textarea", { name: "reason", maxlength: 500, rows: 2 });
+  const send = el("button", { type: "submit", class: "danger" }, tx("decline_send"));
+  const back = el("button", { type: "button", class: "secondary", onclick: close }, tx("back"));
+  const form = el("form", { class: "decline", novalidate: true }, el("p", {}, tx("decline_gentle")),
+    field("decline_reason", reason, "reason", "decline_reason_hint"), counter(reason, 500), formError(),
+    el("div", { class: "actions" }, send, back));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    busy(send, async () => {
+      try {
+        await api("POST", `/consultations/${c.id}/decline`, { reason: reason.value });
+        await done("declined_done");
+      } catch (e) { showError(form, e); }
+    });
+  });
+  queueMicrotask(() => reason.focus());
+  return form;
 }
+
+function rescheduleForm(c, close) {
+  const picker = slotPicker(zone);
+  const note = el("textarea", { name: "note", maxlength: 500, rows: 2 });
+  const send = el("button", { type: "submit" }, tx("reschedule_send"));
+  const back = el("button", { type: "button", class: "secondary", onclick: close }, tx("back"));
+  const form = el("form", { class: "reschedule", novalidate: true }, el("p", { class: "hint" }, tx("reschedule_hint")),
+    picker.element, field("reschedule_note", note, "note"), formError(), el("div", { class: "actions" }, send, back));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const slots = picker.collect();
+    if (!slots) return;
+    busy(send, async () => {
+      try {
+        await api("POST", `/consultations/${c.id}/reschedule`, { slots, note: note.value });
+        await done("rescheduled_done", { name: c.peer.display_name });
+      } catch (e) { showError(form, e, "request"); }
+    });
+  });
+  queueMicrotask(() => form.querySelector("input, select").focus());
+  return form;
+}
+
+function joinButton(c) {
+  const start = new Date(c.booked.start).getTime();
+  const end = start + c.booked.minutes * 60000;
+  const hint = el("p", { class: "hint", id: uid("hint") });
+  const b = el("button", { type: "button", class: "join", "aria-describedby": hint.id }, tx("join"));
+  const box = el("div", { class: "join-box" }, formError());
+  const update = () => {
+    const now = Date.now();
+    b.disabled = now < start - OPEN_BEFORE || now >= end;
+    if (now < start - OPEN_BEFORE) say(hint, "join_opens");
+    else if (now >= end) say(hint, "join_ended");
+    else hint.textContent = "";
+  };
+  update();
+  b.dataset.join = "1";
+  b.update = update;
+  b.addEventListener("click", () => busy(b, async () => {
+    try {
+      const tok = await api("POST", `/consultations/${c.id}/join`);
+      sessionStorage.setItem(`zadankai.join.${c.id}`, JSON.stringify(tok));
+      location.href = `/room?consultation=${encodeURIComponent(c.id)}`;
+    } catch (e) { showError(box, e, "join"); }
+  }).then(update));
+  box.prepend(b, hint);
+  return box;
+}
+
+function cancelButton(c, key, questionKey) {
+  const b = button(key, "secondary");
+  b.addEventListener("click", () => confirmInline(b, questionKey, "cancel_yes", async () => {
+    await api("POST", `/consultations/${c.id}/cancel`, {});
+    await done("cancelled_done");
+  }));
+  return b;
+}
+
+function noShowButton(c) {
+  const b = button("no_show", "secondary");
+  b.addEventListener("click", () => confirmInline(b, "confirm_no_show", "no_show_yes", async () => {
+    await reportNoShow(c);
+    await done("no_show_done");
+  }));
+  return b;
+}
+
+function item(c, group) {
+  const h = uid("cs");
+  const parts = [];
+  const actions = el("div", { class: "actions" });
+  const extra = el("div", { class: "extra" });
+  if (group === "mine") {
+    parts.push(el("p", { class: "lead-line" }, tx(c.role === "recipient" ? "asked_you" : "new_times_for_you", { name: c.peer.display_name })));
+  }
+  if (c.booked && group !== "mine") parts.push(el("p", { class: "when" }, slotEl(c.booked, zone)));
+  parts.push(el("p", { class: "mode" }, tx(c.mode === "in_person" ? "mode_in_person" : "mode_online"),
+    c.mode === "in_person" && c.place ? el("span", {}, " · ", tx("place"), ": ", c.place) : null));
+  if (c.note) parts.push(el("blockquote", { class: "note" }, el("span", { class: "sr-only" }, tx("note_label")), c.note));
+  if (group === "mine") {
+    parts.push(el("p", { class: "hint" }, tx("answer_by"), " ", timeEl(c.expires_at, zone)));
+    parts.push(acceptForm(c));
+    const decline = button("decline", "secondary");
+    actions.append(decline);
+    toggle(decline, extra, (close) => declineForm(c, close));
+  } else if (group === "theirs") {
+    parts.push(el("p", {}, tx("waiting_for_them")), el("p", { class: "hint" }, tx("proposed_list")),
+      el("ul", { class: "proposed" }, ...c.proposed.map((s) => el("li", {}, slotEl(s, zone)))));
+    const resched = button("reschedule", "secondary");
+    actions.append(resched, cancelButton(c, "withdraw", "confirm_withdraw"));
+    toggle(resched, extra, (close) => rescheduleForm(c, close));
+  } else if (group === "upcoming") {
+    if (c.mode === "online") parts.push(joinButton(c));
+    const ics = el("a", { class: "button secondary", href: `/api/v1/consultations/${encodeURIComponent(c.id)}/calendar.ics`,
+      download: `zadankai-${c.id}.ics` }, tx("calendar"));
+    const resched = button("reschedule", "secondary");
+    actions.append(ics, resched, cancelButton(c, "cancel", "confirm_cancel"));
+    if (noShowAllowed(c)) actions.append(noShowButton(c));
+    toggle(resched, extra, (close) => rescheduleForm(c, close));
+  } else {
+    parts.push(el("p", { class: "outcome" }, tx(outcomeKey(c))));
+    if (c.decline_reason) parts.push(el("p", { class: "hint" }, tx("your_reason"), " ", c.decline_reason));
+    if (c.status === "completed" && !feedbackGiven(c.id)) {
+      const give = button("feedback", "");
+      actions.append(give);
+      toggle(give, extra, (close) => feedbackForm(c, (key) => { close(); if (key) done(key); }));
+    } else if (c.status === "completed") {
+      parts.push(el("p", { class: "hint" }, tx("feedback_sent")));
+    }
+    if (noShowAllowed(c)) actions.append(noShowButton(c));
+  }
+  return el("article", { class: "card consultation", "data-id": c.id, "aria-labelledby": h },
+    el("div", { class: "who" }, avatar(c.peer, 48),
+      el("div", {}, el("h4", { id: h }, c.peer.display_name),
+        el("p", { class: `badge badge-${c.status}` }, tx("status_" + c.status)))),
+    ...parts, actions.childElementCount ? actions : null, extra);
+}
+
+function outcomeKey(c) {
+  if (c.status === "declined") return c.role === "recipient" ? "outcome_declined_by_you" : "outcome_declined";
+  return { cancelled: "outcome_cancelled", expired: "outcome_expired", completed: "outcome_completed" }[c.status] || "status_" + c.status;
+}
+
+function groupOf(c) {
+  if (c.status === "requested") return c.awaiting_me ? "mine" : "theirs";
+  if (c.status === "booked") return "upcoming";
+  return "past";
+}
+
+const groups = [["mine", "waiting_for_you"], ["theirs", "waiting_for_them_title"], ["upcoming", "upcoming"], ["past", "past"]];
 
 async function draw() {
   const { consultations } = await api("GET", "/consultations");
-  document.getElementById("list").replaceChildren(...consultations.map(item));
-  document.getElementById("status").textContent = consultations.length ? "" : t("no_consultations");
+  const by = Object.fromEntries(groups.map(([g]) => [g, []]));
+  for (const c of consultations) by[groupOf(c)].push(c);
+  const start = (c) => new Date((c.booked || c.proposed[0] || { start: c.created_at }).start).getTime();
+  by.upcoming.sort((a, b) => start(a) - start(b));
+  const sections = groups.filter(([g]) => by[g].length).map(([g, key]) => {
+    const id = uid("grp");
+    return el("section", { class: `group group-${g}`, "aria-labelledby": id },
+      el("h3", { id }, tx(key), " ", el("span", { class: "count" }, `(${by[g].length})`)),
+      el("div", { class: "cards" }, ...by[g].map((c) => item(c, g))));
+  });
+  document.getElementById("list").replaceChildren(...sections);
+  if (!consultations.length) say(status(), "no_consultations");
+  else status().textContent = "";
 }
 
-page(async (member) => { zone = member.time_zone; await draw(); });
+// The join buttons come alive ten minutes before without a reload.
+setInterval(() => { for (const b of document.querySelectorAll("button[data-join]")) if (b.update && !b.getAttribute("aria-busy")) b.update(); }, 20000);
+
+page(["member", "guest_speaker"], async (member) => {
+  zone = member.time_zone || zone;
+  await draw();
+});

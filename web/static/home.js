@@ -1,76 +1,122 @@
-// Home for members: this week's recommended peers with the reasons, and a
-// request form (note, mode, up to three times) on each card.
-import { t, tf, errorText } from "/assets/i18n.js";
+// Home for members: this week's recommended peers, each saying why, with
+// a request form (note, online or in person, up to three times) and a
+// way to stop seeing someone.
+import { tf, has } from "/assets/i18n.js";
 import { api, el } from "/assets/api.js";
 import { page } from "/assets/layout.js";
-import { fromLocalInput } from "/assets/format.js";
+import { tx, say, unsay, field, choice, formError, clearErrors, showError, busy, confirmInline, counter, uid } from "/assets/forms.js";
+import { slotPicker } from "/assets/slots.js";
+import { avatar, themeChips, peerMeta } from "/assets/peer.js";
 
-let options = null;
+let zone = "Asia/Tokyo";
+let options = { themes: [] };
+const status = () => document.getElementById("status");
 
-function themeLabel(id) {
-  const th = options?.themes.find((x) => x.id === id);
-  return th ? (document.documentElement.lang === "en" ? th.en : th.ja) : id;
+function reasonItems(reasons) {
+  const seen = new Set();
+  const out = [];
+  for (const r of reasons || []) {
+    const key = has("reason_" + r.code) ? "reason_" + r.code : "reason_other";
+    const params = r.params || {};
+    const sig = key + JSON.stringify(params);
+    if (seen.has(sig)) continue;
+    seen.add(sig);
+    out.push(el("li", {}, tx(key, params)));
+  }
+  return out;
 }
 
-function reasonText(r) {
-  const key = "reason_" + r.code;
-  return t(key) === key ? r.code : tf(key, r.params || {});
-}
-
-function requestForm(peer) {
-  const status = el("p", { role: "alert" });
-  const slots = [0, 1, 2].map((i) => el("label", {}, el("span", {}, `${t("slot")} ${i + 1}`),
-    el("input", { type: "datetime-local", name: `slot${i}`, step: 900, required: i === 0 })));
-  const form = el("form", { class: "request" },
-    el("label", {}, el("span", {}, t("note")), el("textarea", { name: "note", maxlength: 500, rows: 2 })),
-    el("fieldset", {}, el("legend", {}, t("mode_online") + " / " + t("mode_in_person")),
-      el("label", { class: "inline" }, el("input", { type: "radio", name: "mode", value: "online", checked: true }), t("mode_online")),
-      el("label", { class: "inline" }, el("input", { type: "radio", name: "mode", value: "in_person" }), t("mode_in_person"))),
-    el("label", {}, el("span", {}, t("place")), el("input", { name: "place", maxlength: 200 })),
-    el("label", {}, el("span", {}, t("minutes")),
-      el("select", { name: "minutes" }, ...[30, 45, 60].map((m) => el("option", { value: m }, String(m))))),
-    ...slots, el("button", { type: "submit" }, t("send_request")), status);
-  form.addEventListener("submit", async (ev) => {
+function requestForm(peer, onDone) {
+  const note = el("textarea", { name: "note", maxlength: 500, rows: 3 });
+  const place = el("input", { name: "place", maxlength: 200, autocomplete: "off" });
+  const placeField = field("place", place, "place", "place_hint");
+  placeField.hidden = true;
+  const mode = el("fieldset", { class: "choices" }, el("legend", {}, tx("mode")),
+    choice("radio", "mode", "online", "mode_online", true), choice("radio", "mode", "in_person", "mode_in_person"),
+    el("p", { class: "field-error", role: "alert", "data-error-for": "mode" }));
+  const picker = slotPicker(zone);
+  const send = el("button", { type: "submit" }, tx("send_request"));
+  const cancel = el("button", { type: "button", class: "secondary" }, tx("close"));
+  const form = el("form", { class: "request", novalidate: true, "aria-label": tf("request_to", { name: peer.display_name }) },
+    field("note", note, "note", "note_hint"), counter(note, 500), mode, placeField, picker.element,
+    formError(), el("div", { class: "actions" }, send, cancel));
+  mode.addEventListener("change", () => {
+    placeField.hidden = form.elements.mode.value !== "in_person";
+    place.required = !placeField.hidden;
+  });
+  cancel.addEventListener("click", () => onDone(false));
+  form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const d = new FormData(form);
-    const minutes = Number(d.get("minutes"));
-    const chosen = [0, 1, 2].map((i) => d.get(`slot${i}`)).filter(Boolean).map((v) => ({ start: fromLocalInput(v), minutes }));
-    status.textContent = "";
-    try {
-      await api("POST", "/consultations", { recipient_id: peer.id, note: d.get("note"), mode: d.get("mode"), place: d.get("place"), slots: chosen });
-      form.replaceWith(el("p", { role: "status" }, t("request_sent")));
-    } catch (e) {
-      status.textContent = errorText({ error: { code: e.code } }) + (e.field ? ` (${e.field})` : "");
-    }
+    clearErrors(form);
+    const slots = picker.collect();
+    if (!slots) return;
+    busy(send, async () => {
+      try {
+        await api("POST", "/consultations", { recipient_id: peer.id, note: note.value, mode: form.elements.mode.value,
+          place: form.elements.mode.value === "in_person" ? place.value : "", slots });
+        onDone(true);
+      } catch (e) {
+        showError(form, e, "request");
+      }
+    });
   });
   return form;
 }
 
 function card(c) {
   const p = c.peer;
-  const avatar = p.has_photo
-    ? el("img", { src: `/api/v1/members/${p.id}/photo`, alt: "", width: 64, height: 64, class: "avatar" })
-    : el("span", { class: "avatar initial", "aria-hidden": "true" }, (p.display_name || "?").slice(0, 1));
-  const ask = el("button", { type: "button" }, t("ask"));
-  const block = el("button", { type: "button", class: "secondary" }, t("block"));
-  const box = el("article", { class: "card" },
-    el("div", { class: "who" }, avatar, el("h3", {}, p.display_name)),
-    p.intro ? el("p", {}, p.intro) : null,
-    el("ul", { class: "reasons" }, ...(c.reasons || []).map((r) => el("li", {}, reasonText(r)))),
-    (p.themes || []).length ? el("p", { class: "themes" }, p.themes.map(themeLabel).join(" · ")) : null,
-    el("div", { class: "actions" }, ask, block));
-  ask.addEventListener("click", () => { ask.disabled = true; box.append(requestForm(p)); });
-  block.addEventListener("click", async () => {
-    await api("POST", "/blocks", { member_id: p.id });
-    box.replaceWith(el("p", { role: "status" }, t("blocked")));
+  const headingID = uid("peer");
+  const ask = el("button", { type: "button", "aria-expanded": "false" }, tx("ask"));
+  const block = el("button", { type: "button", class: "secondary" }, tx("block"));
+  const result = el("p", { class: "result", role: "status" });
+  const box = el("article", { class: "card peer", "aria-labelledby": headingID },
+    el("div", { class: "who" }, avatar(p), el("div", {}, el("h3", { id: headingID }, p.display_name), peerMeta(p))),
+    p.intro ? el("p", { class: "intro" }, p.intro) : null,
+    el("h4", { class: "sub" }, tx("why_recommended")),
+    el("ul", { class: "reasons" }, ...reasonItems(c.reasons)),
+    themeChips(p.themes, options.themes),
+    el("div", { class: "actions" }, ask, block), result);
+  let form = null;
+  ask.addEventListener("click", () => {
+    if (form) { form.querySelector("textarea").focus(); return; }
+    unsay(result);
+    form = requestForm(p, (sent) => {
+      form.remove();
+      form = null;
+      ask.setAttribute("aria-expanded", "false");
+      if (sent) {
+        say(result, "request_sent");
+        ask.replaceWith(el("a", { class: "button secondary", href: "/consultations" }, tx("see_consultations")));
+      }
+      box.querySelector(".actions a, .actions button").focus();
+    });
+    form.id = uid("req");
+    ask.setAttribute("aria-controls", form.id);
+    ask.setAttribute("aria-expanded", "true");
+    box.append(form);
+    form.querySelector("textarea").focus();
+  });
+  block.addEventListener("click", () => {
+    confirmInline(block, "confirm_block", "block_yes", async () => {
+      await api("POST", "/blocks", { member_id: p.id });
+      const gone = el("p", { class: "card gone", role: "status", tabindex: "-1" }, tx("blocked", { name: p.display_name }));
+      box.replaceWith(gone);
+      gone.focus();
+    });
   });
   return box;
 }
 
-page(async () => {
-  options ??= await api("GET", "/profile-options");
+async function draw() {
   const recs = await api("GET", "/recommendations");
   const cards = document.getElementById("cards");
   cards.replaceChildren(...recs.candidates.map(card));
-  document.getElementById("status").textContent = recs.candidates.length ? "" : t("no_recommendations");
+  if (!recs.candidates.length) say(status(), "no_recommendations");
+  else say(status(), "recommendations_count", { n: recs.candidates.length });
+}
+
+page(["member", "guest_speaker"], async (member) => {
+  zone = member.time_zone || zone;
+  options = await api("GET", "/profile-options").catch(() => options);
+  await draw();
 });

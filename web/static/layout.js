@@ -1,16 +1,53 @@
-// The header every logged-in page shares: product name, navigation for
-// the role, language switch and logout.
-import { setupLanguageSwitch, t } from "/assets/i18n.js";
-import { me, logout, el } from "/assets/api.js";
+// The frame every logged-in page shares: the session (or back to the
+// landing page), the navigation for the role, the language switch, logout,
+// and a load error shown in the page's status line.
+import { setupLanguageSwitch, setLang, langChosen, t } from "/assets/i18n.js";
+import { session, logout, el, homeFor } from "/assets/api.js";
+import { refreshTimes } from "/assets/format.js";
+import { say } from "/assets/forms.js";
 
-export async function page(render) {
-  const member = await me();
-  const nav = el("nav", { "aria-label": "main" },
-    el("a", { href: "/home", "data-i18n": "nav_home" }, t("nav_home")),
-    el("a", { href: "/consultations", "data-i18n": "nav_consultations" }, t("nav_consultations")),
+const navs = {
+  member: [["/home", "nav_home"], ["/consultations", "nav_consultations"], ["/profile", "nav_profile"]],
+  guest_speaker: [["/home", "nav_home"], ["/consultations", "nav_consultations"], ["/profile", "nav_profile"]],
+  company_admin: [["/admin", "nav_admin"]],
+  operator: [["/operator", "nav_operator"]],
+};
+
+// page loads the session, sends people of other roles to their own home,
+// draws the header and runs render(member). onLang runs after the page
+// has been re-translated.
+export async function page(roles, render, onLang) {
+  let member;
+  try {
+    member = await session();
+  } catch (e) {
+    if (e.status !== 401) failed(e);
+    return;
+  }
+  if (roles && !roles.includes(member.role)) {
+    location.replace(homeFor(member.role));
+    return;
+  }
+  if (!langChosen() && member.locale) setLang(member.locale, false);
+  const home = document.querySelector("header h1 a");
+  if (home) home.href = homeFor(member.role);
+  const links = (navs[member.role] || navs.member).map(([href, key]) =>
+    el("a", { href, "data-i18n": key, "aria-current": location.pathname === href ? "page" : undefined }, t(key)));
+  const nav = el("nav", { "data-i18n-label": "nav_label", "aria-label": t("nav_label") }, ...links,
     el("button", { type: "button", class: "link", onclick: logout, "data-i18n": "logout" }, t("logout")));
-  document.querySelector("header").append(nav);
-  const draw = () => render(member);
-  setupLanguageSwitch(draw);
-  await draw();
+  document.getElementById("lang").before(nav);
+  setupLanguageSwitch(() => { refreshTimes(); if (onLang) onLang(); });
+  try {
+    await render(member);
+  } catch (e) {
+    failed(e);
+  }
+}
+
+function failed(e) {
+  const s = document.getElementById("status");
+  if (!s) return;
+  s.setAttribute("role", "alert");
+  say(s, e.status === 0 ? "network" : "load_failed");
+  console.error(e);
 }
