@@ -92,12 +92,21 @@ func squareThumbnail(body []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// getPhoto serves a member's photo to those allowed to see it: the member
-// and operators (and, as consultations land, matched peers).
+// getPhoto serves a member's photo to those allowed to see it: the
+// member, operators, and peers who were recommended to or met them.
 func (a *API) getPhoto(c *gin.Context) {
 	id := rooms.MemberID(c.Param("id"))
 	m := currentMember(c)
-	if !id.Valid() || (id != m.ID && m.Role != rooms.RoleOperator) {
+	allowed := id.Valid() && (id == m.ID || m.Role == rooms.RoleOperator)
+	if !allowed && id.Valid() {
+		known, err := a.knows(c, m.ID, id)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		allowed = known
+	}
+	if !allowed {
 		fail(c, rooms.ErrNotFound)
 		return
 	}

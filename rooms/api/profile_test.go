@@ -124,7 +124,11 @@ func TestPhotoUpload(t *testing.T) {
 		t.Errorf("profile does not say it has a photo: %s", p.body)
 	}
 	if r := w.memberB.do(t, "GET", photoURL, ""); r.status != 404 {
-		t.Errorf("another company's member sees the photo: %d", r.status)
+		t.Errorf("a stranger from another company sees the photo: %d", r.status)
+	}
+	e.recommend(t, w.memberB.m, w.memberA.m)
+	if r := w.memberB.do(t, "GET", photoURL, ""); r.status != 200 {
+		t.Errorf("a peer recommended A cannot see A's photo: %d", r.status)
 	}
 	cases := []struct {
 		name, ct string
