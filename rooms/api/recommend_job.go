@@ -79,7 +79,8 @@ func (a *API) population(ctx context.Context, now time.Time) ([]match.Person, ma
 func person(m *rooms.Member, p *rooms.Profile, load int) match.Person {
 	return match.Person{ID: string(m.ID), Company: string(m.CompanyID), Industry: p.Industry, Function: p.JobFunction,
 		Level: p.JobLevel, Years: p.YearsExperience, AgeBands: p.Children.AgeBands, Themes: p.Themes, Lang: p.Languages,
-		Capacity: p.Capacity, Load: load, Paused: p.Paused}
+		InPerson: p.InPerson, Area: p.Area, WorkStyle: p.WorkStyle.Hours + "_" + p.WorkStyle.Remote,
+		Capacity: p.Capacity, Load: load, Paused: p.Paused, Joined: m.CreatedAt}
 }
 
 func pairKey(a, b rooms.MemberID) [2]string {
