@@ -46,9 +46,21 @@ func TestValidateEndpoints(t *testing.T) {
 	if code, _, _ := get("/rtc/validate?access_token="+token(t, "a", grants{}), ""); code != 200 {
 		t.Errorf("token in the query (JS): %d", code)
 	}
-	code, body, cors := get("/rtc/v1/validate", token(t, "a", grants{}))
-	if code != 404 || strings.Contains(body, "requested room does not exist") || cors != "*" {
-		t.Errorf("/rtc/v1/validate must be a plain 404 with CORS so livekit-client falls back: %d %q %q", code, body, cors)
+	jr := joinRequestParam(t, &livekit.JoinRequest{ConnectionSettings: &livekit.ConnectionSettings{AutoSubscribe: true}}, true)
+	if code, body, cors := get("/rtc/v1/validate?join_request="+jr, token(t, "a", grants{})); code != 200 || body != "success" || cors != "*" {
+		t.Errorf("/rtc/v1/validate with a join_request: %d %q cors %q", code, body, cors)
+	}
+	if code, body, _ := get("/rtc/v1/validate?join_request="+joinRequestParam(t, &livekit.JoinRequest{ClientInfo: &livekit.ClientInfo{Sdk: livekit.ClientInfo_JS}}, false), token(t, "a", grants{})); code != 200 {
+		t.Errorf("/rtc/v1/validate with an uncompressed join_request: %d %q", code, body)
+	}
+	if code, body, cors := get("/rtc/v1/validate", token(t, "a", grants{})); code != 400 || !strings.Contains(body, "join_request") || cors != "*" {
+		t.Errorf("/rtc/v1/validate without join_request: %d %q %q, want 400 naming join_request", code, body, cors)
+	}
+	if code, body, _ := get("/rtc/v1/validate?join_request=%%%not-base64", token(t, "a", grants{})); code != 400 {
+		t.Errorf("/rtc/v1/validate with a garbled join_request: %d %q, want 400", code, body)
+	}
+	if code, _, _ := get("/rtc/v1/validate?join_request="+jr, expired); code != 401 {
+		t.Errorf("/rtc/v1/validate with an expired token: %d, want 401", code)
 	}
 	if code, _, _ := get("/rtc", token(t, "a", grants{})); code != 404 {
 		t.Errorf("non-upgrade GET /rtc: %d, want 404", code)

@@ -6,8 +6,20 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// onDataChannel receives the client's publisher data channels.
+// onDataChannel receives the client's publisher data channels. In
+// single-PC mode they also carry data to the client (there is no server
+// channel).
 func (p *participant) onDataChannel(dc *webrtc.DataChannel) {
+	if p.single {
+		p.mu.Lock()
+		switch dc.Label() {
+		case "_reliable":
+			p.reliable = dc
+		case "_lossy":
+			p.lossy = dc
+		}
+		p.mu.Unlock()
+	}
 	dc.OnMessage(func(msg webrtc.DataChannelMessage) { p.onData(msg.Data) })
 }
 

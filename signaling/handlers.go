@@ -27,9 +27,9 @@ func (p *participant) handle(req *livekit.SignalRequest) (leave bool) {
 	case *livekit.SignalRequest_Leave:
 		return true
 	case *livekit.SignalRequest_Ping:
-		p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Pong{Pong: time.Now().UnixMilli()}})
+		p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Pong{Pong: time.Now().UnixMilli()}})
 	case *livekit.SignalRequest_PingReq:
-		p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_PongResp{PongResp: &livekit.Pong{
+		p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_PongResp{PongResp: &livekit.Pong{
 			LastPingTimestamp: m.PingReq.Timestamp, Timestamp: time.Now().UnixMilli()}}})
 	case *livekit.SignalRequest_UpdateMetadata:
 		p.onUpdateMetadata(m.UpdateMetadata)
@@ -72,7 +72,7 @@ func (p *participant) onUpdateMetadata(m *livekit.UpdateParticipantMetadata) {
 	p.mu.Lock()
 	if !p.perm.CanUpdateMetadata {
 		p.mu.Unlock()
-		p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_RequestResponse{RequestResponse: &livekit.RequestResponse{
+		p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_RequestResponse{RequestResponse: &livekit.RequestResponse{
 			RequestId: m.RequestId, Reason: livekit.RequestResponse_NOT_ALLOWED, Message: "the token does not allow updating metadata"}}})
 		return
 	}

@@ -77,8 +77,9 @@ func (r *rates) allow(key string) bool {
 }
 
 // admit applies the join limits before a session starts; it answers the
-// refusal itself (503 as LiveKit's validate does for limits).
-func (s *Server) admit(w http.ResponseWriter, r *http.Request, room string) bool {
+// refusal itself (503 as LiveKit's validate does for limits). A resuming
+// client is already in the room: only the address rate applies to it.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, room string, resuming bool) bool {
 	ip, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		ip = r.RemoteAddr
@@ -87,6 +88,8 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, room string) bool
 	case !s.ipJoins.allow(ip):
 		http.Error(w, "too many joins from this address; retry shortly", http.StatusTooManyRequests)
 		return false
+	case resuming:
+		return true
 	case !s.roomJoins.allow(room):
 		http.Error(w, "too many joins into this room; retry shortly", http.StatusTooManyRequests)
 		return false

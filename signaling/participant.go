@@ -3,6 +3,7 @@ package signaling
 import (
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/livekit/protocol/livekit"
@@ -16,13 +17,21 @@ import (
 type participant struct {
 	// immutable
 	room          *room
-	conn          *conn
 	log           *slog.Logger
 	sid, identity string
 	joinedAt      time.Time
 	autoSubscribe bool
-	pub, sub      *webrtc.PeerConnection
-	meter         levelMeter // audio level of p's microphone, for active speakers
+	// single: one peer connection carries both directions (join_request
+	// clients); pub and sub are then the same PC and the client always
+	// offers.
+	single   bool
+	pub, sub *webrtc.PeerConnection
+	meter    levelMeter // audio level of p's microphone, for active speakers
+
+	sig atomic.Pointer[conn] // the current signal connection; swapped on resume
+	// negMu serialises single-PC negotiation: an answer and the track
+	// changes it must include never interleave.
+	negMu sync.Mutex
 
 	mu          sync.Mutex
 	name        string
@@ -38,17 +47,31 @@ type participant struct {
 	subCands    []webrtc.ICECandidateInit
 	negotiating bool // a subscriber offer is out
 	renegotiate bool // another change came while it was out
+	iceRestart  bool // the next subscriber offer restarts ICE (after a resume)
 	offerID     uint32
-	reliable    *webrtc.DataChannel // server → client, on the subscriber PC
+	reliable    *webrtc.DataChannel // server → client: the subscriber PC's, or the client's in single PC
 	lossy       *webrtc.DataChannel
 	closed      bool
+	// single PC: offered is set once the client's first offer is applied
+	// (subscriptions wait for its receive sections); dirty marks track
+	// changes not yet in an answer; asked, that a re-offer was requested.
+	offered, dirty, asked bool
+	heldOffer             *livekit.SessionDescription // the Go SDK's join offer, answered once it is set
+	// resume: detached is set while the signal connection is lost; grace
+	// ends the session if the client does not come back in time.
+	detached bool
+	grace    *time.Timer
 }
+
+// conn returns the participant's current signal connection.
+func (p *participant) conn() *conn { return p.sig.Load() }
 
 // pubTrack is a track p publishes.
 type pubTrack struct {
 	info *livekit.TrackInfo
 	cid  string
 	up   *sfu.UpTrack
+	tr   *webrtc.RTPTransceiver // carries the media; its m-section going inactive unpublishes
 }
 
 // subscription is one track p receives.
@@ -94,7 +117,7 @@ func (p *participant) infoLocked() *livekit.ParticipantInfo {
 func (p *participant) changedLocked() { p.version++ }
 
 func (p *participant) sendLeave(reason livekit.DisconnectReason, action livekit.LeaveRequest_Action) {
-	p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Leave{Leave: &livekit.LeaveRequest{
+	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Leave{Leave: &livekit.LeaveRequest{
 		CanReconnect: action == livekit.LeaveRequest_RECONNECT, Reason: reason, Action: action}}})
 }
 

@@ -9,24 +9,31 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// newParticipant creates the session with its two peer connections: the
-// publisher PC (client offers) and the subscriber PC (server offers).
+// newParticipant creates the session with its peer connections: the
+// publisher PC (client offers) and the subscriber PC (server offers), or
+// one PC for both in single-PC mode.
 func (s *Server) newParticipant(r *room, c *conn, g *grant, opts joinOptions) (*participant, error) {
 	pub, err := s.sfu.NewPeerConnection()
 	if err != nil {
 		return nil, err
 	}
-	sub, err := s.sfu.NewPeerConnection()
-	if err != nil {
-		pub.Close()
-		return nil, err
+	sub := pub
+	if !opts.single {
+		if sub, err = s.sfu.NewPeerConnection(); err != nil {
+			pub.Close()
+			return nil, err
+		}
 	}
-	p := &participant{room: r, conn: c, sid: newSID("PA_"), identity: g.identity, name: g.name, metadata: g.metadata,
-		attributes: g.attributes, perm: g.perm, joinedAt: time.Now(), autoSubscribe: opts.autoSubscribe, pub: pub, sub: sub,
-		state: livekit.ParticipantInfo_JOINED, version: 1, tracks: map[string]*pubTrack{}, subs: map[string]*subscription{}}
+	p := &participant{room: r, sid: newSID("PA_"), identity: g.identity, name: g.name, metadata: g.metadata,
+		attributes: g.attributes, perm: g.perm, joinedAt: time.Now(), autoSubscribe: opts.autoSubscribe, single: opts.single,
+		pub: pub, sub: sub, state: livekit.ParticipantInfo_JOINED, version: 1, tracks: map[string]*pubTrack{}, subs: map[string]*subscription{}}
+	p.sig.Store(c)
 	p.log = c.log.With("sid", p.sid)
+	// Both SDKs name their single PC the publisher.
 	pub.OnICECandidate(func(cand *webrtc.ICECandidate) { p.trickle(cand, livekit.SignalTarget_PUBLISHER) })
-	sub.OnICECandidate(func(cand *webrtc.ICECandidate) { p.trickle(cand, livekit.SignalTarget_SUBSCRIBER) })
+	if !opts.single {
+		sub.OnICECandidate(func(cand *webrtc.ICECandidate) { p.trickle(cand, livekit.SignalTarget_SUBSCRIBER) })
+	}
 	pub.OnTrack(p.onTrack)
 	pub.OnDataChannel(p.onDataChannel)
 	pub.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
@@ -63,17 +70,27 @@ func (p *participant) trickle(cand *webrtc.ICECandidate, target livekit.SignalTa
 	if err != nil {
 		return
 	}
-	p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Trickle{Trickle: &livekit.TrickleRequest{
+	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Trickle{Trickle: &livekit.TrickleRequest{
 		CandidateInit: string(b), Target: target}}})
 }
 
-// onOffer answers the client's publisher offer, echoing its id.
+// onOffer answers the client's publisher offer, echoing its id. In
+// single-PC mode the answer also carries the subscribed tracks, attached
+// to the receive sections the client offered.
 func (p *participant) onOffer(sd *livekit.SessionDescription) {
+	if p.single {
+		p.negMu.Lock()
+		defer p.negMu.Unlock()
+	}
 	if err := p.pub.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sd.Sdp}); err != nil {
 		p.log.Warn("publisher offer refused", "err", err)
 		return
 	}
 	p.flushCandidates(livekit.SignalTarget_PUBLISHER)
+	p.checkUnpublished(sd.Sdp)
+	if p.single {
+		p.firstOfferLocked()
+	}
 	answer, err := p.pub.CreateAnswer(nil)
 	if err == nil {
 		err = p.pub.SetLocalDescription(answer)
@@ -82,8 +99,21 @@ func (p *participant) onOffer(sd *livekit.SessionDescription) {
 		p.log.Warn("publisher answer failed", "err", err)
 		return
 	}
-	p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Answer{Answer: &livekit.SessionDescription{
-		Type: "answer", Sdp: p.pub.LocalDescription().SDP, Id: sd.Id}}})
+	resp := &livekit.SessionDescription{Type: "answer", Sdp: p.pub.LocalDescription().SDP, Id: sd.Id}
+	if !p.single {
+		p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Answer{Answer: resp}})
+		return
+	}
+	resp.MidToTrackId = p.midToTrack()
+	p.mu.Lock()
+	p.dirty, p.asked = false, false
+	p.mu.Unlock()
+	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Answer{Answer: resp}})
+	// Tracks that found no free receive section need more of them: the
+	// client adds them and offers again.
+	if a, v := p.unmatched(); a+v > 0 {
+		p.askOffer(a, v)
+	}
 }
 
 // onAnswer completes a subscriber negotiation and starts the next one if
@@ -111,13 +141,16 @@ func (p *participant) onTrickle(t *livekit.TrickleRequest) {
 		p.log.Debug("bad trickle candidate", "err", err)
 		return
 	}
-	pc := p.pub
-	if t.Target == livekit.SignalTarget_SUBSCRIBER {
+	pc, toSub := p.pub, t.Target == livekit.SignalTarget_SUBSCRIBER && !p.single
+	if !toSub {
+		p.releaseOffer()
+	}
+	if toSub {
 		pc = p.sub
 	}
 	p.mu.Lock()
 	if pc.RemoteDescription() == nil {
-		if t.Target == livekit.SignalTarget_SUBSCRIBER {
+		if toSub {
 			p.subCands = append(p.subCands, init)
 		} else {
 			p.pubCands = append(p.pubCands, init)
@@ -169,8 +202,19 @@ func (p *participant) startSubscriber() {
 }
 
 // negotiate sends a subscriber offer, or queues one if an offer is out:
-// one negotiation at a time per peer connection.
+// one negotiation at a time per peer connection. In single-PC mode the
+// server never offers: it asks the client for a new offer instead.
 func (p *participant) negotiate() {
+	if p.single {
+		p.mu.Lock()
+		ask := p.offered && p.dirty && !p.asked && !p.closed
+		p.mu.Unlock()
+		if ask {
+			a, v := p.unmatched()
+			p.askOffer(a, v)
+		}
+		return
+	}
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -183,9 +227,10 @@ func (p *participant) negotiate() {
 	}
 	p.negotiating = true
 	p.offerID++
-	id := p.offerID
+	id, restart := p.offerID, p.iceRestart
+	p.iceRestart = false
 	p.mu.Unlock()
-	offer, err := p.sub.CreateOffer(nil)
+	offer, err := p.sub.CreateOffer(&webrtc.OfferOptions{ICERestart: restart})
 	if err == nil {
 		err = p.sub.SetLocalDescription(offer)
 	}
@@ -196,6 +241,6 @@ func (p *participant) negotiate() {
 		p.mu.Unlock()
 		return
 	}
-	p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Offer{Offer: &livekit.SessionDescription{
+	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Offer{Offer: &livekit.SessionDescription{
 		Type: "offer", Sdp: p.sub.LocalDescription().SDP, Id: id}}})
 }

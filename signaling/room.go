@@ -59,7 +59,7 @@ func (r *room) join(p *participant, resp func(*livekit.Room, []*livekit.Particip
 		}
 	}
 	sort.Slice(others, func(i, j int) bool { return others[i].JoinedAtMs < others[j].JoinedAtMs })
-	p.conn.send(resp(r.infoLocked(), others))
+	p.conn().send(resp(r.infoLocked(), others))
 	r.participants[p.identity] = p
 	r.mu.Unlock()
 	return evicted
@@ -103,13 +103,13 @@ func (r *room) broadcastInfo(p *participant, self bool) {
 	info := p.info()
 	msg := &livekit.SignalResponse{Message: &livekit.SignalResponse_Update{Update: &livekit.ParticipantUpdate{Participants: []*livekit.ParticipantInfo{info}}}}
 	if self {
-		p.conn.send(msg)
+		p.conn().send(msg)
 	}
 	if p.hidden() {
 		return
 	}
 	for _, o := range r.others(p) {
-		o.conn.send(msg)
+		o.conn().send(msg)
 	}
 }
 
@@ -129,6 +129,12 @@ func (r *room) closeAll() {
 	r.mu.Unlock()
 	for _, p := range all {
 		p.sendLeave(livekit.DisconnectReason_SERVER_SHUTDOWN, livekit.LeaveRequest_DISCONNECT)
-		p.conn.close()
+		p.conn().close()
+		p.mu.Lock()
+		detached := p.detached
+		p.mu.Unlock()
+		if detached { // no reader left to end it
+			r.s.leave(p)
+		}
 	}
 }

@@ -68,7 +68,7 @@ func (s *Server) MuteTrack(_ context.Context, room, identity, trackSID string) e
 		p.changedLocked()
 	}
 	p.mu.Unlock()
-	p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Mute{Mute: &livekit.MuteTrackRequest{Sid: trackSID, Muted: true}}})
+	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Mute{Mute: &livekit.MuteTrackRequest{Sid: trackSID, Muted: true}}})
 	if changed {
 		p.room.broadcastInfo(p, true)
 	}
@@ -92,7 +92,7 @@ func (s *Server) SetPermissions(_ context.Context, room, identity string, perm r
 	p.mu.Unlock()
 	if !perm.CanPublish {
 		for _, sid := range p.unpublishAll() {
-			p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_TrackUnpublished{TrackUnpublished: &livekit.TrackUnpublishedResponse{TrackSid: sid}}})
+			p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_TrackUnpublished{TrackUnpublished: &livekit.TrackUnpublishedResponse{TrackSid: sid}}})
 		}
 	}
 	switch {
@@ -148,7 +148,7 @@ func (s *Server) SetRoomMetadata(_ context.Context, room, metadata string) error
 	r.mu.Unlock()
 	msg := &livekit.SignalResponse{Message: &livekit.SignalResponse_RoomUpdate{RoomUpdate: &livekit.RoomUpdate{Room: info}}}
 	for _, p := range r.others(nil) {
-		p.conn.send(msg)
+		p.conn().send(msg)
 	}
 	return nil
 }

@@ -84,15 +84,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	path := strings.TrimSuffix(r.URL.Path, "/")
 	switch {
-	case strings.HasSuffix(path, "/rtc/v1/validate"), strings.HasSuffix(path, "/rtc/v1"):
-		// Single peer connection is not offered yet: a plain 404 (without
-		// the "room does not exist" phrase) makes livekit-client fall back
-		// to /rtc at once.
-		http.Error(w, "single peer connection is not supported; use /rtc", http.StatusNotFound)
+	case strings.HasSuffix(path, "/rtc/v1/validate"):
+		s.validate(w, r, true)
 	case strings.HasSuffix(path, "/rtc/validate"):
-		s.validate(w, r)
+		s.validate(w, r, false)
+	case strings.HasSuffix(path, "/rtc/v1"):
+		s.serveRTC(w, r, true)
 	case strings.HasSuffix(path, "/rtc"):
-		s.serveRTC(w, r)
+		s.serveRTC(w, r, false)
 	default:
 		http.NotFound(w, r)
 	}
@@ -100,10 +99,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // validate runs the join checks without upgrading, so SDKs can word a
 // failed join.
-func (s *Server) validate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) validate(w http.ResponseWriter, r *http.Request, v1 bool) {
 	g, err := s.verify(tokenFrom(r))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
+		return
+	}
+	if _, err := joinOptionsFrom(r, v1); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	if s.roomSize(g.room) >= s.limits.MaxParticipants {
@@ -114,7 +117,7 @@ func (s *Server) validate(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveRTC authenticates, upgrades and runs one signal connection.
-func (s *Server) serveRTC(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveRTC(w http.ResponseWriter, r *http.Request, v1 bool) {
 	g, err := s.verify(tokenFrom(r))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
@@ -124,12 +127,12 @@ func (s *Server) serveRTC(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	q := r.URL.Query()
-	if !s.admit(w, r, g.room) {
+	opts, err := joinOptionsFrom(r, v1)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	if q.Get("join_request") != "" {
-		http.Error(w, "single peer connection is not supported yet; connect without join_request", http.StatusBadRequest)
+	if !s.admit(w, r, g.room, opts.reconnect) {
 		return
 	}
 	ws, err := s.upgrader.Upgrade(w, r, nil)
@@ -146,15 +149,7 @@ func (s *Server) serveRTC(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	defer s.wg.Done()
 	c := newConn(ws, s.log.With("identity", g.identity, "room", g.room))
-	opts := joinOptions{autoSubscribe: q.Get("auto_subscribe") != "0" && q.Get("auto_subscribe") != "false",
-		reconnect: q.Get("reconnect") == "1" || q.Get("reconnect") == "true", sid: q.Get("sid")}
 	s.run(c, g, opts)
-}
-
-type joinOptions struct {
-	autoSubscribe bool
-	reconnect     bool
-	sid           string
 }
 
 // roomFor returns the room named name, creating it.

@@ -6,14 +6,15 @@ import (
 	"github.com/livekit/protocol/livekit"
 )
 
-// run carries one signal connection from join to leave.
+// resumeGrace is how long a participant whose signal connection dropped
+// is kept (media keeps flowing) for its client to resume the session.
+const resumeGrace = 20 * time.Second
+
+// run carries one signal connection from join (or resume) to leave.
 func (s *Server) run(c *conn, g *grant, opts joinOptions) {
 	defer func() { c.close(); <-c.done }()
 	if opts.reconnect {
-		// Resuming a lost session is not kept yet: tell the client to
-		// rejoin cleanly (a new session replaces the old identity).
-		c.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Leave{Leave: &livekit.LeaveRequest{
-			CanReconnect: true, Reason: livekit.DisconnectReason_STATE_MISMATCH, Action: livekit.LeaveRequest_RECONNECT}}})
+		s.resume(c, g, opts)
 		return
 	}
 	r := s.roomFor(g.room)
@@ -25,16 +26,48 @@ func (s *Server) run(c *conn, g *grant, opts joinOptions) {
 		s.dropRoomIfEmpty(r)
 		return
 	}
-	defer s.leave(p)
 	if old := r.join(p, s.joinResponse(p)); old != nil {
 		old.sendLeave(livekit.DisconnectReason_DUPLICATE_IDENTITY, livekit.LeaveRequest_DISCONNECT)
 		s.teardown(old, false) // no DISCONNECTED update: the identity lives on in p
 	}
-	c.log.Info("participant joined", "sid", p.sid)
+	c.log.Info("participant joined", "sid", p.sid, "single_pc", p.single)
 	s.hooks.notify(EventParticipantJoined, r.info(), p.info(), nil)
 	r.broadcastInfo(p, false)
-	p.startSubscriber()
-	s.readLoop(p)
+	if p.single {
+		p.startSingle(opts.join)
+	} else {
+		p.startSubscriber()
+	}
+	s.serve(p, c)
+}
+
+// serve reads c for p until the client leaves, or the connection drops:
+// then p is kept for resumeGrace unless a resume has already replaced c.
+func (s *Server) serve(p *participant, c *conn) {
+	if s.readLoop(p, c) {
+		s.leave(p)
+		return
+	}
+	p.mu.Lock()
+	if p.closed || p.conn() != c {
+		p.mu.Unlock()
+		return // gone, or resumed on another connection
+	}
+	p.detached = true
+	p.grace = time.AfterFunc(resumeGrace, func() { s.expire(p, c) })
+	p.mu.Unlock()
+	p.log.Info("signal connection lost; waiting for the client to resume")
+}
+
+// expire ends a session whose client did not resume in time.
+func (s *Server) expire(p *participant, c *conn) {
+	p.mu.Lock()
+	lost := p.detached && p.conn() == c
+	p.mu.Unlock()
+	if lost {
+		p.log.Info("session not resumed in time")
+		s.leave(p)
+	}
 }
 
 // joinResponse builds the first message a client receives.
@@ -42,26 +75,30 @@ func (s *Server) joinResponse(p *participant) func(*livekit.Room, []*livekit.Par
 	return func(ri *livekit.Room, others []*livekit.ParticipantInfo) *livekit.SignalResponse {
 		return &livekit.SignalResponse{Message: &livekit.SignalResponse_Join{Join: &livekit.JoinResponse{
 			Room: ri, Participant: p.info(), OtherParticipants: others,
-			ServerVersion: ServerVersion, ServerInfo: &livekit.ServerInfo{Edition: livekit.ServerInfo_Standard, Version: ServerVersion,
-				Protocol: 16, NodeId: "zadankai", Region: "local"},
+			ServerVersion: ServerVersion, ServerInfo: s.serverInfo(),
 			SubscriberPrimary: false, PingInterval: s.ping, PingTimeout: s.pingWait,
-			ClientConfiguration:  &livekit.ClientConfiguration{ResumeConnection: livekit.ClientConfigSetting_DISABLED},
+			ClientConfiguration:  &livekit.ClientConfiguration{ResumeConnection: livekit.ClientConfigSetting_ENABLED},
 			EnabledPublishCodecs: []*livekit.Codec{{Mime: "video/VP8"}, {Mime: "video/H264"}, {Mime: "audio/opus"}},
 		}}}
 	}
 }
 
-// readLoop dispatches requests until the client leaves or the connection
-// drops. A client must answer within the ping timeout it was given.
-func (s *Server) readLoop(p *participant) {
+func (s *Server) serverInfo() *livekit.ServerInfo {
+	return &livekit.ServerInfo{Edition: livekit.ServerInfo_Standard, Version: ServerVersion, Protocol: 16, NodeId: "zadankai", Region: "local"}
+}
+
+// readLoop dispatches requests from c until the client leaves (true) or
+// the connection drops (false). A client must answer within the ping
+// timeout it was given.
+func (s *Server) readLoop(p *participant, c *conn) (left bool) {
 	for {
-		_ = p.conn.ws.SetReadDeadline(time.Now().Add(time.Duration(s.pingWait+30) * time.Second))
-		req, err := p.conn.read()
+		_ = c.ws.SetReadDeadline(time.Now().Add(time.Duration(s.pingWait+30) * time.Second))
+		req, err := c.read()
 		if err != nil {
-			return
+			return false
 		}
 		if leave := p.handle(req); leave {
-			return
+			return true
 		}
 	}
 }
@@ -83,13 +120,16 @@ func (s *Server) teardown(p *participant, announce bool) {
 	p.closed = true
 	p.state = livekit.ParticipantInfo_DISCONNECTED
 	p.changedLocked()
+	if p.grace != nil {
+		p.grace.Stop()
+	}
 	p.mu.Unlock()
 	removed := p.room.remove(p)
 	p.unpublishAll()
 	p.unsubscribeAll()
 	_ = p.pub.Close()
 	_ = p.sub.Close()
-	p.conn.close()
+	p.conn().close()
 	if announce && removed {
 		p.room.broadcastInfo(p, false)
 	}

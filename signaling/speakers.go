@@ -96,7 +96,7 @@ func (r *room) speakerLoop(stop <-chan struct{}) {
 			}
 			msg := &livekit.SignalResponse{Message: &livekit.SignalResponse_SpeakersChanged{SpeakersChanged: &livekit.SpeakersChanged{Speakers: changes}}}
 			for _, p := range people {
-				p.conn.send(msg)
+				p.conn().send(msg)
 			}
 		}
 	}

@@ -20,13 +20,13 @@ func (p *participant) onAddTrack(req *livekit.AddTrackRequest) {
 	count := len(p.tracks) + len(p.pending)
 	p.mu.Unlock()
 	if count >= p.room.s.limits.MaxTracks {
-		p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_RequestResponse{RequestResponse: &livekit.RequestResponse{
+		p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_RequestResponse{RequestResponse: &livekit.RequestResponse{
 			Reason: livekit.RequestResponse_LIMIT_EXCEEDED, Message: "too many tracks published"}}})
 		return
 	}
 	if !allowed {
 		p.log.Info("publish refused by the token's grants", "source", req.Source.String())
-		p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_RequestResponse{RequestResponse: &livekit.RequestResponse{
+		p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_RequestResponse{RequestResponse: &livekit.RequestResponse{
 			Reason: livekit.RequestResponse_NOT_ALLOWED, Message: "the token does not allow publishing this source"}}})
 		return
 	}
@@ -42,7 +42,7 @@ func (p *participant) onAddTrack(req *livekit.AddTrackRequest) {
 	p.pending = append(p.pending, &pubTrack{info: info, cid: req.Cid})
 	p.mu.Unlock()
 	p.log.Debug("track announced", "cid", req.Cid, "sid", info.Sid, "type", req.Type.String())
-	p.conn.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_TrackPublished{TrackPublished: &livekit.TrackPublishedResponse{
+	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_TrackPublished{TrackPublished: &livekit.TrackPublishedResponse{
 		Cid: req.Cid, Track: proto.Clone(info).(*livekit.TrackInfo)}}})
 }
 
@@ -105,6 +105,7 @@ func (p *participant) onTrack(remote *webrtc.TrackRemote, receiver *webrtc.RTPRe
 		observe = audioLevelObserver(receiver, &p.meter)
 	}
 	t.up = sfu.NewUpTrack(t.info.Sid, remote, p.pub, observe)
+	t.tr = transceiverOf(p.pub, receiver)
 	p.tracks[t.info.Sid] = t
 	p.changedLocked()
 	p.mu.Unlock()
@@ -118,8 +119,32 @@ func (p *participant) onTrack(remote *webrtc.TrackRemote, receiver *webrtc.RTPRe
 	}
 }
 
-// subscribe starts forwarding t (published by from) to p.
+// subscribe starts forwarding t (published by from) to p. In single-PC
+// mode it waits for the client's first offer (which subscribes to all
+// that is published) and then asks for a re-offer instead of offering.
 func (p *participant) subscribe(from *participant, t *pubTrack, negotiate bool) {
+	if p.single {
+		p.negMu.Lock()
+		p.mu.Lock()
+		ready := p.offered
+		p.mu.Unlock()
+		if ready {
+			p.addSubscription(from, t)
+		}
+		p.negMu.Unlock()
+	} else {
+		p.addSubscription(from, t)
+	}
+	if negotiate {
+		p.negotiate()
+	}
+}
+
+// addSubscription adds t's DownTrack to p's peer connection: a new
+// send-only section (dual PC) or a free receive section the client offered
+// (single PC; pion reuses one of the right kind, else adds a section that
+// the next offer will match). In single-PC mode negMu is held.
+func (p *participant) addSubscription(from *participant, t *pubTrack) {
 	p.mu.Lock()
 	if p.closed || !p.perm.CanSubscribe || p.subs[t.info.Sid] != nil {
 		p.mu.Unlock()
@@ -131,19 +156,25 @@ func (p *participant) subscribe(from *participant, t *pubTrack, negotiate bool) 
 		p.log.Warn("subscribe", "err", err)
 		return
 	}
-	tr, err := p.sub.AddTransceiverFromTrack(down.Local(), webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+	var sender *webrtc.RTPSender
+	if p.single {
+		sender, err = p.sub.AddTrack(down.Local())
+	} else {
+		var tr *webrtc.RTPTransceiver
+		if tr, err = p.sub.AddTransceiverFromTrack(down.Local(), webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly}); err == nil {
+			sender = tr.Sender()
+		}
+	}
 	if err != nil {
-		p.log.Warn("subscribe: add transceiver", "err", err)
+		p.log.Warn("subscribe: add track", "err", err)
 		return
 	}
 	p.mu.Lock()
-	p.subs[t.info.Sid] = &subscription{publisher: from, track: t, down: down, sender: tr.Sender()}
+	p.subs[t.info.Sid] = &subscription{publisher: from, track: t, down: down, sender: sender}
+	p.dirty = true
 	p.mu.Unlock()
-	go down.ReadRTCP(tr.Sender())
+	go down.ReadRTCP(sender)
 	t.up.Subscribe(down)
-	if negotiate {
-		p.negotiate()
-	}
 }
 
 // unsubscribe stops forwarding the track with sid to p.
@@ -156,7 +187,16 @@ func (p *participant) unsubscribe(sid string, negotiate bool) {
 		return
 	}
 	s.track.up.Unsubscribe(s.down)
-	_ = p.sub.RemoveTrack(s.sender)
+	if p.single {
+		p.negMu.Lock()
+		_ = p.sub.RemoveTrack(s.sender)
+		p.mu.Lock()
+		p.dirty = true
+		p.mu.Unlock()
+		p.negMu.Unlock()
+	} else {
+		_ = p.sub.RemoveTrack(s.sender)
+	}
 	if negotiate {
 		p.negotiate()
 	}
@@ -253,5 +293,72 @@ func (p *participant) unsubscribeAll() {
 	p.mu.Unlock()
 	for _, s := range subs {
 		s.track.up.Unsubscribe(s.down)
+		_ = p.sub.RemoveTrack(s.sender)
 	}
+	p.mu.Lock()
+	p.dirty = p.dirty || len(subs) > 0
+	p.mu.Unlock()
+}
+
+// transceiverOf finds the transceiver of receiver on pc.
+func transceiverOf(pc *webrtc.PeerConnection, receiver *webrtc.RTPReceiver) *webrtc.RTPTransceiver {
+	for _, tr := range pc.GetTransceivers() {
+		if tr.Receiver() == receiver {
+			return tr
+		}
+	}
+	return nil
+}
+
+// checkUnpublished unpublishes the tracks whose m-section the client's
+// latest offer no longer sends on: a client unpublishes by removing the
+// sender and renegotiating, without a message of its own.
+func (p *participant) checkUnpublished(offer string) {
+	sd := webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer} // our copy: pion's own is not ours to parse
+	parsed, err := sd.Unmarshal()
+	if err != nil {
+		return
+	}
+	sending := map[string]bool{}
+	for _, m := range parsed.MediaDescriptions {
+		mid, _ := m.Attribute("mid")
+		_, sendonly := m.Attribute("sendonly")
+		_, sendrecv := m.Attribute("sendrecv")
+		sending[mid] = m.MediaName.Port.Value != 0 && (sendonly || sendrecv)
+	}
+	p.mu.Lock()
+	var gone []string
+	for sid, t := range p.tracks {
+		if t.tr != nil && t.tr.Mid() != "" && !sending[t.tr.Mid()] {
+			gone = append(gone, sid)
+		}
+	}
+	p.mu.Unlock()
+	for _, sid := range gone {
+		p.unpublish(sid)
+	}
+}
+
+// unpublish drops one of p's tracks: subscribers lose it, everyone sees
+// the update.
+func (p *participant) unpublish(sid string) {
+	p.mu.Lock()
+	t := p.tracks[sid]
+	delete(p.tracks, sid)
+	if t != nil {
+		p.changedLocked()
+	}
+	p.mu.Unlock()
+	if t == nil {
+		return
+	}
+	for _, o := range p.room.others(p) {
+		o.unsubscribe(sid, true)
+	}
+	if t.up != nil {
+		t.up.Close()
+	}
+	p.log.Debug("track unpublished by the client", "sid", sid)
+	p.room.broadcastInfo(p, true)
+	p.room.s.hooks.notify(EventTrackUnpublished, p.room.info(), p.info(), proto.Clone(t.info).(*livekit.TrackInfo))
 }

@@ -1,0 +1,142 @@
+package signaling
+
+import (
+	"time"
+
+	"github.com/livekit/protocol/livekit"
+	"github.com/pion/webrtc/v4"
+)
+
+// startSingle begins a single-PC session from its join_request: the
+// metadata the client brings, the tracks it announces and the offer it
+// embedded (answered right after the JoinResponse: Chrome gathers no ICE
+// candidates before it has the answer).
+func (p *participant) startSingle(jr *livekit.JoinRequest) {
+	p.applyJoinMetadata(jr)
+	for _, req := range jr.AddTrackRequests {
+		p.onAddTrack(req)
+	}
+	o := jr.PublisherOffer
+	if o == nil || o.Sdp == "" {
+		return
+	}
+	if jr.ClientInfo.GetSdk() != livekit.ClientInfo_GO {
+		p.onOffer(o)
+		return
+	}
+	// The Go SDK sets its local offer only after reading the JoinResponse,
+	// on another goroutine than the one that reads our answer: an answer
+	// that arrives first is refused. Its first ICE candidate shows that the
+	// offer is set; a timer covers a client that trickles nothing.
+	p.mu.Lock()
+	p.heldOffer = o
+	p.mu.Unlock()
+	time.AfterFunc(goOfferDelay, p.releaseOffer)
+}
+
+// goOfferDelay bounds how long the Go SDK's embedded offer waits for the
+// client's first candidate.
+const goOfferDelay = 300 * time.Millisecond
+
+// releaseOffer answers a held join offer, once.
+func (p *participant) releaseOffer() {
+	p.mu.Lock()
+	o := p.heldOffer
+	p.heldOffer = nil
+	closed := p.closed
+	p.mu.Unlock()
+	if o != nil && !closed {
+		p.onOffer(o)
+	}
+}
+
+// applyJoinMetadata takes the join_request's metadata and attributes when
+// the token allows the participant to set its own.
+func (p *participant) applyJoinMetadata(jr *livekit.JoinRequest) {
+	if jr.Metadata == "" && len(jr.ParticipantAttributes) == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.perm.CanUpdateMetadata {
+		p.log.Info("join_request metadata ignored: the token does not allow it")
+		return
+	}
+	if jr.Metadata != "" {
+		p.metadata = jr.Metadata
+	}
+	if len(jr.ParticipantAttributes) > 0 {
+		next := make(map[string]string, len(p.attributes)+len(jr.ParticipantAttributes))
+		for k, v := range p.attributes {
+			next[k] = v
+		}
+		for k, v := range jr.ParticipantAttributes {
+			if v != "" { // an empty value does not delete a token attribute
+				next[k] = v
+			}
+		}
+		p.attributes = next
+	}
+	p.changedLocked()
+}
+
+// firstOfferLocked subscribes p to what is already published once its
+// first offer has opened receive sections. Called with negMu held.
+func (p *participant) firstOfferLocked() {
+	p.mu.Lock()
+	first := !p.offered
+	p.offered = true
+	auto := p.autoSubscribe
+	p.mu.Unlock()
+	if !first || !auto {
+		return
+	}
+	for _, o := range p.room.others(p) {
+		for _, t := range o.publishedTracks() {
+			p.addSubscription(o, t)
+		}
+	}
+}
+
+// midToTrack maps each m-section that carries a subscribed track to the
+// track's sid (livekit-client reads it in single-PC mode).
+func (p *participant) midToTrack() map[string]string {
+	out := map[string]string{}
+	for _, tr := range p.pub.GetTransceivers() {
+		s := tr.Sender()
+		if tr.Mid() == "" || s == nil || s.Track() == nil {
+			continue
+		}
+		if d := tr.Direction(); d == webrtc.RTPTransceiverDirectionSendonly || d == webrtc.RTPTransceiverDirectionSendrecv {
+			out[tr.Mid()] = s.Track().ID()
+		}
+	}
+	return out
+}
+
+// unmatched counts subscribed tracks still waiting for a receive section
+// of their kind in the client's offers.
+func (p *participant) unmatched() (audios, videos uint32) {
+	for _, tr := range p.pub.GetTransceivers() {
+		s := tr.Sender()
+		if tr.Mid() != "" || s == nil || s.Track() == nil {
+			continue
+		}
+		if tr.Kind() == webrtc.RTPCodecTypeAudio {
+			audios++
+		} else {
+			videos++
+		}
+	}
+	return audios, videos
+}
+
+// askOffer asks a single-PC client for a new offer with that many more
+// receive sections (0/0: just renegotiate).
+func (p *participant) askOffer(audios, videos uint32) {
+	p.mu.Lock()
+	p.asked = true
+	p.mu.Unlock()
+	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_MediaSectionsRequirement{
+		MediaSectionsRequirement: &livekit.MediaSectionsRequirement{NumAudios: audios, NumVideos: videos}}})
+}
