@@ -33,6 +33,9 @@ type Params struct {
 	Webhooks WebhookConfig
 	// Limits on rooms, tracks and join rates.
 	Limits Limits
+	// ResumeGrace is how long a session whose signal connection dropped
+	// waits for its client to resume (default 20 s).
+	ResumeGrace time.Duration
 }
 
 // Server serves the signal WebSocket and keeps the rooms.
@@ -47,6 +50,7 @@ type Server struct {
 	limits    Limits
 	ipJoins   *rates
 	roomJoins *rates
+	grace     time.Duration
 
 	mu     sync.Mutex
 	rooms  map[string]*room // guarded by mu
@@ -60,7 +64,10 @@ func New(p Params) (*Server, error) {
 		return nil, errors.New("signaling: SFU, Logger and Keys are required")
 	}
 	s := &Server{keys: p.Keys, sfu: p.SFU, log: p.Logger, ping: p.PingInterval, pingWait: p.PingTimeout, rooms: map[string]*room{},
-		limits: p.Limits.withDefaults()}
+		limits: p.Limits.withDefaults(), grace: p.ResumeGrace}
+	if s.grace <= 0 {
+		s.grace = defaultResumeGrace
+	}
 	s.ipJoins = newRates(s.limits.JoinsPerSecondIP, s.limits.limiterRetentions)
 	s.roomJoins = newRates(s.limits.JoinsPerSecondRm, s.limits.limiterRetentions)
 	if s.ping == 0 {

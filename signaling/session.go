@@ -6,9 +6,10 @@ import (
 	"github.com/livekit/protocol/livekit"
 )
 
-// resumeGrace is how long a participant whose signal connection dropped
-// is kept (media keeps flowing) for its client to resume the session.
-const resumeGrace = 20 * time.Second
+// defaultResumeGrace is how long a participant whose signal connection
+// dropped is kept (media keeps flowing) for its client to resume: the
+// SDKs retry within seconds, a phone switching networks within ten.
+const defaultResumeGrace = 20 * time.Second
 
 // run carries one signal connection from join (or resume) to leave.
 func (s *Server) run(c *conn, g *grant, opts joinOptions) {
@@ -42,7 +43,7 @@ func (s *Server) run(c *conn, g *grant, opts joinOptions) {
 }
 
 // serve reads c for p until the client leaves, or the connection drops:
-// then p is kept for resumeGrace unless a resume has already replaced c.
+// then p is kept for the resume grace unless a resume has already replaced c.
 func (s *Server) serve(p *participant, c *conn) {
 	if s.readLoop(p, c) {
 		s.leave(p)
@@ -54,7 +55,7 @@ func (s *Server) serve(p *participant, c *conn) {
 		return // gone, or resumed on another connection
 	}
 	p.detached = true
-	p.grace = time.AfterFunc(resumeGrace, func() { s.expire(p, c) })
+	p.grace = time.AfterFunc(s.grace, func() { s.expire(p, c) })
 	p.mu.Unlock()
 	p.log.Info("signal connection lost; waiting for the client to resume")
 }
