@@ -42,7 +42,14 @@ test("two pages see each other's video advance", async (t) => {
     assert.ok(second > first, `${other}'s frames did not advance: ${first} → ${second}`);
   }
   for (const [name, page] of [["alice", a], ["bob", b]]) {
-    t.diagnostic(`${name}: room.connect took ${Math.round(await page.evaluate(() => window.zdk.connectedMs))} ms (via the /rtc fallback)`);
+    t.diagnostic(`${name}: room.connect took ${Math.round(await page.evaluate(() => window.zdk.connectedMs))} ms`);
+  }
+  // livekit-client's default is one peer connection on /rtc/v1: both pages
+  // must have joined that way, not through the /rtc fallback.
+  const joins = server.logs().split("\n").filter((l) => l.includes("participant joined"));
+  for (const name of ["alice", "bob"]) {
+    const line = joins.find((l) => l.includes(`name=${name}`) || l.includes(name));
+    assert.ok(line?.includes("single_pc=true"), `${name} did not join with a single peer connection: ${line}`);
   }
   await screenshot(a, "media-two-pages-alice");
   await screenshot(b, "media-two-pages-bob");
