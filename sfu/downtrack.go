@@ -23,6 +23,7 @@ type DownTrack struct {
 	disabled atomic.Bool  // subscriber hid the video (or unsubscribed)
 	written  atomic.Uint64
 	dropped  atomic.Uint64
+	lost     atomic.Uint32 // last fraction lost the subscriber reported, in 1/256
 
 	mu       sync.Mutex // guards the rewrite state below (layers arrive on their own goroutines)
 	current  Quality
@@ -128,6 +129,23 @@ func (d *DownTrack) switchTo(q Quality, p *rtp.Packet) {
 	d.current, d.started = q, true
 }
 
+// noteLoss keeps the worst fraction lost of a receiver report's blocks
+// (the subscriber reports on the one stream this sender carries).
+func (d *DownTrack) noteLoss(reports []rtcp.ReceptionReport) {
+	if len(reports) == 0 {
+		return
+	}
+	var worst uint8
+	for _, r := range reports {
+		worst = max(worst, r.FractionLost)
+	}
+	d.lost.Store(uint32(worst))
+}
+
+// FractionLost is the share of packets the subscriber last reported lost
+// (0–1) on the way from the SFU.
+func (d *DownTrack) FractionLost() float64 { return float64(d.lost.Load()) / 256 }
+
 // ReadRTCP drains the subscriber's RTCP for this track (interceptors need
 // it) and relays keyframe requests to the publisher. It returns when the
 // sender is closed.
@@ -138,9 +156,11 @@ func (d *DownTrack) ReadRTCP(sender *webrtc.RTPSender) {
 			return
 		}
 		for _, p := range pkts {
-			switch p.(type) {
+			switch p := p.(type) {
 			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
 				d.up.RequestKeyframe(d.effective())
+			case *rtcp.ReceiverReport:
+				d.noteLoss(p.Reports)
 			}
 		}
 	}

@@ -91,3 +91,29 @@ func BenchmarkFanOut(b *testing.B) {
 		}
 	}
 }
+
+func TestSeqCounter(t *testing.T) {
+	cases := []struct {
+		name string
+		seqs []uint16
+		want uint64
+	}{
+		{"in order", []uint16{10, 11, 12, 13}, 4},
+		{"a gap of two", []uint16{10, 11, 14}, 5},
+		{"late and repeated do not count", []uint16{10, 12, 11, 12, 13}, 4},
+		{"wrap-around", []uint16{65534, 65535, 0, 1}, 4},
+		{"loss across the wrap", []uint16{65533, 2}, 6},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var s seqCounter
+			var got uint64
+			for _, q := range c.seqs {
+				got = s.add(q)
+			}
+			if got != c.want {
+				t.Errorf("expected %d packets, counted %d", c.want, got)
+			}
+		})
+	}
+}

@@ -54,6 +54,7 @@ type layer struct {
 	lastPkt  atomic.Int64 // unix nanos of the last packet
 	lastPLI  atomic.Int64 // unix nanos of the last keyframe request
 	received atomic.Uint64
+	expected atomic.Uint64 // packets the sequence numbers say were sent
 }
 
 // NewUpTrack returns an UpTrack for a track arriving on pc. onRTP, if
@@ -78,6 +79,7 @@ func (u *UpTrack) AddLayer(remote *webrtc.TrackRemote) {
 // readLoop owns one layer: it reads, observes and fans out each packet.
 func (u *UpTrack) readLoop(q Quality, l *layer) {
 	buf := make([]byte, 1500)
+	var seq seqCounter // owned by this loop
 	for {
 		n, _, err := l.remote.Read(buf)
 		if err != nil {
@@ -89,6 +91,7 @@ func (u *UpTrack) readLoop(q Quality, l *layer) {
 		}
 		l.lastPkt.Store(time.Now().UnixNano())
 		l.received.Add(1)
+		l.expected.Store(seq.add(p.SequenceNumber))
 		if u.onRTP != nil {
 			u.onRTP(q, &p)
 		}
@@ -97,6 +100,42 @@ func (u *UpTrack) readLoop(q Quality, l *layer) {
 			d.forward(q, &p, key)
 		}
 	}
+}
+
+// seqCounter extends 16-bit sequence numbers to count the packets a
+// sender sent, for loss figures. Late and repeated packets do not count.
+type seqCounter struct {
+	started bool
+	first   uint64
+	highest uint64
+}
+
+// add records seq and returns how many packets were expected so far.
+func (c *seqCounter) add(seq uint16) uint64 {
+	if !c.started {
+		c.started, c.first, c.highest = true, uint64(seq), uint64(seq)
+		return 1
+	}
+	// The signed 16-bit difference to the highest one seen tells forward
+	// from late across wrap-arounds.
+	if d := int16(seq - uint16(c.highest)); d > 0 {
+		c.highest += uint64(d)
+	}
+	return c.highest - c.first + 1
+}
+
+// Stats returns the packets received and expected on all layers; their
+// difference is the loss on the way from the publisher.
+func (u *UpTrack) Stats() (received, expected uint64) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for _, l := range u.layers {
+		if l != nil {
+			received += l.received.Load()
+			expected += l.expected.Load()
+		}
+	}
+	return received, expected
 }
 
 // Available reports whether layer q has received packets in the last

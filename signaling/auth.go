@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/livekit/protocol/auth"
 	"github.com/livekit/protocol/livekit"
@@ -16,6 +17,8 @@ type grant struct {
 	room                     string
 	perm                     *livekit.ParticipantPermission
 	admin                    bool
+	apiKey                   string    // the key that signed it; refreshed tokens use it too
+	issued, expires          time.Time // zero when the token does not say
 }
 
 var (
@@ -25,6 +28,7 @@ var (
 	errNoJoinGrant  = errors.New("the token does not grant joining a room")
 	errNoIdentity   = errors.New("the token has no identity")
 	errTokenExpired = errors.New("the token has expired or is not yet valid")
+	errRemoved      = errors.New("removed from this room: the token was issued before the removal")
 )
 
 // tokenFrom reads the token as both SDKs send it: a Bearer header (Go) or
@@ -50,7 +54,7 @@ func (s *Server) verify(token string) (*grant, error) {
 	if !ok {
 		return nil, errUnknownKey
 	}
-	_, claims, err := t.Verify(secret)
+	reg, claims, err := t.Verify(secret)
 	if err != nil {
 		if strings.Contains(err.Error(), "expired") || strings.Contains(err.Error(), "not valid yet") {
 			return nil, errTokenExpired
@@ -65,7 +69,13 @@ func (s *Server) verify(token string) (*grant, error) {
 		return nil, errNoIdentity
 	}
 	g := &grant{identity: claims.Identity, name: claims.Name, metadata: claims.Metadata, attributes: claims.Attributes,
-		room: v.Room, admin: v.RoomAdmin}
+		room: v.Room, admin: v.RoomAdmin, apiKey: t.APIKey()}
+	if reg.IssuedAt != nil {
+		g.issued = reg.IssuedAt.Time
+	}
+	if reg.ExpiresAt != nil {
+		g.expires = reg.ExpiresAt.Time
+	}
 	g.perm = &livekit.ParticipantPermission{
 		CanSubscribe: v.GetCanSubscribe(), CanPublish: v.GetCanPublish(), CanPublishData: v.GetCanPublishData(),
 		Hidden: v.Hidden, CanUpdateMetadata: v.GetCanUpdateOwnMetadata(),
@@ -76,6 +86,15 @@ func (s *Server) verify(token string) (*grant, error) {
 		}
 	}
 	return g, nil
+}
+
+// verifyJoin is verify plus the room's removals.
+func (s *Server) verifyJoin(token string) (*grant, error) {
+	g, err := s.verify(token)
+	if err == nil && s.revoked(g) {
+		return nil, errRemoved
+	}
+	return g, err
 }
 
 // canPublishSource reports whether perm allows publishing from src.

@@ -21,6 +21,11 @@ func (p *participant) onDataChannel(dc *webrtc.DataChannel) {
 		p.mu.Unlock()
 	}
 	dc.OnMessage(func(msg webrtc.DataChannelMessage) { p.onData(msg.Data) })
+	if dc.Label() == "_reliable" {
+		// Both SDKs close it with their peer connection: a client that
+		// also lost its signal connection is gone, not resuming.
+		dc.OnClose(p.mediaGone)
+	}
 }
 
 // onData forwards a client's DataPacket to the others, stamped with the

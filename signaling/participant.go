@@ -19,6 +19,9 @@ type participant struct {
 	room          *room
 	log           *slog.Logger
 	sid, identity string
+	apiKey        string    // signed the token; refreshed tokens are signed with it
+	admin         bool      // the token's roomAdmin, kept in refreshed tokens
+	expires       time.Time // the original token's expiry
 	joinedAt      time.Time
 	autoSubscribe bool
 	// single: one peer connection carries both directions (join_request
@@ -59,8 +62,10 @@ type participant struct {
 	heldOffer             *livekit.SessionDescription // the Go SDK's join offer, answered once it is set
 	// resume: detached is set while the signal connection is lost; grace
 	// ends the session if the client does not come back in time.
-	detached bool
-	grace    *time.Timer
+	detached  bool
+	mediaDown bool // the client closed its data channel (and so its PC)
+	grace     *time.Timer
+	refresher *time.Timer // next refresh_token
 }
 
 // conn returns the participant's current signal connection.

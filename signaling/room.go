@@ -32,6 +32,7 @@ type room struct {
 func newRoom(s *Server, name string) *room {
 	r := &room{s: s, name: name, sid: newSID("RM_"), created: time.Now(), participants: map[string]*participant{}, stop: make(chan struct{})}
 	go r.speakerLoop(r.stop)
+	go r.qualityLoop(r.stop)
 	return r
 }
 

@@ -108,6 +108,7 @@ func (s *Server) SetPermissions(_ context.Context, room, identity string, perm r
 		p.negotiate()
 	}
 	p.room.broadcastInfo(p, true)
+	p.refreshToken() // a reconnect must not bring back the old grants
 	return nil
 }
 
@@ -159,6 +160,7 @@ func (s *Server) RemoveParticipant(_ context.Context, room, identity string) err
 	if err != nil {
 		return err
 	}
+	s.revoke(room, identity)
 	p.sendLeave(livekit.DisconnectReason_PARTICIPANT_REMOVED, livekit.LeaveRequest_DISCONNECT)
 	s.teardown(p, true)
 	return nil

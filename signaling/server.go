@@ -52,10 +52,11 @@ type Server struct {
 	roomJoins *rates
 	grace     time.Duration
 
-	mu     sync.Mutex
-	rooms  map[string]*room // guarded by mu
-	closed bool             // guarded by mu
-	wg     sync.WaitGroup   // connection goroutines
+	mu      sync.Mutex
+	rooms   map[string]*room     // guarded by mu
+	removed map[string]time.Time // room+NUL+identity → removal time; guarded by mu
+	closed  bool                 // guarded by mu
+	wg      sync.WaitGroup       // connection goroutines
 }
 
 // New returns a Server.
@@ -63,7 +64,7 @@ func New(p Params) (*Server, error) {
 	if p.SFU == nil || p.Logger == nil || len(p.Keys) == 0 {
 		return nil, errors.New("signaling: SFU, Logger and Keys are required")
 	}
-	s := &Server{keys: p.Keys, sfu: p.SFU, log: p.Logger, ping: p.PingInterval, pingWait: p.PingTimeout, rooms: map[string]*room{},
+	s := &Server{keys: p.Keys, sfu: p.SFU, log: p.Logger, ping: p.PingInterval, pingWait: p.PingTimeout, rooms: map[string]*room{}, removed: map[string]time.Time{},
 		limits: p.Limits.withDefaults(), grace: p.ResumeGrace}
 	if s.grace <= 0 {
 		s.grace = defaultResumeGrace
@@ -107,7 +108,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // validate runs the join checks without upgrading, so SDKs can word a
 // failed join.
 func (s *Server) validate(w http.ResponseWriter, r *http.Request, v1 bool) {
-	g, err := s.verify(tokenFrom(r))
+	g, err := s.verifyJoin(tokenFrom(r))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
@@ -125,7 +126,7 @@ func (s *Server) validate(w http.ResponseWriter, r *http.Request, v1 bool) {
 
 // serveRTC authenticates, upgrades and runs one signal connection.
 func (s *Server) serveRTC(w http.ResponseWriter, r *http.Request, v1 bool) {
-	g, err := s.verify(tokenFrom(r))
+	g, err := s.verifyJoin(tokenFrom(r))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return

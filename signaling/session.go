@@ -34,6 +34,7 @@ func (s *Server) run(c *conn, g *grant, opts joinOptions) {
 	c.log.Info("participant joined", "sid", p.sid, "single_pc", p.single)
 	s.hooks.notify(EventParticipantJoined, r.info(), p.info(), nil)
 	r.broadcastInfo(p, false)
+	p.startRefreshing()
 	if p.single {
 		p.startSingle(opts.join)
 	} else {
@@ -55,9 +56,26 @@ func (s *Server) serve(p *participant, c *conn) {
 		return // gone, or resumed on another connection
 	}
 	p.detached = true
+	if p.mediaDown {
+		p.mu.Unlock()
+		s.leave(p) // the client closed its peer connection too: it left
+		return
+	}
 	p.grace = time.AfterFunc(s.grace, func() { s.expire(p, c) })
 	p.mu.Unlock()
 	p.log.Info("signal connection lost; waiting for the client to resume")
+}
+
+// mediaGone notes that the client closed its media connection; without a
+// signal connection either, the session ends now.
+func (p *participant) mediaGone() {
+	p.mu.Lock()
+	p.mediaDown = true
+	detached := p.detached && !p.closed
+	p.mu.Unlock()
+	if detached {
+		p.room.s.leave(p)
+	}
 }
 
 // expire ends a session whose client did not resume in time.
@@ -123,6 +141,9 @@ func (s *Server) teardown(p *participant, announce bool) {
 	p.changedLocked()
 	if p.grace != nil {
 		p.grace.Stop()
+	}
+	if p.refresher != nil {
+		p.refresher.Stop()
 	}
 	p.mu.Unlock()
 	removed := p.room.remove(p)
