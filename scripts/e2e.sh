@@ -44,5 +44,8 @@ ip -n "$ns" addr add 198.18.0.2/24 dev "$ns_if"
 ip -n "$ns" link set "$ns_if" up
 
 cd web/e2e
-ip netns exec "$ns" env ZADANKAI_BIN="$root/bin/zadankai" ZADANKAI_E2E_IP=198.18.0.2 \
-	ZADANKAI_E2E_OUT="$root/test-output/e2e" npm test --silent "$@"
+# ZADANKAI_E2E_RUN runs another command in the same set-up instead of the
+# tests, e.g. a measuring script; ZADANKAI_BIN may name another binary.
+run=${ZADANKAI_E2E_RUN:-npm test --silent}
+ip netns exec "$ns" env ZADANKAI_BIN="${ZADANKAI_BIN:-$root/bin/zadankai}" ZADANKAI_E2E_IP=198.18.0.2 \
+	ZADANKAI_E2E_OUT="$root/test-output/e2e" $run "$@"
