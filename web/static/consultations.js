@@ -189,7 +189,7 @@ function item(c, group) {
   } else {
     parts.push(el("p", { class: "outcome" }, tx(outcomeKey(c))));
     if (c.decline_reason) parts.push(el("p", { class: "hint" }, tx("your_reason"), " ", c.decline_reason));
-    if (c.status === "completed" && !feedbackGiven(c.id)) {
+    if (c.status === "completed" && !c.feedback_given && !feedbackGiven(c.id)) {
       const give = button("feedback", "");
       actions.append(give);
       toggle(give, extra, (close) => feedbackForm(c, (key) => { close(); if (key) done(key); }));

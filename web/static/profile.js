@@ -7,6 +7,7 @@ import { page } from "/assets/layout.js";
 import { tx, say, unsay, uid, option, field, choice, formError, clearErrors, showError, busy, counter } from "/assets/forms.js";
 import { initial, themeLabel } from "/assets/peer.js";
 import { availabilityEditor } from "/assets/availability.js";
+import { accountForm } from "/assets/account.js";
 
 const MAX_PHOTO = 5 * 1024 * 1024;
 let me = null;
@@ -181,6 +182,7 @@ page(["member", "guest_speaker"], async (member) => {
   me = member;
   [saved, options] = await Promise.all([api("GET", "/me/profile"), api("GET", "/profile-options")]);
   drawProfile();
+  document.getElementById("account").replaceChildren(accountForm(member));
   document.getElementById("photo").replaceChildren(photoSection());
   await availabilityEditor(document.getElementById("availability"), member);
 });
