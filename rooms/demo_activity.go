@@ -119,7 +119,17 @@ func seedDemoRequest(ctx context.Context, s Store, now time.Time, from, to *Memb
 	if err != nil {
 		return err
 	}
-	free, _ := av.FreeSlots(now.Add(2*time.Hour), now.Add(14*24*time.Hour), 45, time.Hour, nil, 200)
+	var busy []Slot // to's bookings: accepting any proposal must succeed
+	list, err := s.ListMemberConsultations(ctx, to.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range list {
+		if c.Booked != nil {
+			busy = append(busy, *c.Booked)
+		}
+	}
+	free, _ := av.FreeSlots(now.Add(2*time.Hour), now.Add(14*24*time.Hour), 45, time.Hour, busy, 200)
 	var proposed []Slot
 	for _, f := range free {
 		if len(proposed) < 3 && (len(proposed) == 0 || f.Start.In(tokyo).YearDay() != proposed[len(proposed)-1].Start.In(tokyo).YearDay()) {

@@ -70,8 +70,15 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 		case st == rooms.StatusRequested && c.AwaitingID == hanako.ID:
 			awaiting++
 			av, _ := s.GetAvailability(ctx, hanako.ID)
-			if len(c.Proposed) == 0 || !av.Covers(c.Proposed[0].Start, c.Proposed[0].End()) {
-				t.Errorf("the demo request proposes %v, outside hanako's availability", c.Proposed)
+			for _, p := range c.Proposed {
+				if !av.Covers(p.Start, p.End()) {
+					t.Errorf("the demo request proposes %v, outside hanako's availability", p.Start)
+				}
+				for _, o := range list {
+					if o.Booked != nil && p.Start.Before(o.Booked.End()) && o.Booked.Start.Before(p.End()) {
+						t.Errorf("the demo request proposes %v, when hanako is booked", p.Start)
+					}
+				}
 			}
 		}
 	}

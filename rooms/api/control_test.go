@@ -308,8 +308,20 @@ func TestInvitationRevokeAndResend(t *testing.T) {
 			t.Errorf("%s revoke %s = %d %s", tc.who.m.Email, tc.body, r.status, r.body)
 		}
 	}
+	before, _ := e.store.ListInvitations(context.Background(), "")
+	for _, tc := range []struct {
+		who  *actor
+		body string
+	}{{w.adminB, ""}, {w.memberA, ""}, {w.adminA, `{"email":"evil@alpha.test"}`}, {w.adminA, `[]`}} {
+		if r := tc.who.do(t, "POST", base+"/resend", tc.body); r.status < 400 {
+			t.Errorf("%s resend %s = %d, want a refusal", tc.who.m.Email, tc.body, r.status)
+		}
+	}
+	if after, _ := e.store.ListInvitations(context.Background(), ""); len(after) != len(before) {
+		t.Errorf("refused resends wrote invitations: %d before, %d after", len(before), len(after))
+	}
 	if r := do(t, anon, "GET", e.srv.URL+"/api/v1/invitations/lookup?token="+token, "", ""); r.status != 200 {
-		t.Fatalf("refused revokes broke the link: %d %s", r.status, r.body)
+		t.Fatalf("refused revokes and resends broke the link: %d %s", r.status, r.body)
 	}
 	// Revoke: the link now fails with its own code, and only once.
 	if r := w.adminA.do(t, "POST", base+"/revoke", ""); r.status != 200 || !strings.Contains(string(r.body), `"status":"revoked"`) {

@@ -38,23 +38,36 @@ export function offeredSlots(peerID, zone) {
       : [el("li", { class: "hint" }, tx("none_chosen"))]));
   }
 
+  // drawTimes builds the day's checkboxes; syncTimes only updates their
+  // state, so the box being clicked is never replaced under the pointer.
   function drawTimes() {
-    const list = byDay.get(day.value) || [];
-    const boxes = list.map((s) => {
-      const label = choice("checkbox", "free", s.start, "", chosen.includes(s.start), timeEl(s.start, zone, "time"));
-      const box = label.querySelector("input");
-      box.disabled = !box.checked && chosen.length >= MAX;
-      box.addEventListener("change", () => toggle(s.start, box.checked));
+    const boxes = (byDay.get(day.value) || []).map((s) => {
+      const label = choice("checkbox", "free", s.start, "", false, timeEl(s.start, zone, "time"));
+      label.querySelector("input").addEventListener("change", (ev) => toggle(s.start, ev.target.checked));
       return label;
     });
     times.replaceChildren(times.firstChild, ...boxes);
+    syncTimes();
+  }
+
+  function syncTimes() {
+    for (const box of times.querySelectorAll("input")) {
+      box.checked = chosen.includes(box.value);
+      // Proposals may not overlap (the server refuses that): times that
+      // overlap a chosen one are greyed out, as are all once three are chosen.
+      box.disabled = !box.checked && (chosen.length >= MAX || chosen.some((c) => overlaps(c, box.value)));
+    }
+  }
+
+  function overlaps(a, b) {
+    return Math.abs(new Date(a).getTime() - new Date(b).getTime()) < minutes * 60000;
   }
 
   function toggle(iso, on) {
     chosen = chosen.filter((x) => x !== iso);
     if (on && chosen.length < MAX) chosen.push(iso);
     if (chosen.length >= MAX) say(general, "max_three"); else unsay(general);
-    drawTimes();
+    syncTimes();
     drawChosen();
   }
 
