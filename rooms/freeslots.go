@@ -23,12 +23,15 @@ func (a *Availability) FreeSlots(from, to time.Time, minutes int, step time.Dura
 		for _, w := range a.windowsOn(day) {
 			start := w[0].Add(time.Duration((900-w[0].Unix()%900)%900) * time.Second) // first quarter hour
 			for t := start; !t.Add(length).After(w[1]); t = t.Add(step) {
-				if t.Before(from) || !t.Before(to) || seen[t.Unix()] || !a.Covers(t, t.Add(length)) || overlapsAny(t, t.Add(length), busy) {
+				if t.Before(from) || !t.Before(to) || seen[t.Unix()] || !a.coversIn(loc, t, t.Add(length)) || overlapsAny(t, t.Add(length), busy) {
 					continue
 				}
 				seen[t.Unix()] = true
 				out = append(out, Slot{Start: t, Minutes: minutes})
 			}
+		}
+		if len(out) > limit { // days come in order: later ones cannot make the cut
+			break
 		}
 	}
 	slices.SortFunc(out, func(x, y Slot) int { return x.Start.Compare(y.Start) })

@@ -52,3 +52,21 @@ func TestFreeSlots(t *testing.T) {
 		t.Errorf("reversed range gave %v", got)
 	}
 }
+
+// BenchmarkFreeSlots: the widest request the API allows (28 days of an
+// all-day availability, 30-minute steps) with a few bookings in the way.
+func BenchmarkFreeSlots(b *testing.B) {
+	av := &Availability{TimeZone: "Asia/Tokyo"}
+	for d := range 7 {
+		av.Weekly = append(av.Weekly, Window{Weekday: d, Start: "00:00", End: "24:00"})
+	}
+	from := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	var busy []Slot
+	for i := range 20 {
+		busy = append(busy, Slot{Start: from.Add(time.Duration(i*31) * time.Hour), Minutes: 60})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		av.FreeSlots(from, from.Add(28*24*time.Hour), 45, 30*time.Minute, busy, 300)
+	}
+}
