@@ -115,10 +115,31 @@ func (a *API) checkAskable(c *gin.Context, me *rooms.Member, id rooms.MemberID) 
 	if blocked, err := a.blockedEitherWay(c, me.ID, id); err != nil || blocked {
 		return errors.Join(err, rooms.ErrNotFound)
 	}
-	if p, err := a.store.GetProfile(c.Request.Context(), id); err == nil && p.Paused {
-		return &Error{Status: http.StatusConflict, Code: "peer_paused", Field: "recipient_id", Message: "this person is taking a break from consultations"}
+	p, err := a.store.GetProfile(c.Request.Context(), id)
+	if err != nil || !p.Paused {
+		return nil
 	}
-	return nil
+	// A break stops new requests, not moving a consultation the two
+	// already have: its reschedule form needs the times too.
+	if open, err := a.openTogether(c, me.ID, id); err != nil || open {
+		return err
+	}
+	return &Error{Status: http.StatusConflict, Code: "peer_paused", Field: "recipient_id", Message: "this person is taking a break from consultations"}
+}
+
+// openTogether reports whether me and other have a request or booking
+// that is still open.
+func (a *API) openTogether(c *gin.Context, me, other rooms.MemberID) (bool, error) {
+	list, err := a.store.ListMemberConsultations(c.Request.Context(), me)
+	if err != nil {
+		return false, err
+	}
+	now := a.now()
+	return slices.ContainsFunc(list, func(cs *rooms.Consultation) bool {
+		o, _ := cs.Party(me)
+		st := cs.StatusAt(now)
+		return o == other && (st == rooms.StatusRequested || st == rooms.StatusBooked)
+	}), nil
 }
 
 func hasExtraWindow(av *rooms.Availability) bool {

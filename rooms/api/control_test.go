@@ -133,6 +133,15 @@ func TestFreeSlotsRefusals(t *testing.T) {
 	if code, _ := w.memberA.do(t, "GET", url, "").errorCode(t); code != "peer_paused" {
 		t.Errorf("paused peer: %s", code)
 	}
+	// ...but a consultation the two already have can still be moved.
+	open := &rooms.Consultation{ID: rooms.NewConsultationID(), RequesterID: w.memberA.m.ID, RecipientID: w.memberB.m.ID,
+		RequesterCompany: w.coA.ID, RecipientCompany: w.coB.ID, Mode: rooms.ModeOnline, Status: rooms.StatusRequested,
+		AwaitingID: w.memberB.m.ID, Proposed: []rooms.Slot{{Start: time.Now().Add(48 * time.Hour).Truncate(time.Hour), Minutes: 30}},
+		ExpiresAt: time.Now().Add(time.Hour), NoShows: []rooms.MemberID{}}
+	if err := e.store.CreateConsultation(context.Background(), open); err != nil {
+		t.Fatal(err)
+	}
+	parseFreeSlots(t, w.memberA.do(t, "GET", url, ""))
 	e.store.CreateBlock(context.Background(), &rooms.Block{BlockerID: w.memberB.m.ID, BlockedID: w.memberA.m.ID})
 	if r := w.memberA.do(t, "GET", url, ""); r.status != 404 {
 		t.Errorf("blocked by the peer = %d", r.status)

@@ -1,6 +1,7 @@
 // The control plane in a real browser at 360 px, on the demo data: a
 // member asks a peer for one of their free times, answers a request,
-// finds the room open and gives feedback (the button stays gone); the
+// finds the room open, gives feedback (the button stays gone) and moves
+// a booking to another of the peer's free times; the
 // language switch is saved to the account; a company admin invites,
 // resends, revokes and sees suppressed aggregates; an operator sees the
 // companies, the figures and who wrote feedback about whom.
@@ -71,6 +72,12 @@ test("a member proposes from a peer's free times, answers, joins and gives feedb
   await again.waitFor(T);
   assert.equal(await again.locator(".actions button", { hasText: /感想を送る|Give feedback/ }).count(), 0);
   assert.match(await again.textContent(), /感想は送信済み|already/i);
+  // Moving tomorrow's booking offers 高橋 洋子's free times too.
+  const tomorrow = page.locator(".group-upcoming article", { hasText: "高橋 洋子" });
+  await tomorrow.locator(".actions button", { hasText: /日程を変える|Change the time/ }).click();
+  await tomorrow.locator("form.reschedule .free-times input[type=checkbox]").first().check(T);
+  await tomorrow.locator('form.reschedule button[type="submit"]').click();
+  await page.locator("#status", { hasText: /新しい候補を|New times sent/ }).waitFor(T);
   await screenshot(page, "control-consultations-after");
   assert.deepEqual(errors, []);
   await page.close();
