@@ -124,7 +124,14 @@ func TestFreeSlotsRefusals(t *testing.T) {
 	if r := w.memberA.do(t, "GET", e.srv.URL+"/api/v1/members/mb_$gt/free-slots", ""); r.status != 404 {
 		t.Errorf("malformed id = %d", r.status)
 	}
-	// Paused, then blocked.
+}
+
+func TestFreeSlotsPausedAndBlocked(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	e.recommend(t, w.memberA.m, w.memberB.m)
+	e.lunchtimes(t, w.memberB.m)
+	url := e.srv.URL + "/api/v1/members/" + string(w.memberB.m.ID) + "/free-slots"
 	p := rooms.NewProfile(w.memberB.m.ID)
 	p.Paused = true
 	if err := e.store.PutProfile(context.Background(), p); err != nil {
@@ -283,23 +290,25 @@ func TestFeedbackGivenAndOperatorNames(t *testing.T) {
 	}
 }
 
-func TestInvitationRevokeAndResend(t *testing.T) {
+// inviteWithLink has admin A invite email and returns the invitation's id
+// and the token of its emailed link.
+func (e *env) inviteWithLink(t *testing.T, w *world, email string) (id, token string) {
+	t.Helper()
+	return e.invitationID(t, w.adminA, email), e.lastLink(t, email)
+}
+
+// acceptLink signs up with an invitation link's token.
+func (e *env) acceptLink(t *testing.T, token string) response {
+	t.Helper()
+	return do(t, client(t), "POST", e.srv.URL+"/api/v1/invitations/accept", "application/json",
+		`{"token":"`+token+`","display_name":"新人","password":"long-enough-pw"}`)
+}
+
+func TestInvitationRevoke(t *testing.T) {
 	e := newEnv(t)
 	w := e.world(t)
-	invite := func(email string) (id, token string) {
-		r := w.adminA.do(t, "POST", e.srv.URL+"/api/v1/invitations", `{"email":"`+email+`","role":"member"}`)
-		var v api.InvitationView
-		if r.status != 201 || json.Unmarshal(r.body, &v) != nil {
-			t.Fatalf("invite = %d %s", r.status, r.body)
-		}
-		return string(v.ID), e.lastLink(t, email)
-	}
 	anon := client(t)
-	accept := func(token string) response {
-		return do(t, anon, "POST", e.srv.URL+"/api/v1/invitations/accept", "application/json",
-			`{"token":"`+token+`","display_name":"新人","password":"long-enough-pw"}`)
-	}
-	id, token := invite("one@alpha.test")
+	id, token := e.inviteWithLink(t, w, "one@alpha.test")
 	base := e.srv.URL + "/api/v1/invitations/" + id
 	// Refusals change nothing.
 	for _, tc := range []struct {
@@ -336,7 +345,7 @@ func TestInvitationRevokeAndResend(t *testing.T) {
 	if r := w.adminA.do(t, "POST", base+"/revoke", ""); r.status != 200 || !strings.Contains(string(r.body), `"status":"revoked"`) {
 		t.Fatalf("revoke = %d %s", r.status, r.body)
 	}
-	for _, r := range []response{do(t, anon, "GET", e.srv.URL+"/api/v1/invitations/lookup?token="+token, "", ""), accept(token)} {
+	for _, r := range []response{do(t, anon, "GET", e.srv.URL+"/api/v1/invitations/lookup?token="+token, "", ""), e.acceptLink(t, token)} {
 		if code, _ := r.errorCode(t); r.status != 410 || code != "invitation_revoked" {
 			t.Errorf("revoked link = %d %s", r.status, r.body)
 		}
@@ -344,18 +353,27 @@ func TestInvitationRevokeAndResend(t *testing.T) {
 	if code, _ := w.adminA.do(t, "POST", base+"/revoke", "").errorCode(t); code != "invitation_revoked" {
 		t.Errorf("second revoke: %s", code)
 	}
+	// A revoked invitation can be sent again.
+	if r := w.adminA.do(t, "POST", base+"/resend", ""); r.status != 201 {
+		t.Errorf("resend of a revoked invitation = %d %s", r.status, r.body)
+	}
+}
+
+func TestInvitationResend(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
 	// Resend: a new link works, the old one is revoked.
-	id2, token2 := invite("two@alpha.test")
+	id2, token2 := e.inviteWithLink(t, w, "two@alpha.test")
 	r := w.operator.do(t, "POST", e.srv.URL+"/api/v1/invitations/"+id2+"/resend", "")
 	var fresh api.InvitationView
 	if r.status != 201 || json.Unmarshal(r.body, &fresh) != nil || string(fresh.ID) == id2 || fresh.Status != rooms.InvitationPending {
 		t.Fatalf("resend = %d %s", r.status, r.body)
 	}
 	token3 := e.lastLink(t, "two@alpha.test")
-	if code, _ := accept(token2).errorCode(t); code != "invitation_revoked" || token3 == token2 {
+	if code, _ := e.acceptLink(t, token2).errorCode(t); code != "invitation_revoked" || token3 == token2 {
 		t.Errorf("old link after resend: %s", code)
 	}
-	if r := accept(token3); r.status != 201 {
+	if r := e.acceptLink(t, token3); r.status != 201 {
 		t.Fatalf("new link = %d %s", r.status, r.body)
 	}
 	for _, path := range []string{"/revoke", "/resend"} {
@@ -363,10 +381,6 @@ func TestInvitationRevokeAndResend(t *testing.T) {
 		if code, _ := r.errorCode(t); r.status != 409 || code != "invitation_used" {
 			t.Errorf("%s of an accepted invitation = %d %s", path, r.status, r.body)
 		}
-	}
-	// A revoked invitation can be sent again.
-	if r := w.adminA.do(t, "POST", base+"/resend", ""); r.status != 201 {
-		t.Errorf("resend of a revoked invitation = %d %s", r.status, r.body)
 	}
 }
 

@@ -51,8 +51,30 @@ func TestEmailsGoOutOverSMTP(t *testing.T) {
 		t.Fatalf("accept = %d %s", r.status, r.body)
 	}
 	got = srv.Wait(4, 10*time.Second)
-	calendars := map[string]string{}
-	for _, m := range got[2:] {
+	calendars := calendarsByRecipient(t, got[2:])
+	for _, who := range []string{w.memberA.m.Email, w.memberB.m.Email} {
+		cal := calendars[who]
+		if cal == "" {
+			t.Errorf("%s got no calendar invitation (%d messages)", who, len(got))
+			continue
+		}
+		if !strings.Contains(cal, "METHOD:REQUEST") || !strings.Contains(cal, "UID:"+cs.ID+"@zadankai") {
+			t.Errorf("%s's calendar:\n%s", who, cal)
+		}
+		for _, other := range []string{w.memberA.m.Email, w.memberB.m.Email} {
+			if other != who && strings.Contains(cal, other) {
+				t.Errorf("%s's calendar names the other party's address %s", who, other)
+			}
+		}
+	}
+}
+
+// calendarsByRecipient returns each message's text/calendar part, decoded
+// and unfolded, by recipient.
+func calendarsByRecipient(t *testing.T, msgs []smtptest.Message) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, m := range msgs {
 		msg, err := netmail.ReadMessage(bytes.NewReader(m.Data))
 		if err != nil {
 			t.Fatal(err)
@@ -69,23 +91,9 @@ func TestEmailsGoOutOverSMTP(t *testing.T) {
 			}
 			if strings.HasPrefix(part.Header.Get("Content-Type"), "text/calendar") {
 				b, _ := io.ReadAll(base64.NewDecoder(base64.StdEncoding, part))
-				calendars[m.To[0]] = strings.ReplaceAll(string(b), "\r\n ", "") // unfolded
+				out[m.To[0]] = strings.ReplaceAll(string(b), "\r\n ", "") // unfolded
 			}
 		}
 	}
-	for _, who := range []string{w.memberA.m.Email, w.memberB.m.Email} {
-		cal := calendars[who]
-		if cal == "" {
-			t.Errorf("%s got no calendar invitation (%d messages)", who, len(got))
-			continue
-		}
-		if !strings.Contains(cal, "METHOD:REQUEST") || !strings.Contains(cal, "UID:"+cs.ID+"@zadankai") {
-			t.Errorf("%s's calendar:\n%s", who, cal)
-		}
-		for _, other := range []string{w.memberA.m.Email, w.memberB.m.Email} {
-			if other != who && strings.Contains(cal, other) {
-				t.Errorf("%s's calendar names the other party's address %s", who, other)
-			}
-		}
-	}
+	return out
 }

@@ -54,25 +54,7 @@ func TestSMTPDeliversCalendarInvitation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec := new(mime.WordDecoder)
-	subject, err := dec.DecodeHeader(msg.Header.Get("Subject"))
-	if err != nil || subject != e.Subject || !strings.Contains(subject, "相談が決まりました") {
-		t.Errorf("subject %q (%v), want %q", subject, err, e.Subject)
-	}
-	for h, vs := range msg.Header { // RFC 5322: headers are ASCII; names go in encoded words
-		if strings.ContainsFunc(strings.Join(vs, ""), func(r rune) bool { return r > 127 }) {
-			t.Errorf("%s header carries raw non-ASCII: %q", h, vs)
-		}
-	}
-	if from, err := msg.Header.AddressList("From"); err != nil || from[0].Name != "座談会 Zadankai" || from[0].Address != "no-reply@zadankai.test" {
-		t.Errorf("From: %v %v", from, err)
-	}
-	if _, err := msg.Header.Date(); err != nil || msg.Header.Get("MIME-Version") != "1.0" || !strings.HasSuffix(msg.Header.Get("Message-ID"), "@zadankai>") {
-		t.Errorf("headers: date %v, MIME-Version %q, Message-ID %q", err, msg.Header.Get("MIME-Version"), msg.Header.Get("Message-ID"))
-	}
-	if to, err := msg.Header.AddressList("To"); err != nil || to[0].Address != m.Email {
-		t.Errorf("To: %v %v", to, err)
-	}
+	checkHeaders(t, msg, e, m.Email)
 	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/mixed" {
 		t.Fatalf("Content-Type %q (%v)", msg.Header.Get("Content-Type"), err)
@@ -134,5 +116,30 @@ func TestSMTPRefusedRecipient(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("%d messages delivered", n)
+	}
+}
+
+// checkHeaders checks what a mail client shows: the decoded subject and
+// sender, the recipient, and well-formed ASCII headers.
+func checkHeaders(t *testing.T, msg *netmail.Message, e rooms.Email, to string) {
+	t.Helper()
+	dec := new(mime.WordDecoder)
+	subject, err := dec.DecodeHeader(msg.Header.Get("Subject"))
+	if err != nil || subject != e.Subject || !strings.Contains(subject, "相談が決まりました") {
+		t.Errorf("subject %q (%v), want %q", subject, err, e.Subject)
+	}
+	for h, vs := range msg.Header { // RFC 5322: headers are ASCII; names go in encoded words
+		if strings.ContainsFunc(strings.Join(vs, ""), func(r rune) bool { return r > 127 }) {
+			t.Errorf("%s header carries raw non-ASCII: %q", h, vs)
+		}
+	}
+	if from, err := msg.Header.AddressList("From"); err != nil || from[0].Name != "座談会 Zadankai" || from[0].Address != "no-reply@zadankai.test" {
+		t.Errorf("From: %v %v", from, err)
+	}
+	if _, err := msg.Header.Date(); err != nil || msg.Header.Get("MIME-Version") != "1.0" || !strings.HasSuffix(msg.Header.Get("Message-ID"), "@zadankai>") {
+		t.Errorf("headers: date %v, MIME-Version %q, Message-ID %q", err, msg.Header.Get("MIME-Version"), msg.Header.Get("Message-ID"))
+	}
+	if got, err := msg.Header.AddressList("To"); err != nil || got[0].Address != to {
+		t.Errorf("To: %v %v", got, err)
 	}
 }

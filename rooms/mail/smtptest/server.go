@@ -94,53 +94,57 @@ func (s *Server) session(c net.Conn) {
 	var cur Message
 	for {
 		line, err := r.ReadString('\n')
-		if err != nil {
+		if err != nil || !s.command(strings.TrimRight(line, "\r\n"), &cur, r, reply) {
 			return
-		}
-		line = strings.TrimRight(line, "\r\n")
-		verb := strings.ToUpper(strings.SplitN(line, " ", 2)[0])
-		switch {
-		case verb == "EHLO" || verb == "HELO":
-			reply("250-smtptest", "250-8BITMIME", "250 AUTH PLAIN")
-		case verb == "AUTH":
-			cur.Auth = plainAuth(line)
-			reply("235 2.7.0 authenticated")
-		case strings.HasPrefix(strings.ToUpper(line), "MAIL FROM:"):
-			cur.From = strings.Trim(strings.SplitN(line[len("MAIL FROM:"):], " ", 2)[0], "<>")
-			reply("250 2.1.0 ok")
-		case strings.HasPrefix(strings.ToUpper(line), "RCPT TO:"):
-			to := strings.Trim(line[len("RCPT TO:"):], "<> ")
-			if to == s.RejectRcpt {
-				reply("550 5.1.1 no such user")
-				continue
-			}
-			cur.To = append(cur.To, to)
-			reply("250 2.1.5 ok")
-		case verb == "DATA":
-			reply("354 end with <CRLF>.<CRLF>")
-			data, err := readData(r)
-			if err != nil {
-				return
-			}
-			cur.Data = data
-			s.mu.Lock()
-			s.msgs = append(s.msgs, cur)
-			s.mu.Unlock()
-			s.ch <- struct{}{}
-			cur = Message{Auth: cur.Auth}
-			reply("250 2.0.0 queued")
-		case verb == "RSET":
-			cur = Message{Auth: cur.Auth}
-			reply("250 ok")
-		case verb == "NOOP":
-			reply("250 ok")
-		case verb == "QUIT":
-			reply("221 bye")
-			return
-		default:
-			reply("502 5.5.2 not implemented")
 		}
 	}
+}
+
+// command answers one client line; false ends the session.
+func (s *Server) command(line string, cur *Message, r *bufio.Reader, reply func(...string)) bool {
+	upper := strings.ToUpper(line)
+	switch verb := strings.SplitN(upper, " ", 2)[0]; {
+	case verb == "EHLO" || verb == "HELO":
+		reply("250-smtptest", "250-8BITMIME", "250 AUTH PLAIN")
+	case verb == "AUTH":
+		cur.Auth = plainAuth(line)
+		reply("235 2.7.0 authenticated")
+	case strings.HasPrefix(upper, "MAIL FROM:"):
+		cur.From = strings.Trim(strings.SplitN(line[len("MAIL FROM:"):], " ", 2)[0], "<>")
+		reply("250 2.1.0 ok")
+	case strings.HasPrefix(upper, "RCPT TO:"):
+		to := strings.Trim(line[len("RCPT TO:"):], "<> ")
+		if to == s.RejectRcpt {
+			reply("550 5.1.1 no such user")
+			break
+		}
+		cur.To = append(cur.To, to)
+		reply("250 2.1.5 ok")
+	case verb == "DATA":
+		reply("354 end with <CRLF>.<CRLF>")
+		data, err := readData(r)
+		if err != nil {
+			return false
+		}
+		cur.Data = data
+		s.mu.Lock()
+		s.msgs = append(s.msgs, *cur)
+		s.mu.Unlock()
+		s.ch <- struct{}{}
+		*cur = Message{Auth: cur.Auth}
+		reply("250 2.0.0 queued")
+	case verb == "RSET":
+		*cur = Message{Auth: cur.Auth}
+		reply("250 ok")
+	case verb == "NOOP":
+		reply("250 ok")
+	case verb == "QUIT":
+		reply("221 bye")
+		return false
+	default:
+		reply("502 5.5.2 not implemented")
+	}
+	return true
 }
 
 // readData reads the DATA section up to the lone dot, undoing dot-stuffing.
