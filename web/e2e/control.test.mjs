@@ -110,6 +110,16 @@ test("a company admin invites, resends, revokes and sees only suppressed aggrega
   await row().first().locator(".confirm button.danger").click();
   await page.locator("#status", { hasText: /取り消しました|revoked/ }).waitFor(T);
   assert.equal(await page.locator("#invitations .badge-revoked").count(), 2);
+  // The withdrawn links say so on the sign-up page (links from /dev/mail).
+  const devMail = await page.evaluate(async () => (await fetch("/dev/mail")).text());
+  const tokens = [...devMail.matchAll(/invite\?token=([a-z2-7]+)/g)].map((m) => m[1]);
+  assert.ok(tokens.length >= 2, "the invitation emails are not in the dev outbox");
+  const signup = await browser.ctx.newPage();
+  await signup.goto(`${server.url}/invite?token=${tokens[tokens.length - 1]}`);
+  await signup.locator("#invite-error", { hasText: /取り消されたか|withdrawn/ }).waitFor(T);
+  assert.equal(await signup.isHidden("#invite-form"), true);
+  await screenshot(signup, "control-invite-revoked");
+  await signup.close();
   await page.locator(".stats-table").waitFor(T);
   const cells = await page.$$eval(".stats-table td .cell-value", (tds) => tds.map((td) => td.textContent.trim()));
   assert.ok(cells.length > 0 && cells.every((c) => c.startsWith("—")), `a figure from a small group is shown: ${cells}`);
