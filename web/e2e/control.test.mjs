@@ -83,7 +83,7 @@ test("a member proposes from a peer's free times, answers, joins and gives feedb
   await page.close();
 });
 
-test("the language switch is saved to the account", async () => {
+test("the language switch and the time zone are saved to the account", async () => {
   const { page, errors } = await freshPage("mika@aozora.example", "/home");
   await page.click("#lang");
   await page.waitForFunction(async () => (await (await fetch("/api/v1/me")).json()).member.locale === "en", null, T);
@@ -92,6 +92,14 @@ test("the language switch is saved to the account", async () => {
   await page.waitForFunction(() => document.documentElement.lang === "en", null, T);
   await page.click("#lang"); // back to Japanese for the others
   await page.waitForFunction(async () => (await (await fetch("/api/v1/me")).json()).member.locale === "ja", null, T);
+  // The time zone is saved from the profile page's account settings.
+  await page.click('a[href="/profile"]');
+  await page.selectOption('form.account select[name="time_zone"]', "Europe/London");
+  await page.click('form.account button[type="submit"]');
+  await page.locator("form.account .result", { hasText: /保存しました|Saved/ }).waitFor(T);
+  const me = await page.evaluate(async () => (await (await fetch("/api/v1/me")).json()).member);
+  assert.equal(me.time_zone, "Europe/London");
+  await screenshot(page, "control-account");
   assert.deepEqual(errors, []);
   await page.close();
 });
