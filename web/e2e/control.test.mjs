@@ -7,7 +7,8 @@
 // companies, the figures and who wrote feedback about whom.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, login, screenshot } from "./harness.mjs";
+import { join } from "node:path";
+import { startServer, launchBrowser, login, screenshot, outDir } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(server.url); });
@@ -144,6 +145,44 @@ test("an operator sees companies, figures and who wrote feedback about whom", as
   await page.locator("#stats .stats-table").waitFor(T);
   await page.locator("#feedback .feedback-item", { hasText: "山田 花子（さくら精密株式会社） → 高橋 洋子（みなと商事）" }).waitFor(T);
   await screenshot(page, "control-operator");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a member unblocks someone, downloads their data and leaves", async () => {
+  const { page, errors } = await freshPage("keiko@sakura.example", "/home");
+  const first = page.locator("article.card.peer").first();
+  await first.waitFor(T);
+  const name = (await first.locator("h3").textContent()).trim();
+  await first.locator(".actions button.secondary", { hasText: /今後表示しない|Don't show again/ }).click();
+  await page.locator(".confirm button.danger").click();
+  await page.locator(".card.gone").waitFor(T);
+  await page.click('a[href="/profile"]');
+  const blocked = page.locator("#mydata li", { hasText: name });
+  await blocked.waitFor(T);
+  await blocked.locator("button", { hasText: /また表示する|Show again/ }).click();
+  await page.locator("#mydata .result", { hasText: name }).waitFor(T);
+  assert.equal(await page.locator("#mydata li", { hasText: name }).count(), 0);
+  const exported = await page.evaluate(async () => {
+    const r = await fetch(document.querySelector('#mydata a[download]').href);
+    return { type: r.headers.get("Content-Disposition"), body: await r.json() };
+  });
+  assert.match(exported.type, /attachment/);
+  assert.match(JSON.stringify(exported.body), /keiko@sakura\.example/);
+  await page.click("#mydata details summary");
+  await page.fill('#mydata input[name="password"]', "wrong-password");
+  await page.click('#mydata form.delete-account button[type="submit"]');
+  await page.click("#mydata .confirm button.danger");
+  await page.locator("#mydata [data-error-for=password]", { hasText: /パスワードが違います|wrong/ }).waitFor(T);
+  await page.locator("section[aria-labelledby=mydata-title]").screenshot({ path: join(outDir, "control-mydata.png") });
+  await page.click("#mydata .confirm button.secondary"); // back, then the right password
+  await page.fill('#mydata input[name="password"]', "zadankai-demo");
+  await page.click('#mydata form.delete-account button[type="submit"]');
+  await page.click("#mydata .confirm button.danger");
+  await page.waitForURL((u) => new URL(u).pathname === "/", T);
+  const again = await page.evaluate(async () => (await fetch("/api/v1/auth/login", { method: "POST",
+    headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: "keiko@sakura.example", password: "zadankai-demo" }) })).status);
+  assert.equal(again, 401);
   assert.deepEqual(errors, []);
   await page.close();
 });

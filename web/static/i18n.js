@@ -168,6 +168,13 @@ export const messages = {
     account_title: "アカウント設定", account_zone: "時間帯", account_zone_hint: "日時の表示とメールはこの時間帯になります。",
     account_lang: "表示とメールの言語", lang_ja: "日本語", lang_en: "English", account_save: "保存する", account_saved: "保存しました。",
     "locale.unknown_value": "言語を選び直してください。",
+    mydata_title: "あなたのデータ", blocked_title: "表示しないことにした人", blocked_none: "いません。",
+    unblock: "また表示する", unblocked: "{name}さんが、またおすすめに出るようになります。",
+    export_title: "データのダウンロード", export_hint: "あなたについて保存しているもの（プロフィール、都合のよい時間、相談、感想）をJSONファイルで受け取れます。",
+    export_download: "ダウンロードする", delete_account: "退会する",
+    delete_hint: "プロフィール、写真、都合のよい時間を削除し、予定中の相談はキャンセルしてお相手に知らせます。元に戻せません。",
+    delete_password: "確認のためパスワード", delete_confirm: "本当に退会しますか？元に戻せません。", delete_yes: "退会する",
+    "delete.wrong_password": "パスワードが違います。", "password.required": "パスワードを入力してください。",
   },
   en: {
     intro: "A closed, safe network where working parents from different companies meet for 1:1 career consultations and themed roundtables.",
@@ -337,6 +344,13 @@ export const messages = {
     account_title: "Account settings", account_zone: "Time zone", account_zone_hint: "Times on the pages and in emails use this zone.",
     account_lang: "Language for pages and emails", lang_ja: "日本語", lang_en: "English", account_save: "Save", account_saved: "Saved.",
     "locale.unknown_value": "Choose the language again.",
+    mydata_title: "Your data", blocked_title: "People you chose not to see", blocked_none: "Nobody.",
+    unblock: "Show again", unblocked: "{name} can be recommended to you again.",
+    export_title: "Download your data", export_hint: "Everything kept about you (profile, availability, consultations, feedback) as a JSON file.",
+    export_download: "Download", delete_account: "Leave Zadankai",
+    delete_hint: "Deletes your profile, photo and availability, and cancels upcoming consultations (the other person is told). This cannot be undone.",
+    delete_password: "Your password, to confirm", delete_confirm: "Leave for good? This cannot be undone.", delete_yes: "Leave Zadankai",
+    "delete.wrong_password": "The password is wrong.", "password.required": "Enter your password.",
   },
 };
 

@@ -8,6 +8,7 @@ import { tx, say, unsay, uid, option, field, choice, formError, clearErrors, sho
 import { initial, themeLabel } from "/assets/peer.js";
 import { availabilityEditor } from "/assets/availability.js";
 import { accountForm } from "/assets/account.js";
+import { myData } from "/assets/mydata.js";
 
 const MAX_PHOTO = 5 * 1024 * 1024;
 let me = null;
@@ -184,5 +185,5 @@ page(["member", "guest_speaker"], async (member) => {
   drawProfile();
   document.getElementById("account").replaceChildren(accountForm(member));
   document.getElementById("photo").replaceChildren(photoSection());
-  await availabilityEditor(document.getElementById("availability"), member);
+  await Promise.all([availabilityEditor(document.getElementById("availability"), member), myData(document.getElementById("mydata"))]);
 });
