@@ -178,7 +178,7 @@ func (a *API) blockedEitherWay(c *gin.Context, x, y rooms.MemberID) (bool, error
 func (a *API) checkSlotsAvailable(c *gin.Context, who rooms.MemberID, slots []rooms.Slot) error {
 	av, err := a.store.GetAvailability(c.Request.Context(), who)
 	if errors.Is(err, rooms.ErrNotFound) || (err == nil && len(av.Weekly) == 0 && !hasExtraWindow(av)) {
-		return &Error{Status: http.StatusUnprocessableEntity, Code: errNoAvailability.Code, Field: errNoAvailability.Field, Message: errNoAvailability.Message}
+		return noAvailability(http.StatusUnprocessableEntity)
 	} else if err != nil {
 		return err
 	}

@@ -22,10 +22,13 @@ const (
 	freeSlotsStep        = 30 * time.Minute
 )
 
-// errNoAvailability is the stable answer when a peer has not shared any
-// times yet: the page says so instead of offering nothing to pick.
-var errNoAvailability = &Error{Status: http.StatusConflict, Code: "peer_no_availability", Field: "recipient_id",
-	Message: "this person has not shared when they are available yet"}
+// noAvailability is the stable answer when a peer has not shared any
+// times yet: the page says so instead of offering nothing to pick. Asking
+// for their times is 409 (their state); proposing times anyway is 422.
+func noAvailability(status int) *Error {
+	return &Error{Status: status, Code: "peer_no_availability", Field: "recipient_id",
+		Message: "this person has not shared when they are available yet"}
+}
 
 // FreeSlotsView is when a peer can meet, in the viewer's time zone.
 type FreeSlotsView struct {
@@ -54,7 +57,7 @@ func (a *API) freeSlots(c *gin.Context) {
 	}
 	av, err := a.store.GetAvailability(c.Request.Context(), id)
 	if errors.Is(err, rooms.ErrNotFound) || (err == nil && len(av.Weekly) == 0 && !hasExtraWindow(av)) {
-		fail(c, errNoAvailability)
+		fail(c, noAvailability(http.StatusConflict))
 		return
 	} else if err != nil {
 		fail(c, err)

@@ -84,7 +84,7 @@ test("a member proposes from a peer's free times, answers, joins and gives feedb
   await page.close();
 });
 
-test("the language switch and the time zone are saved to the account", async () => {
+test("the language switch and the time zone are saved to the account; a photo upload does not block saving the profile", async () => {
   const { page, errors } = await freshPage("mika@aozora.example", "/home");
   await page.click("#lang");
   await page.waitForFunction(async () => (await (await fetch("/api/v1/me")).json()).member.locale === "en", null, T);
@@ -101,6 +101,19 @@ test("the language switch and the time zone are saved to the account", async () 
   const me = await page.evaluate(async () => (await (await fetch("/api/v1/me")).json()).member);
   assert.equal(me.time_zone, "Europe/London");
   await screenshot(page, "control-account");
+  // A photo uploaded while the profile form is open does not make saving
+  // the form a conflict.
+  const png = await page.evaluate(() => {
+    const c = Object.assign(document.createElement("canvas"), { width: 120, height: 80 });
+    const g = c.getContext("2d");
+    g.fillStyle = "#2a6"; g.fillRect(0, 0, 120, 80); g.fillStyle = "#fff"; g.fillRect(40, 20, 40, 40);
+    return c.toDataURL("image/png").split(",")[1];
+  });
+  await page.setInputFiles('form.photo input[type="file"]', { name: "me.png", mimeType: "image/png", buffer: Buffer.from(png, "base64") });
+  await page.click('form.photo button[type="submit"]');
+  await page.locator("form.photo", { hasText: /写真を更新しました|photo is updated/ }).waitFor(T);
+  await page.click('form.profile button[type="submit"]');
+  await page.locator("#profile-status", { hasText: /プロフィールを保存しました|profile is saved/ }).waitFor(T);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -80,13 +80,7 @@ function photoSection() {
     clearErrors(form);
     busy(upload, async () => {
       try {
-        await api("PUT", "/me/photo", undefined, f);
-        if (!saved.has_photo) {
-          // The first photo also saves the profile (has_photo), which
-          // moves its version on: take the new one so saving works.
-          const fresh = await api("GET", "/me/profile");
-          saved.version = fresh.version;
-        }
+        await api("PUT", "/me/photo", undefined, f); // leaves the profile's version alone
         saved.has_photo = true;
         showCurrent(true);
         preview.replaceChildren();
