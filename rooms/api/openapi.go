@@ -400,8 +400,9 @@ func init() {
 			summary: "Change own time zone (IANA) and/or language (ja, en).",
 			session: true, body: "MeUpdate", status: 200, result: "Member", errors: []int{400, 401, 403, 409, 413, 415, 422}},
 		operation{method: "GET", path: "/api/v1/members/{id}/free-slots", id: "getFreeSlots",
-			summary: "A recommended or met peer's free times for ?days= (1-28, default 14) as ?minutes= (30, 45, 60) slots, " +
-				"in the viewer's time zone; peer_no_availability (409) when they have shared none.",
+			summary: "A recommended or met peer's free times for ?days= (1-28, default 14) as ?minutes= (30, 45, 60) slots: " +
+				"inside their windows and exceptions, minus their and the caller's bookings, in the caller's time zone; " +
+				"peer_no_availability (409) when they have shared none, peer_paused (409) on a break.",
 			session: true, status: 200, result: "FreeSlots", errors: []int{400, 401, 404, 409}},
 		operation{method: "POST", path: "/api/v1/invitations/{id}/revoke", id: "revokeInvitation",
 			summary: "Withdraw an open invitation (its inviter's side: operators, or admins of its company); its link then fails with invitation_revoked.",
