@@ -111,7 +111,16 @@ func checkRange(field, start, end string) (int, int, error) {
 // evaluated in the member's time zone (exceptions first).
 func (a *Availability) Covers(from, to time.Time) bool {
 	loc, err := time.LoadLocation(a.TimeZone)
-	if err != nil || !from.Before(to) {
+	if err != nil {
+		return false
+	}
+	return a.coversIn(loc, from, to)
+}
+
+// coversIn is Covers with the zone already loaded (LoadLocation reads the
+// zone database each time, too slow for a loop over many slots).
+func (a *Availability) coversIn(loc *time.Location, from, to time.Time) bool {
+	if !from.Before(to) {
 		return false
 	}
 	f, t := from.In(loc), to.In(loc)

@@ -2,7 +2,6 @@ package rooms
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -63,26 +62,86 @@ func demoReasons(me, o *Profile) []Reason {
 	return rs
 }
 
-// seedDemoConsultation books 山田 花子 and 高橋 洋子 for tomorrow 21:00 JST.
+// seedDemoConsultation gives 山田 花子 one consultation in each state a
+// new user wants to try: booked tomorrow 21:00 JST with 高橋 洋子, booked
+// right now with 渡辺 大輔 (the room is open), ended yesterday with 高橋
+// 洋子 (feedback is open), and a request from Emma Wilson waiting for her
+// answer. 伊藤 美香 stays free to be asked, from her free times.
 func seedDemoConsultation(ctx context.Context, s Store, now time.Time) error {
-	a, err1 := s.GetMemberByEmail(ctx, "hanako@sakura.example")
-	b, err2 := s.GetMemberByEmail(ctx, "yoko@minato.example")
-	if err := errors.Join(err1, err2); err != nil {
-		return err
+	emails := []string{"hanako@sakura.example", "yoko@minato.example", "daisuke@aozora.example", "emma@minato.example"}
+	people := make([]*Member, len(emails))
+	for i, e := range emails {
+		m, err := s.GetMemberByEmail(ctx, e)
+		if err != nil {
+			return err
+		}
+		people[i] = m
 	}
-	if list, err := s.ListMemberConsultations(ctx, a.ID); err != nil || len(list) > 0 {
+	hanako, yoko, daisuke, emma := people[0], people[1], people[2], people[3]
+	if list, err := s.ListMemberConsultations(ctx, hanako.ID); err != nil || len(list) > 0 {
 		return err
 	}
 	day := now.In(tokyo).AddDate(0, 0, 1)
-	slot := Slot{Start: time.Date(day.Year(), day.Month(), day.Day(), 21, 0, 0, 0, tokyo).UTC(), Minutes: 45}
-	for _, k := range append(BusyKeys(a.ID, slot), BusyKeys(b.ID, slot)...) {
-		if err := s.ClaimOnce(ctx, k, now); err != nil {
-			return nil // the time is taken: leave the demo without it
+	tomorrow := Slot{Start: time.Date(day.Year(), day.Month(), day.Day(), 21, 0, 0, 0, tokyo).UTC(), Minutes: 45}
+	current := Slot{Start: now.Truncate(15 * time.Minute).UTC(), Minutes: 60}
+	y := now.In(tokyo).AddDate(0, 0, -1)
+	yesterday := Slot{Start: time.Date(y.Year(), y.Month(), y.Day(), 12, 0, 0, 0, tokyo).UTC(), Minutes: 30}
+	notes := []string{"管理職になるか迷っています。お話を聞かせてください。", "育休を取ったときの職場との調整について伺いたいです。", "昇進の面接の準備について相談させてください。"}
+	for i, b := range []struct {
+		peer *Member
+		slot Slot
+	}{{yoko, tomorrow}, {daisuke, current}, {yoko, yesterday}} {
+		if err := seedBooking(ctx, s, now, hanako, b.peer, b.slot, notes[i]); err != nil {
+			return err
 		}
 	}
-	c := &Consultation{ID: NewConsultationID(), RequesterID: a.ID, RecipientID: b.ID, RequesterCompany: a.CompanyID,
-		RecipientCompany: b.CompanyID, Note: "管理職になるか迷っています。お話を聞かせてください。", Mode: ModeOnline,
-		Status: StatusBooked, AwaitingID: b.ID, Proposed: []Slot{slot}, Booked: &slot, Sequence: 1,
+	return seedDemoRequest(ctx, s, now, emma, hanako)
+}
+
+// seedBooking books from and to at slot; a time already taken (by an
+// earlier partial seed) is left out quietly.
+func seedBooking(ctx context.Context, s Store, now time.Time, from, to *Member, slot Slot, note string) error {
+	for _, k := range append(BusyKeys(from.ID, slot), BusyKeys(to.ID, slot)...) {
+		if err := s.ClaimOnce(ctx, k, now); err != nil {
+			return nil
+		}
+	}
+	c := &Consultation{ID: NewConsultationID(), RequesterID: from.ID, RecipientID: to.ID, RequesterCompany: from.CompanyID,
+		RecipientCompany: to.CompanyID, Note: note, Mode: ModeOnline, Status: StatusBooked, AwaitingID: to.ID,
+		Proposed: []Slot{slot}, Booked: &slot, Sequence: 1, ExpiresAt: now.Add(72 * time.Hour), NoShows: []MemberID{}}
+	return s.CreateConsultation(ctx, c)
+}
+
+// seedDemoRequest has from ask to for one of to's free times on each of
+// the next three days that have one.
+func seedDemoRequest(ctx context.Context, s Store, now time.Time, from, to *Member) error {
+	av, err := s.GetAvailability(ctx, to.ID)
+	if err != nil {
+		return err
+	}
+	var busy []Slot // to's bookings: accepting any proposal must succeed
+	list, err := s.ListMemberConsultations(ctx, to.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range list {
+		if c.Booked != nil {
+			busy = append(busy, *c.Booked)
+		}
+	}
+	free, _ := av.FreeSlots(now.Add(2*time.Hour), now.Add(14*24*time.Hour), 45, time.Hour, busy, 200)
+	var proposed []Slot
+	for _, f := range free {
+		if len(proposed) < 3 && (len(proposed) == 0 || f.Start.In(tokyo).YearDay() != proposed[len(proposed)-1].Start.In(tokyo).YearDay()) {
+			proposed = append(proposed, Slot{Start: f.Start.UTC(), Minutes: f.Minutes})
+		}
+	}
+	if len(proposed) == 0 {
+		return nil
+	}
+	c := &Consultation{ID: NewConsultationID(), RequesterID: from.ID, RecipientID: to.ID, RequesterCompany: from.CompanyID,
+		RecipientCompany: to.CompanyID, Note: "Hello! I'd love to hear how you balance leading a team with two kids.",
+		Mode: ModeOnline, Status: StatusRequested, AwaitingID: to.ID, Proposed: proposed,
 		ExpiresAt: now.Add(72 * time.Hour), NoShows: []MemberID{}}
 	return s.CreateConsultation(ctx, c)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/zadankai/zadankai/rooms"
 	"github.com/zadankai/zadankai/rooms/sqlitestore"
@@ -53,8 +54,40 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 			t.Errorf("demo recommends a colleague: %s", m.Email)
 		}
 	}
+	// Every consultation flow can be tried at once, and only once seeded.
 	list, _ := s.ListMemberConsultations(ctx, hanako.ID)
-	if len(list) != 1 || list[0].Status != rooms.StatusBooked {
-		t.Errorf("hanako's consultations after two seeds: %d, want one booked", len(list))
+	now := time.Now()
+	var joinable, completed, awaiting, upcoming int
+	for _, c := range list {
+		from, to, online := c.JoinWindow()
+		switch st := c.StatusAt(now); {
+		case st == rooms.StatusBooked && online && !now.Before(from) && now.Before(to):
+			joinable++
+		case st == rooms.StatusBooked:
+			upcoming++
+		case st == rooms.StatusCompleted:
+			completed++
+		case st == rooms.StatusRequested && c.AwaitingID == hanako.ID:
+			awaiting++
+			av, _ := s.GetAvailability(ctx, hanako.ID)
+			for _, p := range c.Proposed {
+				if !av.Covers(p.Start, p.End()) {
+					t.Errorf("the demo request proposes %v, outside hanako's availability", p.Start)
+				}
+				for _, o := range list {
+					if o.Booked != nil && p.Start.Before(o.Booked.End()) && o.Booked.Start.Before(p.End()) {
+						t.Errorf("the demo request proposes %v, when hanako is booked", p.Start)
+					}
+				}
+			}
+		}
+	}
+	if len(list) != 4 || joinable != 1 || completed != 1 || awaiting != 1 || upcoming != 1 {
+		t.Errorf("hanako's consultations after two seeds: %d (joinable %d, completed %d, awaiting her %d, upcoming %d), want one of each",
+			len(list), joinable, completed, awaiting, upcoming)
+	}
+	mika, _ := s.GetMemberByEmail(ctx, "mika@aozora.example")
+	if others, _ := s.ListMemberConsultations(ctx, mika.ID); len(others) != 0 || !rec.Has(mika.ID) {
+		t.Errorf("mika should be recommended to hanako and free to be asked: %d consultations", len(others))
 	}
 }

@@ -30,6 +30,7 @@ type Invitation struct {
 	ExpiresAt  time.Time
 	AcceptedAt time.Time // zero while open
 	AcceptedBy MemberID
+	RevokedAt  time.Time // zero unless the inviter revoked it (or resent it, which revokes the old link)
 }
 
 // InvitationStatus is derived from the timestamps.
@@ -40,6 +41,7 @@ const (
 	InvitationPending  InvitationStatus = "pending"
 	InvitationAccepted InvitationStatus = "accepted"
 	InvitationExpired  InvitationStatus = "expired"
+	InvitationRevoked  InvitationStatus = "revoked"
 )
 
 // Status returns where the invitation stands at now.
@@ -47,6 +49,8 @@ func (iv *Invitation) Status(now time.Time) InvitationStatus {
 	switch {
 	case !iv.AcceptedAt.IsZero():
 		return InvitationAccepted
+	case !iv.RevokedAt.IsZero():
+		return InvitationRevoked
 	case !now.Before(iv.ExpiresAt):
 		return InvitationExpired
 	}
@@ -62,6 +66,22 @@ func CanInvite(inviter *Member, role Role, company CompanyID) bool {
 		return true
 	case RoleCompanyAdmin:
 		return role == RoleMember && company == inviter.CompanyID && company != ""
+	}
+	return false
+}
+
+// ClaimKey is the ClaimOnce key that both accepting and revoking take,
+// so exactly one of the two ever happens to an invitation.
+func (iv *Invitation) ClaimKey() string { return "invitation:" + string(iv.ID) }
+
+// CanManage reports whether m may resend or revoke iv: an operator any
+// invitation, a company admin those of their own company.
+func (iv *Invitation) CanManage(m *Member) bool {
+	switch m.Role {
+	case RoleOperator:
+		return true
+	case RoleCompanyAdmin:
+		return iv.CompanyID != "" && iv.CompanyID == m.CompanyID
 	}
 	return false
 }

@@ -157,4 +157,14 @@ type Store interface {
 	SaveRecommendation(ctx context.Context, r *Recommendation) error
 	// GetRecommendation returns m's current batch.
 	GetRecommendation(ctx context.Context, m MemberID) (*Recommendation, error)
+
+	// --- control plane (issue 5, second pass) ---
+
+	// GetInvitation returns the invitation with id.
+	GetInvitation(ctx context.Context, id InvitationID) (*Invitation, error)
+	// MarkInvitationRevoked records that iv was revoked at at. Callers
+	// claim the invitation (Invitation.ClaimKey) first, as accepting does.
+	MarkInvitationRevoked(ctx context.Context, id InvitationID, at time.Time) error
+	// HasFeedback reports whether author gave feedback on consultation cs.
+	HasFeedback(ctx context.Context, cs ConsultationID, author MemberID) (bool, error)
 }

@@ -199,6 +199,8 @@ func seedDemo(ctx context.Context, s rooms.Store, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "  %-14s %-28s %s\n", l.Role, l.Email, company)
 	}
+	fmt.Fprintln(out, "As hanako@sakura.example: ask 伊藤 美香 for a free time, answer Emma Wilson's request,\n"+
+		"join the call with 渡辺 大輔 under way now, and give feedback on yesterday's with 高橋 洋子.")
 	return nil
 }
 

@@ -90,6 +90,18 @@ type FeedbackView struct {
 	WouldMeetAgain bool                 `json:"would_meet_again"`
 	Report         string               `json:"report,omitempty"`
 	CreatedAt      time.Time            `json:"created_at"`
+	// Who wrote it and about whom, by name and company: operators only
+	// (this list is theirs alone), so reports can be acted on.
+	Author Party `json:"author"`
+	About  Party `json:"about"`
+}
+
+// Party names a person and their company for operators.
+type Party struct {
+	ID          rooms.MemberID  `json:"id"`
+	DisplayName string          `json:"display_name"`
+	CompanyID   rooms.CompanyID `json:"company_id,omitempty"`
+	CompanyName string          `json:"company_name,omitempty"`
 }
 
 // listFeedback shows operators feedback of the last ?days= (default 30,
@@ -107,13 +119,45 @@ func (a *API) listFeedback(c *gin.Context) {
 		return
 	}
 	out := []FeedbackView{}
+	names := a.partyNamer(c)
 	for i := len(list) - 1; i >= 0; i-- {
 		f := list[i]
 		if onlyReports && f.Report == "" {
 			continue
 		}
-		out = append(out, FeedbackView{ConsultationID: f.ConsultationID, AuthorID: f.AuthorID, Rating: f.Rating,
-			Tags: f.Tags, Text: f.Text, WouldMeetAgain: f.WouldMeetAgain, Report: f.Report, CreatedAt: f.CreatedAt})
+		v := FeedbackView{ConsultationID: f.ConsultationID, AuthorID: f.AuthorID, Rating: f.Rating,
+			Tags: f.Tags, Text: f.Text, WouldMeetAgain: f.WouldMeetAgain, Report: f.Report, CreatedAt: f.CreatedAt,
+			Author: names(f.AuthorID)}
+		if cs, err := a.store.GetConsultation(c.Request.Context(), f.ConsultationID); err == nil {
+			other, _ := cs.Party(f.AuthorID)
+			v.About = names(other)
+		}
+		out = append(out, v)
 	}
 	c.JSON(http.StatusOK, gin.H{"feedback": out})
+}
+
+// partyNamer looks people and their companies up once per request.
+func (a *API) partyNamer(c *gin.Context) func(rooms.MemberID) Party {
+	people := map[rooms.MemberID]Party{}
+	companies := map[rooms.CompanyID]string{}
+	return func(id rooms.MemberID) Party {
+		if p, ok := people[id]; ok {
+			return p
+		}
+		p := Party{ID: id}
+		if m, err := a.store.GetMember(c.Request.Context(), id); err == nil {
+			p.DisplayName, p.CompanyID = m.DisplayName, m.CompanyID
+			name, ok := companies[m.CompanyID]
+			if !ok && m.CompanyID != "" {
+				if co, err := a.store.GetCompany(c.Request.Context(), m.CompanyID); err == nil {
+					name = co.Name
+				}
+				companies[m.CompanyID] = name
+			}
+			p.CompanyName = name
+		}
+		people[id] = p
+		return p
+	}
 }

@@ -210,6 +210,12 @@ func (a *API) Register(r *gin.Engine) {
 	inviters := authed.Group("", requireRole(rooms.RoleOperator, rooms.RoleCompanyAdmin))
 	inviters.POST("/invitations", a.createInvitation)
 	inviters.GET("/invitations", a.listInvitations)
+	// --- control plane, second pass (issue 5) ---
+	authed.PATCH("/me", a.patchMe)
+	authed.GET("/members/:id/free-slots", a.freeSlots)
+	inviters.POST("/invitations/:id/revoke", a.revokeInvitation)
+	inviters.POST("/invitations/:id/resend", a.resendInvitation)
+	// --- end control plane ---
 	if a.outbox != nil {
 		r.GET("/dev/mail", a.devMail)
 	}

@@ -36,7 +36,10 @@ type env struct {
 	api    *api.API
 }
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { t.Helper(); return newEnvMailer(t, nil) }
+
+// newEnvMailer is newEnv sending mail through m (nil: the outbox).
+func newEnvMailer(t testing.TB, m rooms.Mailer) *env {
 	t.Helper()
 	store, err := sqlitestore.OpenFile(context.Background(), filepath.Join(t.TempDir(), "api.db"))
 	if err != nil {
@@ -46,8 +49,11 @@ func newEnv(t testing.TB) *env {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	outbox := mail.NewOutbox(log, 100)
 	e := &env{store: store, outbox: outbox}
+	if m == nil {
+		m = outbox
+	}
 	a, err := api.New(api.Params{Store: store, Logger: log, Registry: prometheus.NewRegistry(), Version: "test",
-		MaxBodyBytes: 4096, Mailer: outbox, PublicURL: "http://zadankai.test", DevOutbox: outbox,
+		MaxBodyBytes: 4096, Mailer: m, PublicURL: "http://zadankai.test", DevOutbox: outbox,
 		PasswordCost: bcrypt.MinCost,
 		Media:        api.MediaConfig{URL: "ws://media.test", APIKey: "testkey", APISecret: "testsecret-testsecret-testsecret"},
 		Now:          func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }})

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -15,6 +16,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if r := w.adminB.do(t, "POST", e.srv.URL+"/api/v1/invitations", `{"email":"secret-hire@beta.test","role":"member"}`); r.status != 201 {
 		t.Fatalf("setup: %d %s", r.status, r.body)
 	}
+	ivB1, ivB2 := e.invitationID(t, w.adminB, "b1@beta.test"), e.invitationID(t, w.adminB, "b2@beta.test")
+	ivA1, ivA2 := e.invitationID(t, w.adminA, "a1@alpha.test"), e.invitationID(t, w.adminA, "a2@alpha.test")
+	// Member A is recommended member B and, wrongly, a colleague: the
+	// colleague's times must stay hidden all the same.
+	colleague := e.addMemberIn(t, w.coA.ID, "colleague@alpha.test")
+	e.recommend(t, w.memberA.m, w.memberB.m, colleague)
+	e.lunchtimes(t, w.memberB.m)
+	e.lunchtimes(t, colleague)
 	A, B := string(w.coA.ID), string(w.coB.ID)
 	actors := []struct {
 		name string
@@ -46,9 +55,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/api/v1/me/profile", "", cell{"anonymous": 401, "member A": 200, "admin A": 200, "guest": 200, "operator": 200}},
 		{"POST", "/api/v1/invitations", `{"email":"n@beta.test","role":"member","company_id":"` + B + `"}`,
 			cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 201}},
+		// control plane, second pass
+		{"PATCH", "/api/v1/me", `{"locale":"ja"}`, cell{"anonymous": 401, "member A": 200, "admin A": 200, "guest": 200, "operator": 200}},
+		{"GET", "/api/v1/members/" + string(w.memberB.m.ID) + "/free-slots", "", cell{"anonymous": 401, "member A": 200, "admin A": 404, "guest": 404, "operator": 404}},
+		{"GET", "/api/v1/members/" + string(colleague.ID) + "/free-slots", "", cell{"anonymous": 401, "member A": 404, "admin A": 404, "guest": 404, "operator": 404}},
+		{"GET", "/api/v1/members/" + string(w.memberA.m.ID) + "/free-slots", "", cell{"anonymous": 401, "member A": 404, "admin A": 404, "guest": 404, "operator": 404}},
+		{"POST", "/api/v1/invitations/" + ivA1 + "/revoke", "", cell{"anonymous": 401, "member A": 403, "admin A": 200, "guest": 403, "operator": 409}},
+		{"POST", "/api/v1/invitations/" + ivB1 + "/revoke", "", cell{"anonymous": 401, "member A": 403, "admin A": 404, "guest": 403, "operator": 200}},
+		{"POST", "/api/v1/invitations/" + ivA2 + "/resend", "", cell{"anonymous": 401, "member A": 403, "admin A": 201, "guest": 403, "operator": 201}},
+		{"POST", "/api/v1/invitations/" + ivB2 + "/resend", "", cell{"anonymous": 401, "member A": 403, "admin A": 404, "guest": 403, "operator": 201}},
 	}
 	// What company A's people and the guest must never see.
-	secrets := []string{"secret-hire@beta.test", "member@beta.test", "admin@beta.test"}
+	secrets := []string{"secret-hire@beta.test", "member@beta.test", "admin@beta.test", "b1@beta.test", "b2@beta.test"}
 	for _, row := range rows {
 		for _, ac := range actors {
 			want, ok := row.want[ac.name]
@@ -94,4 +112,15 @@ func TestCSRFRequiredEverywhere(t *testing.T) {
 			t.Errorf("%s %s without CSRF token = %d %s", rt.Method, rt.Path, r.status, r.body)
 		}
 	}
+}
+
+// invitationID has inviter invite email and returns the invitation's id.
+func (e *env) invitationID(t *testing.T, inviter *actor, email string) string {
+	t.Helper()
+	r := inviter.do(t, "POST", e.srv.URL+"/api/v1/invitations", `{"email":"`+email+`","role":"member"}`)
+	var v struct{ ID string }
+	if r.status != 201 || json.Unmarshal(r.body, &v) != nil {
+		t.Fatalf("invite %s = %d %s", email, r.status, r.body)
+	}
+	return v.ID
 }

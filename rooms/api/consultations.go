@@ -37,6 +37,7 @@ type ConsultationView struct {
 	Booked        *rooms.Slot              `json:"booked,omitempty"`
 	DeclineReason string                   `json:"decline_reason,omitempty"` // only to the one who declined
 	NoShows       []rooms.MemberID         `json:"no_shows"`
+	FeedbackGiven bool                     `json:"feedback_given"` // the viewer has given feedback on it
 	CreatedAt     time.Time                `json:"created_at"`
 	ExpiresAt     time.Time                `json:"expires_at"`
 	Version       int64                    `json:"version"`
@@ -56,6 +57,13 @@ func (a *API) viewConsultation(c *gin.Context, cs *rooms.Consultation, viewer *r
 	if v.NoShows == nil {
 		v.NoShows = []rooms.MemberID{}
 	}
+	if v.Status == rooms.StatusCompleted { // feedback opens only then
+		given, err := a.store.HasFeedback(c.Request.Context(), cs.ID, viewer.ID)
+		if err != nil {
+			a.log.WarnContext(c.Request.Context(), "reading feedback state", "consultation_id", cs.ID, "err", err)
+		}
+		v.FeedbackGiven = given
+	}
 	return v
 }
 
@@ -68,6 +76,9 @@ func (a *API) peer(c *gin.Context, m rooms.MemberID) PeerView {
 	}
 	if p, err := a.store.GetProfile(c.Request.Context(), m); err == nil {
 		v.HasPhoto, v.Intro, v.Industry, v.JobFunction, v.Themes = p.HasPhoto, p.Intro, p.Industry, p.JobFunction, p.Themes
+	}
+	if !v.HasPhoto { // uploaded since the last profile save
+		v.HasPhoto, _ = a.photoExists(c, m)
 	}
 	return v
 }
@@ -166,8 +177,8 @@ func (a *API) blockedEitherWay(c *gin.Context, x, y rooms.MemberID) (bool, error
 // checkSlotsAvailable requires every proposal inside who's availability.
 func (a *API) checkSlotsAvailable(c *gin.Context, who rooms.MemberID, slots []rooms.Slot) error {
 	av, err := a.store.GetAvailability(c.Request.Context(), who)
-	if errors.Is(err, rooms.ErrNotFound) {
-		return rooms.Invalid("slots", "outside_availability", "this person has not shared when they are available yet")
+	if errors.Is(err, rooms.ErrNotFound) || (err == nil && len(av.Weekly) == 0 && !hasExtraWindow(av)) {
+		return noAvailability(http.StatusUnprocessableEntity)
 	} else if err != nil {
 		return err
 	}

@@ -139,9 +139,15 @@ func (a *API) openInvitation(c *gin.Context, token string) (*rooms.Invitation, e
 		return nil, &Error{Status: http.StatusGone, Code: "invitation_used", Field: "token", Message: "this invitation has already been used; log in instead"}
 	case rooms.InvitationExpired:
 		return nil, &Error{Status: http.StatusGone, Code: "invitation_expired", Field: "token", Message: "this invitation has expired; ask for a new one"}
+	case rooms.InvitationRevoked:
+		return nil, errLinkRevoked
 	}
 	return iv, nil
 }
+
+// errLinkRevoked answers a link whose invitation was revoked or resent.
+var errLinkRevoked = &Error{Status: http.StatusGone, Code: "invitation_revoked", Field: "token",
+	Message: "this invitation link was withdrawn or replaced by a newer one; use the latest email or ask for a new one"}
 
 // lookupInvitation tells the sign-up page whom the link is for.
 func (a *API) lookupInvitation(c *gin.Context) {
@@ -195,9 +201,12 @@ func (a *API) acceptInvitation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := a.store.ClaimOnce(c.Request.Context(), "invitation:"+string(iv.ID), a.now()); err != nil {
+	if err := a.store.ClaimOnce(c.Request.Context(), iv.ClaimKey(), a.now()); err != nil {
 		if errors.Is(err, rooms.ErrConflict) {
 			err = &Error{Status: http.StatusGone, Code: "invitation_used", Field: "token", Message: "this invitation has already been used; log in instead"}
+			if cur, gerr := a.store.GetInvitation(c.Request.Context(), iv.ID); gerr == nil && !cur.RevokedAt.IsZero() {
+				err = errLinkRevoked // revoked while the form was open
+			}
 		}
 		fail(c, err)
 		return

@@ -188,7 +188,8 @@ var schemas = map[string]any{
 		"min_group", "months"),
 	"FeedbackList": obj(map[string]any{"feedback": map[string]any{"type": "array", "items": obj(map[string]any{
 		"consultation_id": str(""), "author_id": str(""), "rating": map[string]any{"type": "integer"}, "tags": strList,
-		"text": str(""), "would_meet_again": boolean, "report": str(""), "created_at": dateTime}, "consultation_id", "rating")}}, "feedback"),
+		"text": str(""), "would_meet_again": boolean, "report": str(""), "created_at": dateTime,
+		"author": ref("Party"), "about": ref("Party")}, "consultation_id", "rating", "author", "about")}}, "feedback"),
 	"Slot": obj(map[string]any{"start": dateTime, "minutes": map[string]any{"type": "integer", "enum": []int{30, 45, 60}}}, "start", "minutes"),
 	"Peer": obj(map[string]any{"id": str(""), "display_name": str(""), "has_photo": boolean, "intro": str(""),
 		"industry": str(""), "job_function": str(""), "themes": strList}, "id", "display_name", "has_photo"),
@@ -203,7 +204,8 @@ var schemas = map[string]any{
 		"peer":   ref("Peer"), "note": str(""), "mode": mode, "place": str(""), "awaiting_me": boolean,
 		"proposed": map[string]any{"type": "array", "items": ref("Slot")}, "booked": ref("Slot"),
 		"decline_reason": str("Shown only to the one who declined."), "no_shows": strList,
-		"created_at": dateTime, "expires_at": dateTime, "version": map[string]any{"type": "integer"}},
+		"feedback_given": map[string]any{"type": "boolean", "description": "The viewer has given feedback on this consultation."},
+		"created_at":     dateTime, "expires_at": dateTime, "version": map[string]any{"type": "integer"}},
 		"id", "status", "role", "peer", "mode", "awaiting_me", "proposed", "no_shows", "created_at", "expires_at", "version"),
 	"ConsultationList": obj(map[string]any{"consultations": map[string]any{"type": "array", "items": ref("Consultation")}}, "consultations"),
 	"ConsultationCreate": obj(map[string]any{"recipient_id": str(""), "note": map[string]any{"type": "string", "maxLength": 500},
@@ -243,7 +245,7 @@ var schemas = map[string]any{
 	"CompanyCreate": obj(map[string]any{"name": str(""), "status": companyStatus}, "name"),
 	"CompanyUpdate": obj(map[string]any{"name": str(""), "status": companyStatus}),
 	"Invitation": obj(map[string]any{"id": str("iv_…"), "email": str(""), "role": roleSchema, "company_id": str(""),
-		"status":     map[string]any{"type": "string", "enum": []string{"pending", "accepted", "expired"}},
+		"status":     map[string]any{"type": "string", "enum": []string{"pending", "accepted", "expired", "revoked"}},
 		"created_at": map[string]any{"type": "string", "format": "date-time"},
 		"expires_at": map[string]any{"type": "string", "format": "date-time"}}, "id", "email", "role", "status", "created_at", "expires_at"),
 	"InvitationList":   obj(map[string]any{"invitations": map[string]any{"type": "array", "items": ref("Invitation")}}, "invitations"),
@@ -387,3 +389,35 @@ func (op operation) document() map[string]any {
 }
 
 func (a *API) openAPI(c *gin.Context) { c.JSON(http.StatusOK, openAPIDocument(a.version)) }
+
+// --- control plane, second pass (issue 5): free slots, PATCH /me,
+// invitation revoke/resend. Appended here so the route list above stays
+// as it was.
+
+func init() {
+	operations = append(operations,
+		operation{method: "PATCH", path: "/api/v1/me", id: "patchMe",
+			summary: "Change own time zone (IANA) and/or language (ja, en).",
+			session: true, body: "MeUpdate", status: 200, result: "Member", errors: []int{400, 401, 403, 409, 413, 415, 422}},
+		operation{method: "GET", path: "/api/v1/members/{id}/free-slots", id: "getFreeSlots",
+			summary: "A recommended or met peer's free times for ?days= (1-28, default 14) as ?minutes= (30, 45, 60) slots: " +
+				"inside their windows and exceptions, minus their and the caller's bookings, in the caller's time zone; " +
+				"peer_no_availability (409) when they have shared none, peer_paused (409) on a break.",
+			session: true, status: 200, result: "FreeSlots", errors: []int{400, 401, 404, 409}},
+		operation{method: "POST", path: "/api/v1/invitations/{id}/revoke", id: "revokeInvitation",
+			summary: "Withdraw an open invitation (its inviter's side: operators, or admins of its company); its link then fails with invitation_revoked.",
+			session: true, status: 200, result: "Invitation", errors: []int{400, 401, 403, 404, 409, 415}},
+		operation{method: "POST", path: "/api/v1/invitations/{id}/resend", id: "resendInvitation",
+			summary: "Email a new one-time link with a new expiry; the old link is revoked.",
+			session: true, status: 201, result: "Invitation", errors: []int{400, 401, 403, 404, 409, 415, 422, 429}},
+	)
+	schemas["MeUpdate"] = obj(map[string]any{"time_zone": str("IANA time zone, e.g. Asia/Tokyo."),
+		"locale": map[string]any{"type": "string", "enum": []string{"ja", "en"}}})
+	schemas["FreeSlots"] = obj(map[string]any{"time_zone": str("The viewer's time zone; slot starts carry its offset."),
+		"minutes": map[string]any{"type": "integer"}, "days": map[string]any{"type": "integer"},
+		"slots":     map[string]any{"type": "array", "items": ref("Slot")},
+		"truncated": map[string]any{"type": "boolean", "description": "More free slots exist than were listed."}},
+		"time_zone", "minutes", "days", "slots", "truncated")
+	schemas["Party"] = obj(map[string]any{"id": str(""), "display_name": str(""), "company_id": str(""), "company_name": str("")},
+		"id", "display_name")
+}

@@ -47,22 +47,13 @@ func (a *API) putMyPhoto(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	m := currentMember(c)
-	p, err := a.myProfile(c)
-	if err != nil {
+	// The profile is not written here: that would move its version on
+	// under an open profile form (and, before the first save, create the
+	// profile and skip the new member's first recommendations). HasPhoto
+	// is read from the photos until the next profile save records it.
+	if err := a.store.PutPhoto(c.Request.Context(), currentMember(c).ID, out); err != nil {
 		fail(c, err)
 		return
-	}
-	if err := a.store.PutPhoto(c.Request.Context(), m.ID, out); err != nil {
-		fail(c, err)
-		return
-	}
-	if !p.HasPhoto {
-		p.HasPhoto = true
-		if err := a.store.PutProfile(c.Request.Context(), p); err != nil {
-			fail(c, err)
-			return
-		}
 	}
 	c.Status(http.StatusNoContent)
 }

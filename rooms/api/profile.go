@@ -34,14 +34,27 @@ type profileRequest struct {
 	Version int64 `json:"version"`
 }
 
-// myProfile returns the saved profile or the starting one.
+// myProfile returns the saved profile or the starting one, with
+// HasPhoto read from the photos as well (see putMyPhoto).
 func (a *API) myProfile(c *gin.Context) (*rooms.Profile, error) {
 	m := currentMember(c)
 	p, err := a.store.GetProfile(c.Request.Context(), m.ID)
 	if errors.Is(err, rooms.ErrNotFound) {
-		return rooms.NewProfile(m.ID), nil
+		p, err = rooms.NewProfile(m.ID), nil
+	}
+	if err == nil && !p.HasPhoto {
+		p.HasPhoto, err = a.photoExists(c, m.ID)
 	}
 	return p, err
+}
+
+// photoExists reports whether m has uploaded a photo.
+func (a *API) photoExists(c *gin.Context, m rooms.MemberID) (bool, error) {
+	_, err := a.store.GetPhoto(c.Request.Context(), m)
+	if errors.Is(err, rooms.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 func (a *API) getMyProfile(c *gin.Context) {

@@ -34,7 +34,7 @@ func (c RecommendConfig) withDefaults() RecommendConfig {
 // population loads what the engine needs: members with profiles, their
 // load this month, blocks and recently met pairs.
 func (a *API) population(ctx context.Context, now time.Time) ([]match.Person, match.Constraints, error) {
-	cons := match.Constraints{Blocked: map[[2]string]bool{}, Met: map[[2]string]bool{}}
+	cons := match.Constraints{Blocked: map[[2]string]bool{}, MetOn: map[[2]string]time.Time{}}
 	companies, err := a.store.ListCompanies(ctx)
 	if err != nil {
 		return nil, cons, err
@@ -78,9 +78,31 @@ func (a *API) population(ctx context.Context, now time.Time) ([]match.Person, ma
 
 func person(m *rooms.Member, p *rooms.Profile, load int) match.Person {
 	return match.Person{ID: string(m.ID), Company: string(m.CompanyID), Industry: p.Industry, Function: p.JobFunction,
-		Level: p.JobLevel, Years: p.YearsExperience, AgeBands: p.Children.AgeBands, Themes: p.Themes, Lang: p.Languages,
+		Level: p.JobLevel, Years: p.YearsExperience, AgeBands: p.Children.AgeBands, Themes: p.Themes, Axis: axisOf(p.Themes), Lang: p.Languages,
 		InPerson: p.InPerson, Area: p.Area, WorkStyle: p.WorkStyle.Hours + "_" + p.WorkStyle.Remote,
 		Capacity: p.Capacity, Load: load, Paused: p.Paused, Joined: m.CreatedAt}
+}
+
+// axisOf is what a member's themes are about: life, career, both, or
+// "" when they chose none (the engine reads that as both).
+func axisOf(themes []string) match.Axis {
+	var life, career bool
+	for _, id := range themes {
+		for _, th := range rooms.Themes {
+			if th.ID == id {
+				life, career = life || th.Axis == rooms.AxisLife, career || th.Axis == rooms.AxisCareer
+			}
+		}
+	}
+	switch {
+	case life && career:
+		return match.AxisBoth
+	case life:
+		return match.AxisLife
+	case career:
+		return match.AxisCareer
+	}
+	return ""
 }
 
 func pairKey(a, b rooms.MemberID) [2]string {
@@ -91,7 +113,8 @@ func pairKey(a, b rooms.MemberID) [2]string {
 }
 
 // loadsAndMet counts this month's booked consultations per member and
-// marks pairs who booked within the recently-met window.
+// records, per pair, the latest time they met or are booked to meet; the
+// engine keeps a pair apart while that is within RecentMonths of now.
 func (a *API) loadsAndMet(ctx context.Context, now time.Time, cons match.Constraints) (map[rooms.MemberID]int, error) {
 	list, err := a.store.ListConsultationsCreatedBetween(ctx, now.Add(-a.rec.RecentlyMet), now.Add(time.Second))
 	if err != nil {
@@ -104,7 +127,13 @@ func (a *API) loadsAndMet(ctx context.Context, now time.Time, cons match.Constra
 		if st != rooms.StatusBooked && st != rooms.StatusCompleted {
 			continue
 		}
-		cons.Met[pairKey(c.RequesterID, c.RecipientID)] = true
+		met := c.CreatedAt
+		if c.Booked != nil {
+			met = c.Booked.Start
+		}
+		if k := pairKey(c.RequesterID, c.RecipientID); met.After(cons.MetOn[k]) {
+			cons.MetOn[k] = met
+		}
 		if c.Booked != nil && c.Booked.Start.In(tokyo).Format("2006-01") == month {
 			load[c.RequesterID]++
 			load[c.RecipientID]++
@@ -120,17 +149,21 @@ func (a *API) RecommendAll(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	cfg := match.DefaultConfig()
-	cfg.BatchSize, cfg.ExposureCap, cfg.Seed = a.rec.BatchSize, 2*a.rec.BatchSize, uint64(now.Unix())
-	batches, err := match.Recommend(people, cons, cfg)
+	cfg := a.matchConfig()
+	cfg.ExposureCap, cfg.Seed = 2*a.rec.BatchSize, uint64(now.Unix())
+	batches, stats, err := match.RecommendAll(people, cons, cfg, now)
 	if err != nil {
 		return 0, err
 	}
 	for id, b := range batches {
-		if err := a.store.SaveRecommendation(ctx, recommendation(id, b, now)); err != nil {
+		if err := a.store.SaveRecommendation(ctx, recommendation(id, b.Candidates, now)); err != nil {
 			return 0, err
 		}
 	}
+	if stats.Violations > 0 { // the engine's own checker disagrees with it: worth an alarm
+		a.log.ErrorContext(ctx, "recommendation round broke hard rules", "violations", stats.Violations)
+	}
+	a.log.DebugContext(ctx, "recommendation round", "members", len(batches), "exposure_gini", stats.Gini)
 	return len(batches), nil
 }
 
@@ -141,13 +174,20 @@ func (a *API) RecommendFor(ctx context.Context, id rooms.MemberID) error {
 	if err != nil {
 		return err
 	}
-	cfg := match.DefaultConfig()
-	cfg.BatchSize = a.rec.BatchSize
-	b, err := match.RecommendFor(people, string(id), cons, cfg)
+	b, err := match.RecommendOne(people, string(id), cons, a.matchConfig(), now)
 	if err != nil {
 		return err
 	}
-	return a.store.SaveRecommendation(ctx, recommendation(string(id), b, now))
+	return a.store.SaveRecommendation(ctx, recommendation(string(id), b.Candidates, now))
+}
+
+// matchConfig is the engine's default with this server's batch size and
+// recently-met window (in whole months, at least one).
+func (a *API) matchConfig() match.Config {
+	cfg := match.DefaultConfig()
+	cfg.BatchSize = a.rec.BatchSize
+	cfg.RecentMonths = max(1, int((a.rec.RecentlyMet+15*24*time.Hour)/(30*24*time.Hour)))
+	return cfg
 }
 
 func recommendation(id string, b []match.Candidate, now time.Time) *rooms.Recommendation {

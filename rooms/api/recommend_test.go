@@ -55,3 +55,53 @@ func TestRecommendationJob(t *testing.T) {
 		t.Errorf("a blocked peer was recommended")
 	}
 }
+
+// TestRoundKeepsMetPairsApartAndReadsAxis: a pair booked to meet is not
+// recommended to each other (the job passes the meeting's date to the
+// engine), and members whose themes are all about careers are told they
+// share that focus (the job derives the axis from the themes).
+func TestRoundKeepsMetPairsApartAndReadsAxis(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	ctx := context.Background()
+	career := func(m *rooms.Member) {
+		p := rooms.NewProfile(m.ID)
+		p.Themes, p.Capacity = []string{"promotion", "career_change"}, 4
+		if err := e.store.PutProfile(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	third := e.addMemberIn(t, w.coB.ID, "third@beta.test")
+	for _, m := range []*rooms.Member{w.memberA.m, w.memberB.m, third} {
+		career(m)
+	}
+	if _, err := e.api.RecommendAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := e.store.GetRecommendation(ctx, w.memberA.m.ID)
+	if !rec.Has(w.memberB.m.ID) || !rec.Has(third.ID) {
+		t.Fatalf("before meeting: A's batch %+v, want B and the third", rec.Candidates)
+	}
+	focus := false
+	for _, c := range rec.Candidates {
+		for _, r := range c.Reasons {
+			focus = focus || (r.Code == "same_focus" && r.Params["axis"] == "career")
+		}
+	}
+	if !focus {
+		t.Errorf("no same_focus career reason in %+v", rec.Candidates)
+	}
+	e.alwaysAvailable(t, w.memberB.m)
+	e.recommend(t, w.memberA.m, w.memberB.m)
+	cs := e.request(t, w.memberA, w.memberB.m, slotAt(30))
+	if r := w.memberB.do(t, "POST", e.srv.URL+"/api/v1/consultations/"+cs.ID+"/accept", `{"slot":0}`); r.status != 200 {
+		t.Fatalf("accept = %d %s", r.status, r.body)
+	}
+	if _, err := e.api.RecommendAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rec, _ = e.store.GetRecommendation(ctx, w.memberA.m.ID)
+	if rec.Has(w.memberB.m.ID) || !rec.Has(third.ID) {
+		t.Errorf("after booking: A's batch %+v, want the third and never B", rec.Candidates)
+	}
+}

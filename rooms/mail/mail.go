@@ -15,6 +15,7 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"net"
+	netmail "net/mail"
 	"net/smtp"
 	"strconv"
 	"strings"
@@ -81,6 +82,11 @@ func envelope(from string) string {
 func Compose(from string, e rooms.Email, date time.Time) ([]byte, error) {
 	if strings.ContainsAny(e.To+e.Subject+from, "\r\n") {
 		return nil, errors.New("mail: header values must not contain line breaks")
+	}
+	// A display name such as "座談会 Zadankai" must travel as an encoded
+	// word: raw UTF-8 in a header is not RFC 5322 and relays may refuse it.
+	if a, err := netmail.ParseAddress(from); err == nil {
+		from = a.String()
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s@zadankai>\r\nMIME-Version: 1.0\r\n",

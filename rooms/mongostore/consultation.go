@@ -167,6 +167,12 @@ func (s *Store) ListFeedbackBetween(ctx context.Context, from, to time.Time) ([]
 	return out, nil
 }
 
+// HasFeedback implements rooms.Store: one _id lookup.
+func (s *Store) HasFeedback(ctx context.Context, cs rooms.ConsultationID, author rooms.MemberID) (bool, error) {
+	n, err := s.db.Collection("feedback").CountDocuments(ctx, bson.D{{Key: "_id", Value: string(cs) + ":" + string(author)}})
+	return n > 0, mapErr(err, "")
+}
+
 type recommendationDoc struct {
 	ID                   string `bson:"_id"`
 	rooms.Recommendation `bson:",inline"`

@@ -39,6 +39,7 @@ type invitationDoc struct {
 	ExpiresAt  time.Time `bson:"expires_at"`
 	AcceptedAt time.Time `bson:"accepted_at,omitempty"`
 	AcceptedBy string    `bson:"accepted_by"`
+	RevokedAt  time.Time `bson:"revoked_at,omitempty"`
 }
 
 func (d *invitationDoc) domain() *rooms.Invitation {
@@ -47,6 +48,9 @@ func (d *invitationDoc) domain() *rooms.Invitation {
 		ExpiresAt: d.ExpiresAt.UTC(), AcceptedBy: rooms.MemberID(d.AcceptedBy)}
 	if !d.AcceptedAt.IsZero() {
 		iv.AcceptedAt = d.AcceptedAt.UTC()
+	}
+	if !d.RevokedAt.IsZero() {
+		iv.RevokedAt = d.RevokedAt.UTC()
 	}
 	return iv
 }
@@ -98,6 +102,28 @@ func (s *Store) ListInvitations(ctx context.Context, company rooms.CompanyID) ([
 func (s *Store) MarkInvitationAccepted(ctx context.Context, id rooms.InvitationID, by rooms.MemberID, at time.Time) error {
 	res, err := s.db.Collection("invitations").UpdateOne(ctx, bson.D{{Key: "_id", Value: string(id)}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "accepted_at", Value: norm(at)}, {Key: "accepted_by", Value: string(by)}}}})
+	if err != nil {
+		return mapErr(err, "")
+	}
+	if res.MatchedCount == 0 {
+		return rooms.ErrNotFound
+	}
+	return nil
+}
+
+// GetInvitation implements rooms.Store.
+func (s *Store) GetInvitation(ctx context.Context, id rooms.InvitationID) (*rooms.Invitation, error) {
+	var d invitationDoc
+	if err := s.db.Collection("invitations").FindOne(ctx, bson.D{{Key: "_id", Value: string(id)}}).Decode(&d); err != nil {
+		return nil, mapErr(err, "")
+	}
+	return d.domain(), nil
+}
+
+// MarkInvitationRevoked implements rooms.Store.
+func (s *Store) MarkInvitationRevoked(ctx context.Context, id rooms.InvitationID, at time.Time) error {
+	res, err := s.db.Collection("invitations").UpdateOne(ctx, bson.D{{Key: "_id", Value: string(id)}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked_at", Value: norm(at)}}}})
 	if err != nil {
 		return mapErr(err, "")
 	}

@@ -175,6 +175,13 @@ func (s *Store) ListFeedbackBetween(ctx context.Context, from, to time.Time) ([]
 	return out, mapErr(rows.Err(), "")
 }
 
+// HasFeedback implements rooms.Store.
+func (s *Store) HasFeedback(ctx context.Context, cs rooms.ConsultationID, author rooms.MemberID) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM feedback WHERE consultation_id = ? AND author_id = ?`, cs, author).Scan(&n)
+	return n > 0, mapErr(err, "")
+}
+
 // SaveRecommendation implements rooms.Store.
 func (s *Store) SaveRecommendation(ctx context.Context, r *rooms.Recommendation) error {
 	r.MadeAt = r.MadeAt.UTC().Truncate(time.Millisecond)

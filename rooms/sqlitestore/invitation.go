@@ -20,14 +20,17 @@ func (s *Store) DeleteMemberSessions(ctx context.Context, id rooms.MemberID) err
 	return mapErr(err, "")
 }
 
-const invitationCols = `id, token_hash, email, role, company_id, invited_by, created_at, expires_at, accepted_at, accepted_by`
+const invitationCols = `id, token_hash, email, role, company_id, invited_by, created_at, expires_at, accepted_at, accepted_by, revoked_at`
 
 func scanInvitation(row interface{ Scan(...any) error }) (*rooms.Invitation, error) {
 	var iv rooms.Invitation
-	var created, expires, accepted int64
+	var created, expires, accepted, revoked int64
 	if err := row.Scan(&iv.ID, &iv.TokenHash, &iv.Email, &iv.Role, &iv.CompanyID, &iv.InvitedBy,
-		&created, &expires, &accepted, &iv.AcceptedBy); err != nil {
+		&created, &expires, &accepted, &iv.AcceptedBy, &revoked); err != nil {
 		return nil, err
+	}
+	if revoked != 0 {
+		iv.RevokedAt = fromMillis(revoked)
 	}
 	iv.CreatedAt, iv.ExpiresAt = fromMillis(created), fromMillis(expires)
 	if accepted != 0 {
@@ -42,7 +45,7 @@ func (s *Store) CreateInvitation(ctx context.Context, iv *rooms.Invitation) erro
 	stamp(&iv.CreatedAt, &unused)
 	iv.ExpiresAt = iv.ExpiresAt.UTC().Truncate(time.Millisecond)
 	iv.Email = rooms.NormalizeEmail(iv.Email)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO invitations (`+invitationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, '')`,
+	_, err := s.db.ExecContext(ctx, `INSERT INTO invitations (`+invitationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, '', 0)`,
 		iv.ID, iv.TokenHash, iv.Email, iv.Role, iv.CompanyID, iv.InvitedBy, millis(iv.CreatedAt), millis(iv.ExpiresAt))
 	return mapErr(err, "id")
 }
@@ -82,6 +85,18 @@ func (s *Store) MarkInvitationAccepted(ctx context.Context, id rooms.InvitationI
 		return mapErr(err, "")
 	}
 	return nil
+}
+
+// GetInvitation implements rooms.Store.
+func (s *Store) GetInvitation(ctx context.Context, id rooms.InvitationID) (*rooms.Invitation, error) {
+	iv, err := scanInvitation(s.db.QueryRowContext(ctx, `SELECT `+invitationCols+` FROM invitations WHERE id = ?`, id))
+	return iv, mapErr(err, "")
+}
+
+// MarkInvitationRevoked implements rooms.Store.
+func (s *Store) MarkInvitationRevoked(ctx context.Context, id rooms.InvitationID, at time.Time) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE invitations SET revoked_at = ? WHERE id = ?`, millis(at), id)
+	return mapErr(affected(res, err), "")
 }
 
 // CreatePasswordReset implements rooms.Store.

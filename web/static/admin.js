@@ -1,15 +1,17 @@
 // The company admin's page: invite members, see the invitations and the
 // company's monthly aggregates (never names, never feedback text).
 import { api } from "/assets/api.js";
+import { announce } from "/assets/forms.js";
 import { page } from "/assets/layout.js";
 import { inviteForm, invitationList } from "/assets/invites.js";
 import { statsBlock, refreshNumbers } from "/assets/stats.js";
 
 let me = null;
 
-async function drawInvitations() {
+async function drawInvitations(key, params) {
   const { invitations } = await api("GET", "/invitations");
-  document.getElementById("invitations").replaceChildren(invitationList(invitations, me.time_zone));
+  document.getElementById("invitations").replaceChildren(invitationList(invitations, me.time_zone, null, drawInvitations));
+  if (typeof key === "string") announce(key, params);
 }
 
 page(["company_admin"], async (member) => {

@@ -6,7 +6,7 @@ import { api, el } from "/assets/api.js";
 import { page } from "/assets/layout.js";
 import { timeEl, slotEl } from "/assets/format.js";
 import { tx, say, field, formError, clearErrors, showError, busy, confirmInline, counter, uid } from "/assets/forms.js";
-import { slotPicker } from "/assets/slots.js";
+import { offeredSlots } from "/assets/freeslots.js";
 import { avatar } from "/assets/peer.js";
 import { feedbackForm, feedbackGiven, noShowAllowed, reportNoShow } from "/assets/feedback.js";
 
@@ -87,7 +87,7 @@ function declineForm(c, close) {
 }
 
 function rescheduleForm(c, close) {
-  const picker = slotPicker(zone);
+  const picker = offeredSlots(c.peer.id, zone); // the server checks their availability, so offer only that
   const note = el("textarea", { name: "note", maxlength: 500, rows: 2 });
   const send = el("button", { type: "submit" }, tx("reschedule_send"));
   const back = el("button", { type: "button", class: "secondary", onclick: close }, tx("back"));
@@ -189,7 +189,7 @@ function item(c, group) {
   } else {
     parts.push(el("p", { class: "outcome" }, tx(outcomeKey(c))));
     if (c.decline_reason) parts.push(el("p", { class: "hint" }, tx("your_reason"), " ", c.decline_reason));
-    if (c.status === "completed" && !feedbackGiven(c.id)) {
+    if (c.status === "completed" && !c.feedback_given && !feedbackGiven(c.id)) {
       const give = button("feedback", "");
       actions.append(give);
       toggle(give, extra, (close) => feedbackForm(c, (key) => { close(); if (key) done(key); }));

@@ -1,11 +1,12 @@
 // Home for members: this week's recommended peers, each saying why, with
-// a request form (note, online or in person, up to three times) and a
+// a request form (note, online or in person, up to three of the peer's
+// free times) and a
 // way to stop seeing someone.
 import { tf, has } from "/assets/i18n.js";
 import { api, el } from "/assets/api.js";
 import { page } from "/assets/layout.js";
 import { tx, say, unsay, field, choice, formError, clearErrors, showError, busy, confirmInline, counter, uid } from "/assets/forms.js";
-import { slotPicker } from "/assets/slots.js";
+import { offeredSlots } from "/assets/freeslots.js";
 import { avatar, themeChips, peerMeta } from "/assets/peer.js";
 
 let zone = "Asia/Tokyo";
@@ -34,7 +35,7 @@ function requestForm(peer, onDone) {
   const mode = el("fieldset", { class: "choices" }, el("legend", {}, tx("mode")),
     choice("radio", "mode", "online", "mode_online", true), choice("radio", "mode", "in_person", "mode_in_person"),
     el("p", { class: "field-error", role: "alert", "data-error-for": "mode" }));
-  const picker = slotPicker(zone);
+  const picker = offeredSlots(peer.id, zone);
   const send = el("button", { type: "submit" }, tx("send_request"));
   const cancel = el("button", { type: "button", class: "secondary" }, tx("close"));
   const form = el("form", { class: "request", novalidate: true, "aria-label": tf("request_to", { name: peer.display_name }) },

@@ -1,8 +1,9 @@
 // The frame every logged-in page shares: the session (or back to the
-// landing page), the navigation for the role, the language switch, logout,
+// landing page), the navigation for the role, the language switch (saved
+// to the account), logout,
 // and a load error shown in the page's status line.
-import { setupLanguageSwitch, setLang, langChosen, t } from "/assets/i18n.js";
-import { session, logout, el, homeFor } from "/assets/api.js";
+import { setupLanguageSwitch, setLang, lang, t } from "/assets/i18n.js";
+import { session, logout, el, homeFor, api } from "/assets/api.js";
 import { refreshTimes } from "/assets/format.js";
 import { say } from "/assets/forms.js";
 
@@ -28,7 +29,9 @@ export async function page(roles, render, onLang) {
     location.replace(homeFor(member.role));
     return;
   }
-  if (!langChosen() && member.locale) setLang(member.locale, false);
+  // The account's language wins over this device's last choice: it is
+  // what the switch below saves, and what emails are written in.
+  if (member.locale && member.locale !== lang) setLang(member.locale);
   const home = document.querySelector("header h1 a");
   if (home) home.href = homeFor(member.role);
   const links = (navs[member.role] || navs.member).map(([href, key]) =>
@@ -36,7 +39,11 @@ export async function page(roles, render, onLang) {
   const nav = el("nav", { "data-i18n-label": "nav_label", "aria-label": t("nav_label") }, ...links,
     el("button", { type: "button", class: "link", onclick: logout, "data-i18n": "logout" }, t("logout")));
   document.getElementById("lang").before(nav);
-  setupLanguageSwitch(() => { refreshTimes(); if (onLang) onLang(); });
+  setupLanguageSwitch(() => {
+    refreshTimes();
+    if (onLang) onLang();
+    api("PATCH", "/me", { locale: lang }).then((m) => { member.locale = m.locale; }).catch((e) => console.warn("saving the language", e));
+  });
   try {
     await render(member);
   } catch (e) {

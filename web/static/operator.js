@@ -73,10 +73,11 @@ async function drawCompanies() {
     companies, onSent: drawInvitations }));
 }
 
-async function drawInvitations() {
+async function drawInvitations(key, params) {
   const { invitations } = await api("GET", "/invitations");
   const names = Object.fromEntries(companies.map((c) => [c.id, c.name]));
-  document.getElementById("invitations").replaceChildren(invitationList(invitations, me.time_zone, names));
+  document.getElementById("invitations").replaceChildren(invitationList(invitations, me.time_zone, names, drawInvitations));
+  if (typeof key === "string") announce(key, params);
 }
 
 function feedbackItem(f) {
@@ -88,7 +89,14 @@ function feedbackItem(f) {
     el("p", {}, tx(f.would_meet_again ? "again_yes" : "again_no")),
     f.text ? el("blockquote", {}, f.text) : null,
     f.report ? el("div", { class: "report" }, el("strong", {}, tx("report_label")), el("p", {}, f.report)) : null,
-    el("p", { class: "ids" }, `${f.consultation_id} · ${f.author_id}`));
+    el("p", { class: "who" }, tx("feedback_from", { author: party(f.author), about: party(f.about) })),
+    el("p", { class: "ids" }, f.consultation_id));
+}
+
+// party is "Name (Company)" for operators' feedback rows.
+function party(p) {
+  if (!p || !p.display_name) return p && p.id ? p.id : "—";
+  return p.company_name ? `${p.display_name}（${p.company_name}）` : p.display_name;
 }
 
 function feedbackControls() {

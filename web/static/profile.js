@@ -7,6 +7,8 @@ import { page } from "/assets/layout.js";
 import { tx, say, unsay, uid, option, field, choice, formError, clearErrors, showError, busy, counter } from "/assets/forms.js";
 import { initial, themeLabel } from "/assets/peer.js";
 import { availabilityEditor } from "/assets/availability.js";
+import { accountForm } from "/assets/account.js";
+import { myData } from "/assets/mydata.js";
 
 const MAX_PHOTO = 5 * 1024 * 1024;
 let me = null;
@@ -78,13 +80,7 @@ function photoSection() {
     clearErrors(form);
     busy(upload, async () => {
       try {
-        await api("PUT", "/me/photo", undefined, f);
-        if (!saved.has_photo) {
-          // The first photo also saves the profile (has_photo), which
-          // moves its version on: take the new one so saving works.
-          const fresh = await api("GET", "/me/profile");
-          saved.version = fresh.version;
-        }
+        await api("PUT", "/me/photo", undefined, f); // leaves the profile's version alone
         saved.has_photo = true;
         showCurrent(true);
         preview.replaceChildren();
@@ -181,6 +177,7 @@ page(["member", "guest_speaker"], async (member) => {
   me = member;
   [saved, options] = await Promise.all([api("GET", "/me/profile"), api("GET", "/profile-options")]);
   drawProfile();
+  document.getElementById("account").replaceChildren(accountForm(member));
   document.getElementById("photo").replaceChildren(photoSection());
-  await availabilityEditor(document.getElementById("availability"), member);
+  await Promise.all([availabilityEditor(document.getElementById("availability"), member), myData(document.getElementById("mydata"))]);
 });
