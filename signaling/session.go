@@ -44,7 +44,7 @@ func (s *Server) joinResponse(p *participant) func(*livekit.Room, []*livekit.Par
 			Room: ri, Participant: p.info(), OtherParticipants: others,
 			ServerVersion: ServerVersion, ServerInfo: &livekit.ServerInfo{Edition: livekit.ServerInfo_Standard, Version: ServerVersion,
 				Protocol: 16, NodeId: "zadankai", Region: "local"},
-			SubscriberPrimary: false, PingInterval: s.ping, PingTimeout: s.pingWait,
+			SubscriberPrimary: false, PingInterval: s.ping, PingTimeout: s.pingWait, IceServers: s.iceServers(p.identity),
 			ClientConfiguration:  &livekit.ClientConfiguration{ResumeConnection: livekit.ClientConfigSetting_DISABLED},
 			EnabledPublishCodecs: []*livekit.Codec{{Mime: "video/VP8"}, {Mime: "video/H264"}, {Mime: "audio/opus"}},
 		}}}
