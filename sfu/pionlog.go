@@ -8,7 +8,7 @@ import (
 	"github.com/pion/logging"
 )
 
-// pionLogs bridges Pion's leveled loggers to slog, one component per
+// pionLogs bridges Pion's leveled loggers to slog, tagged with the
 // scope. Trace is dropped: Pion traces per packet.
 type pionLogs struct{ log *slog.Logger }
 
@@ -16,7 +16,7 @@ var _ logging.LoggerFactory = pionLogs{}
 
 // NewLogger implements logging.LoggerFactory.
 func (f pionLogs) NewLogger(scope string) logging.LeveledLogger {
-	return pionLogger{f.log.With("component", "pion-"+scope)}
+	return pionLogger{f.log.With("pion", scope)}
 }
 
 type pionLogger struct{ log *slog.Logger }

@@ -95,7 +95,7 @@ func (s *SFU) listen(se *webrtc.SettingEngine) error {
 	}
 	s.ips = ips
 	relay, bind := relayAddress(ips, cfg.NodeIP)
-	s.turn, err = startTURN(cfg.TURN, s.log.With("component", "turn"), relay, bind, s.allowRelayPeer)
+	s.turn, err = startTURN(cfg.TURN, s.log, relay, bind, s.allowRelayPeer)
 	return err
 }
 
