@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -299,4 +300,52 @@ func selfSigned(t *testing.T) (string, string, *x509.CertPool) {
 	roots := x509.NewCertPool()
 	roots.AddCert(cert)
 	return certFile, keyFile, roots
+}
+
+// TestCloseStopsTURNAndTCP: closing the SFU ends the TURN server, its
+// relays and the ICE-TCP mux, goroutines included.
+func TestCloseStopsTURNAndTCP(t *testing.T) {
+	time.Sleep(100 * time.Millisecond) // let earlier tests' goroutines finish
+	before := runtime.NumGoroutine()
+	cfg := loopbackConfig()
+	cfg.TCPAddr = "127.0.0.1:0"
+	s, err := New(cfg, testLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	is := s.ICEServers("heidi")[0]
+	addr := turnAddr(t, s)
+	conn, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := turn.NewClient(&turn.ClientConfig{STUNServerAddr: addr, TURNServerAddr: addr, Conn: conn, Username: is.Username, Password: is.Credential})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	relay, err := c.Allocate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tcpAddr := s.TCPAddr().String()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	relay.Close()
+	c.Close()
+	conn.Close()
+	if _, err := net.Dial("tcp4", tcpAddr); err == nil {
+		t.Error("the ICE-TCP port is still open")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines after Close, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
