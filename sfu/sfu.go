@@ -83,6 +83,8 @@ func (s *SFU) listen(se *webrtc.SettingEngine) error {
 		s.tcpLn = ln
 		s.tcpMux = webrtc.NewICETCPMux(nil, ln, 32)
 		se.SetICETCPMux(s.tcpMux)
+		// Passive only: the SFU never dials TCP to addresses a client names.
+		se.DisableActiveTCP(true)
 		networks = append(networks, webrtc.NetworkTypeTCP4)
 	}
 	se.SetNetworkTypes(networks)
