@@ -349,3 +349,65 @@ func TestCloseStopsTURNAndTCP(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// BenchmarkTURNRelay measures one 1200-byte packet relayed by the
+// embedded TURN server from a client (UDP, channel data once bound) to a
+// peer on the media address, waiting for each to arrive.
+//
+//	go test -run '^$' -bench TURNRelay -benchmem ./sfu
+func BenchmarkTURNRelay(b *testing.B) {
+	s, err := New(loopbackConfig(), testLog())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	is := s.ICEServers("bench")[0]
+	u := strings.TrimPrefix(is.URLs[0], "turn:")
+	addr := u[:strings.Index(u, "?")]
+	conn, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	c, err := turn.NewClient(&turn.ClientConfig{STUNServerAddr: addr, TURNServerAddr: addr, Conn: conn, Username: is.Username, Password: is.Credential})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Listen(); err != nil {
+		b.Fatal(err)
+	}
+	relay, err := c.Allocate()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer relay.Close()
+	peer, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer peer.Close()
+	pkt, buf := make([]byte, 1200), make([]byte, 1500)
+	for range 50 { // permission and channel binding settle
+		_, _ = relay.WriteTo(pkt, peer.LocalAddr())
+		time.Sleep(5 * time.Millisecond)
+	}
+	_ = peer.SetReadDeadline(time.Now().Add(time.Millisecond))
+	for {
+		if _, _, err := peer.ReadFrom(buf); err != nil {
+			break
+		}
+	}
+	_ = peer.SetReadDeadline(time.Time{})
+	b.ReportAllocs()
+	b.SetBytes(int64(len(pkt)))
+	for b.Loop() {
+		if _, err := relay.WriteTo(pkt, peer.LocalAddr()); err != nil {
+			b.Fatal(err)
+		}
+		_ = peer.SetReadDeadline(time.Now().Add(time.Second))
+		if _, _, err := peer.ReadFrom(buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
