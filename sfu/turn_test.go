@@ -411,3 +411,13 @@ func BenchmarkTURNRelay(b *testing.B) {
 		}
 	}
 }
+
+// TestRelayFilterAllocs: the peer filter runs per relayed packet and
+// must not allocate.
+func TestRelayFilterAllocs(t *testing.T) {
+	s := newTestSFU(t, loopbackConfig())
+	a := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}
+	if n := testing.AllocsPerRun(1000, func() { _ = s.allowRelayPeer(a) }); n != 0 {
+		t.Errorf("allowRelayPeer allocates %.1f times per packet", n)
+	}
+}
