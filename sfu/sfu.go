@@ -141,6 +141,15 @@ func (s *SFU) ICEServers(identity string) []ICEServer {
 	return s.turn.iceServers(identity)
 }
 
+// TURNStats reports the embedded TURN server's counters; ok is false
+// without TURN.
+func (s *SFU) TURNStats() (stats TURNStats, ok bool) {
+	if s.turn == nil {
+		return TURNStats{}, false
+	}
+	return s.turn.stats(), true
+}
+
 // TCPAddr is the address of the ICE-over-TCP listener, nil when off.
 func (s *SFU) TCPAddr() net.Addr {
 	if s.tcpLn == nil {

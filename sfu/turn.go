@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/stun/v4"
@@ -107,9 +108,22 @@ type turnServer struct {
 	realm, host               string
 	udpPort, tcpPort, tlsPort int
 
+	// atomic
+	refusedAuth, refusedPeers, refusedQuota atomic.Int64
+
 	mu      sync.Mutex
 	perUser map[string]int // live allocations by user, guarded by mu
 	total   int            // guarded by mu
+}
+
+// TURNStats counts what the embedded TURN server did.
+type TURNStats struct {
+	// Allocations is the number of relays open now.
+	Allocations int
+	// RefusedCredentials counts requests with expired, malformed or
+	// forged credentials; RefusedPeers, permissions to addresses other than the
+	// SFU's; RefusedQuota, allocations over a quota.
+	RefusedCredentials, RefusedPeers, RefusedQuota int64
 }
 
 // startTURN opens the listeners. relayIP is the address relays are
@@ -128,7 +142,13 @@ func startTURN(cfg TURNConfig, log *slog.Logger, relayIP net.IP, relayBind strin
 	// before the server starts serving.
 	peer := func(a *net.UDPAddr) bool { return (a.Port == 0 || a.Port != t.udpPort) && allowPeer(a) }
 	gen := &relayGen{ip: relayIP, bind: relayBind, min: cfg.RelayPortMin, max: cfg.RelayPortMax, allow: peer}
-	perm := func(_ net.Addr, ip net.IP) bool { return peer(&net.UDPAddr{IP: ip}) }
+	perm := func(_ net.Addr, ip net.IP) bool {
+		ok := peer(&net.UDPAddr{IP: ip})
+		if !ok {
+			t.refusedPeers.Add(1)
+		}
+		return ok
+	}
 	udp, tcp, err := listenUDPTCP(cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrTURN, err)
@@ -138,6 +158,11 @@ func startTURN(cfg TURNConfig, log *slog.Logger, relayIP net.IP, relayBind strin
 		PacketConnConfigs: []turn.PacketConnConfig{{PacketConn: udp, RelayAddressGenerator: gen, PermissionHandler: perm}},
 		ListenerConfigs:   []turn.ListenerConfig{{Listener: tcp, RelayAddressGenerator: gen, PermissionHandler: perm}},
 		EventHandler: turn.EventHandler{
+			OnAuth: func(_, _ net.Addr, _, _, _, _ string, ok bool) {
+				if !ok { // a wrong password (integrity check failed)
+					t.refusedAuth.Add(1)
+				}
+			},
 			OnAllocationCreated: func(_, _ net.Addr, _, user, _ string, _ net.Addr, _ int) { t.count(user, 1) },
 			OnAllocationDeleted: func(_, _ net.Addr, _, user, _ string) { t.count(user, -1) },
 		}}
@@ -237,6 +262,7 @@ func (t *turnServer) authenticate(ra *turn.RequestAttributes) (string, []byte, b
 	exp, user, ok := strings.Cut(ra.Username, ":")
 	sec, err := strconv.ParseInt(exp, 10, 64)
 	if !ok || user == "" || err != nil {
+		t.refusedAuth.Add(1)
 		return "", nil, false
 	}
 	limit := time.Unix(sec, 0)
@@ -244,6 +270,7 @@ func (t *turnServer) authenticate(ra *turn.RequestAttributes) (string, []byte, b
 		limit = limit.Add(refreshGrace)
 	}
 	if time.Now().After(limit) {
+		t.refusedAuth.Add(1)
 		t.log.Debug("expired TURN credentials refused", "user", user, "method", ra.Method.String())
 		return "", nil, false
 	}
@@ -257,6 +284,7 @@ func (t *turnServer) quota(user, _ string, _ net.Addr) bool {
 	defer t.mu.Unlock()
 	ok := t.perUser[user] < t.cfg.MaxAllocationsPerUser && t.total < t.cfg.MaxAllocations
 	if !ok {
+		t.refusedQuota.Add(1)
 		t.log.Warn("TURN allocation quota reached", "user", user, "user_allocations", t.perUser[user], "allocations", t.total)
 	}
 	return ok
@@ -276,6 +304,11 @@ func (t *turnServer) allocations() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.total
+}
+
+func (t *turnServer) stats() TURNStats {
+	return TURNStats{Allocations: t.allocations(), RefusedCredentials: t.refusedAuth.Load(),
+		RefusedPeers: t.refusedPeers.Load(), RefusedQuota: t.refusedQuota.Load()}
 }
 
 func (t *turnServer) close() error { return t.srv.Close() }

@@ -118,7 +118,11 @@ func TestTURNCredentials(t *testing.T) {
 		{"expiry pushed back", "udp", "9999999999:alice", fresh.Credential, false},
 		{"no expiry", "udp", "alice", fresh.Credential, false},
 	}
+	refused := int64(0)
 	for _, c := range cases {
+		if !c.ok {
+			refused++
+		}
 		t.Run(c.name, func(t *testing.T) {
 			relay, err := dialTURN(t, addr, c.transport, c.user, c.pass, nil).Allocate()
 			if c.ok != (err == nil) {
@@ -131,6 +135,9 @@ func TestTURNCredentials(t *testing.T) {
 				relay.Close()
 			}
 		})
+	}
+	if st, _ := s.TURNStats(); st.RefusedCredentials != refused {
+		t.Errorf("stats count %d refused credentials, want %d", st.RefusedCredentials, refused)
 	}
 }
 
@@ -154,6 +161,9 @@ func TestTURNRelaysOnlyToTheSFU(t *testing.T) {
 			t.Errorf("%s: permission to the SFU's address refused: %v", transport, err)
 		}
 		relay.Close()
+	}
+	if st, _ := s.TURNStats(); st.RefusedPeers != 8 {
+		t.Errorf("stats count %d refused peers, want 8", st.RefusedPeers)
 	}
 }
 
@@ -201,6 +211,9 @@ func TestTURNQuota(t *testing.T) {
 		if err == nil {
 			defer relay.Close()
 		}
+	}
+	if st, _ := s.TURNStats(); st.RefusedQuota != 1 || st.Allocations != 2 {
+		t.Errorf("stats %+v, want 1 refused for quota and 2 open", st)
 	}
 	other := s.ICEServers("erin")[0]
 	relay, err := dialTURN(t, addr, "udp", other.Username, other.Credential, nil).Allocate()

@@ -66,6 +66,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer embedded.close()
+	registerTURNMetrics(reg, embedded.sfu)
 	// Moderation goes to the embedded SFU, or to a remote LiveKit-compatible
 	// media plane when media.url names one.
 	var media rooms.MediaPlane = embedded.sig

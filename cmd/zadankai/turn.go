@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/zadankai/zadankai/sfu"
 )
 
@@ -75,4 +77,25 @@ func (c *Config) sfuConfig() sfu.Config {
 		s.TURN.CertFile, s.TURN.KeyFile = t.CertFile, t.KeyFile
 	}
 	return s
+}
+
+// registerTURNMetrics exports the TURN server's counters when it runs:
+// open relays, and refusals by reason (credentials, peer, quota).
+func registerTURNMetrics(reg prometheus.Registerer, s *sfu.SFU) {
+	if _, ok := s.TURNStats(); !ok {
+		return
+	}
+	stat := func() sfu.TURNStats { st, _ := s.TURNStats(); return st }
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "zadankai_turn_allocations", Help: "TURN relays open now."},
+		func() float64 { return float64(stat().Allocations) }))
+	refused := map[string]func(sfu.TURNStats) int64{
+		"credentials": func(st sfu.TURNStats) int64 { return st.RefusedCredentials },
+		"peer":        func(st sfu.TURNStats) int64 { return st.RefusedPeers },
+		"quota":       func(st sfu.TURNStats) int64 { return st.RefusedQuota },
+	}
+	for reason, get := range refused {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zadankai_turn_refused_total",
+			Help: "TURN requests refused: expired or forged credentials, peers other than this server, quotas.", ConstLabels: prometheus.Labels{"reason": reason}},
+			func() float64 { return float64(get(stat())) }))
+	}
 }

@@ -2,9 +2,15 @@ package main
 
 import (
 	"errors"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/zadankai/zadankai/sfu"
 )
 
 func TestTURNConfigInvalid(t *testing.T) {
@@ -79,5 +85,46 @@ func TestTURNConfigToSFU(t *testing.T) {
 	}
 	if s := DefaultConfig(); s.RTC.TCPPort != 7881 {
 		t.Errorf("ICE over TCP is off by default (rtc.tcp_port %d)", s.RTC.TCPPort)
+	}
+}
+
+// TestTURNMetrics: with TURN on, /metrics carries open relays and
+// refusals by reason; without it, nothing.
+func TestTURNMetrics(t *testing.T) {
+	turn := sfu.DefaultTURNConfig()
+	turn.Enabled, turn.Addr, turn.RelayPortMin, turn.RelayPortMax = true, "127.0.0.1:0", 0, 0
+	s, err := sfu.New(sfu.Config{AllowLoopback: true, IPs: []string{"127.0.0.1"}, TURN: turn}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	reg := prometheus.NewRegistry()
+	registerTURNMetrics(reg, s)
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			name := f.GetName()
+			for _, l := range m.GetLabel() {
+				name += "/" + l.GetValue()
+			}
+			got = append(got, name)
+		}
+	}
+	if want := "zadankai_turn_allocations zadankai_turn_refused_total/credentials zadankai_turn_refused_total/peer zadankai_turn_refused_total/quota"; strings.Join(got, " ") != want {
+		t.Errorf("metrics %v, want %s", got, want)
+	}
+	plain, err := sfu.New(sfu.Config{AllowLoopback: true, IPs: []string{"127.0.0.1"}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	reg = prometheus.NewRegistry()
+	registerTURNMetrics(reg, plain)
+	if families, _ := reg.Gather(); len(families) != 0 {
+		t.Errorf("TURN metrics without TURN: %v", families)
 	}
 }
