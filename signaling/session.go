@@ -44,9 +44,10 @@ func (s *Server) joinResponse(p *participant) func(*livekit.Room, []*livekit.Par
 			Room: ri, Participant: p.info(), OtherParticipants: others,
 			ServerVersion: ServerVersion, ServerInfo: &livekit.ServerInfo{Edition: livekit.ServerInfo_Standard, Version: ServerVersion,
 				Protocol: 16, NodeId: "zadankai", Region: "local"},
-			SubscriberPrimary: false, PingInterval: s.ping, PingTimeout: s.pingWait, IceServers: s.iceServers(p.identity),
+			SubscriberPrimary: false, PingInterval: s.ping, PingTimeout: s.pingWait,
 			ClientConfiguration:  &livekit.ClientConfiguration{ResumeConnection: livekit.ClientConfigSetting_DISABLED},
 			EnabledPublishCodecs: []*livekit.Codec{{Mime: "video/VP8"}, {Mime: "video/H264"}, {Mime: "audio/opus"}},
+			IceServers:           s.iceServers(p.identity),
 		}}}
 	}
 }
