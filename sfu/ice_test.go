@@ -140,19 +140,21 @@ func TestICEOverTCP(t *testing.T) {
 }
 
 // TestRelayOnlyClient: a client allowed only relay candidates connects
-// through the embedded TURN server, over UDP and over TCP to the server.
+// through the embedded TURN server, over UDP, TCP and TLS to the server.
 func TestRelayOnlyClient(t *testing.T) {
-	for _, transport := range []string{"udp", "tcp"} {
+	for i, transport := range []string{"udp", "tcp", "tls"} {
 		t.Run(transport, func(t *testing.T) {
-			s := newTestSFU(t, loopbackConfig())
-			is := s.ICEServers("grace")[0]
-			url := is.URLs[0]
-			if transport == "tcp" {
-				url = is.URLs[1]
+			cfg := loopbackConfig()
+			if transport == "tls" {
+				cfg.TURN.CertFile, cfg.TURN.KeyFile = systemTrustedCert(t)
+				cfg.TURN.TLSAddr, cfg.TURN.Domain = "127.0.0.1:0", "127.0.0.1"
 			}
-			cfg := webrtc.Configuration{ICETransportPolicy: webrtc.ICETransportPolicyRelay,
+			s := newTestSFU(t, cfg)
+			is := s.ICEServers("grace")[0]
+			url := is.URLs[i]
+			pcCfg := webrtc.Configuration{ICETransportPolicy: webrtc.ICETransportPolicyRelay,
 				ICEServers: []webrtc.ICEServer{{URLs: []string{url}, Username: is.Username, Credential: is.Credential}}}
-			pc, got := mediaCall(t, s, clientAPI(webrtc.NetworkTypeUDP4, webrtc.NetworkTypeTCP4), cfg)
+			pc, got := mediaCall(t, s, clientAPI(webrtc.NetworkTypeUDP4, webrtc.NetworkTypeTCP4), pcCfg)
 			pair := selectedPair(t, pc, got)
 			if pair.Local.Typ != webrtc.ICECandidateTypeRelay {
 				t.Errorf("selected pair %s, want a relayed local candidate", pair)

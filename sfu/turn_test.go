@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -282,37 +283,73 @@ func listenUDP(t *testing.T) net.PacketConn {
 	return c
 }
 
-// selfSigned writes a certificate for turn.test and returns its files and
-// a pool that trusts it.
+// selfSigned writes a certificate for turn.test and 127.0.0.1 and returns
+// its files and a pool that trusts it.
 func selfSigned(t *testing.T) (string, string, *x509.CertPool) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	certPEM, keyPEM, err := newCertPEM()
 	if err != nil {
 		t.Fatal(err)
 	}
+	certFile, keyFile := writeCert(t, certPEM, keyPEM)
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(certPEM)
+	return certFile, keyFile, roots
+}
+
+func newCertPEM() ([]byte, []byte, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "turn.test"}, DNSNames: []string{"turn.test"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	kb, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), nil
+}
+
+func writeCert(t *testing.T, certPEM, keyPEM []byte) (string, string) {
+	t.Helper()
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+	if err := os.WriteFile(certFile, certPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
+	if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cert, _ := x509.ParseCertificate(der)
-	roots := x509.NewCertPool()
-	roots.AddCert(cert)
-	return certFile, keyFile, roots
+	return certFile, keyFile
+}
+
+// systemCert is one certificate per test process: Go reads the system
+// trust store (SSL_CERT_FILE) once, and Pion's ICE agent checks turns:
+// servers against it only.
+var systemCert struct {
+	once      sync.Once
+	cert, key []byte
+	err       error
+}
+
+// systemTrustedCert writes that certificate for a test and makes it the
+// system trust store. It works only if nothing in this process verified
+// a certificate against system roots before (nothing in sfu tests does).
+func systemTrustedCert(t *testing.T) (string, string) {
+	t.Helper()
+	systemCert.once.Do(func() { systemCert.cert, systemCert.key, systemCert.err = newCertPEM() })
+	if systemCert.err != nil {
+		t.Fatal(systemCert.err)
+	}
+	certFile, keyFile := writeCert(t, systemCert.cert, systemCert.key)
+	t.Setenv("SSL_CERT_FILE", certFile)
+	return certFile, keyFile
 }
 
 // TestCloseStopsTURNAndTCP: closing the SFU ends the TURN server, its
