@@ -122,7 +122,8 @@ func relayAddress(ips []net.IP, nodeIP string) (net.IP, string) {
 }
 
 // allowRelayPeer says whether a TURN relay may talk to a: only the SFU's
-// media addresses, and with a single UDP port only that port. Port 0
+// media addresses, and with a single UDP port only that port (with
+// ephemeral ports, as in tests, any port there but TURN's own). Port 0
 // asks about the IP alone (TURN permissions).
 func (s *SFU) allowRelayPeer(a *net.UDPAddr) bool {
 	ip := a.IP.To4()

@@ -121,8 +121,8 @@ type TURNStats struct {
 	// Allocations is the number of relays open now.
 	Allocations int
 	// RefusedCredentials counts requests with expired, malformed or
-	// forged credentials; RefusedPeers, permissions to addresses other than the
-	// SFU's; RefusedQuota, allocations over a quota.
+	// forged credentials; RefusedPeers, permissions to addresses other
+	// than the SFU's; RefusedQuota, allocations over a quota.
 	RefusedCredentials, RefusedPeers, RefusedQuota int64
 }
 
