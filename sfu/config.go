@@ -18,15 +18,23 @@ type Config struct {
 	// UDPPort is a single UDP port for all ICE and media; 0 = ephemeral
 	// ports per peer connection.
 	UDPPort int
+	// TCPAddr is host:port for ICE over TCP (passive candidates, for
+	// networks that block UDP); empty = off, port 0 = any free port.
+	TCPAddr string
 	// AllowLoopback gathers candidates on loopback interfaces too.
 	AllowLoopback bool
 	// Interfaces and IPs limit where candidates are gathered (empty = all).
 	Interfaces []string
 	IPs        []string
+	// TURN is the embedded TURN server.
+	TURN TURNConfig
 }
 
-// DefaultConfig returns the defaults: single UDP port 7882.
-func DefaultConfig() Config { return Config{UDPPort: 7882} }
+// DefaultConfig returns the defaults: single UDP port 7882, ICE over TCP
+// on 7881 (LiveKit's ports), TURN off.
+func DefaultConfig() Config {
+	return Config{UDPPort: 7882, TCPAddr: ":7881", TURN: DefaultTURNConfig()}
+}
 
 // Validate reports the first invalid field.
 func (c Config) Validate() error {
@@ -36,12 +44,48 @@ func (c Config) Validate() error {
 	if c.UDPPort < 0 || c.UDPPort > 65535 {
 		return fmt.Errorf("sfu: UDPPort %d out of range", c.UDPPort)
 	}
+	if c.TCPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.TCPAddr); err != nil {
+			return fmt.Errorf("sfu: TCPAddr %q: %w", c.TCPAddr, err)
+		}
+	}
 	for _, s := range c.IPs {
 		if _, _, err := net.ParseCIDR(s); err != nil && net.ParseIP(s) == nil {
 			return fmt.Errorf("sfu: %q is not an IP or CIDR", s)
 		}
 	}
-	return nil
+	return c.TURN.Validate()
+}
+
+// mediaIPs are the IPv4 addresses the SFU gathers candidates on (and the
+// node IP it advertises): the only peers the TURN relay may reach.
+func (c Config) mediaIPs() ([]net.IP, error) {
+	var ips []net.IP
+	if ip := net.ParseIP(c.NodeIP).To4(); ip != nil {
+		ips = append(ips, ip)
+	}
+	ifaces, err := net.Interfaces()
+	if err != nil {
+		return nil, err
+	}
+	for _, ifc := range ifaces {
+		if ifc.Flags&net.FlagUp == 0 || !c.allowInterface(ifc.Name) {
+			continue
+		}
+		addrs, err := ifc.Addrs()
+		if err != nil {
+			continue
+		}
+		for _, a := range addrs {
+			if n, ok := a.(*net.IPNet); ok && c.allowIP(n.IP) {
+				ips = append(ips, n.IP.To4())
+			}
+		}
+	}
+	if len(ips) == 0 {
+		return nil, errors.New("sfu: no IPv4 address to gather candidates on")
+	}
+	return ips, nil
 }
 
 // allowIP reports whether candidates may use ip.

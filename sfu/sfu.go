@@ -1,9 +1,11 @@
 package sfu
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"sync"
 
 	"github.com/pion/ice/v4"
@@ -12,18 +14,24 @@ import (
 )
 
 // SFU builds peer connections that share one media engine, one set of
-// interceptors and, optionally, one UDP port.
+// interceptors and, optionally, one UDP port, one TCP port for ICE over
+// TCP and an embedded TURN server.
 type SFU struct {
-	cfg Config
-	log *slog.Logger
-	api *webrtc.API
-	mux ice.UDPMux // nil with ephemeral ports
+	cfg    Config
+	log    *slog.Logger
+	api    *webrtc.API
+	mux    ice.UDPMux   // nil with ephemeral ports
+	tcpMux ice.TCPMux   // nil without ICE over TCP
+	tcpLn  net.Listener // the TCP mux's listener
+	turn   *turnServer  // nil without TURN
+	ips    []net.IP     // media addresses, the only relay peers (TURN only)
 
 	mu     sync.Mutex
 	closed bool // guarded by mu
 }
 
-// New starts the SFU: it opens the UDP port when one is configured.
+// New starts the SFU: it opens the UDP and TCP ports and the TURN server
+// when they are configured.
 func New(cfg Config, log *slog.Logger) (*SFU, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -32,30 +40,123 @@ func New(cfg Config, log *slog.Logger) (*SFU, error) {
 	se := webrtc.SettingEngine{}
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled) // never .local candidates or multicast
 	se.SetIncludeLoopbackCandidate(cfg.AllowLoopback)
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	se.SetIPFilter(cfg.allowIP)
 	se.SetInterfaceFilter(cfg.allowInterface)
 	if cfg.NodeIP != "" {
 		se.SetNAT1To1IPs([]string{cfg.NodeIP}, webrtc.ICECandidateTypeHost)
 	}
-	if cfg.UDPPort > 0 {
-		conn, err := net.ListenUDP("udp4", &net.UDPAddr{Port: cfg.UDPPort})
-		if err != nil {
-			return nil, fmt.Errorf("sfu: listen on UDP port %d: %w", cfg.UDPPort, err)
-		}
-		s.mux = webrtc.NewICEUDPMux(nil, conn)
-		se.SetICEUDPMux(s.mux)
+	if err := s.listen(&se); err != nil {
+		_ = s.Close()
+		return nil, err
 	}
 	m := &webrtc.MediaEngine{}
 	if err := registerCodecs(m); err != nil {
+		_ = s.Close()
 		return nil, err
 	}
 	ir := &interceptor.Registry{}
 	if err := webrtc.RegisterDefaultInterceptors(m, ir); err != nil {
+		_ = s.Close()
 		return nil, err
 	}
 	s.api = webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(ir))
 	return s, nil
+}
+
+// listen opens the shared UDP port, the ICE-TCP port and the TURN server.
+func (s *SFU) listen(se *webrtc.SettingEngine) error {
+	cfg := s.cfg
+	networks := []webrtc.NetworkType{webrtc.NetworkTypeUDP4}
+	if cfg.UDPPort > 0 {
+		conn, err := net.ListenUDP("udp4", &net.UDPAddr{Port: cfg.UDPPort})
+		if err != nil {
+			return fmt.Errorf("sfu: listen on UDP port %d: %w", cfg.UDPPort, err)
+		}
+		s.mux = webrtc.NewICEUDPMux(nil, conn)
+		se.SetICEUDPMux(s.mux)
+	}
+	if cfg.TCPAddr != "" {
+		ln, err := net.Listen("tcp4", cfg.TCPAddr)
+		if err != nil {
+			return fmt.Errorf("sfu: listen for ICE over TCP on %s: %w", cfg.TCPAddr, err)
+		}
+		s.tcpLn = ln
+		s.tcpMux = webrtc.NewICETCPMux(nil, ln, 32)
+		se.SetICETCPMux(s.tcpMux)
+		// Passive only: the SFU never dials TCP to addresses a client names.
+		se.DisableActiveTCP(true)
+		networks = append(networks, webrtc.NetworkTypeTCP4)
+	}
+	se.SetNetworkTypes(networks)
+	if !cfg.TURN.Enabled {
+		return nil
+	}
+	ips, err := cfg.mediaIPs()
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrTURN, err)
+	}
+	s.ips = ips
+	relay, bind := relayAddress(ips, cfg.NodeIP)
+	s.turn, err = startTURN(cfg.TURN, s.log, relay, bind, s.allowRelayPeer)
+	return err
+}
+
+// relayAddress picks the address relays are advertised on and the one
+// they bind to: the node IP when set (binding all addresses when it is
+// not local, as behind 1:1 NAT), else the first non-loopback media IP.
+func relayAddress(ips []net.IP, nodeIP string) (net.IP, string) {
+	if net.ParseIP(nodeIP).To4() != nil {
+		for _, ip := range ips[1:] {
+			if ip.Equal(ips[0]) {
+				return ips[0], ips[0].String()
+			}
+		}
+		return ips[0], "0.0.0.0"
+	}
+	for _, ip := range ips {
+		if !ip.IsLoopback() {
+			return ip, ip.String()
+		}
+	}
+	return ips[0], ips[0].String()
+}
+
+// allowRelayPeer says whether a TURN relay may talk to a: only the SFU's
+// media addresses, and with a single UDP port only that port (with
+// ephemeral ports, as in tests, any port there but TURN's own). Port 0
+// asks about the IP alone (TURN permissions).
+func (s *SFU) allowRelayPeer(a *net.UDPAddr) bool {
+	ip := a.IP.To4()
+	if ip == nil || !slices.ContainsFunc(s.ips, ip.Equal) {
+		return false
+	}
+	return a.Port == 0 || s.cfg.UDPPort == 0 || a.Port == s.cfg.UDPPort
+}
+
+// ICEServers returns the TURN servers identity may use, with credentials
+// minted for it now; nil without TURN.
+func (s *SFU) ICEServers(identity string) []ICEServer {
+	if s.turn == nil {
+		return nil
+	}
+	return s.turn.iceServers(identity)
+}
+
+// TURNStats reports the embedded TURN server's counters; ok is false
+// without TURN.
+func (s *SFU) TURNStats() (stats TURNStats, ok bool) {
+	if s.turn == nil {
+		return TURNStats{}, false
+	}
+	return s.turn.stats(), true
+}
+
+// TCPAddr is the address of the ICE-over-TCP listener, nil when off.
+func (s *SFU) TCPAddr() net.Addr {
+	if s.tcpLn == nil {
+		return nil
+	}
+	return s.tcpLn.Addr()
 }
 
 // registerCodecs offers what LiveKit clients publish: Opus with the
@@ -107,7 +208,8 @@ func (s *SFU) NewPeerConnection() (*webrtc.PeerConnection, error) {
 	return s.api.NewPeerConnection(webrtc.Configuration{SDPSemantics: webrtc.SDPSemanticsUnifiedPlan})
 }
 
-// Close releases the UDP port. Peer connections are closed by their owners.
+// Close releases the ports and stops the TURN server. Peer connections
+// are closed by their owners.
 func (s *SFU) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -115,8 +217,15 @@ func (s *SFU) Close() error {
 		return nil
 	}
 	s.closed = true
-	if s.mux != nil {
-		return s.mux.Close()
+	var errs []error
+	if s.turn != nil {
+		errs = append(errs, s.turn.close())
 	}
-	return nil
+	if s.tcpMux != nil {
+		errs = append(errs, s.tcpMux.Close())
+	}
+	if s.mux != nil {
+		errs = append(errs, s.mux.Close())
+	}
+	return errors.Join(errs...)
 }

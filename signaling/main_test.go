@@ -56,6 +56,7 @@ type testServer struct {
 	url string // ws://198.18.0.2:PORT
 	sig *signaling.Server
 	srv *httptest.Server
+	sfu *sfu.SFU
 }
 
 // newServer runs the signaling server and SFU on the namespace address.
@@ -66,11 +67,17 @@ func newServerTB(t testing.TB) *testServer { return newServerWith(t, nil) }
 // newServerWith lets a test adjust the server's parameters.
 func newServerWith(t testing.TB, adjust func(*signaling.Params)) *testServer {
 	t.Helper()
+	return newServerSFU(t, sfu.Config{IPs: []string{sfutest.NamespaceIP}}, adjust)
+}
+
+// newServerSFU also chooses the SFU's configuration.
+func newServerSFU(t testing.TB, cfg sfu.Config, adjust func(*signaling.Params)) *testServer {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("ZADANKAI_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	s, err := sfu.New(sfu.Config{IPs: []string{sfutest.NamespaceIP}}, log)
+	s, err := sfu.New(cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +106,7 @@ func newServerWith(t testing.TB, adjust func(*signaling.Params)) *testServer {
 		srv.Close()
 		_ = s.Close()
 	})
-	return &testServer{url: "ws://" + ln.Addr().String(), sig: sig, srv: srv}
+	return &testServer{url: "ws://" + ln.Addr().String(), sig: sig, srv: srv, sfu: s}
 }
 
 type grants struct {

@@ -20,7 +20,7 @@ func (s *Server) resume(c *conn, g *grant, opts joinOptions) {
 	// can reach it: livekit-client discards whatever precedes it.
 	c.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Reconnect{Reconnect: &livekit.ReconnectResponse{
 		ClientConfiguration: &livekit.ClientConfiguration{ResumeConnection: livekit.ClientConfigSetting_ENABLED},
-		ServerInfo:          s.serverInfo()}}})
+		ServerInfo:          s.serverInfo(), IceServers: s.iceServers(g.identity)}}})
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()

@@ -98,6 +98,7 @@ func (s *Server) joinResponse(p *participant) func(*livekit.Room, []*livekit.Par
 			SubscriberPrimary: false, PingInterval: s.ping, PingTimeout: s.pingWait,
 			ClientConfiguration:  &livekit.ClientConfiguration{ResumeConnection: livekit.ClientConfigSetting_ENABLED},
 			EnabledPublishCodecs: []*livekit.Codec{{Mime: "video/VP8"}, {Mime: "video/H264"}, {Mime: "audio/opus"}},
+			IceServers:           s.iceServers(p.identity),
 		}}}
 	}
 }

@@ -90,13 +90,21 @@ type FilterConfig struct {
 
 // TURNConfig is the embedded TURN server for clients behind strict networks.
 type TURNConfig struct {
-	Enabled       bool          `yaml:"enabled"`
-	Domain        string        `yaml:"domain"`
-	UDPPort       int           `yaml:"udp_port"`
-	TLSPort       int           `yaml:"tls_port"`
-	CertFile      string        `yaml:"cert_file"`
-	KeyFile       string        `yaml:"key_file"`
-	CredentialTTL time.Duration `yaml:"credential_ttl"`
+	Enabled bool   `yaml:"enabled"`
+	Domain  string `yaml:"domain"`
+	// UDPPort serves TURN over UDP and over TCP.
+	UDPPort         int           `yaml:"udp_port"`
+	TLSPort         int           `yaml:"tls_port"`
+	CertFile        string        `yaml:"cert_file"`
+	KeyFile         string        `yaml:"key_file"`
+	RelayRangeStart int           `yaml:"relay_range_start"`
+	RelayRangeEnd   int           `yaml:"relay_range_end"`
+	CredentialTTL   time.Duration `yaml:"credential_ttl"`
+	// AllocationsPerParticipant caps the relays one identity holds.
+	AllocationsPerParticipant int `yaml:"allocations_per_participant"`
+	// Secret signs TURN credentials; only from ZADANKAI_TURN_SECRET, else
+	// random at each start.
+	Secret string `yaml:"-"`
 }
 
 // StorageConfig chooses the store: SQLite in DataDir unless MongoURI is set.
@@ -155,7 +163,7 @@ func DefaultConfig() Config {
 	return Config{
 		Server:          ServerConfig{Bind: "127.0.0.1", Port: 7880, ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20},
 		RTC:             RTCConfig{UDPPort: 7882, TCPPort: 7881},
-		TURN:            TURNConfig{UDPPort: 3478, TLSPort: 5349, CredentialTTL: 10 * time.Minute},
+		TURN:            TURNConfig{UDPPort: 3478, TLSPort: 5349, RelayRangeStart: 30000, RelayRangeEnd: 40000, CredentialTTL: 10 * time.Minute, AllocationsPerParticipant: 12},
 		Storage:         StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
 		Log:             LogConfig{Level: "info", Format: "text"},
 		Mail:            MailConfig{SMTPPort: 587, From: "Zadankai <no-reply@zadankai.invalid>"},
@@ -196,6 +204,7 @@ func loadConfig(args []string, getenv func(string) string) (*Config, error) {
 		return nil, err
 	}
 	cfg.Mail.SMTPPassword = getenv("ZADANKAI_MAIL_SMTP_PASSWORD")
+	cfg.TURN.Secret = getenv("ZADANKAI_TURN_SECRET")
 	keys := getenv("ZADANKAI_KEYS")
 	fs.Visit(func(f *flag.Flag) { fl.apply(f.Name, &cfg, &keys) })
 	if err := cfg.loadKeys(keys); err != nil {
@@ -380,10 +389,7 @@ func (c *Config) Validate() error {
 		{"rtc.node_ip", c.RTC.NodeIP != "" && net.ParseIP(c.RTC.NodeIP) == nil, fmt.Sprintf("not an IP address: %q", c.RTC.NodeIP)},
 		{"rtc.udp_port", c.RTC.UDPPort < 0 || c.RTC.UDPPort > 65535, fmt.Sprintf("must be 0-65535, got %d", c.RTC.UDPPort)},
 		{"rtc.tcp_port", c.RTC.TCPPort < 0 || c.RTC.TCPPort > 65535, fmt.Sprintf("must be 0-65535, got %d", c.RTC.TCPPort)},
-		{"turn.udp_port", c.TURN.Enabled && (c.TURN.UDPPort <= 0 || c.TURN.UDPPort > 65535), fmt.Sprintf("must be 1-65535, got %d", c.TURN.UDPPort)},
-		{"turn.tls_port", c.TURN.Enabled && (c.TURN.TLSPort < 0 || c.TURN.TLSPort > 65535), fmt.Sprintf("must be 0-65535, got %d", c.TURN.TLSPort)},
-		{"turn.cert_file", c.TURN.Enabled && c.TURN.TLSPort > 0 && (c.TURN.CertFile == "") != (c.TURN.KeyFile == ""), "cert_file and key_file go together"},
-		{"turn.credential_ttl", c.TURN.Enabled && c.TURN.CredentialTTL < time.Minute, "must be at least 1m"},
+		{"rtc.tcp_port", c.RTC.TCPPort != 0 && c.RTC.TCPPort == c.Server.Port, "must differ from server.port"},
 		{"storage.data_dir", c.Storage.DataDir == "" && c.Storage.MongoURI == "", "required when storage.mongo_uri is empty"},
 		{"storage.mongo_uri", c.Storage.MongoURI != "" && !strings.HasPrefix(c.Storage.MongoURI, "mongodb://") && !strings.HasPrefix(c.Storage.MongoURI, "mongodb+srv://"), "must start with mongodb:// or mongodb+srv://"},
 		{"storage.mongo_database", c.Storage.MongoURI != "" && !validDBName(c.Storage.MongoDatabase), fmt.Sprintf("not a valid database name: %q", c.Storage.MongoDatabase)},
@@ -410,6 +416,9 @@ func (c *Config) Validate() error {
 		if ch.bad {
 			return &ConfigError{Key: ch.key, Msg: ch.msg}
 		}
+	}
+	if err := c.TURN.validate(c); err != nil {
+		return err
 	}
 	for _, f := range []struct {
 		key string
@@ -503,6 +512,9 @@ func (c Config) Redacted() Config {
 	c.Keys = keys
 	if c.Mail.SMTPPassword != "" {
 		c.Mail.SMTPPassword = "***"
+	}
+	if c.TURN.Secret != "" {
+		c.TURN.Secret = "***"
 	}
 	if c.Storage.MongoURI != "" {
 		c.Storage.MongoURI = redactURI(c.Storage.MongoURI)

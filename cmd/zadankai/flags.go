@@ -10,7 +10,7 @@ import (
 // server's where the meaning is the same.
 type serveFlagValues struct {
 	config, bind, nodeIP, keys, dataDir, mongoURI, logLevel, logFormat string
-	port, udpPort                                                      int
+	port, udpPort, tcpPort                                             int
 	dev, demo                                                          bool
 }
 
@@ -23,6 +23,7 @@ func serveFlags() (*flag.FlagSet, *serveFlagValues) {
 	fs.IntVar(&v.port, "port", 0, "HTTP and WebSocket port (default 7880)")
 	fs.StringVar(&v.nodeIP, "node-ip", "", "IP address advertised in ICE candidates")
 	fs.IntVar(&v.udpPort, "udp-port", 0, "single UDP port for ICE and media (default 7882)")
+	fs.IntVar(&v.tcpPort, "tcp-port", 0, "TCP port for ICE over TCP, 0 = off (default 7881)")
 	fs.StringVar(&v.keys, "keys", "", `API keys, "key: secret" (comma or newline separated)`)
 	fs.BoolVar(&v.dev, "dev", false, "development mode: API key devkey, secret secret (never in production)")
 	fs.StringVar(&v.dataDir, "data-dir", "", "directory of the embedded SQLite database (default ./data)")
@@ -45,6 +46,8 @@ func (v *serveFlagValues) apply(name string, cfg *Config, keys *string) {
 		cfg.RTC.NodeIP = v.nodeIP
 	case "udp-port":
 		cfg.RTC.UDPPort = v.udpPort
+	case "tcp-port":
+		cfg.RTC.TCPPort = v.tcpPort
 	case "keys":
 		*keys = v.keys
 	case "dev":

@@ -63,7 +63,7 @@ var listenLine = regexp.MustCompile(`msg="zadankai listening" url=(http://\S+)`)
 // start runs serve with args and waits until it prints its URL.
 func start(tb testing.TB, args ...string) *proc {
 	tb.Helper()
-	p := &proc{cmd: exec.Command(binary(tb), append([]string{"serve", "--port", "0", "--udp-port", "0"}, args...)...),
+	p := &proc{cmd: exec.Command(binary(tb), append([]string{"serve", "--port", "0", "--udp-port", "0", "--tcp-port", "0"}, args...)...),
 		stdout: &syncBuffer{}, done: make(chan error, 1)}
 	p.cmd.Stdout = p.stdout
 	stderr, err := p.cmd.StderrPipe()
@@ -200,7 +200,7 @@ func TestServeRestartKeepsData(t *testing.T) {
 }
 
 func TestServeRefusesWithoutKeys(t *testing.T) {
-	cmd := exec.Command(binary(t), "serve", "--udp-port", "0", "--data-dir", t.TempDir())
+	cmd := exec.Command(binary(t), "serve", "--udp-port", "0", "--tcp-port", "0", "--data-dir", t.TempDir())
 	cmd.Env = append(os.Environ(), "ZADANKAI_KEYS=")
 	out, err := cmd.CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
@@ -230,7 +230,7 @@ func BenchmarkColdStart(b *testing.B) {
 		dir := b.TempDir()
 		begin := time.Now()
 		ctx, cancel := context.WithCancel(context.Background())
-		cmd := exec.CommandContext(ctx, bin, "serve", "--dev", "--port", "0", "--udp-port", "0", "--data-dir", dir)
+		cmd := exec.CommandContext(ctx, bin, "serve", "--dev", "--port", "0", "--udp-port", "0", "--tcp-port", "0", "--data-dir", dir)
 		stderr, _ := cmd.StderrPipe()
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)

@@ -66,6 +66,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer embedded.close()
+	registerTURNMetrics(reg, embedded.sfu)
 	// Moderation goes to the embedded SFU, or to a remote LiveKit-compatible
 	// media plane when media.url names one.
 	var media rooms.MediaPlane = embedded.sig
@@ -114,8 +115,10 @@ type mediaPlane struct {
 }
 
 func startMedia(cfg *Config, log *slog.Logger) (*mediaPlane, error) {
-	s, err := sfu.New(sfu.Config{NodeIP: cfg.RTC.NodeIP, UDPPort: cfg.RTC.UDPPort, AllowLoopback: cfg.RTC.AllowLoopback,
-		Interfaces: cfg.RTC.Interfaces.Includes, IPs: cfg.RTC.IPs.Includes}, log.With("component", "sfu"))
+	s, err := sfu.New(cfg.sfuConfig(), log.With("component", "sfu"))
+	if errors.Is(err, sfu.ErrTURN) {
+		return nil, &ConfigError{Key: "turn", Msg: err.Error()}
+	}
 	if err != nil {
 		return nil, &ConfigError{Key: "rtc", Msg: err.Error()}
 	}

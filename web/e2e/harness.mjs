@@ -28,7 +28,7 @@ export function startServer(extraArgs = []) {
   const bin = process.env.ZADANKAI_BIN;
   if (!bin) throw new Error("ZADANKAI_BIN is not set; run the browser tests through scripts/e2e.sh");
   const dataDir = mkdtempSync(join(tmpdir(), "zdk-e2e-data-"));
-  const args = ["serve", "--dev", "--demo", "--bind", ip, "--node-ip", ip, "--port", "0", "--udp-port", "0",
+  const args = ["serve", "--dev", "--demo", "--bind", ip, "--node-ip", ip, "--port", "0", "--udp-port", "0", "--tcp-port", "0",
     "--data-dir", dataDir, ...extraArgs];
   const proc = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ZADANKAI_RTC_ALLOW_LOOPBACK: "false" } });
   let log = "";
