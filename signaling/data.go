@@ -11,14 +11,14 @@ import (
 // channel).
 func (p *participant) onDataChannel(dc *webrtc.DataChannel) {
 	if p.single {
-		p.mu.Lock()
 		switch dc.Label() {
 		case "_reliable":
-			p.reliable = dc
+			p.setReliable(dc)
 		case "_lossy":
+			p.mu.Lock()
 			p.lossy = dc
+			p.mu.Unlock()
 		}
-		p.mu.Unlock()
 	}
 	dc.OnMessage(func(msg webrtc.DataChannelMessage) { p.onData(msg.Data) })
 	if dc.Label() == "_reliable" {
@@ -61,18 +61,53 @@ func (p *participant) onData(b []byte) {
 	}
 }
 
-// sendData writes a data packet to p over the subscriber PC's channels.
+// maxPendingData bounds the reliable packets kept for a client whose
+// channel is not open yet (a chat message or an "ask to unmute" sent
+// while it is still connecting); more than that and the oldest go.
+const maxPendingData = 64
+
+// sendData writes a data packet to p over its downstream channels. A
+// reliable packet waits (bounded) for a channel that is still opening.
 func (p *participant) sendData(b []byte, lossy bool) {
 	p.mu.Lock()
 	dc := p.reliable
 	if lossy {
 		dc = p.lossy
 	}
+	if !lossy && (dc == nil || dc.ReadyState() == webrtc.DataChannelStateConnecting) {
+		if len(p.pendingData) == maxPendingData {
+			p.pendingData = p.pendingData[1:]
+		}
+		p.pendingData = append(p.pendingData, b)
+		p.mu.Unlock()
+		return
+	}
 	p.mu.Unlock()
 	if dc == nil || dc.ReadyState() != webrtc.DataChannelStateOpen {
 		return
 	}
 	_ = dc.Send(b)
+}
+
+// setReliable makes dc p's reliable downstream channel and sends what
+// waited for it once it opens.
+func (p *participant) setReliable(dc *webrtc.DataChannel) {
+	p.mu.Lock()
+	p.reliable = dc
+	p.mu.Unlock()
+	flush := func() {
+		p.mu.Lock()
+		pending := p.pendingData
+		p.pendingData = nil
+		p.mu.Unlock()
+		for _, b := range pending {
+			_ = dc.Send(b)
+		}
+	}
+	dc.OnOpen(flush)
+	if dc.ReadyState() == webrtc.DataChannelStateOpen {
+		flush()
+	}
 }
 
 func contains(xs []string, x string) bool {

@@ -54,6 +54,7 @@ type participant struct {
 	offerID     uint32
 	reliable    *webrtc.DataChannel // server → client: the subscriber PC's, or the client's in single PC
 	lossy       *webrtc.DataChannel
+	pendingData [][]byte // reliable packets waiting for the channel to open
 	closed      bool
 	// single PC: offered is set once the client's first offer is applied
 	// (subscriptions wait for its receive sections); dirty marks track

@@ -188,8 +188,11 @@ func (p *participant) startSubscriber() {
 	if err1 != nil || err2 != nil {
 		p.log.Warn("data channels", "err", fmt.Sprint(err1, err2))
 	}
+	if reliable != nil {
+		p.setReliable(reliable)
+	}
 	p.mu.Lock()
-	p.reliable, p.lossy = reliable, lossy
+	p.lossy = lossy
 	p.mu.Unlock()
 	if p.autoSubscribe {
 		for _, o := range p.room.others(p) {
