@@ -70,6 +70,9 @@ func (d *DownTrack) SetDisabled(v bool) {
 	}
 }
 
+// Disabled reports whether forwarding is paused (the subscriber hid it).
+func (d *DownTrack) Disabled() bool { return d.disabled.Load() }
+
 // Written returns how many packets went to the subscriber.
 func (d *DownTrack) Written() uint64 { return d.written.Load() }
 

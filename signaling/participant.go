@@ -78,6 +78,11 @@ type pubTrack struct {
 	cid  string
 	up   *sfu.UpTrack
 	tr   *webrtc.RTPTransceiver // carries the media; its m-section going inactive unpublishes
+	// dynacast, guarded by the publisher's mu: the layers the publisher
+	// was last told are needed (all, until told otherwise) and the timer
+	// of a pending drop.
+	sentLayers [3]bool
+	dropTimer  *time.Timer
 }
 
 // subscription is one track p receives.

@@ -39,7 +39,7 @@ func (p *participant) onAddTrack(req *livekit.AddTrackRequest) {
 		Stream: req.Stream, Encryption: req.Encryption, AudioFeatures: req.AudioFeatures, MimeType: mimeFor(req)}
 	info.Codecs = []*livekit.SimulcastCodecInfo{{MimeType: info.MimeType, Cid: req.Cid, Layers: req.Layers}}
 	p.mu.Lock()
-	p.pending = append(p.pending, &pubTrack{info: info, cid: req.Cid})
+	p.pending = append(p.pending, &pubTrack{info: info, cid: req.Cid, sentLayers: [3]bool{true, true, true}})
 	p.mu.Unlock()
 	p.log.Debug("track announced", "cid", req.Cid, "sid", info.Sid, "type", req.Type.String())
 	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_TrackPublished{TrackPublished: &livekit.TrackPublishedResponse{
@@ -117,6 +117,7 @@ func (p *participant) onTrack(remote *webrtc.TrackRemote, receiver *webrtc.RTPRe
 			o.subscribe(p, t, true)
 		}
 	}
+	p.dynacast(t) // nobody to watch yet: the layers stop after the hold
 }
 
 // subscribe starts forwarding t (published by from) to p. In single-PC
@@ -175,6 +176,7 @@ func (p *participant) addSubscription(from *participant, t *pubTrack) {
 	p.mu.Unlock()
 	go down.ReadRTCP(sender)
 	t.up.Subscribe(down)
+	from.dynacast(t)
 }
 
 // unsubscribe stops forwarding the track with sid to p.
@@ -187,6 +189,7 @@ func (p *participant) unsubscribe(sid string, negotiate bool) {
 		return
 	}
 	s.track.up.Unsubscribe(s.down)
+	s.publisher.dynacast(s.track)
 	if p.single {
 		p.negMu.Lock()
 		_ = p.sub.RemoveTrack(s.sender)
@@ -233,7 +236,7 @@ func (p *participant) onTrackSetting(m *livekit.UpdateTrackSettings) {
 		if s == nil {
 			continue
 		}
-		s.down.SetDisabled(m.Disabled)
+		s.down.SetDisabled(m.Disabled || m.Quality == livekit.VideoQuality_OFF)
 		q := sfu.Quality(m.Quality)
 		if m.Width > 0 || m.Height > 0 {
 			q = layerForSize(s.track.info.Layers, m.Width, m.Height)
@@ -242,6 +245,7 @@ func (p *participant) onTrackSetting(m *livekit.UpdateTrackSettings) {
 			q = sfu.High
 		}
 		s.down.SetTargetQuality(q)
+		s.publisher.dynacast(s.track)
 	}
 }
 
@@ -280,6 +284,7 @@ func (p *participant) unpublishAll() []string {
 		if t.up != nil {
 			t.up.Close()
 		}
+		p.stopDynacast(t)
 		p.room.s.hooks.notify(EventTrackUnpublished, p.room.info(), p.info(), proto.Clone(t.info).(*livekit.TrackInfo))
 	}
 	return sids
@@ -294,6 +299,7 @@ func (p *participant) unsubscribeAll() {
 	for _, s := range subs {
 		s.track.up.Unsubscribe(s.down)
 		_ = p.sub.RemoveTrack(s.sender)
+		s.publisher.dynacast(s.track)
 	}
 	p.mu.Lock()
 	p.dirty = p.dirty || len(subs) > 0
@@ -358,6 +364,7 @@ func (p *participant) unpublish(sid string) {
 	if t.up != nil {
 		t.up.Close()
 	}
+	p.stopDynacast(t)
 	p.log.Debug("track unpublished by the client", "sid", sid)
 	p.room.broadcastInfo(p, true)
 	p.room.s.hooks.notify(EventTrackUnpublished, p.room.info(), p.info(), proto.Clone(t.info).(*livekit.TrackInfo))
