@@ -198,7 +198,11 @@ func seedDemo(ctx context.Context, s rooms.Store, out io.Writer) error {
 			company = "-"
 		}
 		fmt.Fprintf(out, "  %-14s %-28s %s\n", l.Role, l.Email, company)
+		if l.Note != "" {
+			fmt.Fprintf(out, "  %-14s   ↳ %s\n", "", l.Note)
+		}
 	}
+	fmt.Fprintln(out, "Roundtables are at /roundtables; \""+rooms.DemoLiveTitle+"\" can be joined now.")
 	return nil
 }
 

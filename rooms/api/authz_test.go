@@ -47,6 +47,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/api/v1/invitations", `{"email":"n@beta.test","role":"member","company_id":"` + B + `"}`,
 			cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 201}},
 	}
+	rows = append(rows, roundtableMatrixRows(t, e, w)...) // roundtables (issue 6)
 	// What company A's people and the guest must never see.
 	secrets := []string{"secret-hire@beta.test", "member@beta.test", "admin@beta.test"}
 	for _, row := range rows {

@@ -169,12 +169,7 @@ func (a *API) sendRoundtableCalendar(c *gin.Context, r *rooms.Roundtable, id roo
 		a.log.WarnContext(c.Request.Context(), "roundtable calendar: loading member", "member_id", id, "err", err)
 		return
 	}
-	ev := rooms.CalendarEvent{UID: string(r.ID) + "@zadankai", Sequence: int(r.Version), Start: r.Start, End: r.End(),
-		Summary: "座談会 / Zadankai: " + r.Title, Description: r.Description, URL: a.publicURL + "/roundtables",
-		Organizer: a.fromAddress, Attendee: m.Email, AttendeeCN: m.DisplayName, Location: r.Venue}
-	if r.Format == rooms.FormatOnline {
-		ev.Location = a.publicURL + "/roundtables"
-	}
+	ev := a.roundtableEvent(r, m)
 	a.notify(c, m, rooms.BookingEmail(m, r.Title, rooms.LocalTime(m, r.Start), method == rooms.MethodCancel,
 		rooms.ICS(ev, method, a.now()), method))
 }
