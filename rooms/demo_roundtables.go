@@ -148,5 +148,25 @@ func seedDemoPast(ctx context.Context, s Store, p demoPeople, now time.Time, has
 			return err
 		}
 	}
-	return nil
+	return seedDemoPastActivity(ctx, s, p, r)
+}
+
+// seedDemoPastActivity gives the past roundtable a moderation log and one
+// piece of feedback (中村 恵子's), so the operators' sections have
+// something to show; 高橋 洋子 can still give hers.
+func seedDemoPastActivity(ctx context.Context, s Store, p demoPeople, r *Roundtable) error {
+	mika, keiko := p.audience[2], p.audience[4]
+	for i, e := range []AuditEntry{
+		{Action: "admit_all"},
+		{Action: "mute", TargetID: mika.ID, Detail: "microphone"},
+		{Action: "spotlight", TargetID: keiko.ID},
+	} {
+		e.ID, e.RoundtableID, e.ActorID, e.At = NewAuditID(), r.ID, p.operator.ID, r.Start.Add(time.Duration(2+10*i)*time.Minute)
+		if err := s.AppendAudit(ctx, &e); err != nil {
+			return err
+		}
+	}
+	f := &RoundtableFeedback{RoundtableID: r.ID, AuthorID: keiko.ID, AuthorCompany: keiko.CompanyID, Rating: 5,
+		Tags: []string{"encouraging", "felt_safe"}, Text: "同じ立場の人の話が聞けて安心しました。", WantMore: true, Axis: r.Axis, Themes: r.Themes}
+	return s.CreateRoundtableFeedback(ctx, f)
 }

@@ -60,6 +60,12 @@ func TestDemoRoundtables(t *testing.T) {
 	if regs, _ := s.ListRegistrations(ctx, past.ID); len(regs) != 3 {
 		t.Errorf("past roundtable has %d registrations, want 3", len(regs))
 	}
+	if log, _ := s.ListAudit(ctx, past.ID, time.Unix(0, 0)); len(log) != 3 {
+		t.Errorf("past roundtable has %d audit entries, want 3", len(log))
+	}
+	if fb, _ := s.ListRoundtableFeedback(ctx, past.ID, time.Unix(0, 0), now.Add(time.Hour)); len(fb) != 1 || !fb[0].WantMore {
+		t.Errorf("past roundtable feedback: %+v, want one entry wanting more", fb)
+	}
 	if by[rooms.DemoRoundTitle] == nil || by[rooms.DemoRoundTitle].Format != rooms.FormatHybrid {
 		t.Errorf("no hybrid small round")
 	}

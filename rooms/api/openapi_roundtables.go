@@ -10,6 +10,12 @@ func init() {
 	for k, v := range roundtableSchemas {
 		schemas[k] = v
 	}
+	// Moderators and speakers who are members need no seat (409 already_in).
+	for i := range operations {
+		if operations[i].id == "registerRoundtable" {
+			operations[i].errors = append(operations[i].errors, 409)
+		}
+	}
 	// Fields the roundtable view gained with feedback and the waitlist position.
 	props := schemas["Roundtable"].(map[string]any)["properties"].(map[string]any)
 	props["my_position"] = map[string]any{"type": "integer", "description": "Place on the waitlist (1 = next), or 0."}

@@ -121,6 +121,10 @@ func (a *API) registerRoundtable(c *gin.Context) {
 		fail(c, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "members register; speakers and moderators are already in"})
 		return
 	}
+	if r.IsModerator(me.ID) || r.IsSpeaker(me.ID) {
+		fail(c, &Error{Status: http.StatusConflict, Code: "already_in", Message: "you moderate or speak at this roundtable; no seat is needed"})
+		return
+	}
 	reg, err := rooms.Register(c.Request.Context(), a.store, r, me, a.now())
 	if err != nil {
 		fail(c, err)

@@ -203,6 +203,11 @@ func TestRoundtableListFiltersAndPosition(t *testing.T) {
 	w.memberB.do(t, "POST", url+"/"+rt.ID+"/register", "")
 	third := e.extraMember(t, w.coB.ID, "third@beta.test")
 	third.do(t, "POST", url+"/"+rt.ID+"/register", "")
+	e.makeModerator(t, w.memberB)
+	modded := e.createRoundtable(t, w.operator, roundtableBody(60, 5, "stage", w.memberB.m.ID, ""))
+	if r := w.memberB.do(t, "POST", url+"/"+modded.ID+"/register", ""); r.status != 409 {
+		t.Errorf("a moderator registers for her own roundtable = %d %s", r.status, r.body)
+	}
 	var v struct {
 		MyStatus   string `json:"my_status"`
 		MyPosition int    `json:"my_position"`

@@ -94,7 +94,7 @@ function joinBox(r) {
 }
 
 function memberActions(r, actions) {
-  if (me.role !== "member" || r.cancelled || r.ended) return;
+  if (me.role !== "member" || r.cancelled || r.ended || r.my_status === "moderator" || r.my_status === "speaker") return;
   if (r.my_status === "registered" || r.my_status === "waitlisted") {
     const b = button(r.my_status === "registered" ? "rt_withdraw" : "rt_leave_waitlist", "secondary");
     b.addEventListener("click", () => confirmInline(b, "rt_confirm_withdraw", "cancel_yes", async () => {
