@@ -385,3 +385,36 @@ func TestRoundtableResponsesMatchTheDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundtableCreateRefusalsWriteNothing sends malformed and invalid
+// roundtables: each is refused with its code and field, and none is stored.
+func TestRoundtableCreateRefusalsWriteNothing(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	op := w.operator.m.ID
+	good := roundtableBody(48, 10, "stage", op, "")
+	cases := []struct {
+		name, body  string
+		status      int
+		code, field string
+	}{
+		{"unknown field", strings.Replace(good, `"talk"`, `"owner":"x","talk"`, 1), 400, "unknown_field", "owner"},
+		{"capacity as text", strings.Replace(good, `"capacity":10`, `"capacity":"ten"`, 1), 400, "wrong_type", "capacity"},
+		{"operator object", strings.Replace(good, `"title":"管理職という選択"`, `"title":{"$ne":""}`, 1), 400, "wrong_type", "title"},
+		{"no title", strings.Replace(good, `"title":"管理職という選択"`, `"title":"  "`, 1), 422, "required", "title"},
+		{"unknown theme", strings.Replace(good, `["promotion"]`, `["promotion","astrology"]`, 1), 422, "unknown_value", "themes[1]"},
+		{"no moderators", strings.Replace(good, `"moderators":["`+string(op)+`"]`, `"moderators":[]`, 1), 422, "required", "moderators"},
+		{"unknown speaker", roundtableBody(48, 10, "stage", op, `,"speakers":["mb_nobody"]`), 422, "unknown_member", "speakers[0]"},
+		{"close a month before", strings.Replace(good, `"close_before_minutes":30`, `"close_before_minutes":50000`, 1), 422, "out_of_range", "close_before"},
+		{"bad excluded company", roundtableBody(48, 10, "stage", op, `,"excluded_companies":["../x"]`), 422, "malformed", "excluded_companies[0]"},
+	}
+	for _, tc := range cases {
+		r := w.operator.do(t, "POST", e.srv.URL+"/api/v1/roundtables", tc.body)
+		if code, field := r.errorCode(t); r.status != tc.status || code != tc.code || field != tc.field {
+			t.Errorf("%s: = %d %s/%s, want %d %s/%s", tc.name, r.status, code, field, tc.status, tc.code, tc.field)
+		}
+	}
+	if list, err := e.store.ListRoundtables(context.Background(), time.Now().Add(-time.Hour), time.Now().AddDate(1, 0, 0)); err != nil || len(list) != 0 {
+		t.Fatalf("refused roundtables were stored: %d (%v)", len(list), err)
+	}
+}

@@ -66,9 +66,10 @@ func (s *Store) ListAuditPage(ctx context.Context, q rooms.AuditQuery) ([]*rooms
 		where, args = "roundtable_id = ?", append(args, q.Roundtable)
 	}
 	if !q.Before.IsZero() {
-		at := millis(q.Before)
-		where += " AND (at < ? OR (at = ? AND id < ?))"
-		args = append(args, at, at, q.BeforeID)
+		// A row-value comparison lets SQLite walk the (at, id) index from
+		// the cursor down.
+		where += " AND (at, id) < (?, ?)"
+		args = append(args, millis(q.Before), q.BeforeID)
 	}
 	args = append(args, max(q.Limit, 1))
 	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM audit WHERE `+where+` ORDER BY at DESC, id DESC LIMIT ?`, args...)
