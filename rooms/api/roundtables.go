@@ -237,11 +237,13 @@ func (a *API) listRoundtables(c *gin.Context) {
 		if f.past != ended {
 			continue
 		}
-		if in, err := a.tookPart(c, r, me); err != nil {
-			fail(c, err)
-			return
-		} else if f.past && !in && me.Role != rooms.RoleOperator {
-			continue
+		if f.past && me.Role != rooms.RoleOperator {
+			if in, err := a.tookPart(c, r, me); err != nil {
+				fail(c, err)
+				return
+			} else if !in {
+				continue
+			}
 		}
 		v, err := a.viewRoundtable(c, r, me)
 		if err != nil {
