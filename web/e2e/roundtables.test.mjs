@@ -149,6 +149,11 @@ test("an operator creates a roundtable: the invalid field first, then valid", as
   await made.scrollIntoViewIfNeeded();
   await screenshot(page, "roundtables-operator-created");
   await shot(made, "roundtables-operator-created-card");
+  const past = card(page, PAST);
+  await past.getByRole("button", { name: "感想を見る" }).click();
+  await past.locator(".rt-feedback-list").waitFor();
+  assert.match(await past.textContent(), /2件・平均満足度 4.5/);
+  assert.match(await past.textContent(), /同じ立場の人の話が聞けて安心しました/);
   await page.goto(server.url + "/operator");
   // Feedback text (operators only) with "want more" per theme, and the moderation log.
   await page.waitForSelector("#rt-feedback ul.demand", { timeout: 45_000 });
@@ -164,6 +169,56 @@ test("an operator creates a roundtable: the invalid field first, then valid", as
   await shot(page.locator("section", { has: page.locator("#rt-audit") }), "operator-audit-section");
   await shot(page.locator("section", { has: page.locator("#rt-feedback") }), "operator-rt-feedback-section");
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// openAs logs a fresh page in as email and opens the roundtables page.
+async function openAs(email, title) {
+  await browser.ctx.clearCookies();
+  const page = await browser.ctx.newPage();
+  await login(page, server.url, email);
+  await page.waitForURL((u) => new URL(u).pathname !== "/", { timeout: 45_000 });
+  await page.goto(server.url + "/roundtables");
+  await card(page, title).waitFor({ timeout: 45_000 });
+  return page;
+}
+
+async function waitStatus(page, re) {
+  await page.waitForFunction((src) => new RegExp(src).test(document.getElementById("status").textContent), re.source, { timeout: 30_000 });
+}
+
+test("capacity edited to one: a seat, the waitlist with its position, promotion on cancel", async () => {
+  const T = "学び直しの始め方"; // created by the operator test
+  let page = await openAs("operator@zadankai.example", T);
+  await card(page, T).getByRole("button", { name: "編集する" }).click();
+  const form = card(page, T).locator("form.rt-form");
+  await form.locator('input[name="capacity"]').fill("1");
+  await form.getByRole("button", { name: "保存する" }).click();
+  await waitStatus(page, /保存しました/);
+  assert.match(await card(page, T).textContent(), /残り1席（定員1人）/);
+  await page.close();
+
+  page = await openAs("emma@minato.example", T);
+  await card(page, T).getByRole("button", { name: "参加を申し込む" }).click();
+  await waitStatus(page, /参加登録しました/);
+  await page.close();
+
+  page = await openAs("yoko@minato.example", T);
+  assert.match(await card(page, T).textContent(), /満席です/);
+  await card(page, T).getByRole("button", { name: "キャンセル待ちに登録する" }).click();
+  await waitStatus(page, /キャンセル待ちに登録しました（1番目）/);
+  assert.match(await card(page, T).textContent(), /キャンセル待ち 1番目/);
+  await shot(card(page, T), "roundtables-waitlisted");
+  await page.close();
+
+  page = await openAs("emma@minato.example", T);
+  await card(page, T).getByRole("button", { name: "参加をキャンセルする" }).click();
+  await card(page, T).getByRole("button", { name: "キャンセルする" }).click();
+  await waitStatus(page, /キャンセルしました/);
+  await page.close();
+
+  page = await openAs("yoko@minato.example", T);
+  assert.match(await card(page, T).textContent(), /参加登録済み/, "the first on the waitlist did not get the freed seat");
   await page.close();
 });
 

@@ -7,7 +7,7 @@ import { api, el, session } from "/assets/api.js";
 import { timeEl } from "/assets/format.js";
 import { tx, uid, option, formError, clearErrors, showError, busy } from "/assets/forms.js";
 import { themeLabel } from "/assets/peer.js";
-import { RT_TAGS } from "/assets/rt_feedback.js";
+import { feedbackEntry, summaryLine } from "/assets/rt_feedback.js";
 
 let me = null;
 let themes = [];
@@ -24,17 +24,6 @@ function demandList(byTheme) {
       el("span", {}, tx("rt_demand", { want: d.want_more, n: d.responses, avg: d.average_rating.toFixed(1) }))))));
 }
 
-function feedbackItem(f) {
-  const tags = f.tags.map((tag) => (RT_TAGS.includes(tag) ? tx("rt_tag_" + tag) : el("span", {}, tag)));
-  return el("li", { class: "row-item feedback-item" },
-    el("div", { class: "row-main" }, el("span", { class: "name" }, f.roundtable_title || f.roundtable_id),
-      el("span", { class: "rating" }, tx("rating_of", { n: f.rating }))),
-    el("p", { class: "hint" }, f.author.display_name || f.author.id, " · ", timeEl(f.created_at, me.time_zone)),
-    tags.length ? el("ul", { class: "chips" }, ...tags.map((x) => el("li", {}, x))) : null,
-    el("p", {}, tx(f.want_more ? "rt_want_more_yes" : "rt_want_more_no")),
-    f.text ? el("blockquote", {}, f.text) : null);
-}
-
 async function feedbackSection(root) {
   const days = daysSelect();
   const show = el("button", { type: "submit", class: "secondary" }, tx("show"));
@@ -44,11 +33,10 @@ async function feedbackSection(root) {
     clearErrors(form);
     try {
       const r = await api("GET", `/feedback/roundtables?days=${days.value}`);
-      const s = r.summary;
       out.replaceChildren(
-        el("p", {}, tx("rt_feedback_summary", { n: s.responses, avg: s.average_rating.toFixed(1), want: s.want_more })),
+        summaryLine(r.summary),
         demandList(r.by_theme) || "",
-        r.feedback.length ? el("ul", { class: "rows-list" }, ...r.feedback.map(feedbackItem)) : el("p", { class: "hint" }, tx("no_feedback")));
+        r.feedback.length ? el("ul", { class: "rows-list" }, ...r.feedback.map((f) => feedbackEntry(f, me.time_zone))) : el("p", { class: "hint" }, tx("no_feedback")));
     } catch (e) { showError(form, e); }
   });
   form.addEventListener("submit", (ev) => { ev.preventDefault(); load(); });

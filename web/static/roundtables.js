@@ -3,14 +3,14 @@
 // it), add to the calendar, enter the room in the join window, and give
 // feedback afterwards. Organisers (operators and the moderators they
 // name) create, edit and cancel roundtables and see who registered.
-import { t } from "/assets/i18n.js";
+import { t, lang } from "/assets/i18n.js";
 import { api, el } from "/assets/api.js";
 import { page } from "/assets/layout.js";
 import { timeEl } from "/assets/format.js";
 import { tx, say, uid, option, field, formError, clearErrors, showError, busy, confirmInline } from "/assets/forms.js";
 import { themeChips, themeLabel } from "/assets/peer.js";
 import { roundtableForm, organiserContext } from "/assets/rt_form.js";
-import { rtFeedbackForm } from "/assets/rt_feedback.js";
+import { rtFeedbackForm, roundtableFeedback } from "/assets/rt_feedback.js";
 
 const OPEN_BEFORE = 15 * 60 * 1000;
 let me = null;
@@ -63,7 +63,7 @@ function facts(r) {
       : tx("rt_full", { n: r.waitlist })));
     parts.push(el("p", { class: "hint" }, tx("rt_closes"), " ", timeEl(r.registration_closes_at, zone)));
   }
-  const names = (list) => list.map((p) => p.display_name).join("、");
+  const names = (list) => list.map((p) => p.display_name).join(lang === "en" ? ", " : "、");
   if (r.moderators.length) parts.push(el("p", { class: "meta" }, tx("rt_moderated_by"), " ", names(r.moderators)));
   if (r.speakers.length) parts.push(el("p", { class: "meta" }, tx("rt_guests"), " ", names(r.speakers)));
   return parts;
@@ -136,6 +136,11 @@ function organiserActions(r, actions, extra) {
   const regs = button("rt_registrations", "secondary");
   actions.append(regs);
   toggle(regs, extra, () => registrationList(r));
+  if (r.ended && me.role === "operator") {
+    const fb = button("rt_see_feedback", "secondary");
+    actions.append(fb);
+    toggle(fb, extra, () => roundtableFeedback(r, zone));
+  }
   if (r.cancelled || r.ended) return;
   const edit = button("rt_edit", "secondary");
   const cancel = button("rt_cancel", "secondary");

@@ -1,6 +1,7 @@
 // Feedback after a roundtable: rating, tags, a text only operators read,
 // and "I'd like more on this theme".
 import { api, el } from "/assets/api.js";
+import { timeEl } from "/assets/format.js";
 import { tx, field, choice, formError, clearErrors, showError, busy, counter, uid } from "/assets/forms.js";
 
 export const RT_TAGS = ["informative", "encouraging", "practical_tips", "new_perspective", "felt_safe", "good_moderation",
@@ -43,4 +44,30 @@ export function rtFeedbackForm(r, onDone) {
   });
   queueMicrotask(() => first.focus());
   return form;
+}
+
+// feedbackEntry is one piece of feedback as operators read it.
+export function feedbackEntry(f, zone) {
+  const tags = f.tags.map((tag) => (RT_TAGS.includes(tag) ? tx("rt_tag_" + tag) : el("span", {}, tag)));
+  return el("li", { class: "row-item feedback-item" },
+    el("div", { class: "row-main" }, el("span", { class: "name" }, f.roundtable_title || f.roundtable_id),
+      el("span", { class: "rating" }, tx("rating_of", { n: f.rating }))),
+    el("p", { class: "hint" }, f.author.display_name || f.author.id, " · ", timeEl(f.created_at, zone)),
+    tags.length ? el("ul", { class: "chips" }, ...tags.map((x) => el("li", {}, x))) : null,
+    el("p", {}, tx(f.want_more ? "rt_want_more_yes" : "rt_want_more_no")),
+    f.text ? el("blockquote", {}, f.text) : null);
+}
+
+// summaryLine: "3 responses · average 4.3 · want more 2" (no average from none).
+export function summaryLine(s) {
+  return el("p", { class: "summary" }, s.responses
+    ? tx("rt_feedback_summary", { n: s.responses, avg: s.average_rating.toFixed(1), want: s.want_more })
+    : tx("rt_feedback_none"));
+}
+
+// roundtableFeedback lists one roundtable's feedback for operators.
+export async function roundtableFeedback(r, zone) {
+  const res = await api("GET", `/roundtables/${encodeURIComponent(r.id)}/feedback`);
+  return el("div", { class: "rt-feedback-list" }, summaryLine(res.summary),
+    res.feedback.length ? el("ul", { class: "rows-list" }, ...res.feedback.map((f) => feedbackEntry(f, zone))) : "");
 }
