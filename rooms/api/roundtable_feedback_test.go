@@ -122,6 +122,13 @@ func TestRoundtableFeedbackFlow(t *testing.T) {
 	if r := w.memberB.do(t, "GET", e.srv.URL+"/api/v1/roundtables?when=past", ""); strings.Contains(string(r.body), rt.ID) {
 		t.Errorf("past list of a waitlisted member shows the roundtable: %s", r.body)
 	}
+	checkOperatorFeedback(t, e, w, url)
+}
+
+// checkOperatorFeedback reads the roundtable's feedback as an operator
+// (figures and text) and checks that nobody else can read the text.
+func checkOperatorFeedback(t *testing.T, e *env, w *world, url string) {
+	t.Helper()
 	var one struct {
 		Summary struct {
 			Responses int
@@ -137,7 +144,7 @@ func TestRoundtableFeedbackFlow(t *testing.T) {
 	var all struct {
 		ByTheme []rooms.ThemeDemand `json:"by_theme"`
 	}
-	r = w.operator.do(t, "GET", e.srv.URL+"/api/v1/feedback/roundtables?days=7", "")
+	r := w.operator.do(t, "GET", e.srv.URL+"/api/v1/feedback/roundtables?days=7", "")
 	json.Unmarshal(r.body, &all)
 	if !strings.Contains(string(r.body), "secret-note") || len(all.ByTheme) != 1 || all.ByTheme[0] != (rooms.ThemeDemand{Theme: "promotion", Responses: 3, WantMore: 1, Rating: 11.0 / 3}) {
 		t.Errorf("operator's report: %s", r.body)
@@ -226,13 +233,8 @@ func TestRoundtableListFiltersAndPosition(t *testing.T) {
 			t.Errorf("list%s: career %v, life %v; want %v", q, strings.Contains(body, rt.ID), strings.Contains(body, life.ID), want)
 		}
 	}
-	for q, field := range map[string]string{"?axis=work": "axis", "?theme=nope": "theme", "?format=zoom": "format",
-		"?date=2026-13-01": "date", "?days=0": "days", "?when=later": "when"} {
-		r := w.memberA.do(t, "GET", url+q, "")
-		if code, f := r.errorCode(t); r.status != 400 || f != field || code == "" {
-			t.Errorf("list%s = %d %s/%s, want 400 on %s", q, r.status, code, f, field)
-		}
-	}
+	badQueries(t, w.memberA, url, map[string]string{"?axis=work": "axis", "?theme=nope": "theme", "?format=zoom": "format",
+		"?date=2026-13-01": "date", "?days=0": "days", "?when=later": "when"})
 	r := w.memberA.do(t, "GET", url+"/"+rt.ID+"/calendar.ics", "")
 	ics := strings.ReplaceAll(string(r.body), "\r\n ", "") // unfold long lines
 	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/calendar") || !strings.Contains(ics, "BEGIN:VEVENT") ||
@@ -321,11 +323,17 @@ func TestOperatorAuditListing(t *testing.T) {
 	if len(only.Entries) != 2 || only.Entries[0].Act != "act3" || only.Next != "" {
 		t.Errorf("audit of one roundtable: %+v", only)
 	}
-	for q, field := range map[string]string{"?limit=0": "limit", "?limit=abc": "limit", "?before=123": "before",
-		"?before=x.au_1": "before", "?roundtable_id=../x": "roundtable_id"} {
-		r := w.operator.do(t, "GET", e.srv.URL+"/api/v1/audit"+q, "")
+	badQueries(t, w.operator, e.srv.URL+"/api/v1/audit", map[string]string{"?limit=0": "limit", "?limit=abc": "limit",
+		"?before=123": "before", "?before=x.au_1": "before", "?roundtable_id=../x": "roundtable_id"})
+}
+
+// badQueries checks that each query is refused with 400 on its field.
+func badQueries(t *testing.T, a *actor, url string, queries map[string]string) {
+	t.Helper()
+	for q, field := range queries {
+		r := a.do(t, "GET", url+q, "")
 		if code, f := r.errorCode(t); r.status != 400 || f != field || code == "" {
-			t.Errorf("audit%s = %d %s/%s, want 400 on %s", q, r.status, code, f, field)
+			t.Errorf("GET %s%s = %d %s/%s, want 400 on %s", url, q, r.status, code, f, field)
 		}
 	}
 }

@@ -78,23 +78,7 @@ func testAuditPages(t *testing.T, open Opener, _ Options) {
 		}
 		want = append(want, e.ID)
 	}
-	var got []*rooms.AuditEntry
-	q := rooms.AuditQuery{Limit: 3}
-	for range 5 {
-		page, err := s.ListAuditPage(c, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(page) > 3 {
-			t.Fatalf("page of %d entries, limit 3", len(page))
-		}
-		got = append(got, page...)
-		if len(page) < 3 {
-			break
-		}
-		last := page[len(page)-1]
-		q.Before, q.BeforeID = last.At, last.ID
-	}
+	got := pageThrough(t, s, rooms.AuditQuery{Limit: 3})
 	if len(got) != 7 {
 		t.Fatalf("paged %d entries, want 7", len(got))
 	}
@@ -122,4 +106,26 @@ func testAuditPages(t *testing.T, open Opener, _ Options) {
 			t.Errorf("ListAuditPage(r2) returned an entry of %s", e.RoundtableID)
 		}
 	}
+}
+
+// pageThrough reads every page of q, following the cursor.
+func pageThrough(t *testing.T, s rooms.Store, q rooms.AuditQuery) []*rooms.AuditEntry {
+	t.Helper()
+	var got []*rooms.AuditEntry
+	for range 10 {
+		page, err := s.ListAuditPage(ctx(t), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) > q.Limit {
+			t.Fatalf("page of %d entries, limit %d", len(page), q.Limit)
+		}
+		got = append(got, page...)
+		if len(page) < q.Limit {
+			break
+		}
+		last := page[len(page)-1]
+		q.Before, q.BeforeID = last.At, last.ID
+	}
+	return got
 }
