@@ -10,10 +10,14 @@ func init() {
 	for k, v := range roundtableSchemas {
 		schemas[k] = v
 	}
-	// Moderators and speakers who are members need no seat (409 already_in).
 	for i := range operations {
-		if operations[i].id == "registerRoundtable" {
+		switch operations[i].id {
+		case "registerRoundtable": // moderators and speakers need no seat: 409 already_in
 			operations[i].errors = append(operations[i].errors, 409)
+		case "listRegistrations":
+			operations[i].result = "RegistrationList"
+		case "listAudit":
+			operations[i].result = "AuditList"
 		}
 	}
 	// Fields the roundtable view gained with feedback and the waitlist position.
@@ -56,6 +60,12 @@ var (
 )
 
 var roundtableSchemas = map[string]any{
+	"RegistrationList": obj(map[string]any{"registrations": map[string]any{"type": "array", "items": obj(map[string]any{
+		"member": rtPeer, "status": map[string]any{"type": "string", "enum": []string{"registered", "waitlisted", "cancelled"}},
+		"since": dateTime}, "member", "status", "since")}}, "registrations"),
+	"AuditList": obj(map[string]any{"entries": map[string]any{"type": "array", "items": obj(map[string]any{
+		"id": str("au_…"), "roundtable_id": str(""), "actor_id": str(""), "action": str(""), "target_id": str(""),
+		"detail": str(""), "at": dateTime}, "id", "roundtable_id", "actor_id", "action", "at")}}, "entries"),
 	"RoundtableFeedback": obj(map[string]any{"rating": map[string]any{"type": "integer", "minimum": 1, "maximum": 5},
 		"tags": map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []string{"informative", "encouraging",
 			"practical_tips", "new_perspective", "felt_safe", "good_moderation", "easy_to_speak", "too_short", "too_long", "hard_to_speak"}}},

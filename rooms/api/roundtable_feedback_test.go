@@ -379,6 +379,8 @@ func TestRoundtableResponsesMatchTheDocument(t *testing.T) {
 		{w.operator, "/api/v1/feedback/roundtables", "/api/v1/feedback/roundtables"},
 		{w.operator, "/api/v1/audit?limit=1", "/api/v1/audit"},
 		{w.operator, "/api/v1/roundtable-people", "/api/v1/roundtable-people"},
+		{w.operator, "/api/v1/roundtables/" + rt + "/registrations", "/api/v1/roundtables/{id}/registrations"},
+		{w.operator, "/api/v1/roundtables/" + rt + "/audit", "/api/v1/roundtables/{id}/audit"},
 	} {
 		r := c.a.do(t, "GET", e.srv.URL+c.path, "")
 		if r.status != 200 {
