@@ -43,7 +43,9 @@ func loadDemoPeople(ctx context.Context, s Store) (demoPeople, error) {
 // starts); and one that ended yesterday, so feedback can be tried.
 func seedDemoRoundtables(ctx context.Context, s Store, now time.Time) error {
 	p, err := loadDemoPeople(ctx, s)
-	if err != nil {
+	if errors.Is(err, ErrNotFound) {
+		return nil // a demo account was deleted: leave the roundtables as they are
+	} else if err != nil {
 		return err
 	}
 	existing, err := s.ListRoundtables(ctx, now.AddDate(0, 0, -3), now.AddDate(0, 0, 30))
