@@ -225,6 +225,7 @@ func (a *API) registerRoundtableExtras(authed, operator *gin.RouterGroup) {
 	operator.GET("/roundtables/:id/feedback", a.listRoundtableFeedback)
 	operator.GET("/feedback/roundtables", a.listAllRoundtableFeedback)
 	operator.GET("/audit", a.listAllAudit)
+	operator.POST("/roundtable-people/moderators", a.nameModerator)
 }
 
 // RunJobs runs the API's periodic jobs until ctx ends: reminders every

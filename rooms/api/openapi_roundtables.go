@@ -44,6 +44,9 @@ var roundtableOperations = []operation{
 	{method: "GET", path: "/api/v1/roundtable-people", id: "listRoundtablePeople",
 		summary: "Moderators and guest speakers an organiser can name (operators and trained moderators; emails for operators).",
 		session: true, status: 200, result: "RoundtablePeople", errors: []int{401, 403}},
+	{method: "POST", path: "/api/v1/roundtable-people/moderators", id: "nameModerator",
+		summary: "Mark a member (by email) as a trained moderator, or take it back (operators only).",
+		session: true, body: "ModeratorUpdate", status: 200, result: "ModeratorStatus", errors: []int{400, 401, 403, 409, 415, 422}},
 	{method: "GET", path: "/api/v1/audit", id: "listAllAudit",
 		summary: "Moderation actions across roundtables, newest first (operators): ?roundtable_id=, ?limit=1-200 (default 50), ?before= the next cursor.",
 		session: true, status: 200, result: "AuditPage", errors: []int{400, 401, 403}},
@@ -60,6 +63,9 @@ var (
 )
 
 var roundtableSchemas = map[string]any{
+	"ModeratorUpdate": obj(map[string]any{"email": map[string]any{"type": "string", "format": "email"}, "moderator": boolean}, "email", "moderator"),
+	"ModeratorStatus": obj(map[string]any{"id": str(""), "display_name": str(""), "email": str(""), "moderator": boolean},
+		"id", "display_name", "email", "moderator"),
 	"RegistrationList": obj(map[string]any{"registrations": map[string]any{"type": "array", "items": obj(map[string]any{
 		"member": rtPeer, "status": map[string]any{"type": "string", "enum": []string{"registered", "waitlisted", "cancelled"}},
 		"since": dateTime}, "member", "status", "since")}}, "registrations"),

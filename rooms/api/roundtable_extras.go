@@ -254,3 +254,51 @@ func companyIDs(cos []*rooms.Company) []rooms.CompanyID {
 	}
 	return out
 }
+
+type moderatorRequest struct {
+	Email     string `json:"email"`
+	Moderator *bool  `json:"moderator"`
+}
+
+// nameModerator lets an operator mark a member as a trained moderator (or
+// take it back): moderators can then organise roundtables and be named to
+// run them. Taking it back leaves them on the roundtables they already run.
+func (a *API) nameModerator(c *gin.Context) {
+	var req moderatorRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	email := rooms.NormalizeEmail(req.Email)
+	switch {
+	case email == "":
+		fail(c, rooms.Invalid("email", "required", "say whose account it is"))
+		return
+	case req.Moderator == nil:
+		fail(c, rooms.Invalid("moderator", "required", "say whether they moderate"))
+		return
+	}
+	m, err := a.store.GetMemberByEmail(c.Request.Context(), email)
+	if errors.Is(err, rooms.ErrNotFound) {
+		err = rooms.Invalid("email", "unknown_member", "no account has this email")
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if m.Role != rooms.RoleMember {
+		fail(c, rooms.Invalid("email", "not_a_member", "only members are named moderators (operators always are)"))
+		return
+	}
+	if m.Moderator != *req.Moderator {
+		m.Moderator = *req.Moderator
+		if err := a.store.UpdateMember(c.Request.Context(), m); err != nil {
+			if errors.Is(err, rooms.ErrConflict) {
+				err = errStale
+			}
+			fail(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"id": m.ID, "display_name": m.DisplayName, "email": m.Email, "moderator": m.Moderator})
+}

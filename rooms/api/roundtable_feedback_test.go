@@ -51,6 +51,7 @@ func roundtableMatrixRows(t *testing.T, e *env, w *world) []matrixRow {
 		{"GET", o + "/calendar.ics", "", c(401, 200, 403, 200, 200)},
 		{"GET", x + "/calendar.ics", "", c(401, 404, 404, 404, 200)},
 		{"GET", "/api/v1/roundtable-people", "", c(401, 403, 403, 403, 200)},
+		{"POST", "/api/v1/roundtable-people/moderators", `{"email":"member@beta.test","moderator":false}`, c(401, 403, 403, 403, 200)},
 		{"GET", o + "/registrations", "", c(401, 403, 403, 403, 200)},
 		{"GET", x + "/registrations", "", c(401, 404, 404, 404, 200)},
 		{"GET", o + "/audit", "", c(401, 403, 403, 403, 200)},
@@ -349,10 +350,58 @@ func TestRoundtablePeople(t *testing.T) {
 	if len(p.Moderators) != 2 || len(p.Speakers) != 1 || p.Speakers[0].ID != string(w.guest.m.ID) || p.Speakers[0].Email == "" {
 		t.Errorf("operator's people: %+v", p)
 	}
-	// A moderator from a company (logged in again to pick up the flag) sees names, not emails.
+	// A moderator from a company sees names, not emails.
 	r := w.memberB.do(t, "GET", e.srv.URL+"/api/v1/roundtable-people", "")
 	if r.status != 200 || strings.Contains(string(r.body), "@") {
 		t.Errorf("moderator's people = %d %s", r.status, r.body)
+	}
+}
+
+// TestOperatorNamesModerators marks a member as a moderator by email and
+// takes it back; refused requests change nobody.
+func TestOperatorNamesModerators(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	url := e.srv.URL + "/api/v1/roundtable-people/moderators"
+	cases := []struct {
+		name, body  string
+		status      int
+		code, field string
+	}{
+		{"unknown field", `{"email":"member@alpha.test","moderator":true,"role":"operator"}`, 400, "unknown_field", "role"},
+		{"wrong type", `{"email":"member@alpha.test","moderator":"yes"}`, 400, "wrong_type", "moderator"},
+		{"no flag", `{"email":"member@alpha.test"}`, 422, "required", "moderator"},
+		{"no email", `{"moderator":true}`, 422, "required", "email"},
+		{"unknown email", `{"email":"ghost@alpha.test","moderator":true}`, 422, "unknown_member", "email"},
+		{"company admin", `{"email":"admin@alpha.test","moderator":true}`, 422, "not_a_member", "email"},
+		{"guest", `{"email":"guest@outside.test","moderator":true}`, 422, "not_a_member", "email"},
+	}
+	for _, tc := range cases {
+		r := w.operator.do(t, "POST", url, tc.body)
+		if code, field := r.errorCode(t); r.status != tc.status || code != tc.code || field != tc.field {
+			t.Errorf("%s: = %d %s/%s, want %d %s/%s", tc.name, r.status, code, field, tc.status, tc.code, tc.field)
+		}
+	}
+	for _, id := range []rooms.MemberID{w.memberA.m.ID, w.adminA.m.ID, w.guest.m.ID} {
+		if m, _ := e.store.GetMember(context.Background(), id); m.Moderator {
+			t.Errorf("a refused request made %s a moderator", m.Email)
+		}
+	}
+	create := func() int {
+		return w.memberA.do(t, "POST", e.srv.URL+"/api/v1/roundtables", roundtableBody(48, 5, "stage", w.memberA.m.ID, "")).status
+	}
+	if s := create(); s != 403 {
+		t.Fatalf("a plain member organises: %d", s)
+	}
+	if r := w.operator.do(t, "POST", url, `{"email":" Member@Alpha.test ","moderator":true}`); r.status != 200 || !strings.Contains(string(r.body), `"moderator":true`) {
+		t.Fatalf("name a moderator = %d %s", r.status, r.body)
+	}
+	if s := create(); s != 201 {
+		t.Errorf("a named moderator cannot organise: %d", s)
+	}
+	w.operator.do(t, "POST", url, `{"email":"member@alpha.test","moderator":false}`)
+	if s := create(); s != 403 {
+		t.Errorf("a moderator taken back still organises: %d", s)
 	}
 }
 

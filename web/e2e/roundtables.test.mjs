@@ -149,6 +149,14 @@ test("an operator creates a roundtable: the invalid field first, then valid", as
   await made.scrollIntoViewIfNeeded();
   await screenshot(page, "roundtables-operator-created");
   await shot(made, "roundtables-operator-created-card");
+  // Name a trained member as a moderator.
+  await page.click("text=モデレーターを指名する");
+  await page.fill('form.moderator-form input[name="email"]', "keiko@sakura.example");
+  await page.click('form.moderator-form button[type="submit"]');
+  await page.waitForFunction(() => /中村 恵子さんをモデレーターにしました/.test(document.querySelector("form.moderator-form .result").textContent));
+  const mods = await page.evaluate(async () => (await (await fetch("/api/v1/roundtable-people")).json()).moderators.map((m) => m.email));
+  assert.ok(mods.includes("keiko@sakura.example"), `not a moderator now: ${mods}`);
+  await shot(page.locator("form.moderator-form"), "roundtables-name-moderator");
   const past = card(page, PAST);
   await past.getByRole("button", { name: "感想を見る" }).click();
   await past.locator(".rt-feedback-list").waitFor();

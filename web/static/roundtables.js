@@ -220,6 +220,31 @@ function filters() {
     el("summary", {}, tx("rt_filters")), form);
 }
 
+// moderatorForm lets operators name a trained member as a moderator by
+// email, or take it back.
+function moderatorForm() {
+  const email = el("input", { type: "email", name: "email", autocomplete: "off", maxlength: 254, spellcheck: "false" });
+  const which = el("select", { name: "moderator" }, option("true", "rt_mod_name", true), option("false", "rt_mod_unname"));
+  const send = el("button", { type: "submit", class: "secondary" }, tx("rt_mod_send"));
+  const out = el("p", { class: "result", role: "status" });
+  const form = el("form", { class: "moderator-form", novalidate: true, "aria-label": t("rt_mod_title") },
+    field("email", email, "email", "rt_mod_hint"), field("rt_mod_action", which, "moderator"), formError(),
+    el("div", { class: "actions" }, send), out);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    out.textContent = "";
+    busy(send, async () => {
+      try {
+        const m = await api("POST", "/roundtable-people/moderators", { email: email.value, moderator: which.value === "true" });
+        organiser = null; // the moderator choices have changed
+        say(out, m.moderator ? "rt_mod_named" : "rt_mod_unnamed", { name: m.display_name });
+      } catch (e) { showError(form, e, "rt_mod"); }
+    });
+  });
+  return form;
+}
+
 function createPanel() {
   if (me.role !== "operator" && !me.moderator) return null;
   const open = button("rt_new");
@@ -229,7 +254,8 @@ function createPanel() {
     if (saved) done("rt_created", { title: saved.title });
   }));
   return el("section", { class: "panel", "aria-labelledby": "rt-new-title" },
-    el("h3", { id: "rt-new-title" }, tx("rt_organise")), el("p", { class: "hint" }, tx("rt_organise_hint")), open, box);
+    el("h3", { id: "rt-new-title" }, tx("rt_organise")), el("p", { class: "hint" }, tx("rt_organise_hint")), open, box,
+    me.role === "operator" ? el("details", {}, el("summary", {}, tx("rt_mod_title")), moderatorForm()) : null);
 }
 
 // Join links appear 15 minutes before the start without a reload.
