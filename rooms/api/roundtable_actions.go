@@ -105,7 +105,7 @@ func (a *API) cancelRoundtable(c *gin.Context) {
 	}
 	for _, reg := range regs {
 		if reg.Status == rooms.Registered {
-			a.sendRoundtableCalendar(c, r, reg.MemberID, rooms.MethodCancel)
+			a.sendRoundtableCalendar(c, r, reg.MemberID, rooms.CalledOff)
 		}
 	}
 	c.Status(http.StatusNoContent)
@@ -131,7 +131,7 @@ func (a *API) registerRoundtable(c *gin.Context) {
 		return
 	}
 	if reg.Status == rooms.Registered {
-		a.sendRoundtableCalendar(c, r, me.ID, rooms.MethodRequest)
+		a.sendRoundtableCalendar(c, r, me.ID, rooms.SeatTaken)
 	}
 	c.JSON(http.StatusOK, gin.H{"status": reg.Status})
 }
@@ -158,24 +158,28 @@ func (a *API) withdrawRoundtable(c *gin.Context) {
 		return
 	}
 	if wasRegistered {
-		a.sendRoundtableCalendar(c, r, me.ID, rooms.MethodCancel)
+		a.sendRoundtableCalendar(c, r, me.ID, rooms.SeatGivenUp)
 	}
 	if promoted != nil {
-		a.sendRoundtableCalendar(c, r, promoted.MemberID, rooms.MethodRequest)
+		a.sendRoundtableCalendar(c, r, promoted.MemberID, rooms.SeatPromoted)
 	}
 	c.JSON(http.StatusOK, gin.H{"status": rooms.Withdrawn})
 }
 
-// sendRoundtableCalendar emails m the roundtable's calendar entry.
-func (a *API) sendRoundtableCalendar(c *gin.Context, r *rooms.Roundtable, id rooms.MemberID, method rooms.CalendarMethod) {
+// sendRoundtableCalendar emails the member the roundtable's calendar
+// entry with words for what happened.
+func (a *API) sendRoundtableCalendar(c *gin.Context, r *rooms.Roundtable, id rooms.MemberID, news rooms.SeatNews) {
 	m, err := a.store.GetMember(c.Request.Context(), id)
 	if err != nil {
 		a.log.WarnContext(c.Request.Context(), "roundtable calendar: loading member", "member_id", id, "err", err)
 		return
 	}
+	method := rooms.MethodRequest
+	if news == rooms.SeatGivenUp || news == rooms.CalledOff {
+		method = rooms.MethodCancel
+	}
 	ev := a.roundtableEvent(r, m)
-	a.notify(c, m, rooms.BookingEmail(m, r.Title, rooms.LocalTime(m, r.Start), method == rooms.MethodCancel,
-		rooms.ICS(ev, method, a.now()), method))
+	a.notify(c, m, rooms.RoundtableSeatEmail(m, news, r.Title, rooms.LocalTime(m, r.Start), ev.URL, rooms.ICS(ev, method, a.now()), method))
 }
 
 // Roles in a roundtable's media room, carried in the token's attributes.

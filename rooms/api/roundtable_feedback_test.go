@@ -477,3 +477,46 @@ func TestRoundtableCreateRefusalsWriteNothing(t *testing.T) {
 		t.Fatalf("refused roundtables were stored: %d (%v)", len(list), err)
 	}
 }
+
+// TestRoundtableEmailsSayRoundtable follows one seat: registered, given
+// back (the first on the waitlist gets it), and the roundtable called
+// off; each email names the roundtable, says what happened and carries
+// the right calendar method.
+func TestRoundtableEmailsSayRoundtable(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	rt := e.createRoundtable(t, w.operator, roundtableBody(48, 1, "small_round", w.operator.m.ID, ""))
+	url := e.srv.URL + "/api/v1/roundtables/" + rt.ID
+	w.memberA.do(t, "POST", url+"/register", "")
+	w.memberB.do(t, "POST", url+"/register", "")
+	w.memberA.do(t, "POST", url+"/withdraw", "")
+	if r := w.operator.do(t, "POST", url+"/cancel", ""); r.status != 204 {
+		t.Fatalf("cancel = %d %s", r.status, r.body)
+	}
+	type want struct{ to, subject, method string }
+	var got []want
+	for _, m := range e.outbox.Messages() {
+		if strings.Contains(m.Email.Text, "相談") {
+			t.Errorf("a roundtable email speaks of a consultation: %s", m.Email.Subject)
+		}
+		method := ""
+		for _, a := range m.Email.Attachments {
+			method = a.ContentType[strings.LastIndex(a.ContentType, "=")+1:]
+		}
+		got = append(got, want{m.Email.To, m.Email.Subject, method})
+	}
+	for _, w := range []want{
+		{w.memberA.m.Email, "座談会: 「管理職という選択」に参加登録しました", "REQUEST"},
+		{w.memberA.m.Email, "座談会: 「管理職という選択」をキャンセルしました", "CANCEL"},
+		{w.memberB.m.Email, "座談会: 席が空きました「管理職という選択」", "REQUEST"},
+		{w.memberB.m.Email, "座談会: 「管理職という選択」は中止になりました", "CANCEL"},
+	} {
+		found := false
+		for _, g := range got {
+			found = found || (g.to == w.to && strings.HasPrefix(g.subject, w.subject) && g.method == w.method)
+		}
+		if !found {
+			t.Errorf("no email %+v among %+v", w, got)
+		}
+	}
+}
