@@ -11,6 +11,7 @@ const (
 	SeatPromoted SeatNews = "promoted"   // a seat freed up for the first on the waitlist
 	SeatGivenUp  SeatNews = "withdrawn"  // the member gave the seat back
 	CalledOff    SeatNews = "called_off" // the organisers cancelled the roundtable
+	Changed      SeatNews = "changed"    // the time, length, place or title changed
 )
 
 // RoundtableSeatEmail carries a roundtable's calendar entry (a request or
@@ -27,6 +28,9 @@ func RoundtableSeatEmail(m *Member, news SeatNews, title, when, link string, ics
 	case CalledOff:
 		jaSub, enSub = "座談会: 「"+title+"」は中止になりました", "Zadankai: "+title+" is called off"
 		ja, en = "申し訳ありません。座談会「%s」（%s）は中止になりました。カレンダーから削除されます。", "Sorry: \"%s\" (%s) is called off; your calendar will drop it."
+	case Changed:
+		jaSub, enSub = "座談会: 「"+title+"」の日時・場所が変わりました", "Zadankai: "+title+" has changed"
+		ja, en = "座談会「%s」の予定が変わりました。新しい日時は %s です。添付の招待でカレンダーが更新されます。", "\"%s\" has changed; it is now at %s. The attached invitation updates your calendar."
 	default:
 		jaSub, enSub = "座談会: 「"+title+"」に参加登録しました", "Zadankai: you are registered for "+title
 		ja, en = "座談会「%s」（%s）に参加登録しました。カレンダーに追加できる招待を添付しています。", "You are registered for \"%s\" (%s). The attached invitation adds it to your calendar."

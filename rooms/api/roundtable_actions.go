@@ -71,6 +71,9 @@ func (a *API) updateRoundtable(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if !r.Start.Equal(old.Start) || r.Minutes != old.Minutes || r.Venue != old.Venue || r.Format != old.Format || r.Title != old.Title {
+		a.tellRegistered(c, r, rooms.Changed)
+	}
 	v, err := a.viewRoundtable(c, r, me)
 	if err != nil {
 		fail(c, err)
@@ -98,17 +101,22 @@ func (a *API) cancelRoundtable(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	a.tellRegistered(c, r, rooms.CalledOff)
+	c.Status(http.StatusNoContent)
+}
+
+// tellRegistered sends everyone with a seat the updated calendar entry.
+func (a *API) tellRegistered(c *gin.Context, r *rooms.Roundtable, news rooms.SeatNews) {
 	regs, err := a.store.ListRegistrations(c.Request.Context(), r.ID)
 	if err != nil {
-		fail(c, err)
+		a.log.WarnContext(c.Request.Context(), "roundtable calendar: listing registrations", "roundtable_id", r.ID, "err", err)
 		return
 	}
 	for _, reg := range regs {
 		if reg.Status == rooms.Registered {
-			a.sendRoundtableCalendar(c, r, reg.MemberID, rooms.CalledOff)
+			a.sendRoundtableCalendar(c, r, reg.MemberID, news)
 		}
 	}
-	c.Status(http.StatusNoContent)
 }
 
 // registerRoundtable takes a seat or a place on the waitlist.

@@ -490,6 +490,12 @@ func TestRoundtableEmailsSayRoundtable(t *testing.T) {
 	w.memberA.do(t, "POST", url+"/register", "")
 	w.memberB.do(t, "POST", url+"/register", "")
 	w.memberA.do(t, "POST", url+"/withdraw", "")
+	var v roundtable
+	json.Unmarshal(w.operator.do(t, "GET", url, "").body, &v)
+	moved := roundtableBody(50, 1, "small_round", w.operator.m.ID, fmt.Sprintf(`,"version":%d`, v.Version))
+	if r := w.operator.do(t, "PUT", url, moved); r.status != 200 {
+		t.Fatalf("move = %d %s", r.status, r.body)
+	}
 	if r := w.operator.do(t, "POST", url+"/cancel", ""); r.status != 204 {
 		t.Fatalf("cancel = %d %s", r.status, r.body)
 	}
@@ -509,6 +515,7 @@ func TestRoundtableEmailsSayRoundtable(t *testing.T) {
 		{w.memberA.m.Email, "座談会: 「管理職という選択」に参加登録しました", "REQUEST"},
 		{w.memberA.m.Email, "座談会: 「管理職という選択」をキャンセルしました", "CANCEL"},
 		{w.memberB.m.Email, "座談会: 席が空きました「管理職という選択」", "REQUEST"},
+		{w.memberB.m.Email, "座談会: 「管理職という選択」の日時・場所が変わりました", "REQUEST"},
 		{w.memberB.m.Email, "座談会: 「管理職という選択」は中止になりました", "CANCEL"},
 	} {
 		found := false
