@@ -153,11 +153,6 @@ type Store interface {
 	// empty) at or after since, oldest first.
 	ListAudit(ctx context.Context, r RoundtableID, since time.Time) ([]*AuditEntry, error)
 
-	// SaveRecommendation replaces m's current batch.
-	SaveRecommendation(ctx context.Context, r *Recommendation) error
-	// GetRecommendation returns m's current batch.
-	GetRecommendation(ctx context.Context, m MemberID) (*Recommendation, error)
-
 	// --- Roundtable feedback and the operators' audit listing (issue 6) ---
 
 	// CreateRoundtableFeedback stores f (CreatedAt is set); a second entry
@@ -171,4 +166,10 @@ type Store interface {
 	// ListAuditPage returns up to q.Limit audit entries, newest first (by
 	// time, then id), after the cursor in q.
 	ListAuditPage(ctx context.Context, q AuditQuery) ([]*AuditEntry, error)
+	// --- end of issue 6 ---
+
+	// SaveRecommendation replaces m's current batch.
+	SaveRecommendation(ctx context.Context, r *Recommendation) error
+	// GetRecommendation returns m's current batch.
+	GetRecommendation(ctx context.Context, m MemberID) (*Recommendation, error)
 }

@@ -191,6 +191,7 @@ func seedDemo(ctx context.Context, s rooms.Store, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	fmt.Fprintln(out, "Roundtables are at /roundtables; \""+rooms.DemoLiveTitle+"\" can be joined now.")
 	fmt.Fprintln(out, "Demo data is loaded. Log in at the server's URL with any of these (password "+rooms.DemoPassword+"):")
 	for _, l := range logins {
 		company := l.Company
@@ -202,7 +203,6 @@ func seedDemo(ctx context.Context, s rooms.Store, out io.Writer) error {
 			fmt.Fprintf(out, "  %-14s   ↳ %s\n", "", l.Note)
 		}
 	}
-	fmt.Fprintln(out, "Roundtables are at /roundtables; \""+rooms.DemoLiveTitle+"\" can be joined now.")
 	return nil
 }
 

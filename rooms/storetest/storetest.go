@@ -50,11 +50,11 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"BlocksFeedbackRecommendations", testBlocksFeedbackRecommendations},
 		{"DeleteMemberData", testDeleteMemberData},
 		{"Roundtables", testRoundtables},
-		{"CapacityUnderConcurrency", testCapacityUnderConcurrency},
-		{"Audit", testAudit},
 		// Roundtable feedback and audit pages (issue 6).
 		{"RoundtableFeedback", testRoundtableFeedback},
 		{"AuditPages", testAuditPages},
+		{"CapacityUnderConcurrency", testCapacityUnderConcurrency},
+		{"Audit", testAudit},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })
