@@ -97,7 +97,7 @@ func SeedDemo(ctx context.Context, s Store, hash func(string) (string, error)) (
 // demoNotes say what the special demo accounts are for (roundtables).
 var demoNotes = map[string]string{
 	"hanako@sakura.example":     "moderator of the demo roundtables (live one open now)",
-	"yoko@minato.example":       "has a seat in the live roundtable; can give feedback on yesterday's",
+	"yoko@minato.example":       "has a seat in the live roundtable; can give feedback on yesterday's roundtable",
 	"operator@zadankai.example": "schedules roundtables, reads feedback and the moderation log",
 	"speaker@guest.example":     "guest speaker: sees only her roundtables",
 }

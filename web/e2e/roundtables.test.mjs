@@ -33,13 +33,12 @@ test("a member browses roundtables, filters, registers and sees the registration
   const page = await browser.ctx.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  await login(page, server.url, "emma@minato.example");
+  await login(page, server.url, "mika@aozora.example");
   await page.waitForURL("**/home", { timeout: 45_000 });
-  await page.evaluate(() => localStorage.setItem("lang", "ja")); // Emma's account is in English; this test reads Japanese
   await page.click('nav a[href="/roundtables"]');
   await page.waitForSelector("article.roundtable", { timeout: 45_000 });
   for (const t of [STAGE, LIVE, ROUND]) assert.equal(await card(page, t).count(), 1, `no card for ${t}`);
-  // The live one: Emma already has a seat and the room is open now.
+  // The live one: 伊藤 美香 already has a seat and the room is open now.
   const live = card(page, LIVE);
   assert.match(await live.textContent(), /参加登録済み/);
   assert.equal(await live.locator(`a.join[href^="/room?roundtable=rt_"]`).count(), 1, "no join link in the join window");
@@ -206,7 +205,7 @@ test("capacity edited to one: a seat, the waitlist with its position, promotion 
   assert.match(await card(page, T).textContent(), /残り1席（定員1人）/);
   await page.close();
 
-  page = await openAs("emma@minato.example", T);
+  page = await openAs("mika@aozora.example", T);
   await card(page, T).getByRole("button", { name: "参加を申し込む" }).click();
   await waitStatus(page, /参加登録しました/);
   await page.close();
@@ -219,7 +218,7 @@ test("capacity edited to one: a seat, the waitlist with its position, promotion 
   await shot(card(page, T), "roundtables-waitlisted");
   await page.close();
 
-  page = await openAs("emma@minato.example", T);
+  page = await openAs("mika@aozora.example", T);
   await card(page, T).getByRole("button", { name: "参加をキャンセルする" }).click();
   await card(page, T).getByRole("button", { name: "キャンセルする" }).click();
   await waitStatus(page, /キャンセルしました/);
@@ -242,7 +241,7 @@ test("a moderator named by the operator sees who registered", async () => {
   assert.equal(await stage.getByRole("button", { name: "参加を申し込む" }).count(), 0, "a moderator is offered a seat");
   await stage.getByRole("button", { name: "参加者の一覧" }).click();
   await stage.locator("ul.registrations li").first().waitFor();
-  assert.match(await stage.locator("ul.registrations").textContent(), /Emma Wilson.*参加/, "the member who registered in the first test is not listed");
+  assert.match(await stage.locator("ul.registrations").textContent(), /伊藤 美香.*参加/, "the member who registered in the first test is not listed");
   assert.equal(await page.getByRole("button", { name: "座談会を作る" }).count(), 1, "a trained moderator cannot organise");
   await shot(stage, "roundtables-moderator-registrations");
   await page.close();
