@@ -13,6 +13,7 @@ type DemoLogin struct {
 	Email    string
 	Password string
 	Company  string
+	Note     string // what this account is for in the demo, if anything special
 }
 
 // DemoPassword is the password of every demo account. Demo data is for
@@ -83,10 +84,22 @@ func SeedDemo(ctx context.Context, s Store, hash func(string) (string, error)) (
 			if err := seedMember(ctx, s, companyID, dm, pw); err != nil {
 				return nil, err
 			}
-			logins = append(logins, DemoLogin{Role: dm.role, Email: dm.email, Password: DemoPassword, Company: dc.name})
+			logins = append(logins, DemoLogin{Role: dm.role, Email: dm.email, Password: DemoPassword, Company: dc.name, Note: demoNotes[dm.email]})
 		}
 	}
-	return logins, seedDemoActivity(ctx, s, time.Now())
+	now := time.Now()
+	if err := seedDemoActivity(ctx, s, now); err != nil {
+		return nil, err
+	}
+	return logins, seedDemoRoundtables(ctx, s, now)
+}
+
+// demoNotes say what the special demo accounts are for (roundtables).
+var demoNotes = map[string]string{
+	"hanako@sakura.example":     "moderator of the demo roundtables (live one open now)",
+	"yoko@minato.example":       "has a seat in the live roundtable; can give feedback on yesterday's roundtable",
+	"operator@zadankai.example": "schedules roundtables, reads feedback and the moderation log",
+	"speaker@guest.example":     "guest speaker: sees only her roundtables",
 }
 
 // seedCompany finds the demo company by name or creates it.

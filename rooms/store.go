@@ -153,6 +153,21 @@ type Store interface {
 	// empty) at or after since, oldest first.
 	ListAudit(ctx context.Context, r RoundtableID, since time.Time) ([]*AuditEntry, error)
 
+	// --- Roundtable feedback and the operators' audit listing (issue 6) ---
+
+	// CreateRoundtableFeedback stores f (CreatedAt is set); a second entry
+	// by the same author for the same roundtable is a ConflictError.
+	CreateRoundtableFeedback(ctx context.Context, f *RoundtableFeedback) error
+	// GetRoundtableFeedback returns what author said about r.
+	GetRoundtableFeedback(ctx context.Context, r RoundtableID, author MemberID) (*RoundtableFeedback, error)
+	// ListRoundtableFeedback returns feedback created in [from, to), oldest
+	// first; a non-empty r keeps only that roundtable's.
+	ListRoundtableFeedback(ctx context.Context, r RoundtableID, from, to time.Time) ([]*RoundtableFeedback, error)
+	// ListAuditPage returns up to q.Limit audit entries, newest first (by
+	// time, then id), after the cursor in q.
+	ListAuditPage(ctx context.Context, q AuditQuery) ([]*AuditEntry, error)
+	// --- end of issue 6 ---
+
 	// SaveRecommendation replaces m's current batch.
 	SaveRecommendation(ctx context.Context, r *Recommendation) error
 	// GetRecommendation returns m's current batch.

@@ -183,6 +183,11 @@ func TestServeRestartKeepsData(t *testing.T) {
 	if !strings.Contains(p.stdout.String(), "hanako@sakura.example") {
 		t.Errorf("--demo did not print the demo logins:\n%s", p.stdout)
 	}
+	for _, want := range []string{"operator@zadankai.example", "speaker@guest.example", "moderator of the demo roundtables", "/roundtables"} {
+		if !strings.Contains(p.stdout.String(), want) {
+			t.Errorf("--demo output lacks %q (how to log in as each role):\n%s", want, p.stdout)
+		}
+	}
 	if code := login(t, p.url, "hanako@sakura.example"); code != 200 {
 		t.Fatalf("demo login = %d", code)
 	}

@@ -194,6 +194,7 @@ func seedDemo(ctx context.Context, s rooms.Store, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	fmt.Fprintln(out, "Roundtables are at /roundtables; \""+rooms.DemoLiveTitle+"\" can be joined now.")
 	fmt.Fprintln(out, "Demo data is loaded. Log in at the server's URL with any of these (password "+rooms.DemoPassword+"):")
 	for _, l := range logins {
 		company := l.Company
@@ -201,6 +202,9 @@ func seedDemo(ctx context.Context, s rooms.Store, out io.Writer) error {
 			company = "-"
 		}
 		fmt.Fprintf(out, "  %-14s %-28s %s\n", l.Role, l.Email, company)
+		if l.Note != "" {
+			fmt.Fprintf(out, "  %-14s   ↳ %s\n", "", l.Note)
+		}
 	}
 	fmt.Fprintln(out, "As hanako@sakura.example: ask 伊藤 美香 for a free time, answer Emma Wilson's request,\n"+
 		"join the call with 渡辺 大輔 under way now, and give feedback on yesterday's with 高橋 洋子.")

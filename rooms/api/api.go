@@ -219,6 +219,19 @@ func (a *API) Register(r *gin.Engine) {
 	if a.outbox != nil {
 		r.GET("/dev/mail", a.devMail)
 	}
+	a.registerRoundtableExtras(authed, operator)
+}
+
+// registerRoundtableExtras adds roundtable feedback, calendar files, the
+// organisers' people list and the operators' audit listing (issue 6).
+func (a *API) registerRoundtableExtras(authed, operator *gin.RouterGroup) {
+	authed.POST("/roundtables/:id/feedback", a.createRoundtableFeedback)
+	authed.GET("/roundtables/:id/calendar.ics", a.roundtableICS)
+	authed.GET("/roundtable-people", a.listRoundtablePeople)
+	operator.GET("/roundtables/:id/feedback", a.listRoundtableFeedback)
+	operator.GET("/feedback/roundtables", a.listAllRoundtableFeedback)
+	operator.GET("/audit", a.listAllAudit)
+	operator.POST("/roundtable-people/moderators", a.nameModerator)
 }
 
 // RunJobs runs the API's periodic jobs until ctx ends: reminders every

@@ -65,6 +65,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/api/v1/invitations/" + ivA2 + "/resend", "", cell{"anonymous": 401, "member A": 403, "admin A": 201, "guest": 403, "operator": 201}},
 		{"POST", "/api/v1/invitations/" + ivB2 + "/resend", "", cell{"anonymous": 401, "member A": 403, "admin A": 404, "guest": 403, "operator": 201}},
 	}
+	rows = append(rows, roundtableMatrixRows(t, e, w)...) // roundtables (issue 6)
 	// What company A's people and the guest must never see.
 	secrets := []string{"secret-hire@beta.test", "member@beta.test", "admin@beta.test", "b1@beta.test", "b2@beta.test"}
 	for _, row := range rows {

@@ -71,6 +71,9 @@ func (a *API) updateRoundtable(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if !r.Start.Equal(old.Start) || r.Minutes != old.Minutes || r.Venue != old.Venue || r.Format != old.Format || r.Title != old.Title {
+		a.tellRegistered(c, r, rooms.Changed)
+	}
 	v, err := a.viewRoundtable(c, r, me)
 	if err != nil {
 		fail(c, err)
@@ -98,17 +101,22 @@ func (a *API) cancelRoundtable(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	a.tellRegistered(c, r, rooms.CalledOff)
+	c.Status(http.StatusNoContent)
+}
+
+// tellRegistered sends everyone with a seat the updated calendar entry.
+func (a *API) tellRegistered(c *gin.Context, r *rooms.Roundtable, news rooms.SeatNews) {
 	regs, err := a.store.ListRegistrations(c.Request.Context(), r.ID)
 	if err != nil {
-		fail(c, err)
+		a.log.WarnContext(c.Request.Context(), "roundtable calendar: listing registrations", "roundtable_id", r.ID, "err", err)
 		return
 	}
 	for _, reg := range regs {
 		if reg.Status == rooms.Registered {
-			a.sendRoundtableCalendar(c, r, reg.MemberID, rooms.MethodCancel)
+			a.sendRoundtableCalendar(c, r, reg.MemberID, news)
 		}
 	}
-	c.Status(http.StatusNoContent)
 }
 
 // registerRoundtable takes a seat or a place on the waitlist.
@@ -121,13 +129,17 @@ func (a *API) registerRoundtable(c *gin.Context) {
 		fail(c, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "members register; speakers and moderators are already in"})
 		return
 	}
+	if r.IsModerator(me.ID) || r.IsSpeaker(me.ID) {
+		fail(c, &Error{Status: http.StatusConflict, Code: "already_in", Message: "you moderate or speak at this roundtable; no seat is needed"})
+		return
+	}
 	reg, err := rooms.Register(c.Request.Context(), a.store, r, me, a.now())
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	if reg.Status == rooms.Registered {
-		a.sendRoundtableCalendar(c, r, me.ID, rooms.MethodRequest)
+		a.sendRoundtableCalendar(c, r, me.ID, rooms.SeatTaken)
 	}
 	c.JSON(http.StatusOK, gin.H{"status": reg.Status})
 }
@@ -154,29 +166,28 @@ func (a *API) withdrawRoundtable(c *gin.Context) {
 		return
 	}
 	if wasRegistered {
-		a.sendRoundtableCalendar(c, r, me.ID, rooms.MethodCancel)
+		a.sendRoundtableCalendar(c, r, me.ID, rooms.SeatGivenUp)
 	}
 	if promoted != nil {
-		a.sendRoundtableCalendar(c, r, promoted.MemberID, rooms.MethodRequest)
+		a.sendRoundtableCalendar(c, r, promoted.MemberID, rooms.SeatPromoted)
 	}
 	c.JSON(http.StatusOK, gin.H{"status": rooms.Withdrawn})
 }
 
-// sendRoundtableCalendar emails m the roundtable's calendar entry.
-func (a *API) sendRoundtableCalendar(c *gin.Context, r *rooms.Roundtable, id rooms.MemberID, method rooms.CalendarMethod) {
+// sendRoundtableCalendar emails the member the roundtable's calendar
+// entry with words for what happened.
+func (a *API) sendRoundtableCalendar(c *gin.Context, r *rooms.Roundtable, id rooms.MemberID, news rooms.SeatNews) {
 	m, err := a.store.GetMember(c.Request.Context(), id)
 	if err != nil {
 		a.log.WarnContext(c.Request.Context(), "roundtable calendar: loading member", "member_id", id, "err", err)
 		return
 	}
-	ev := rooms.CalendarEvent{UID: string(r.ID) + "@zadankai", Sequence: int(r.Version), Start: r.Start, End: r.End(),
-		Summary: "座談会 / Zadankai: " + r.Title, Description: r.Description, URL: a.publicURL + "/roundtables",
-		Organizer: a.fromAddress, Attendee: m.Email, AttendeeCN: m.DisplayName, Location: r.Venue}
-	if r.Format == rooms.FormatOnline {
-		ev.Location = a.publicURL + "/roundtables"
+	method := rooms.MethodRequest
+	if news == rooms.SeatGivenUp || news == rooms.CalledOff {
+		method = rooms.MethodCancel
 	}
-	a.notify(c, m, rooms.BookingEmail(m, r.Title, rooms.LocalTime(m, r.Start), method == rooms.MethodCancel,
-		rooms.ICS(ev, method, a.now()), method))
+	ev := a.roundtableEvent(r, m)
+	a.notify(c, m, rooms.RoundtableSeatEmail(m, news, r.Title, rooms.LocalTime(m, r.Start), ev.URL, rooms.ICS(ev, method, a.now()), method))
 }
 
 // Roles in a roundtable's media room, carried in the token's attributes.

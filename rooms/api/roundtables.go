@@ -32,7 +32,15 @@ type RoundtableView struct {
 	Cancelled   bool               `json:"cancelled"`
 	ClosesAt    time.Time          `json:"registration_closes_at"`
 	MyStatus    string             `json:"my_status"` // "", registered, waitlisted, cancelled, moderator, speaker
-	Version     int64              `json:"version"`
+	// MyPosition is the caller's place on the waitlist (1 = next), or 0.
+	MyPosition int `json:"my_position"`
+	// Ended is true once the time is over or a moderator ended it.
+	Ended bool `json:"ended"`
+	// FeedbackOpen: the caller took part, it has ended and they have not
+	// given feedback yet.
+	FeedbackOpen  bool  `json:"feedback_open"`
+	FeedbackGiven bool  `json:"feedback_given"`
+	Version       int64 `json:"version"`
 	// Organiser-only fields.
 	ExcludedCompanies []rooms.CompanyID `json:"excluded_companies,omitempty"`
 }
@@ -55,8 +63,12 @@ func (a *API) viewRoundtable(c *gin.Context, r *rooms.Roundtable, me *rooms.Memb
 		}
 		if reg.MemberID == me.ID {
 			v.MyStatus = string(reg.Status)
+			if reg.Status == rooms.Waitlisted {
+				v.MyPosition = v.Waitlist // the list is in queue order
+			}
 		}
 	}
+	v.Ended = r.Live.Ended || !a.now().Before(r.End())
 	v.SeatsLeft = max(r.Capacity-registered, 0)
 	for _, id := range r.Moderators {
 		v.Moderators = append(v.Moderators, PeerView{ID: id, DisplayName: a.peer(c, id).DisplayName})
@@ -72,6 +84,9 @@ func (a *API) viewRoundtable(c *gin.Context, r *rooms.Roundtable, me *rooms.Memb
 	}
 	if a.organises(me, r) {
 		v.ExcludedCompanies = r.ExcludedCompanies
+	}
+	if err := a.feedbackState(c, r, me, &v); err != nil {
+		return RoundtableView{}, err
 	}
 	return v, nil
 }
@@ -189,28 +204,46 @@ func (a *API) createRoundtable(c *gin.Context) {
 }
 
 // listRoundtables shows upcoming roundtables the caller may see, filtered
-// by ?axis=, ?theme=, ?format= and ?days= ahead (default 90).
+// by ?axis=, ?theme=, ?format=, ?date=YYYY-MM-DD (in the caller's time
+// zone) and ?days= ahead (default 90). ?when=past lists instead the ones
+// the caller took part in (all, for operators) that ended in the last
+// ?days=, newest first, for feedback.
 func (a *API) listRoundtables(c *gin.Context) {
 	me := currentMember(c)
-	days := 90
-	if s := c.Query("days"); s != "" {
-		n, err := atoiRange(s, 1, 365)
-		if err != nil {
-			fail(c, badRequest("out_of_range", "days", "days must be 1 to 365"))
-			return
-		}
-		days = n
-	}
-	now := a.now()
-	list, err := a.store.ListRoundtables(c.Request.Context(), now.Add(-4*time.Hour), now.AddDate(0, 0, days))
+	f, err := parseRoundtableFilter(c, me)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	now := a.now()
+	from, to := now.Add(-4*time.Hour), now.AddDate(0, 0, f.days)
+	if f.past {
+		from, to = now.AddDate(0, 0, -f.days).Add(-4*time.Hour), now
+	}
+	list, err := a.store.ListRoundtables(c.Request.Context(), from, to)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if f.past {
+		slices.Reverse(list)
+	}
 	out := []RoundtableView{}
 	for _, r := range list {
-		if !visibleTo(me, r) || !r.End().After(now) || !matchesFilter(c, r) {
+		if !visibleTo(me, r) || !f.match(r) {
 			continue
+		}
+		ended := r.Live.Ended || !now.Before(r.End())
+		if f.past != ended {
+			continue
+		}
+		if f.past && me.Role != rooms.RoleOperator {
+			if in, err := a.tookPart(c, r, me); err != nil {
+				fail(c, err)
+				return
+			} else if !in {
+				continue
+			}
 		}
 		v, err := a.viewRoundtable(c, r, me)
 		if err != nil {
@@ -220,19 +253,6 @@ func (a *API) listRoundtables(c *gin.Context) {
 		out = append(out, v)
 	}
 	c.JSON(http.StatusOK, gin.H{"roundtables": out})
-}
-
-func matchesFilter(c *gin.Context, r *rooms.Roundtable) bool {
-	if ax := c.Query("axis"); ax != "" && string(r.Axis) != ax {
-		return false
-	}
-	if th := c.Query("theme"); th != "" && !slices.Contains(r.Themes, th) {
-		return false
-	}
-	if f := c.Query("format"); f != "" && string(r.Format) != f {
-		return false
-	}
-	return true
 }
 
 // myRoundtable loads the roundtable in the path if the caller may see it.

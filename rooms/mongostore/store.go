@@ -90,6 +90,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		{s.db.Collection("registrations"), mongo.IndexModel{Keys: bson.D{{Key: "member_id", Value: 1}}, Options: options.Index().SetName("member")}},
 		{s.db.Collection("audit"), mongo.IndexModel{Keys: bson.D{{Key: "roundtable_id", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("roundtable_at")}},
 		{s.db.Collection("audit"), mongo.IndexModel{Keys: bson.D{{Key: "at", Value: 1}}, Options: options.Index().SetName("at")}},
+		// Roundtable feedback and the operators' audit pages (issue 6).
+		{s.db.Collection("roundtable_feedback"), mongo.IndexModel{Keys: bson.D{{Key: "created_at", Value: 1}}, Options: options.Index().SetName("created")}},
+		{s.db.Collection("audit"), mongo.IndexModel{Keys: bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("at_id_desc")}},
 	}
 	for _, i := range idx {
 		if _, err := i.coll.Indexes().CreateOne(ctx, i.model); err != nil {

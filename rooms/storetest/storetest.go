@@ -50,6 +50,9 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"BlocksFeedbackRecommendations", testBlocksFeedbackRecommendations},
 		{"DeleteMemberData", testDeleteMemberData},
 		{"Roundtables", testRoundtables},
+		// Roundtable feedback and audit pages (issue 6).
+		{"RoundtableFeedback", testRoundtableFeedback},
+		{"AuditPages", testAuditPages},
 		{"CapacityUnderConcurrency", testCapacityUnderConcurrency},
 		{"Audit", testAudit},
 		// control plane, second pass

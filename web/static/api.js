@@ -50,7 +50,7 @@ export async function session() {
 
 // homeFor is where each role starts.
 export function homeFor(role) {
-  return { company_admin: "/admin", operator: "/operator" }[role] || "/home";
+  return { company_admin: "/admin", operator: "/operator", guest_speaker: "/roundtables" }[role] || "/home";
 }
 
 export async function logout() {

@@ -1,5 +1,5 @@
-// Landing page: log in, then go to the home of one's role (members and
-// guest speakers to /home, company admins to /admin, operators to
+// Landing page: log in, then go to the home of one's role (members to
+// /home, guest speakers to /roundtables, company admins to /admin, operators to
 // /operator). Someone already logged in goes there straight away.
 import { setupLanguageSwitch, errorText, postJSON, tf } from "/assets/i18n.js";
 import { homeFor } from "/assets/api.js";

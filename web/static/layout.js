@@ -8,10 +8,10 @@ import { refreshTimes } from "/assets/format.js";
 import { say } from "/assets/forms.js";
 
 const navs = {
-  member: [["/home", "nav_home"], ["/consultations", "nav_consultations"], ["/profile", "nav_profile"]],
-  guest_speaker: [["/home", "nav_home"], ["/consultations", "nav_consultations"], ["/profile", "nav_profile"]],
+  member: [["/home", "nav_home"], ["/consultations", "nav_consultations"], ["/roundtables", "nav_roundtables"], ["/profile", "nav_profile"]],
+  guest_speaker: [["/roundtables", "nav_roundtables"], ["/profile", "nav_profile"]],
   company_admin: [["/admin", "nav_admin"]],
-  operator: [["/operator", "nav_operator"]],
+  operator: [["/operator", "nav_operator"], ["/roundtables", "nav_roundtables"]],
 };
 
 // page loads the session, sends people of other roles to their own home,

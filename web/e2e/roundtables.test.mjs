@@ -1,0 +1,267 @@
+// Roundtables in a real browser at phone width: a member browses,
+// filters and registers; an operator creates a roundtable through the
+// form, first with an invalid capacity (the error shows at the field),
+// then valid; a guest speaker sees only her roundtables. Uses the demo
+// data of `zadankai serve --demo`.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startServer, launchBrowser, login, screenshot, outDir } from "./harness.mjs";
+
+const STAGE = "管理職という選択 — 先輩に聞くキャリアの話";
+const LIVE = "いまから座談会（ライブ体験）";
+const ROUND = "保育園と仕事の両立 — 小さな座談会";
+const PAST = "育休復帰のリアル";
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(server.url); });
+after(async () => { await browser?.close(); await server?.stop(); });
+
+// shot keeps a picture of one part of the page (full-page shots of long
+// forms are too tall to read).
+const shot = (locator, name) => locator.screenshot({ path: join(outDir, name + ".png") });
+
+const card = (page, title) => page.locator("article.roundtable", { has: page.locator("h4", { hasText: title }) });
+
+async function noSideScroll(page) {
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= 360, `the page scrolls sideways at 360 px (${w} px wide)`);
+}
+
+test("a member browses roundtables, filters, registers and sees the registration", async () => {
+  await browser.ctx.clearCookies(); // one browser for all tests: start logged out
+  const page = await browser.ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await login(page, server.url, "mika@aozora.example");
+  await page.waitForURL("**/home", { timeout: 45_000 });
+  await page.click('nav a[href="/roundtables"]');
+  await page.waitForSelector("article.roundtable", { timeout: 45_000 });
+  for (const t of [STAGE, LIVE, ROUND]) assert.equal(await card(page, t).count(), 1, `no card for ${t}`);
+  // The live one: 伊藤 美香 already has a seat and the room is open now.
+  const live = card(page, LIVE);
+  assert.match(await live.textContent(), /参加登録済み/);
+  assert.equal(await live.locator(`a.join[href^="/room?roundtable=rt_"]`).count(), 1, "no join link in the join window");
+  // Filter: life only hides the career stage roundtable.
+  await page.click("details.filters-box summary");
+  await page.selectOption('#filters select[name="axis"]', "life");
+  await page.waitForFunction((t) => ![...document.querySelectorAll("article.roundtable h4")].some((h) => h.textContent === t), STAGE);
+  assert.equal(await card(page, ROUND).count(), 1);
+  await page.selectOption('#filters select[name="axis"]', "");
+  await page.waitForFunction((t) => [...document.querySelectorAll("article.roundtable h4")].some((h) => h.textContent === t), STAGE);
+  const stage = card(page, STAGE);
+  assert.match(await stage.textContent(), /ステージ/);
+  assert.match(await stage.textContent(), /小林 真理/, "the guest speaker is not named");
+  await stage.getByRole("button", { name: "参加を申し込む" }).click();
+  await page.waitForFunction(() => /参加登録しました/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+  const after = card(page, STAGE);
+  assert.match(await after.textContent(), /参加登録済み/);
+  assert.equal(await after.getByRole("link", { name: "カレンダーに追加" }).count(), 1);
+  assert.equal(await after.getByRole("button", { name: "参加をキャンセルする" }).count(), 1);
+  // The server agrees.
+  const me = await page.evaluate(async () => {
+    const list = await (await fetch("/api/v1/roundtables")).json();
+    return list.roundtables.map((r) => [r.title, r.my_status]);
+  });
+  assert.deepEqual(me.find(([t]) => t === STAGE), [STAGE, "registered"]);
+  await noSideScroll(page);
+  await screenshot(page, "roundtables-member-registered");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a member gives feedback on yesterday's roundtable, once", async () => {
+  await browser.ctx.clearCookies();
+  const page = await browser.ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await login(page, server.url, "yoko@minato.example");
+  await page.waitForURL("**/home", { timeout: 45_000 });
+  await page.goto(server.url + "/roundtables");
+  const past = card(page, PAST);
+  await past.waitFor({ timeout: 45_000 });
+  await past.getByRole("button", { name: "感想を送る" }).click();
+  const form = past.locator("form.feedback");
+  await form.getByRole("button", { name: "感想を送る" }).click(); // no rating yet: refused in the page
+  assert.match(await form.locator('[data-error-for="rating"]').textContent(), /満足度を選んでください/);
+  await form.locator('input[name="rating"][value="4"]').check();
+  await form.locator('input[name="tags"][value="practical_tips"]').check();
+  await form.locator('textarea[name="text"]').fill("復帰後の評価の話が具体的で助かりました。");
+  await form.locator('input[name="want_more"]').check();
+  await shot(past, "roundtables-feedback-form");
+  await form.getByRole("button", { name: "感想を送る" }).click();
+  await page.waitForFunction(() => /感想を受け付けました/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+  const again = card(page, PAST);
+  assert.match(await again.textContent(), /感想は送信済み/);
+  assert.equal(await again.getByRole("button", { name: "感想を送る" }).count(), 0);
+  await noSideScroll(page);
+  await screenshot(page, "roundtables-feedback-sent");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+async function fillNewRoundtable(page, title, capacity) {
+  await page.fill('form.rt-form input[name="title"]', title);
+  await page.fill('form.rt-form textarea[name="description"]', "ブラウザのテストで作成");
+  await page.check('form.rt-form input[name="themes"][value="reskilling"]');
+  const day = new Date(Date.now() + 5 * 86400000).toISOString().slice(0, 10);
+  await page.fill('form.rt-form input[name="date"]', day);
+  await page.selectOption('form.rt-form select[name="time"]', "20:00");
+  await page.check('form.rt-form input[name="talk"][value="stage"]');
+  await page.check('form.rt-form input[name="speakers"]');
+  await page.fill('form.rt-form input[name="capacity"]', String(capacity));
+}
+
+test("an operator creates a roundtable: the invalid field first, then valid", async () => {
+  await browser.ctx.clearCookies(); // one browser for all tests: start logged out
+  const page = await browser.ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await login(page, server.url, "operator@zadankai.example");
+  await page.waitForURL("**/operator", { timeout: 45_000 });
+  await page.waitForSelector("#rt-audit form", { timeout: 45_000 });
+  await page.click('nav a[href="/roundtables"]');
+  await page.waitForSelector("article.roundtable", { timeout: 45_000 });
+  await page.getByRole("button", { name: "座談会を作る" }).click();
+  await page.waitForSelector("form.rt-form");
+  await fillNewRoundtable(page, "学び直しの始め方", 0);
+  await page.getByRole("button", { name: "作成する" }).click();
+  const err = page.locator('form.rt-form [data-error-for="rt.capacity"]');
+  await page.waitForFunction(() => document.querySelector('form.rt-form [data-error-for="rt.capacity"]').textContent.length > 0, null, { timeout: 30_000 });
+  assert.match(await err.textContent(), /定員は1〜1000人/);
+  assert.equal(await page.getAttribute('form.rt-form input[name="capacity"]', "aria-invalid"), "true");
+  await noSideScroll(page);
+  await screenshot(page, "roundtables-operator-invalid");
+  await shot(page.locator("form.rt-form .field", { has: page.locator('input[name="capacity"]') }), "roundtables-operator-invalid-field");
+  const before = await page.evaluate(async () => (await (await fetch("/api/v1/roundtables")).json()).roundtables.length);
+  assert.equal(await card(page, "学び直しの始め方").count(), 0, "the refused roundtable was created");
+  await page.fill('form.rt-form input[name="capacity"]', "20");
+  await page.getByRole("button", { name: "作成する" }).click();
+  await page.waitForFunction(() => /作成しました/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+  const made = card(page, "学び直しの始め方");
+  assert.equal(await made.count(), 1);
+  assert.match(await made.textContent(), /残り20席/);
+  const after = await page.evaluate(async () => (await (await fetch("/api/v1/roundtables")).json()).roundtables.length);
+  assert.equal(after, before + 1);
+  await made.getByRole("button", { name: "参加者の一覧" }).click();
+  await made.locator("text=まだ申し込みはありません。").waitFor();
+  await made.scrollIntoViewIfNeeded();
+  await screenshot(page, "roundtables-operator-created");
+  await shot(made, "roundtables-operator-created-card");
+  // Name a trained member as a moderator.
+  await page.click("text=モデレーターを指名する");
+  await page.fill('form.moderator-form input[name="email"]', "keiko@sakura.example");
+  await page.click('form.moderator-form button[type="submit"]');
+  await page.waitForFunction(() => /中村 恵子さんをモデレーターにしました/.test(document.querySelector("form.moderator-form .result").textContent));
+  const mods = await page.evaluate(async () => (await (await fetch("/api/v1/roundtable-people")).json()).moderators.map((m) => m.email));
+  assert.ok(mods.includes("keiko@sakura.example"), `not a moderator now: ${mods}`);
+  await shot(page.locator("form.moderator-form"), "roundtables-name-moderator");
+  const past = card(page, PAST);
+  await past.getByRole("button", { name: "感想を見る" }).click();
+  await past.locator(".rt-feedback-list").waitFor();
+  assert.match(await past.textContent(), /2件・平均満足度 4.5/);
+  assert.match(await past.textContent(), /同じ立場の人の話が聞けて安心しました/);
+  await page.goto(server.url + "/operator");
+  // Feedback text (operators only) with "want more" per theme, and the moderation log.
+  await page.waitForSelector("#rt-feedback ul.demand", { timeout: 45_000 });
+  const fb = await page.textContent("#rt-feedback");
+  assert.match(fb, /復帰後の評価の話が具体的で助かりました/);
+  assert.match(fb, /同じ立場の人の話が聞けて安心しました/);
+  assert.match(fb, /育休からの復帰/);
+  assert.match(fb, /もっと聞きたい 2 \/ 2件/);
+  await page.waitForSelector("#rt-audit li.audit-item");
+  const log = await page.$$eval("#rt-audit li.audit-item .name", (xs) => xs.map((x) => x.textContent));
+  assert.deepEqual(log, ["スポットライト", "ミュート", "全員の入室を許可"]);
+  await screenshot(page, "operator-roundtable-sections");
+  await shot(page.locator("section", { has: page.locator("#rt-audit") }), "operator-audit-section");
+  await shot(page.locator("section", { has: page.locator("#rt-feedback") }), "operator-rt-feedback-section");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// openAs logs a fresh page in as email and opens the roundtables page.
+async function openAs(email, title) {
+  await browser.ctx.clearCookies();
+  const page = await browser.ctx.newPage();
+  await login(page, server.url, email);
+  await page.waitForURL((u) => new URL(u).pathname !== "/", { timeout: 45_000 });
+  await page.goto(server.url + "/roundtables");
+  await card(page, title).waitFor({ timeout: 45_000 });
+  return page;
+}
+
+async function waitStatus(page, re) {
+  await page.waitForFunction((src) => new RegExp(src).test(document.getElementById("status").textContent), re.source, { timeout: 30_000 });
+}
+
+test("capacity edited to one: a seat, the waitlist with its position, promotion on cancel", async () => {
+  const T = "学び直しの始め方"; // created by the operator test
+  let page = await openAs("operator@zadankai.example", T);
+  await card(page, T).getByRole("button", { name: "編集する" }).click();
+  const form = card(page, T).locator("form.rt-form");
+  await form.locator('input[name="capacity"]').fill("1");
+  await form.getByRole("button", { name: "保存する" }).click();
+  await waitStatus(page, /保存しました/);
+  assert.match(await card(page, T).textContent(), /残り1席（定員1人）/);
+  await page.close();
+
+  page = await openAs("mika@aozora.example", T);
+  await card(page, T).getByRole("button", { name: "参加を申し込む" }).click();
+  await waitStatus(page, /参加登録しました/);
+  await page.close();
+
+  page = await openAs("yoko@minato.example", T);
+  assert.match(await card(page, T).textContent(), /満席です/);
+  await card(page, T).getByRole("button", { name: "キャンセル待ちに登録する" }).click();
+  await waitStatus(page, /キャンセル待ちに登録しました（1番目）/);
+  assert.match(await card(page, T).textContent(), /キャンセル待ち 1番目/);
+  await shot(card(page, T), "roundtables-waitlisted");
+  await page.close();
+
+  page = await openAs("mika@aozora.example", T);
+  await card(page, T).getByRole("button", { name: "参加をキャンセルする" }).click();
+  await card(page, T).getByRole("button", { name: "キャンセルする" }).click();
+  await waitStatus(page, /キャンセルしました/);
+  await page.close();
+
+  page = await openAs("yoko@minato.example", T);
+  assert.match(await card(page, T).textContent(), /参加登録済み/, "the first on the waitlist did not get the freed seat");
+  await page.close();
+});
+
+test("a moderator named by the operator sees who registered", async () => {
+  await browser.ctx.clearCookies();
+  const page = await browser.ctx.newPage();
+  await login(page, server.url, "hanako@sakura.example");
+  await page.waitForURL("**/home", { timeout: 45_000 });
+  await page.goto(server.url + "/roundtables");
+  const stage = card(page, STAGE);
+  await stage.waitFor({ timeout: 45_000 });
+  assert.match(await stage.textContent(), /モデレーター/);
+  assert.equal(await stage.getByRole("button", { name: "参加を申し込む" }).count(), 0, "a moderator is offered a seat");
+  await stage.getByRole("button", { name: "参加者の一覧" }).click();
+  await stage.locator("ul.registrations li").first().waitFor();
+  assert.match(await stage.locator("ul.registrations").textContent(), /伊藤 美香.*参加/, "the member who registered in the first test is not listed");
+  assert.equal(await page.getByRole("button", { name: "座談会を作る" }).count(), 1, "a trained moderator cannot organise");
+  await shot(stage, "roundtables-moderator-registrations");
+  await page.close();
+});
+
+test("a guest speaker lands on her roundtables and sees no others", async () => {
+  await browser.ctx.clearCookies(); // one browser for all tests: start logged out
+  const page = await browser.ctx.newPage();
+  await login(page, server.url, "speaker@guest.example");
+  await page.waitForURL("**/roundtables", { timeout: 45_000 });
+  await page.waitForSelector("article.roundtable", { timeout: 45_000 });
+  const titles = await page.$$eval("article.roundtable h4", (hs) => hs.map((h) => h.textContent));
+  assert.ok(titles.includes(STAGE) && titles.includes(LIVE), `her roundtables are missing: ${titles}`);
+  assert.ok(!titles.includes(ROUND), "a guest speaker sees a roundtable she does not speak at");
+  assert.equal(await page.getByRole("button", { name: "参加を申し込む" }).count(), 0);
+  assert.match(await card(page, STAGE).textContent(), /ゲストスピーカー/);
+  await screenshot(page, "roundtables-guest-speaker");
+  await page.click("#lang"); // English, without a reload
+  assert.match(await card(page, STAGE).textContent(), /Guest speaker/);
+  assert.match(await page.textContent("main h2"), /Roundtables/);
+  await screenshot(page, "roundtables-guest-speaker-en");
+  await page.close();
+});

@@ -1,0 +1,105 @@
+// The operators' roundtable sections: feedback after roundtables (text
+// included: operators only) with "want more" per theme, and the
+// moderation log across roundtables, newest first, page by page.
+// Loaded by operator.html next to operator.js.
+import { t, tf } from "/assets/i18n.js";
+import { api, el, session } from "/assets/api.js";
+import { timeEl } from "/assets/format.js";
+import { tx, uid, option, formError, clearErrors, showError, busy } from "/assets/forms.js";
+import { themeLabel } from "/assets/peer.js";
+import { feedbackEntry, summaryLine } from "/assets/rt_feedback.js";
+
+let me = null;
+let themes = [];
+
+function daysSelect() {
+  return el("select", { name: "days", id: uid("days") }, ...[7, 30, 90, 365].map((n) =>
+    el("option", { value: n, selected: n === 30, "data-i18n": "days_n", "data-i18n-params": JSON.stringify({ n }) }, tf("days_n", { n }))));
+}
+
+function demandList(byTheme) {
+  if (!byTheme.length) return null;
+  return el("ul", { class: "rows-list demand" }, ...byTheme.map((d) => el("li", { class: "row-item" },
+    el("div", { class: "row-main" }, el("span", { class: "name" }, themeLabel(d.theme, themes)),
+      el("span", {}, tx("rt_demand", { want: d.want_more, n: d.responses, avg: d.average_rating.toFixed(1) }))))));
+}
+
+async function feedbackSection(root) {
+  const days = daysSelect();
+  const show = el("button", { type: "submit", class: "secondary" }, tx("show"));
+  const out = el("div", { "aria-live": "polite" });
+  const form = el("form", { class: "inline-form filters" }, el("label", { for: days.id }, tx("period")), days, show, formError());
+  const load = () => busy(show, async () => {
+    clearErrors(form);
+    try {
+      const r = await api("GET", `/feedback/roundtables?days=${days.value}`);
+      out.replaceChildren(
+        summaryLine(r.summary),
+        demandList(r.by_theme) || "",
+        r.feedback.length ? el("ul", { class: "rows-list" }, ...r.feedback.map((f) => feedbackEntry(f, me.time_zone))) : el("p", { class: "hint" }, tx("no_feedback")));
+    } catch (e) { showError(form, e); }
+  });
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); load(); });
+  root.replaceChildren(form, out);
+  await load();
+}
+
+function auditItem(e) {
+  const action = t("rt_act_" + e.action) === "rt_act_" + e.action ? el("span", {}, e.action) : tx("rt_act_" + e.action);
+  return el("li", { class: "row-item audit-item" },
+    el("div", { class: "row-main" }, el("span", { class: "name" }, action), el("span", { class: "hint" }, timeEl(e.at, me.time_zone))),
+    el("p", {}, tx("rt_audit_by", { who: e.actor.display_name || e.actor.id }),
+      e.target ? el("span", {}, " → ", e.target.display_name || e.target.id) : null,
+      e.detail ? el("span", { class: "hint" }, ` (${e.detail})`) : null),
+    el("p", { class: "hint" }, e.roundtable_title || e.roundtable_id));
+}
+
+async function roundtableChoices() {
+  const [up, past] = await Promise.all([api("GET", "/roundtables?days=365"), api("GET", "/roundtables?when=past&days=365")]);
+  return [...up.roundtables, ...past.roundtables];
+}
+
+async function auditSection(root) {
+  const which = el("select", { name: "roundtable_id", id: uid("rt") }, option("", "rt_all_roundtables", true),
+    ...(await roundtableChoices()).map((r) => option(r.id, "", false, r.title)));
+  const show = el("button", { type: "submit", class: "secondary" }, tx("show"));
+  const more = el("button", { type: "button", class: "secondary", hidden: true }, tx("rt_audit_more"));
+  const list = el("ul", { class: "rows-list", "aria-live": "polite" });
+  const empty = el("p", { class: "hint", hidden: true }, tx("rt_audit_none"));
+  const form = el("form", { class: "inline-form filters" }, el("label", { for: which.id }, tx("rt_audit_which")), which, show, formError());
+  let next = "";
+  const load = (btn, fresh) => busy(btn, async () => {
+    clearErrors(form);
+    try {
+      const q = new URLSearchParams({ limit: "20" });
+      if (which.value) q.set("roundtable_id", which.value);
+      if (!fresh && next) q.set("before", next);
+      const page = await api("GET", "/audit?" + q);
+      if (fresh) list.replaceChildren();
+      list.append(...page.entries.map(auditItem));
+      next = page.next;
+      more.hidden = !next;
+      empty.hidden = list.childElementCount > 0;
+    } catch (e) { showError(form, e); }
+  });
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); load(show, true); });
+  more.addEventListener("click", () => load(more, false));
+  root.replaceChildren(form, list, empty, more);
+  await load(show, true);
+}
+
+async function start() {
+  const fb = document.getElementById("rt-feedback");
+  const audit = document.getElementById("rt-audit");
+  if (!fb || !audit) return;
+  try {
+    me = await session();
+    if (me.role !== "operator") return;
+    themes = (await api("GET", "/profile-options")).themes;
+    await Promise.all([feedbackSection(fb), auditSection(audit)]);
+  } catch (e) {
+    for (const root of [fb, audit]) { const p = formError(); root.append(p); showError(root, e); }
+  }
+}
+
+start();
