@@ -16,7 +16,6 @@ const (
 	sendQueue    = 256              // messages buffered per client before it counts as stuck
 	writeTimeout = 10 * time.Second // per frame
 	wsPingEvery  = 10 * time.Second // WebSocket ping frames, as LiveKit's server
-	maxMessage   = 1 << 20          // largest signal message accepted
 )
 
 var errSlowClient = errors.New("signal client too slow: send queue full")
@@ -35,8 +34,8 @@ type conn struct {
 	done   chan struct{}
 }
 
-func newConn(ws *websocket.Conn, log *slog.Logger) *conn {
-	ws.SetReadLimit(maxMessage)
+func newConn(ws *websocket.Conn, log *slog.Logger, maxMessage int) *conn {
+	ws.SetReadLimit(int64(maxMessage))
 	c := &conn{ws: ws, log: log, out: make(chan *livekit.SignalResponse, sendQueue), done: make(chan struct{})}
 	go c.writeLoop()
 	return c
@@ -138,5 +137,15 @@ func (c *conn) read() (*livekit.SignalRequest, error) {
 	default:
 		err = errors.New("unexpected frame type")
 	}
-	return req, err
+	if err != nil {
+		return nil, &badFrameError{err}
+	}
+	return req, nil
 }
+
+// badFrameError is a frame that arrived whole but could not be decoded:
+// the connection is fine, the frame is dropped.
+type badFrameError struct{ err error }
+
+func (e *badFrameError) Error() string { return "bad signal frame: " + e.err.Error() }
+func (e *badFrameError) Unwrap() error { return e.err }

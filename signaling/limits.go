@@ -15,6 +15,7 @@ type Limits struct {
 	MaxTracks         int     // per participant; default 8
 	JoinsPerSecondIP  float64 // per client address; default 5 (burst ×4)
 	JoinsPerSecondRm  float64 // per room; default 20 (burst ×4)
+	MaxMessageBytes   int     // largest signal message a client may send; default 256 KiB
 	limiterRetentions time.Duration
 }
 
@@ -30,6 +31,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.JoinsPerSecondRm <= 0 {
 		l.JoinsPerSecondRm = 20
+	}
+	if l.MaxMessageBytes <= 0 {
+		l.MaxMessageBytes = 256 << 10
 	}
 	l.limiterRetentions = time.Minute
 	return l

@@ -156,7 +156,7 @@ func (s *Server) serveRTC(w http.ResponseWriter, r *http.Request, v1 bool) {
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer s.wg.Done()
-	c := newConn(ws, s.log.With("identity", g.identity, "room", g.room))
+	c := newConn(ws, s.log.With("identity", g.identity, "room", g.room), s.limits.MaxMessageBytes)
 	s.run(c, g, opts)
 }
 

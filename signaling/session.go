@@ -1,8 +1,10 @@
 package signaling
 
 import (
+	"errors"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/livekit/protocol/livekit"
 )
 
@@ -114,6 +116,18 @@ func (s *Server) readLoop(p *participant, c *conn) (left bool) {
 	for {
 		_ = c.ws.SetReadDeadline(time.Now().Add(time.Duration(s.pingWait+30) * time.Second))
 		req, err := c.read()
+		if errors.Is(err, websocket.ErrReadLimit) {
+			// Not a network failure: resuming would only send it again.
+			c.log.Warn("signal message over the limit; closing the session", "limit", s.limits.MaxMessageBytes)
+			c.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Leave{Leave: &livekit.LeaveRequest{
+				Reason: livekit.DisconnectReason_SIGNAL_CLOSE, Action: livekit.LeaveRequest_DISCONNECT}}})
+			return true
+		}
+		var bad *badFrameError
+		if errors.As(err, &bad) {
+			c.log.Debug("signal frame dropped", "err", err)
+			continue
+		}
 		if err != nil {
 			return false
 		}

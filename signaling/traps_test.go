@@ -3,6 +3,7 @@ package signaling_test
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -258,4 +259,36 @@ func TestTrapVersionsGrowAndMuteIsInTrackInfo(t *testing.T) {
 		t.Fatal(err)
 	}
 	watcher.until(5*time.Second, hasTrack(true), check)
+}
+
+// Bad input: an undecodable frame is dropped and the session carries on;
+// a frame over the size limit ends the session with a reason.
+func TestBadFramesAndOversizeMessages(t *testing.T) {
+	ts := newServer(t)
+	c := dialRaw(t, ts, "/rtc?protocol=17", "amy")
+	c.next(5 * time.Second)
+	_ = c.ws.WriteMessage(websocket.BinaryMessage, []byte{0xff, 0xff, 0xff, 0xff, 0x0f})
+	c.send(&livekit.SignalRequest{Message: &livekit.SignalRequest_PingReq{PingReq: &livekit.Ping{Timestamp: 42}}})
+	c.until(2*time.Second, func(r *livekit.SignalResponse) bool { return r.GetPongResp().GetLastPingTimestamp() == 42 }, nil)
+
+	huge, _ := proto.Marshal(&livekit.SignalRequest{Message: &livekit.SignalRequest_UpdateMetadata{UpdateMetadata: &livekit.UpdateParticipantMetadata{
+		Metadata: strings.Repeat("x", 300<<10)}}})
+	_ = c.ws.WriteMessage(websocket.BinaryMessage, huge)
+	_ = c.ws.SetReadDeadline(time.Now().Add(3 * time.Second))
+	for {
+		_, _, err := c.ws.ReadMessage()
+		if err == nil {
+			continue
+		}
+		if !websocket.IsCloseError(err, websocket.CloseMessageTooBig) && !strings.Contains(err.Error(), "1009") {
+			t.Fatalf("after an oversize message: %v; want the connection closed as 'message too big' (1009)", err)
+		}
+		break
+	}
+	waitFor(t, 5*time.Second, func() string {
+		if ps, _ := ts.sig.ListParticipants(context.Background(), "test-room"); len(ps) != 0 {
+			return fmt.Sprintf("still in the room after an oversize message: %v", ps)
+		}
+		return ""
+	})
 }

@@ -137,6 +137,7 @@ type LimitsConfig struct {
 	MaxTracks          int     `yaml:"max_tracks"`
 	JoinsPerSecondIP   float64 `yaml:"joins_per_second_ip"`
 	JoinsPerSecondRoom float64 `yaml:"joins_per_second_room"`
+	MaxSignalMessage   int     `yaml:"max_signal_message_bytes"`
 }
 
 // RecommendationsConfig tunes the recommendation rounds.
@@ -167,7 +168,7 @@ func DefaultConfig() Config {
 		Storage:         StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
 		Log:             LogConfig{Level: "info", Format: "text"},
 		Mail:            MailConfig{SMTPPort: 587, From: "Zadankai <no-reply@zadankai.invalid>"},
-		Limits:          LimitsConfig{MaxParticipants: 100, MaxTracks: 8, JoinsPerSecondIP: 5, JoinsPerSecondRoom: 20},
+		Limits:          LimitsConfig{MaxParticipants: 100, MaxTracks: 8, JoinsPerSecondIP: 5, JoinsPerSecondRoom: 20, MaxSignalMessage: 256 << 10},
 		Recommendations: RecommendationsConfig{Every: 7 * 24 * time.Hour, RecentlyMet: 4368 * time.Hour, BatchSize: 5},
 		Consultations: ConsultationsConfig{RequestTTL: 72 * time.Hour,
 			ReminderOffsets: []time.Duration{24 * time.Hour, 15 * time.Minute}},
@@ -403,6 +404,8 @@ func (c *Config) Validate() error {
 		{"limits.max_tracks", c.Limits.MaxTracks < 1 || c.Limits.MaxTracks > 64, fmt.Sprintf("must be 1-64, got %d", c.Limits.MaxTracks)},
 		{"limits.joins_per_second_ip", c.Limits.JoinsPerSecondIP <= 0, "must be positive"},
 		{"limits.joins_per_second_room", c.Limits.JoinsPerSecondRoom <= 0, "must be positive"},
+		{"limits.max_signal_message_bytes", c.Limits.MaxSignalMessage < 16<<10 || c.Limits.MaxSignalMessage > 4<<20,
+			fmt.Sprintf("must be 16384-4194304, got %d", c.Limits.MaxSignalMessage)},
 		{"recommendations.every", c.Recommendations.Every < time.Hour, "must be at least 1h"},
 		{"recommendations.recently_met", c.Recommendations.RecentlyMet < 0, "must not be negative"},
 		{"recommendations.batch_size", c.Recommendations.BatchSize < 1 || c.Recommendations.BatchSize > 20, fmt.Sprintf("must be 1-20, got %d", c.Recommendations.BatchSize)},

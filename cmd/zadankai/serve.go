@@ -128,7 +128,8 @@ func startMedia(cfg *Config, log *slog.Logger) (*mediaPlane, error) {
 	}
 	sig, err := signaling.New(signaling.Params{Keys: cfg.Keys, SFU: s, Logger: log.With("component", "signaling"), Webhooks: hooks,
 		Limits: signaling.Limits{MaxParticipants: cfg.Limits.MaxParticipants, MaxTracks: cfg.Limits.MaxTracks,
-			JoinsPerSecondIP: cfg.Limits.JoinsPerSecondIP, JoinsPerSecondRm: cfg.Limits.JoinsPerSecondRoom}})
+			JoinsPerSecondIP: cfg.Limits.JoinsPerSecondIP, JoinsPerSecondRm: cfg.Limits.JoinsPerSecondRoom,
+			MaxMessageBytes: cfg.Limits.MaxSignalMessage}})
 	if err != nil {
 		s.Close()
 		return nil, err
