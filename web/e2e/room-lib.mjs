@@ -25,13 +25,23 @@ export async function identity(page) { return page.evaluate(() => window.zdkRoom
 
 async function frames(page, who) { return (await page.evaluate(() => window.zdkRoom.stats()))[who]?.framesDecoded ?? -1; }
 
+// until polls fn (in node) until it returns something truthy.
+async function until(fn, timeout, what) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 // videoFlows proves with decoded-frame counts that page receives who's
 // camera and that it keeps coming.
 export async function videoFlows(page, who, label) {
-  await page.waitForFunction(async (id) => ((await window.zdkRoom.stats())[id]?.framesDecoded ?? 0) > 0, who, { timeout: WAIT });
-  const first = await frames(page, who);
-  await page.waitForTimeout(1500);
-  const second = await frames(page, who);
+  const first = await until(async () => { const n = await frames(page, who); return n > 0 && n; }, WAIT, `${label}: no decoded frames`);
+  // Wait for the count to move on (a busy machine may stall a second or two).
+  const second = await until(async () => { const n = await frames(page, who); return n > first && n; }, 15_000, `${label}: frames stuck at ${first}`);
   assert.ok(second > first, `${label}: frames did not advance: ${first} → ${second}`);
   const painted = await page.evaluate((id) => {
     const v = document.querySelector(`.tile[data-identity="${id}"][data-source="camera"] video`);

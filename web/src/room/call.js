@@ -19,8 +19,11 @@ export class Call {
     this.isModerator = this.role === "moderator" || !!claims.video?.roomAdmin;
     this.selfChange = 0; // > 0 while this page toggles its own tracks
     this.listeners = []; // (event) => void, for controls, chat, moderator panel
+    // ?media=plain turns adaptive stream and dynacast off, to tell a
+    // layer-selection problem in the media plane from anything else.
+    const smart = new URLSearchParams(location.search).get("media") !== "plain";
     this.room = new Room({
-      adaptiveStream: true, dynacast: true, videoCaptureDefaults: videoCapture,
+      adaptiveStream: smart, dynacast: smart, videoCaptureDefaults: videoCapture,
       publishDefaults: { simulcast: true, videoCodec: "vp8" }, disconnectOnPageLeave: true,
     });
     this.stage = new Stage(this.room, $("tiles"));
@@ -40,6 +43,7 @@ export class Call {
     this.connectStarted = performance.now();
     await this.room.connect(this.token.url, this.token.token, opts);
     this.connectedMs = performance.now() - this.connectStarted;
+    document.body.dataset.conn = "connected";
     if (this.inLobby && !this.local.permissions?.canSubscribe) {
       show("lobby");
       return;
@@ -132,12 +136,13 @@ export class Call {
 
   wireConnection() {
     const r = this.room;
-    const reconnecting = () => { banner(t("reconnecting"), "warn"); document.body.dataset.conn = "reconnecting"; };
+    const reconnecting = () => { banner(t("reconnecting"), "warn"); document.body.dataset.conn = "reconnecting"; this.aloneHint(); };
     r.on(RoomEvent.Reconnecting, reconnecting);
     r.on(RoomEvent.SignalReconnecting, reconnecting);
     r.on(RoomEvent.Reconnected, () => {
       document.body.dataset.conn = "connected";
       this.network.redraw();
+      this.aloneHint();
       announce(t("reconnected"));
       for (const p of this.stage.everyone()) this.stage.update(p);
     });
@@ -187,7 +192,8 @@ export class Call {
 
   aloneHint() {
     const hint = $("alone");
-    if (hint) hint.hidden = this.room.remoteParticipants.size > 0;
+    // while reconnecting the others are only out of reach, not gone
+    if (hint) hint.hidden = this.room.remoteParticipants.size > 0 || document.body.dataset.conn === "reconnecting";
   }
 
   audioPrompt() {

@@ -18,7 +18,9 @@ async function stats(room) {
     if (!pub?.track) continue;
     const report = await pub.track.getRTCStatsReport();
     report?.forEach((s) => {
-      if (s.type === "inbound-rtp") out[p.identity] = { framesDecoded: s.framesDecoded || 0, width: s.frameWidth || 0 };
+      if (s.type !== "inbound-rtp" || s.kind === "audio") return;
+      const prev = out[p.identity]?.framesDecoded || 0;
+      out[p.identity] = { framesDecoded: prev + (s.framesDecoded || 0), width: Math.max(out[p.identity]?.width || 0, s.frameWidth || 0) };
     });
   }
   return out;

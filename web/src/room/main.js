@@ -2,7 +2,7 @@
 // mode /room?dev=1&room=<name>&name=<display name>[&role=moderator].
 // Device check, then the call; the lobby, the end and every failure get a
 // screen that says what happened and what to do.
-import { session } from "../../static/api.js";
+import { session, api } from "../../static/api.js";
 import { el, $, show, announce, icon } from "./ui.js";
 import { t, useLocale, setLang, lang, errorMessage } from "./messages.js";
 import { target, fetchToken } from "./token.js";
@@ -17,14 +17,15 @@ const tg = target();
 const q = new URLSearchParams(location.search);
 let current = null; // the Call in progress
 let relabel = () => {};
+let roomTitle = ""; // the roundtable's own title, when it has one
 
 function titleKey() { return tg ? { consultation: "title_consultation", roundtable: "title_roundtable", dev: "title_dev" }[tg.kind] : "title"; }
 
 // chrome renders the header (title, language switch) in the page language.
 function chrome() {
   document.documentElement.lang = lang;
-  document.title = `${t(titleKey())} | 座談会 Zadankai`;
-  $("room-title").textContent = t(titleKey());
+  document.title = `${roomTitle || t(titleKey())} | 座談会 Zadankai`;
+  $("room-title").textContent = roomTitle || t(titleKey());
   $("skip").textContent = t("skip");
   const sw = $("lang");
   sw.textContent = t("other_lang");
@@ -98,6 +99,7 @@ async function boot() {
   if (!tg) { failed(t("no_room")); return; }
   const me = await account().catch(() => null);
   useLocale(me?.locale);
+  if (tg.kind === "roundtable") roomTitle = (await api("GET", `/roundtables/${encodeURIComponent(tg.id)}`).catch(() => null))?.title || "";
   chrome();
   let token;
   try {
