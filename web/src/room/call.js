@@ -8,6 +8,7 @@ import { Stage, roomMeta } from "./tiles.js";
 import { tokenClaims } from "./token.js";
 import { videoCapture } from "./prejoin.js";
 import { Network } from "./network.js";
+import { state as timing } from "./hooks.js";
 
 export class Call {
   // opts: {target, token (join response), prefs (pre-join), onEnd(reason)}
@@ -40,7 +41,7 @@ export class Call {
   async start() {
     this.wire();
     const opts = this.target.kind === "dev" ? { rtcConfig: { iceServers: [] } } : {};
-    this.connectStarted = performance.now();
+    this.connectStarted = timing.connectStartMs = performance.now();
     await this.room.connect(this.token.url, this.token.token, opts);
     this.connectedMs = performance.now() - this.connectStarted;
     document.body.dataset.conn = "connected";

@@ -3,11 +3,12 @@
 // first remote video frame was painted (ms since the page opened).
 import { Track } from "livekit-client";
 
-export const state = { firstFrameMs: 0 };
+export const state = { firstFrameMs: 0, firstTrackMs: 0, devicesMs: 0, connectStartMs: 0 };
 
 // watchFirstFrame records the first painted frame of a remote video.
 export function watchFirstFrame(video) {
   if (state.firstFrameMs || !video.requestVideoFrameCallback) return;
+  state.firstTrackMs ||= performance.now();
   video.requestVideoFrameCallback(() => { state.firstFrameMs ||= performance.now(); });
 }
 

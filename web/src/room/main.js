@@ -11,7 +11,7 @@ import { Call } from "./call.js";
 import { Controls, buildCall } from "./controls.js";
 import { Chat, Panels } from "./chat.js";
 import { People } from "./people.js";
-import { hooks } from "./hooks.js";
+import { hooks, state as timing } from "./hooks.js";
 
 const tg = target();
 const q = new URLSearchParams(location.search);
@@ -110,6 +110,7 @@ async function boot() {
   }
   show("prejoin");
   const prefs = await prejoin({ auto: q.get("autojoin") === "1" });
+  timing.devicesMs = performance.now();
   try {
     await join(token, prefs);
   } catch (e) {
