@@ -50,7 +50,80 @@ test("1:1 room: both see the other's video, mute shows on the other side, chat a
   await screenshot(b, "room-pair-bob-chat");
   await b.click("#btn-chat");
   await a.click("#btn-chat");
+
+  // Stepping away: alice's camera goes off and bob sees her friendly status.
+  await a.click("#btn-away");
+  await b.waitForSelector(`.tile.away.no-video[data-identity="${ida}"] .state.away`, { timeout: WAIT }).catch(report);
+  assert.equal(await a.getAttribute("#btn-cam", "aria-pressed"), "false");
+  await screenshot(b, "room-pair-bob-sees-away");
+  await a.click("#btn-away");
+  await b.waitForSelector(`.tile.away[data-identity="${ida}"]`, { state: "detached", timeout: WAIT }).catch(report);
+  await videoFlows(b, ida, "bob sees alice back").catch(report);
+
+  // Speaker view puts the other person large.
+  await b.click("#btn-layout");
+  assert.deepEqual(await b.evaluate(() => window.zdkRoom.layout()), { mode: "speaker", main: ida });
   await screenshot(a, "room-pair-alice");
-  await screenshot(b, "room-pair-bob");
+  await screenshot(b, "room-pair-bob-speaker");
+  assert.deepEqual(sink.errors, []);
+});
+
+test("weak network: after poor quality the page pauses incoming video (audio only), and resumes it on request", async () => {
+  const room = "e2e-weak-" + Date.now();
+  const a = await browser.ctx.newPage();
+  const b = await browser.ctx.newPage();
+  watch(a, "carol", sink);
+  watch(b, "dave", sink);
+  await a.goto(devRoomURL(server.url, room, "carol"));
+  await b.goto(devRoomURL(server.url, room, "dave"));
+  await waitInCall(b, 1).catch(report);
+  const ida = await identity(a);
+  await videoFlows(b, ida, "dave sees carol").catch(report);
+  // The quality reading is what the SFU reports; feed the monitor a poor
+  // one over 13 s of its clock and let the real subscription change follow.
+  await b.evaluate(() => {
+    const n = window.zdkRoom.call.network, t0 = Date.now();
+    n.stop();
+    n.quality("poor");
+    n.tick(t0); n.tick(t0 + 5000); n.tick(t0 + 13000);
+  });
+  await b.waitForSelector('#banner[data-kind="warn"] button', { timeout: WAIT });
+  assert.equal(await b.evaluate(() => document.body.dataset.video), "off");
+  const paused = await b.evaluate((id) => [...window.zdkRoom.room.remoteParticipants.get(id).videoTrackPublications.values()].every((p) => !p.isEnabled), ida);
+  assert.ok(paused, "incoming video was not paused");
+  await b.waitForSelector(`.tile.no-video[data-identity="${ida}"]`, { timeout: WAIT }); // the avatar, not a frozen frame
+  await b.waitForTimeout(1500); // let frames in flight drain
+  const f1 = (await b.evaluate(() => window.zdkRoom.stats()))[ida]?.framesDecoded ?? 0;
+  await b.waitForTimeout(2000);
+  const f2 = (await b.evaluate(() => window.zdkRoom.stats()))[ida]?.framesDecoded ?? 0;
+  assert.ok(f2 - f1 <= 2, `video kept flowing while paused: ${f1} → ${f2}`);
+  await screenshot(b, "room-weak-network-audio-only");
+  await b.click('#banner[data-kind="warn"] button');
+  await videoFlows(b, ida, "dave sees carol after resuming").catch(report);
+  assert.equal(await b.isHidden("#banner"), true);
+  assert.deepEqual(sink.errors, []);
+});
+
+test("pre-join: denied camera and microphone get a clear message, and the person can still join to listen and watch", async () => {
+  const room = "e2e-denied-" + Date.now();
+  const a = await browser.ctx.newPage();
+  const b = await browser.ctx.newPage();
+  watch(a, "erin", sink);
+  watch(b, "frank", sink);
+  // As a browser that was refused permission answers getUserMedia.
+  await b.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+  });
+  await a.goto(devRoomURL(server.url, room, "erin"));
+  await waitInCall(a, 0).catch(report);
+  await b.goto(devRoomURL(server.url, room, "frank").replace("&autojoin=1", ""));
+  await b.waitForSelector(".prejoin-problem:not(:empty)", { timeout: WAIT });
+  assert.match(await b.textContent(".prejoin-problem"), /not allowed|許可されていません/);
+  await screenshot(b, "room-prejoin-denied");
+  await b.click("#join-btn");
+  await waitInCall(b, 1).catch(report);
+  await videoFlows(b, await identity(a), "frank sees erin without devices of his own").catch(report);
+  assert.equal(await b.isDisabled("#btn-mic"), false);
+  await a.waitForSelector(`.tile.no-video[data-identity="${await identity(b)}"] .mic-off`, { timeout: WAIT }).catch(report);
   assert.deepEqual(sink.errors, []);
 });

@@ -13,7 +13,7 @@ export function buildCall() {
     el("h2", { class: "sr-only" }, t("room_label")),
     el("div", { class: "call-body" },
       el("div", { class: "stage-wrap" },
-        el("div", { id: "tiles", class: "tiles layout-grid", role: "list", "aria-label": t("room_label") }),
+        el("div", { id: "tiles", class: "tiles layout-grid", role: "group", "aria-label": t("room_label") }),
         el("p", { id: "alone", class: "alone" }, t("alone"))),
       el("aside", { id: "side", class: "side", hidden: true },
         el("section", { id: "people-panel", class: "panel", hidden: true, "aria-labelledby": "people-h" }),

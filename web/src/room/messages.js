@@ -162,10 +162,10 @@ export const messages = {
 };
 
 function pick(accountLocale) {
-  const chosen = localStorage.getItem("lang");
+  const chosen = globalThis.localStorage?.getItem("lang");
   if (chosen === "ja" || chosen === "en") return chosen;
   if (accountLocale === "ja" || accountLocale === "en") return accountLocale;
-  return (navigator.language || "ja").startsWith("en") ? "en" : "ja";
+  return (globalThis.navigator?.language || "ja").startsWith("en") ? "en" : "ja";
 }
 
 export let lang = pick();

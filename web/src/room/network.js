@@ -39,7 +39,10 @@ export class Network {
   get videoOff() { return this.manual || this.auto === "off"; }
 
   applyAll() {
-    for (const p of this.call.room.remoteParticipants.values()) for (const pub of p.videoTrackPublications.values()) this.applyTo(pub);
+    for (const p of this.call.room.remoteParticipants.values()) {
+      for (const pub of p.videoTrackPublications.values()) this.applyTo(pub);
+      this.call.stage.update(p);
+    }
     this.call.emit("network");
   }
 

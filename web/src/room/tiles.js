@@ -16,7 +16,12 @@ export function roomMeta(room) {
   try { return JSON.parse(room.metadata || "{}") || {}; } catch { return {}; }
 }
 
-function initials(name) { return [...(name || "?").trim()].slice(0, 2).join(""); }
+// initials: the first letter of a Latin name, the first two characters
+// of a Japanese one (a family name often has two).
+function initials(name) {
+  const chars = [...(name || "?").trim()];
+  return /^[A-Za-z]/.test(chars[0] || "") ? chars[0].toUpperCase() : chars.slice(0, 2).join("");
+}
 
 export class Stage {
   constructor(room, box) {
@@ -104,8 +109,9 @@ export class Stage {
           el("i"), el("i"), el("i")));
       }
       f.querySelector(".badges").replaceChildren(...badges);
-      const camOn = kind === "screen" || (cam && cam.track && !cam.isMuted && f.dataset.video);
-      f.classList.toggle("no-video", !camOn);
+      // a camera we paused (audio only) shows the avatar, not a frozen frame
+      const shown = kind === "screen" || (cam && cam.track && !cam.isMuted && f.dataset.video && (p.isLocal || cam.isEnabled));
+      f.classList.toggle("no-video", !shown);
       f.classList.toggle("away", a.away === "1");
       f.classList.toggle("speaking", kind === "camera" && p.isSpeaking);
     }
