@@ -79,6 +79,20 @@ test("roundtable: spotlight, hand queue, moderator mute and removal through the 
   await screenshot(op.page, "room-roundtable-moderator");
   await screenshot(yoko.page, "room-roundtable-spotlight");
 
+  // Ask to unmute: only a request; emma says yes herself.
+  await modAction(op.page, "ask_unmute", emma.id).catch(report);
+  await emma.page.waitForSelector("#ask:not([hidden]) #ask-yes", { timeout: WAIT }).catch(report);
+  assert.match(await emma.page.textContent("#ask"), /asks you to turn on your microphone/);
+  assert.equal(await emma.page.getAttribute("#btn-mic", "aria-pressed"), "false", "asking unmuted her");
+  await emma.page.click("#ask-yes");
+  await yoko.page.waitForSelector(`.tile[data-identity="${emma.id}"] .mic-off`, { state: "detached", timeout: WAIT }).catch(report);
+
+  // The language switch relabels the call without leaving it.
+  await yoko.page.click("#lang");
+  await yoko.page.waitForFunction(() => document.querySelector("#btn-leave .cap").textContent === "Leave" && document.documentElement.lang === "en");
+  assert.equal(await yoko.page.evaluate(() => document.body.dataset.screen), "call");
+  await yoko.page.click("#lang");
+
   // Removal: emma's page ends with a clear message; the others no longer show her.
   await modAction(op.page, "remove", emma.id).catch(report);
   await emma.page.waitForSelector('#ended-msg[data-reason="removed_msg"]', { timeout: WAIT }).catch(report);
@@ -88,6 +102,15 @@ test("roundtable: spotlight, hand queue, moderator mute and removal through the 
   assert.equal(again, 403, "a removed member got a new token");
   await screenshot(emma.page, "room-roundtable-removed");
   await screenshot(op.page, "room-roundtable-moderator-end");
+
+  // End for everyone: every page says the session is over, none offers to rejoin.
+  await op.page.click('#people-panel button[data-action="end"]');
+  await op.page.click(".room-dialog button.danger");
+  for (const p of [yoko, op]) {
+    await p.page.waitForSelector('#ended-msg[data-reason="ended_for_all"]', { timeout: WAIT }).catch(report);
+    assert.equal(await p.page.$("#rejoin"), null);
+  }
+  await screenshot(yoko.page, "room-roundtable-ended");
   assert.deepEqual(sink.errors, []);
 });
 
@@ -112,5 +135,45 @@ test("roundtable lobby: a member waits, the moderator admits her from the panel,
   await op.page.waitForSelector(`.lobby-list li[data-identity="${mika.id}"]`, { state: "detached", timeout: WAIT }).catch(report);
   await screenshot(mika.page, "room-lobby-admitted");
   await screenshot(op.page, "room-lobby-moderator");
+
+  // Locked: a registered member who was not inside gets a clear refusal.
+  const daisuke = await person("daisuke@aozora.example");
+  await apiCall(daisuke.page, daisuke.csrf, "POST", `/roundtables/${rt.id}/register`);
+  await modAction(op.page, "lock").catch(report);
+  await op.page.waitForSelector("#mod-state", { timeout: WAIT });
+  await daisuke.page.goto(`${server.url}/room?roundtable=${rt.id}&autojoin=1`);
+  await daisuke.page.waitForSelector("#ended-msg", { timeout: WAIT }).catch(report);
+  assert.match(await daisuke.page.textContent("#ended-msg"), /締め切りました/);
+  await screenshot(daisuke.page, "room-locked-refused");
+  assert.deepEqual(sink.errors, []);
+});
+
+test("stage roundtable: the audience cannot publish, a raised hand is promoted to the stage and moved back", async () => {
+  const op = await person("operator@zadankai.example", { width: 1440, height: 900 });
+  const speaker = await person("speaker@guest.example");
+  const keiko = await person("keiko@sakura.example");
+  const rt = await createRoundtable(op, { talk: "stage", speakers: [speaker.id], title: "E2E ステージ" });
+  await apiCall(keiko.page, keiko.csrf, "POST", `/roundtables/${rt.id}/register`);
+  for (const p of [op, speaker, keiko]) await p.page.goto(`${server.url}/room?roundtable=${rt.id}&autojoin=1`);
+  for (const p of [op, speaker, keiko]) await waitInCall(p.page, 2).catch(report);
+  await videoFlows(keiko.page, speaker.id, "the audience sees the guest speaker").catch(report);
+  assert.match(await keiko.page.textContent(`.tile[data-identity="${speaker.id}"] .badge.speaker`), /ゲストスピーカー/);
+  assert.equal(await keiko.page.isDisabled("#btn-mic"), true, "the audience can use the microphone");
+  assert.equal(await keiko.page.evaluate(() => window.zdkRoom.room.localParticipant.trackPublications.size), 0);
+
+  await keiko.page.focus("#btn-hand");
+  await keiko.page.keyboard.press("Enter"); // keyboard operable
+  await op.page.click("#btn-people");
+  await op.page.waitForSelector(`#hand-queue li[data-identity="${keiko.id}"]`, { timeout: WAIT }).catch(report);
+  await modAction(op.page, "promote", keiko.id).catch(report);
+  await keiko.page.waitForSelector('#btn-mic:not([disabled])[aria-pressed="true"]', { timeout: WAIT }).catch(report);
+  await op.page.waitForSelector(`#hand-queue li[data-identity="${keiko.id}"]`, { state: "detached", timeout: WAIT }).catch(report);
+  await speaker.page.waitForFunction((id) => window.zdkRoom.room.remoteParticipants.get(id)?.audioTrackPublications.size > 0, keiko.id, { timeout: WAIT }).catch(report);
+  await screenshot(keiko.page, "room-stage-promoted");
+
+  await modAction(op.page, "demote", keiko.id).catch(report);
+  await keiko.page.waitForSelector("#btn-mic[disabled]", { timeout: WAIT }).catch(report);
+  await speaker.page.waitForFunction((id) => (window.zdkRoom.room.remoteParticipants.get(id)?.audioTrackPublications.size ?? 0) === 0, keiko.id, { timeout: WAIT }).catch(report);
+  await screenshot(op.page, "room-stage-moderator");
   assert.deepEqual(sink.errors, []);
 });

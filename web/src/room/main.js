@@ -43,7 +43,8 @@ function homeLink() {
 function ended(key) {
   current = null;
   const again = !["removed_msg", "ended_for_all"].includes(key);
-  $("ended").replaceChildren(el("h2", {}, t("ended_title")), el("p", { id: "ended-msg", role: "alert", dataset: { reason: key } }, t(key)),
+  const title = { ended_for_all: "title_over", connection_lost: "title_disconnected", duplicate: "title_disconnected" }[key] || "ended_title";
+  $("ended").replaceChildren(el("h2", {}, t(title)), el("p", { id: "ended-msg", role: "alert", dataset: { reason: key } }, t(key)),
     el("div", { class: "row" }, again ? el("button", { type: "button", id: "rejoin", onclick: () => location.reload() }, t("rejoin")) : "",
       el("a", { class: "button secondary", href: homeLink() }, t("back"))));
   show("ended");

@@ -60,7 +60,7 @@ export const messages = {
     accept_unmute: "オンにする", decline_unmute: "今はしない", muted_by_moderator: "モデレーターがあなたのマイクをオフにしました。",
     camera_muted_by_moderator: "モデレーターがあなたのカメラをオフにしました。", notice: "お知らせ: {text}",
     // ended
-    ended_title: "退出しました", left_room: "ルームから退出しました。おつかれさまでした。",
+    ended_title: "退出しました", title_over: "セッションは終了しました", title_disconnected: "接続が切れました", left_room: "ルームから退出しました。おつかれさまでした。",
     ended_for_all: "このセッションは終了しました。ご参加ありがとうございました。",
     removed_msg: "モデレーターによってこのセッションから退出させられました。このセッションには再入室できません。",
     duplicate: "別のタブや端末から同じアカウントで入室したため、こちらは退出しました。",
@@ -136,7 +136,7 @@ export const messages = {
     ask_unmute_mic: "{from} asks you to turn on your microphone.", ask_unmute_camera: "{from} asks you to turn on your camera.",
     accept_unmute: "Turn on", decline_unmute: "Not now", muted_by_moderator: "A moderator turned your microphone off.",
     camera_muted_by_moderator: "A moderator turned your camera off.", notice: "Notice: {text}",
-    ended_title: "You have left", left_room: "You left the room. Thank you!",
+    ended_title: "You have left", title_over: "The session is over", title_disconnected: "Disconnected", left_room: "You left the room. Thank you!",
     ended_for_all: "This session has ended. Thank you for taking part.",
     removed_msg: "A moderator removed you from this session. You cannot rejoin it.",
     duplicate: "You joined from another tab or device with the same account, so this one left.",

@@ -83,7 +83,7 @@ export class People {
     const promoted = (meta.promoted || []).includes(p.identity);
     const fit = {
       mute_mic: on(Track.Source.Microphone), mute_cam: on(Track.Source.Camera), ask_unmute: !on(Track.Source.Microphone) && a.lobby !== "1",
-      spotlight: a.lobby !== "1", lower_hand: !!a.hand, promote: meta.talk === "stage" && a.role === "audience" && !promoted,
+      spotlight: a.lobby !== "1", lower_hand: !!a.hand, promote: a.role === "audience" && !promoted, // only stage talks have an audience
       demote: promoted, remove: a.role !== "moderator", admit: a.lobby === "1",
     };
     return wanted.filter((w) => fit[w]).map((w) => {

@@ -43,7 +43,7 @@ export class Stage {
     const video = el("video", { autoplay: true, playsinline: true, muted: true, class: p.isLocal && !screen ? "mirror" : undefined });
     video.hidden = true;
     f = el("figure", { class: "tile" + (screen ? " screen" : ""), dataset: { identity: p.identity, source: screen ? "screen" : "camera" } },
-      video, el("div", { class: "avatar", "aria-hidden": "true" }, initials(p.name || p.identity)),
+      video, el("div", { class: "tile-avatar", "aria-hidden": "true" }, el("span", {}, initials(p.name || p.identity))),
       el("figcaption", {}, el("span", { class: "name" }), el("span", { class: "badges" })));
     f.video = video;
     this.tiles.set(k, f);
