@@ -63,6 +63,16 @@ test("1:1 room: both see the other's video, mute shows on the other side, chat a
   // Speaker view puts the other person large.
   await b.click("#btn-layout");
   assert.deepEqual(await b.evaluate(() => window.zdkRoom.layout()), { mode: "speaker", main: ida });
+
+  // Screen share: alice's screen arrives as its own tile, large in speaker view.
+  await a.click("#btn-share");
+  await b.waitForSelector(`.tile.screen.main[data-identity="${ida}"] video:not([hidden])`, { timeout: WAIT }).catch(report);
+  await b.waitForFunction((id) => document.querySelector(`.tile.screen[data-identity="${id}"] video`).videoWidth > 0, ida, { timeout: WAIT }).catch(report);
+  await screenshot(b, "room-pair-bob-screen");
+  await a.click("#btn-share");
+  await a.waitForFunction(() => ![...window.zdkRoom.room.localParticipant.trackPublications.values()].some((p) => p.source === "screen_share"), null, { timeout: WAIT });
+  // That bob's page then drops the tile is checked by the todo test below:
+  // the media plane does not yet tell subscribers about an unpublished track.
   await screenshot(a, "room-pair-alice");
   await screenshot(b, "room-pair-bob-speaker");
   assert.deepEqual(sink.errors, []);
@@ -126,4 +136,19 @@ test("pre-join: denied camera and microphone get a clear message, and the person
   assert.equal(await b.isDisabled("#btn-mic"), false);
   await a.waitForSelector(`.tile.no-video[data-identity="${await identity(b)}"] .mic-off`, { timeout: WAIT }).catch(report);
   assert.deepEqual(sink.errors, []);
+});
+
+test("a stopped screen share disappears from the other page", { todo: "media plane: a track the publisher removes is never unpublished for subscribers (signaling/sfu)" }, async () => {
+  const room = "e2e-share-" + Date.now();
+  const a = await browser.ctx.newPage();
+  const b = await browser.ctx.newPage();
+  await a.goto(devRoomURL(server.url, room, "gina"));
+  await b.goto(devRoomURL(server.url, room, "hal"));
+  await waitInCall(a, 1);
+  await waitInCall(b, 1);
+  const ida = await identity(a);
+  await a.click("#btn-share");
+  await b.waitForSelector(`.tile.screen[data-identity="${ida}"]`, { timeout: WAIT });
+  await a.click("#btn-share");
+  await b.waitForSelector(`.tile.screen[data-identity="${ida}"]`, { state: "detached", timeout: 15_000 });
 });

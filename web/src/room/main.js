@@ -2,6 +2,7 @@
 // mode /room?dev=1&room=<name>&name=<display name>[&role=moderator].
 // Device check, then the call; the lobby, the end and every failure get a
 // screen that says what happened and what to do.
+import { setLogLevel, LogLevel } from "livekit-client";
 import { session, api } from "../../static/api.js";
 import { el, $, show, announce, icon } from "./ui.js";
 import { t, useLocale, setLang, lang, errorMessage } from "./messages.js";
@@ -15,6 +16,7 @@ import { hooks, state as timing } from "./hooks.js";
 
 const tg = target();
 const q = new URLSearchParams(location.search);
+setLogLevel(q.get("debug") === "1" ? LogLevel.debug : LogLevel.warn); // the SDK's info lines are noise in a member's console
 let current = null; // the Call in progress
 let relabel = () => {};
 let roomTitle = ""; // the roundtable's own title, when it has one

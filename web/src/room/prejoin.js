@@ -57,70 +57,76 @@ function meter(track, bar) {
   return () => { cancelAnimationFrame(raf); an.cleanup(); };
 }
 
+// buildForm lays out the device check and returns its parts.
+function buildForm() {
+  const ui = {
+    status: el("p", { class: "status", role: "status", "aria-live": "polite" }, t("checking_devices")),
+    problem: el("p", { role: "alert", class: "prejoin-problem" }),
+    video: el("video", { class: "preview mirror", muted: true, playsinline: true, autoplay: true, "aria-label": t("preview") }),
+    off: el("p", { class: "preview-off" }, icon("camera"), t("preview_off")),
+    level: el("meter", { id: "mic-level", min: 0, max: 1, low: 0.05, high: 0.8, optimum: 0.5, value: 0 }),
+    selects: el("div", { class: "device-selects" }),
+    camOff: el("input", { type: "checkbox", id: "cam-off" }),
+    audioOnly: el("input", { type: "checkbox", id: "audio-only" }),
+    joinBtn: el("button", { type: "submit", id: "join-btn", disabled: true }, t("join")),
+    retry: el("button", { type: "button", class: "secondary", hidden: true }, t("retry_devices")),
+  };
+  ui.form = el("form", { class: "prejoin-form" },
+    el("div", { class: "preview-box" }, ui.video, ui.off),
+    el("div", { class: "prejoin-side" },
+      ui.selects,
+      el("label", { for: "mic-level" }, el("span", {}, t("mic_level"))), ui.level, el("p", { class: "hint" }, t("mic_level_hint")),
+      el("p", { class: "check" }, ui.camOff, el("label", { for: "cam-off" }, t("join_camera_off"))),
+      el("p", { class: "check" }, ui.audioOnly, el("label", { for: "audio-only" }, t("join_audio_only"))),
+      ui.problem, ui.status, el("div", { class: "row" }, ui.joinBtn, ui.retry)));
+  $("prejoin").replaceChildren(el("h2", {}, t("prejoin_title")), el("p", { class: "lead" }, t("prejoin_lead")), ui.form);
+  return ui;
+}
+
 // prejoin renders the device check and resolves when the person joins,
 // with {audio, video, cameraOff, audioOnly}. auto skips the click (tests,
 // measurements) once devices are open.
 export async function prejoin({ auto }) {
-  const box = $("prejoin");
+  const ui = buildForm();
   let picked = { mic: "", cam: "" };
   let tracks = { audio: null, video: null, problems: {} };
   let stopMeter = () => {};
-  const status = el("p", { class: "status", role: "status", "aria-live": "polite" }, t("checking_devices"));
-  const problem = el("p", { role: "alert", class: "prejoin-problem" });
-  const video = el("video", { class: "preview mirror", muted: true, playsinline: true, autoplay: true, "aria-label": t("preview") });
-  const off = el("p", { class: "preview-off" }, icon("camera"), t("preview_off"));
-  const level = el("meter", { id: "mic-level", min: 0, max: 1, low: 0.05, high: 0.8, optimum: 0.5, value: 0 });
-  const selects = el("div", { class: "device-selects" });
-  const camOff = el("input", { type: "checkbox", id: "cam-off" });
-  const audioOnly = el("input", { type: "checkbox", id: "audio-only" });
-  const joinBtn = el("button", { type: "submit", id: "join-btn", disabled: true }, t("join"));
-  const retry = el("button", { type: "button", class: "secondary", hidden: true }, t("retry_devices"));
-  const form = el("form", { class: "prejoin-form" },
-    el("div", { class: "preview-box" }, video, off),
-    el("div", { class: "prejoin-side" },
-      selects,
-      el("label", { for: "mic-level" }, el("span", {}, t("mic_level"))), level, el("p", { class: "hint" }, t("mic_level_hint")),
-      el("p", { class: "check" }, camOff, el("label", { for: "cam-off" }, t("join_camera_off"))),
-      el("p", { class: "check" }, audioOnly, el("label", { for: "audio-only" }, t("join_audio_only"))),
-      problem, status, el("div", { class: "row" }, joinBtn, retry)));
-  box.replaceChildren(el("h2", {}, t("prejoin_title")), el("p", { class: "lead" }, t("prejoin_lead")), form);
-
   const showPreview = () => {
-    const on = tracks.video && !camOff.checked && !audioOnly.checked;
-    video.hidden = !on; off.hidden = on;
-    if (on) tracks.video.attach(video); else tracks.video?.detach(video);
+    const on = tracks.video && !ui.camOff.checked && !ui.audioOnly.checked;
+    ui.video.hidden = !on; ui.off.hidden = on;
+    if (on) tracks.video.attach(ui.video); else tracks.video?.detach(ui.video);
   };
   const open = async () => {
     stopMeter();
     for (const tr of [tracks.audio, tracks.video]) tr?.stop();
-    joinBtn.disabled = true;
-    status.textContent = t("checking_devices");
+    ui.joinBtn.disabled = true;
+    ui.status.textContent = t("checking_devices");
     tracks = await openDevices(picked.mic, picked.cam);
-    problem.textContent = problemText(tracks.problems);
-    retry.hidden = !Object.keys(tracks.problems).length;
+    ui.problem.textContent = problemText(tracks.problems);
+    ui.retry.hidden = !Object.keys(tracks.problems).length;
     const [mics, cams] = await Promise.all([Room.getLocalDevices("audioinput", false), Room.getLocalDevices("videoinput", false)]).catch(() => [[], []]);
     picked.mic = tracks.audio ? (tracks.audio.mediaStreamTrack.getSettings().deviceId || picked.mic) : picked.mic || "none";
     picked.cam = tracks.video ? (tracks.video.mediaStreamTrack.getSettings().deviceId || picked.cam) : picked.cam || "none";
-    selects.replaceChildren(deviceSelect("cam-select", t("camera"), cams.filter((d) => d.deviceId), picked.cam),
+    ui.selects.replaceChildren(deviceSelect("cam-select", t("camera"), cams.filter((d) => d.deviceId), picked.cam),
       deviceSelect("mic-select", t("microphone"), mics.filter((d) => d.deviceId), picked.mic));
     $("cam-select").addEventListener("change", (e) => { picked.cam = e.target.value; open(); });
     $("mic-select").addEventListener("change", (e) => { picked.mic = e.target.value; open(); });
-    stopMeter = meter(tracks.audio, level);
+    stopMeter = meter(tracks.audio, ui.level);
     showPreview();
-    status.textContent = "";
-    joinBtn.disabled = false;
+    ui.status.textContent = "";
+    ui.joinBtn.disabled = false;
   };
-  camOff.addEventListener("change", showPreview);
-  audioOnly.addEventListener("change", () => { if (audioOnly.checked) camOff.checked = true; showPreview(); });
-  retry.addEventListener("click", () => { picked = { mic: "", cam: "" }; open(); });
+  ui.camOff.addEventListener("change", showPreview);
+  ui.audioOnly.addEventListener("change", () => { if (ui.audioOnly.checked) ui.camOff.checked = true; showPreview(); });
+  ui.retry.addEventListener("click", () => { picked = { mic: "", cam: "" }; open(); });
   await open();
   await new Promise((resolve) => {
-    form.addEventListener("submit", (e) => { e.preventDefault(); resolve(); });
+    ui.form.addEventListener("submit", (e) => { e.preventDefault(); resolve(); });
     if (auto) resolve();
   });
   stopMeter();
-  joinBtn.disabled = true;
-  status.textContent = t("joining");
-  return { audio: tracks.audio, video: tracks.video, cameraOff: camOff.checked || audioOnly.checked, audioOnly: audioOnly.checked,
+  ui.joinBtn.disabled = true;
+  ui.status.textContent = t("joining");
+  return { audio: tracks.audio, video: tracks.video, cameraOff: ui.camOff.checked || ui.audioOnly.checked, audioOnly: ui.audioOnly.checked,
     devices: { ...picked } };
 }
