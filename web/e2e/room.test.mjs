@@ -3,7 +3,7 @@
 // opens only around its booked time) see each other's video, mute and chat.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, screenshot } from "./harness.mjs";
+import { startServer, launchBrowser, screenshot, apiLogin, apiCall } from "./harness.mjs";
 import { watch, devRoomURL, waitInCall, identity, videoFlows, WAIT } from "./room-lib.mjs";
 
 let server, browser;
@@ -151,4 +151,26 @@ test("a stopped screen share disappears from the other page", { todo: "media pla
   await b.waitForSelector(`.tile.screen[data-identity="${ida}"]`, { timeout: WAIT });
   await a.click("#btn-share");
   await b.waitForSelector(`.tile.screen[data-identity="${ida}"]`, { state: "detached", timeout: 15_000 });
+});
+
+test("entry refused: a consultation that is not open yet, an unknown one and a page without a room each say why", async () => {
+  const page = await browser.ctx.newPage();
+  watch(page, "hanako", sink);
+  const { csrf } = await apiLogin(page, server.url, "hanako@sakura.example");
+  const { consultations } = await apiCall(page, csrf, "GET", "/consultations");
+  const booked = consultations.find((c) => c.status === "booked");
+  assert.ok(booked, "the demo data has no booked consultation");
+  const cases = [
+    [`/room.html?consultation=${booked.id}`, /まだ入室できません|not open yet/],
+    ["/room?consultation=cs_doesnotexist", /見つかりません|not found|権限|may not/],
+    ["/room", /ルームが指定されていません|No room was given/],
+  ];
+  for (const [path, want] of cases) {
+    await page.goto(server.url + path);
+    await page.waitForSelector("#ended-msg", { timeout: WAIT }).catch(report);
+    assert.match(await page.textContent("#ended-msg"), want, path);
+    assert.equal(await page.isVisible("#prejoin"), false, `${path}: the device check opened anyway`);
+  }
+  await screenshot(page, "room-entry-refused");
+  assert.deepEqual(sink.errors.filter((e) => e.startsWith("hanako")), []);
 });

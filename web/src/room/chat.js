@@ -19,7 +19,17 @@ function clock(ms) { return new Date(ms).toLocaleTimeString(document.documentEle
 
 // Panels opens one side panel at a time (chat or people).
 export class Panels {
-  constructor(call) { this.call = call; this.open = null; }
+  constructor(call) {
+    this.call = call;
+    this.open = null;
+    // Escape closes the open panel and returns to its button.
+    document.addEventListener("keydown", (e) => {
+      if (e.key !== "Escape" || !this.open || document.querySelector("dialog[open]")) return;
+      const name = this.open;
+      this.toggle(name);
+      $(`btn-${name}`)?.focus();
+    });
+  }
   toggle(name) {
     this.open = this.open === name ? null : name;
     $("side").hidden = !this.open;

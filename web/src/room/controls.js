@@ -19,7 +19,7 @@ export function buildCall() {
         el("section", { id: "people-panel", class: "panel", hidden: true, "aria-labelledby": "people-h" }),
         el("section", { id: "chat-panel", class: "panel", hidden: true, "aria-labelledby": "chat-h" }))),
     el("div", { id: "audio-prompt", class: "audio-prompt", hidden: true }),
-    el("div", { id: "ask", class: "ask", hidden: true, role: "alertdialog", "aria-live": "assertive" }),
+    el("div", { id: "ask", class: "ask", hidden: true, role: "alertdialog", "aria-live": "assertive", "aria-label": t("ask_label") }),
     el("nav", { id: "controls", class: "controls", "aria-label": t("controls") }),
     el("div", { id: "audio-sink", hidden: true }));
 }

@@ -59,7 +59,7 @@ function failed(text) {
 }
 
 async function account() {
-  if (tg.kind !== "dev") return session(); // no session: back to the landing page
+  if (tg && tg.kind !== "dev") return session(); // no session: back to the landing page
   const res = await fetch("/api/v1/me").catch(() => null); // dev mode works signed out too
   return res?.ok ? (await res.json()).member : null;
 }
@@ -99,9 +99,9 @@ async function boot() {
     chrome();
     relabel();
   });
-  if (!tg) { failed(t("no_room")); return; }
   const me = await account().catch(() => null);
   useLocale(me?.locale);
+  if (!tg) { chrome(); failed(t("no_room")); return; }
   if (tg.kind === "roundtable") roomTitle = (await api("GET", `/roundtables/${encodeURIComponent(tg.id)}`).catch(() => null))?.title || "";
   chrome();
   let token;

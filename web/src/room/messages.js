@@ -57,7 +57,7 @@ export const messages = {
     audio_fallback: "通信が不安定なため、音声のみに切り替えました。", try_video: "映像を再開する",
     video_resumed: "映像を再開しました。",
     ask_unmute_mic: "{from}さんが、マイクをオンにするようお願いしています。", ask_unmute_camera: "{from}さんが、カメラをオンにするようお願いしています。",
-    accept_unmute: "オンにする", decline_unmute: "今はしない", muted_by_moderator: "モデレーターがあなたのマイクをオフにしました。",
+    ask_label: "モデレーターからのお願い", accept_unmute: "オンにする", decline_unmute: "今はしない", muted_by_moderator: "モデレーターがあなたのマイクをオフにしました。",
     camera_muted_by_moderator: "モデレーターがあなたのカメラをオフにしました。", notice: "お知らせ: {text}",
     // ended
     ended_title: "退出しました", title_over: "セッションは終了しました", title_disconnected: "接続が切れました", left_room: "ルームから退出しました。おつかれさまでした。",
@@ -134,7 +134,7 @@ export const messages = {
     audio_fallback: "The connection is weak: switched to audio only.", try_video: "Resume video",
     video_resumed: "Video resumed.",
     ask_unmute_mic: "{from} asks you to turn on your microphone.", ask_unmute_camera: "{from} asks you to turn on your camera.",
-    accept_unmute: "Turn on", decline_unmute: "Not now", muted_by_moderator: "A moderator turned your microphone off.",
+    ask_label: "A request from a moderator", accept_unmute: "Turn on", decline_unmute: "Not now", muted_by_moderator: "A moderator turned your microphone off.",
     camera_muted_by_moderator: "A moderator turned your camera off.", notice: "Notice: {text}",
     ended_title: "You have left", title_over: "The session is over", title_disconnected: "Disconnected", left_room: "You left the room. Thank you!",
     ended_for_all: "This session has ended. Thank you for taking part.",
