@@ -51,13 +51,20 @@ export class Chat {
     this.empty = el("p", { class: "hint" }, t("chat_empty"));
     this.input = el("textarea", { id: "chat-input", rows: 2, maxlength: maxChat, "aria-describedby": "chat-err" });
     this.err = el("p", { id: "chat-err", class: "field-error", role: "alert" });
+    this.labels = { chat_message: el("label", { for: "chat-input" }), chat_send: el("button", { type: "submit", id: "chat-send" }),
+      chat_title: el("h3", { id: "chat-h", tabindex: "-1" }), close: el("button", { type: "button", class: "secondary", onclick: () => panels.toggle("chat") }) };
     const form = el("form", { class: "chat-form", onsubmit: (e) => { e.preventDefault(); this.send(); } },
-      el("label", { for: "chat-input" }, t("chat_message")), this.input, this.err,
-      el("button", { type: "submit", id: "chat-send" }, t("chat_send")));
+      this.labels.chat_message, this.input, this.err, this.labels.chat_send);
     this.input.addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.send(); } });
-    $("chat-panel").replaceChildren(el("div", { class: "panel-head" }, el("h3", { id: "chat-h", tabindex: "-1" }, t("chat_title")),
-      el("button", { type: "button", class: "secondary", onclick: () => panels.toggle("chat") }, t("close"))), this.empty, this.log, form);
+    $("chat-panel").replaceChildren(el("div", { class: "panel-head" }, this.labels.chat_title, this.labels.close), this.empty, this.log, form);
+    this.relabel();
     call.on((what, d) => { if (what === "data") this.received(d); });
+  }
+
+  // relabel writes the panel's fixed texts in the current language.
+  relabel() {
+    for (const [k, node] of Object.entries(this.labels)) node.textContent = t(k);
+    this.empty.textContent = t("chat_empty");
   }
 
   add(name, text, ts, mine) {

@@ -79,7 +79,12 @@ async function join(token, prefs) {
   current = call;
   call.panels = new Panels(call);
   const parts = { controls: new Controls(call, call.panels), chat: new Chat(call, call.panels), people: new People(call) };
-  relabel = () => { parts.controls = new Controls(call, call.panels); parts.people.render(); for (const p of call.stage.everyone()) call.stage.update(p); };
+  relabel = () => {
+    parts.controls = new Controls(call, call.panels);
+    parts.people.render();
+    parts.chat.relabel();
+    for (const p of call.stage.everyone()) call.stage.update(p);
+  };
   hooks(call);
   try {
     await call.start();

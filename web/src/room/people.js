@@ -17,10 +17,9 @@ export class People {
     this.moderating = call.isModerator && call.target.kind === "roundtable";
     this.status = el("p", { id: "mod-status", class: "status", role: "status", "aria-live": "polite" });
     this.body = el("div", { class: "people-body" });
-    $("people-panel").replaceChildren(el("div", { class: "panel-head" },
-      el("h3", { id: "people-h", tabindex: "-1" }, t(this.moderating ? "mod_title" : "people")),
-      el("button", { type: "button", class: "secondary", onclick: () => call.panels.toggle("people") }, t("close"))),
-    this.status, this.body);
+    this.heading = el("h3", { id: "people-h", tabindex: "-1" });
+    this.close = el("button", { type: "button", class: "secondary", onclick: () => call.panels.toggle("people") });
+    $("people-panel").replaceChildren(el("div", { class: "panel-head" }, this.heading, this.close), this.status, this.body);
     call.on((what) => { if (["people", "room", "self", "tracks", "entered"].includes(what)) this.schedule(); });
     this.schedule();
   }
@@ -34,6 +33,8 @@ export class People {
 
   // render redraws the lists, keeping keyboard focus on the same button.
   render() {
+    this.heading.textContent = t(this.moderating ? "mod_title" : "people");
+    this.close.textContent = t("close");
     const focused = document.activeElement?.dataset?.key;
     const all = this.everyone();
     const hands = all.filter((p) => p.attributes?.hand).sort((a, b) => handTime(a) - handTime(b));
