@@ -30,6 +30,11 @@ test("1:1 room: both see the other's video, mute shows on the other side, chat a
   await videoFlows(a, idb, "alice sees bob").catch(report);
   await videoFlows(b, ida, "bob sees alice").catch(report);
 
+  // Connection quality shows a reading (measured from the page's own
+  // receive statistics while the media plane sends none).
+  await b.waitForSelector(`.tile[data-identity="${ida}"] .quality:is(.q-excellent, .q-good)`, { timeout: WAIT }).catch(report);
+  await b.waitForSelector(`.tile[data-identity="${idb}"] .quality:is(.q-excellent, .q-good)`, { timeout: WAIT }).catch(report);
+
   // Mute: alice turns her microphone off; bob's page shows it on her tile.
   const micOff = (id) => `.tile[data-identity="${id}"][data-source="camera"] .mic-off`;
   assert.equal(await b.locator(micOff(ida)).count(), 0, "alice shows as muted before muting");

@@ -29,6 +29,7 @@ export class Call {
     });
     this.stage = new Stage(this.room, $("tiles"));
     this.network = new Network(this);
+    this.stage.qualityOf = (p) => this.network.qualityOf(p);
   }
 
   // emit tells the other parts of the page that something changed.
@@ -98,8 +99,8 @@ export class Call {
     r.on(RoomEvent.ParticipantNameChanged, (_n, p) => { this.stage.update(p); this.emit("people"); });
     r.on(RoomEvent.ActiveSpeakersChanged, (list) => this.stage.speakers(list));
     r.on(RoomEvent.ConnectionQualityChanged, (q, p) => {
+      this.network.serverQuality(q, p);
       this.stage.update(p);
-      if (p.isLocal) this.network.quality(q);
     });
     r.on(RoomEvent.ParticipantAttributesChanged, (changed, p) => {
       this.stage.update(p);

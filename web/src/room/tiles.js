@@ -104,7 +104,7 @@ export class Stage {
         if (!mic || mic.isMuted) badges.push(el("span", { class: "state mic-off" }, icon("micOff"), t("mic_muted")));
         if (a.hand) badges.push(el("span", { class: "state hand" }, icon("hand"), t("hand_raised")));
         if (a.away === "1") badges.push(el("span", { class: "state away" }, icon("away"), t("away_status")));
-        const q = qualityKey[p.connectionQuality] || "unknown";
+        const q = qualityKey[this.qualityOf ? this.qualityOf(p) : p.connectionQuality] || "unknown";
         badges.push(el("span", { class: `quality q-${q}`, role: "img", "aria-label": t("quality_" + q), title: t("quality_" + q) },
           el("i"), el("i"), el("i")));
       }
