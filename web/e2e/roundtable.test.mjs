@@ -47,7 +47,7 @@ async function modAction(page, action, identity) {
   return status;
 }
 
-test("roundtable: spotlight, hand queue, moderator mute and removal through the moderation API", async () => {
+test("roundtable: spotlight, hand queue, moderator mute and removal through the moderation API", async (t) => {
   const op = await person("operator@zadankai.example", { width: 1440, height: 900 });
   const yoko = await person("yoko@minato.example");
   const emma = await person("emma@minato.example");
@@ -66,6 +66,12 @@ test("roundtable: spotlight, hand queue, moderator mute and removal through the 
   for (const p of [emma, op, yoko]) {
     await p.page.waitForFunction((id) => { const l = window.zdkRoom.layout(); return l.mode === "spotlight" && l.main === id; }, yoko.id, { timeout: WAIT }).catch(report);
   }
+
+  // Not asserted (layer choice is the media plane's): how large the
+  // spotlighted video arrives on the desktop page once it is shown large.
+  await op.page.waitForTimeout(3000);
+  const size = await op.page.evaluate((id) => window.zdkRoom.stats().then((s) => s[id]?.width), yoko.id);
+  t.diagnostic(`spotlighted video on the 1440 px page arrives ${size} px wide`);
 
   // A raised hand appears in the moderator's queue, with its time.
   await yoko.page.click("#btn-hand");
