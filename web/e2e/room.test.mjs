@@ -80,6 +80,13 @@ test("1:1 room: both see the other's video, mute shows on the other side, chat a
   // the media plane does not yet tell subscribers about an unpublished track.
   await screenshot(a, "room-pair-alice");
   await screenshot(b, "room-pair-bob-speaker");
+
+  // Leaving: alice's page says so and offers to rejoin; bob no longer shows her.
+  await a.click("#btn-leave");
+  await a.waitForSelector('#ended-msg[data-reason="left_room"]', { timeout: WAIT }).catch(report);
+  assert.equal(await a.isVisible("#rejoin"), true);
+  await b.waitForSelector(`.tile[data-identity="${ida}"]`, { state: "detached", timeout: WAIT }).catch(report);
+  assert.equal(await b.isVisible("#alone"), true);
   assert.deepEqual(sink.errors, []);
 });
 

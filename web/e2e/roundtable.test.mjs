@@ -175,6 +175,8 @@ test("stage roundtable: the audience cannot publish, a raised hand is promoted t
   await keiko.page.waitForSelector('#btn-mic:not([disabled])[aria-pressed="true"]', { timeout: WAIT }).catch(report);
   await op.page.waitForSelector(`#hand-queue li[data-identity="${keiko.id}"]`, { state: "detached", timeout: WAIT }).catch(report);
   await speaker.page.waitForFunction((id) => window.zdkRoom.room.remoteParticipants.get(id)?.audioTrackPublications.size > 0, keiko.id, { timeout: WAIT }).catch(report);
+  await keiko.page.waitForSelector(`.tile[data-identity="${keiko.id}"] .mic-off`, { state: "detached", timeout: WAIT }).catch(report);
+  await speaker.page.waitForSelector(`.tile[data-identity="${keiko.id}"] .mic-off`, { state: "detached", timeout: WAIT }).catch(report);
   await screenshot(keiko.page, "room-stage-promoted");
 
   await modAction(op.page, "demote", keiko.id).catch(report);

@@ -114,14 +114,16 @@ export class Call {
     r.on(RoomEvent.TrackSubscribed, (track, pub, p) => {
       if (track.kind === Track.Kind.Audio) $("audio-sink").append(track.attach());
       else { this.stage.attach(track, p); this.network.applyTo(pub); }
+      this.stage.update(p);
       this.emit("people");
     });
     r.on(RoomEvent.TrackUnsubscribed, (track, _pub, p) => {
       if (track.kind === Track.Kind.Audio) track.detach().forEach((e) => e.remove());
       else this.stage.detach(track, p);
     });
-    r.on(RoomEvent.TrackPublished, (pub) => this.network.applyTo(pub));
-    r.on(RoomEvent.LocalTrackPublished, (pub) => { this.stage.attach(pub.track, this.local); this.emit("tracks"); });
+    r.on(RoomEvent.TrackPublished, (pub, p) => { this.network.applyTo(pub); this.stage.update(p); });
+    r.on(RoomEvent.TrackUnpublished, (_pub, p) => this.stage.update(p));
+    r.on(RoomEvent.LocalTrackPublished, (pub) => { this.stage.attach(pub.track, this.local); this.stage.update(this.local); this.emit("tracks"); });
     r.on(RoomEvent.LocalTrackUnpublished, (pub) => { if (pub.track) this.stage.detach(pub.track, this.local); this.stage.update(this.local); this.emit("tracks"); });
     const muted = (on) => (pub, p) => {
       this.stage.update(p);
