@@ -186,3 +186,30 @@ test("entry refused: a consultation that is not open yet, an unknown one and a p
   await screenshot(page, "room-entry-refused");
   assert.deepEqual(sink.errors.filter((e) => e.startsWith("hanako")), []);
 });
+
+test("the dev page opens the real room page for any room, name and role", async () => {
+  const page = await browser.ctx.newPage();
+  watch(page, "devpage", sink);
+  await page.goto(`${server.url}/dev`);
+  await page.fill("#room", "e2e-devpage-" + Date.now());
+  await page.fill("#name", "kim");
+  await page.selectOption("#role", "moderator");
+  await page.click("#open-room");
+  await page.waitForURL(/\/room\?dev=1&room=e2e-devpage-\d+&name=kim&role=moderator/);
+  await page.waitForSelector("#join-btn:not([disabled])", { timeout: WAIT });
+  await screenshot(page, "room-prejoin-dev");
+  await page.click("#join-btn");
+  await waitInCall(page, 0).catch(report);
+  const me = await identity(page);
+  assert.match(await page.textContent(`.tile[data-identity="${me}"] .badge.mod`), /Moderator|モデレーター/);
+  assert.deepEqual(sink.errors.filter((e) => e.startsWith("devpage")), []);
+});
+
+test("without the built bundle the room page says how to build it", async () => {
+  const page = await browser.ctx.newPage();
+  await page.route("**/assets/dist/room.js", (route) => route.fulfill({ status: 404, body: "not found" }));
+  await page.goto(`${server.url}/room?dev=1&room=x&name=y`);
+  await page.waitForSelector("#bundle-missing:not([hidden])", { timeout: WAIT });
+  assert.match(await page.textContent("#bundle-missing"), /\.\/scripts\/run\.sh/);
+  assert.equal(await page.isHidden("#boot"), true);
+});

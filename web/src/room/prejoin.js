@@ -52,7 +52,7 @@ function meter(track, bar) {
   if (!track) { bar.value = 0; return () => {}; }
   const an = createAudioAnalyser(track, { cloneTrack: true });
   let raf = 0;
-  const tick = () => { bar.value = Math.min(1, an.calculateVolume() * 4); raf = requestAnimationFrame(tick); };
+  const tick = () => { bar.value = Math.min(1, an.calculateVolume() * 2.5); raf = requestAnimationFrame(tick); };
   tick();
   return () => { cancelAnimationFrame(raf); an.cleanup(); };
 }
@@ -64,7 +64,7 @@ function buildForm() {
     problem: el("p", { role: "alert", class: "prejoin-problem" }),
     video: el("video", { class: "preview mirror", muted: true, playsinline: true, autoplay: true, "aria-label": t("preview") }),
     off: el("p", { class: "preview-off" }, icon("camera"), t("preview_off")),
-    level: el("meter", { id: "mic-level", min: 0, max: 1, low: 0.05, high: 0.8, optimum: 0.5, value: 0 }),
+    level: el("meter", { id: "mic-level", min: 0, max: 1, low: 0.05, high: 0.95, optimum: 0.5, value: 0 }),
     selects: el("div", { class: "device-selects" }),
     camOff: el("input", { type: "checkbox", id: "cam-off" }),
     audioOnly: el("input", { type: "checkbox", id: "audio-only" }),
