@@ -80,6 +80,12 @@ test("1:1 room: both see the other's video, mute shows on the other side, chat a
   // the media plane does not yet tell subscribers about an unpublished track.
   await screenshot(a, "room-pair-alice");
   await screenshot(b, "room-pair-bob-speaker");
+  await a.setViewportSize({ width: 1440, height: 900 });
+  await a.click("#btn-chat");
+  await screenshot(a, "room-pair-alice-desktop");
+  await a.click("#btn-chat");
+  await a.waitForTimeout(4000);
+  await screenshot(a, "room-pair-alice-desktop-later");
 
   // Leaving: alice's page says so and offers to rejoin; bob no longer shows her.
   await a.click("#btn-leave");
