@@ -22,6 +22,8 @@ if ! command -v ip >/dev/null; then
 fi
 
 mkdir -p bin test-output/e2e
+# The pages embed the livekit-client bundles, so build them before the binary.
+(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
 go build -o bin/zadankai ./cmd/zadankai
 (cd web/e2e && npm ci --no-audit --no-fund --loglevel=error)
 

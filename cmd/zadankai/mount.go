@@ -43,29 +43,52 @@ func mountWeb(r *gin.Engine, dev bool) {
 		if path == "/dev" && !dev {
 			continue // the dev room exists only in development mode
 		}
-		r.GET(path, func(c *gin.Context) {
+		page := func(c *gin.Context) {
 			c.Header("Cache-Control", "no-cache")
 			c.Data(http.StatusOK, "text/html; charset=utf-8", html)
-		})
+		}
+		r.GET(path, page)
+		r.HEAD(path, page) // livekit-client probes its server's root with HEAD after the browser comes back online
+		if path != "/" {
+			r.GET(path+".html", page) // links may name the file (e.g. /room.html?roundtable=…)
+		}
 	}
 	r.StaticFS("/assets", http.FS(files))
 }
 
-// mountDevToken serves /dev/token?room=&name= in development mode: a
-// join token for any room, signed with the dev key, for the dev room page.
+// devRoles are the room roles /dev/token can give, as the control plane
+// names them in its tokens' "role" attribute; "" means an ordinary
+// participant without the attribute.
+var devRoles = map[string]bool{"": true, "participant": true, "speaker": true, "audience": true, "moderator": true}
+
+// mountDevToken serves /dev/token?room=&name=[&role=] in development
+// mode: a join token for any room, signed with the dev key, for the dev
+// room page and the real room page's dev mode. role=moderator adds the
+// room-admin grant; audience may not publish. Every token may set its
+// own attributes (raised hand, stepping away), as real tokens do.
 func mountDevToken(r *gin.Engine, key, secret, mediaURL string) {
 	r.GET("/dev/token", func(c *gin.Context) {
-		room, name := c.Query("room"), c.Query("name")
+		room, name, role := c.Query("room"), c.Query("name"), c.Query("role")
 		if room == "" || name == "" || len(room) > 64 || len(name) > 64 {
-			c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid", "message": "room and name are required (≤ 64 characters)"}})
+			c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid", "field": "room", "message": "room and name are required (≤ 64 characters)"}})
 			return
 		}
-		jwt, err := auth.NewAccessToken(key, secret).SetIdentity(name + "-" + rooms.NewSecret()[:6]).SetName(name).
-			SetValidFor(2 * time.Hour).SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: room}).ToJWT()
+		if !devRoles[role] {
+			c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "unknown_value", "field": "role", "message": "role must be participant, speaker, audience or moderator"}})
+			return
+		}
+		yes, publish := true, role != "audience"
+		tok := auth.NewAccessToken(key, secret).SetIdentity(name + "-" + rooms.NewSecret()[:6]).SetName(name).
+			SetValidFor(2 * time.Hour).SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: room, RoomAdmin: role == "moderator",
+			CanPublish: &publish, CanSubscribe: &yes, CanPublishData: &yes, CanUpdateOwnMetadata: &yes})
+		if role != "" {
+			tok.SetAttributes(map[string]string{"role": role})
+		}
+		jwt, err := tok.ToJWT()
 		if err != nil {
 			c.JSON(http.StatusInternalServerError, gin.H{"error": gin.H{"code": "internal", "message": err.Error()}})
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"url": mediaURL, "token": jwt})
+		c.JSON(http.StatusOK, gin.H{"url": mediaURL, "token": jwt, "role": role})
 	})
 }

@@ -60,26 +60,64 @@ export function startServer(extraArgs = []) {
 // origin is the server's URL: camera and microphone need a secure
 // context, which a plain-HTTP namespace address is not unless Chromium is
 // told to treat it as one.
+function chromiumArgs(origin) {
+  return [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+    ...(origin ? [`--unsafely-treat-insecure-origin-as-secure=${origin}`] : []),
+    "--autoplay-policy=no-user-gesture-required",
+    `--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${ip}`,
+    "--disable-features=" + disabledFeatures.join(","),
+  ];
+}
+
 export async function launchBrowser(origin) {
   const profile = mkdtempSync(join(tmpdir(), "zdk-e2e-profile-"));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync",
-      "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-      ...(origin ? [`--unsafely-treat-insecure-origin-as-secure=${origin}`] : []),
-      "--autoplay-policy=no-user-gesture-required",
-      `--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${ip}`,
-      "--disable-features=" + disabledFeatures.join(","),
-    ],
+    args: chromiumArgs(origin),
     viewport: { width: 360, height: 780 },
   });
   return {
     ctx,
     close: async () => { await ctx.close(); rmSync(profile, { recursive: true, force: true }); },
   };
+}
+
+// launchIsolated starts one Chromium (same flags; Playwright gives it a
+// fresh temporary profile) in which each newContext() is a separate
+// cookie jar, for several signed-in people at once.
+export async function launchIsolated(origin) {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args: chromiumArgs(origin) });
+  return {
+    browser,
+    newContext: (viewport = { width: 360, height: 780 }) => browser.newContext({ viewport }),
+    close: () => browser.close(),
+  };
+}
+
+// apiLogin signs a page in through the API from inside the page (its
+// cookie jar keeps the session) and returns {member, csrf}.
+export async function apiLogin(page, url, email, password = "zadankai-demo") {
+  await page.goto(url + "/healthz");
+  return page.evaluate(async ([email, password]) => {
+    const res = await fetch("/api/v1/auth/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email, password }) });
+    if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+    const me = await (await fetch("/api/v1/me")).json();
+    return { member: me.member, csrf: me.csrf_token };
+  }, [email, password]);
+}
+
+// apiCall sends one API request from a signed-in page.
+export async function apiCall(page, csrf, method, path, body) {
+  return page.evaluate(async ([method, path, body, csrf]) => {
+    const res = await fetch("/api/v1" + path, { method, headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }, [method, path, body, csrf]);
 }
 
 // login signs a page in through the landing page's form.

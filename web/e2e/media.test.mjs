@@ -35,10 +35,18 @@ test("two pages see each other's video advance", async (t) => {
     });
     const id = await whoOf(page);
     assert.ok(id.startsWith(other), `${other} is not the remote participant (${id})`);
-    await page.waitForFunction(async (rid) => ((await window.zdk.stats())[rid]?.framesDecoded ?? 0) > 0, id, { timeout: 45_000 });
-    const first = await framesFrom(page, id);
-    await page.waitForTimeout(1500);
-    const second = await framesFrom(page, id);
+    // Polled from here: waitForFunction takes a returned Promise as truthy
+    // at once, so an async predicate there never waits.
+    let first = -1;
+    for (const end = Date.now() + 45_000; first <= 0 && Date.now() < end;) {
+      first = await framesFrom(page, id);
+      if (first <= 0) await page.waitForTimeout(250);
+    }
+    let second = first;
+    for (const end = Date.now() + 15_000; second <= first && Date.now() < end;) {
+      await page.waitForTimeout(500);
+      second = await framesFrom(page, id);
+    }
     assert.ok(second > first, `${other}'s frames did not advance: ${first} → ${second}`);
   }
   for (const [name, page] of [["alice", a], ["bob", b]]) {

@@ -62,6 +62,12 @@ $("join-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   join($("room").value, $("name").value).catch((e) => setStatus(`error: ${e.message}`));
 });
+// The real room page in dev mode: same room and name, token from /dev/token.
+$("open-room").addEventListener("click", () => {
+  const q = new URLSearchParams({ dev: "1", room: $("room").value, name: $("name").value });
+  if ($("role").value) q.set("role", $("role").value);
+  location.href = `/room?${q}`;
+});
 const q = new URLSearchParams(location.search);
 if (q.get("room")) $("room").value = q.get("room");
 if (q.get("name")) $("name").value = q.get("name");

@@ -1,0 +1,54 @@
+// Accessibility of the room page's screens, checked by axe-core in real
+// Chromium (WCAG 2.x A and AA rules: contrast, names of buttons and
+// fields, ARIA use) at phone width and on a desktop.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import { startServer, launchBrowser } from "./harness.mjs";
+import { devRoomURL, waitInCall, WAIT } from "./room-lib.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(server.url); });
+after(async () => { await browser?.close(); await server?.stop(); });
+
+// audit runs axe on the page as it is and fails on any violation.
+async function audit(page, what) {
+  await page.addScriptTag({ content: axeSource });
+  const res = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+  const found = res.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  assert.deepEqual(found, [], `${what}: axe found violations`);
+}
+
+test("room screens pass axe's WCAG A/AA rules at 360 px and 1440 px", async () => {
+  const room = "e2e-a11y-" + Date.now();
+  const a = await browser.ctx.newPage();
+  const b = await browser.ctx.newPage();
+  await a.goto(devRoomURL(server.url, room, "lena", "moderator").replace("&autojoin=1", ""));
+  await a.waitForSelector("#join-btn:not([disabled])", { timeout: WAIT });
+  await audit(a, "pre-join");
+  await a.click("#join-btn");
+  await b.goto(devRoomURL(server.url, room, "mark"));
+  await waitInCall(a, 1);
+  await b.click("#btn-hand");
+  await a.waitForSelector(".state.hand", { timeout: WAIT });
+  await audit(a, "call, 360 px");
+  await a.click("#btn-chat");
+  await audit(a, "chat panel");
+  await a.click("#btn-people");
+  await audit(a, "people panel");
+  await a.setViewportSize({ width: 1440, height: 900 });
+  await audit(a, "call with people panel, 1440 px");
+  await b.click("#btn-leave");
+  await b.waitForSelector("#ended-msg", { timeout: WAIT });
+  await audit(b, "ended");
+  // The audit itself can fail: a nameless button and grey-on-grey text are caught.
+  await b.evaluate(() => {
+    document.body.append(document.createElement("button"));
+    const p = Object.assign(document.createElement("p"), { textContent: "faint" });
+    p.style.cssText = "color:#bbb;background:#ccc";
+    document.body.append(p);
+  });
+  await assert.rejects(audit(b, "broken on purpose"), /button-name[\s\S]*color-contrast|color-contrast[\s\S]*button-name/);
+});

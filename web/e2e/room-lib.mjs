@@ -1,0 +1,60 @@
+// Helpers for the room page tests: open the page, wait for the other
+// people, prove that their video is decoding, and keep the evidence
+// (console, server log) when something fails.
+import assert from "node:assert/strict";
+
+export const WAIT = 45_000;
+
+// watch collects a page's errors and console for the failure report.
+export function watch(page, name, sink) {
+  page.on("pageerror", (e) => sink.errors.push(`${name}: ${e}`));
+  page.on("console", (m) => sink.logs.push(`${name} ${m.type()}: ${m.text()}`));
+}
+
+export function devRoomURL(base, room, name, role = "") {
+  const q = new URLSearchParams({ dev: "1", room, name, autojoin: "1" });
+  if (role) q.set("role", role);
+  return `${base}/room?${q}`;
+}
+
+export async function waitInCall(page, others) {
+  await page.waitForFunction((n) => document.body.dataset.screen === "call" && window.zdkRoom?.room.remoteParticipants.size === n, others, { timeout: WAIT });
+}
+
+export async function identity(page) { return page.evaluate(() => window.zdkRoom.identity()); }
+
+async function frames(page, who) { return (await page.evaluate(() => window.zdkRoom.stats()))[who]?.framesDecoded ?? -1; }
+
+// until polls fn (in node) until it returns something truthy.
+async function until(fn, timeout, what) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+// videoFlows proves with decoded-frame counts that page receives who's
+// camera and that it keeps coming.
+export async function videoFlows(page, who, label) {
+  const first = await until(async () => { const n = await frames(page, who); return n > 0 && n; }, WAIT, `${label}: no decoded frames`);
+  // Wait for the count to move on (a busy machine may stall a second or two).
+  const second = await until(async () => { const n = await frames(page, who); return n > first && n; }, 15_000, `${label}: frames stuck at ${first}`);
+  assert.ok(second > first, `${label}: frames did not advance: ${first} → ${second}`);
+  const painted = await page.evaluate((id) => {
+    const v = document.querySelector(`.tile[data-identity="${id}"][data-source="camera"] video`);
+    return v ? { w: v.videoWidth, t: v.currentTime, hidden: v.hidden } : null;
+  }, who);
+  assert.ok(painted && painted.w > 0 && !painted.hidden, `${label}: the tile shows no video (${JSON.stringify(painted)})`);
+  return second;
+}
+
+export function dumpOnFailure(t, sink, server) {
+  t.after?.(() => {});
+  return (e) => {
+    console.error("console:\n" + sink.logs.slice(-60).join("\n") + "\nerrors:\n" + sink.errors.join("\n") + "\nserver:\n" + server.logs().slice(-5000));
+    throw e;
+  };
+}

@@ -1,0 +1,252 @@
+// One visit to a room: connect with the token, publish the pre-join
+// tracks, keep the stage in step with the room's events, wait in the lobby
+// while the token says so, and end with a message that says why.
+import { Room, RoomEvent, Track, DisconnectReason, ConnectionState } from "livekit-client";
+import { el, $, show, announce, banner } from "./ui.js";
+import { t, tf } from "./messages.js";
+import { Stage, roomMeta } from "./tiles.js";
+import { tokenClaims } from "./token.js";
+import { videoCapture } from "./prejoin.js";
+import { Network } from "./network.js";
+import { state as timing } from "./hooks.js";
+
+export class Call {
+  // opts: {target, token (join response), prefs (pre-join), onEnd(reason)}
+  constructor(opts) {
+    Object.assign(this, opts);
+    const claims = tokenClaims(this.token.token);
+    this.role = this.token.role || claims.attributes?.role || "";
+    this.inLobby = !!this.token.lobby || claims.attributes?.lobby === "1";
+    this.isModerator = this.role === "moderator" || !!claims.video?.roomAdmin;
+    this.selfChange = 0; // > 0 while this page toggles its own tracks
+    this.listeners = []; // (event) => void, for controls, chat, moderator panel
+    // ?media=plain turns adaptive stream and dynacast off, to tell a
+    // layer-selection problem in the media plane from anything else.
+    const smart = new URLSearchParams(location.search).get("media") !== "plain";
+    this.room = new Room({
+      adaptiveStream: smart, dynacast: smart, videoCaptureDefaults: videoCapture,
+      publishDefaults: { simulcast: true, videoCodec: "vp8" }, disconnectOnPageLeave: true,
+    });
+    this.stage = new Stage(this.room, $("tiles"));
+    this.network = new Network(this);
+    this.stage.qualityOf = (p) => this.network.qualityOf(p);
+  }
+
+  // emit tells the other parts of the page that something changed.
+  emit(what, detail) { for (const f of this.listeners) f(what, detail); }
+  on(f) { this.listeners.push(f); }
+
+  get local() { return this.room.localParticipant; }
+  canPublish() { return !!this.local.permissions?.canPublish; }
+
+  async start() {
+    this.wire();
+    const opts = this.target.kind === "dev" ? { rtcConfig: { iceServers: [] } } : {};
+    this.connectStarted = timing.connectStartMs = performance.now();
+    await this.room.connect(this.token.url, this.token.token, opts);
+    this.connectedMs = performance.now() - this.connectStarted;
+    document.body.dataset.conn = "connected";
+    if (this.inLobby && !this.local.permissions?.canSubscribe) {
+      show("lobby");
+      return;
+    }
+    await this.enter();
+  }
+
+  // enter shows the stage and publishes what the person chose before joining.
+  async enter() {
+    this.inLobby = false;
+    show("call");
+    this.stage.tile(this.local);
+    for (const p of this.room.remoteParticipants.values()) this.stage.tile(p);
+    this.room.startAudio().catch(() => {});
+    this.network.start();
+    await this.publishChoices();
+    this.emit("entered");
+    this.aloneHint();
+  }
+
+  async publishChoices() {
+    const { audio, video, cameraOff } = this.prefs;
+    if (!this.canPublish()) {
+      audio?.stop(); video?.stop();
+      this.prefs.audio = this.prefs.video = null;
+      if (this.role === "audience") announce(t("audience_hint"));
+      this.emit("tracks");
+      return;
+    }
+    const jobs = [];
+    if (audio) jobs.push(this.local.publishTrack(audio, { source: Track.Source.Microphone }));
+    if (video && !cameraOff) jobs.push(this.local.publishTrack(video, { source: Track.Source.Camera }));
+    else video?.stop();
+    this.prefs.audio = this.prefs.video = null; // owned by the room from now on
+    const results = await Promise.allSettled(jobs);
+    if (results.some((r) => r.status === "rejected")) announce(t("mute_failed"));
+    this.emit("tracks");
+  }
+
+  wire() {
+    this.wireParticipants();
+    this.wireTracks();
+    this.wireConnection();
+    this.wireState();
+  }
+
+  wireParticipants() {
+    const r = this.room;
+    r.on(RoomEvent.ParticipantConnected, (p) => { this.stage.tile(p); this.emit("people"); this.aloneHint(); });
+    r.on(RoomEvent.ParticipantDisconnected, (p) => { this.stage.drop(p); this.emit("people"); this.aloneHint(); });
+    r.on(RoomEvent.ParticipantNameChanged, (_n, p) => { this.stage.update(p); this.emit("people"); });
+    r.on(RoomEvent.ActiveSpeakersChanged, (list) => this.stage.speakers(list));
+    r.on(RoomEvent.ConnectionQualityChanged, (q, p) => {
+      this.network.serverQuality(q, p);
+      this.stage.update(p);
+    });
+    r.on(RoomEvent.ParticipantAttributesChanged, (changed, p) => {
+      this.stage.update(p);
+      if (p.isLocal) this.emit("self", changed);
+      this.emit("people");
+    });
+  }
+
+  wireTracks() {
+    const r = this.room;
+    r.on(RoomEvent.TrackSubscribed, (track, pub, p) => {
+      if (track.kind === Track.Kind.Audio) $("audio-sink").append(track.attach());
+      else { this.stage.attach(track, p); this.network.applyTo(pub); }
+      this.stage.update(p);
+      this.emit("people");
+    });
+    r.on(RoomEvent.TrackUnsubscribed, (track, _pub, p) => {
+      if (track.kind === Track.Kind.Audio) track.detach().forEach((e) => e.remove());
+      else this.stage.detach(track, p);
+    });
+    r.on(RoomEvent.TrackPublished, (pub, p) => { this.network.applyTo(pub); this.stage.update(p); });
+    r.on(RoomEvent.TrackUnpublished, (_pub, p) => this.stage.update(p));
+    r.on(RoomEvent.LocalTrackPublished, (pub) => { this.stage.attach(pub.track, this.local); this.stage.update(this.local); this.emit("tracks"); });
+    r.on(RoomEvent.LocalTrackUnpublished, (pub) => { if (pub.track) this.stage.detach(pub.track, this.local); this.stage.update(this.local); this.emit("tracks"); });
+    const muted = (on) => (pub, p) => {
+      this.stage.update(p);
+      if (p.isLocal) {
+        if (on && !this.selfChange) announce(t(pub.source === Track.Source.Camera ? "camera_muted_by_moderator" : "muted_by_moderator"));
+        this.emit("tracks");
+      }
+      this.emit("people");
+    };
+    r.on(RoomEvent.TrackMuted, muted(true));
+    r.on(RoomEvent.TrackUnmuted, muted(false));
+    r.on(RoomEvent.AudioPlaybackStatusChanged, () => this.audioPrompt());
+  }
+
+  wireConnection() {
+    const r = this.room;
+    const reconnecting = () => { banner(t("reconnecting"), "warn"); document.body.dataset.conn = "reconnecting"; this.aloneHint(); };
+    r.on(RoomEvent.Reconnecting, reconnecting);
+    r.on(RoomEvent.SignalReconnecting, reconnecting);
+    r.on(RoomEvent.Reconnected, () => {
+      document.body.dataset.conn = "connected";
+      this.network.redraw();
+      this.aloneHint();
+      announce(t("reconnected"));
+      for (const p of this.stage.everyone()) this.stage.update(p);
+    });
+    r.on(RoomEvent.Disconnected, (reason) => this.ended(reason));
+  }
+
+  wireState() {
+    const r = this.room;
+    r.on(RoomEvent.RoomMetadataChanged, () => {
+      const meta = roomMeta(r);
+      for (const p of this.stage.everyone()) this.stage.update(p);
+      if (meta.ended) this.ended(DisconnectReason.ROOM_DELETED);
+      this.emit("room");
+    });
+    r.on(RoomEvent.ParticipantPermissionsChanged, (prev, p) => {
+      if (!p || !p.isLocal) { this.emit("people"); return; }
+      this.permissionsChanged(prev || {});
+    });
+    r.on(RoomEvent.DataReceived, (payload, p, _kind, topic) => this.emit("data", { payload, from: p, topic }));
+    this.stage.onLayout = (mode, who) => {
+      if (mode === "spotlight") {
+        const p = this.stage.everyone().find((x) => x.identity === who);
+        announce(tf("spotlight_on", { name: p?.name || who }));
+      }
+      this.emit("layout", { mode, who });
+    };
+  }
+
+  // permissionsChanged handles admission from the lobby and moves between
+  // stage and audience, which the control plane does by changing grants.
+  async permissionsChanged(prev) {
+    const now = this.local.permissions || {};
+    if (this.inLobby && now.canSubscribe) {
+      announce(t("admitted"));
+      for (const p of this.room.remoteParticipants.values()) for (const pub of p.trackPublications.values()) pub.setSubscribed(true);
+      await this.enter();
+      return;
+    }
+    if (!prev.canPublish && now.canPublish) {
+      announce(t("on_stage"));
+      await this.local.setMicrophoneEnabled(true).catch(() => announce(t("mute_failed")));
+    } else if (prev.canPublish && !now.canPublish) {
+      announce(t("off_stage"));
+    }
+    this.emit("tracks");
+  }
+
+  aloneHint() {
+    const hint = $("alone");
+    // while reconnecting the others are only out of reach, not gone
+    if (hint) hint.hidden = this.room.remoteParticipants.size > 0 || document.body.dataset.conn === "reconnecting";
+  }
+
+  audioPrompt() {
+    const box = $("audio-prompt");
+    box.hidden = this.room.canPlaybackAudio;
+    if (!box.hidden) {
+      box.replaceChildren(el("p", {}, t("enable_audio_hint")),
+        el("button", { type: "button", onclick: () => this.room.startAudio().then(() => this.audioPrompt()) }, t("enable_audio")));
+    }
+  }
+
+  // toggle switches one of this page's own sources, marking the change as
+  // ours so it is not announced as a moderator's.
+  async toggle(source, on, options) {
+    this.selfChange++;
+    try {
+      if (source === Track.Source.Microphone) await this.local.setMicrophoneEnabled(on, options);
+      else if (source === Track.Source.Camera) await this.local.setCameraEnabled(on, { ...videoCapture, ...options });
+      else await this.local.setScreenShareEnabled(on, { audio: false });
+      return true;
+    } catch (e) {
+      if (e?.name !== "NotAllowedError") announce(t(source === Track.Source.ScreenShare ? "share_failed" : "mute_failed"));
+      return false;
+    } finally {
+      this.selfChange--;
+      this.emit("tracks");
+      this.stage.update(this.local);
+    }
+  }
+
+  isOn(source) {
+    const pub = this.local.getTrackPublication(source);
+    return !!pub && !pub.isMuted && !!pub.track;
+  }
+
+  leave() { this.leaving = true; return this.room.disconnect(); }
+
+  ended(reason) {
+    if (this.done) return;
+    this.done = true;
+    this.network.stop();
+    banner(null);
+    const key = {
+      [DisconnectReason.PARTICIPANT_REMOVED]: "removed_msg", [DisconnectReason.ROOM_DELETED]: "ended_for_all",
+      [DisconnectReason.DUPLICATE_IDENTITY]: "duplicate", [DisconnectReason.CLIENT_INITIATED]: "left_room",
+      [DisconnectReason.ROOM_CLOSED]: "ended_for_all",
+    }[reason] || (this.leaving ? "left_room" : "connection_lost");
+    if (this.room.state !== ConnectionState.Disconnected) this.room.disconnect();
+    for (const tr of [this.prefs.audio, this.prefs.video]) tr?.stop();
+    this.onEnd(key);
+  }
+}
