@@ -22,7 +22,12 @@ try {
     const a = await browser.ctx.newPage();
     const opened = Date.now();
     await a.goto(`${server.url}/dev?room=${room}&name=a${i}&autojoin=1`);
-    await a.waitForFunction(async () => Object.values(await window.zdk.stats()).some((s) => s.framesDecoded > 0), null, { timeout: 45_000, polling: 20 });
+    // Polled here: waitForFunction takes an async predicate's Promise as
+    // true at once.
+    for (const end = Date.now() + 45_000; Date.now() < end;) {
+      if (await a.evaluate(async () => Object.values(await window.zdk?.stats?.() ?? {}).some((s) => s.framesDecoded > 0))) break;
+      await a.waitForTimeout(20);
+    }
     firstFrame.push(Date.now() - opened);
     await a.waitForFunction(() => window.zdk.connectedMs > 0, null, { timeout: 10_000 });
     connect.push(await a.evaluate(() => window.zdk.connectedMs));

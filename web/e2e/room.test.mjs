@@ -76,8 +76,7 @@ test("1:1 room: both see the other's video, mute shows on the other side, chat a
   await screenshot(b, "room-pair-bob-screen");
   await a.click("#btn-share");
   await a.waitForFunction(() => ![...window.zdkRoom.room.localParticipant.trackPublications.values()].some((p) => p.source === "screen_share"), null, { timeout: WAIT });
-  // That bob's page then drops the tile is checked by the todo test below:
-  // the media plane does not yet tell subscribers about an unpublished track.
+  // That bob's page then drops the tile is checked by the test below.
   await screenshot(a, "room-pair-alice");
   await screenshot(b, "room-pair-bob-speaker");
   await a.setViewportSize({ width: 1440, height: 900 });
@@ -156,7 +155,7 @@ test("pre-join: denied camera and microphone get a clear message, and the person
   assert.deepEqual(sink.errors, []);
 });
 
-test("a stopped screen share disappears from the other page", { todo: "media plane: a track the publisher removes is never unpublished for subscribers (signaling/sfu)" }, async () => {
+test("a stopped screen share disappears from the other page", async () => {
   const room = "e2e-share-" + Date.now();
   const a = await browser.ctx.newPage();
   const b = await browser.ctx.newPage();
