@@ -46,9 +46,10 @@ test("a page that loses the network shows reconnecting, then resumes and video f
   await videoFlows(b, after, "ben sees ann after the cut").catch(report);
   await videoFlows(a, await identity(b), "ann sees ben after the cut").catch(report);
   const sidAfter = await b.evaluate(() => window.zdkRoom.room.localParticipant.sid);
-  // Not asserted: whether the SDK resumed the session or had to rejoin is
-  // the media plane's business; the page must recover either way.
-  t.diagnostic(sidAfter === sidBefore ? "the session was resumed (same participant sid)" : `the SDK rejoined as a new participant (${sidBefore} → ${sidAfter})`);
+  // The media plane keeps a session whose signal dropped: livekit-client
+  // resumes it (same participant sid) instead of rejoining as someone new.
+  assert.equal(sidAfter, sidBefore, `the page rejoined as a new participant (${sidBefore} → ${sidAfter}) instead of resuming`);
+  t.diagnostic("the session was resumed (same participant sid)");
   await screenshot(b, "room-reconnect-resumed");
   assert.deepEqual(sink.errors, []);
 });
