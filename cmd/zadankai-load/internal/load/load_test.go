@@ -92,6 +92,9 @@ func TestLoadAgainstEmbeddedSFU(t *testing.T) {
 	if min := 0.8 * 80 * float64(rep.TracksMedia/2) * rep.WindowSeconds; float64(rep.Packets) < min {
 		t.Errorf("%d packets in %.1f s; want at least %.0f", rep.Packets, rep.WindowSeconds, min)
 	}
+	if rep.PacePct < 80 || rep.PacePct > 105 {
+		t.Errorf("publisher pace %.1f %%; want about 100", rep.PacePct)
+	}
 	if rep.FirstAudio.N != 8 || rep.FirstVideo.N != 8 {
 		t.Errorf("first-media samples audio %d, video %d; want 8 each (subscribers x publishers)", rep.FirstAudio.N, rep.FirstVideo.N)
 	}

@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"encoding/binary"
+	"sync/atomic"
 	"time"
 
 	"github.com/livekit/protocol/livekit"
@@ -78,9 +79,27 @@ func newVideoTracks(simulcast bool, id string) ([]*lksdk.LocalTrack, []videoLaye
 	return tracks, layers, nil
 }
 
+// framesPerSecond is what one publisher should write in a second.
+func (c Config) framesPerSecond() int {
+	n := 0
+	if c.Audio {
+		n += int(time.Second / opusFrame)
+	}
+	if c.Video {
+		layers := videoLayers
+		if !c.Simulcast {
+			layers = videoLayers[2:]
+		}
+		for _, l := range layers {
+			n += l.fps
+		}
+	}
+	return n
+}
+
 // pumpVideo writes one layer's frames in real time, a keyframe every
 // second, until ctx ends.
-func pumpVideo(ctx context.Context, t *lksdk.LocalTrack, l videoLayer) {
+func pumpVideo(ctx context.Context, t *lksdk.LocalTrack, l videoLayer, sent *atomic.Uint64) {
 	delta, key := l.frameSizes()
 	buf := make([]byte, key)
 	for i := range buf {
@@ -96,7 +115,9 @@ func pumpVideo(ctx context.Context, t *lksdk.LocalTrack, l videoLayer) {
 			frame = buf[:key]
 		}
 		vp8Frame(frame, isKey, l.width, l.height)
-		_ = t.WriteSample(media.Sample{Data: frame, Duration: interval}, nil)
+		if t.WriteSample(media.Sample{Data: frame, Duration: interval}, nil) == nil {
+			sent.Add(1)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -114,7 +135,7 @@ const (
 
 // pumpAudio writes Opus-shaped packets (a TOC byte for 20 ms fullband
 // CELT, then filler) until ctx ends.
-func pumpAudio(ctx context.Context, t *lksdk.LocalTrack) {
+func pumpAudio(ctx context.Context, t *lksdk.LocalTrack, sent *atomic.Uint64) {
 	buf := make([]byte, opusBytes)
 	buf[0] = 0xf8 // config 31 (CELT FB 20 ms), mono, one frame
 	for i := 1; i < len(buf); i++ {
@@ -123,7 +144,9 @@ func pumpAudio(ctx context.Context, t *lksdk.LocalTrack) {
 	tick := time.NewTicker(opusFrame)
 	defer tick.Stop()
 	for {
-		_ = t.WriteSample(media.Sample{Data: buf, Duration: opusFrame}, nil)
+		if t.WriteSample(media.Sample{Data: buf, Duration: opusFrame}, nil) == nil {
+			sent.Add(1)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -38,6 +38,11 @@ type Report struct {
 	MinDeliveryPct  float64 `json:"min_delivery_pct"` // worst receiver: received / expected
 	ReceiversBelow  int     `json:"receivers_below_95pct"`
 
+	// PacePct is the frames the publishers wrote in the window against
+	// their real-time schedule: below 100 the load tool itself (its
+	// publishers) fell behind, and receivers saw less than the presets.
+	PacePct float64 `json:"publisher_pace_pct"`
+
 	ServerCPUMs      float64          `json:"server_cpu_ms,omitempty"`
 	ServerCPUPer1000 float64          `json:"server_cpu_ms_per_1000_packets,omitempty"`
 	ServerCPUPercent float64          `json:"server_cpu_percent,omitempty"` // of one core
@@ -113,6 +118,9 @@ func (r *run) report(before, after sample) *Report {
 	}
 	rep.JoinMs, rep.FirstAudio, rep.FirstVideo = dist(joins), dist(audio), dist(video)
 	rep.finish(window, bytes)
+	if pubs := r.publishing.Load(); pubs > 0 {
+		rep.PacePct = 100 * float64(after.sent-before.sent) / (window * float64(pubs) * float64(c.framesPerSecond()))
+	}
 	if c.ServerPID > 0 {
 		cpu := after.serverCPU - before.serverCPU
 		rep.ServerCPUMs = ms(cpu)
@@ -227,6 +235,7 @@ func (rep *Report) WriteTable(w io.Writer, detail int) {
 	p("tracks with media    %d of %d on %d receivers\n", rep.TracksMedia, rep.TracksWant, rep.Receivers)
 	p("packets received     %d (%.0f/s), expected %d, loss %.2f %%\n", rep.Packets, rep.PacketsPerSec, rep.Expected, rep.LossPct)
 	p("bitrate received     %.2f Mb/s total, %.3f Mb/s per receiver\n", rep.MbpsTotal, rep.MbpsPerReceiver)
+	p("publisher pace       %.1f %% of the frames due in the window\n", rep.PacePct)
 	p("worst receiver       %.2f %% of packets; %d receiver(s) below 95 %%\n", rep.MinDeliveryPct, rep.ReceiversBelow)
 	if rep.ServerCPUMs > 0 {
 		p("server CPU           %.0f ms (%.0f %% of a core): %.2f ms per 1000 forwarded packets\n", rep.ServerCPUMs, rep.ServerCPUPercent, rep.ServerCPUPer1000)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/livekit/protocol/livekit"
@@ -18,6 +19,10 @@ import (
 type run struct {
 	cfg      Config
 	progress io.Writer
+
+	// atomic
+	sent       atomic.Uint64 // samples (frames) written by all publishers
+	publishing atomic.Int64  // publishers whose tracks are all published
 
 	mu      sync.Mutex
 	members []*member // guarded by mu: joined ones, in join order
@@ -149,9 +154,10 @@ func (r *run) publish(mediaCtx context.Context, pumps *sync.WaitGroup, m *member
 		if _, err := lp.PublishTrack(audio, &lksdk.TrackPublicationOptions{Name: "mic", Source: livekit.TrackSource_MICROPHONE}); err != nil {
 			return fmt.Errorf("publish audio: %w", err)
 		}
-		pumps.Go(func() { pumpAudio(mediaCtx, audio) })
+		pumps.Go(func() { pumpAudio(mediaCtx, audio, &r.sent) })
 	}
 	if !r.cfg.Video {
+		r.publishing.Add(1)
 		return nil
 	}
 	tracks, layers, err := newVideoTracks(r.cfg.Simulcast, m.room+"-"+m.identity)
@@ -169,8 +175,9 @@ func (r *run) publish(mediaCtx context.Context, pumps *sync.WaitGroup, m *member
 		return fmt.Errorf("publish video: %w", err)
 	}
 	for i, t := range tracks {
-		pumps.Go(func() { pumpVideo(mediaCtx, t, layers[i]) })
+		pumps.Go(func() { pumpVideo(mediaCtx, t, layers[i], &r.sent) })
 	}
+	r.publishing.Add(1)
 	return nil
 }
 
@@ -199,11 +206,12 @@ type sample struct {
 	at        time.Time
 	serverCPU time.Duration
 	toolCPU   time.Duration
+	sent      uint64
 	counts    map[*member][]trackCount
 }
 
 func (r *run) sample() (sample, error) {
-	s := sample{at: time.Now(), counts: map[*member][]trackCount{}}
+	s := sample{at: time.Now(), sent: r.sent.Load(), counts: map[*member][]trackCount{}}
 	for _, m := range r.joined() {
 		s.counts[m] = m.snapshot()
 	}
