@@ -12,17 +12,22 @@ import (
 
 // DownTrack forwards one UpTrack to one subscriber. It picks one simulcast
 // layer and rewrites sequence numbers and timestamps so that switching
-// layers (on keyframes only) looks like one continuous stream.
+// layers (on keyframes only) looks like one continuous stream. It answers
+// the subscriber's NACKs itself, from the UpTrack's packet rings, so the
+// per-packet path copies nothing and allocates nothing.
 type DownTrack struct {
 	// immutable
 	up    *UpTrack
-	local *webrtc.TrackLocalStaticRTP
+	local *localTrack
 	clock uint32 // RTP clock rate
 
+	// atomic
 	target   atomic.Int32 // wanted quality
 	disabled atomic.Bool  // subscriber hid the video (or unsubscribed)
 	written  atomic.Uint64
 	dropped  atomic.Uint64
+	resent   atomic.Uint64
+	bound    atomic.Pointer[binding] // nil until negotiated
 
 	mu       sync.Mutex // guards the rewrite state below (layers arrive on their own goroutines)
 	current  Quality
@@ -32,22 +37,31 @@ type DownTrack struct {
 	lastSeq  uint16
 	lastTS   uint32
 	lastSent time.Time
+	segs     [4]segment // the last layer segments, newest at segs[segN]
+	segN     int
+}
+
+// segment is a run of outgoing packets taken from one layer with one
+// rewrite; a NACKed outgoing sequence number maps back through it.
+type segment struct {
+	valid  bool
+	start  uint16 // first outgoing sequence number
+	layer  Quality
+	seqOff uint16
+	tsOff  uint32
 }
 
 // NewDownTrack returns a DownTrack for up whose local track has the given
 // id and stream id (LiveKit clients expect "PA_sid|TR_sid").
 func NewDownTrack(up *UpTrack, id, streamID string) (*DownTrack, error) {
-	local, err := webrtc.NewTrackLocalStaticRTP(up.Codec, id, streamID)
-	if err != nil {
-		return nil, err
-	}
-	d := &DownTrack{up: up, local: local, clock: up.Codec.ClockRate}
+	d := &DownTrack{up: up, clock: up.Codec.ClockRate}
+	d.local = &localTrack{id: id, streamID: streamID, kind: up.Kind, codec: up.Codec, d: d}
 	d.target.Store(int32(High))
 	return d, nil
 }
 
 // Local is the track to add to the subscriber's peer connection.
-func (d *DownTrack) Local() *webrtc.TrackLocalStaticRTP { return d.local }
+func (d *DownTrack) Local() webrtc.TrackLocal { return d.local }
 
 // UpTrack is the track this forwards.
 func (d *DownTrack) UpTrack() *UpTrack { return d.up }
@@ -71,6 +85,9 @@ func (d *DownTrack) SetDisabled(v bool) {
 
 // Written returns how many packets went to the subscriber.
 func (d *DownTrack) Written() uint64 { return d.written.Load() }
+
+// Resent returns how many packets were retransmitted after NACKs.
+func (d *DownTrack) Resent() uint64 { return d.resent.Load() }
 
 // effective is the best available layer not above the target.
 func (d *DownTrack) effective() Quality {
@@ -105,16 +122,12 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool) {
 		}
 		d.switchTo(q, p)
 	}
-	out := *p
-	out.Header.SequenceNumber = p.SequenceNumber + d.seqOff
-	out.Header.Timestamp = p.Timestamp + d.tsOff
-	d.lastSeq, d.lastTS, d.lastSent = out.SequenceNumber, out.Timestamp, time.Now()
+	seq, ts := p.SequenceNumber+d.seqOff, p.Timestamp+d.tsOff
+	d.lastSeq, d.lastTS, d.lastSent = seq, ts, time.Now()
 	d.mu.Unlock()
-	if err := d.local.WriteRTP(&out); err != nil {
-		d.dropped.Add(1)
-		return
+	if d.write(seq, ts, p.Marker, p.Header.PaddingSize, p.Payload) {
+		d.written.Add(1)
 	}
-	d.written.Add(1)
 }
 
 // switchTo starts forwarding layer q at packet p, continuing the outgoing
@@ -126,22 +139,84 @@ func (d *DownTrack) switchTo(q Quality, p *rtp.Packet) {
 		d.tsOff = d.lastTS + gap - p.Timestamp
 	}
 	d.current, d.started = q, true
+	d.segN = (d.segN + 1) % len(d.segs)
+	d.segs[d.segN] = segment{valid: true, start: p.SequenceNumber + d.seqOff, layer: q, seqOff: d.seqOff, tsOff: d.tsOff}
+}
+
+// headers are reused across writes: the interceptor chain takes a
+// pointer, which would otherwise escape to the heap once per packet.
+var headers = sync.Pool{New: func() any { return &rtp.Header{} }}
+
+// write sends one packet to the subscriber; false if it was dropped (not
+// negotiated yet, or the sender closed).
+func (d *DownTrack) write(seq uint16, ts uint32, marker bool, padding byte, payload []byte) bool {
+	b := d.bound.Load()
+	if b == nil {
+		return false
+	}
+	h := headers.Get().(*rtp.Header)
+	ext := h.Extensions[:0] // keep capacity for interceptors that add extensions
+	*h = rtp.Header{Version: 2, Padding: padding > 0, PaddingSize: padding, Marker: marker, PayloadType: b.pt,
+		SequenceNumber: seq, Timestamp: ts, SSRC: b.ssrc, Extensions: ext}
+	_, err := b.w.WriteRTP(h, payload)
+	headers.Put(h)
+	if err != nil {
+		d.dropped.Add(1)
+		return false
+	}
+	return true
 }
 
 // ReadRTCP drains the subscriber's RTCP for this track (interceptors need
-// it) and relays keyframe requests to the publisher. It returns when the
-// sender is closed.
+// it), relays keyframe requests to the publisher and answers NACKs. It
+// returns when the sender is closed.
 func (d *DownTrack) ReadRTCP(sender *webrtc.RTPSender) {
+	buf := make([]byte, maxPayload)
 	for {
 		pkts, _, err := sender.ReadRTCP()
 		if err != nil {
 			return
 		}
 		for _, p := range pkts {
-			switch p.(type) {
+			switch p := p.(type) {
 			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
 				d.up.RequestKeyframe(d.effective())
+			case *rtcp.TransportLayerNack:
+				for _, pair := range p.Nacks {
+					pair.Range(func(seq uint16) bool {
+						d.resend(seq, buf)
+						return true
+					})
+				}
 			}
 		}
+	}
+}
+
+// resend retransmits outgoing packet seq if its layer's ring still has
+// it. buf is the caller's scratch space.
+func (d *DownTrack) resend(seq uint16, buf []byte) {
+	d.mu.Lock()
+	var seg segment
+	if int16(d.lastSeq-seq) >= 0 {
+		for i := range len(d.segs) {
+			s := d.segs[(d.segN-i+len(d.segs))%len(d.segs)]
+			if s.valid && int16(seq-s.start) >= 0 {
+				seg = s
+				break
+			}
+		}
+	}
+	d.mu.Unlock()
+	if !seg.valid {
+		return
+	}
+	ring := d.up.ring(seg.layer)
+	if ring == nil {
+		return
+	}
+	slot, ok := ring.get(seq-seg.seqOff, buf)
+	if ok && d.write(seq, slot.ts+seg.tsOff, slot.marker, slot.padding, buf[:slot.n]) {
+		d.resent.Add(1)
 	}
 }

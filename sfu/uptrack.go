@@ -51,6 +51,7 @@ type UpTrack struct {
 
 type layer struct {
 	remote   *webrtc.TrackRemote
+	ring     *packetRing  // video only: recent packets for retransmission
 	lastPkt  atomic.Int64 // unix nanos of the last packet
 	lastPLI  atomic.Int64 // unix nanos of the last keyframe request
 	received atomic.Uint64
@@ -69,26 +70,34 @@ func NewUpTrack(id string, remote *webrtc.TrackRemote, pc *webrtc.PeerConnection
 func (u *UpTrack) AddLayer(remote *webrtc.TrackRemote) {
 	q := QualityForRID(remote.RID())
 	l := &layer{remote: remote}
+	if u.Kind == webrtc.RTPCodecTypeVideo {
+		l.ring = newPacketRing()
+	}
 	u.mu.Lock()
 	u.layers[q] = l
 	u.mu.Unlock()
 	go u.readLoop(q, l)
 }
 
-// readLoop owns one layer: it reads, observes and fans out each packet.
+// readLoop owns one layer: it reads, keeps, observes and fans out each
+// packet. The packet and its buffer are reused, so a packet costs no
+// allocation here.
 func (u *UpTrack) readLoop(q Quality, l *layer) {
 	buf := make([]byte, 1500)
+	var p rtp.Packet
 	for {
 		n, _, err := l.remote.Read(buf)
 		if err != nil {
 			return // the publisher's transceiver stopped (EOF) or the PC closed
 		}
-		var p rtp.Packet
 		if p.Unmarshal(buf[:n]) != nil {
 			continue
 		}
 		l.lastPkt.Store(time.Now().UnixNano())
 		l.received.Add(1)
+		if l.ring != nil {
+			l.ring.put(p.SequenceNumber, p.Timestamp, p.Marker, p.Header.PaddingSize, p.Payload)
+		}
 		if u.onRTP != nil {
 			u.onRTP(q, &p)
 		}
@@ -97,6 +106,16 @@ func (u *UpTrack) readLoop(q Quality, l *layer) {
 			d.forward(q, &p, key)
 		}
 	}
+}
+
+// ring returns layer q's retransmission buffer, nil if none.
+func (u *UpTrack) ring(q Quality) *packetRing {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if l := u.layers[q]; l != nil {
+		return l.ring
+	}
+	return nil
 }
 
 // Available reports whether layer q has received packets in the last
