@@ -36,7 +36,7 @@ type DownTrack struct {
 	tsOff    uint32
 	lastSeq  uint16
 	lastTS   uint32
-	lastSent time.Time
+	lastSent int64      // unix nanos
 	segs     [4]segment // the last layer segments, newest at segs[segN]
 	segN     int
 }
@@ -89,28 +89,35 @@ func (d *DownTrack) Written() uint64 { return d.written.Load() }
 // Resent returns how many packets were retransmitted after NACKs.
 func (d *DownTrack) Resent() uint64 { return d.resent.Load() }
 
-// effective is the best available layer not above the target.
+// effective is the best available layer not above the target, now.
 func (d *DownTrack) effective() Quality {
+	return d.effectiveIn(d.up.available(time.Now().UnixNano()))
+}
+
+// effectiveIn is the best layer in the availability mask avail not above
+// the target.
+func (d *DownTrack) effectiveIn(avail uint8) Quality {
 	t := d.TargetQuality()
 	for q := t; q >= Low; q-- {
-		if d.up.Available(q) {
+		if avail&(1<<q) != 0 {
 			return q
 		}
 	}
 	for q := t + 1; q <= High; q++ { // nothing at or below: take what there is
-		if d.up.Available(q) {
+		if avail&(1<<q) != 0 {
 			return q
 		}
 	}
 	return t
 }
 
-// forward is called by the UpTrack's layer readers for every packet.
-func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool) {
+// forward is called by the UpTrack's layer readers for every packet,
+// with the layers available and the time (unix nanos) at its arrival.
+func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8, now int64) {
 	if d.disabled.Load() {
 		return
 	}
-	want := d.effective()
+	want := d.effectiveIn(avail)
 	d.mu.Lock()
 	if q != d.current || !d.started {
 		if q != want || !keyframe {
@@ -120,10 +127,10 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool) {
 			}
 			return
 		}
-		d.switchTo(q, p)
+		d.switchTo(q, p, now)
 	}
 	seq, ts := p.SequenceNumber+d.seqOff, p.Timestamp+d.tsOff
-	d.lastSeq, d.lastTS, d.lastSent = seq, ts, time.Now()
+	d.lastSeq, d.lastTS, d.lastSent = seq, ts, now
 	d.mu.Unlock()
 	if d.write(seq, ts, p.Marker, p.Header.PaddingSize, p.Payload) {
 		d.written.Add(1)
@@ -132,10 +139,10 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool) {
 
 // switchTo starts forwarding layer q at packet p, continuing the outgoing
 // sequence and timestamp lines. Called with mu held.
-func (d *DownTrack) switchTo(q Quality, p *rtp.Packet) {
+func (d *DownTrack) switchTo(q Quality, p *rtp.Packet, now int64) {
 	if d.started {
 		d.seqOff = d.lastSeq + 1 - p.SequenceNumber
-		gap := uint32(time.Since(d.lastSent).Seconds()*float64(d.clock)) + 1
+		gap := uint32(float64(now-d.lastSent)/1e9*float64(d.clock)) + 1
 		d.tsOff = d.lastTS + gap - p.Timestamp
 	}
 	d.current, d.started = q, true

@@ -103,7 +103,7 @@ func newForwardPair(tb testing.TB, interceptors bool) *forwardPair {
 	l.lastPkt.Store(1 << 62) // always "recent"
 	l.lastPLI.Store(1 << 62) // keyframe requests throttled away (no publisher here)
 	l.ring = newPacketRing()
-	up.layers[High] = l
+	up.layers[High].Store(l)
 	empty := []*DownTrack{}
 	up.downs.Store(&empty)
 	down, err := NewDownTrack(up, "TR_x", "PA_x|TR_x")
@@ -229,7 +229,7 @@ func (f *forwardPair) warm(tb testing.TB, p *rtp.Packet) {
 	deadline := time.After(10 * time.Second)
 	for {
 		p.SequenceNumber++
-		f.down.forward(High, p, true)
+		f.down.forward(High, p, true, 1<<High, now())
 		select {
 		case <-f.received:
 			return
@@ -252,7 +252,7 @@ func BenchmarkForwardOne(b *testing.B) {
 	for b.Loop() {
 		p.SequenceNumber++
 		p.Timestamp += 3000
-		f.down.forward(High, p, true)
+		f.down.forward(High, p, true, 1<<High, now())
 	}
 	if f.down.dropped.Load() > 0 {
 		b.Logf("%d writes failed", f.down.dropped.Load())
@@ -270,7 +270,7 @@ func TestForwardAllocs(t *testing.T) {
 	allocs := testing.AllocsPerRun(2000, func() {
 		p.SequenceNumber++
 		p.Timestamp += 3000
-		f.down.forward(High, p, true)
+		f.down.forward(High, p, true, 1<<High, now())
 	})
 	if allocs > 0 {
 		t.Errorf("forwarding a packet allocates %.2f times; want 0", allocs)
@@ -289,7 +289,7 @@ func TestNACKAnsweredFromRing(t *testing.T) {
 	defer f.close()
 	p := packet()
 	f.warm(t, p)
-	ring := f.up.layers[High].ring
+	ring := f.up.layers[High].Load().ring
 	var holes []uint16
 	for i := range 200 {
 		p.SequenceNumber++
@@ -301,7 +301,7 @@ func TestNACKAnsweredFromRing(t *testing.T) {
 			holes = append(holes, p.SequenceNumber) // seqOff is 0 on the first layer
 			continue
 		}
-		f.down.forward(High, p, false)
+		f.down.forward(High, p, false, 1<<High, now())
 		// paced like a real layer, so a NACKed packet is still inside the
 		// subscriber's SRTP replay window (64 packets) when it is resent
 		time.Sleep(5 * time.Millisecond)
@@ -321,7 +321,7 @@ func TestNACKAnsweredFromRing(t *testing.T) {
 		p.SequenceNumber++
 		p.Timestamp += 3000
 		ring.put(p.SequenceNumber, p.Timestamp, p.Marker, 0, p.Payload)
-		f.down.forward(High, p, false)
+		f.down.forward(High, p, false, 1<<High, now())
 		time.Sleep(20 * time.Millisecond)
 	}
 	for _, s := range holes {
@@ -333,3 +333,5 @@ func TestNACKAnsweredFromRing(t *testing.T) {
 		t.Errorf("resent %d packets; want at least %d", f.down.Resent(), len(holes))
 	}
 }
+
+func now() int64 { return time.Now().UnixNano() }

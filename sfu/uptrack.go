@@ -43,10 +43,11 @@ type UpTrack struct {
 	onRTP  func(q Quality, p *rtp.Packet) // optional observer (audio levels, first packet)
 	closed chan struct{}
 
-	mu     sync.Mutex
-	layers [3]*layer // guarded by mu
+	mu sync.Mutex // serialises changes to downs
 
-	downs atomic.Pointer[[]*DownTrack] // copy-on-write subscriber list
+	// atomic: read on every packet, so without a lock
+	layers [3]atomic.Pointer[layer]
+	downs  atomic.Pointer[[]*DownTrack] // copy-on-write subscriber list
 }
 
 type layer struct {
@@ -73,9 +74,7 @@ func (u *UpTrack) AddLayer(remote *webrtc.TrackRemote) {
 	if u.Kind == webrtc.RTPCodecTypeVideo {
 		l.ring = newPacketRing()
 	}
-	u.mu.Lock()
-	u.layers[q] = l
-	u.mu.Unlock()
+	u.layers[q].Store(l)
 	go u.readLoop(q, l)
 }
 
@@ -93,7 +92,8 @@ func (u *UpTrack) readLoop(q Quality, l *layer) {
 		if p.Unmarshal(buf[:n]) != nil {
 			continue
 		}
-		l.lastPkt.Store(time.Now().UnixNano())
+		now := time.Now().UnixNano()
+		l.lastPkt.Store(now)
 		l.received.Add(1)
 		if l.ring != nil {
 			l.ring.put(p.SequenceNumber, p.Timestamp, p.Marker, p.Header.PaddingSize, p.Payload)
@@ -102,38 +102,47 @@ func (u *UpTrack) readLoop(q Quality, l *layer) {
 			u.onRTP(q, &p)
 		}
 		key := u.Kind != webrtc.RTPCodecTypeVideo || isKeyframe(u.Codec.MimeType, p.Payload)
+		avail := u.available(now) // once per packet, not per subscriber
 		for _, d := range *u.downs.Load() {
-			d.forward(q, &p, key)
+			d.forward(q, &p, key, avail, now)
 		}
 	}
 }
 
 // ring returns layer q's retransmission buffer, nil if none.
 func (u *UpTrack) ring(q Quality) *packetRing {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if l := u.layers[q]; l != nil {
+	if l := u.layers[q].Load(); l != nil {
 		return l.ring
 	}
 	return nil
 }
 
+// availableFor is how long a silent layer still counts as available.
+const availableFor = int64(2 * time.Second)
+
+// available returns a bit mask (1<<q) of the layers that had packets in
+// the last two seconds at now (unix nanos).
+func (u *UpTrack) available(now int64) uint8 {
+	var m uint8
+	for q := range u.layers {
+		if l := u.layers[q].Load(); l != nil && now-l.lastPkt.Load() < availableFor {
+			m |= 1 << q
+		}
+	}
+	return m
+}
+
 // Available reports whether layer q has received packets in the last
 // two seconds (a publisher may stop sending layers its bandwidth lacks).
 func (u *UpTrack) Available(q Quality) bool {
-	u.mu.Lock()
-	l := u.layers[q]
-	u.mu.Unlock()
-	return l != nil && time.Since(time.Unix(0, l.lastPkt.Load())) < 2*time.Second
+	return u.available(time.Now().UnixNano())&(1<<q) != 0
 }
 
 // Layers reports which layers have been seen at all.
 func (u *UpTrack) Layers() []Quality {
-	u.mu.Lock()
-	defer u.mu.Unlock()
 	var out []Quality
-	for q, l := range u.layers {
-		if l != nil {
+	for q := range u.layers {
+		if u.layers[q].Load() != nil {
 			out = append(out, Quality(q))
 		}
 	}
@@ -142,9 +151,7 @@ func (u *UpTrack) Layers() []Quality {
 
 // Received returns how many packets layer q has received.
 func (u *UpTrack) Received(q Quality) uint64 {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if l := u.layers[q]; l != nil {
+	if l := u.layers[q].Load(); l != nil {
 		return l.received.Load()
 	}
 	return 0
@@ -153,9 +160,7 @@ func (u *UpTrack) Received(q Quality) uint64 {
 // RequestKeyframe asks the publisher for a keyframe on layer q, at most
 // once per 500 ms per layer.
 func (u *UpTrack) RequestKeyframe(q Quality) {
-	u.mu.Lock()
-	l := u.layers[q]
-	u.mu.Unlock()
+	l := u.layers[q].Load()
 	if l == nil || u.Kind != webrtc.RTPCodecTypeVideo {
 		return
 	}
