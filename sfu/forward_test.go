@@ -267,15 +267,21 @@ func TestForwardAllocs(t *testing.T) {
 	defer f.close()
 	p := packet()
 	f.warm(t, p)
-	allocs := testing.AllocsPerRun(2000, func() {
-		p.SequenceNumber++
-		p.Timestamp += 3000
-		f.down.forward(High, p, true, 1<<High, now())
-	})
+	// The subscriber and Pion's timers allocate now and then on their own
+	// goroutines, and AllocsPerRun counts the whole process: take the
+	// least of three runs. A path that allocates shows in every run.
+	allocs := 1e9
+	for range 3 {
+		allocs = min(allocs, testing.AllocsPerRun(2000, func() {
+			p.SequenceNumber++
+			p.Timestamp += 3000
+			f.down.forward(High, p, true, 1<<High, now())
+		}))
+	}
 	if allocs > 0 {
 		t.Errorf("forwarding a packet allocates %.2f times; want 0", allocs)
 	}
-	if w := f.down.Written(); w < 2000 {
+	if w := f.down.Written(); w < 6000 {
 		t.Errorf("only %d packets written", w)
 	}
 }
