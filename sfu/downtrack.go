@@ -120,7 +120,11 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 	want := d.effectiveIn(avail)
 	d.mu.Lock()
 	if q != d.current || !d.started {
-		if q != want || !keyframe {
+		// Start on the first keyframe of any layer up to the wanted one
+		// (then climb at the wanted layer's keyframe): the layers'
+		// keyframes come at different moments, so this starts sooner.
+		first := !d.started && q <= want
+		if (q != want && !first) || !keyframe {
 			d.mu.Unlock()
 			if q == want {
 				d.up.RequestKeyframe(q)
