@@ -35,8 +35,8 @@ type Report struct {
 	PacketsPerSec   float64 `json:"packets_per_second"`
 	MbpsTotal       float64 `json:"mbps_total"`
 	MbpsPerReceiver float64 `json:"mbps_per_receiver"`
-	MinDeliveryPct  float64 `json:"min_delivery_pct"` // worst receiver: received / expected
-	ReceiversBelow  int     `json:"receivers_below_95pct"`
+	MinDeliveryPct  float64 `json:"min_delivery_pct"`      // worst receiver: received / expected; 0 if a join failed
+	ReceiversBelow  int     `json:"receivers_below_95pct"` // failed joins included
 
 	// PacePct is the frames the publishers wrote in the window against
 	// their real-time schedule: below 100 the load tool itself (its
@@ -115,6 +115,10 @@ func (r *run) report(before, after sample) *Report {
 		}
 		rep.add(rr)
 		bytes += rr.Bytes
+	}
+	if len(rep.JoinFailed) > 0 { // a participant that never joined received 0 %
+		rep.MinDeliveryPct = 0
+		rep.ReceiversBelow += len(rep.JoinFailed)
 	}
 	rep.JoinMs, rep.FirstAudio, rep.FirstVideo = dist(joins), dist(audio), dist(video)
 	rep.finish(window, bytes)
@@ -236,7 +240,7 @@ func (rep *Report) WriteTable(w io.Writer, detail int) {
 	p("packets received     %d (%.0f/s), expected %d, loss %.2f %%\n", rep.Packets, rep.PacketsPerSec, rep.Expected, rep.LossPct)
 	p("bitrate received     %.2f Mb/s total, %.3f Mb/s per receiver\n", rep.MbpsTotal, rep.MbpsPerReceiver)
 	p("publisher pace       %.1f %% of the frames due in the window\n", rep.PacePct)
-	p("worst receiver       %.2f %% of packets; %d receiver(s) below 95 %%\n", rep.MinDeliveryPct, rep.ReceiversBelow)
+	p("worst receiver       %.2f %% of packets; %d receiver(s) below 95 %% (failed joins count)\n", rep.MinDeliveryPct, rep.ReceiversBelow)
 	if rep.ServerCPUMs > 0 {
 		p("server CPU           %.0f ms (%.0f %% of a core): %.2f ms per 1000 forwarded packets\n", rep.ServerCPUMs, rep.ServerCPUPercent, rep.ServerCPUPer1000)
 	}
