@@ -119,6 +119,7 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 	}
 	want := d.effectiveIn(avail)
 	d.mu.Lock()
+	switched := false
 	if q != d.current || !d.started {
 		// Start on the first keyframe of any layer up to the wanted one
 		// (then climb at the wanted layer's keyframe): the layers'
@@ -132,9 +133,14 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 			return
 		}
 		d.switchTo(q, p, now)
+		switched = true
 	}
 	seq, ts := p.SequenceNumber+d.seqOff, p.Timestamp+d.tsOff
-	d.lastSeq, d.lastTS, d.lastSent = seq, ts, now
+	if switched || int16(seq-d.lastSeq) > 0 {
+		// a late (retransmitted) packet must not move the line back: the
+		// next layer switch continues from the newest packet sent
+		d.lastSeq, d.lastTS, d.lastSent = seq, ts, now
+	}
 	d.mu.Unlock()
 	if d.write(seq, ts, p.Marker, p.Header.PaddingSize, p.Payload) {
 		d.written.Add(1)

@@ -341,3 +341,27 @@ func TestNACKAnsweredFromRing(t *testing.T) {
 }
 
 func now() int64 { return time.Now().UnixNano() }
+
+// TestLatePacketKeepsTheLine: a late packet (a publisher's retransmission)
+// is forwarded, but the next layer switch continues after the newest
+// packet sent, so no outgoing sequence number is used twice.
+func TestLatePacketKeepsTheLine(t *testing.T) {
+	up := &UpTrack{ID: "TR_x", Kind: webrtc.RTPCodecTypeVideo, Codec: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, closed: make(chan struct{})}
+	d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := packet()
+	both := uint8(1<<Low | 1<<High)
+	d.SetTargetQuality(Low)
+	for _, seq := range []uint16{100, 101, 102, 99} { // 99 arrives late
+		p.SequenceNumber = seq
+		d.forward(Low, p, true, both, now())
+	}
+	d.SetTargetQuality(High)
+	p.SequenceNumber = 5000
+	d.forward(High, p, true, both, now())
+	if d.lastSeq != 103 {
+		t.Errorf("after the switch the outgoing sequence is %d, want 103 (one after 102)", d.lastSeq)
+	}
+}

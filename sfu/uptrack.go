@@ -59,7 +59,8 @@ type layer struct {
 }
 
 // NewUpTrack returns an UpTrack for a track arriving on pc. onRTP, if
-// set, sees every packet (from the layer's reader goroutine).
+// set, sees every packet (from the layer's reader goroutine); it must not
+// keep the packet, which is reused for the next one.
 func NewUpTrack(id string, remote *webrtc.TrackRemote, pc *webrtc.PeerConnection, onRTP func(Quality, *rtp.Packet)) *UpTrack {
 	u := &UpTrack{ID: id, Kind: remote.Kind(), Codec: remote.Codec().RTPCodecCapability, pc: pc, onRTP: onRTP, closed: make(chan struct{})}
 	empty := []*DownTrack{}
