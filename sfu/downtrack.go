@@ -12,18 +12,24 @@ import (
 
 // DownTrack forwards one UpTrack to one subscriber. It picks one simulcast
 // layer and rewrites sequence numbers and timestamps so that switching
-// layers (on keyframes only) looks like one continuous stream.
+// layers (on keyframes only) looks like one continuous stream. It answers
+// the subscriber's NACKs itself, from the UpTrack's packet rings, so the
+// per-packet path copies nothing and allocates nothing.
 type DownTrack struct {
 	// immutable
 	up    *UpTrack
-	local *webrtc.TrackLocalStaticRTP
+	local *localTrack
 	clock uint32 // RTP clock rate
 
-	target   atomic.Int32 // wanted quality
-	disabled atomic.Bool  // subscriber hid the video (or unsubscribed)
-	written  atomic.Uint64
-	dropped  atomic.Uint64
-	lost     atomic.Uint32 // last fraction lost the subscriber reported, in 1/256
+	// atomic
+	target    atomic.Int32 // wanted quality
+	disabled  atomic.Bool  // subscriber hid the video (or unsubscribed)
+	written   atomic.Uint64
+	dropped   atomic.Uint64
+	lost      atomic.Uint32 // last fraction lost the subscriber reported, in 1/256
+	delivered atomic.Bool   // a packet has reached the subscriber's transport
+	resent    atomic.Uint64
+	bound     atomic.Pointer[binding] // nil until negotiated
 
 	mu       sync.Mutex // guards the rewrite state below (layers arrive on their own goroutines)
 	current  Quality
@@ -32,23 +38,32 @@ type DownTrack struct {
 	tsOff    uint32
 	lastSeq  uint16
 	lastTS   uint32
-	lastSent time.Time
+	lastSent int64      // unix nanos
+	segs     [4]segment // the last layer segments, newest at segs[segN]
+	segN     int
+}
+
+// segment is a run of outgoing packets taken from one layer with one
+// rewrite; a NACKed outgoing sequence number maps back through it.
+type segment struct {
+	valid  bool
+	start  uint16 // first outgoing sequence number
+	layer  Quality
+	seqOff uint16
+	tsOff  uint32
 }
 
 // NewDownTrack returns a DownTrack for up whose local track has the given
 // id and stream id (LiveKit clients expect "PA_sid|TR_sid").
 func NewDownTrack(up *UpTrack, id, streamID string) (*DownTrack, error) {
-	local, err := webrtc.NewTrackLocalStaticRTP(up.Codec, id, streamID)
-	if err != nil {
-		return nil, err
-	}
-	d := &DownTrack{up: up, local: local, clock: up.Codec.ClockRate}
+	d := &DownTrack{up: up, clock: up.Codec.ClockRate}
+	d.local = &localTrack{id: id, streamID: streamID, kind: up.Kind, codec: up.Codec, d: d}
 	d.target.Store(int32(High))
 	return d, nil
 }
 
 // Local is the track to add to the subscriber's peer connection.
-func (d *DownTrack) Local() *webrtc.TrackLocalStaticRTP { return d.local }
+func (d *DownTrack) Local() webrtc.TrackLocal { return d.local }
 
 // UpTrack is the track this forwards.
 func (d *DownTrack) UpTrack() *UpTrack { return d.up }
@@ -76,60 +91,114 @@ func (d *DownTrack) Disabled() bool { return d.disabled.Load() }
 // Written returns how many packets went to the subscriber.
 func (d *DownTrack) Written() uint64 { return d.written.Load() }
 
-// effective is the best available layer not above the target.
+// Resent returns how many packets were retransmitted after NACKs.
+func (d *DownTrack) Resent() uint64 { return d.resent.Load() }
+
+// effective is the best available layer not above the target, now.
 func (d *DownTrack) effective() Quality {
+	return d.effectiveIn(d.up.available(time.Now().UnixNano()))
+}
+
+// effectiveIn is the best layer in the availability mask avail not above
+// the target.
+func (d *DownTrack) effectiveIn(avail uint8) Quality {
 	t := d.TargetQuality()
 	for q := t; q >= Low; q-- {
-		if d.up.Available(q) {
+		if avail&(1<<q) != 0 {
 			return q
 		}
 	}
 	for q := t + 1; q <= High; q++ { // nothing at or below: take what there is
-		if d.up.Available(q) {
+		if avail&(1<<q) != 0 {
 			return q
 		}
 	}
 	return t
 }
 
-// forward is called by the UpTrack's layer readers for every packet.
-func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool) {
-	if d.disabled.Load() {
-		return
+// forward is called by the UpTrack's layer readers for every packet,
+// with the layers available and the time (unix nanos) at its arrival.
+func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8, now int64) {
+	if d.disabled.Load() || d.bound.Load() == nil {
+		return // not negotiated yet: starting now would spend the keyframe on nobody
 	}
-	want := d.effective()
+	want := d.effectiveIn(avail)
 	d.mu.Lock()
+	switched := false
 	if q != d.current || !d.started {
-		if q != want || !keyframe {
+		// Start on the first keyframe of any layer up to the wanted one
+		// (then climb at the wanted layer's keyframe): the layers'
+		// keyframes come at different moments, so this starts sooner.
+		first := !d.started && q <= want
+		if (q != want && !first) || !keyframe {
 			d.mu.Unlock()
 			if q == want {
 				d.up.RequestKeyframe(q)
 			}
 			return
 		}
-		d.switchTo(q, p)
+		d.switchTo(q, p, now)
+		switched = true
 	}
-	out := *p
-	out.Header.SequenceNumber = p.SequenceNumber + d.seqOff
-	out.Header.Timestamp = p.Timestamp + d.tsOff
-	d.lastSeq, d.lastTS, d.lastSent = out.SequenceNumber, out.Timestamp, time.Now()
+	seq, ts := p.SequenceNumber+d.seqOff, p.Timestamp+d.tsOff
+	if switched || int16(seq-d.lastSeq) > 0 {
+		// a late (retransmitted) packet must not move the line back: the
+		// next layer switch continues from the newest packet sent
+		d.lastSeq, d.lastTS, d.lastSent = seq, ts, now
+	}
 	d.mu.Unlock()
-	if err := d.local.WriteRTP(&out); err != nil {
-		d.dropped.Add(1)
+	if d.write(seq, ts, p.Marker, p.Header.PaddingSize, p.Payload) {
+		d.written.Add(1)
+		if !d.delivered.Load() {
+			d.delivered.Store(true)
+		}
 		return
 	}
-	d.written.Add(1)
+	if !d.delivered.Load() {
+		// Negotiated but the transport is not up yet (SRTP not ready): the
+		// stream must begin again at a keyframe the subscriber receives,
+		// or its decoder starts on frames it cannot decode.
+		d.mu.Lock()
+		d.started = false
+		d.mu.Unlock()
+	}
 }
 
 // switchTo starts forwarding layer q at packet p, continuing the outgoing
 // sequence and timestamp lines. Called with mu held.
-func (d *DownTrack) switchTo(q Quality, p *rtp.Packet) {
+func (d *DownTrack) switchTo(q Quality, p *rtp.Packet, now int64) {
 	if d.started {
 		d.seqOff = d.lastSeq + 1 - p.SequenceNumber
-		gap := uint32(time.Since(d.lastSent).Seconds()*float64(d.clock)) + 1
+		gap := uint32(float64(now-d.lastSent)/1e9*float64(d.clock)) + 1
 		d.tsOff = d.lastTS + gap - p.Timestamp
 	}
 	d.current, d.started = q, true
+	d.segN = (d.segN + 1) % len(d.segs)
+	d.segs[d.segN] = segment{valid: true, start: p.SequenceNumber + d.seqOff, layer: q, seqOff: d.seqOff, tsOff: d.tsOff}
+}
+
+// headers are reused across writes: the interceptor chain takes a
+// pointer, which would otherwise escape to the heap once per packet.
+var headers = sync.Pool{New: func() any { return &rtp.Header{} }}
+
+// write sends one packet to the subscriber; false if it was dropped (not
+// negotiated yet, or the sender closed).
+func (d *DownTrack) write(seq uint16, ts uint32, marker bool, padding byte, payload []byte) bool {
+	b := d.bound.Load()
+	if b == nil {
+		return false
+	}
+	h := headers.Get().(*rtp.Header)
+	ext := h.Extensions[:0] // keep capacity for interceptors that add extensions
+	*h = rtp.Header{Version: 2, Padding: padding > 0, PaddingSize: padding, Marker: marker, PayloadType: b.pt,
+		SequenceNumber: seq, Timestamp: ts, SSRC: b.ssrc, Extensions: ext}
+	n, err := b.w.WriteRTP(h, payload)
+	headers.Put(h)
+	if err != nil || n == 0 { // n == 0: Pion dropped it, SRTP is not ready yet
+		d.dropped.Add(1)
+		return false
+	}
+	return true
 }
 
 // noteLoss keeps the worst fraction lost of a receiver report's blocks
@@ -150,9 +219,10 @@ func (d *DownTrack) noteLoss(reports []rtcp.ReceptionReport) {
 func (d *DownTrack) FractionLost() float64 { return float64(d.lost.Load()) / 256 }
 
 // ReadRTCP drains the subscriber's RTCP for this track (interceptors need
-// it) and relays keyframe requests to the publisher. It returns when the
-// sender is closed.
+// it), relays keyframe requests to the publisher and answers NACKs. It
+// returns when the sender is closed.
 func (d *DownTrack) ReadRTCP(sender *webrtc.RTPSender) {
+	buf := make([]byte, maxPayload)
 	for {
 		pkts, _, err := sender.ReadRTCP()
 		if err != nil {
@@ -164,7 +234,42 @@ func (d *DownTrack) ReadRTCP(sender *webrtc.RTPSender) {
 				d.up.RequestKeyframe(d.effective())
 			case *rtcp.ReceiverReport:
 				d.noteLoss(p.Reports)
+			case *rtcp.TransportLayerNack:
+				for _, pair := range p.Nacks {
+					pair.Range(func(seq uint16) bool {
+						d.resend(seq, buf)
+						return true
+					})
+				}
 			}
 		}
+	}
+}
+
+// resend retransmits outgoing packet seq if its layer's ring still has
+// it. buf is the caller's scratch space.
+func (d *DownTrack) resend(seq uint16, buf []byte) {
+	d.mu.Lock()
+	var seg segment
+	if int16(d.lastSeq-seq) >= 0 {
+		for i := range len(d.segs) {
+			s := d.segs[(d.segN-i+len(d.segs))%len(d.segs)]
+			if s.valid && int16(seq-s.start) >= 0 {
+				seg = s
+				break
+			}
+		}
+	}
+	d.mu.Unlock()
+	if !seg.valid {
+		return
+	}
+	ring := d.up.ring(seg.layer)
+	if ring == nil {
+		return
+	}
+	slot, ok := ring.get(seq-seg.seqOff, buf)
+	if ok && d.write(seq, slot.ts+seg.tsOff, slot.marker, slot.padding, buf[:slot.n]) {
+		d.resent.Add(1)
 	}
 }

@@ -71,7 +71,7 @@ func BenchmarkFanOut(b *testing.B) {
 	l := &layer{}
 	l.lastPkt.Store(1 << 62) // always "recent"
 	l.lastPLI.Store(1 << 62) // keyframe requests throttled away (no publisher here)
-	up.layers[High] = l
+	up.layers[High].Store(l)
 	empty := []*DownTrack{}
 	up.downs.Store(&empty)
 	for range 30 {
@@ -86,8 +86,9 @@ func BenchmarkFanOut(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		p.SequenceNumber++
+		t := now()
 		for _, d := range *up.downs.Load() {
-			d.forward(High, p, true)
+			d.forward(High, p, true, 1<<High, t)
 		}
 	}
 }

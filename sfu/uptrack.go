@@ -43,14 +43,16 @@ type UpTrack struct {
 	onRTP  func(q Quality, p *rtp.Packet) // optional observer (audio levels, first packet)
 	closed chan struct{}
 
-	mu     sync.Mutex
-	layers [3]*layer // guarded by mu
+	mu sync.Mutex // serialises changes to downs
 
-	downs atomic.Pointer[[]*DownTrack] // copy-on-write subscriber list
+	// atomic: read on every packet, so without a lock
+	layers [3]atomic.Pointer[layer]
+	downs  atomic.Pointer[[]*DownTrack] // copy-on-write subscriber list
 }
 
 type layer struct {
 	remote   *webrtc.TrackRemote
+	ring     *packetRing  // video only: recent packets for retransmission
 	lastPkt  atomic.Int64 // unix nanos of the last packet
 	lastPLI  atomic.Int64 // unix nanos of the last keyframe request
 	received atomic.Uint64
@@ -58,7 +60,8 @@ type layer struct {
 }
 
 // NewUpTrack returns an UpTrack for a track arriving on pc. onRTP, if
-// set, sees every packet (from the layer's reader goroutine).
+// set, sees every packet (from the layer's reader goroutine); it must not
+// keep the packet, which is reused for the next one.
 func NewUpTrack(id string, remote *webrtc.TrackRemote, pc *webrtc.PeerConnection, onRTP func(Quality, *rtp.Packet)) *UpTrack {
 	u := &UpTrack{ID: id, Kind: remote.Kind(), Codec: remote.Codec().RTPCodecCapability, pc: pc, onRTP: onRTP, closed: make(chan struct{})}
 	empty := []*DownTrack{}
@@ -70,34 +73,42 @@ func NewUpTrack(id string, remote *webrtc.TrackRemote, pc *webrtc.PeerConnection
 func (u *UpTrack) AddLayer(remote *webrtc.TrackRemote) {
 	q := QualityForRID(remote.RID())
 	l := &layer{remote: remote}
-	u.mu.Lock()
-	u.layers[q] = l
-	u.mu.Unlock()
+	if u.Kind == webrtc.RTPCodecTypeVideo {
+		l.ring = newPacketRing()
+	}
+	u.layers[q].Store(l)
 	go u.readLoop(q, l)
 }
 
-// readLoop owns one layer: it reads, observes and fans out each packet.
+// readLoop owns one layer: it reads, keeps, observes and fans out each
+// packet. The packet and its buffer are reused, so a packet costs no
+// allocation here.
 func (u *UpTrack) readLoop(q Quality, l *layer) {
 	buf := make([]byte, 1500)
 	var seq seqCounter // owned by this loop
+	var p rtp.Packet
 	for {
 		n, _, err := l.remote.Read(buf)
 		if err != nil {
 			return // the publisher's transceiver stopped (EOF) or the PC closed
 		}
-		var p rtp.Packet
 		if p.Unmarshal(buf[:n]) != nil {
 			continue
 		}
-		l.lastPkt.Store(time.Now().UnixNano())
+		now := time.Now().UnixNano()
+		l.lastPkt.Store(now)
 		l.received.Add(1)
 		l.expected.Store(seq.add(p.SequenceNumber))
+		if l.ring != nil {
+			l.ring.put(p.SequenceNumber, p.Timestamp, p.Marker, p.Header.PaddingSize, p.Payload)
+		}
 		if u.onRTP != nil {
 			u.onRTP(q, &p)
 		}
 		key := u.Kind != webrtc.RTPCodecTypeVideo || isKeyframe(u.Codec.MimeType, p.Payload)
+		avail := u.available(now) // once per packet, not per subscriber
 		for _, d := range *u.downs.Load() {
-			d.forward(q, &p, key)
+			d.forward(q, &p, key, avail, now)
 		}
 	}
 }
@@ -127,10 +138,8 @@ func (c *seqCounter) add(seq uint16) uint64 {
 // Stats returns the packets received and expected on all layers; their
 // difference is the loss on the way from the publisher.
 func (u *UpTrack) Stats() (received, expected uint64) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	for _, l := range u.layers {
-		if l != nil {
+	for q := range u.layers {
+		if l := u.layers[q].Load(); l != nil {
 			received += l.received.Load()
 			expected += l.expected.Load()
 		}
@@ -138,22 +147,40 @@ func (u *UpTrack) Stats() (received, expected uint64) {
 	return received, expected
 }
 
+// ring returns layer q's retransmission buffer, nil if none.
+func (u *UpTrack) ring(q Quality) *packetRing {
+	if l := u.layers[q].Load(); l != nil {
+		return l.ring
+	}
+	return nil
+}
+
+// availableFor is how long a silent layer still counts as available.
+const availableFor = int64(2 * time.Second)
+
+// available returns a bit mask (1<<q) of the layers that had packets in
+// the last two seconds at now (unix nanos).
+func (u *UpTrack) available(now int64) uint8 {
+	var m uint8
+	for q := range u.layers {
+		if l := u.layers[q].Load(); l != nil && now-l.lastPkt.Load() < availableFor {
+			m |= 1 << q
+		}
+	}
+	return m
+}
+
 // Available reports whether layer q has received packets in the last
 // two seconds (a publisher may stop sending layers its bandwidth lacks).
 func (u *UpTrack) Available(q Quality) bool {
-	u.mu.Lock()
-	l := u.layers[q]
-	u.mu.Unlock()
-	return l != nil && time.Since(time.Unix(0, l.lastPkt.Load())) < 2*time.Second
+	return u.available(time.Now().UnixNano())&(1<<q) != 0
 }
 
 // Layers reports which layers have been seen at all.
 func (u *UpTrack) Layers() []Quality {
-	u.mu.Lock()
-	defer u.mu.Unlock()
 	var out []Quality
-	for q, l := range u.layers {
-		if l != nil {
+	for q := range u.layers {
+		if u.layers[q].Load() != nil {
 			out = append(out, Quality(q))
 		}
 	}
@@ -162,9 +189,7 @@ func (u *UpTrack) Layers() []Quality {
 
 // Received returns how many packets layer q has received.
 func (u *UpTrack) Received(q Quality) uint64 {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if l := u.layers[q]; l != nil {
+	if l := u.layers[q].Load(); l != nil {
 		return l.received.Load()
 	}
 	return 0
@@ -173,9 +198,7 @@ func (u *UpTrack) Received(q Quality) uint64 {
 // RequestKeyframe asks the publisher for a keyframe on layer q, at most
 // once per 500 ms per layer.
 func (u *UpTrack) RequestKeyframe(q Quality) {
-	u.mu.Lock()
-	l := u.layers[q]
-	u.mu.Unlock()
+	l := u.layers[q].Load()
 	if l == nil || u.Kind != webrtc.RTPCodecTypeVideo {
 		return
 	}

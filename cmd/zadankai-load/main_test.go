@@ -1,0 +1,29 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// Bad command lines fail before any connection, naming the flag.
+func TestFlagErrors(t *testing.T) {
+	base := []string{"--url", "ws://198.18.0.2:7880", "--api-key", "k", "--api-secret", "s"}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--api-key", "k", "--api-secret", "s"}, "--url is required"},
+		{[]string{"--url", "ftp://x", "--api-key", "k", "--api-secret", "s"}, "--url"},
+		{[]string{"--url", "ws://198.18.0.2:7880"}, "--api-key"},
+		{append(base, "--rooms", "0"), "--rooms"},
+		{append(base, "--duration", "2h"), "--duration"},
+		{append(base, "--server-pid", "-1"), "--server-pid"},
+		{append(base, "--no-such-flag"), "no-such-flag"},
+		{append(base, "extra"), "unexpected argument"},
+	} {
+		err := run(c.args)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want one containing %q", c.args, err, c.want)
+		}
+	}
+}
