@@ -175,8 +175,9 @@ test("entry refused: a consultation that is not open yet, an unknown one and a p
   watch(page, "hanako", sink);
   const { csrf } = await apiLogin(page, server.url, "hanako@sakura.example");
   const { consultations } = await apiCall(page, csrf, "GET", "/consultations");
-  const booked = consultations.find((c) => c.status === "booked");
-  assert.ok(booked, "the demo data has no booked consultation");
+  // One whose room is not open yet (the demo also has one under way now).
+  const booked = consultations.find((c) => c.status === "booked" && c.booked && Date.parse(c.booked.start) > Date.now() + 15 * 60_000);
+  assert.ok(booked, "the demo data has no booked consultation later than 15 minutes from now");
   const cases = [
     [`/room.html?consultation=${booked.id}`, /まだ入室できません|not open yet/],
     ["/room?consultation=cs_doesnotexist", /見つかりません|not found|権限|may not/],
