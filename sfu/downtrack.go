@@ -28,6 +28,7 @@ type DownTrack struct {
 	dropped   atomic.Uint64
 	lost      atomic.Uint32 // last fraction lost the subscriber reported, in 1/256
 	delivered atomic.Bool   // a packet has reached the subscriber's transport
+	needKey   atomic.Bool   // resumed after a pause: continue only at a keyframe
 	resent    atomic.Uint64
 	bound     atomic.Pointer[binding] // nil until negotiated
 
@@ -81,7 +82,20 @@ func (d *DownTrack) SetTargetQuality(q Quality) {
 // SetDisabled stops (or resumes) forwarding; resuming asks for a keyframe.
 func (d *DownTrack) SetDisabled(v bool) {
 	if d.disabled.Swap(v) && !v {
-		d.up.RequestKeyframe(d.effective())
+		// Resume at a keyframe: the frames in between were never sent, so
+		// the decoder cannot go on from where it stopped.
+		d.needKey.Store(true)
+		d.up.requestKeyframe(d.effective(), keyframeStartEvery)
+	}
+}
+
+// Start asks for a keyframe if nothing has reached the subscriber yet: its
+// connection just came up, so the next keyframe can begin the stream.
+func (d *DownTrack) Start() {
+	if !d.delivered.Load() && d.bound.Load() != nil {
+		// The request at negotiation was most likely spent while the
+		// transport was still coming up: do not wait out the full throttle.
+		d.up.requestKeyframe(d.effective(), keyframeStartEvery)
 	}
 }
 
@@ -125,7 +139,7 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 	want := d.effectiveIn(avail)
 	d.mu.Lock()
 	switched := false
-	if q != d.current || !d.started {
+	if q != d.current || !d.started || d.needKey.Load() {
 		// Start on the first keyframe of any layer up to the wanted one
 		// (then climb at the wanted layer's keyframe): the layers'
 		// keyframes come at different moments, so this starts sooner.
@@ -138,6 +152,7 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 			return
 		}
 		d.switchTo(q, p, now)
+		d.needKey.Store(false)
 		switched = true
 	}
 	seq, ts := p.SequenceNumber+d.seqOff, p.Timestamp+d.tsOff

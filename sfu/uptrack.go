@@ -197,27 +197,38 @@ func (u *UpTrack) Received(q Quality) uint64 {
 
 // RequestKeyframe asks the publisher for a keyframe on layer q, at most
 // once per 500 ms per layer.
-func (u *UpTrack) RequestKeyframe(q Quality) {
+func (u *UpTrack) RequestKeyframe(q Quality) { u.requestKeyframe(q, keyframeEvery) }
+
+// keyframeEvery is the throttle of keyframe requests per layer;
+// keyframeStartEvery the shorter one for a subscriber whose connection
+// just came up (once per subscriber, so a burst of joins stays bounded).
+const (
+	keyframeEvery      = int64(500 * time.Millisecond)
+	keyframeStartEvery = int64(100 * time.Millisecond)
+)
+
+func (u *UpTrack) requestKeyframe(q Quality, every int64) {
 	l := u.layers[q].Load()
 	if l == nil || u.Kind != webrtc.RTPCodecTypeVideo {
 		return
 	}
 	now := time.Now().UnixNano()
 	last := l.lastPLI.Load()
-	if now-last < int64(500*time.Millisecond) || !l.lastPLI.CompareAndSwap(last, now) {
+	if now-last < every || !l.lastPLI.CompareAndSwap(last, now) {
 		return
 	}
 	_ = u.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(l.remote.SSRC())}})
 }
 
-// Subscribe adds d to the fan-out and asks for a keyframe so it can start.
+// Subscribe adds d to the fan-out.
 func (u *UpTrack) Subscribe(d *DownTrack) {
 	u.mu.Lock()
 	old := *u.downs.Load()
 	next := append(append(make([]*DownTrack, 0, len(old)+1), old...), d)
 	u.downs.Store(&next)
 	u.mu.Unlock()
-	u.RequestKeyframe(d.TargetQuality())
+	// No keyframe request here: d cannot send before it is negotiated; its
+	// binding asks for one (a keyframe now would reach nobody).
 }
 
 // Unsubscribe removes d from the fan-out.

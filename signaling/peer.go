@@ -7,6 +7,8 @@ import (
 
 	"github.com/livekit/protocol/livekit"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/zadankai/zadankai/sfu"
 )
 
 // newParticipant creates the session with its peer connections: the
@@ -39,8 +41,18 @@ func (s *Server) newParticipant(r *room, c *conn, g *grant, opts joinOptions) (*
 	pub.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
 		if st == webrtc.PeerConnectionStateConnected {
 			p.becomeActive()
+			if opts.single {
+				p.startDownTracks()
+			}
 		}
 	})
+	if !opts.single {
+		sub.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+			if st == webrtc.PeerConnectionStateConnected {
+				p.startDownTracks()
+			}
+		})
+	}
 	return p, nil
 }
 
@@ -246,4 +258,18 @@ func (p *participant) negotiate() {
 	}
 	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Offer{Offer: &livekit.SessionDescription{
 		Type: "offer", Sdp: p.sub.LocalDescription().SDP, Id: id}}})
+}
+
+// startDownTracks asks for the keyframes that begin p's subscriptions
+// once its media connection is up (what was sent before it went nowhere).
+func (p *participant) startDownTracks() {
+	p.mu.Lock()
+	downs := make([]*sfu.DownTrack, 0, len(p.subs))
+	for _, s := range p.subs {
+		downs = append(downs, s.down)
+	}
+	p.mu.Unlock()
+	for _, d := range downs {
+		d.Start()
+	}
 }
