@@ -99,6 +99,17 @@ func (d *DownTrack) Start() {
 	}
 }
 
+// keyframeThrottle is how often this DownTrack may ask again for the
+// keyframe it waits for: more often while its subscriber sees nothing
+// (starting, or resuming after a pause), since a browser ignores requests
+// that come soon after its last keyframe.
+func (d *DownTrack) keyframeThrottle() int64 {
+	if d.needKey.Load() || !d.delivered.Load() {
+		return keyframeStartEvery
+	}
+	return keyframeEvery
+}
+
 // Disabled reports whether forwarding is paused (the subscriber hid it).
 func (d *DownTrack) Disabled() bool { return d.disabled.Load() }
 
@@ -147,7 +158,7 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 		if (q != want && !first) || !keyframe {
 			d.mu.Unlock()
 			if q == want {
-				d.up.RequestKeyframe(q)
+				d.up.requestKeyframe(q, d.keyframeThrottle())
 			}
 			return
 		}
