@@ -30,6 +30,9 @@ type SFU struct {
 	closed bool // guarded by mu
 }
 
+// udpBuffer is the socket buffer asked for on the shared media port.
+const udpBuffer = 8 << 20
+
 // New starts the SFU: it opens the UDP and TCP ports and the TURN server
 // when they are configured.
 func New(cfg Config, log *slog.Logger) (*SFU, error) {
@@ -72,6 +75,11 @@ func (s *SFU) listen(se *webrtc.SettingEngine) error {
 		if err != nil {
 			return fmt.Errorf("sfu: listen on UDP port %d: %w", cfg.UDPPort, err)
 		}
+		// Every participant's media shares this one socket: the kernel's
+		// default buffers (about 208 KB) overflow in a burst of keyframes
+		// to a full roundtable. The kernel caps these at net.core.*mem_max.
+		_ = conn.SetReadBuffer(udpBuffer)
+		_ = conn.SetWriteBuffer(udpBuffer)
 		s.mux = webrtc.NewICEUDPMux(nil, conn)
 		se.SetICEUDPMux(s.mux)
 	}
