@@ -120,6 +120,38 @@ test("roundtable: spotlight, hand queue, moderator mute and removal through the 
   assert.deepEqual(sink.errors, []);
 });
 
+test("roundtable: the moderator lowers all hands and mutes everyone but the stage from the panel", async () => {
+  const op = await person("operator@zadankai.example", { width: 1440, height: 900 });
+  const yoko = await person("yoko@minato.example");
+  const emma = await person("emma@minato.example");
+  const rt = await createRoundtable(op, { title: "E2E 全員ミュート" });
+  for (const m of [yoko, emma]) await apiCall(m.page, m.csrf, "POST", `/roundtables/${rt.id}/register`);
+  for (const p of [op, yoko, emma]) await p.page.goto(`${server.url}/room.html?roundtable=${rt.id}&autojoin=1`);
+  for (const p of [op, yoko, emma]) await waitInCall(p.page, 2).catch(report);
+  await op.page.click("#btn-people");
+  for (const m of [yoko, emma]) {
+    await m.page.click("#btn-hand");
+    await op.page.waitForSelector(`#hand-queue li[data-identity="${m.id}"]`, { timeout: WAIT }).catch(report);
+  }
+  await modAction(op.page, "lower_all_hands").catch(report);
+  for (const m of [yoko, emma]) {
+    await op.page.waitForSelector(`#hand-queue li[data-identity="${m.id}"]`, { state: "detached", timeout: WAIT }).catch(report);
+    await m.page.waitForFunction(() => !window.zdkRoom.room.localParticipant.attributes.hand, null, { timeout: WAIT }).catch(report);
+  }
+  // Everyone's microphone is on; mute all turns the members' off (the
+  // moderator's, on stage, stays on), each page showing it, and nobody is
+  // unmuted for them.
+  await modAction(op.page, "mute_all").catch(report);
+  for (const m of [yoko, emma]) {
+    await m.page.waitForSelector('#btn-mic[aria-pressed="false"]', { timeout: WAIT }).catch(report);
+    await op.page.waitForSelector(`.tile[data-identity="${m.id}"] .mic-off`, { timeout: WAIT }).catch(report);
+  }
+  assert.equal(await op.page.getAttribute("#btn-mic", "aria-pressed"), "true", "mute all muted the moderator too");
+  for (const m of [yoko, emma]) await videoFlows(op.page, m.id, `the moderator still sees ${m.id} after mute all`).catch(report);
+  await screenshot(op.page, "room-roundtable-mute-all");
+  assert.deepEqual(sink.errors, []);
+});
+
 test("roundtable lobby: a member waits, the moderator admits her from the panel, then both see each other", async () => {
   const op = await person("operator@zadankai.example", { width: 1440, height: 900 });
   const mika = await person("mika@aozora.example");
