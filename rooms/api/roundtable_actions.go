@@ -105,7 +105,8 @@ func (a *API) cancelRoundtable(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// tellRegistered sends everyone with a seat the updated calendar entry.
+// tellRegistered sends everyone with a seat the updated calendar entry;
+// when the roundtable is called off, the people waiting hear it too.
 func (a *API) tellRegistered(c *gin.Context, r *rooms.Roundtable, news rooms.SeatNews) {
 	regs, err := a.store.ListRegistrations(c.Request.Context(), r.ID)
 	if err != nil {
@@ -113,7 +114,7 @@ func (a *API) tellRegistered(c *gin.Context, r *rooms.Roundtable, news rooms.Sea
 		return
 	}
 	for _, reg := range regs {
-		if reg.Status == rooms.Registered {
+		if reg.Status == rooms.Registered || (news == rooms.CalledOff && reg.Status == rooms.Waitlisted) {
 			a.sendRoundtableCalendar(c, r, reg.MemberID, news)
 		}
 	}

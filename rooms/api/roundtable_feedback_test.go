@@ -496,6 +496,7 @@ func TestRoundtableEmailsSayRoundtable(t *testing.T) {
 	if r := w.operator.do(t, "PUT", url, moved); r.status != 200 {
 		t.Fatalf("move = %d %s", r.status, r.body)
 	}
+	w.memberA.do(t, "POST", url+"/register", "") // the seat is B's: A waits
 	if r := w.operator.do(t, "POST", url+"/cancel", ""); r.status != 204 {
 		t.Fatalf("cancel = %d %s", r.status, r.body)
 	}
@@ -517,6 +518,7 @@ func TestRoundtableEmailsSayRoundtable(t *testing.T) {
 		{w.memberB.m.Email, "座談会: 席が空きました「管理職という選択」", "REQUEST"},
 		{w.memberB.m.Email, "座談会: 「管理職という選択」の日時・場所が変わりました", "REQUEST"},
 		{w.memberB.m.Email, "座談会: 「管理職という選択」は中止になりました", "CANCEL"},
+		{w.memberA.m.Email, "座談会: 「管理職という選択」は中止になりました", "CANCEL"}, // from the waitlist
 	} {
 		found := false
 		for _, g := range got {
