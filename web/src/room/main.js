@@ -84,6 +84,12 @@ async function join(token, prefs) {
     parts.people.render();
     parts.chat.relabel();
     for (const p of call.stage.everyone()) call.stage.update(p);
+    // built once with the call screen
+    const alone = $("alone");
+    if (alone) alone.textContent = t("alone");
+    $("tiles")?.setAttribute("aria-label", t("room_label"));
+    const heading = document.querySelector("#call > h2.sr-only");
+    if (heading) heading.textContent = t("room_label");
   };
   hooks(call);
   try {
