@@ -25,22 +25,5 @@ func (s *Store) ListAudit(ctx context.Context, r rooms.RoundtableID, since time.
 	if r != "" {
 		q, args = `SELECT doc FROM audit WHERE roundtable_id = ? AND at >= ? ORDER BY at, id`, []any{r, millis(since)}
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, mapErr(err, "")
-	}
-	defer rows.Close()
-	var out []*rooms.AuditEntry
-	for rows.Next() {
-		var doc string
-		var e rooms.AuditEntry
-		if err := rows.Scan(&doc); err != nil {
-			return nil, mapErr(err, "")
-		}
-		if err := json.Unmarshal([]byte(doc), &e); err != nil {
-			return nil, err
-		}
-		out = append(out, &e)
-	}
-	return out, mapErr(rows.Err(), "")
+	return queryDocs[rooms.AuditEntry](ctx, s.db, q, args...)
 }

@@ -67,24 +67,7 @@ func (s *Store) UpdateConsultation(ctx context.Context, c *rooms.Consultation) e
 }
 
 func (s *Store) queryConsultations(ctx context.Context, where string, args ...any) ([]*rooms.Consultation, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM consultations WHERE `+where, args...)
-	if err != nil {
-		return nil, mapErr(err, "")
-	}
-	defer rows.Close()
-	var out []*rooms.Consultation
-	for rows.Next() {
-		var doc string
-		if err := rows.Scan(&doc); err != nil {
-			return nil, mapErr(err, "")
-		}
-		var c rooms.Consultation
-		if err := json.Unmarshal([]byte(doc), &c); err != nil {
-			return nil, err
-		}
-		out = append(out, &c)
-	}
-	return out, mapErr(rows.Err(), "")
+	return queryDocs[rooms.Consultation](ctx, s.db, `SELECT doc FROM consultations WHERE `+where, args...)
 }
 
 // ListMemberConsultations implements rooms.Store.
@@ -155,24 +138,7 @@ func (s *Store) CreateFeedback(ctx context.Context, f *rooms.Feedback) error {
 
 // ListFeedbackBetween implements rooms.Store.
 func (s *Store) ListFeedbackBetween(ctx context.Context, from, to time.Time) ([]*rooms.Feedback, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM feedback WHERE created_at >= ? AND created_at < ? ORDER BY created_at`, millis(from), millis(to))
-	if err != nil {
-		return nil, mapErr(err, "")
-	}
-	defer rows.Close()
-	var out []*rooms.Feedback
-	for rows.Next() {
-		var doc string
-		var f rooms.Feedback
-		if err := rows.Scan(&doc); err != nil {
-			return nil, mapErr(err, "")
-		}
-		if err := json.Unmarshal([]byte(doc), &f); err != nil {
-			return nil, err
-		}
-		out = append(out, &f)
-	}
-	return out, mapErr(rows.Err(), "")
+	return queryDocs[rooms.Feedback](ctx, s.db, `SELECT doc FROM feedback WHERE created_at >= ? AND created_at < ? ORDER BY created_at`, millis(from), millis(to))
 }
 
 // HasFeedback implements rooms.Store.

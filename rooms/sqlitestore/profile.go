@@ -64,24 +64,7 @@ func (s *Store) PutProfile(ctx context.Context, p *rooms.Profile) error {
 
 // ListProfiles implements rooms.Store.
 func (s *Store) ListProfiles(ctx context.Context) ([]*rooms.Profile, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM profiles ORDER BY member_id`)
-	if err != nil {
-		return nil, mapErr(err, "")
-	}
-	defer rows.Close()
-	var out []*rooms.Profile
-	for rows.Next() {
-		var doc string
-		var p rooms.Profile
-		if err := rows.Scan(&doc); err != nil {
-			return nil, mapErr(err, "")
-		}
-		if err := json.Unmarshal([]byte(doc), &p); err != nil {
-			return nil, err
-		}
-		out = append(out, &p)
-	}
-	return out, mapErr(rows.Err(), "")
+	return queryDocs[rooms.Profile](ctx, s.db, `SELECT doc FROM profiles ORDER BY member_id`)
 }
 
 // GetAvailability implements rooms.Store.

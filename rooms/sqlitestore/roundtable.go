@@ -51,24 +51,7 @@ func (s *Store) UpdateRoundtable(ctx context.Context, r *rooms.Roundtable) error
 
 // ListRoundtables implements rooms.Store.
 func (s *Store) ListRoundtables(ctx context.Context, from, to time.Time) ([]*rooms.Roundtable, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM roundtables WHERE start_at >= ? AND start_at < ? ORDER BY start_at, id`, millis(from), millis(to))
-	if err != nil {
-		return nil, mapErr(err, "")
-	}
-	defer rows.Close()
-	var out []*rooms.Roundtable
-	for rows.Next() {
-		var doc string
-		var r rooms.Roundtable
-		if err := rows.Scan(&doc); err != nil {
-			return nil, mapErr(err, "")
-		}
-		if err := json.Unmarshal([]byte(doc), &r); err != nil {
-			return nil, err
-		}
-		out = append(out, &r)
-	}
-	return out, mapErr(rows.Err(), "")
+	return queryDocs[rooms.Roundtable](ctx, s.db, `SELECT doc FROM roundtables WHERE start_at >= ? AND start_at < ? ORDER BY start_at, id`, millis(from), millis(to))
 }
 
 // GetRegistration implements rooms.Store.
@@ -110,24 +93,7 @@ func (s *Store) PutRegistration(ctx context.Context, reg *rooms.Registration) er
 }
 
 func (s *Store) queryRegistrations(ctx context.Context, where string, arg any) ([]*rooms.Registration, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM registrations WHERE `+where+` ORDER BY queued_at, member_id`, arg)
-	if err != nil {
-		return nil, mapErr(err, "")
-	}
-	defer rows.Close()
-	var out []*rooms.Registration
-	for rows.Next() {
-		var doc string
-		var reg rooms.Registration
-		if err := rows.Scan(&doc); err != nil {
-			return nil, mapErr(err, "")
-		}
-		if err := json.Unmarshal([]byte(doc), &reg); err != nil {
-			return nil, err
-		}
-		out = append(out, &reg)
-	}
-	return out, mapErr(rows.Err(), "")
+	return queryDocs[rooms.Registration](ctx, s.db, `SELECT doc FROM registrations WHERE `+where+` ORDER BY queued_at, member_id`, arg)
 }
 
 // ListRegistrations implements rooms.Store.

@@ -2,7 +2,6 @@ package sqlitestore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"time"
 
@@ -39,24 +38,7 @@ func (s *Store) ListRoundtableFeedback(ctx context.Context, r rooms.RoundtableID
 		q = `SELECT doc FROM roundtable_feedback WHERE roundtable_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, author_id`
 		args = append([]any{r}, args...)
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, mapErr(err, "")
-	}
-	defer rows.Close()
-	var out []*rooms.RoundtableFeedback
-	for rows.Next() {
-		var doc string
-		var f rooms.RoundtableFeedback
-		if err := rows.Scan(&doc); err != nil {
-			return nil, mapErr(err, "")
-		}
-		if err := json.Unmarshal([]byte(doc), &f); err != nil {
-			return nil, err
-		}
-		out = append(out, &f)
-	}
-	return out, mapErr(rows.Err(), "")
+	return queryDocs[rooms.RoundtableFeedback](ctx, s.db, q, args...)
 }
 
 // ListAuditPage implements rooms.Store.
@@ -72,26 +54,5 @@ func (s *Store) ListAuditPage(ctx context.Context, q rooms.AuditQuery) ([]*rooms
 		args = append(args, millis(q.Before), q.BeforeID)
 	}
 	args = append(args, max(q.Limit, 1))
-	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM audit WHERE `+where+` ORDER BY at DESC, id DESC LIMIT ?`, args...)
-	if err != nil {
-		return nil, mapErr(err, "")
-	}
-	return scanAudit(rows)
-}
-
-func scanAudit(rows *sql.Rows) ([]*rooms.AuditEntry, error) {
-	defer rows.Close()
-	var out []*rooms.AuditEntry
-	for rows.Next() {
-		var doc string
-		var e rooms.AuditEntry
-		if err := rows.Scan(&doc); err != nil {
-			return nil, mapErr(err, "")
-		}
-		if err := json.Unmarshal([]byte(doc), &e); err != nil {
-			return nil, err
-		}
-		out = append(out, &e)
-	}
-	return out, mapErr(rows.Err(), "")
+	return queryDocs[rooms.AuditEntry](ctx, s.db, `SELECT doc FROM audit WHERE `+where+` ORDER BY at DESC, id DESC LIMIT ?`, args...)
 }
