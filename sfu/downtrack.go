@@ -144,7 +144,8 @@ func (d *DownTrack) effectiveIn(avail uint8) Quality {
 // forward is called by the UpTrack's layer readers for every packet,
 // with the layers available and the time (unix nanos) at its arrival.
 func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8, now int64) {
-	if d.disabled.Load() || d.bound.Load() == nil {
+	b := d.bound.Load()
+	if d.disabled.Load() || b == nil {
 		return // not negotiated yet: starting now would spend the keyframe on nobody
 	}
 	want := d.effectiveIn(avail)
@@ -173,7 +174,7 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 		d.lastSeq, d.lastTS, d.lastSent = seq, ts, now
 	}
 	d.mu.Unlock()
-	if d.write(seq, ts, p.Marker, p.Header.PaddingSize, p.Payload) {
+	if d.write(b, seq, ts, p.Marker, p.Header.PaddingSize, p.Payload) {
 		d.written.Add(1)
 		if !d.delivered.Load() {
 			d.delivered.Store(true)
@@ -207,13 +208,9 @@ func (d *DownTrack) switchTo(q Quality, p *rtp.Packet, now int64) {
 // pointer, which would otherwise escape to the heap once per packet.
 var headers = sync.Pool{New: func() any { return &rtp.Header{} }}
 
-// write sends one packet to the subscriber; false if it was dropped (not
-// negotiated yet, or the sender closed).
-func (d *DownTrack) write(seq uint16, ts uint32, marker bool, padding byte, payload []byte) bool {
-	b := d.bound.Load()
-	if b == nil {
-		return false
-	}
+// write sends one packet to the subscriber through its binding b; false
+// if it was dropped (the transport is not up yet, or the sender closed).
+func (d *DownTrack) write(b *binding, seq uint16, ts uint32, marker bool, padding byte, payload []byte) bool {
 	h := headers.Get().(*rtp.Header)
 	ext := h.Extensions[:0] // keep capacity for interceptors that add extensions
 	*h = rtp.Header{Version: 2, Padding: padding > 0, PaddingSize: padding, Marker: marker, PayloadType: b.pt,
@@ -294,8 +291,12 @@ func (d *DownTrack) resend(seq uint16, buf []byte) {
 	if ring == nil {
 		return
 	}
+	b := d.bound.Load()
+	if b == nil {
+		return
+	}
 	slot, ok := ring.get(seq-seg.seqOff, buf)
-	if ok && d.write(seq, slot.ts+seg.tsOff, slot.marker, slot.padding, buf[:slot.n]) {
+	if ok && d.write(b, seq, slot.ts+seg.tsOff, slot.marker, slot.padding, buf[:slot.n]) {
 		d.resent.Add(1)
 	}
 }
