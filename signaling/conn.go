@@ -56,6 +56,13 @@ func (c *conn) send(msg *livekit.SignalResponse) {
 	}
 }
 
+// sendLeave queues a LeaveRequest: the client reconnects only when the
+// action says so.
+func (c *conn) sendLeave(reason livekit.DisconnectReason, action livekit.LeaveRequest_Action) {
+	c.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Leave{Leave: &livekit.LeaveRequest{
+		CanReconnect: action == livekit.LeaveRequest_RECONNECT, Reason: reason, Action: action}}})
+}
+
 // close ends the connection after the queued messages are written.
 func (c *conn) close() {
 	c.mu.Lock()

@@ -41,38 +41,38 @@ func (p *participant) dynacast(t *pubTrack) {
 	}
 	want := p.demand(t)
 	p.mu.Lock()
-	if p.closed || want == t.sentLayers {
-		if t.dropTimer != nil && want == t.sentLayers {
-			t.dropTimer.Stop()
-			t.dropTimer = nil
-		}
-		p.mu.Unlock()
-		return
-	}
-	grows := false
+	same, grows := want == t.sentLayers, false
 	for q := range want {
 		grows = grows || (want[q] && !t.sentLayers[q])
 	}
-	if !grows {
-		if t.dropTimer == nil {
-			t.dropTimer = time.AfterFunc(dynacastHold, func() {
-				p.mu.Lock()
-				t.dropTimer = nil
-				p.mu.Unlock()
-				p.sendLayers(t, p.demand(t))
-			})
-		}
-		p.mu.Unlock()
+	switch {
+	case p.closed || same || grows:
+		stopDropLocked(t)
+	case t.dropTimer == nil:
+		t.dropTimer = time.AfterFunc(dynacastHold, func() {
+			p.mu.Lock()
+			t.dropTimer = nil
+			p.mu.Unlock()
+			p.sendLayers(t, p.demand(t))
+		})
+	}
+	closed := p.closed
+	p.mu.Unlock()
+	if closed || !grows {
 		return
 	}
-	if t.dropTimer != nil {
-		t.dropTimer.Stop()
-		t.dropTimer = nil
-	}
-	p.mu.Unlock()
 	p.sendLayers(t, want)
 	if t.up != nil {
 		t.up.RequestKeyframe(sfu.Low) // a restarted encoder's first frame is what subscribers wait for
+	}
+}
+
+// stopDropLocked cancels t's pending layer drop. Called with the
+// publisher's mu held.
+func stopDropLocked(t *pubTrack) {
+	if t.dropTimer != nil {
+		t.dropTimer.Stop()
+		t.dropTimer = nil
 	}
 }
 
@@ -100,8 +100,5 @@ func (p *participant) sendLayers(t *pubTrack, want [3]bool) {
 func (p *participant) stopDynacast(t *pubTrack) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if t.dropTimer != nil {
-		t.dropTimer.Stop()
-		t.dropTimer = nil
-	}
+	stopDropLocked(t)
 }

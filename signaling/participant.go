@@ -128,8 +128,7 @@ func (p *participant) infoLocked() *livekit.ParticipantInfo {
 func (p *participant) changedLocked() { p.version++ }
 
 func (p *participant) sendLeave(reason livekit.DisconnectReason, action livekit.LeaveRequest_Action) {
-	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Leave{Leave: &livekit.LeaveRequest{
-		CanReconnect: action == livekit.LeaveRequest_RECONNECT, Reason: reason, Action: action}}})
+	p.conn().sendLeave(reason, action)
 }
 
 // publishedTrack returns p's track with sid.

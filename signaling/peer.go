@@ -112,17 +112,18 @@ func (p *participant) onOffer(sd *livekit.SessionDescription) {
 		return
 	}
 	resp := &livekit.SessionDescription{Type: "answer", Sdp: p.pub.LocalDescription().SDP, Id: sd.Id}
-	if !p.single {
-		p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Answer{Answer: resp}})
-		return
+	if p.single {
+		resp.MidToTrackId = p.midToTrack()
+		p.mu.Lock()
+		p.dirty, p.asked = false, false
+		p.mu.Unlock()
 	}
-	resp.MidToTrackId = p.midToTrack()
-	p.mu.Lock()
-	p.dirty, p.asked = false, false
-	p.mu.Unlock()
 	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Answer{Answer: resp}})
 	// Tracks that found no free receive section need more of them: the
 	// client adds them and offers again.
+	if !p.single {
+		return
+	}
 	if a, v := p.unmatched(); a+v > 0 {
 		p.askOffer(a, v)
 	}
@@ -154,11 +155,10 @@ func (p *participant) onTrickle(t *livekit.TrickleRequest) {
 		return
 	}
 	pc, toSub := p.pub, t.Target == livekit.SignalTarget_SUBSCRIBER && !p.single
-	if !toSub {
-		p.releaseOffer()
-	}
 	if toSub {
 		pc = p.sub
+	} else {
+		p.releaseOffer() // a Go SDK client's first candidate: its join offer is set
 	}
 	p.mu.Lock()
 	if pc.RemoteDescription() == nil {

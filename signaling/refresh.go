@@ -70,21 +70,20 @@ func sourceName(src livekit.TrackSource) string {
 // ones until p closes.
 func (p *participant) startRefreshing() {
 	p.refreshToken()
-	var tick func()
-	tick = func() {
-		p.mu.Lock()
-		closed := p.closed
-		if !closed {
-			p.refresher = time.AfterFunc(refreshEvery, tick)
-		}
-		p.mu.Unlock()
-		if !closed {
-			p.refreshToken()
-		}
-	}
+	p.scheduleRefresh()
+}
+
+// scheduleRefresh arms the next refresh, unless p has closed (teardown
+// stops a pending one).
+func (p *participant) scheduleRefresh() {
 	p.mu.Lock()
-	p.refresher = time.AfterFunc(refreshEvery, tick)
-	p.mu.Unlock()
+	defer p.mu.Unlock()
+	if !p.closed {
+		p.refresher = time.AfterFunc(refreshEvery, func() {
+			p.refreshToken()
+			p.scheduleRefresh()
+		})
+	}
 }
 
 // revoke blocks tokens issued up to now for identity in room: a removed

@@ -12,8 +12,7 @@ func (s *Server) resume(c *conn, g *grant, opts joinOptions) {
 	p := s.resumable(g, opts.sid)
 	if p == nil || p.single != opts.single {
 		c.log.Info("cannot resume; asking the client to rejoin", "sid", opts.sid)
-		c.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Leave{Leave: &livekit.LeaveRequest{
-			CanReconnect: true, Reason: livekit.DisconnectReason_STATE_MISMATCH, Action: livekit.LeaveRequest_RECONNECT}}})
+		c.sendLeave(livekit.DisconnectReason_STATE_MISMATCH, livekit.LeaveRequest_RECONNECT)
 		return
 	}
 	// The first frame on the new connection, queued before anything else
@@ -24,8 +23,7 @@ func (s *Server) resume(c *conn, g *grant, opts joinOptions) {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
-		c.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Leave{Leave: &livekit.LeaveRequest{
-			CanReconnect: true, Reason: livekit.DisconnectReason_STATE_MISMATCH, Action: livekit.LeaveRequest_RECONNECT}}})
+		c.sendLeave(livekit.DisconnectReason_STATE_MISMATCH, livekit.LeaveRequest_RECONNECT)
 		return
 	}
 	old := p.sig.Swap(c)

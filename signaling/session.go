@@ -24,8 +24,7 @@ func (s *Server) run(c *conn, g *grant, opts joinOptions) {
 	p, err := s.newParticipant(r, c, g, opts)
 	if err != nil {
 		c.log.Warn("join failed", "err", err)
-		c.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Leave{Leave: &livekit.LeaveRequest{
-			Reason: livekit.DisconnectReason_JOIN_FAILURE, Action: livekit.LeaveRequest_DISCONNECT}}})
+		c.sendLeave(livekit.DisconnectReason_JOIN_FAILURE, livekit.LeaveRequest_DISCONNECT)
 		s.dropRoomIfEmpty(r)
 		return
 	}
@@ -119,8 +118,7 @@ func (s *Server) readLoop(p *participant, c *conn) (left bool) {
 		if errors.Is(err, websocket.ErrReadLimit) {
 			// Not a network failure: resuming would only send it again.
 			c.log.Warn("signal message over the limit; closing the session", "limit", s.limits.MaxMessageBytes)
-			c.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Leave{Leave: &livekit.LeaveRequest{
-				Reason: livekit.DisconnectReason_SIGNAL_CLOSE, Action: livekit.LeaveRequest_DISCONNECT}}})
+			c.sendLeave(livekit.DisconnectReason_SIGNAL_CLOSE, livekit.LeaveRequest_DISCONNECT)
 			return true
 		}
 		var bad *badFrameError

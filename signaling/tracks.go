@@ -278,16 +278,22 @@ func (p *participant) unpublishAll() []string {
 	var sids []string
 	for sid, t := range tracks {
 		sids = append(sids, sid)
-		for _, o := range p.room.others(p) {
-			o.unsubscribe(sid, true)
-		}
-		if t.up != nil {
-			t.up.Close()
-		}
-		p.stopDynacast(t)
-		p.room.s.hooks.notify(EventTrackUnpublished, p.room.info(), p.info(), proto.Clone(t.info).(*livekit.TrackInfo))
+		p.dropTrack(t)
 	}
 	return sids
+}
+
+// dropTrack ends a track p no longer publishes: its subscribers lose it,
+// its fan-out stops, the webhook hears of it.
+func (p *participant) dropTrack(t *pubTrack) {
+	for _, o := range p.room.others(p) {
+		o.unsubscribe(t.info.Sid, true)
+	}
+	if t.up != nil {
+		t.up.Close()
+	}
+	p.stopDynacast(t)
+	p.room.s.hooks.notify(EventTrackUnpublished, p.room.info(), p.info(), proto.Clone(t.info).(*livekit.TrackInfo))
 }
 
 // unsubscribeAll drops p's own subscriptions.
@@ -358,14 +364,7 @@ func (p *participant) unpublish(sid string) {
 	if t == nil {
 		return
 	}
-	for _, o := range p.room.others(p) {
-		o.unsubscribe(sid, true)
-	}
-	if t.up != nil {
-		t.up.Close()
-	}
-	p.stopDynacast(t)
+	p.dropTrack(t)
 	p.log.Debug("track unpublished by the client", "sid", sid)
 	p.room.broadcastInfo(p, true)
-	p.room.s.hooks.notify(EventTrackUnpublished, p.room.info(), p.info(), proto.Clone(t.info).(*livekit.TrackInfo))
 }
