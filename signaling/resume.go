@@ -64,12 +64,9 @@ func (s *Server) resumable(g *grant, sid string) *participant {
 // catchUp sends a resumed client what it may have missed: everyone's
 // state and the room's.
 func (s *Server) catchUp(p *participant, c *conn) {
-	infos := []*livekit.ParticipantInfo{p.info()}
-	for _, o := range p.room.others(p) {
-		if !o.hidden() {
-			infos = append(infos, o.info())
-		}
-	}
+	p.room.mu.Lock()
+	infos := append([]*livekit.ParticipantInfo{p.info()}, p.room.visibleLocked(p.identity)...)
+	p.room.mu.Unlock()
 	c.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Update{Update: &livekit.ParticipantUpdate{Participants: infos}}})
 	c.send(&livekit.SignalResponse{Message: &livekit.SignalResponse_RoomUpdate{RoomUpdate: &livekit.RoomUpdate{Room: p.room.info()}}})
 }

@@ -53,17 +53,23 @@ func (r *room) infoLocked() *livekit.Room {
 func (r *room) join(p *participant, resp func(*livekit.Room, []*livekit.ParticipantInfo) *livekit.SignalResponse) (evicted *participant) {
 	r.mu.Lock()
 	evicted = r.participants[p.identity]
-	var others []*livekit.ParticipantInfo
-	for id, o := range r.participants {
-		if id != p.identity && !o.hidden() {
-			others = append(others, o.info())
-		}
-	}
-	sort.Slice(others, func(i, j int) bool { return others[i].JoinedAtMs < others[j].JoinedAtMs })
-	p.conn().send(resp(r.infoLocked(), others))
+	p.conn().send(resp(r.infoLocked(), r.visibleLocked(p.identity)))
 	r.participants[p.identity] = p
 	r.mu.Unlock()
 	return evicted
+}
+
+// visibleLocked returns the infos of everyone but identity whom others
+// may see (not hidden), oldest first. Called with mu held.
+func (r *room) visibleLocked(identity string) []*livekit.ParticipantInfo {
+	var out []*livekit.ParticipantInfo
+	for id, o := range r.participants {
+		if id != identity && !o.hidden() {
+			out = append(out, o.info())
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].JoinedAtMs < out[j].JoinedAtMs })
+	return out
 }
 
 // remove takes p out (if it is still the session for its identity) and
