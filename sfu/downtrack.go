@@ -1,6 +1,7 @@
 package sfu
 
 import (
+	"encoding/binary"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,7 +20,8 @@ type DownTrack struct {
 	// immutable
 	up    *UpTrack
 	local *localTrack
-	clock uint32 // RTP clock rate
+	link  *Downlink // the subscriber's transport; nil: no congestion control
+	clock uint32    // RTP clock rate
 
 	// atomic
 	target    atomic.Int32 // wanted quality
@@ -31,6 +33,10 @@ type DownTrack struct {
 	needKey   atomic.Bool   // resumed after a pause: continue only at a keyframe
 	resent    atomic.Uint64
 	bound     atomic.Pointer[binding] // nil until negotiated
+	priority  atomic.Int32            // higher is served first when bandwidth is short
+	capped    atomic.Int32            // highest layer the subscriber's bandwidth allows
+	paused    atomic.Bool             // the bandwidth allows no video at all
+	padded    atomic.Uint64
 
 	mu       sync.Mutex // guards the rewrite state below (layers arrive on their own goroutines)
 	current  Quality
@@ -39,8 +45,9 @@ type DownTrack struct {
 	tsOff    uint32
 	lastSeq  uint16
 	lastTS   uint32
-	lastSent int64      // unix nanos
-	segs     [4]segment // the last layer segments, newest at segs[segN]
+	lastSent int64       // unix nanos
+	atFrame  bool        // the last packet sent ended a frame: padding may follow
+	segs     [64]segment // the last segments, newest at segs[segN]; padding runs start new ones
 	segN     int
 }
 
@@ -48,19 +55,60 @@ type DownTrack struct {
 // rewrite; a NACKed outgoing sequence number maps back through it.
 type segment struct {
 	valid  bool
+	closed bool   // a later segment began; end is its last packet
 	start  uint16 // first outgoing sequence number
+	end    uint16
 	layer  Quality
 	seqOff uint16
 	tsOff  uint32
 }
 
 // NewDownTrack returns a DownTrack for up whose local track has the given
-// id and stream id (LiveKit clients expect "PA_sid|TR_sid").
-func NewDownTrack(up *UpTrack, id, streamID string) (*DownTrack, error) {
-	d := &DownTrack{up: up, clock: up.Codec.ClockRate}
+// id and stream id (LiveKit clients expect "PA_sid|TR_sid"), sent over
+// link (the subscriber's transport; nil for none).
+func NewDownTrack(up *UpTrack, id, streamID string, link *Downlink) (*DownTrack, error) {
+	d := &DownTrack{up: up, clock: up.Codec.ClockRate, link: link}
 	d.local = &localTrack{id: id, streamID: streamID, kind: up.Kind, codec: up.Codec, d: d}
 	d.target.Store(int32(High))
+	d.capped.Store(int32(High))
+	if link != nil {
+		link.add(d)
+	}
 	return d, nil
+}
+
+// Close takes d off its link's allocation; call it once unsubscribed.
+func (d *DownTrack) Close() {
+	if d.link != nil {
+		d.link.remove(d)
+	}
+}
+
+// SetPriority ranks d among its subscriber's tracks when bandwidth is
+// short (the spotlight, screen shares and active speakers rank higher).
+func (d *DownTrack) SetPriority(p int) { d.priority.Store(int32(p)) }
+
+// Priority is d's rank among its subscriber's tracks.
+func (d *DownTrack) Priority() int { return int(d.priority.Load()) }
+
+// Paused reports whether the subscriber's bandwidth stopped this video.
+func (d *DownTrack) Paused() bool { return d.paused.Load() }
+
+// Capped is the highest layer the subscriber's bandwidth allows now.
+func (d *DownTrack) Capped() Quality { return Quality(d.capped.Load()) }
+
+// setCap applies the link's allocation: the highest layer, or a pause.
+// It reports whether the paused state changed.
+func (d *DownTrack) setCap(q Quality, paused bool) bool {
+	changedCap := Quality(d.capped.Swap(int32(q))) != q
+	was := d.paused.Swap(paused)
+	if was && !paused {
+		d.needKey.Store(true) // as after SetDisabled: resume at a keyframe
+		d.up.requestKeyframe(d.effective(), keyframeStartEvery)
+	} else if changedCap && !paused {
+		d.up.RequestKeyframe(d.effective())
+	}
+	return was != paused
 }
 
 // Local is the track to add to the subscriber's peer connection.
@@ -125,9 +173,9 @@ func (d *DownTrack) effective() Quality {
 }
 
 // effectiveIn is the best layer in the availability mask avail not above
-// the target.
+// the target or the bandwidth's cap.
 func (d *DownTrack) effectiveIn(avail uint8) Quality {
-	t := d.TargetQuality()
+	t := min(d.TargetQuality(), d.Capped())
 	for q := t; q >= Low; q-- {
 		if avail&(1<<q) != 0 {
 			return q
@@ -145,7 +193,7 @@ func (d *DownTrack) effectiveIn(avail uint8) Quality {
 // with the layers available and the time (unix nanos) at its arrival.
 func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8, now int64) {
 	b := d.bound.Load()
-	if d.disabled.Load() || b == nil {
+	if d.disabled.Load() || d.paused.Load() || b == nil {
 		return // not negotiated yet: starting now would spend the keyframe on nobody
 	}
 	want := d.effectiveIn(avail)
@@ -171,10 +219,10 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 	if switched || int16(seq-d.lastSeq) > 0 {
 		// a late (retransmitted) packet must not move the line back: the
 		// next layer switch continues from the newest packet sent
-		d.lastSeq, d.lastTS, d.lastSent = seq, ts, now
+		d.lastSeq, d.lastTS, d.lastSent, d.atFrame = seq, ts, now, p.Marker
 	}
 	d.mu.Unlock()
-	if d.write(b, seq, ts, p.Marker, p.Header.PaddingSize, p.Payload) {
+	if d.write(b, seq, ts, p.Marker, p.Header.PaddingSize, p.Payload, now) {
 		d.written.Add(1)
 		if !d.delivered.Load() {
 			d.delivered.Store(true)
@@ -200,23 +248,49 @@ func (d *DownTrack) switchTo(q Quality, p *rtp.Packet, now int64) {
 		d.tsOff = d.lastTS + gap - p.Timestamp
 	}
 	d.current, d.started = q, true
-	d.segN = (d.segN + 1) % len(d.segs)
-	d.segs[d.segN] = segment{valid: true, start: p.SequenceNumber + d.seqOff, layer: q, seqOff: d.seqOff, tsOff: d.tsOff}
+	d.newSegment(p.SequenceNumber+d.seqOff, q)
 }
 
-// headers are reused across writes: the interceptor chain takes a
-// pointer, which would otherwise escape to the heap once per packet.
-var headers = sync.Pool{New: func() any { return &rtp.Header{} }}
+// newSegment closes the current segment and opens one at outgoing
+// sequence number start with the current offsets. Called with mu held.
+func (d *DownTrack) newSegment(start uint16, q Quality) {
+	if cur := &d.segs[d.segN]; cur.valid {
+		cur.closed, cur.end = true, d.lastSeq
+	}
+	d.segN = (d.segN + 1) % len(d.segs)
+	d.segs[d.segN] = segment{valid: true, start: start, layer: q, seqOff: d.seqOff, tsOff: d.tsOff}
+}
 
-// write sends one packet to the subscriber through its binding b; false
-// if it was dropped (the transport is not up yet, or the sender closed).
-func (d *DownTrack) write(b *binding, seq uint16, ts uint32, marker bool, padding byte, payload []byte) bool {
-	h := headers.Get().(*rtp.Header)
+// header is reused across writes: the interceptor chain takes a pointer,
+// which would otherwise escape to the heap once per packet; twcc holds
+// the transport-wide sequence number extension's payload.
+type header struct {
+	h    rtp.Header
+	twcc [2]byte
+}
+
+var headers = sync.Pool{New: func() any { return &header{} }}
+
+// rtpOverhead approximates what a packet adds to its payload on the wire
+// (RTP header and extension, SRTP tag), for the bandwidth estimate.
+const rtpOverhead = 12 + 8 + 10
+
+// write sends one packet to the subscriber through its binding b at now
+// (unix nanos); false if it was dropped (the transport is not up yet, or
+// the sender closed). With congestion control it carries a transport-wide
+// sequence number.
+func (d *DownTrack) write(b *binding, seq uint16, ts uint32, marker bool, padding byte, payload []byte, now int64) bool {
+	hb := headers.Get().(*header)
+	h := &hb.h
 	ext := h.Extensions[:0] // keep capacity for interceptors that add extensions
 	*h = rtp.Header{Version: 2, Padding: padding > 0, PaddingSize: padding, Marker: marker, PayloadType: b.pt,
 		SequenceNumber: seq, Timestamp: ts, SSRC: b.ssrc, Extensions: ext}
+	if b.twcc != 0 && d.link != nil {
+		binary.BigEndian.PutUint16(hb.twcc[:], d.link.bwe.OnSend(len(payload)+int(padding)+rtpOverhead, now))
+		_ = h.SetExtension(b.twcc, hb.twcc[:])
+	}
 	n, err := b.w.WriteRTP(h, payload)
-	headers.Put(h)
+	headers.Put(hb)
 	if err != nil || n == 0 { // n == 0: Pion dropped it, SRTP is not ready yet
 		d.dropped.Add(1)
 		return false
@@ -257,6 +331,12 @@ func (d *DownTrack) ReadRTCP(sender *webrtc.RTPSender) {
 				d.up.RequestKeyframe(d.effective())
 			case *rtcp.ReceiverReport:
 				d.noteLoss(p.Reports)
+			case *rtcp.TransportLayerCC:
+				// transport-wide: whichever sender's SSRC it names, it
+				// is about everything sent over the link
+				if d.link != nil {
+					d.link.bwe.OnFeedback(p, time.Now().UnixNano())
+				}
 			case *rtcp.TransportLayerNack:
 				for _, pair := range p.Nacks {
 					pair.Range(func(seq uint16) bool {
@@ -284,8 +364,8 @@ func (d *DownTrack) resend(seq uint16, buf []byte) {
 		}
 	}
 	d.mu.Unlock()
-	if !seg.valid {
-		return
+	if !seg.valid || seg.closed && int16(seq-seg.end) > 0 {
+		return // unknown, or padding (nothing to repair)
 	}
 	ring := d.up.ring(seg.layer)
 	if ring == nil {
@@ -296,7 +376,42 @@ func (d *DownTrack) resend(seq uint16, buf []byte) {
 		return
 	}
 	slot, ok := ring.get(seq-seg.seqOff, buf)
-	if ok && d.write(b, seq, slot.ts+seg.tsOff, slot.marker, slot.padding, buf[:slot.n]) {
+	if ok && d.write(b, seq, slot.ts+seg.tsOff, slot.marker, slot.padding, buf[:slot.n], time.Now().UnixNano()) {
 		d.resent.Add(1)
 	}
 }
+
+// paddingSize is the padding of one probe packet: the most RTP allows.
+const paddingSize = 255
+
+// pad sends up to n padding-only packets right after the last frame, to
+// probe for bandwidth without touching the media; it returns how many it
+// sent. The media that follows continues the sequence after them.
+func (d *DownTrack) pad(n int, now int64) int {
+	b := d.bound.Load()
+	if b == nil || b.twcc == 0 || n <= 0 {
+		return 0
+	}
+	d.mu.Lock()
+	if !d.started || !d.atFrame || !d.delivered.Load() {
+		d.mu.Unlock()
+		return 0 // in the middle of a frame, or nothing sent yet
+	}
+	first, ts := d.lastSeq+1, d.lastTS
+	d.lastSeq += uint16(n)
+	d.seqOff += uint16(n)
+	d.newSegment(d.lastSeq+1, d.current)
+	d.mu.Unlock()
+	sent := 0
+	for i := range n {
+		if !d.write(b, first+uint16(i), ts, false, paddingSize, nil, now) {
+			break
+		}
+		sent++
+	}
+	d.padded.Add(uint64(sent))
+	return sent
+}
+
+// Padded returns how many padding packets probed the subscriber's link.
+func (d *DownTrack) Padded() uint64 { return d.padded.Load() }

@@ -13,6 +13,7 @@ import (
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
 	"github.com/pion/rtp"
+	"github.com/pion/sdp/v3"
 	"github.com/pion/srtp/v3"
 	"github.com/pion/webrtc/v4"
 )
@@ -106,7 +107,8 @@ func newForwardPair(tb testing.TB, interceptors bool) *forwardPair {
 	up.layers[High].Store(l)
 	empty := []*DownTrack{}
 	up.downs.Store(&empty)
-	down, err := NewDownTrack(up, "TR_x", "PA_x|TR_x")
+	link := NewDownlink(nil) // stamps transport-wide sequence numbers, as for every subscriber
+	down, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", link)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -129,6 +131,7 @@ func newForwardPair(tb testing.TB, interceptors bool) *forwardPair {
 		_ = cli.Close()
 		_ = srv.Close()
 		_ = s.Close()
+		link.Close()
 	}}
 }
 
@@ -145,6 +148,10 @@ func subscriberPC(tb testing.TB, interceptors bool, seen []atomic.Bool) (*webrtc
 	if !interceptors {
 		m := &webrtc.MediaEngine{}
 		if err := m.RegisterDefaultCodecs(); err != nil {
+			tb.Fatal(err)
+		}
+		// negotiated, so the SFU stamps it, but nothing here answers it
+		if err := m.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: sdp.TransportCCURI}, webrtc.RTPCodecTypeVideo); err != nil {
 			tb.Fatal(err)
 		}
 		opts = append(opts, webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(&interceptor.Registry{}))
@@ -267,6 +274,9 @@ func TestForwardAllocs(t *testing.T) {
 	defer f.close()
 	p := packet()
 	f.warm(t, p)
+	if b := f.down.bound.Load(); b == nil || b.twcc == 0 {
+		t.Fatal("the transport-wide sequence number extension was not negotiated: the path measured would not stamp it")
+	}
 	// The subscriber and Pion's timers allocate now and then on their own
 	// goroutines, and AllocsPerRun counts the whole process: take the
 	// least of three runs. A path that allocates shows in every run.
@@ -347,7 +357,7 @@ func now() int64 { return time.Now().UnixNano() }
 // packet sent, so no outgoing sequence number is used twice.
 func TestLatePacketKeepsTheLine(t *testing.T) {
 	up := &UpTrack{ID: "TR_x", Kind: webrtc.RTPCodecTypeVideo, Codec: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, closed: make(chan struct{})}
-	d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x")
+	d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +390,7 @@ func (sinkWriter) Write(b []byte) (int, error) { return len(b), nil }
 // the stream; the first keyframe that goes out does.
 func TestStartsAtAKeyframeThatReachesTheSubscriber(t *testing.T) {
 	up := &UpTrack{ID: "TR_x", Kind: webrtc.RTPCodecTypeVideo, Codec: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, closed: make(chan struct{})}
-	d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x")
+	d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

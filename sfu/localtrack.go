@@ -3,6 +3,7 @@ package sfu
 import (
 	"strings"
 
+	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -25,6 +26,7 @@ type binding struct {
 	ctxID string
 	ssrc  uint32
 	pt    uint8
+	twcc  uint8 // the transport-wide sequence number extension's id; 0: not negotiated
 	w     webrtc.TrackLocalWriter
 }
 
@@ -39,7 +41,13 @@ func (t *localTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParamete
 	if !ok {
 		return webrtc.RTPCodecParameters{}, webrtc.ErrUnsupportedCodec
 	}
-	t.d.bound.Store(&binding{ctxID: ctx.ID(), ssrc: uint32(ctx.SSRC()), pt: uint8(c.PayloadType), w: ctx.WriteStream()})
+	b := &binding{ctxID: ctx.ID(), ssrc: uint32(ctx.SSRC()), pt: uint8(c.PayloadType), w: ctx.WriteStream()}
+	for _, e := range ctx.HeaderExtensions() {
+		if e.URI == sdp.TransportCCURI && e.ID > 0 && e.ID < 15 {
+			b.twcc = uint8(e.ID)
+		}
+	}
+	t.d.bound.Store(b)
 	t.d.up.RequestKeyframe(t.d.effective()) // the stream starts at the next keyframe
 	var fb []webrtc.RTCPFeedback
 	for _, f := range c.RTCPFeedback {

@@ -57,8 +57,8 @@ func New(cfg Config, log *slog.Logger) (*SFU, error) {
 		_ = s.Close()
 		return nil, err
 	}
-	ir := &interceptor.Registry{}
-	if err := webrtc.RegisterDefaultInterceptors(m, ir); err != nil {
+	ir, err := interceptors(m)
+	if err != nil {
 		_ = s.Close()
 		return nil, err
 	}
@@ -165,6 +165,19 @@ func (s *SFU) TCPAddr() net.Addr {
 		return nil
 	}
 	return s.tcpLn.Addr()
+}
+
+// interceptors are Pion's defaults without its stats recorder, which
+// copies every outgoing packet's header extensions (allocating once per
+// packet and subscriber) for GetStats, which the SFU does not use.
+func interceptors(m *webrtc.MediaEngine) (*interceptor.Registry, error) {
+	ir := &interceptor.Registry{}
+	return ir, errors.Join(
+		webrtc.ConfigureNack(m, ir),
+		webrtc.ConfigureRTCPReports(ir),
+		webrtc.ConfigureSimulcastExtensionHeaders(m),
+		webrtc.ConfigureTWCCSender(m, ir),
+	)
 }
 
 // registerCodecs offers what LiveKit clients publish: Opus with the

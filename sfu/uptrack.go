@@ -57,6 +57,12 @@ type layer struct {
 	lastPLI  atomic.Int64 // unix nanos of the last keyframe request
 	received atomic.Uint64
 	expected atomic.Uint64 // packets the sequence numbers say were sent
+	bytes    atomic.Uint64 // RTP payload and header bytes received
+
+	rateMu   sync.Mutex // guards the bitrate sample below
+	rateAt   int64      // unix nanos of the sample
+	rateSeen uint64     // bytes at the sample
+	rate     int        // bits per second over the last sampled span
 }
 
 // NewUpTrack returns an UpTrack for a track arriving on pc. onRTP, if
@@ -98,6 +104,7 @@ func (u *UpTrack) readLoop(q Quality, l *layer) {
 		now := time.Now().UnixNano()
 		l.lastPkt.Store(now)
 		l.received.Add(1)
+		l.bytes.Add(uint64(n))
 		l.expected.Store(seq.add(p.SequenceNumber))
 		if l.ring != nil {
 			l.ring.put(p.SequenceNumber, p.Timestamp, p.Marker, p.Header.PaddingSize, p.Payload)
@@ -185,6 +192,30 @@ func (u *UpTrack) Layers() []Quality {
 		}
 	}
 	return out
+}
+
+// rateSpan is how long a layer's bitrate is averaged over: at least a
+// keyframe interval, so keyframes count in it.
+const rateSpan = int64(time.Second)
+
+// Bitrate returns layer q's received bitrate in bits per second (0 if it
+// is not received), averaged over about a second.
+func (u *UpTrack) Bitrate(q Quality) int {
+	l := u.layers[q].Load()
+	if l == nil {
+		return 0
+	}
+	now := time.Now().UnixNano()
+	l.rateMu.Lock()
+	defer l.rateMu.Unlock()
+	if span := now - l.rateAt; span >= rateSpan {
+		seen := l.bytes.Load()
+		if l.rateAt != 0 {
+			l.rate = int(float64(seen-l.rateSeen) * 8 * 1e9 / float64(span))
+		}
+		l.rateAt, l.rateSeen = now, seen
+	}
+	return l.rate
 }
 
 // Received returns how many packets layer q has received.

@@ -29,7 +29,8 @@ type participant struct {
 	// offers.
 	single   bool
 	pub, sub *webrtc.PeerConnection
-	meter    levelMeter // audio level of p's microphone, for active speakers
+	link     *sfu.Downlink // the bandwidth toward the client, shared among its subscriptions
+	meter    levelMeter    // audio level of p's microphone, for active speakers
 
 	sig atomic.Pointer[conn] // the current signal connection; swapped on resume
 	// negMu serialises single-PC negotiation: an answer and the track

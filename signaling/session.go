@@ -164,6 +164,7 @@ func (s *Server) teardown(p *participant, announce bool) {
 	p.unsubscribeAll()
 	_ = p.pub.Close()
 	_ = p.sub.Close()
+	p.link.Close()
 	p.conn().close()
 	if announce && removed {
 		p.room.broadcastInfo(p, false)

@@ -91,6 +91,7 @@ func (r *room) speakerLoop(stop <-chan struct{}) {
 					delete(active, sid)
 				}
 			}
+			r.rankTracks(active)
 			if len(changes) == 0 {
 				continue
 			}

@@ -152,7 +152,7 @@ func (p *participant) addSubscription(from *participant, t *pubTrack) {
 		return
 	}
 	p.mu.Unlock()
-	down, err := sfu.NewDownTrack(t.up, t.info.Sid, from.sid+"|"+t.info.Sid)
+	down, err := sfu.NewDownTrack(t.up, t.info.Sid, from.sid+"|"+t.info.Sid, p.link)
 	if err != nil {
 		p.log.Warn("subscribe", "err", err)
 		return
@@ -167,6 +167,7 @@ func (p *participant) addSubscription(from *participant, t *pubTrack) {
 		}
 	}
 	if err != nil {
+		down.Close()
 		p.log.Warn("subscribe: add track", "err", err)
 		return
 	}
@@ -189,6 +190,7 @@ func (p *participant) unsubscribe(sid string, negotiate bool) {
 		return
 	}
 	s.track.up.Unsubscribe(s.down)
+	s.down.Close()
 	s.publisher.dynacast(s.track)
 	if p.single {
 		p.negMu.Lock()
@@ -304,6 +306,7 @@ func (p *participant) unsubscribeAll() {
 	p.mu.Unlock()
 	for _, s := range subs {
 		s.track.up.Unsubscribe(s.down)
+		s.down.Close()
 		_ = p.sub.RemoveTrack(s.sender)
 		s.publisher.dynacast(s.track)
 	}

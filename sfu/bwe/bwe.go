@@ -1,0 +1,284 @@
+// Package bwe estimates the bandwidth toward one subscriber from the
+// transport-wide congestion control feedback (TWCC) its client returns.
+// Loss and a growing queue bring the estimate down to what the link was
+// seen to carry; a clean link lets it climb, but never far above what
+// actually arrived, so a higher rate is only believed once it was tried
+// (by media or by padding probes).
+package bwe
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/pion/rtcp"
+)
+
+// Tuning. The delay thresholds are queueing delay above the lowest
+// one-way delay seen lately; the rates are bits per second.
+const (
+	overuseDelay  = 30_000 // µs of queue that means the link is full
+	normalDelay   = 12_000 // µs of queue below which the link is not filling
+	decreaseEvery = 300e6  // ns between decreases: the queue needs time to drain
+	lossHigh      = 0.10   // loss that lowers the estimate
+	lossLow       = 0.02   // loss below which it may grow
+	growFast      = 0.25   // share per second far from the last congestion
+	growNear      = 40_000 // bits per second per second near it
+	headroom      = 1.5    // the estimate grows to at most this × the received rate
+	groupSpan     = 5_000  // µs: packets sent this close together form one group
+	minWindow     = 5e9    // ns: each half of the windowed minimum delay
+	histSize      = 1 << 13
+	rateSpan      = 500_000 // µs of arrivals the received rate is measured over
+	lossMinCount  = 30      // packets a loss figure needs
+)
+
+// Estimator is one subscriber's bandwidth estimate. OnSend is called on
+// the forwarding path and only touches atomics; everything else is
+// guarded by mu.
+type Estimator struct {
+	// immutable
+	base     int64 // unix nanos; send times are µs since base, in 32 bits
+	min, max float64
+
+	// atomic: the send path
+	seq  atomic.Uint32
+	sent [histSize]atomic.Uint64 // seq<<48 | size<<32 | send µs
+	fed  atomic.Bool             // feedback has arrived
+
+	mu         sync.Mutex
+	est        float64
+	highest    uint16 // newest sequence number fed back
+	anyFed     bool
+	group      group
+	minCur     int64   // lowest one-way delay in this half-window
+	minPrev    int64   // and in the previous one
+	minSince   int64   // unix nanos the current half began
+	queue      float64 // smoothed queueing delay, µs
+	rates      [16]rateSample
+	rateN      int
+	lastArr    int64 // newest arrival in the previous feedback, µs
+	lossN      int
+	lossLost   int
+	loss       float64
+	lastUpdate int64 // unix nanos
+	lastDown   int64 // unix nanos of the last decrease
+	ceiling    float64
+}
+
+// group is packets sent within groupSpan; its last packet's delay counts.
+type group struct {
+	valid       bool
+	first, last int64 // send µs (extended)
+	arrival     int64
+}
+
+type rateSample struct{ bytes, span int64 }
+
+// New returns an estimator starting at initial bits per second, kept
+// between min and max; now is unix nanos.
+func New(initial, min, max int, now int64) *Estimator {
+	return &Estimator{base: now, min: float64(min), max: float64(max), est: float64(initial), minCur: -1, minPrev: -1, minSince: now}
+}
+
+// OnSend records a packet of size bytes leaving at now (unix nanos) and
+// returns the transport-wide sequence number to stamp on it.
+func (e *Estimator) OnSend(size int, now int64) uint16 {
+	s := uint16(e.seq.Add(1) - 1)
+	t := uint32((now - e.base) / 1000)
+	e.sent[s&(histSize-1)].Store(uint64(s)<<48 | uint64(min(size, 0xffff))<<32 | uint64(t))
+	return s
+}
+
+// Estimate returns the estimate in bits per second; ok is false until the
+// client has sent feedback (without it nothing is known: do not limit).
+func (e *Estimator) Estimate() (bps int, ok bool) {
+	if !e.fed.Load() {
+		return 0, false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return int(e.est), true
+}
+
+// Stats is what the estimate is made of, for metrics and tests.
+type Stats struct {
+	Estimate, Received int     // bits per second
+	Loss               float64 // share of packets lost lately
+	QueueDelayMs       float64
+	LastDecrease       int64 // unix nanos; 0 if never
+}
+
+// Stats returns the current figures.
+func (e *Estimator) Stats() Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return Stats{Estimate: int(e.est), Received: int(e.rateLocked()), Loss: e.loss, QueueDelayMs: e.queue / 1000, LastDecrease: e.lastDown}
+}
+
+// OnFeedback takes one TWCC feedback packet received at now (unix nanos).
+func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var bytes, maxArr int64
+	var n, lost int
+	walk(fb, func(seq uint16, received bool, arrival int64) {
+		if e.anyFed && int16(seq-e.highest) <= 0 {
+			return // reported before
+		}
+		v := e.sent[seq&(histSize-1)].Load()
+		if uint16(v>>48) != seq {
+			return // not ours, or too old to remember
+		}
+		n++
+		if !received {
+			lost++
+			return
+		}
+		bytes += int64(v >> 32 & 0xffff)
+		maxArr = max(maxArr, arrival)
+		e.onArrival(e.extend(uint32(v)), arrival, now)
+	})
+	if n == 0 {
+		return
+	}
+	e.highest = fb.BaseSequenceNumber + fb.PacketStatusCount - 1
+	e.anyFed = true
+	e.fed.Store(true)
+	if e.lastArr != 0 && maxArr > e.lastArr {
+		e.rates[e.rateN%len(e.rates)] = rateSample{bytes: bytes, span: maxArr - e.lastArr}
+		e.rateN++
+	}
+	if maxArr != 0 {
+		e.lastArr = maxArr
+	}
+	e.noteLoss(n, lost)
+	e.update(now)
+}
+
+// extend turns a 32-bit send time (µs since base) into a full one,
+// assuming it is within half the range (35 minutes) of the group's.
+func (e *Estimator) extend(t uint32) int64 {
+	ref := e.group.last
+	return ref + int64(int32(t-uint32(ref)))
+}
+
+// onArrival groups packets by send time and measures each finished
+// group's queueing delay against the lowest one-way delay seen lately.
+func (e *Estimator) onArrival(send, arrival, now int64) {
+	g := &e.group
+	if g.valid && send-g.first <= groupSpan && send >= g.first {
+		g.last, g.arrival = max(g.last, send), max(g.arrival, arrival)
+		return
+	}
+	if g.valid {
+		owd := g.arrival - g.last // receiver's clock minus ours: only changes matter
+		if now-e.minSince > minWindow {
+			e.minPrev, e.minCur, e.minSince = e.minCur, -1, now
+		}
+		if e.minCur < 0 || owd < e.minCur {
+			e.minCur = owd
+		}
+		low := e.minCur
+		if e.minPrev >= 0 && e.minPrev < low {
+			low = e.minPrev
+		}
+		e.queue += 0.2 * (float64(owd-low) - e.queue)
+	}
+	*g = group{valid: true, first: send, last: send, arrival: arrival}
+}
+
+// noteLoss folds a feedback's counts into the loss figure, renewed every
+// lossMinCount packets.
+func (e *Estimator) noteLoss(n, lost int) {
+	e.lossN += n
+	e.lossLost += lost
+	if e.lossN >= lossMinCount {
+		e.loss = float64(e.lossLost) / float64(e.lossN)
+		e.lossN, e.lossLost = 0, 0
+	}
+}
+
+// rateLocked is the received rate over the last rateSpan of arrivals,
+// bits per second; 0 when unknown.
+func (e *Estimator) rateLocked() float64 {
+	var bytes, span int64
+	for i := 1; i <= min(e.rateN, len(e.rates)) && span < rateSpan; i++ {
+		s := e.rates[(e.rateN-i)%len(e.rates)]
+		bytes += s.bytes
+		span += s.span
+	}
+	if span <= 0 {
+		return 0
+	}
+	return float64(bytes) * 8 * 1e6 / float64(span)
+}
+
+// update moves the estimate: down on a full queue or heavy loss, up on
+// a clean link, held otherwise.
+func (e *Estimator) update(now int64) {
+	dt := min(float64(now-e.lastUpdate)/1e9, 1)
+	if e.lastUpdate == 0 {
+		dt = 0
+	}
+	e.lastUpdate = now
+	rate := e.rateLocked()
+	canDecrease := now-e.lastDown > decreaseEvery
+	switch {
+	case e.queue > overuseDelay && canDecrease:
+		target := 0.85 * rate
+		if rate == 0 {
+			target = 0.85 * e.est
+		}
+		e.decrease(min(e.est, target), now)
+	case e.loss > lossHigh && canDecrease:
+		e.decrease(e.est*(1-0.5*e.loss), now)
+		e.lossN, e.lossLost, e.loss = 0, 0, 0 // judge the new rate on its own losses
+	case e.loss < lossLow && e.queue < normalDelay:
+		limit := headroom*rate + 50_000
+		if e.est >= limit {
+			break
+		}
+		if e.est > 0.9*e.ceiling && e.est < 1.1*e.ceiling {
+			e.est += growNear * dt // close to where it filled: creep
+		} else {
+			e.est *= 1 + growFast*dt
+		}
+		e.est = min(e.est, limit)
+	}
+	e.est = max(e.min, min(e.max, e.est))
+}
+
+func (e *Estimator) decrease(to float64, now int64) {
+	e.est, e.ceiling, e.lastDown = to, to, now
+}
+
+// walk calls f for every packet a feedback reports, in order, with its
+// arrival time in µs on the receiver's clock (received packets only).
+func walk(fb *rtcp.TransportLayerCC, f func(seq uint16, received bool, arrival int64)) {
+	arrival := int64(fb.ReferenceTime) * 64_000
+	seq, left, d := fb.BaseSequenceNumber, int(fb.PacketStatusCount), 0
+	status := func(sym uint16) {
+		if left == 0 {
+			return
+		}
+		left--
+		received := sym == rtcp.TypeTCCPacketReceivedSmallDelta || sym == rtcp.TypeTCCPacketReceivedLargeDelta
+		if received && d < len(fb.RecvDeltas) {
+			arrival += fb.RecvDeltas[d].Delta
+			d++
+		}
+		f(seq, received, arrival)
+		seq++
+	}
+	for _, c := range fb.PacketChunks {
+		switch c := c.(type) {
+		case *rtcp.RunLengthChunk:
+			for range c.RunLength {
+				status(c.PacketStatusSymbol)
+			}
+		case *rtcp.StatusVectorChunk:
+			for _, sym := range c.SymbolList { // one-bit symbols use the same values
+				status(sym)
+			}
+		}
+	}
+}

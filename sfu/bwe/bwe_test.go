@@ -1,0 +1,189 @@
+package bwe
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/pion/interceptor/pkg/twcc"
+	"github.com/pion/rtcp"
+)
+
+// link simulates a bottleneck: a FIFO drained at rate bits per second
+// that drops what would wait longer than queue, random loss before it,
+// and a fixed propagation delay. Feedback is built by pion's TWCC
+// recorder (what Go clients send) every 50 ms and reaches the sender one
+// propagation delay later. Time is simulated, in nanoseconds.
+type link struct {
+	rate     float64
+	queue    int64
+	loss     float64
+	prop     int64
+	busy     int64 // the link is busy sending until then
+	arrivals []arrival
+	rec      *twcc.Recorder
+	fbs      []pendingFB
+	rnd      *rand.Rand
+	sent     int
+	got      int
+}
+
+type arrival struct {
+	at  int64
+	seq uint16
+}
+
+type pendingFB struct {
+	at int64
+	fb *rtcp.TransportLayerCC
+}
+
+func newLink(rate float64) *link {
+	return &link{rate: rate, queue: int64(200 * time.Millisecond), prop: int64(20 * time.Millisecond), rec: twcc.NewRecorder(1), rnd: rand.New(rand.NewPCG(1, 2))}
+}
+
+func (l *link) send(seq uint16, size int, now int64) {
+	l.sent++
+	if l.rnd.Float64() < l.loss {
+		return
+	}
+	start := max(now, l.busy)
+	if start-now > l.queue {
+		return // drop-tail
+	}
+	l.busy = start + int64(float64(size*8)/l.rate*1e9)
+	l.arrivals = append(l.arrivals, arrival{at: l.busy + l.prop, seq: seq})
+}
+
+// step delivers arrivals and feedback due by now.
+func (l *link) step(e *Estimator, now int64, feedbackDue bool) {
+	kept := l.arrivals[:0]
+	for _, a := range l.arrivals {
+		if a.at <= now {
+			l.rec.Record(2, a.seq, a.at/1000)
+			l.got++
+		} else {
+			kept = append(kept, a)
+		}
+	}
+	l.arrivals = kept
+	if feedbackDue {
+		for _, p := range l.rec.BuildFeedbackPacket() {
+			// through the wire format, as a real client's would come
+			raw, err := p.Marshal()
+			if err != nil {
+				panic(err)
+			}
+			var fb rtcp.TransportLayerCC
+			if err := fb.Unmarshal(raw); err != nil {
+				panic(err)
+			}
+			l.fbs = append(l.fbs, pendingFB{at: now + l.prop, fb: &fb})
+		}
+	}
+	for len(l.fbs) > 0 && l.fbs[0].at <= now {
+		e.OnFeedback(l.fbs[0].fb, now)
+		l.fbs = l.fbs[1:]
+	}
+}
+
+// run sends for d at the estimate (or demand, if lower, or before any
+// feedback), from simulated time *now, and returns the mean estimate
+// over the second half.
+func run(e *Estimator, l *link, demand float64, now *int64, d time.Duration) float64 {
+	const size = 1200
+	var credit, sum float64
+	var samples int
+	end := *now + int64(d)
+	for t := int64(0); *now < end; t++ {
+		rate := demand
+		if est, ok := e.Estimate(); ok {
+			rate = min(demand, float64(est))
+		}
+		credit += rate / 8 / 1000 // one millisecond's worth of bytes
+		for credit >= size {
+			credit -= size
+			l.send(e.OnSend(size, *now), size, *now)
+		}
+		l.step(e, *now, t%50 == 0)
+		if *now > end-int64(d)/2 {
+			est, _ := e.Estimate()
+			sum += float64(est)
+			samples++
+		}
+		*now += int64(time.Millisecond)
+	}
+	return sum / float64(samples)
+}
+
+func TestEstimateSettlesAtTheBottleneck(t *testing.T) {
+	now := int64(time.Hour) // any origin
+	e := New(2_000_000, 50_000, 20_000_000, now)
+	l := newLink(1_000_000)
+	mean := run(e, l, 3_000_000, &now, 30*time.Second)
+	if mean < 700_000 || mean > 1_200_000 {
+		t.Fatalf("estimate over a 1 Mbit/s bottleneck averaged %.0f bit/s, want 0.7–1.2 Mbit/s (%+v)", mean, e.Stats())
+	}
+	if s := e.Stats(); s.Received < 600_000 || s.Received > 1_100_000 {
+		t.Fatalf("received rate %d bit/s over a 1 Mbit/s link", s.Received)
+	}
+}
+
+func TestEstimateRecoversWhenTheLinkGrows(t *testing.T) {
+	now := int64(time.Hour)
+	e := New(2_000_000, 50_000, 20_000_000, now)
+	l := newLink(500_000)
+	if low := run(e, l, 4_000_000, &now, 20*time.Second); low > 700_000 {
+		t.Fatalf("estimate over 500 kbit/s averaged %.0f", low)
+	}
+	l.rate = 5_000_000
+	run(e, l, 4_000_000, &now, 15*time.Second)
+	if est, _ := e.Estimate(); est < 3_000_000 {
+		t.Fatalf("15 s after the link grew to 5 Mbit/s the estimate is %d bit/s (%+v)", est, e.Stats())
+	}
+}
+
+func TestEstimateRidesOutLightRandomLoss(t *testing.T) {
+	now := int64(time.Hour)
+	e := New(2_000_000, 50_000, 20_000_000, now)
+	l := newLink(50_000_000)
+	l.loss = 0.03 // a Wi-Fi link: loss, but no queue
+	if mean := run(e, l, 2_000_000, &now, 20*time.Second); mean < 1_800_000 {
+		t.Fatalf("3%% random loss on a wide link brought the estimate to %.0f bit/s", mean)
+	}
+}
+
+func TestEstimateFallsUnderHeavyLoss(t *testing.T) {
+	now := int64(time.Hour)
+	e := New(2_000_000, 50_000, 20_000_000, now)
+	l := newLink(50_000_000)
+	l.loss = 0.3
+	if mean := run(e, l, 2_000_000, &now, 10*time.Second); mean > 600_000 {
+		t.Fatalf("30%% loss left the estimate at %.0f bit/s", mean)
+	}
+}
+
+func TestNoEstimateBeforeFeedback(t *testing.T) {
+	e := New(2_000_000, 50_000, 20_000_000, 0)
+	e.OnSend(1200, 1)
+	if _, ok := e.Estimate(); ok {
+		t.Fatal("an estimate before any feedback would throttle a client that never sends TWCC")
+	}
+	// feedback about sequence numbers never sent changes nothing
+	rec := twcc.NewRecorder(1)
+	rec.Record(2, 500, 1000)
+	for _, p := range rec.BuildFeedbackPacket() {
+		e.OnFeedback(p.(*rtcp.TransportLayerCC), 2)
+	}
+	if _, ok := e.Estimate(); ok {
+		t.Fatal("feedback for packets never sent counted")
+	}
+}
+
+func BenchmarkOnSend(b *testing.B) {
+	e := New(2_000_000, 50_000, 20_000_000, 0)
+	b.ReportAllocs()
+	for i := range b.N {
+		e.OnSend(1200, int64(i)*1000)
+	}
+}

@@ -1,0 +1,310 @@
+package sfu
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/zadankai/zadankai/sfu/bwe"
+)
+
+// Downlink is one subscriber's transport: it estimates the bandwidth
+// toward the subscriber from its TWCC feedback and shares it among the
+// subscriber's tracks: audio first, then video by priority (the
+// spotlight, screen shares, active speakers), each at the lowest layer
+// before any climbs; video that does not fit is paused. When a track
+// wants more than fits, it probes with padding for a better estimate.
+type Downlink struct {
+	// immutable
+	bwe     *bwe.Estimator
+	onPause func(d *DownTrack, paused bool) // told from the downlink's goroutine
+	done    chan struct{}
+	stopped chan struct{}
+
+	mu    sync.Mutex
+	downs []*DownTrack
+	probe probe
+	alloc allocation // the last one, for tests and metrics
+}
+
+// probe is the padding state: probing while active, else not before next.
+type probe struct {
+	active  bool
+	start   int64 // unix nanos
+	next    int64
+	backoff int64
+	rate    int     // padding bits per second
+	credit  float64 // bytes owed
+}
+
+// Link tuning.
+const (
+	initialEstimate = 2_000_000 // bit/s before the feedback says otherwise
+	minEstimate     = 60_000
+	maxEstimate     = 50_000_000
+	allocateEvery   = 250 * time.Millisecond
+	padEvery        = 20 * time.Millisecond
+	probeBackoff    = int64(2 * time.Second) // after a probe that congested the link; doubles
+	probeMaxBackoff = int64(30 * time.Second)
+	probeLongest    = int64(8 * time.Second)
+	probeQuiet      = int64(2 * time.Second) // since the last decrease
+	upgradeMargin   = 1.15                   // a layer is taken only if this much more fits
+)
+
+// NewDownlink starts a downlink. onPause (optional) hears when a video
+// is paused or resumed for lack of bandwidth, so the subscriber can be
+// told; it runs on the downlink's goroutine.
+func NewDownlink(onPause func(d *DownTrack, paused bool)) *Downlink {
+	now := time.Now().UnixNano()
+	l := &Downlink{bwe: bwe.New(initialEstimate, minEstimate, maxEstimate, now), onPause: onPause,
+		done: make(chan struct{}), stopped: make(chan struct{})}
+	l.probe.backoff = probeBackoff
+	go l.run()
+	return l
+}
+
+// Close stops the downlink's goroutine and waits for it.
+func (l *Downlink) Close() {
+	select {
+	case <-l.done:
+	default:
+		close(l.done)
+	}
+	<-l.stopped
+}
+
+func (l *Downlink) add(d *DownTrack) {
+	l.mu.Lock()
+	l.downs = append(l.downs, d)
+	l.mu.Unlock()
+}
+
+func (l *Downlink) remove(d *DownTrack) {
+	l.mu.Lock()
+	l.downs = slices.DeleteFunc(l.downs, func(x *DownTrack) bool { return x == d })
+	l.mu.Unlock()
+}
+
+// Estimate returns the bandwidth estimate toward the subscriber in bits
+// per second; ok is false while the subscriber has sent no feedback.
+func (l *Downlink) Estimate() (bps int, ok bool) { return l.bwe.Estimate() }
+
+// EstimatorStats returns what the estimate is made of.
+func (l *Downlink) EstimatorStats() bwe.Stats { return l.bwe.Stats() }
+
+func (l *Downlink) run() {
+	defer close(l.stopped)
+	t := time.NewTicker(padEvery)
+	defer t.Stop()
+	var last time.Time
+	for {
+		select {
+		case <-l.done:
+			return
+		case now := <-t.C:
+			if now.Sub(last) >= allocateEvery {
+				last = now
+				l.allocate(now.UnixNano())
+			}
+			l.pad(now.UnixNano())
+		}
+	}
+}
+
+// allocation is one round's outcome.
+type allocation struct {
+	estimate int
+	media    int // bits per second of what was allocated
+	deficit  int // what the next wanted layer would need on top, 0 if none
+}
+
+// want is one video track in an allocation round.
+type want struct {
+	d      *DownTrack
+	avail  uint8
+	target Quality
+	rates  [3]int  // bits per second of each layer
+	has    Quality // the layer it may send now (keeping it needs no margin)
+	had    bool    // it was not paused
+	layer  Quality // allocated
+	on     bool    // allocated at all
+}
+
+// allocate shares the estimate among the tracks and starts or stops a
+// probe.
+func (l *Downlink) allocate(now int64) {
+	l.mu.Lock()
+	downs := slices.Clone(l.downs)
+	l.mu.Unlock()
+	est, ok := l.bwe.Estimate()
+	if !ok {
+		for _, d := range downs { // no feedback: nothing to go by, do not limit
+			l.apply(d, High, false)
+		}
+		return
+	}
+	budget := float64(est)
+	var videos []*want
+	for _, d := range downs {
+		switch {
+		case d.up.Kind == webrtc.RTPCodecTypeAudio:
+			budget -= float64(layerRate(d.up, High, true)) // audio is always sent
+		case !d.Disabled() && d.bound.Load() != nil:
+			v := &want{d: d, avail: d.up.available(now), target: d.TargetQuality(), has: d.Capped(), had: !d.Paused()}
+			for q := range v.rates {
+				v.rates[q] = layerRate(d.up, Quality(q), false)
+			}
+			videos = append(videos, v)
+		}
+	}
+	slices.SortStableFunc(videos, func(a, b *want) int {
+		return cmp.Or(cmp.Compare(b.d.Priority(), a.d.Priority()), cmp.Compare(a.d.up.ID, b.d.up.ID))
+	})
+	budget, deficit := fillVideo(videos, budget)
+	for _, v := range videos {
+		l.apply(v.d, v.layer, !v.on)
+	}
+	a := allocation{estimate: est, media: est - int(budget), deficit: deficit}
+	l.mu.Lock()
+	l.alloc = a
+	l.mu.Unlock()
+	l.steerProbe(now, a)
+}
+
+// fillVideo gives each video its lowest available layer in priority
+// order while the budget lasts (the rest pause), then climbs them in the
+// same order. It returns the budget left and the cost of the first climb
+// that did not fit.
+func fillVideo(videos []*want, budget float64) (float64, int) {
+	deficit := 0 // a paused video resumes before any climbs
+	for _, v := range videos {
+		q, ok := lowest(v.avail, v.target)
+		if !ok {
+			continue
+		}
+		if r := float64(v.rates[q]); r <= budget {
+			v.layer, v.on = q, true
+			budget -= r
+		} else if deficit == 0 {
+			deficit = v.rates[q]
+		}
+	}
+	for _, v := range videos {
+		if !v.on {
+			continue
+		}
+		for q := v.layer + 1; q <= v.target; q++ {
+			if v.avail&(1<<q) == 0 {
+				continue
+			}
+			need := float64(v.rates[q] - v.rates[v.layer])
+			margin := upgradeMargin
+			if q <= v.has && v.had {
+				margin = 1 // keeping what it has needs no margin
+			}
+			if need*margin > budget {
+				if deficit == 0 {
+					deficit = int(math.Ceil(need * margin))
+				}
+				break
+			}
+			v.layer, budget = q, budget-need
+		}
+	}
+	return budget, deficit
+}
+
+// lowest is the lowest available layer not above target (else any).
+func lowest(avail uint8, target Quality) (Quality, bool) {
+	for q := Low; q <= High; q++ {
+		if avail&(1<<q) != 0 && q <= target {
+			return q, true
+		}
+	}
+	for q := Low; q <= High; q++ {
+		if avail&(1<<q) != 0 {
+			return q, true
+		}
+	}
+	return Low, false
+}
+
+// Guesses for a layer not measured yet (its first second).
+var guessRate = [3]int{150_000, 500_000, 1_500_000}
+
+const guessAudio = 50_000
+
+// layerRate is what forwarding layer q of up costs, in bits per second.
+func layerRate(up *UpTrack, q Quality, audio bool) int {
+	if r := up.Bitrate(q); r > 0 {
+		return r + r/10 // our headers and SRTP on top of what arrived
+	}
+	if audio {
+		return guessAudio
+	}
+	return guessRate[q]
+}
+
+// apply sets d's cap and tells the subscriber when a pause starts or ends.
+func (l *Downlink) apply(d *DownTrack, q Quality, paused bool) {
+	if d.setCap(q, paused) && l.onPause != nil {
+		l.onPause(d, paused)
+	}
+}
+
+// steerProbe starts a probe when a track wants more than fits and the
+// link has been calm, and ends it when the want is met, the probe
+// congested the link (then waits longer before the next) or it ran long.
+func (l *Downlink) steerProbe(now int64, a allocation) {
+	lastDown := l.bwe.Stats().LastDecrease
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p := &l.probe
+	switch {
+	case p.active && lastDown > p.start:
+		p.active, p.next, p.backoff = false, now+p.backoff, min(2*p.backoff, probeMaxBackoff)
+	case p.active && a.deficit == 0:
+		p.active, p.backoff = false, probeBackoff
+	case p.active && now-p.start > probeLongest:
+		p.active, p.next = false, now+p.backoff
+	case !p.active && a.deficit > 0 && now >= p.next && now-lastDown > probeQuiet:
+		p.active, p.start, p.credit = true, now, 0
+	}
+	// Pad up to the estimate (and a little over, so it can grow): what
+	// arrives is what the estimate may climb from.
+	p.rate = 0
+	if p.active {
+		p.rate = max(a.estimate-a.media, 0) + a.estimate/10
+	}
+}
+
+// pad sends this tick's share of the probe's padding on the highest
+// ranked video that is flowing.
+func (l *Downlink) pad(now int64) {
+	l.mu.Lock()
+	p := &l.probe
+	if !p.active || p.rate == 0 {
+		l.mu.Unlock()
+		return
+	}
+	p.credit = min(p.credit+float64(p.rate)/8*padEvery.Seconds(), float64(p.rate)/8*3*padEvery.Seconds())
+	n := int(p.credit / (paddingSize + rtpOverhead))
+	var best *DownTrack
+	for _, d := range l.downs {
+		if d.up.Kind == webrtc.RTPCodecTypeVideo && !d.Paused() && !d.Disabled() && (best == nil || d.Priority() > best.Priority()) {
+			best = d
+		}
+	}
+	l.mu.Unlock()
+	if best == nil || n == 0 {
+		return
+	}
+	sent := best.pad(n, now)
+	l.mu.Lock()
+	l.probe.credit -= float64(sent * (paddingSize + rtpOverhead))
+	l.mu.Unlock()
+}

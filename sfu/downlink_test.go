@@ -1,0 +1,95 @@
+package sfu
+
+import (
+	"testing"
+	"time"
+)
+
+// simulcast is a three-layer video's rates, bits per second.
+var simulcast = [3]int{150_000, 500_000, 1_500_000}
+
+func wants(n int) []*want {
+	var out []*want
+	for range n {
+		out = append(out, &want{avail: 0b111, target: High, rates: simulcast})
+	}
+	return out
+}
+
+func TestFillVideo(t *testing.T) {
+	cases := []struct {
+		name    string
+		budget  float64
+		setup   func([]*want)
+		layers  []Quality // -1: paused
+		deficit int
+	}{
+		{"everything fits", 4_000_000, nil, []Quality{High, High}, 0},
+		// both get the lowest layer first; the first ranked climbs first
+		{"first ranked climbs first", 1_000_000, nil, []Quality{Medium, Low}, int(1_000_000 * upgradeMargin)},
+		{"second pauses before the first drops", 200_000, nil, []Quality{Low, -1}, 150_000},
+		{"audio took it all", -10_000, nil, []Quality{-1, -1}, 150_000},
+		{"keeping a layer needs no margin", 500_000, func(w []*want) { w[0].has, w[0].had = Medium, true }, []Quality{Medium}, int(1_000_000 * upgradeMargin)},
+		{"climbing one needs the margin", 500_000, nil, []Quality{Low}, int(350_000 * upgradeMargin)},
+		{"a paused one climbed back to needs the margin too", 500_000, func(w []*want) { w[0].has, w[0].had = Medium, false }, []Quality{Low}, int(350_000 * upgradeMargin)},
+		{"the subscriber's own target caps it", 4_000_000, func(w []*want) { w[1].target = Low }, []Quality{High, Low}, 0},
+		{"a layer the publisher stopped is skipped", 4_000_000, func(w []*want) { w[0].avail = 0b011 }, []Quality{Medium, High}, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := wants(len(c.layers))
+			if c.setup != nil {
+				c.setup(w)
+			}
+			_, deficit := fillVideo(w, c.budget)
+			for i, v := range w {
+				got := v.layer
+				if !v.on {
+					got = -1
+				}
+				if got != c.layers[i] {
+					t.Errorf("video %d: layer %d, want %d", i, got, c.layers[i])
+				}
+			}
+			if deficit != c.deficit {
+				t.Errorf("deficit %d, want %d", deficit, c.deficit)
+			}
+		})
+	}
+}
+
+// TestDownlinkHearsTWCC forwards to a Pion subscriber with its default
+// interceptors, which answer the transport-wide sequence numbers the
+// DownTrack stamps with TWCC feedback: the downlink must turn that into
+// an estimate of what the (loopback) link carries.
+func TestDownlinkHearsTWCC(t *testing.T) {
+	f := newForwardPair(t, true)
+	defer f.close()
+	p := packet()
+	f.warm(t, p)
+	link := f.down.link
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for range 10 {
+			p.SequenceNumber++
+			p.Timestamp += 3000
+			f.down.forward(High, p, false, 1<<High, now())
+		}
+		time.Sleep(10 * time.Millisecond)
+		if _, ok := link.Estimate(); ok && link.EstimatorStats().Received > 0 {
+			break
+		}
+	}
+	est, ok := link.Estimate()
+	st := link.EstimatorStats()
+	if !ok || st.Received == 0 {
+		t.Fatalf("no estimate from the subscriber's feedback after 10 s (%+v)", st)
+	}
+	// about 1 Mbit/s was sent; the link carried all of it
+	if st.Received < 400_000 || st.Loss > 0.05 {
+		t.Fatalf("received rate %d bit/s, loss %.2f: the feedback was misread", st.Received, st.Loss)
+	}
+	if est < minEstimate {
+		t.Fatalf("estimate %d", est)
+	}
+}
