@@ -15,4 +15,6 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 go test -race -count=1 -timeout 30m ./... "$@"
+# the hot path's allocation test, which the race detector would blind
+go test -count=1 -run 'Allocs' ./sfu/...
 ./scripts/e2e.sh

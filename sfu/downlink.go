@@ -29,12 +29,16 @@ type Downlink struct {
 	downs []*DownTrack
 	probe probe
 	alloc allocation // the last one, for tests and metrics
+	rtx   float64    // bytes retransmissions may still use
+	rtxAt int64      // unix nanos of the last refill
 }
 
 // probe is the padding state: probing while active, else not before next.
 type probe struct {
 	active  bool
 	start   int64 // unix nanos
+	best    int   // the highest estimate during the probe
+	grewAt  int64 // when it last grew by probeGrowth
 	next    int64
 	backoff int64
 	rate    int     // padding bits per second
@@ -49,10 +53,12 @@ const (
 	allocateEvery   = 250 * time.Millisecond
 	padEvery        = 20 * time.Millisecond
 	probeBackoff    = int64(2 * time.Second) // after a probe that congested the link; doubles
-	probeMaxBackoff = int64(30 * time.Second)
-	probeLongest    = int64(8 * time.Second)
+	probeMaxBackoff = int64(16 * time.Second)
+	probeStall      = int64(3 * time.Second) // a probe whose estimate stopped growing for this long ends
+	probeGrowth     = 1.05
 	probeQuiet      = int64(2 * time.Second) // since the last decrease
 	upgradeMargin   = 1.15                   // a layer is taken only if this much more fits
+	rtxShare        = 0.15                   // of the estimate, at most, for retransmissions
 )
 
 // NewDownlink starts a downlink. onPause (optional) hears when a video
@@ -87,6 +93,26 @@ func (l *Downlink) remove(d *DownTrack) {
 	l.mu.Lock()
 	l.downs = slices.DeleteFunc(l.downs, func(x *DownTrack) bool { return x == d })
 	l.mu.Unlock()
+}
+
+// allowResend says whether a retransmission of size bytes fits the
+// share of the estimate set aside for them: on a congested link every
+// lost packet is NACKed, and resending them all would only lose more.
+func (l *Downlink) allowResend(size int, now int64) bool {
+	est, ok := l.bwe.Estimate()
+	if !ok {
+		return true
+	}
+	perSec := float64(est) * rtxShare / 8
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.rtx = min(l.rtx+perSec*float64(now-l.rtxAt)/1e9, perSec/2)
+	l.rtxAt = now
+	if l.rtx < float64(size) {
+		return false
+	}
+	l.rtx -= float64(size)
+	return true
 }
 
 // Estimate returns the bandwidth estimate toward the subscriber in bits
@@ -257,22 +283,26 @@ func (l *Downlink) apply(d *DownTrack, q Quality, paused bool) {
 }
 
 // steerProbe starts a probe when a track wants more than fits and the
-// link has been calm, and ends it when the want is met, the probe
-// congested the link (then waits longer before the next) or it ran long.
+// link has been calm, and ends it when the want is met, when the probe
+// congested the link (the next waits twice as long) or when the
+// estimate stopped growing.
 func (l *Downlink) steerProbe(now int64, a allocation) {
 	lastDown := l.bwe.Stats().LastDecrease
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	p := &l.probe
+	if p.active && float64(a.estimate) > float64(p.best)*probeGrowth {
+		p.best, p.grewAt = a.estimate, now
+	}
 	switch {
 	case p.active && lastDown > p.start:
 		p.active, p.next, p.backoff = false, now+p.backoff, min(2*p.backoff, probeMaxBackoff)
 	case p.active && a.deficit == 0:
 		p.active, p.backoff = false, probeBackoff
-	case p.active && now-p.start > probeLongest:
+	case p.active && now-p.grewAt > probeStall:
 		p.active, p.next = false, now+p.backoff
 	case !p.active && a.deficit > 0 && now >= p.next && now-lastDown > probeQuiet:
-		p.active, p.start, p.credit = true, now, 0
+		p.active, p.start, p.best, p.grewAt, p.credit = true, now, a.estimate, now, 0
 	}
 	// Pad up to the estimate (and a little over, so it can grow): what
 	// arrives is what the estimate may climb from.
@@ -295,7 +325,8 @@ func (l *Downlink) pad(now int64) {
 	n := int(p.credit / (paddingSize + rtpOverhead))
 	var best *DownTrack
 	for _, d := range l.downs {
-		if d.up.Kind == webrtc.RTPCodecTypeVideo && !d.Paused() && !d.Disabled() && (best == nil || d.Priority() > best.Priority()) {
+		// a paused video may carry padding: that is how it gets back
+		if d.up.Kind == webrtc.RTPCodecTypeVideo && !d.Disabled() && (best == nil || d.Priority() > best.Priority()) {
 			best = d
 		}
 	}

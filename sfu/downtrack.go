@@ -266,10 +266,15 @@ func (d *DownTrack) newSegment(start uint16, q Quality) {
 // the transport-wide sequence number extension's payload.
 type header struct {
 	h    rtp.Header
+	exts [2]rtp.Extension // backing for h.Extensions
 	twcc [2]byte
 }
 
-var headers = sync.Pool{New: func() any { return &header{} }}
+var headers = sync.Pool{New: func() any {
+	hb := &header{}
+	hb.h.Extensions = hb.exts[:0]
+	return hb
+}}
 
 // rtpOverhead approximates what a packet adds to its payload on the wire
 // (RTP header and extension, SRTP tag), for the bandwidth estimate.
@@ -352,6 +357,9 @@ func (d *DownTrack) ReadRTCP(sender *webrtc.RTPSender) {
 // resend retransmits outgoing packet seq if its layer's ring still has
 // it. buf is the caller's scratch space.
 func (d *DownTrack) resend(seq uint16, buf []byte) {
+	if d.paused.Load() || d.disabled.Load() {
+		return // the bandwidth (or the subscriber) has no room for it
+	}
 	d.mu.Lock()
 	var seg segment
 	if int16(d.lastSeq-seq) >= 0 {
@@ -376,7 +384,11 @@ func (d *DownTrack) resend(seq uint16, buf []byte) {
 		return
 	}
 	slot, ok := ring.get(seq-seg.seqOff, buf)
-	if ok && d.write(b, seq, slot.ts+seg.tsOff, slot.marker, slot.padding, buf[:slot.n], time.Now().UnixNano()) {
+	now := time.Now().UnixNano()
+	if !ok || d.link != nil && !d.link.allowResend(slot.n+rtpOverhead, now) {
+		return
+	}
+	if d.write(b, seq, slot.ts+seg.tsOff, slot.marker, slot.padding, buf[:slot.n], now) {
 		d.resent.Add(1)
 	}
 }
@@ -393,9 +405,11 @@ func (d *DownTrack) pad(n int, now int64) int {
 		return 0
 	}
 	d.mu.Lock()
-	if !d.started || !d.atFrame || !d.delivered.Load() {
+	// Only between frames, unless paused: then the frame was cut anyway
+	// and the stream resumes at a keyframe.
+	if !d.started || !d.atFrame && !d.paused.Load() || !d.delivered.Load() {
 		d.mu.Unlock()
-		return 0 // in the middle of a frame, or nothing sent yet
+		return 0
 	}
 	first, ts := d.lastSeq+1, d.lastTS
 	d.lastSeq += uint16(n)

@@ -59,8 +59,9 @@ type Estimator struct {
 	lossN      int
 	lossLost   int
 	loss       float64
-	lastUpdate int64 // unix nanos
-	lastDown   int64 // unix nanos of the last decrease
+	lastUpdate int64  // unix nanos
+	lastDown   int64  // unix nanos of the last decrease
+	downSeq    uint16 // the first packet sent after it
 	ceiling    float64
 }
 
@@ -128,16 +129,24 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 		if uint16(v>>48) != seq {
 			return // not ours, or too old to remember
 		}
-		n++
+		// Packets sent before the last decrease met the queue that caused
+		// it: their loss and delay would only decrease again.
+		stale := e.lastDown != 0 && int16(seq-e.downSeq) < 0
 		if !received {
-			lost++
+			if !stale {
+				n++
+				lost++
+			}
 			return
 		}
 		bytes += int64(v >> 32 & 0xffff)
 		maxArr = max(maxArr, arrival)
-		e.onArrival(e.extend(uint32(v)), arrival, now)
+		if !stale {
+			n++
+			e.onArrival(e.extend(uint32(v)), arrival, now)
+		}
 	})
-	if n == 0 {
+	if n == 0 && bytes == 0 {
 		return
 	}
 	e.highest = fb.BaseSequenceNumber + fb.PacketStatusCount - 1
@@ -221,34 +230,38 @@ func (e *Estimator) update(now int64) {
 	}
 	e.lastUpdate = now
 	rate := e.rateLocked()
-	canDecrease := now-e.lastDown > decreaseEvery
-	switch {
-	case e.queue > overuseDelay && canDecrease:
-		target := 0.85 * rate
-		if rate == 0 {
-			target = 0.85 * e.est
+	if now-e.lastDown > decreaseEvery {
+		target := e.est
+		if e.queue > overuseDelay && rate > 0 {
+			target = min(target, 0.85*rate) // the link is full at what arrives
 		}
-		e.decrease(min(e.est, target), now)
-	case e.loss > lossHigh && canDecrease:
-		e.decrease(e.est*(1-0.5*e.loss), now)
-		e.lossN, e.lossLost, e.loss = 0, 0, 0 // judge the new rate on its own losses
-	case e.loss < lossLow && e.queue < normalDelay:
+		if e.loss > lossHigh {
+			target = min(target, max(e.est*(1-0.5*e.loss), 0.85*rate))
+			e.lossN, e.lossLost, e.loss = 0, 0, 0 // judge the new rate on its own losses
+		}
+		if target < e.est {
+			e.decrease(max(e.min, target), now)
+			return
+		}
+	}
+	if e.loss < lossLow && e.queue < normalDelay {
 		limit := headroom*rate + 50_000
-		if e.est >= limit {
-			break
+		if e.est < limit {
+			if e.est > 0.9*e.ceiling && e.est < 1.1*e.ceiling {
+				e.est += growNear * dt // close to where it filled: creep
+			} else {
+				e.est *= 1 + growFast*dt
+			}
+			e.est = min(e.est, limit)
 		}
-		if e.est > 0.9*e.ceiling && e.est < 1.1*e.ceiling {
-			e.est += growNear * dt // close to where it filled: creep
-		} else {
-			e.est *= 1 + growFast*dt
-		}
-		e.est = min(e.est, limit)
 	}
 	e.est = max(e.min, min(e.max, e.est))
 }
 
 func (e *Estimator) decrease(to float64, now int64) {
 	e.est, e.ceiling, e.lastDown = to, to, now
+	e.downSeq = uint16(e.seq.Load())
+	e.queue = 0
 }
 
 // walk calls f for every packet a feedback reports, in order, with its

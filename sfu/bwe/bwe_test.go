@@ -187,3 +187,12 @@ func BenchmarkOnSend(b *testing.B) {
 		e.OnSend(1200, int64(i)*1000)
 	}
 }
+
+// TestOnSendAllocs: OnSend runs for every packet to every subscriber.
+func TestOnSendAllocs(t *testing.T) {
+	e := New(2_000_000, 50_000, 20_000_000, 0)
+	var now int64
+	if n := testing.AllocsPerRun(1000, func() { now += 1000; e.OnSend(1200, now) }); n != 0 {
+		t.Fatalf("OnSend allocates %.2f times", n)
+	}
+}
