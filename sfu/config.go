@@ -28,6 +28,9 @@ type Config struct {
 	IPs        []string
 	// TURN is the embedded TURN server.
 	TURN TURNConfig
+	// NoCongestionControl turns off the per-subscriber bandwidth estimate
+	// and allocation (NewDownlink returns nil).
+	NoCongestionControl bool
 }
 
 // DefaultConfig returns the defaults: single UDP port 7882, ICE over TCP

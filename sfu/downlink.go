@@ -20,6 +20,7 @@ import (
 // wants more than fits, it probes with padding for a better estimate.
 type Downlink struct {
 	// immutable
+	sfu     *SFU // for its counters; nil for a downlink made on its own
 	bwe     *bwe.Estimator
 	onPause func(d *DownTrack, paused bool) // told from the downlink's goroutine
 	done    chan struct{}
@@ -61,6 +62,59 @@ const (
 	rtxShare        = 0.15                   // of the estimate, at most, for retransmissions
 )
 
+// NewDownlink starts a subscriber's downlink, or returns nil when
+// congestion control is off (a nil Downlink is valid everywhere).
+func (s *SFU) NewDownlink(onPause func(d *DownTrack, paused bool)) *Downlink {
+	if s.cfg.NoCongestionControl {
+		return nil
+	}
+	l := NewDownlink(onPause)
+	l.sfu = s
+	s.mu.Lock()
+	if s.links == nil {
+		s.links = map[*Downlink]struct{}{}
+	}
+	s.links[l] = struct{}{}
+	s.mu.Unlock()
+	return l
+}
+
+// CongestionStats is what congestion control is doing across the SFU.
+type CongestionStats struct {
+	Downlinks      int    // subscribers under congestion control
+	Estimated      int    // of which have sent feedback (so have an estimate)
+	Paused, Capped int    // videos paused, or held below the layer asked for, for lack of bandwidth
+	Padding        uint64 // probe packets sent so far
+}
+
+// CongestionStats counts the downlinks' current state.
+func (s *SFU) CongestionStats() CongestionStats {
+	s.mu.Lock()
+	links := make([]*Downlink, 0, len(s.links))
+	for l := range s.links {
+		links = append(links, l)
+	}
+	s.mu.Unlock()
+	st := CongestionStats{Downlinks: len(links), Padding: s.padded.Load()}
+	for _, l := range links {
+		if _, ok := l.Estimate(); ok {
+			st.Estimated++
+		}
+		l.mu.Lock()
+		for _, d := range l.downs {
+			switch {
+			case d.up.Kind != webrtc.RTPCodecTypeVideo || d.Disabled():
+			case d.Paused():
+				st.Paused++
+			case d.Capped() < d.TargetQuality():
+				st.Capped++
+			}
+		}
+		l.mu.Unlock()
+	}
+	return st
+}
+
 // NewDownlink starts a downlink. onPause (optional) hears when a video
 // is paused or resumed for lack of bandwidth, so the subscriber can be
 // told; it runs on the downlink's goroutine.
@@ -75,6 +129,14 @@ func NewDownlink(onPause func(d *DownTrack, paused bool)) *Downlink {
 
 // Close stops the downlink's goroutine and waits for it.
 func (l *Downlink) Close() {
+	if l == nil {
+		return
+	}
+	if l.sfu != nil {
+		l.sfu.mu.Lock()
+		delete(l.sfu.links, l)
+		l.sfu.mu.Unlock()
+	}
 	select {
 	case <-l.done:
 	default:
@@ -117,7 +179,12 @@ func (l *Downlink) allowResend(size int, now int64) bool {
 
 // Estimate returns the bandwidth estimate toward the subscriber in bits
 // per second; ok is false while the subscriber has sent no feedback.
-func (l *Downlink) Estimate() (bps int, ok bool) { return l.bwe.Estimate() }
+func (l *Downlink) Estimate() (bps int, ok bool) {
+	if l == nil {
+		return 0, false
+	}
+	return l.bwe.Estimate()
+}
 
 // EstimatorStats returns what the estimate is made of.
 func (l *Downlink) EstimatorStats() bwe.Stats { return l.bwe.Stats() }
@@ -335,6 +402,9 @@ func (l *Downlink) pad(now int64) {
 		return
 	}
 	sent := best.pad(n, now)
+	if l.sfu != nil {
+		l.sfu.padded.Add(uint64(sent))
+	}
 	l.mu.Lock()
 	l.probe.credit -= float64(sent * (paddingSize + rtpOverhead))
 	l.mu.Unlock()

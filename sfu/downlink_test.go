@@ -93,3 +93,31 @@ func TestDownlinkHearsTWCC(t *testing.T) {
 		t.Fatalf("estimate %d", est)
 	}
 }
+
+// TestCongestionControlOff: rtc.congestion_control false gives no
+// downlink, and a DownTrack without one forwards whatever is asked.
+func TestCongestionControlOff(t *testing.T) {
+	s, err := New(Config{AllowLoopback: true, NoCongestionControl: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	l := s.NewDownlink(nil)
+	if l != nil {
+		t.Fatal("a downlink with congestion control off")
+	}
+	l.Close() // a nil downlink is valid
+	if _, ok := l.Estimate(); ok {
+		t.Fatal("an estimate without a downlink")
+	}
+	on, err := New(Config{AllowLoopback: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer on.Close()
+	if l := on.NewDownlink(nil); l == nil {
+		t.Fatal("no downlink with congestion control on (the default)")
+	} else {
+		l.Close()
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
@@ -26,8 +27,11 @@ type SFU struct {
 	turn   *turnServer  // nil without TURN
 	ips    []net.IP     // media addresses, the only relay peers (TURN only)
 
+	padded atomic.Uint64 // probe packets, all downlinks
+
 	mu     sync.Mutex
-	closed bool // guarded by mu
+	closed bool                   // guarded by mu
+	links  map[*Downlink]struct{} // guarded by mu: the live downlinks
 }
 
 // udpBuffer is the socket buffer asked for on the shared media port.

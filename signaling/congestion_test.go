@@ -361,6 +361,9 @@ func TestCongestionKeepsAudio(t *testing.T) {
 	})
 	t.Logf("%s: paused", time.Now().Format("15:04:05.000"))
 	time.Sleep(500 * time.Millisecond) // what was already queued on the link
+	if st := ts.sfu.CongestionStats(); st.Paused != 1 || st.Downlinks < 2 {
+		t.Errorf("congestion stats while bob's one video is paused: %+v", st)
+	}
 	if got, diff := view.mostly("alice", 2*time.Second); got >= 0 {
 		t.Errorf("video still arriving while paused (packets by layer %v)", diff)
 	}
@@ -375,6 +378,9 @@ func TestCongestionKeepsAudio(t *testing.T) {
 	view.waitLayer(t, "alice", 2, 45*time.Second, "the link widened again")
 	if view.anyPaused() {
 		t.Error("the video flows again but the subscriber was not told it resumed")
+	}
+	if st := ts.sfu.CongestionStats(); st.Padding == 0 || st.Paused != 0 {
+		t.Errorf("back at the top without probing, or still counted paused: %+v", st)
 	}
 }
 

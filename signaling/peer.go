@@ -31,7 +31,7 @@ func (s *Server) newParticipant(r *room, c *conn, g *grant, opts joinOptions) (*
 		pub: pub, sub: sub, state: livekit.ParticipantInfo_JOINED, version: 1, tracks: map[string]*pubTrack{}, subs: map[string]*subscription{}}
 	p.sig.Store(c)
 	p.log = c.log.With("sid", p.sid)
-	p.link = sfu.NewDownlink(p.onStreamPaused)
+	p.link = s.sfu.NewDownlink(p.onStreamPaused)
 	// Both SDKs name their single PC the publisher.
 	pub.OnICECandidate(func(cand *webrtc.ICECandidate) { p.trickle(cand, livekit.SignalTarget_PUBLISHER) })
 	if !opts.single {

@@ -80,6 +80,9 @@ type RTCConfig struct {
 	AllowLoopback bool         `yaml:"allow_loopback"`
 	Interfaces    FilterConfig `yaml:"interfaces"`
 	IPs           FilterConfig `yaml:"ips"`
+	// CongestionControl shares each subscriber's estimated bandwidth
+	// among its tracks (off: everything is forwarded as asked).
+	CongestionControl bool `yaml:"congestion_control"`
 }
 
 // FilterConfig includes or excludes interfaces or IP networks.
@@ -163,7 +166,7 @@ type LogConfig struct {
 func DefaultConfig() Config {
 	return Config{
 		Server:          ServerConfig{Bind: "127.0.0.1", Port: 7880, ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20},
-		RTC:             RTCConfig{UDPPort: 7882, TCPPort: 7881},
+		RTC:             RTCConfig{UDPPort: 7882, TCPPort: 7881, CongestionControl: true},
 		TURN:            TURNConfig{UDPPort: 3478, TLSPort: 5349, RelayRangeStart: 30000, RelayRangeEnd: 40000, CredentialTTL: 10 * time.Minute, AllocationsPerParticipant: 12},
 		Storage:         StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
 		Log:             LogConfig{Level: "info", Format: "text"},

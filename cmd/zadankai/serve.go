@@ -67,6 +67,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer embedded.close()
 	registerTURNMetrics(reg, embedded.sfu)
+	registerCongestionMetrics(reg, embedded.sfu)
 	// Moderation goes to the embedded SFU, or to a remote LiveKit-compatible
 	// media plane when media.url names one.
 	var media rooms.MediaPlane = embedded.sig

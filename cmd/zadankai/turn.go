@@ -62,7 +62,7 @@ func (t TURNConfig) validate(c *Config) error {
 // and the embedded TURN server.
 func (c *Config) sfuConfig() sfu.Config {
 	s := sfu.Config{NodeIP: c.RTC.NodeIP, UDPPort: c.RTC.UDPPort, AllowLoopback: c.RTC.AllowLoopback,
-		Interfaces: c.RTC.Interfaces.Includes, IPs: c.RTC.IPs.Includes}
+		Interfaces: c.RTC.Interfaces.Includes, IPs: c.RTC.IPs.Includes, NoCongestionControl: !c.RTC.CongestionControl}
 	if c.RTC.TCPPort > 0 {
 		s.TCPAddr = ":" + strconv.Itoa(c.RTC.TCPPort)
 	}
@@ -77,6 +77,26 @@ func (c *Config) sfuConfig() sfu.Config {
 		s.TURN.CertFile, s.TURN.KeyFile = t.CertFile, t.KeyFile
 	}
 	return s
+}
+
+// registerCongestionMetrics exposes what congestion control is doing:
+// many paused or capped videos mean members on poor links.
+func registerCongestionMetrics(reg prometheus.Registerer, s *sfu.SFU) {
+	gauge := func(name, help string, f func(sfu.CongestionStats) int) {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help},
+			func() float64 { return float64(f(s.CongestionStats())) }))
+	}
+	gauge("zadankai_sfu_downlinks", "Subscribers whose bandwidth is estimated and shared among their tracks.",
+		func(c sfu.CongestionStats) int { return c.Downlinks })
+	gauge("zadankai_sfu_downlinks_estimated", "Of those, the ones whose client sends transport-wide feedback (so have an estimate).",
+		func(c sfu.CongestionStats) int { return c.Estimated })
+	gauge("zadankai_sfu_videos_paused", "Subscribed videos paused now for lack of bandwidth.",
+		func(c sfu.CongestionStats) int { return c.Paused })
+	gauge("zadankai_sfu_videos_capped", "Subscribed videos held below the layer asked for, for lack of bandwidth.",
+		func(c sfu.CongestionStats) int { return c.Capped })
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zadankai_sfu_probe_padding_packets_total",
+		Help: "Padding packets sent to probe subscribers' links for more bandwidth."},
+		func() float64 { return float64(s.CongestionStats().Padding) }))
 }
 
 // registerTURNMetrics exports the TURN server's counters when it runs:

@@ -30,6 +30,17 @@ test("1:1 room: both see the other's video, mute shows on the other side, chat a
   await videoFlows(a, idb, "alice sees bob").catch(report);
   await videoFlows(b, ida, "bob sees alice").catch(report);
 
+  // Chromium answers the SFU's transport-wide sequence numbers with
+  // feedback, so both downlinks have a bandwidth estimate (congestion
+  // control is live, not idle for want of feedback).
+  const estimated = async () => {
+    const text = await (await fetch(server.url + "/metrics")).text();
+    return Number(/^zadankai_sfu_downlinks_estimated (\d+)/m.exec(text)?.[1] ?? -1);
+  };
+  for (let t0 = Date.now(); (await estimated()) < 2; await new Promise((r) => setTimeout(r, 200))) {
+    if (Date.now() - t0 > 10000) report(new Error(`downlinks with an estimate: ${await estimated()}, want 2 (no TWCC feedback from Chromium?)`));
+  }
+
   // Connection quality shows a reading (measured from the page's own
   // receive statistics while the media plane sends none).
   await b.waitForSelector(`.tile[data-identity="${ida}"] .quality:is(.q-excellent, .q-good)`, { timeout: WAIT }).catch(report);
