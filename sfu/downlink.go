@@ -22,9 +22,11 @@ type Downlink struct {
 	// immutable
 	sfu     *SFU // for its counters; nil for a downlink made on its own
 	bwe     *bwe.Estimator
-	onPause func(d *DownTrack, paused bool) // told from the downlink's goroutine
-	done    chan struct{}
+	onPause func(d *DownTrack, paused bool) // told from the ticking goroutine
+	done    chan struct{}                   // standalone only (NewDownlink): its own goroutine
 	stopped chan struct{}
+
+	lastAlloc int64 // owned by the ticking goroutine
 
 	mu    sync.Mutex
 	downs []*DownTrack
@@ -48,7 +50,10 @@ type probe struct {
 
 // Link tuning.
 const (
-	initialEstimate = 2_000_000 // bit/s before the feedback says otherwise
+	// Optimistic, as most links are fine: what subscribers ask for is
+	// forwarded until loss or queueing says otherwise, which takes a few
+	// hundred milliseconds; then the estimate follows the link.
+	initialEstimate = 20_000_000 // bit/s
 	minEstimate     = 60_000
 	maxEstimate     = 50_000_000
 	allocateEvery   = 250 * time.Millisecond
@@ -68,7 +73,7 @@ func (s *SFU) NewDownlink(onPause func(d *DownTrack, paused bool)) *Downlink {
 	if s.cfg.NoCongestionControl {
 		return nil
 	}
-	l := NewDownlink(onPause)
+	l := newDownlink(onPause)
 	l.sfu = s
 	s.mu.Lock()
 	if s.links == nil {
@@ -117,17 +122,76 @@ func (s *SFU) CongestionStats() CongestionStats {
 
 // NewDownlink starts a downlink. onPause (optional) hears when a video
 // is paused or resumed for lack of bandwidth, so the subscriber can be
-// told; it runs on the downlink's goroutine.
+// told; it runs on the goroutine that ticks the downlink.
 func NewDownlink(onPause func(d *DownTrack, paused bool)) *Downlink {
-	now := time.Now().UnixNano()
-	l := &Downlink{bwe: bwe.New(initialEstimate, minEstimate, maxEstimate, now), onPause: onPause,
-		done: make(chan struct{}), stopped: make(chan struct{})}
-	l.probe.backoff = probeBackoff
-	go l.run()
+	l := newDownlink(onPause)
+	l.done, l.stopped = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(l.stopped)
+		tickLoop(l.done, func(now int64) bool { return l.tick(now) })
+	}()
 	return l
 }
 
-// Close stops the downlink's goroutine and waits for it.
+// newDownlink makes a downlink that its owner ticks.
+func newDownlink(onPause func(d *DownTrack, paused bool)) *Downlink {
+	l := &Downlink{bwe: bwe.New(initialEstimate, minEstimate, maxEstimate, time.Now().UnixNano()), onPause: onPause}
+	l.probe.backoff = probeBackoff
+	return l
+}
+
+// tickLoop calls tick until done: every padEvery while it reports a probe
+// under way, else every allocateEvery (one timer for all of the SFU's
+// downlinks, so a quiet room costs a few wake-ups a second).
+func tickLoop(done <-chan struct{}, tick func(now int64) (probing bool)) {
+	t := time.NewTimer(allocateEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case now := <-t.C:
+			wait := allocateEvery
+			if tick(now.UnixNano()) {
+				wait = padEvery
+			}
+			t.Reset(wait)
+		}
+	}
+}
+
+// tick allocates when due and pads while probing; it reports whether a
+// probe is under way. Called from one goroutine.
+func (l *Downlink) tick(now int64) bool {
+	if now-l.lastAlloc >= int64(allocateEvery-padEvery/2) {
+		l.lastAlloc = now
+		l.allocate(now)
+	}
+	l.pad(now)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.probe.active
+}
+
+// congestionLoop ticks every downlink of the SFU until Close.
+func (s *SFU) congestionLoop() {
+	defer close(s.ccStopped)
+	tickLoop(s.ccDone, func(now int64) bool {
+		s.mu.Lock()
+		links := make([]*Downlink, 0, len(s.links))
+		for l := range s.links {
+			links = append(links, l)
+		}
+		s.mu.Unlock()
+		probing := false
+		for _, l := range links {
+			probing = l.tick(now) || probing
+		}
+		return probing
+	})
+}
+
+// Close takes the downlink off its SFU, or stops its own goroutine.
 func (l *Downlink) Close() {
 	if l == nil {
 		return
@@ -136,6 +200,9 @@ func (l *Downlink) Close() {
 		l.sfu.mu.Lock()
 		delete(l.sfu.links, l)
 		l.sfu.mu.Unlock()
+	}
+	if l.done == nil {
+		return // ticked by the SFU
 	}
 	select {
 	case <-l.done:
@@ -188,25 +255,6 @@ func (l *Downlink) Estimate() (bps int, ok bool) {
 
 // EstimatorStats returns what the estimate is made of.
 func (l *Downlink) EstimatorStats() bwe.Stats { return l.bwe.Stats() }
-
-func (l *Downlink) run() {
-	defer close(l.stopped)
-	t := time.NewTicker(padEvery)
-	defer t.Stop()
-	var last time.Time
-	for {
-		select {
-		case <-l.done:
-			return
-		case now := <-t.C:
-			if now.Sub(last) >= allocateEvery {
-				last = now
-				l.allocate(now.UnixNano())
-			}
-			l.pad(now.UnixNano())
-		}
-	}
-}
 
 // allocation is one round's outcome.
 type allocation struct {

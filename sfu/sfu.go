@@ -27,7 +27,9 @@ type SFU struct {
 	turn   *turnServer  // nil without TURN
 	ips    []net.IP     // media addresses, the only relay peers (TURN only)
 
-	padded atomic.Uint64 // probe packets, all downlinks
+	padded    atomic.Uint64 // probe packets, all downlinks
+	ccDone    chan struct{} // stops congestionLoop; nil without congestion control
+	ccStopped chan struct{}
 
 	mu     sync.Mutex
 	closed bool                   // guarded by mu
@@ -67,6 +69,10 @@ func New(cfg Config, log *slog.Logger) (*SFU, error) {
 		return nil, err
 	}
 	s.api = webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(ir))
+	if !cfg.NoCongestionControl {
+		s.ccDone, s.ccStopped = make(chan struct{}), make(chan struct{})
+		go s.congestionLoop()
+	}
 	return s, nil
 }
 
@@ -242,6 +248,12 @@ func (s *SFU) Close() error {
 		return nil
 	}
 	s.closed = true
+	if s.ccDone != nil {
+		close(s.ccDone)
+		s.mu.Unlock() // the loop takes mu to list the downlinks
+		<-s.ccStopped
+		s.mu.Lock()
+	}
 	var errs []error
 	if s.turn != nil {
 		errs = append(errs, s.turn.close())

@@ -300,11 +300,13 @@ func (v *linkView) mostly(who string, d time.Duration) (int, [3]int64) {
 // waitLayer waits until who's video comes mostly on layer want.
 func (v *linkView) waitLayer(t *testing.T, who string, want int, within time.Duration, why string) {
 	t.Helper()
-	deadline := time.Now().Add(within)
+	start := time.Now()
+	deadline := start.Add(within)
 	var got int
 	var diff [3]int64
 	for time.Now().Before(deadline) {
 		if got, diff = v.mostly(who, time.Second); got == want {
+			t.Logf("%s: %s's video on layer %d within %.1f s", why, who, want, time.Since(start).Seconds())
 			return
 		}
 	}
@@ -348,18 +350,20 @@ func TestCongestionKeepsAudio(t *testing.T) {
 	time.Sleep(4 * time.Second)
 	if got, want := mic.window(); got < want*95/100 {
 		t.Errorf("at 600 kbit/s the audio lost %d of %d packets", want-got, want)
+	} else {
+		t.Logf("600 kbit/s: audio %d of %d packets over 4 s", got, want)
 	}
 
 	// 100 kbit/s fits the audio alone: the video pauses.
 	n.SetRate(100_000)
-	t.Logf("%s: 100 kbit/s", time.Now().Format("15:04:05.000"))
+	narrowed := time.Now()
 	waitFor(t, 20*time.Second, func() string {
 		if !view.anyPaused() {
 			return "no stream_state_update PAUSED at 100 kbit/s"
 		}
 		return ""
 	})
-	t.Logf("%s: paused", time.Now().Format("15:04:05.000"))
+	t.Logf("100 kbit/s: paused (and told) within %.1f s", time.Since(narrowed).Seconds())
 	time.Sleep(500 * time.Millisecond) // what was already queued on the link
 	if st := ts.sfu.CongestionStats(); st.Paused != 1 || st.Downlinks < 2 {
 		t.Errorf("congestion stats while bob's one video is paused: %+v", st)
@@ -371,6 +375,8 @@ func TestCongestionKeepsAudio(t *testing.T) {
 	time.Sleep(4 * time.Second)
 	if got, want := mic.window(); got < want*90/100 {
 		t.Errorf("at 100 kbit/s with the video paused the audio lost %d of %d packets", want-got, want)
+	} else {
+		t.Logf("100 kbit/s: audio %d of %d packets over 4 s", got, want)
 	}
 
 	// The link widens: video resumes and climbs back to the top.

@@ -236,7 +236,9 @@ func (e *Estimator) update(now int64) {
 			target = min(target, 0.85*rate) // the link is full at what arrives
 		}
 		if e.loss > lossHigh {
-			target = min(target, max(e.est*(1-0.5*e.loss), 0.85*rate))
+			// heavy loss: not above what got through, and not below most
+			// of it (that much the link does carry)
+			target = min(target, max(min(e.est*(1-0.5*e.loss), rate), 0.85*rate))
 			e.lossN, e.lossLost, e.loss = 0, 0, 0 // judge the new rate on its own losses
 		}
 		if target < e.est {

@@ -196,3 +196,20 @@ func TestOnSendAllocs(t *testing.T) {
 		t.Fatalf("OnSend allocates %.2f times", n)
 	}
 }
+
+// TestEstimateFindsAPolicer starts optimistic (as the SFU does) on a
+// link that drops rather than queues what exceeds 1 Mbit/s: the loss
+// alone must bring the estimate down within a few seconds.
+func TestEstimateFindsAPolicer(t *testing.T) {
+	now := int64(time.Hour)
+	e := New(20_000_000, 50_000, 50_000_000, now)
+	l := newLink(1_000_000)
+	l.queue = int64(5 * time.Millisecond)
+	run(e, l, 3_000_000, &now, 3*time.Second)
+	if est, _ := e.Estimate(); est > 1_500_000 {
+		t.Fatalf("3 s into a 1 Mbit/s policer the estimate is still %d bit/s (%+v)", est, e.Stats())
+	}
+	if mean := run(e, l, 3_000_000, &now, 20*time.Second); mean < 500_000 || mean > 1_300_000 {
+		t.Fatalf("estimate behind a 1 Mbit/s policer averaged %.0f bit/s", mean)
+	}
+}
