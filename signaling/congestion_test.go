@@ -329,7 +329,7 @@ func publisherUp(t *testing.T, ts *testServer, tracks int) {
 }
 
 // TestCongestionKeepsAudio throttles a subscriber's downlink: the video
-// drops to the layer that fits, pauses (and says so) when none does,
+// drops to the layer that fits (also with random loss on top), pauses (and says so) when none does,
 // while the audio keeps arriving; widening the link brings the high
 // layer back.
 func TestCongestionKeepsAudio(t *testing.T) {
@@ -341,20 +341,22 @@ func TestCongestionKeepsAudio(t *testing.T) {
 	view := joinThrottled(t, ts, "bob", n, 1, 1)
 	view.waitLayer(t, "alice", 2, 20*time.Second, "an unthrottled link")
 
-	// 600 kbit/s fits audio and the medium layer (about 390 kbit/s on
-	// the wire), not the high one.
+	// 600 kbit/s with 1 % random loss fits audio and the medium layer
+	// (about 390 kbit/s on the wire), not the high one.
 	n.SetRate(600_000)
+	n.SetLoss(0.01)
 	view.waitLayer(t, "alice", 1, 25*time.Second, "600 kbit/s")
 	mic := view.audioOf("alice")
 	mic.window()
 	time.Sleep(4 * time.Second)
 	if got, want := mic.window(); got < want*95/100 {
-		t.Errorf("at 600 kbit/s the audio lost %d of %d packets", want-got, want)
+		t.Errorf("at 600 kbit/s with 1 %% loss the audio lost %d of %d packets", want-got, want)
 	} else {
 		t.Logf("600 kbit/s: audio %d of %d packets over 4 s", got, want)
 	}
 
 	// 100 kbit/s fits the audio alone: the video pauses.
+	n.SetLoss(0)
 	n.SetRate(100_000)
 	narrowed := time.Now()
 	waitFor(t, 20*time.Second, func() string {
