@@ -31,9 +31,8 @@ type Downlink struct {
 	mu    sync.Mutex
 	downs []*DownTrack
 	probe probe
-	alloc allocation // the last one, for tests and metrics
-	rtx   float64    // bytes retransmissions may still use
-	rtxAt int64      // unix nanos of the last refill
+	rtx   float64 // bytes retransmissions may still use
+	rtxAt int64   // unix nanos of the last refill
 }
 
 // probe is the padding state: probing while active, else not before next.
@@ -291,11 +290,15 @@ func (l *Downlink) allocate(now int64) {
 	budget := float64(est)
 	var videos []*want
 	for _, d := range downs {
+		avail := d.up.available(now)
 		switch {
+		case avail == 0:
+			// nothing arrives (a muted microphone, a camera off): it costs
+			// nothing, and a video is not "paused for bandwidth"
 		case d.up.Kind == webrtc.RTPCodecTypeAudio:
 			budget -= float64(layerRate(d.up, High, true)) // audio is always sent
 		case !d.Disabled() && d.bound.Load() != nil:
-			v := &want{d: d, avail: d.up.available(now), target: d.TargetQuality(), has: d.Capped(), had: !d.Paused()}
+			v := &want{d: d, avail: avail, target: d.TargetQuality(), has: d.Capped(), had: !d.Paused()}
 			for q := range v.rates {
 				v.rates[q] = layerRate(d.up, Quality(q), false)
 			}
@@ -309,11 +312,7 @@ func (l *Downlink) allocate(now int64) {
 	for _, v := range videos {
 		l.apply(v.d, v.layer, !v.on)
 	}
-	a := allocation{estimate: est, media: est - int(budget), deficit: deficit}
-	l.mu.Lock()
-	l.alloc = a
-	l.mu.Unlock()
-	l.steerProbe(now, a)
+	l.steerProbe(now, allocation{estimate: est, media: est - int(budget), deficit: deficit})
 }
 
 // fillVideo gives each video its lowest available layer in priority

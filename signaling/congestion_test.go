@@ -3,7 +3,6 @@ package signaling_test
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/url"
@@ -46,18 +45,7 @@ func camFrame(layer int, key bool) []byte {
 // fed until the test ends (a keyframe a second).
 func publishCam(t *testing.T, room *lksdk.Room) {
 	t.Helper()
-	var layers []*lksdk.LocalTrack
-	for i, q := range []livekit.VideoQuality{livekit.VideoQuality_LOW, livekit.VideoQuality_MEDIUM, livekit.VideoQuality_HIGH} {
-		l, err := lksdk.NewLocalSampleTrack(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
-			lksdk.WithSimulcast("cam", &livekit.VideoLayer{Quality: q, Width: uint32(320 << i), Height: uint32(180 << i)}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		layers = append(layers, l)
-	}
-	if _, err := room.LocalParticipant.PublishSimulcastTrack(layers, &lksdk.TrackPublicationOptions{Name: "cam", Source: livekit.TrackSource_CAMERA}); err != nil {
-		t.Fatalf("publish simulcast: %v", err)
-	}
+	layers := publishSimulcastCam(t, room)
 	mic := opusTrack(t)
 	if _, err := room.LocalParticipant.PublishTrack(mic, &lksdk.TrackPublicationOptions{Name: "mic", Source: livekit.TrackSource_MICROPHONE}); err != nil {
 		t.Fatal(err)
@@ -106,6 +94,19 @@ func (a *audioSeen) window() (got, expected int) {
 	got, expected = a.got, a.expected
 	a.got, a.expected = 0, 0
 	return got, expected
+}
+
+// kept checks that at least pct per cent of the audio arrives over the
+// next 4 s.
+func (a *audioSeen) kept(t *testing.T, pct int, link string) {
+	t.Helper()
+	a.window()
+	time.Sleep(4 * time.Second)
+	if got, want := a.window(); got < want*pct/100 {
+		t.Errorf("%s: the audio lost %d of %d packets", link, want-got, want)
+	} else {
+		t.Logf("%s: audio %d of %d packets over 4 s", link, got, want)
+	}
 }
 
 func (a *audioSeen) add(seq uint16) {
@@ -229,7 +230,7 @@ func joinThrottled(t *testing.T, ts *testServer, identity string, n *throttledNe
 		t.Fatal("no JoinResponse")
 	}
 	v.learn(join.OtherParticipants)
-	go v.signal(c, pc)
+	go c.serve(pc, v.signal)
 	return v
 }
 
@@ -242,30 +243,18 @@ func (v *linkView) learn(ps []*livekit.ParticipantInfo) {
 	}
 }
 
-// signal handles the subscriber's signal connection until it closes.
-func (v *linkView) signal(c *rawClient, pc *webrtc.PeerConnection) {
-	for {
-		res := c.next(2 * time.Minute)
-		if res == nil {
-			return
+// signal takes what the subscriber's signal connection says beyond
+// negotiation: who is who, and which streams are paused.
+func (v *linkView) signal(res *livekit.SignalResponse) {
+	switch {
+	case res.GetUpdate() != nil:
+		v.learn(res.GetUpdate().Participants)
+	case res.GetStreamStateUpdate() != nil:
+		v.mu.Lock()
+		for _, s := range res.GetStreamStateUpdate().StreamStates {
+			v.paused[s.TrackSid] = s.State == livekit.StreamState_PAUSED
 		}
-		switch {
-		case res.GetAnswer() != nil:
-			_ = pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: res.GetAnswer().Sdp})
-		case res.GetTrickle() != nil:
-			var init webrtc.ICECandidateInit
-			if json.Unmarshal([]byte(res.GetTrickle().CandidateInit), &init) == nil {
-				_ = pc.AddICECandidate(init)
-			}
-		case res.GetUpdate() != nil:
-			v.learn(res.GetUpdate().Participants)
-		case res.GetStreamStateUpdate() != nil:
-			v.mu.Lock()
-			for _, s := range res.GetStreamStateUpdate().StreamStates {
-				v.paused[s.TrackSid] = s.State == livekit.StreamState_PAUSED
-			}
-			v.mu.Unlock()
-		}
+		v.mu.Unlock()
 	}
 }
 
@@ -347,13 +336,7 @@ func TestCongestionKeepsAudio(t *testing.T) {
 	n.SetLoss(0.01)
 	view.waitLayer(t, "alice", 1, 25*time.Second, "600 kbit/s")
 	mic := view.audioOf("alice")
-	mic.window()
-	time.Sleep(4 * time.Second)
-	if got, want := mic.window(); got < want*95/100 {
-		t.Errorf("at 600 kbit/s with 1 %% loss the audio lost %d of %d packets", want-got, want)
-	} else {
-		t.Logf("600 kbit/s: audio %d of %d packets over 4 s", got, want)
-	}
+	mic.kept(t, 95, "600 kbit/s with 1 % loss")
 
 	// 100 kbit/s fits the audio alone: the video pauses.
 	n.SetLoss(0)
@@ -373,13 +356,7 @@ func TestCongestionKeepsAudio(t *testing.T) {
 	if got, diff := view.mostly("alice", 2*time.Second); got >= 0 {
 		t.Errorf("video still arriving while paused (packets by layer %v)", diff)
 	}
-	mic.window()
-	time.Sleep(4 * time.Second)
-	if got, want := mic.window(); got < want*90/100 {
-		t.Errorf("at 100 kbit/s with the video paused the audio lost %d of %d packets", want-got, want)
-	} else {
-		t.Logf("100 kbit/s: audio %d of %d packets over 4 s", got, want)
-	}
+	mic.kept(t, 90, "100 kbit/s with the video paused")
 
 	// The link widens: video resumes and climbs back to the top.
 	n.SetRate(0)

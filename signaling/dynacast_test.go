@@ -56,27 +56,13 @@ func startRawPublisher(t *testing.T, ts *testServer, identity string) *rawPublis
 	offer, _ := pc.CreateOffer(nil)
 	_ = pc.SetLocalDescription(offer)
 	send(&livekit.SignalRequest{Message: &livekit.SignalRequest_Offer{Offer: &livekit.SessionDescription{Type: "offer", Sdp: offer.SDP, Id: 1}}})
-	go func() {
-		for {
-			res := c.next(time.Minute)
-			if res == nil {
-				return
-			}
-			switch {
-			case res.GetAnswer() != nil:
-				_ = pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: res.GetAnswer().Sdp})
-			case res.GetTrickle() != nil:
-				var init webrtc.ICECandidateInit
-				if json.Unmarshal([]byte(res.GetTrickle().CandidateInit), &init) == nil {
-					_ = pc.AddICECandidate(init)
-				}
-			case res.GetSubscribedQualityUpdate() != nil:
-				pub.mu.Lock()
-				pub.updates = append(pub.updates, res.GetSubscribedQualityUpdate())
-				pub.mu.Unlock()
-			}
+	go c.serve(pc, func(res *livekit.SignalResponse) {
+		if res.GetSubscribedQualityUpdate() != nil {
+			pub.mu.Lock()
+			pub.updates = append(pub.updates, res.GetSubscribedQualityUpdate())
+			pub.mu.Unlock()
 		}
-	}()
+	})
 	stop := make(chan struct{})
 	t.Cleanup(func() { close(stop) })
 	go func() {

@@ -53,18 +53,7 @@ func TestSimulcastLayerSwitch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bob.Disconnect()
-	var layers []*lksdk.LocalTrack
-	for i, q := range []livekit.VideoQuality{livekit.VideoQuality_LOW, livekit.VideoQuality_MEDIUM, livekit.VideoQuality_HIGH} {
-		l, err := lksdk.NewLocalSampleTrack(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
-			lksdk.WithSimulcast("cam", &livekit.VideoLayer{Quality: q, Width: uint32(320 << i), Height: uint32(180 << i)}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		layers = append(layers, l)
-	}
-	if _, err := alice.LocalParticipant.PublishSimulcastTrack(layers, &lksdk.TrackPublicationOptions{Name: "cam", Source: livekit.TrackSource_CAMERA}); err != nil {
-		t.Fatalf("publish simulcast: %v", err)
-	}
+	layers := publishSimulcastCam(t, alice)
 	stop := make(chan struct{})
 	defer close(stop)
 	go pump(stop, nil, layers...)
@@ -93,4 +82,23 @@ func TestSimulcastLayerSwitch(t *testing.T) {
 	if g := gaps.Load(); g > 0 {
 		t.Errorf("%d sequence-number gaps across the layer switch", g)
 	}
+}
+
+// publishSimulcastCam publishes a VP8 camera in three layers (q, h, f at
+// 320×180, 640×360, 1280×720) from room; the caller feeds the layers.
+func publishSimulcastCam(t *testing.T, room *lksdk.Room) []*lksdk.LocalTrack {
+	t.Helper()
+	var layers []*lksdk.LocalTrack
+	for i, q := range []livekit.VideoQuality{livekit.VideoQuality_LOW, livekit.VideoQuality_MEDIUM, livekit.VideoQuality_HIGH} {
+		l, err := lksdk.NewLocalSampleTrack(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
+			lksdk.WithSimulcast("cam", &livekit.VideoLayer{Quality: q, Width: uint32(320 << i), Height: uint32(180 << i)}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers = append(layers, l)
+	}
+	if _, err := room.LocalParticipant.PublishSimulcastTrack(layers, &lksdk.TrackPublicationOptions{Name: "cam", Source: livekit.TrackSource_CAMERA}); err != nil {
+		t.Fatalf("publish simulcast: %v", err)
+	}
+	return layers
 }

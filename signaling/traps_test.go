@@ -3,6 +3,7 @@ package signaling_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -40,6 +41,29 @@ func (c *rawClient) send(req *livekit.SignalRequest) {
 	b, _ := proto.Marshal(req)
 	if err := c.ws.WriteMessage(websocket.BinaryMessage, b); err != nil {
 		c.t.Fatal(err)
+	}
+}
+
+// serve applies answers and trickled candidates to pc and hands every
+// other response to other, until the connection is quiet for a minute or
+// closes.
+func (c *rawClient) serve(pc *webrtc.PeerConnection, other func(*livekit.SignalResponse)) {
+	for {
+		res := c.next(time.Minute)
+		if res == nil {
+			return
+		}
+		switch {
+		case res.GetAnswer() != nil:
+			_ = pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: res.GetAnswer().Sdp})
+		case res.GetTrickle() != nil:
+			var init webrtc.ICECandidateInit
+			if json.Unmarshal([]byte(res.GetTrickle().CandidateInit), &init) == nil {
+				_ = pc.AddICECandidate(init)
+			}
+		default:
+			other(res)
+		}
 	}
 }
 
