@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchIsolated, apiLogin, apiCall, screenshot } from "./harness.mjs";
-import { watch, waitInCall, videoFlows, WAIT } from "./room-lib.mjs";
+import { watch, waitInCall, videoFlows, audioPackets, WAIT } from "./room-lib.mjs";
 
 let server, browsers;
 const sink = { errors: [], logs: [] };
@@ -25,17 +25,6 @@ async function person(email) {
   return { page, ...auth, id: auth.member.id };
 }
 
-// audioPackets counts the audio packets page has received from who.
-async function audioPackets(page, who) {
-  return page.evaluate(async (id) => {
-    const p = window.zdkRoom.room.remoteParticipants.get(id);
-    let n = 0;
-    for (const pub of p?.audioTrackPublications.values() ?? []) {
-      (await pub.track?.getRTCStatsReport())?.forEach((s) => { if (s.type === "inbound-rtp") n += s.packetsReceived || 0; });
-    }
-    return n;
-  }, who);
-}
 
 test("a booked consultation: both people, on phones, see and hear each other in its room; a third person is refused", async () => {
   const hanako = await person("hanako@sakura.example");

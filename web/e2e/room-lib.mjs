@@ -58,3 +58,15 @@ export function dumpOnFailure(t, sink, server) {
     throw e;
   };
 }
+
+// audioPackets counts the audio packets page has received from who.
+export async function audioPackets(page, who) {
+  return page.evaluate(async (id) => {
+    const p = window.zdkRoom.room.remoteParticipants.get(id);
+    let n = 0;
+    for (const pub of p?.audioTrackPublications.values() ?? []) {
+      (await pub.track?.getRTCStatsReport())?.forEach((s) => { if (s.type === "inbound-rtp") n += s.packetsReceived || 0; });
+    }
+    return n;
+  }, who);
+}

@@ -133,6 +133,7 @@ export class Call {
       }
       this.emit("people");
     };
+    r.on(RoomEvent.TrackStreamStateChanged, (_pub, _state, p) => this.stage.update(p));
     r.on(RoomEvent.TrackMuted, muted(true));
     r.on(RoomEvent.TrackUnmuted, muted(false));
     r.on(RoomEvent.AudioPlaybackStatusChanged, () => this.audioPrompt());

@@ -32,6 +32,7 @@ export const messages = {
     // room
     room_label: "参加者の映像", you: "あなた", you_suffix: "（あなた）", role_moderator: "モデレーター", role_speaker: "ゲストスピーカー",
     role_audience: "視聴者", mic_muted: "マイクオフ", camera_off: "カメラオフ", hand_raised: "挙手中", away_status: "少し席を外しています",
+    video_paused_bandwidth: "回線が混んでいるため映像を一時停止中（音声は続きます）",
     screen_of: "{name}さんの画面", speaking: "話しています", alone: "まだ誰もいません。相手の入室をお待ちください。",
     quality_excellent: "通信品質: 良好", quality_good: "通信品質: 普通", quality_poor: "通信品質: 不安定", quality_lost: "通信品質: 切断",
     quality_unknown: "通信品質: 確認中",
@@ -111,6 +112,7 @@ export const messages = {
     admitted: "You have been let in.",
     room_label: "Participants' video", you: "You", you_suffix: " (you)", role_moderator: "Moderator", role_speaker: "Guest speaker",
     role_audience: "Audience", mic_muted: "Mic off", camera_off: "Camera off", hand_raised: "Hand raised", away_status: "Stepped away for a moment",
+    video_paused_bandwidth: "Video paused: your connection is too slow for it (audio goes on)",
     screen_of: "{name}'s screen", speaking: "Speaking", alone: "Nobody else is here yet. Please wait for the others.",
     quality_excellent: "Connection: excellent", quality_good: "Connection: good", quality_poor: "Connection: poor", quality_lost: "Connection: lost",
     quality_unknown: "Connection: checking",

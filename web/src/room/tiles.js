@@ -16,6 +16,12 @@ export function roomMeta(room) {
   try { return JSON.parse(room.metadata || "{}") || {}; } catch { return {}; }
 }
 
+// pausedForBandwidth: the media server stopped sending this video because
+// the link to us is too slow for it (it says so with a stream state).
+function pausedForBandwidth(pub) {
+  return pub?.track?.streamState === Track.StreamState.Paused;
+}
+
 // initials: the first letter of a Latin name, the first two characters
 // of a Japanese one (a family name often has two).
 function initials(name) {
@@ -104,13 +110,17 @@ export class Stage {
         if (!mic || mic.isMuted) badges.push(el("span", { class: "state mic-off" }, icon("micOff"), t("mic_muted")));
         if (a.hand) badges.push(el("span", { class: "state hand" }, icon("hand"), t("hand_raised")));
         if (a.away === "1") badges.push(el("span", { class: "state away" }, icon("away"), t("away_status")));
+        if (pausedForBandwidth(cam)) badges.push(el("span", { class: "state bw-paused" }, t("video_paused_bandwidth")));
         const q = qualityKey[this.qualityOf ? this.qualityOf(p) : p.connectionQuality] || "unknown";
         badges.push(el("span", { class: `quality q-${q}`, role: "img", "aria-label": t("quality_" + q), title: t("quality_" + q) },
           el("i"), el("i"), el("i")));
       }
       f.querySelector(".badges").replaceChildren(...badges);
       // a camera we paused (audio only) shows the avatar, not a frozen frame
-      const shown = kind === "screen" || (cam && cam.track && !cam.isMuted && f.dataset.video && (p.isLocal || cam.isEnabled));
+      // and so does a video the media server paused for lack of bandwidth
+      const screen = p.getTrackPublication(Track.Source.ScreenShare);
+      const shown = kind === "screen" ? !pausedForBandwidth(screen)
+        : cam && cam.track && !cam.isMuted && f.dataset.video && (p.isLocal || cam.isEnabled) && !pausedForBandwidth(cam);
       f.classList.toggle("no-video", !shown);
       f.classList.toggle("away", a.away === "1");
       f.classList.toggle("speaking", kind === "camera" && p.isSpeaking);

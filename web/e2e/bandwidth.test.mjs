@@ -1,0 +1,71 @@
+// Congestion control with Chromium as the subscriber: the server's media
+// to both pages is squeezed through a token bucket on the namespace's
+// loopback (tc, only UDP from the SFU's port), so the SFU's estimate from
+// Chromium's transport-wide feedback falls below any video layer. Both
+// pages must then show the other's video as paused for bandwidth (not
+// frozen) while the audio keeps arriving, and get the video back once
+// the link is clear.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { startServer, launchBrowser, screenshot } from "./harness.mjs";
+import { watch, devRoomURL, waitInCall, identity, videoFlows, audioPackets, WAIT } from "./room-lib.mjs";
+
+const udpPort = "17882";
+let server, browser;
+const sink = { errors: [], logs: [] };
+const tc = (...args) => execFileSync("tc", args, { stdio: "pipe" });
+const unshape = () => { try { tc("qdisc", "del", "dev", "lo", "root"); } catch { /* none */ } };
+
+before(async () => { server = await startServer(["--udp-port", udpPort]); browser = await launchBrowser(server.url); });
+after(async () => { unshape(); await browser?.close(); await server?.stop(); });
+
+function report(e) {
+  console.error("console:\n" + sink.logs.slice(-60).join("\n") + "\nerrors:\n" + sink.errors.join("\n") + "\nserver:\n" + server.logs().slice(-5000));
+  throw e;
+}
+
+// shape sends UDP from the SFU's port through a 120 kbit/s HTB class
+// with about 200 ms of queue (3000 bytes); everything else (pages,
+// signalling, the browsers' uploads) passes unshaped. (This kernel has
+// htb and u32, not prio or netem.)
+function shape() {
+  tc("qdisc", "add", "dev", "lo", "root", "handle", "1:", "htb", "default", "10");
+  tc("class", "add", "dev", "lo", "parent", "1:", "classid", "1:10", "htb", "rate", "10gbit");
+  tc("class", "add", "dev", "lo", "parent", "1:", "classid", "1:20", "htb", "rate", "120kbit", "ceil", "120kbit");
+  tc("qdisc", "add", "dev", "lo", "parent", "1:20", "handle", "20:", "bfifo", "limit", "3000");
+  tc("filter", "add", "dev", "lo", "parent", "1:", "protocol", "ip", "prio", "1", "u32",
+    "match", "ip", "protocol", "17", "0xff", "match", "ip", "sport", udpPort, "0xffff", "flowid", "1:20");
+}
+
+test("a link too slow for video: the other's video shows as paused, the audio goes on, and the video comes back", async () => {
+  const room = "e2e-bw-" + Date.now();
+  const a = await browser.ctx.newPage();
+  const b = await browser.ctx.newPage();
+  watch(a, "alice", sink);
+  watch(b, "bob", sink);
+  await a.goto(devRoomURL(server.url, room, "alice"));
+  await b.goto(devRoomURL(server.url, room, "bob"));
+  await waitInCall(a, 1).catch(report);
+  await waitInCall(b, 1).catch(report);
+  const [ida, idb] = [await identity(a), await identity(b)];
+  await videoFlows(b, ida, "bob sees alice").catch(report);
+  await videoFlows(a, idb, "alice sees bob").catch(report);
+
+  shape();
+  const paused = (id) => `.tile.no-video[data-identity="${id}"][data-source="camera"] .state.bw-paused`;
+  await b.waitForSelector(paused(ida), { timeout: WAIT }).catch(report);
+  await a.waitForSelector(paused(idb), { timeout: WAIT }).catch(report);
+  await screenshot(b, "bandwidth-bob-sees-paused");
+  const before = await audioPackets(b, ida);
+  await b.waitForTimeout(3000);
+  const during = await audioPackets(b, ida);
+  // Opus sends 50 packets a second; most must still get through.
+  assert.ok(during - before > 100, `bob got ${during - before} of alice's audio packets in 3 s with her video paused`);
+
+  unshape();
+  await b.waitForSelector(paused(ida), { state: "detached", timeout: WAIT }).catch(report);
+  await videoFlows(b, ida, "bob sees alice again").catch(report);
+  await videoFlows(a, idb, "alice sees bob again").catch(report);
+  assert.deepEqual(sink.errors, []);
+});
