@@ -2,6 +2,7 @@ package sfu
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 	"sync"
@@ -83,6 +84,13 @@ func (s *SFU) NewDownlink(onPause func(d *DownTrack, paused bool)) *Downlink {
 	return l
 }
 
+// downlinks lists the live downlinks.
+func (s *SFU) downlinks() []*Downlink {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Collect(maps.Keys(s.links))
+}
+
 // CongestionStats is what congestion control is doing across the SFU.
 type CongestionStats struct {
 	Downlinks      int    // subscribers under congestion control
@@ -93,12 +101,7 @@ type CongestionStats struct {
 
 // CongestionStats counts the downlinks' current state.
 func (s *SFU) CongestionStats() CongestionStats {
-	s.mu.Lock()
-	links := make([]*Downlink, 0, len(s.links))
-	for l := range s.links {
-		links = append(links, l)
-	}
-	s.mu.Unlock()
+	links := s.downlinks()
 	st := CongestionStats{Downlinks: len(links), Padding: s.padded.Load()}
 	for _, l := range links {
 		if _, ok := l.Estimate(); ok {
@@ -176,14 +179,8 @@ func (l *Downlink) tick(now int64) bool {
 func (s *SFU) congestionLoop() {
 	defer close(s.ccStopped)
 	tickLoop(s.ccDone, func(now int64) bool {
-		s.mu.Lock()
-		links := make([]*Downlink, 0, len(s.links))
-		for l := range s.links {
-			links = append(links, l)
-		}
-		s.mu.Unlock()
 		probing := false
-		for _, l := range links {
+		for _, l := range s.downlinks() {
 			probing = l.tick(now) || probing
 		}
 		return probing
