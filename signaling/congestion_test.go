@@ -50,25 +50,14 @@ func publishCam(t *testing.T, room *lksdk.Room) {
 	if _, err := room.LocalParticipant.PublishTrack(mic, &lksdk.TrackPublicationOptions{Name: "mic", Source: livekit.TrackSource_MICROPHONE}); err != nil {
 		t.Fatal(err)
 	}
-	stop := make(chan struct{})
-	t.Cleanup(func() { close(stop) })
-	go func() {
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-			_ = mic.WriteSample(media.Sample{Data: make([]byte, 100), Duration: 20 * time.Millisecond}, nil)
-			if i%2 == 0 {
-				for q, l := range layers {
-					_ = l.WriteSample(media.Sample{Data: camFrame(q, i%50 == 0), Duration: 40 * time.Millisecond}, nil)
-				}
+	everyTick(t, 20*time.Millisecond, func(i int) {
+		_ = mic.WriteSample(media.Sample{Data: make([]byte, 100), Duration: 20 * time.Millisecond}, nil)
+		if i%2 == 0 {
+			for q, l := range layers {
+				_ = l.WriteSample(media.Sample{Data: camFrame(q, i%50 == 0), Duration: 40 * time.Millisecond}, nil)
 			}
 		}
-	}()
+	})
 }
 
 // linkView is what the throttled subscriber saw, by publisher identity.

@@ -63,21 +63,10 @@ func startRawPublisher(t *testing.T, ts *testServer, identity string) *rawPublis
 			pub.mu.Unlock()
 		}
 	})
-	stop := make(chan struct{})
-	t.Cleanup(func() { close(stop) })
-	go func() {
-		tick := time.NewTicker(33 * time.Millisecond)
-		defer tick.Stop()
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-			_ = track.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: uint16(i), Timestamp: uint32(i) * 3000, Marker: true},
-				Payload: vp8Frame(i%30 == 0, 200)})
-		}
-	}()
+	everyTick(t, 33*time.Millisecond, func(i int) {
+		_ = track.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: uint16(i), Timestamp: uint32(i) * 3000, Marker: true},
+			Payload: vp8Frame(i%30 == 0, 200)})
+	})
 	return pub
 }
 

@@ -259,6 +259,24 @@ func vp8Frame(key bool, size int) []byte {
 	return b
 }
 
+// everyTick calls f with 0, 1, 2, … every d until the test ends.
+func everyTick(t *testing.T, d time.Duration, f func(i int)) {
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	go func() {
+		tick := time.NewTicker(d)
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			f(i)
+		}
+	}()
+}
+
 // pump writes samples to tracks until stop is closed.
 func pump(stop <-chan struct{}, audio *lksdk.LocalTrack, video ...*lksdk.LocalTrack) {
 	tick := time.NewTicker(20 * time.Millisecond)

@@ -43,24 +43,14 @@ func TestConnectionQuality(t *testing.T) {
 	if _, err := lossy.LocalParticipant.PublishTrack(track, &lksdk.TrackPublicationOptions{Name: "mic", Source: livekit.TrackSource_MICROPHONE}); err != nil {
 		t.Fatal(err)
 	}
-	stop := make(chan struct{})
-	t.Cleanup(func() { close(stop) })
-	go func() {
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for seq := uint16(0); ; seq++ {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-			if seq%4 == 3 {
-				continue // never sent: 25 % loss on the way to the SFU
-			}
-			_ = track.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: uint32(seq) * 960},
-				Payload: make([]byte, 40)}, nil)
+	everyTick(t, 20*time.Millisecond, func(i int) {
+		seq := uint16(i)
+		if seq%4 == 3 {
+			return // never sent: 25 % loss on the way to the SFU
 		}
-	}()
+		_ = track.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: uint32(seq) * 960},
+			Payload: make([]byte, 40)}, nil)
+	})
 	waitFor(t, 20*time.Second, func() string {
 		mu.Lock()
 		defer mu.Unlock()
