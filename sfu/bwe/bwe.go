@@ -246,13 +246,20 @@ func (e *Estimator) update(now int64) {
 			return
 		}
 	}
-	if e.loss < lossLow && e.queue < normalDelay {
+	// Grow while the queue stays short: fast on a clean link, at half the
+	// pace with some loss (Wi-Fi loses packets without being full; a
+	// policer's loss soon passes lossHigh and brings it down again).
+	if e.queue < normalDelay && e.loss <= lossHigh {
 		limit := headroom*rate + 50_000
 		if e.est < limit {
+			fast := growFast
+			if e.loss >= lossLow {
+				fast /= 2
+			}
 			if e.est > 0.9*e.ceiling && e.est < 1.1*e.ceiling {
 				e.est += growNear * dt // close to where it filled: creep
 			} else {
-				e.est *= 1 + growFast*dt
+				e.est *= 1 + fast*dt
 			}
 			e.est = min(e.est, limit)
 		}

@@ -153,6 +153,19 @@ func TestEstimateRidesOutLightRandomLoss(t *testing.T) {
 	}
 }
 
+// TestEstimateClimbsDespiteRandomLoss: after a fall, a link that loses
+// 4 % of packets at random (but never queues) must not pin the estimate.
+func TestEstimateClimbsDespiteRandomLoss(t *testing.T) {
+	now := int64(time.Hour)
+	e := New(400_000, 50_000, 20_000_000, now)
+	l := newLink(50_000_000)
+	l.loss = 0.04
+	run(e, l, 3_000_000, &now, 20*time.Second)
+	if est, _ := e.Estimate(); est < 2_000_000 {
+		t.Fatalf("20 s on a wide link with 4 %% random loss the estimate is %d bit/s (%+v)", est, e.Stats())
+	}
+}
+
 func TestEstimateFallsUnderHeavyLoss(t *testing.T) {
 	now := int64(time.Hour)
 	e := New(2_000_000, 50_000, 20_000_000, now)
