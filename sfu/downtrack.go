@@ -36,7 +36,6 @@ type DownTrack struct {
 	priority  atomic.Int32            // higher is served first when bandwidth is short
 	capped    atomic.Int32            // highest layer the subscriber's bandwidth allows
 	paused    atomic.Bool             // the bandwidth allows no video at all
-	padded    atomic.Uint64
 
 	mu       sync.Mutex // guards the rewrite state below (layers arrive on their own goroutines)
 	current  Quality
@@ -103,8 +102,7 @@ func (d *DownTrack) setCap(q Quality, paused bool) bool {
 	changedCap := Quality(d.capped.Swap(int32(q))) != q
 	was := d.paused.Swap(paused)
 	if was && !paused {
-		d.needKey.Store(true) // as after SetDisabled: resume at a keyframe
-		d.up.requestKeyframe(d.effective(), keyframeStartEvery)
+		d.resume()
 	} else if changedCap && !paused {
 		d.up.RequestKeyframe(d.effective())
 	}
@@ -130,11 +128,15 @@ func (d *DownTrack) SetTargetQuality(q Quality) {
 // SetDisabled stops (or resumes) forwarding; resuming asks for a keyframe.
 func (d *DownTrack) SetDisabled(v bool) {
 	if d.disabled.Swap(v) && !v {
-		// Resume at a keyframe: the frames in between were never sent, so
-		// the decoder cannot go on from where it stopped.
-		d.needKey.Store(true)
-		d.up.requestKeyframe(d.effective(), keyframeStartEvery)
+		d.resume()
 	}
+}
+
+// resume continues after a pause at a keyframe: the frames in between
+// were never sent, so the decoder cannot go on from where it stopped.
+func (d *DownTrack) resume() {
+	d.needKey.Store(true)
+	d.up.requestKeyframe(d.effective(), keyframeStartEvery)
 }
 
 // Start asks for a keyframe if nothing has reached the subscriber yet: its
@@ -423,9 +425,5 @@ func (d *DownTrack) pad(n int, now int64) int {
 		}
 		sent++
 	}
-	d.padded.Add(uint64(sent))
 	return sent
 }
-
-// Padded returns how many padding packets probed the subscriber's link.
-func (d *DownTrack) Padded() uint64 { return d.padded.Load() }

@@ -243,16 +243,15 @@ func (s *SFU) NewPeerConnection() (*webrtc.PeerConnection, error) {
 // are closed by their owners.
 func (s *SFU) Close() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	closed := s.closed
+	s.closed = true
+	s.mu.Unlock()
+	if closed {
 		return nil
 	}
-	s.closed = true
-	if s.ccDone != nil {
+	if s.ccDone != nil { // outside mu: the loop takes it to list the downlinks
 		close(s.ccDone)
-		s.mu.Unlock() // the loop takes mu to list the downlinks
 		<-s.ccStopped
-		s.mu.Lock()
 	}
 	var errs []error
 	if s.turn != nil {

@@ -47,7 +47,6 @@ type Estimator struct {
 	mu         sync.Mutex
 	est        float64
 	highest    uint16 // newest sequence number fed back
-	anyFed     bool
 	group      group
 	minCur     int64   // lowest one-way delay in this half-window
 	minPrev    int64   // and in the previous one
@@ -122,7 +121,7 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 	var bytes, maxArr int64
 	var n, lost int
 	walk(fb, func(seq uint16, received bool, arrival int64) {
-		if e.anyFed && int16(seq-e.highest) <= 0 {
+		if e.fed.Load() && int16(seq-e.highest) <= 0 {
 			return // reported before
 		}
 		v := e.sent[seq&(histSize-1)].Load()
@@ -150,7 +149,6 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 		return
 	}
 	e.highest = fb.BaseSequenceNumber + fb.PacketStatusCount - 1
-	e.anyFed = true
 	e.fed.Store(true)
 	if e.lastArr != 0 && maxArr > e.lastArr {
 		e.rates[e.rateN%len(e.rates)] = rateSample{bytes: bytes, span: maxArr - e.lastArr}
