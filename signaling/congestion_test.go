@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -259,36 +261,46 @@ func (v *linkView) anyPaused() bool {
 	return false
 }
 
-// mostly returns the layer that carried most of who's video packets
-// during d, -1 if none arrived.
-func (v *linkView) mostly(who string, d time.Duration) (int, [3]int64) {
-	before := v.layers(who)
+// during returns the packets by layer of each one's video over d.
+func (v *linkView) during(d time.Duration, who ...string) map[string][3]int64 {
+	before := map[string][3]int64{}
+	for _, w := range who {
+		before[w] = v.layers(w)
+	}
 	time.Sleep(d)
-	after := v.layers(who)
-	best, diff := -1, [3]int64{}
-	for q := range diff {
-		diff[q] = after[q] - before[q]
-		if diff[q] > 0 && (best < 0 || diff[q] > diff[best]) {
+	out := map[string][3]int64{}
+	for _, w := range who {
+		after, diff := v.layers(w), [3]int64{}
+		for q := range diff {
+			diff[q] = after[q] - before[w][q]
+		}
+		out[w] = diff
+	}
+	return out
+}
+
+// top is the layer that carried most packets, -1 if none did.
+func top(c [3]int64) int {
+	best := -1
+	for q := range c {
+		if c[q] > 0 && (best < 0 || c[q] > c[best]) {
 			best = q
 		}
 	}
-	return best, diff
+	return best
+}
+
+// mostly returns the layer that carried most of who's video packets
+// during d, -1 if none arrived.
+func (v *linkView) mostly(who string, d time.Duration) (int, [3]int64) {
+	c := v.during(d, who)[who]
+	return top(c), c
 }
 
 // waitLayer waits until who's video comes mostly on layer want.
 func (v *linkView) waitLayer(t *testing.T, who string, want int, within time.Duration, why string) {
 	t.Helper()
-	start := time.Now()
-	deadline := start.Add(within)
-	var got int
-	var diff [3]int64
-	for time.Now().Before(deadline) {
-		if got, diff = v.mostly(who, time.Second); got == want {
-			t.Logf("%s: %s's video on layer %d within %.1f s", why, who, want, time.Since(start).Seconds())
-			return
-		}
-	}
-	t.Fatalf("%s: %s's video still mostly on layer %d (packets by layer in the last second %v), want %d", why, who, got, diff, want)
+	v.waitLayers(t, map[string]int{who: want}, within, why)
 }
 
 func publisherUp(t *testing.T, ts *testServer, tracks int) {
@@ -388,23 +400,13 @@ func TestSpotlightGetsTheBandwidth(t *testing.T) {
 func (v *linkView) waitLayers(t *testing.T, want map[string]int, within time.Duration, why string) {
 	t.Helper()
 	start := time.Now()
+	who := slices.Collect(maps.Keys(want))
 	var seen map[string][3]int64
 	for time.Since(start) < within {
-		before := map[string][3]int64{}
-		for who := range want {
-			before[who] = v.layers(who)
-		}
-		time.Sleep(time.Second)
-		seen = map[string][3]int64{}
+		seen = v.during(time.Second, who...)
 		ok := true
-		for who, q := range want {
-			after := v.layers(who)
-			var d [3]int64
-			for i := range d {
-				d[i] = after[i] - before[who][i]
-			}
-			seen[who] = d
-			ok = ok && d[q] > 0 && d[q] >= d[0] && d[q] >= d[1] && d[q] >= d[2]
+		for w, q := range want {
+			ok = ok && top(seen[w]) == q
 		}
 		if ok {
 			t.Logf("%s: layers %v within %.1f s", why, want, time.Since(start).Seconds())
