@@ -9,7 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { startServer, launchBrowser, screenshot } from "./harness.mjs";
-import { watch, devRoomURL, waitInCall, identity, videoFlows, audioPackets, WAIT } from "./room-lib.mjs";
+import { openPair, videoFlows, audioPackets, WAIT } from "./room-lib.mjs";
 
 const udpPort = "17882";
 let server, browser;
@@ -39,16 +39,7 @@ function shape() {
 }
 
 test("a link too slow for video: the other's video shows as paused, the audio goes on, and the video comes back", async () => {
-  const room = "e2e-bw-" + Date.now();
-  const a = await browser.ctx.newPage();
-  const b = await browser.ctx.newPage();
-  watch(a, "alice", sink);
-  watch(b, "bob", sink);
-  await a.goto(devRoomURL(server.url, room, "alice"));
-  await b.goto(devRoomURL(server.url, room, "bob"));
-  await waitInCall(a, 1).catch(report);
-  await waitInCall(b, 1).catch(report);
-  const [ida, idb] = [await identity(a), await identity(b)];
+  const { a, b, ida, idb } = await openPair(browser, server.url, sink, "e2e-bw-", ["alice", "bob"], report);
   await videoFlows(b, ida, "bob sees alice").catch(report);
   await videoFlows(a, idb, "alice sees bob").catch(report);
 

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchBrowser, screenshot } from "./harness.mjs";
-import { watch, devRoomURL, waitInCall, identity, videoFlows, WAIT } from "./room-lib.mjs";
+import { openPair, waitInCall, identity, videoFlows, WAIT } from "./room-lib.mjs";
 
 let server, browser;
 const sink = { errors: [], logs: [] };
@@ -17,16 +17,7 @@ function report(e) {
 }
 
 test("a page that loses the network shows reconnecting, then resumes and video flows again without a reload", async (t) => {
-  const room = "e2e-cut-" + Date.now();
-  const a = await browser.ctx.newPage();
-  const b = await browser.ctx.newPage();
-  watch(a, "ann", sink);
-  watch(b, "ben", sink);
-  await a.goto(devRoomURL(server.url, room, "ann"));
-  await b.goto(devRoomURL(server.url, room, "ben"));
-  await waitInCall(a, 1).catch(report);
-  await waitInCall(b, 1).catch(report);
-  const ida = await identity(a);
+  const { a, b, ida } = await openPair(browser, server.url, sink, "e2e-cut-", ["ann", "ben"], report);
   await videoFlows(b, ida, "ben sees ann").catch(report);
   await b.evaluate(() => { window.sameDocument = true; });
   const sidBefore = await b.evaluate(() => window.zdkRoom.room.localParticipant.sid);

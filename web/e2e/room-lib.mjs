@@ -21,6 +21,21 @@ export async function waitInCall(page, others) {
   await page.waitForFunction((n) => document.body.dataset.screen === "call" && window.zdkRoom?.room.remoteParticipants.size === n, others, { timeout: WAIT });
 }
 
+// openPair opens two pages, named names[0] and names[1], in a new dev room
+// and waits until both are in the call; it returns the pages and their
+// identities. report gets any failure.
+export async function openPair(browser, base, sink, prefix, names, report) {
+  const room = prefix + Date.now();
+  const [a, b] = [await browser.ctx.newPage(), await browser.ctx.newPage()];
+  watch(a, names[0], sink);
+  watch(b, names[1], sink);
+  await a.goto(devRoomURL(base, room, names[0]));
+  await b.goto(devRoomURL(base, room, names[1]));
+  await waitInCall(a, 1).catch(report);
+  await waitInCall(b, 1).catch(report);
+  return { a, b, ida: await identity(a), idb: await identity(b) };
+}
+
 export async function identity(page) { return page.evaluate(() => window.zdkRoom.identity()); }
 
 async function frames(page, who) { return (await page.evaluate(() => window.zdkRoom.stats()))[who]?.framesDecoded ?? -1; }

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchBrowser, screenshot, apiLogin, apiCall } from "./harness.mjs";
-import { watch, devRoomURL, waitInCall, identity, videoFlows, WAIT } from "./room-lib.mjs";
+import { openPair, watch, devRoomURL, waitInCall, identity, videoFlows, WAIT } from "./room-lib.mjs";
 
 let server, browser;
 const sink = { errors: [], logs: [] };
@@ -17,16 +17,7 @@ function report(e) {
 }
 
 test("1:1 room: both see the other's video, mute shows on the other side, chat arrives", async () => {
-  const room = "e2e-pair-" + Date.now();
-  const a = await browser.ctx.newPage();
-  const b = await browser.ctx.newPage();
-  watch(a, "alice", sink);
-  watch(b, "bob", sink);
-  await a.goto(devRoomURL(server.url, room, "alice"));
-  await b.goto(devRoomURL(server.url, room, "bob"));
-  await waitInCall(a, 1).catch(report);
-  await waitInCall(b, 1).catch(report);
-  const [ida, idb] = [await identity(a), await identity(b)];
+  const { a, b, ida, idb } = await openPair(browser, server.url, sink, "e2e-pair-", ["alice", "bob"], report);
   await videoFlows(a, idb, "alice sees bob").catch(report);
   await videoFlows(b, ida, "bob sees alice").catch(report);
 
