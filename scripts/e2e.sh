@@ -45,6 +45,20 @@ ip link set "$host_if" up
 ip -n "$ns" addr add 198.18.0.2/24 dev "$ns_if"
 ip -n "$ns" link set "$ns_if" up
 
+# ZADANKAI_E2E_HOG=1 keeps every core busy while the tests run (a machine
+# shared with other work): media must still flow and nothing may pause.
+hog_pids=()
+stop_hog() { [ ${#hog_pids[@]} -eq 0 ] || kill "${hog_pids[@]}" 2>/dev/null || true; hog_pids=(); }
+if [ "${ZADANKAI_E2E_HOG:-}" = 1 ]; then
+	for _ in $(seq "$(nproc)"); do
+		(while :; do :; done) &
+		hog_pids+=($!)
+	done
+	echo "e2e: CPU hog on $(nproc) cores"
+fi
+trap 'stop_hog; cleanup' EXIT
+
+echo "e2e: $(${CHROMIUM:-chromium} --version 2>/dev/null | tr -d '\n')"
 cd web/e2e
 # ZADANKAI_E2E_RUN runs another command in the same set-up instead of the
 # tests, e.g. a measuring script; ZADANKAI_BIN may name another binary.

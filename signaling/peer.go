@@ -119,6 +119,7 @@ func (p *participant) onOffer(sd *livekit.SessionDescription) {
 		p.dirty, p.asked = false, false
 		p.mu.Unlock()
 	}
+	p.log.Debug("offer answered", "id", sd.Id, "tracks", len(resp.MidToTrackId))
 	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_Answer{Answer: resp}})
 	// Tracks that found no free receive section need more of them: the
 	// client adds them and offers again.

@@ -137,6 +137,7 @@ func (p *participant) askOffer(audios, videos uint32) {
 	p.mu.Lock()
 	p.asked = true
 	p.mu.Unlock()
+	p.log.Debug("asking for a new offer", "audios", audios, "videos", videos)
 	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_MediaSectionsRequirement{
 		MediaSectionsRequirement: &livekit.MediaSectionsRequirement{NumAudios: audios, NumVideos: videos}}})
 }

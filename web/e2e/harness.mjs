@@ -2,9 +2,9 @@
 // Debian's Chromium with fake media devices, both on the namespace
 // address that scripts/e2e.sh prepared (WebRTC skips loopback-only hosts).
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { chromium } from "playwright-core";
 
 export const ip = process.env.ZADANKAI_E2E_IP || "127.0.0.1";
@@ -22,6 +22,8 @@ const disabledFeatures = [
   "WebRtcHideLocalIpsWithMdns",
 ];
 
+let serverCount = 0;
+
 // startServer runs the binary with demo data on a free port and resolves
 // to {url, stop, logs()} once it prints its address.
 export function startServer(extraArgs = []) {
@@ -29,10 +31,14 @@ export function startServer(extraArgs = []) {
   if (!bin) throw new Error("ZADANKAI_BIN is not set; run the browser tests through scripts/e2e.sh");
   const dataDir = mkdtempSync(join(tmpdir(), "zdk-e2e-data-"));
   const args = ["serve", "--dev", "--demo", "--bind", ip, "--node-ip", ip, "--port", "0", "--udp-port", "0", "--tcp-port", "0",
-    "--data-dir", dataDir, ...extraArgs];
+    "--data-dir", dataDir, "--log-level", process.env.ZADANKAI_E2E_LOG_LEVEL || "info", ...extraArgs];
   const proc = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ZADANKAI_RTC_ALLOW_LOOPBACK: "false" } });
+  // The whole server log goes to a file per test file, for a failure's
+  // post-mortem (the report shows only its tail).
+  const file = createWriteStream(join(outDir, `server-${basename(process.argv[1] || "run", ".mjs")}-${serverCount++}.log`));
   let log = "";
-  proc.stdout.on("data", (d) => { log += d; });
+  proc.stdout.on("data", (d) => { log += d; file.write(d); });
+  proc.stderr.on("data", (d) => file.write(d));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("server did not start in 60 s:\n" + log)), 60_000);
     proc.stderr.on("data", (d) => {
@@ -46,6 +52,7 @@ export function startServer(extraArgs = []) {
           stop: async () => {
             proc.kill("SIGTERM");
             await new Promise((r) => proc.once("exit", r));
+            file.end();
             rmSync(dataDir, { recursive: true, force: true });
           },
         });
