@@ -24,6 +24,7 @@ export class People {
     this.call = call;
     this.moderating = call.isModerator && call.target.kind === "roundtable";
     this.status = el("p", { id: "mod-status", class: "status", role: "status", "aria-live": "polite" });
+    this.said = () => ""; // the last answer, as a message in the current language
     this.body = el("div", { class: "people-body" });
     this.heading = el("h3", { id: "people-h", tabindex: "-1" });
     this.close = el("button", { type: "button", class: "secondary", onclick: () => call.panels.toggle("people") });
@@ -42,6 +43,8 @@ export class People {
   // render redraws the lists, keeping keyboard focus on the same button.
   render() {
     this.heading.textContent = t(this.moderating ? "mod_title" : "people");
+    const said = this.said(); // in the page's language, after a switch too
+    if (this.status.textContent !== said) this.status.textContent = said; // unchanged text is not read out again
     this.close.textContent = t("close");
     const focused = document.activeElement?.dataset?.key;
     const all = this.everyone();
@@ -136,19 +139,21 @@ export class People {
       el("div", { class: "acts", role: "group", "aria-label": t("mod_room") }, ...acts));
   }
 
+  say(text) { this.said = text; this.status.textContent = text(); }
+
   // send asks the server and reports what it answered: what changed for
   // whom, how many, or that nobody was affected.
   async send(body, button, what) {
     button.disabled = true;
     button.setAttribute("aria-busy", "true");
-    this.status.textContent = t("mod_working");
+    this.say(() => t("mod_working"));
     this.status.removeAttribute("data-kind");
     try {
       const res = await api("POST", `/roundtables/${encodeURIComponent(this.call.target.id)}/moderation`, body);
-      this.status.textContent = resultText(what.kind, body, res?.affected ?? 1, what.name);
+      this.say(() => resultText(what.kind, body, res?.affected ?? 1, what.name));
       this.status.dataset.kind = "done";
     } catch (e) {
-      this.status.textContent = errorMessage(e);
+      this.say(() => errorMessage(e));
       this.status.dataset.kind = "error";
       announce(this.status.textContent);
     } finally {
