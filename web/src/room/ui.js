@@ -1,4 +1,4 @@
-// Small page helpers shared by the room's modules: the banner, the
+// Small page helpers shared by the room's modules: the banner, notices, the
 // screen-reader announcer, confirmation dialogs and which screen shows.
 import { el } from "../../static/api.js";
 import { t, tf } from "./messages.js";
