@@ -2,6 +2,7 @@ package rooms
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -66,6 +67,7 @@ type Consultation struct {
 	DeclineReason    string             `json:"decline_reason" bson:"decline_reason"` // never shown to the requester
 	CancelledBy      MemberID           `json:"cancelled_by" bson:"cancelled_by"`
 	NoShows          []MemberID         `json:"no_shows" bson:"no_shows"`
+	Joined           []MemberID         `json:"joined" bson:"joined"`     // who opened its video room, so "didn't come" is not said of them
 	Sequence         int                `json:"sequence" bson:"sequence"` // RFC 5545 SEQUENCE of its calendar entry
 	CreatedAt        time.Time          `json:"created_at" bson:"created_at"`
 	ExpiresAt        time.Time          `json:"expires_at" bson:"expires_at"` // of the current request
@@ -87,6 +89,9 @@ func (c *Consultation) StatusAt(now time.Time) ConsultationStatus {
 	}
 	return c.Status
 }
+
+// HasJoined reports whether m opened the consultation's video room.
+func (c *Consultation) HasJoined(m MemberID) bool { return slices.Contains(c.Joined, m) }
 
 // Party reports whether m takes part, and returns the other party.
 func (c *Consultation) Party(m MemberID) (other MemberID, ok bool) {

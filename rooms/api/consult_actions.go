@@ -199,7 +199,7 @@ func (a *API) rescheduleConsultation(c *gin.Context) {
 		return
 	}
 	old := *cs
-	cs.Status, cs.AwaitingID, cs.Proposed, cs.Booked = rooms.StatusRequested, other, req.Slots, nil
+	cs.Status, cs.AwaitingID, cs.Proposed, cs.Booked, cs.Joined = rooms.StatusRequested, other, req.Slots, nil, nil // joining counts for one booked time
 	cs.ExpiresAt, cs.Sequence = a.now().Add(a.cfg.RequestTTL), cs.Sequence+1
 	if req.Note != "" {
 		cs.Note = req.Note
@@ -236,6 +236,9 @@ func (a *API) reportNoShow(c *gin.Context) {
 		return
 	case cs.Status != rooms.StatusBooked || cs.Booked == nil || a.now().Before(cs.Booked.Start):
 		fail(c, wrongState("a no-show can be reported once the booked time has begun"))
+		return
+	case cs.HasJoined(other):
+		fail(c, &Error{Status: http.StatusConflict, Code: "peer_joined", Message: "the other person opened the video room"})
 		return
 	}
 	if !slices.Contains(cs.NoShows, other) {

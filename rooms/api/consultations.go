@@ -37,6 +37,7 @@ type ConsultationView struct {
 	Booked        *rooms.Slot              `json:"booked,omitempty"`
 	DeclineReason string                   `json:"decline_reason,omitempty"` // only to the one who declined
 	NoShows       []rooms.MemberID         `json:"no_shows"`
+	PeerJoined    bool                     `json:"peer_joined"`    // the other person opened the video room
 	FeedbackGiven bool                     `json:"feedback_given"` // the viewer has given feedback on it
 	CreatedAt     time.Time                `json:"created_at"`
 	ExpiresAt     time.Time                `json:"expires_at"`
@@ -51,6 +52,7 @@ func (a *API) viewConsultation(c *gin.Context, cs *rooms.Consultation, viewer *r
 	if cs.RequesterID == viewer.ID {
 		v.Role = "requester"
 	}
+	v.PeerJoined = cs.HasJoined(other)
 	if cs.Status == rooms.StatusDeclined && cs.AwaitingID == viewer.ID { // the decliner
 		v.DeclineReason = cs.DeclineReason
 	}

@@ -132,6 +132,8 @@ export const messages = {
     rescheduled_done: "新しい候補を{name}さんに送りました。", cancelled_done: "キャンセルしました。お相手にお知らせしました。",
     no_show_done: "報告を受け付けました。", feedback_thanks: "感想を受け付けました。ありがとうございました。",
     feedback_already: "この相談の感想はすでに受け付けています。",
+    feedback_after_end: "感想は、予定の終了時刻（{time}）を過ぎるとここから送れます。",
+    peer_joined: "お相手はビデオ通話のルームに入室していたため、「来なかった」とは報告できません。",
     // feedback
     feedback_title: "{name}さんとの相談はいかがでしたか？", rating_1: "1 いまひとつ", rating_2: "2", rating_3: "3 ふつう", rating_4: "4",
     rating_5: "5 とてもよかった", tags: "当てはまるもの（いくつでも）", tag_helpful: "役に立った", tag_encouraging: "励まされた",
@@ -373,6 +375,8 @@ export const messages = {
     rescheduled_done: "New times sent to {name}.", cancelled_done: "Cancelled. They have been told.",
     no_show_done: "Report received.", feedback_thanks: "Feedback received. Thank you.",
     feedback_already: "We already have your feedback for this consultation.",
+    feedback_after_end: "You can send feedback here once the booked time ends ({time}).",
+    peer_joined: "They joined the video room, so they can't be reported as not having come.",
     // feedback
     feedback_title: "How was your consultation with {name}?", rating_1: "1 not great", rating_2: "2", rating_3: "3 okay", rating_4: "4",
     rating_5: "5 excellent", tags: "What fits (any number)", tag_helpful: "Helpful", tag_encouraging: "Encouraging",
