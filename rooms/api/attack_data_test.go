@@ -1,0 +1,192 @@
+package api_test
+
+// Attacks on what people put into the platform: photos, roundtable
+// people, consultation requests, company figures and free text. One test
+// per hole; each failed before its defence existed.
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
+	"image/png"
+	"io"
+	"net/http"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestAttackPhoto16BitBomb: a 2 MB PNG of 6324×6324 at 16 bits per
+// channel passed the 40-megapixel check and decoded to 320 MB. It is now
+// refused from its header, before anything is decoded.
+func TestAttackPhoto16BitBomb(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	var small bytes.Buffer // an ordinary 16-bit file, as image/png writes it
+	if err := png.Encode(&small, image.NewNRGBA64(image.Rect(0, 0, 64, 64))); err != nil {
+		t.Fatal(err)
+	}
+	bomb := zeroPNG(6324, 6324, 16, 6, 8)
+	for name, body := range map[string][]byte{"small 16-bit": small.Bytes(), "6324² 16-bit bomb": bomb} {
+		var r response
+		grew := peakHeapGrowth(t, func() {
+			r = do(t, w.memberA.c, "PUT", e.srv.URL+"/api/v1/me/photo", "image/png", string(body), "X-CSRF-Token", w.memberA.csrf)
+		})
+		if code, field := r.errorCode(t); r.status != 422 || code != "unsupported_color_depth" || field != "photo" {
+			t.Errorf("%s: = %d %s/%s, want 422 unsupported_color_depth/photo", name, r.status, code, field)
+		}
+		if grew > 64<<20 {
+			t.Errorf("%s: the heap grew by %d MB while refusing it", name, grew>>20)
+		}
+	}
+	if r := w.memberA.do(t, "GET", e.srv.URL+"/api/v1/members/"+string(w.memberA.m.ID)+"/photo", ""); r.status != 404 {
+		t.Errorf("a refused upload stored a photo: %d", r.status)
+	}
+}
+
+// TestAttackPhotoConcurrentDecodes: decodes ran without a bound, so a few
+// large uploads at once took the server past a gigabyte. Eight 16-MP
+// uploads at once now hold at most two decodes in memory; the others wait
+// their turn or are told to come back (503 photo_busy).
+func TestAttackPhotoConcurrentDecodes(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	body := string(zeroPNG(4000, 4000, 8, 6, 4))                         // 64 MB decoded, 97 MB with the scaling
+	slow := &http.Client{Jar: w.memberA.c.Jar, Timeout: 3 * time.Minute} // decoding is slow under the race detector
+	var mu sync.Mutex
+	statuses := map[string]int{}
+	grew := peakHeapGrowth(t, func() {
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				req, _ := http.NewRequest("PUT", e.srv.URL+"/api/v1/me/photo", strings.NewReader(body))
+				req.Header.Set("Content-Type", "image/png")
+				req.Header.Set("X-CSRF-Token", w.memberA.csrf)
+				res, err := slow.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				key := strconv.Itoa(res.StatusCode)
+				if res.StatusCode != 204 && (res.StatusCode != 503 || !bytes.Contains(b, []byte(`"photo_busy"`)) || res.Header.Get("Retry-After") == "") {
+					t.Errorf("upload = %d %s, want 204 or 503 photo_busy with Retry-After", res.StatusCode, b)
+				}
+				mu.Lock()
+				statuses[key]++
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+	})
+	t.Logf("outcomes %v, peak heap growth %d MB", statuses, grew>>20)
+	if statuses["204"] == 0 {
+		t.Errorf("no upload went through: %v", statuses)
+	}
+	// Eight decodes at once need more than 500 MB; two need about 200.
+	if grew > 350<<20 {
+		t.Errorf("the heap grew by %d MB with eight uploads at once", grew>>20)
+	}
+}
+
+// peakHeapGrowth runs f and returns how far the live heap rose above its
+// level before f, sampled every millisecond with the collector kept eager
+// (10%) so garbage does not pass for live memory.
+func peakHeapGrowth(t *testing.T, f func()) uint64 {
+	t.Helper()
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base, peak := ms.HeapAlloc, ms.HeapAlloc
+	done, sampled := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(sampled)
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	f()
+	close(done)
+	<-sampled
+	return peak - base
+}
+
+// zeroPNG writes a valid PNG of w×h black pixels (depth bits, colour
+// type ct, bpp bytes per pixel) whose pixel data is a hand-made deflate
+// stream of zeros: what an attacker sends, megabytes that decode to
+// hundreds, made without the test holding the image itself.
+func zeroPNG(w, h int, depth, ct byte, bpp int) []byte {
+	var out bytes.Buffer
+	out.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, data []byte) {
+		out.Write(binary.BigEndian.AppendUint32(nil, uint32(len(data))))
+		out.WriteString(typ)
+		out.Write(data)
+		out.Write(binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(append([]byte(typ), data...))))
+	}
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, uint32(w)), uint32(h))
+	chunk("IHDR", append(ihdr, depth, ct, 0, 0, 0))
+	chunk("IDAT", zeroZlib(int64(h)*int64(1+w*bpp))) // a filter byte and the pixels, per row
+	chunk("IEND", nil)
+	return out.Bytes()
+}
+
+// zeroZlib is a zlib stream of n zero bytes: one literal, then copies of
+// 258 bytes at distance 1 in a fixed-Huffman block (13 bits each).
+func zeroZlib(n int64) []byte {
+	w := &bitWriter{buf: []byte{0x78, 0x01}}
+	w.bits(1, 1) // final block
+	w.bits(1, 2) // fixed Huffman codes
+	w.code(0x30, 8)
+	left := n - 1
+	for ; left >= 258; left -= 258 {
+		w.code(0xc5, 8) // length 258 (symbol 285)
+		w.code(0, 5)    // distance 1
+	}
+	for ; left > 0; left-- {
+		w.code(0x30, 8) // literal 0
+	}
+	w.code(0, 7) // end of block
+	w.bits(0, (8-w.nacc)%8)
+	return binary.BigEndian.AppendUint32(w.buf, uint32(n%65521)<<16|1) // Adler-32 of zeros
+}
+
+// bitWriter packs deflate's bits, least significant first.
+type bitWriter struct {
+	buf  []byte
+	acc  uint64
+	nacc uint
+}
+
+func (w *bitWriter) bits(v uint64, n uint) {
+	w.acc |= v << w.nacc
+	for w.nacc += n; w.nacc >= 8; w.nacc -= 8 {
+		w.buf = append(w.buf, byte(w.acc))
+		w.acc >>= 8
+	}
+}
+
+// code writes a Huffman code, which deflate stores most significant bit first.
+func (w *bitWriter) code(v uint64, n uint) {
+	var r uint64
+	for i := range n {
+		r |= (v >> i & 1) << (n - 1 - i)
+	}
+	w.bits(r, n)
+}
