@@ -6,7 +6,10 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
+	"encoding/json"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/png"
@@ -19,6 +22,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/zadankai/zadankai/rooms"
 )
 
 // TestAttackPhoto16BitBomb: a 2 MB PNG of 6324×6324 at 16 bits per
@@ -189,4 +194,105 @@ func (w *bitWriter) code(v uint64, n uint) {
 		r |= (v >> i & 1) << (n - 1 - i)
 	}
 	w.bits(r, n)
+}
+
+// addRole stores an account of role (no company for guests and operators).
+func (e *env) addRole(t *testing.T, role rooms.Role, email string) *rooms.Member {
+	t.Helper()
+	m := &rooms.Member{ID: rooms.NewMemberID(), Email: email, DisplayName: "Test " + email, Role: role}
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.CreateMember(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// idList is a JSON array of the ids.
+func idList(ids ...rooms.MemberID) string {
+	b, _ := json.Marshal(ids)
+	return string(b)
+}
+
+// TestAttackRoundtableSpeakersAreGuestSpeakers: a trained moderator named
+// a member of another company and an HR admin as "speakers", putting
+// their profiles before everyone and giving the admin a stage. Only
+// guest speakers are speakers now.
+func TestAttackRoundtableSpeakersAreGuestSpeakers(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	e.makeModerator(t, w.memberA)
+	mod := w.memberA.m.ID
+	for name, who := range map[string]rooms.MemberID{"member of another company": w.memberB.m.ID, "HR admin": w.adminA.m.ID, "operator": w.operator.m.ID} {
+		r := w.memberA.do(t, "POST", e.srv.URL+"/api/v1/roundtables", roundtableBody(48, 10, "stage", mod, `,"speakers":`+idList(who)))
+		if code, field := r.errorCode(t); r.status != 422 || code != "not_a_guest_speaker" || field != "speakers[0]" {
+			t.Errorf("%s as speaker: = %d %s/%s, want 422 not_a_guest_speaker/speakers[0]", name, r.status, code, field)
+		}
+	}
+	rt := e.createRoundtable(t, w.memberA, roundtableBody(48, 10, "stage", mod, `,"speakers":`+idList(w.guest.m.ID)))
+	url := e.srv.URL + "/api/v1/roundtables/" + rt.ID
+	body := strings.Replace(roundtableBody(48, 10, "stage", mod, `,"speakers":`+idList(w.guest.m.ID, w.adminB.m.ID)), "{", fmt.Sprintf(`{"version":%d,`, rt.Version), 1)
+	if r := w.memberA.do(t, "PUT", url, body); r.status != 422 || !strings.Contains(string(r.body), `"speakers[1]"`) {
+		t.Errorf("adding an HR admin by an edit = %d %s, want 422 on speakers[1]", r.status, r.body)
+	}
+	var list struct{ Roundtables []json.RawMessage }
+	json.Unmarshal(w.operator.do(t, "GET", e.srv.URL+"/api/v1/roundtables", "").body, &list)
+	if len(list.Roundtables) != 1 || strings.Contains(string(list.Roundtables[0]), string(w.adminB.m.ID)) {
+		t.Errorf("refused requests left roundtables or speakers behind: %s", list.Roundtables)
+	}
+}
+
+// TestAttackRoundtablePeopleListsRepeatAndSize: 20,000 copies of one id
+// made every roundtable list take seconds. Moderators and speakers are
+// now at most five each, each named once.
+func TestAttackRoundtablePeopleListsRepeatAndSize(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	op, guest := w.operator.m.ID, w.guest.m.ID
+	var guests, operators []rooms.MemberID
+	for i := range 6 {
+		guests = append(guests, e.addRole(t, rooms.RoleGuestSpeaker, fmt.Sprintf("guest%d@outside.test", i)).ID)
+		operators = append(operators, e.addRole(t, rooms.RoleOperator, fmt.Sprintf("op%d@zadankai.test", i)).ID)
+	}
+	body := func(mods, speakers []rooms.MemberID) string {
+		return strings.Replace(roundtableBody(48, 10, "stage", op, `,"speakers":`+idList(speakers...)), idList(op), idList(mods...), 1)
+	}
+	cases := []struct {
+		name, body, code, field string
+	}{
+		{"a speaker twice", body([]rooms.MemberID{op}, []rooms.MemberID{guest, guest}), "duplicate", "speakers[1]"},
+		{"six speakers", body([]rooms.MemberID{op}, guests), "too_many", "speakers"},
+		{"a moderator twice", body([]rooms.MemberID{op, operators[0], op}, nil), "duplicate", "moderators[2]"},
+		{"six moderators", body(operators, nil), "too_many", "moderators"},
+	}
+	for _, tc := range cases {
+		r := w.operator.do(t, "POST", e.srv.URL+"/api/v1/roundtables", tc.body)
+		if code, field := r.errorCode(t); r.status != 422 || code != tc.code || field != tc.field {
+			t.Errorf("%s: = %d %s/%s, want 422 %s/%s", tc.name, r.status, code, field, tc.code, tc.field)
+		}
+	}
+	e.createRoundtable(t, w.operator, body(operators[:5], guests[:5])) // five of each is fine
+}
+
+// TestAttackRoundtableStageOnlyForGuestSpeakers: an HR admin named as a
+// speaker before roles were checked got a publishing token. Such a stale
+// entry opens no stage.
+func TestAttackRoundtableStageOnlyForGuestSpeakers(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	r := &rooms.Roundtable{ID: rooms.NewRoundtableID(), Title: "古い登録", Axis: rooms.AxisCareer, Themes: []string{},
+		Start: time.Now().Add(5 * time.Minute), Minutes: 60, TimeZone: "Asia/Tokyo", Format: rooms.FormatOnline, Capacity: 10,
+		Talk: rooms.TalkStage, Moderators: []rooms.MemberID{w.operator.m.ID}, Speakers: []rooms.MemberID{w.adminA.m.ID, w.guest.m.ID},
+		ExcludedCompanies: []rooms.CompanyID{}, CreatedBy: w.operator.m.ID}
+	if err := e.store.CreateRoundtable(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	url := e.srv.URL + "/api/v1/roundtables/" + string(r.ID) + "/join"
+	if res := w.adminA.do(t, "POST", url, ""); res.status != 403 || strings.Contains(string(res.body), "token") {
+		t.Errorf("HR admin listed as speaker: join = %d %s, want 403 and no token", res.status, res.body)
+	}
+	if res := w.guest.do(t, "POST", url, ""); res.status != 200 || !strings.Contains(string(res.body), `"role":"speaker"`) {
+		t.Errorf("the guest speaker's join = %d %s, want a speaker token", res.status, res.body)
+	}
 }
