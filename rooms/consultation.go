@@ -104,8 +104,6 @@ func (c *Consultation) Party(m MemberID) (other MemberID, ok bool) {
 func (c *Consultation) ValidateRequest(now time.Time) error {
 	c.Note, c.Place = strings.TrimSpace(c.Note), strings.TrimSpace(c.Place)
 	switch {
-	case utf8.RuneCountInString(c.Note) > 500:
-		return Invalid("note", "too_long", "the note is longer than 500 characters")
 	case c.Mode != ModeOnline && c.Mode != ModeInPerson:
 		return Invalid("mode", "unknown_value", "mode must be online or in_person")
 	case c.Mode == ModeInPerson && c.Place == "":
@@ -113,7 +111,20 @@ func (c *Consultation) ValidateRequest(now time.Time) error {
 	case utf8.RuneCountInString(c.Place) > 200:
 		return Invalid("place", "too_long", "the place is longer than 200 characters")
 	}
-	return ValidateSlots(c.Proposed, now)
+	return ValidateProposal(c.Note, c.Proposed, now)
+}
+
+// MaxNote is how long the note of a request or a reschedule may be.
+const MaxNote = 500
+
+// ValidateProposal checks what every proposal of times carries, a new
+// request's or a reschedule's: a note of at most MaxNote characters and
+// one to three valid slots.
+func ValidateProposal(note string, slots []Slot, now time.Time) error {
+	if utf8.RuneCountInString(strings.TrimSpace(note)) > MaxNote {
+		return Invalid("note", "too_long", fmt.Sprintf("the note is longer than %d characters", MaxNote))
+	}
+	return ValidateSlots(slots, now)
 }
 
 // ValidateSlots checks one to three proposals: allowed lengths, starting

@@ -296,3 +296,85 @@ func TestAttackRoundtableStageOnlyForGuestSpeakers(t *testing.T) {
 		t.Errorf("the guest speaker's join = %d %s, want a speaker token", res.status, res.body)
 	}
 }
+
+// openRequest makes member A ask member B for a consultation and returns
+// its URL.
+func (e *env) openRequest(t *testing.T, w *world) string {
+	t.Helper()
+	e.recommend(t, w.memberA.m, w.memberB.m)
+	e.alwaysAvailable(t, w.memberA.m)
+	e.alwaysAvailable(t, w.memberB.m)
+	return e.srv.URL + "/api/v1/consultations/" + e.request(t, w.memberA, w.memberB.m, slotAt(30)).ID
+}
+
+// mailsTo counts the messages sent to m whose subject has words in it.
+func (e *env) mailsTo(m *rooms.Member, words string) int {
+	n := 0
+	for _, s := range e.outbox.Messages() {
+		if s.Email.To == m.Email && strings.Contains(s.Email.Subject, words) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestAttackRescheduleNoteIsCapped: a reschedule stored a note of any
+// length (900 KB), where a request's is capped at 500 characters.
+func TestAttackRescheduleNoteIsCapped(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	url := e.openRequest(t, w)
+	r := w.memberA.do(t, "POST", url+"/reschedule", `{"slots":[`+slotAt(40)+`],"note":"`+strings.Repeat("あ", 501)+`"}`)
+	if code, field := r.errorCode(t); r.status != 422 || code != "too_long" || field != "note" {
+		t.Errorf("a 501-character note = %d %s/%s, want 422 too_long/note", r.status, code, field)
+	}
+	if cs := w.memberB.do(t, "GET", url, ""); !strings.Contains(string(cs.body), "育休復帰について") {
+		t.Errorf("the refused reschedule changed the note: %s", cs.body)
+	}
+}
+
+// TestAttackRescheduleCountsAgainstTheRequestLimit: 30 reschedules sent
+// 30 emails, past the limit of 20 requests a day. A reschedule is a
+// proposal like a request and counts against the same limit.
+func TestAttackRescheduleCountsAgainstTheRequestLimit(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	url := e.openRequest(t, w) // the first of the day's 20
+	for i := range 19 {
+		if r := w.memberA.do(t, "POST", url+"/reschedule", `{"slots":[`+slotAt(31+i)+`]}`); r.status != 200 {
+			t.Fatalf("reschedule %d = %d %s", i+1, r.status, r.body)
+		}
+	}
+	r := w.memberA.do(t, "POST", url+"/reschedule", `{"slots":[`+slotAt(60)+`]}`)
+	if code, _ := r.errorCode(t); r.status != 429 || code != "rate_limited" {
+		t.Errorf("the 21st proposal of the day = %d %s, want 429 rate_limited", r.status, r.body)
+	}
+	if n := e.mailsTo(w.memberB.m, "日程変更"); n != 19 {
+		t.Errorf("%d reschedule emails reached the peer, want 19", n)
+	}
+}
+
+// TestAttackRescheduleAfterABlock: a blocked person could still propose
+// new times and email the person who blocked her. A block either way now
+// stops reschedules as it stops requests, without naming the block.
+func TestAttackRescheduleAfterABlock(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	url := e.openRequest(t, w)
+	if r := w.memberB.do(t, "POST", e.srv.URL+"/api/v1/blocks", `{"member_id":"`+string(w.memberA.m.ID)+`"}`); r.status != 204 {
+		t.Fatalf("block = %d %s", r.status, r.body)
+	}
+	before := len(e.outbox.Messages())
+	for _, who := range []*actor{w.memberA, w.memberB} { // the blocked one and the one who blocked
+		r := who.do(t, "POST", url+"/reschedule", `{"slots":[`+slotAt(40)+`]}`)
+		if code, _ := r.errorCode(t); r.status != 403 || code != "peer_unavailable" || strings.Contains(string(r.body), "block") {
+			t.Errorf("%s rescheduling across a block = %d %s, want 403 peer_unavailable", who.m.Email, r.status, r.body)
+		}
+	}
+	if n := len(e.outbox.Messages()) - before; n != 0 {
+		t.Errorf("%d emails went out across the block", n)
+	}
+	if cs := parseConsultation(t, w.memberB.do(t, "GET", url, "")); !cs.AwaitingMe || cs.Status != "requested" {
+		t.Errorf("the refused reschedules changed the request: %+v", cs)
+	}
+}
