@@ -65,6 +65,7 @@ type Consultation struct {
 	Booked           *Slot              `json:"booked,omitempty" bson:"booked,omitempty"`
 	DeclineReason    string             `json:"decline_reason" bson:"decline_reason"` // never shown to the requester
 	CancelledBy      MemberID           `json:"cancelled_by" bson:"cancelled_by"`
+	CancelledAt      time.Time          `json:"cancelled_at" bson:"cancelled_at,omitempty"`
 	NoShows          []MemberID         `json:"no_shows" bson:"no_shows"`
 	Sequence         int                `json:"sequence" bson:"sequence"` // RFC 5545 SEQUENCE of its calendar entry
 	CreatedAt        time.Time          `json:"created_at" bson:"created_at"`
@@ -86,6 +87,20 @@ func (c *Consultation) StatusAt(now time.Time) ConsultationStatus {
 		return StatusCompleted
 	}
 	return c.Status
+}
+
+// Cancel calls c off on behalf of by at now.
+func (c *Consultation) Cancel(by MemberID, now time.Time) {
+	c.Status, c.CancelledBy, c.CancelledAt = StatusCancelled, by, now
+}
+
+// CancelTime is when c was cancelled: CancelledAt, or for cancellations
+// recorded without it the last update, which a cancellation is.
+func (c *Consultation) CancelTime() time.Time {
+	if c.Status != StatusCancelled || !c.CancelledAt.IsZero() {
+		return c.CancelledAt
+	}
+	return c.UpdatedAt
 }
 
 // Party reports whether m takes part, and returns the other party.

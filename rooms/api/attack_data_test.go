@@ -23,6 +23,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/zadankai/zadankai/rooms"
 )
 
@@ -377,4 +379,135 @@ func TestAttackRescheduleAfterABlock(t *testing.T) {
 	if cs := parseConsultation(t, w.memberB.do(t, "GET", url, "")); !cs.AwaitingMe || cs.Status != "requested" {
 		t.Errorf("the refused reschedules changed the request: %+v", cs)
 	}
+}
+
+// memberOf stores a member of company with a password and logs her in.
+func (e *env) memberOf(t *testing.T, company rooms.CompanyID, email string) *actor {
+	t.Helper()
+	m := &rooms.Member{ID: rooms.NewMemberID(), CompanyID: company, Email: email, DisplayName: "Test " + email, Role: rooms.RoleMember}
+	hash, _ := bcrypt.GenerateFromPassword([]byte("password-123"), bcrypt.MinCost)
+	m.PasswordHash = string(hash)
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.CreateMember(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return e.login(t, m, "password-123")
+}
+
+// heldWith stores a consultation of a with b that ended an hour ago.
+func (e *env) heldWith(t *testing.T, a *rooms.Member, b *rooms.Member) *rooms.Consultation {
+	t.Helper()
+	slot := rooms.Slot{Start: time.Now().Add(-90 * time.Minute), Minutes: 30}
+	cs := &rooms.Consultation{ID: rooms.NewConsultationID(), RequesterID: a.ID, RecipientID: b.ID, RequesterCompany: a.CompanyID,
+		RecipientCompany: b.CompanyID, Mode: rooms.ModeOnline, Status: rooms.StatusBooked, Proposed: []rooms.Slot{slot}, Booked: &slot,
+		NoShows: []rooms.MemberID{}}
+	if err := e.store.CreateConsultation(context.Background(), cs); err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// rate stores a's rating of cs.
+func (e *env) rate(t *testing.T, a *rooms.Member, cs *rooms.Consultation, rating int) {
+	t.Helper()
+	f := &rooms.Feedback{ConsultationID: cs.ID, AuthorID: a.ID, AuthorCompany: a.CompanyID, Rating: rating, Tags: []string{}}
+	if err := e.store.CreateFeedback(context.Background(), f); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAttackHRStatsHideTheMonthUnderWay: company figures were live, so an
+// admin who read them before and after one person's feedback could work
+// out her rating from the difference. The month under way is not shown.
+func TestAttackHRStatsHideTheMonthUnderWay(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	for i, rating := range []int{5, 4, 4, 3, 3} {
+		m := e.addMemberIn(t, w.coA.ID, fmt.Sprintf("rater%d@alpha.test", i))
+		e.rate(t, m, e.heldWith(t, m, w.memberB.m), rating)
+	}
+	url := e.srv.URL + "/api/v1/companies/" + string(w.coA.ID) + "/stats?months=24"
+	before := w.adminA.do(t, "GET", url, "")
+	sixth := e.memberOf(t, w.coA.ID, "sixth@alpha.test")
+	cs := e.heldWith(t, sixth.m, w.memberB.m)
+	if r := sixth.do(t, "POST", e.srv.URL+"/api/v1/consultations/"+string(cs.ID)+"/feedback", `{"rating":3}`); r.status != 201 {
+		t.Fatalf("feedback = %d %s", r.status, r.body)
+	}
+	after := w.adminA.do(t, "GET", url, "")
+	if before.status != 200 || !bytes.Equal(before.body, after.body) {
+		t.Errorf("one person's rating changed what her company's admin reads:\nbefore %s\nafter  %s", before.body, after.body)
+	}
+	if month := time.Now().In(tokyoZone(t)).Format("2006-01"); bytes.Contains(after.body, []byte(month)) {
+		t.Errorf("the month under way (%s) is shown: %s", month, after.body)
+	}
+}
+
+// TestAttackHRStatsClosedMonthIsFinal: a cancellation or a rating made
+// after a month changed that month's figures (a consultation counted in
+// the month it was requested, with its status of today). A closed month
+// is published once, rounded (3.7, not 3.6666666666666665), and stays.
+func TestAttackHRStatsClosedMonthIsFinal(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	var raters []*rooms.Member
+	for i, rating := range []int{5, 4, 4, 3, 3, 3} {
+		m := e.addMemberIn(t, w.coA.ID, fmt.Sprintf("rater%d@alpha.test", i))
+		e.rate(t, m, e.heldWith(t, m, w.memberB.m), rating)
+		raters = append(raters, m)
+	}
+	// Four cancellations this month, and a fifth booking still open.
+	for _, m := range raters[:4] {
+		cs := &rooms.Consultation{ID: rooms.NewConsultationID(), RequesterID: m.ID, RecipientID: w.memberB.m.ID, RequesterCompany: w.coA.ID,
+			RecipientCompany: w.coB.ID, Mode: rooms.ModeOnline, Status: rooms.StatusCancelled, CancelledBy: m.ID, CancelledAt: time.Now(),
+			NoShows: []rooms.MemberID{}}
+		if err := e.store.CreateConsultation(context.Background(), cs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fifth := e.memberOf(t, w.coA.ID, "fifth@alpha.test")
+	slot := rooms.Slot{Start: time.Now().AddDate(0, 0, 45).Truncate(time.Hour), Minutes: 30}
+	open := &rooms.Consultation{ID: rooms.NewConsultationID(), RequesterID: fifth.m.ID, RecipientID: w.memberB.m.ID, RequesterCompany: w.coA.ID,
+		RecipientCompany: w.coB.ID, Mode: rooms.ModeOnline, Status: rooms.StatusBooked, Proposed: []rooms.Slot{slot}, Booked: &slot, NoShows: []rooms.MemberID{}}
+	if err := e.store.CreateConsultation(context.Background(), open); err != nil {
+		t.Fatal(err)
+	}
+	// The API's clock moves to the next month: this one is closed (and
+	// the sessions of this month have expired).
+	now := time.Now().In(tokyoZone(t))
+	next := time.Date(now.Year(), now.Month()+1, 2, 0, 0, 0, 0, now.Location())
+	e.skew.Store(int64(next.Sub(time.Now())))
+	admin, fifth := e.login(t, w.adminA.m, "password-123"), e.login(t, fifth.m, "password-123")
+	url := e.srv.URL + "/api/v1/companies/" + string(w.coA.ID) + "/stats?months=1"
+	before := admin.do(t, "GET", url, "")
+	if !bytes.Contains(before.body, []byte(`"month":"`+now.Format("2006-01")+`"`)) || !bytes.Contains(before.body, []byte(`"average_rating":{"value":3.7,`)) {
+		t.Errorf("the closed month's figures, average to one decimal: %s", before.body)
+	}
+	if r := fifth.do(t, "POST", e.srv.URL+"/api/v1/consultations/"+string(open.ID)+"/cancel", `{}`); r.status != 200 {
+		t.Fatalf("cancel = %d %s", r.status, r.body)
+	}
+	if after := admin.do(t, "GET", url, ""); !bytes.Equal(before.body, after.body) {
+		t.Errorf("a cancellation after the month changed its figures:\nbefore %s\nafter  %s", before.body, after.body)
+	}
+	// Even a record of that month changed afterwards (a repair, a deleted
+	// account) leaves the published figures alone.
+	late := &rooms.Consultation{ID: rooms.NewConsultationID(), RequesterID: raters[5].ID, RecipientID: w.memberB.m.ID, RequesterCompany: w.coA.ID,
+		RecipientCompany: w.coB.ID, Mode: rooms.ModeOnline, Status: rooms.StatusCancelled, CancelledBy: raters[5].ID, CancelledAt: now,
+		NoShows: []rooms.MemberID{}}
+	if err := e.store.CreateConsultation(context.Background(), late); err != nil {
+		t.Fatal(err)
+	}
+	if after := admin.do(t, "GET", url, ""); !bytes.Equal(before.body, after.body) {
+		t.Errorf("a late record changed a published month:\nbefore %s\nafter  %s", before.body, after.body)
+	}
+}
+
+func tokyoZone(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }

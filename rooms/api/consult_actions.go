@@ -174,7 +174,7 @@ func (a *API) cancelConsultation(c *gin.Context) {
 		return
 	}
 	wasBooked := cs.Status == rooms.StatusBooked
-	cs.Status, cs.CancelledBy = rooms.StatusCancelled, me.ID
+	cs.Cancel(me.ID, a.now())
 	if wasBooked {
 		cs.Sequence++
 	}
