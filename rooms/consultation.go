@@ -233,12 +233,13 @@ func (f *Feedback) Validate() error {
 	switch {
 	case f.Rating < 1 || f.Rating > 5:
 		return Invalid("rating", "out_of_range", "rating must be 1 to 5")
-	case len(f.Tags) > len(FeedbackTags):
-		return Invalid("tags", "too_many", "too many tags")
 	case utf8.RuneCountInString(f.Text) > 2000:
 		return Invalid("text", "too_long", "text is longer than 2000 characters")
 	case utf8.RuneCountInString(f.Report) > 2000:
 		return Invalid("report", "too_long", "report is longer than 2000 characters")
+	}
+	if err := checkList("tags", f.Tags, len(FeedbackTags)); err != nil {
+		return err
 	}
 	for i, t := range f.Tags {
 		if !containsString(FeedbackTags, t) {

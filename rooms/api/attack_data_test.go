@@ -511,3 +511,63 @@ func tokyoZone(t *testing.T) *time.Location {
 	}
 	return loc
 }
+
+// TestAttackFreeTextAndListsAreCapped: every free-text field and list a
+// member or organiser sends about consultations, roundtables, feedback
+// and profiles has a cap, refused with 422, the code and the field, and
+// nothing stored. These were accepted before (the rest of the inventory
+// was capped already; see README "Security and privacy").
+func TestAttackFreeTextAndListsAreCapped(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	op := w.operator.m.ID
+	var companies []string
+	for range 51 {
+		companies = append(companies, string(rooms.NewCompanyID()))
+	}
+	many, _ := json.Marshal(companies)
+	held := e.heldWith(t, w.memberA.m, w.memberB.m)
+	url := e.openRequest(t, w)
+	cases := []struct {
+		name        string
+		who         *actor
+		method, url string
+		body        string
+		code, field string
+	}{
+		{"roundtable venue over 200 characters", w.operator, "POST", "/api/v1/roundtables",
+			strings.Replace(roundtableBody(48, 10, "stage", op, `,"venue":"`+strings.Repeat("会", 201)+`"`), `"online"`, `"hybrid"`, 1), "too_long", "venue"},
+		{"51 excluded companies", w.operator, "POST", "/api/v1/roundtables",
+			roundtableBody(48, 10, "stage", op, `,"excluded_companies":`+string(many)), "too_many", "excluded_companies"},
+		{"an excluded company twice", w.operator, "POST", "/api/v1/roundtables",
+			roundtableBody(48, 10, "stage", op, `,"excluded_companies":["`+companies[0]+`","`+companies[0]+`"]`), "duplicate", "excluded_companies[1]"},
+		{"a roundtable theme twice", w.operator, "POST", "/api/v1/roundtables",
+			strings.Replace(roundtableBody(48, 10, "stage", op, ""), `["promotion"]`, `["promotion","promotion"]`, 1), "duplicate", "themes[1]"},
+		{"a cancel reason over 500 characters", w.memberA, "POST", strings.TrimPrefix(url, e.srv.URL) + "/cancel",
+			`{"reason":"` + strings.Repeat("x", 501) + `"}`, "too_long", "reason"},
+		{"a feedback tag twice", w.memberA, "POST", "/api/v1/consultations/" + string(held.ID) + "/feedback",
+			`{"rating":4,"tags":["helpful","helpful"]}`, "duplicate", "tags[1]"},
+		{"six age bands", w.memberA, "PUT", "/api/v1/me/profile",
+			`{"job_level":2,"work_style":{"hours":"part_time","remote":"remote"},"languages":["ja"],"capacity":1,"version":0,` +
+				`"children":{"count":1,"age_bands":["0-2","0-2","0-2","0-2","0-2","0-2"]}}`, "too_many", "children.age_bands"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.who.do(t, tc.method, e.srv.URL+tc.url, tc.body)
+			if code, field := r.errorCode(t); r.status != 422 || code != tc.code || field != tc.field {
+				t.Errorf("= %d %s/%s, want 422 %s/%s", r.status, code, field, tc.code, tc.field)
+			}
+		})
+	}
+	var list struct{ Roundtables []json.RawMessage }
+	json.Unmarshal(w.operator.do(t, "GET", e.srv.URL+"/api/v1/roundtables", "").body, &list)
+	if len(list.Roundtables) != 0 {
+		t.Errorf("refused roundtables were stored: %d", len(list.Roundtables))
+	}
+	if cs := parseConsultation(t, w.memberA.do(t, "GET", url, "")); cs.Status != "requested" {
+		t.Errorf("the refused cancel cancelled: %+v", cs)
+	}
+	if r := w.memberA.do(t, "GET", e.srv.URL+"/api/v1/me/profile", ""); !strings.Contains(string(r.body), `"version":0`) {
+		t.Errorf("the refused profile was saved: %s", r.body)
+	}
+}
