@@ -23,8 +23,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"github.com/zadankai/zadankai/rooms"
 )
 
@@ -381,21 +379,6 @@ func TestAttackRescheduleAfterABlock(t *testing.T) {
 	}
 }
 
-// memberOf stores a member of company with a password and logs her in.
-func (e *env) memberOf(t *testing.T, company rooms.CompanyID, email string) *actor {
-	t.Helper()
-	m := &rooms.Member{ID: rooms.NewMemberID(), CompanyID: company, Email: email, DisplayName: "Test " + email, Role: rooms.RoleMember}
-	hash, _ := bcrypt.GenerateFromPassword([]byte("password-123"), bcrypt.MinCost)
-	m.PasswordHash = string(hash)
-	if err := m.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.store.CreateMember(context.Background(), m); err != nil {
-		t.Fatal(err)
-	}
-	return e.login(t, m, "password-123")
-}
-
 // heldWith stores a consultation of a with b that ended an hour ago.
 func (e *env) heldWith(t *testing.T, a *rooms.Member, b *rooms.Member) *rooms.Consultation {
 	t.Helper()
@@ -430,7 +413,7 @@ func TestAttackHRStatsHideTheMonthUnderWay(t *testing.T) {
 	}
 	url := e.srv.URL + "/api/v1/companies/" + string(w.coA.ID) + "/stats?months=24"
 	before := w.adminA.do(t, "GET", url, "")
-	sixth := e.memberOf(t, w.coA.ID, "sixth@alpha.test")
+	sixth := e.extraMember(t, w.coA.ID, "sixth@alpha.test")
 	cs := e.heldWith(t, sixth.m, w.memberB.m)
 	if r := sixth.do(t, "POST", e.srv.URL+"/api/v1/consultations/"+string(cs.ID)+"/feedback", `{"rating":3}`); r.status != 201 {
 		t.Fatalf("feedback = %d %s", r.status, r.body)
@@ -439,7 +422,7 @@ func TestAttackHRStatsHideTheMonthUnderWay(t *testing.T) {
 	if before.status != 200 || !bytes.Equal(before.body, after.body) {
 		t.Errorf("one person's rating changed what her company's admin reads:\nbefore %s\nafter  %s", before.body, after.body)
 	}
-	if month := time.Now().In(tokyoZone(t)).Format("2006-01"); bytes.Contains(after.body, []byte(month)) {
+	if month := time.Now().In(mustZone(t, "Asia/Tokyo")).Format("2006-01"); bytes.Contains(after.body, []byte(month)) {
 		t.Errorf("the month under way (%s) is shown: %s", month, after.body)
 	}
 }
@@ -466,7 +449,7 @@ func TestAttackHRStatsClosedMonthIsFinal(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	fifth := e.memberOf(t, w.coA.ID, "fifth@alpha.test")
+	fifth := e.extraMember(t, w.coA.ID, "fifth@alpha.test")
 	slot := rooms.Slot{Start: time.Now().AddDate(0, 0, 45).Truncate(time.Hour), Minutes: 30}
 	open := &rooms.Consultation{ID: rooms.NewConsultationID(), RequesterID: fifth.m.ID, RecipientID: w.memberB.m.ID, RequesterCompany: w.coA.ID,
 		RecipientCompany: w.coB.ID, Mode: rooms.ModeOnline, Status: rooms.StatusBooked, Proposed: []rooms.Slot{slot}, Booked: &slot, NoShows: []rooms.MemberID{}}
@@ -475,7 +458,7 @@ func TestAttackHRStatsClosedMonthIsFinal(t *testing.T) {
 	}
 	// The API's clock moves to the next month: this one is closed (and
 	// the sessions of this month have expired).
-	now := time.Now().In(tokyoZone(t))
+	now := time.Now().In(mustZone(t, "Asia/Tokyo"))
 	next := time.Date(now.Year(), now.Month()+1, 2, 0, 0, 0, 0, now.Location())
 	e.skew.Store(int64(next.Sub(time.Now())))
 	admin, fifth := e.login(t, w.adminA.m, "password-123"), e.login(t, fifth.m, "password-123")
@@ -501,15 +484,6 @@ func TestAttackHRStatsClosedMonthIsFinal(t *testing.T) {
 	if after := admin.do(t, "GET", url, ""); !bytes.Equal(before.body, after.body) {
 		t.Errorf("a late record changed a published month:\nbefore %s\nafter  %s", before.body, after.body)
 	}
-}
-
-func tokyoZone(t *testing.T) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation("Asia/Tokyo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
 }
 
 // TestAttackFreeTextAndListsAreCapped: every free-text field and list a
