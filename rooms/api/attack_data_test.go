@@ -440,10 +440,11 @@ func TestAttackHRStatsClosedMonthIsFinal(t *testing.T) {
 		e.rate(t, m, e.heldWith(t, m, w.memberB.m), rating)
 		raters = append(raters, m)
 	}
-	// Four cancellations this month, and a fifth booking still open.
+	// Four cancellations this month (recorded when they were stored), and
+	// a fifth booking still open.
 	for _, m := range raters[:4] {
 		cs := &rooms.Consultation{ID: rooms.NewConsultationID(), RequesterID: m.ID, RecipientID: w.memberB.m.ID, RequesterCompany: w.coA.ID,
-			RecipientCompany: w.coB.ID, Mode: rooms.ModeOnline, Status: rooms.StatusCancelled, CancelledBy: m.ID, CancelledAt: time.Now(),
+			RecipientCompany: w.coB.ID, Mode: rooms.ModeOnline, Status: rooms.StatusCancelled, CancelledBy: m.ID,
 			NoShows: []rooms.MemberID{}}
 		if err := e.store.CreateConsultation(context.Background(), cs); err != nil {
 			t.Fatal(err)
@@ -476,7 +477,7 @@ func TestAttackHRStatsClosedMonthIsFinal(t *testing.T) {
 	// Even a record of that month changed afterwards (a repair, a deleted
 	// account) leaves the published figures alone.
 	late := &rooms.Consultation{ID: rooms.NewConsultationID(), RequesterID: raters[5].ID, RecipientID: w.memberB.m.ID, RequesterCompany: w.coA.ID,
-		RecipientCompany: w.coB.ID, Mode: rooms.ModeOnline, Status: rooms.StatusCancelled, CancelledBy: raters[5].ID, CancelledAt: now,
+		RecipientCompany: w.coB.ID, Mode: rooms.ModeOnline, Status: rooms.StatusCancelled, CancelledBy: raters[5].ID,
 		NoShows: []rooms.MemberID{}}
 	if err := e.store.CreateConsultation(context.Background(), late); err != nil {
 		t.Fatal(err)
