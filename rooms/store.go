@@ -182,4 +182,16 @@ type Store interface {
 	MarkInvitationRevoked(ctx context.Context, id InvitationID, at time.Time) error
 	// HasFeedback reports whether author gave feedback on consultation cs.
 	HasFeedback(ctx context.Context, cs ConsultationID, author MemberID) (bool, error)
+
+	// --- published monthly figures (issue 12) ---
+
+	// PublishMonthStats stores s as the figures of month s.Month for
+	// company (empty: the platform) unless that month's are stored
+	// already, and returns the stored ones: the first publication wins on
+	// every store, and published figures never change, so no later action
+	// of one person shows as a difference between two reads.
+	PublishMonthStats(ctx context.Context, company CompanyID, s *MonthStats) (*MonthStats, error)
+	// GetMonthStats returns the published figures of month ("YYYY-MM")
+	// for company, or ErrNotFound.
+	GetMonthStats(ctx context.Context, company CompanyID, month string) (*MonthStats, error)
 }

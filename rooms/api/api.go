@@ -96,6 +96,7 @@ type API struct {
 	passwordCost int
 	mediaPlane   rooms.MediaPlane
 	rec          RecommendConfig
+	decodes      chan struct{} // photo decoding turns (photoDecodes)
 }
 
 // New checks p and returns the API.
@@ -136,6 +137,7 @@ func New(p Params) (*API, error) {
 		a.fromAddress = "no-reply@zadankai.invalid"
 	}
 	a.inviteLimit = newLimiter(200, time.Hour, a.now)
+	a.decodes = make(chan struct{}, photoDecodes)
 	return a, nil
 }
 

@@ -215,7 +215,7 @@ type PersonView struct {
 // else gets a directory of people.
 func (a *API) listRoundtablePeople(c *gin.Context) {
 	me := currentMember(c)
-	if me.Role != rooms.RoleOperator && !me.Moderator {
+	if !me.CanModerate() {
 		fail(c, rooms.ErrForbidden)
 		return
 	}
@@ -236,7 +236,7 @@ func (a *API) listRoundtablePeople(c *gin.Context) {
 			if me.Role == rooms.RoleOperator {
 				p.Email = m.Email
 			}
-			if m.Moderator || m.Role == rooms.RoleOperator {
+			if m.CanModerate() {
 				mods = append(mods, p)
 			}
 			if m.Role == rooms.RoleGuestSpeaker {
