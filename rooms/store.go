@@ -135,13 +135,23 @@ type Store interface {
 	// GetRoundtable returns the roundtable with id.
 	GetRoundtable(ctx context.Context, id RoundtableID) (*Roundtable, error)
 	// UpdateRoundtable writes r if the stored Version equals r.Version.
+	// A capacity the seats forbid (Seating.CheckCapacity: below the seats
+	// taken, or up while people wait) is ErrCapacityLocked; the check and
+	// the write are one atomic step with every seat change.
 	UpdateRoundtable(ctx context.Context, r *Roundtable) error
 	// ListRoundtables returns roundtables starting in [from, to), by start.
 	ListRoundtables(ctx context.Context, from, to time.Time) ([]*Roundtable, error)
 	// GetRegistration returns m's registration for r.
 	GetRegistration(ctx context.Context, r RoundtableID, m MemberID) (*Registration, error)
-	// PutRegistration creates (Version 0) or compare-and-sets a registration.
-	PutRegistration(ctx context.Context, reg *Registration) error
+	// RegisterSeat applies Seating.Register to r's stored capacity and
+	// registrations and records the outcome, all in one atomic step (a
+	// crash leaves it done or not done); reg is filled with the result.
+	// ErrNotFound if the roundtable does not exist.
+	RegisterSeat(ctx context.Context, reg *Registration) error
+	// WithdrawSeat applies Seating.Withdraw (m gives up her place; a seat
+	// passes to the first in the queue) in one atomic step. ErrNotFound if
+	// m never registered for r.
+	WithdrawSeat(ctx context.Context, r RoundtableID, m MemberID) (was RegistrationStatus, promoted *Registration, err error)
 	// ListRegistrations returns r's registrations, in queue order.
 	ListRegistrations(ctx context.Context, r RoundtableID) ([]*Registration, error)
 	// ListMemberRegistrations returns m's registrations.

@@ -61,6 +61,10 @@ func Open(ctx context.Context, uri, dbName string, opt Options) (*Store, error) 
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("mongostore: indexes: %w", err)
 	}
+	if err := s.migrateSeats(ctx); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("mongostore: moving registrations into their roundtables: %w", err)
+	}
 	return s, nil
 }
 
