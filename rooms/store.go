@@ -204,4 +204,22 @@ type Store interface {
 	// GetMonthStats returns the published figures of month ("YYYY-MM")
 	// for company, or ErrNotFound.
 	GetMonthStats(ctx context.Context, company CompanyID, month string) (*MonthStats, error)
+
+	// --- nothing lost, nothing leaked on a crash (issue 12) ---
+
+	// UpdateConsultationTime writes c as UpdateConsultation does and, in
+	// the same step, claims the time keys take for c and frees the keys
+	// free that c held. A key of take that is held already is a
+	// ConflictError{Field: "slot"}; nothing is written then. SQLite does it
+	// in one transaction; MongoDB tags each claim with c and this attempt,
+	// so a crash between its writes leaves at worst a claim that
+	// RepairTimeClaims frees, never one time booked twice.
+	UpdateConsultationTime(ctx context.Context, c *Consultation, take, free []string) error
+	// ListClaims returns the claims whose key starts with prefix, claimed
+	// before before.
+	ListClaims(ctx context.Context, prefix string, before time.Time) ([]*Claim, error)
+	// ReleaseClaimIf frees c.Key only if it is still the same claim (same
+	// token, or for an untagged claim the same time): one taken again
+	// meanwhile stays.
+	ReleaseClaimIf(ctx context.Context, c *Claim) error
 }

@@ -76,14 +76,14 @@ func (a *API) deleteMyAccount(c *gin.Context) {
 		if st != rooms.StatusRequested && st != rooms.StatusBooked {
 			continue
 		}
-		wasBooked := cs.Status == rooms.StatusBooked
+		wasBooked, held := cs.Status == rooms.StatusBooked, cs.TimeKeys()
 		cs.Status, cs.CancelledBy, cs.Sequence = rooms.StatusCancelled, me.ID, cs.Sequence+1
-		if err := a.store.UpdateConsultation(c.Request.Context(), cs); err != nil && !errors.Is(err, rooms.ErrConflict) {
+		err := a.store.UpdateConsultationTime(c.Request.Context(), cs, nil, held)
+		if err != nil && !errors.Is(err, rooms.ErrConflict) {
 			fail(c, err)
 			return
 		}
-		if wasBooked {
-			a.releaseBooking(c, cs)
+		if wasBooked && err == nil {
 			a.sendCalendar(c, cs, rooms.MethodCancel)
 		}
 	}

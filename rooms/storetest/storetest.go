@@ -63,6 +63,8 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		// nothing lost, nothing leaked on a crash (issue 12)
 		{"SeatSequences", testSeatSequences},
 		{"SeatsUnderConcurrency", testSeatsUnderConcurrency},
+		{"ConsultationTime", testConsultationTime},
+		{"RepairTimeClaims", testRepairTimeClaims},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })
