@@ -127,6 +127,7 @@ type Store interface {
 
 	// DeleteMemberData removes what a member told about themselves and
 	// their sessions: profile, availability, photo, sessions and current
+	// recommendations, and takes her out of everyone else's current
 	// recommendations. The account record itself is anonymised separately.
 	DeleteMemberData(ctx context.Context, id MemberID) error
 
@@ -222,4 +223,10 @@ type Store interface {
 	// token, or for an untagged claim the same time): one taken again
 	// meanwhile stays.
 	ReleaseClaimIf(ctx context.Context, c *Claim) error
+	// ListFeedbackBy returns the feedback author gave on consultations,
+	// oldest first (for her data export).
+	ListFeedbackBy(ctx context.Context, author MemberID) ([]*Feedback, error)
+	// ListRoundtableFeedbackBy returns the feedback author gave on
+	// roundtables, oldest first.
+	ListRoundtableFeedbackBy(ctx context.Context, author MemberID) ([]*RoundtableFeedback, error)
 }

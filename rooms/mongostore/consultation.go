@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -207,5 +208,48 @@ func (s *Store) DeleteMemberData(ctx context.Context, id rooms.MemberID) error {
 			return mapErr(err, "")
 		}
 	}
-	return s.DeleteMemberSessions(ctx, id)
+	if err := s.DeleteMemberSessions(ctx, id); err != nil {
+		return err
+	}
+	return s.dropFromRecommendations(ctx, id)
+}
+
+// dropFromRecommendations takes id out of every current batch, one batch
+// at a time (a batch is one document).
+func (s *Store) dropFromRecommendations(ctx context.Context, id rooms.MemberID) error {
+	recs := s.db.Collection("recommendations")
+	cur, err := recs.Find(ctx, bson.D{{Key: "candidates.member_id", Value: string(id)}})
+	if err != nil {
+		return mapErr(err, "")
+	}
+	var docs []recommendationDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return mapErr(err, "")
+	}
+	for _, d := range docs {
+		d.Candidates = slices.DeleteFunc(d.Candidates, func(c rooms.Candidate) bool { return c.MemberID == id })
+		if _, err := recs.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "candidates", Value: d.Candidates}}}}); err != nil {
+			return mapErr(err, "")
+		}
+	}
+	return nil
+}
+
+// ListFeedbackBy implements rooms.Store.
+func (s *Store) ListFeedbackBy(ctx context.Context, author rooms.MemberID) ([]*rooms.Feedback, error) {
+	cur, err := s.db.Collection("feedback").Find(ctx, bson.D{{Key: "author_id", Value: string(author)}}, options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}))
+	if err != nil {
+		return nil, mapErr(err, "")
+	}
+	var docs []feedbackDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr(err, "")
+	}
+	out := make([]*rooms.Feedback, len(docs))
+	for i := range docs {
+		docs[i].CreatedAt = docs[i].CreatedAt.UTC()
+		out[i] = &docs[i].Feedback
+	}
+	return out, nil
 }

@@ -88,3 +88,21 @@ func (s *Store) ListAuditPage(ctx context.Context, q rooms.AuditQuery) ([]*rooms
 	}
 	return out, nil
 }
+
+// ListRoundtableFeedbackBy implements rooms.Store.
+func (s *Store) ListRoundtableFeedbackBy(ctx context.Context, author rooms.MemberID) ([]*rooms.RoundtableFeedback, error) {
+	cur, err := s.db.Collection("roundtable_feedback").Find(ctx, bson.D{{Key: "author_id", Value: string(author)}}, options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}))
+	if err != nil {
+		return nil, mapErr(err, "")
+	}
+	var docs []roundtableFeedbackDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr(err, "")
+	}
+	out := make([]*rooms.RoundtableFeedback, len(docs))
+	for i := range docs {
+		docs[i].CreatedAt = docs[i].CreatedAt.UTC()
+		out[i] = &docs[i].RoundtableFeedback
+	}
+	return out, nil
+}

@@ -65,6 +65,7 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"SeatsUnderConcurrency", testSeatsUnderConcurrency},
 		{"ConsultationTime", testConsultationTime},
 		{"RepairTimeClaims", testRepairTimeClaims},
+		{"FeedbackBy", testFeedbackBy},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })
