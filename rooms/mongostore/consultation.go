@@ -154,8 +154,13 @@ func (s *Store) CreateFeedback(ctx context.Context, f *rooms.Feedback) error {
 
 // ListFeedbackBetween implements rooms.Store.
 func (s *Store) ListFeedbackBetween(ctx context.Context, from, to time.Time) ([]*rooms.Feedback, error) {
-	cur, err := s.db.Collection("feedback").Find(ctx, bson.D{{Key: "created_at", Value: bson.D{{Key: "$gte", Value: from.UTC()}, {Key: "$lt", Value: to.UTC()}}}},
-		options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}))
+	return s.findFeedback(ctx, bson.D{{Key: "created_at", Value: bson.D{{Key: "$gte", Value: from.UTC()}, {Key: "$lt", Value: to.UTC()}}}})
+}
+
+// findFeedback returns the consultation feedback matching filter, oldest
+// first.
+func (s *Store) findFeedback(ctx context.Context, filter bson.D) ([]*rooms.Feedback, error) {
+	cur, err := s.db.Collection("feedback").Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}))
 	if err != nil {
 		return nil, mapErr(err, "")
 	}
@@ -238,18 +243,5 @@ func (s *Store) dropFromRecommendations(ctx context.Context, id rooms.MemberID) 
 
 // ListFeedbackBy implements rooms.Store.
 func (s *Store) ListFeedbackBy(ctx context.Context, author rooms.MemberID) ([]*rooms.Feedback, error) {
-	cur, err := s.db.Collection("feedback").Find(ctx, bson.D{{Key: "author_id", Value: string(author)}}, options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}))
-	if err != nil {
-		return nil, mapErr(err, "")
-	}
-	var docs []feedbackDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, mapErr(err, "")
-	}
-	out := make([]*rooms.Feedback, len(docs))
-	for i := range docs {
-		docs[i].CreatedAt = docs[i].CreatedAt.UTC()
-		out[i] = &docs[i].Feedback
-	}
-	return out, nil
+	return s.findFeedback(ctx, bson.D{{Key: "author_id", Value: string(author)}})
 }
