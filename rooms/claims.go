@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -39,22 +40,26 @@ func (c *Consultation) Holds(k string) bool {
 	return c.Status == StatusBooked && slices.Contains(c.TimeKeys(), k)
 }
 
-// RepairTimeClaims frees time claimed before now-grace that no booking
-// holds: what a crash between a booking's writes can leave on a store
-// without transactions (and what older versions left on any store). It
-// runs at start-up (grace 0) and periodically. Before freeing a claim it
-// bumps its owner's version, so an attempt of that owner still under way
-// (on another server) fails its final compare-and-set instead of booking
-// time it no longer holds. It returns how many claims it freed.
+// RepairTimeClaims frees time claimed before now-grace, and not yet past,
+// that no booking holds: what a crash between a booking's writes can
+// leave on a store without transactions (and what older versions left on
+// any store). It runs at start-up (grace 0) and periodically. Before
+// freeing a claim it bumps its owner's version, so an attempt of that
+// owner still under way (on another server) fails its final
+// compare-and-set instead of booking time it no longer holds. It returns
+// how many claims it freed.
 func RepairTimeClaims(ctx context.Context, s Store, now time.Time, grace time.Duration) (int, error) {
 	claims, err := s.ListClaims(ctx, TimeClaimPrefix, now.Add(-grace))
 	if err != nil {
 		return 0, err
 	}
+	r := &timeRepair{s: s, owners: map[ConsultationID]*Consultation{}, fenced: map[ConsultationID]bool{}}
 	freed := 0
-	fenced := map[ConsultationID]*Consultation{} // owners fenced in this run
 	for _, cl := range claims {
-		held, err := claimHeld(ctx, s, cl, fenced)
+		if quarterPast(cl.Key, now) {
+			continue // nobody books past time: leave it be
+		}
+		held, err := r.held(ctx, cl)
 		if err != nil {
 			return freed, err
 		}
@@ -69,31 +74,54 @@ func RepairTimeClaims(ctx context.Context, s Store, now time.Time, grace time.Du
 	return freed, nil
 }
 
-// claimHeld reports whether a booking holds cl. An owner that does not
-// is fenced first, once per run (and one changed meanwhile counts as
-// holding: the next run looks again).
-func claimHeld(ctx context.Context, s Store, cl *Claim, fenced map[ConsultationID]*Consultation) (bool, error) {
+// timeRepair is one run of RepairTimeClaims: each owner is read once
+// and fenced at most once.
+type timeRepair struct {
+	s      Store
+	owners map[ConsultationID]*Consultation // nil: the owner is gone
+	fenced map[ConsultationID]bool
+}
+
+// held reports whether a booking holds cl. An owner that does not is
+// fenced first (and one that changed meanwhile counts as holding: the
+// next run looks again).
+func (r *timeRepair) held(ctx context.Context, cl *Claim) (bool, error) {
 	if cl.Owner == "" {
-		return untaggedHeld(ctx, s, cl.Key)
+		return untaggedHeld(ctx, r.s, cl.Key)
 	}
-	if c, ok := fenced[cl.Owner]; ok {
-		return c.Holds(cl.Key), nil
+	c, read := r.owners[cl.Owner]
+	if !read {
+		var err error
+		c, err = r.s.GetConsultation(ctx, cl.Owner)
+		if errors.Is(err, ErrNotFound) {
+			c = nil
+		} else if err != nil {
+			return false, err
+		}
+		r.owners[cl.Owner] = c
 	}
-	c, err := s.GetConsultation(ctx, cl.Owner)
-	if errors.Is(err, ErrNotFound) {
+	switch {
+	case c == nil:
 		return false, nil
-	} else if err != nil {
-		return false, err
-	}
-	if c.Holds(cl.Key) {
+	case c.Holds(cl.Key):
 		return true, nil
+	case r.fenced[c.ID]:
+		return false, nil
 	}
-	err = s.UpdateConsultation(ctx, c) // the fence: same content, next version
+	err := r.s.UpdateConsultation(ctx, c) // the fence: same content, next version
 	if errors.Is(err, ErrConflict) {
+		delete(r.owners, c.ID)
 		return true, nil
 	}
-	fenced[c.ID] = c
+	r.fenced[c.ID] = err == nil
 	return false, err
+}
+
+// quarterPast reports whether the quarter hour of a BusyKeys key is over.
+func quarterPast(key string, now time.Time) bool {
+	i := strings.LastIndexByte(key, ':')
+	q, err := strconv.ParseInt(key[i+1:], 10, 64)
+	return i >= 0 && err == nil && (q+1)*900 <= now.Unix()
 }
 
 // untaggedHeld looks for a booking of the key's member that covers it

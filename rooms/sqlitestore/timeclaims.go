@@ -50,9 +50,10 @@ func (s *Store) UpdateConsultationTime(ctx context.Context, c *rooms.Consultatio
 
 // ListClaims implements rooms.Store.
 func (s *Store) ListClaims(ctx context.Context, prefix string, before time.Time) ([]*rooms.Claim, error) {
-	// substr, not LIKE: a prefix may hold % or _.
+	// A key range, not LIKE: it walks the primary key, and a prefix may
+	// hold % or _.
 	rows, err := s.db.QueryContext(ctx, `SELECT key, claimed_at, owner, token FROM claims
-		WHERE substr(key, 1, length(?)) = ? AND claimed_at < ? ORDER BY key`, prefix, prefix, millis(before))
+		WHERE key >= ? AND key < ? AND claimed_at < ? ORDER BY key`, prefix, prefix+"\uffff", millis(before))
 	if err != nil {
 		return nil, mapErr(err, "")
 	}

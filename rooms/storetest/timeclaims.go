@@ -117,7 +117,7 @@ func checkClaimTags(t *testing.T, s rooms.Store, owner *rooms.Consultation) {
 // testRepairTimeClaims builds what a crash between a booking's writes
 // leaves (claims of a consultation that no longer holds them, untagged
 // claims of older versions) and checks that RepairTimeClaims frees exactly
-// those and fences their owner.
+// those still to come and fences their owner.
 func testRepairTimeClaims(t *testing.T, open Opener, _ Options) {
 	s, c := mustOpen(t, open), ctx(t)
 	a, b, x := rooms.NewMemberID(), rooms.NewMemberID(), rooms.NewMemberID()
@@ -139,7 +139,8 @@ func testRepairTimeClaims(t *testing.T, open Opener, _ Options) {
 	leaked.Status = rooms.StatusCancelled // as if the process died before freeing
 	mustDo(t, s.UpdateConsultation(c, leaked))
 	stray := rooms.BusyKeys(x, rooms.Slot{Start: base.Add(5 * time.Hour), Minutes: 30}) // an older version's leak
-	for _, k := range append(legacy.TimeKeys(), stray...) {
+	past := rooms.BusyKeys(x, rooms.Slot{Start: time.Now().Add(-24 * time.Hour).Truncate(time.Hour), Minutes: 30})
+	for _, k := range append(append(legacy.TimeKeys(), stray...), past...) {
 		mustDo(t, s.ClaimOnce(c, k, time.Now()))
 	}
 	mustDo(t, s.UpdateConsultation(c, legacy)) // an older version's booking: untagged claims
@@ -151,8 +152,8 @@ func testRepairTimeClaims(t *testing.T, open Opener, _ Options) {
 	if want := len(leaked.TimeKeys()) + len(stray); err != nil || n != want {
 		t.Fatalf("RepairTimeClaims freed %d (%v), want %d", n, err, want)
 	}
-	if got, want := claimKeys(t, s), sorted(append(held.TimeKeys(), legacy.TimeKeys()...)); !slices.Equal(got, want) {
-		t.Errorf("claims after the repair = %v, want the held ones %v", got, want)
+	if got, want := claimKeys(t, s), sorted(append(append(held.TimeKeys(), legacy.TimeKeys()...), past...)); !slices.Equal(got, want) {
+		t.Errorf("claims after the repair = %v, want the held ones and the past %v", got, want)
 	}
 	if got, _ := s.GetConsultation(c, leaked.ID); got.Version != version+1 {
 		t.Errorf("the owner of freed claims is at version %d, want %d (fenced)", got.Version, version+1)
