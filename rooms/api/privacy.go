@@ -178,7 +178,8 @@ func (a *API) cancelOpenConsultations(c *gin.Context, me *rooms.Member) error {
 			continue
 		}
 		wasBooked, held := cs.Status == rooms.StatusBooked, cs.TimeKeys()
-		cs.Status, cs.CancelledBy, cs.Sequence = rooms.StatusCancelled, me.ID, cs.Sequence+1
+		cs.Cancel(me.ID, a.now())
+		cs.Sequence++
 		err := a.store.UpdateConsultationTime(c.Request.Context(), cs, nil, held)
 		if errors.Is(err, rooms.ErrConflict) {
 			continue // changed meanwhile: the other person acted on it
