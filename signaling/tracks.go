@@ -339,7 +339,10 @@ func (p *participant) checkUnpublished(offer string) {
 		mid, _ := m.Attribute("mid")
 		_, sendonly := m.Attribute("sendonly")
 		_, sendrecv := m.Attribute("sendrecv")
-		sending[mid] = m.MediaName.Port.Value != 0 && (sendonly || sendrecv)
+		// Port 0 rejects a section, except one marked bundle-only (RFC
+		// 8843 §6): Firefox offers every section after the first so.
+		_, bundleOnly := m.Attribute("bundle-only")
+		sending[mid] = (m.MediaName.Port.Value != 0 || bundleOnly) && (sendonly || sendrecv)
 	}
 	p.mu.Lock()
 	var gone []string
