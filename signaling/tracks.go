@@ -152,6 +152,10 @@ func (p *participant) addSubscription(from *participant, t *pubTrack) {
 		return
 	}
 	p.mu.Unlock()
+	if p.single && !p.decodes(t.up.Codec.MimeType) {
+		p.log.Info("not subscribed: the client's offer lacks the track's codec", "track", t.info.Sid, "codec", t.up.Codec.MimeType)
+		return
+	}
 	down, err := sfu.NewDownTrack(t.up, t.info.Sid, from.sid+"|"+t.info.Sid, p.link)
 	if err != nil {
 		p.log.Warn("subscribe", "err", err)
