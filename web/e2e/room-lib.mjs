@@ -102,6 +102,15 @@ export async function audioFlows(page, who, label) {
   await until(async () => (await audioPackets(page, who)) > first, 15_000, `${label}: audio packets stuck at ${first}`);
 }
 
+// bothWays proves that each of two people ({page, id, name}) decodes the
+// other's video and receives her audio.
+export async function bothWays(a, b) {
+  await videoFlows(a.page, b.id, `${a.name} sees ${b.name}`);
+  await videoFlows(b.page, a.id, `${b.name} sees ${a.name}`);
+  await audioFlows(a.page, b.id, `${a.name} hears ${b.name}`);
+  await audioFlows(b.page, a.id, `${b.name} hears ${a.name}`);
+}
+
 // createRoundtable schedules a roundtable starting in five minutes with
 // op (a signed-in operator: {page, csrf, id}) as its moderator.
 export async function createRoundtable(op, extra = {}) {
@@ -112,13 +121,18 @@ export async function createRoundtable(op, extra = {}) {
   });
 }
 
-// liveConsultation returns the demo's consultation under way now among
-// those of p (a signed-in person: {page, csrf}).
-export async function liveConsultation(p) {
-  const { consultations } = await apiCall(p.page, p.csrf, "GET", "/consultations");
+// consultationCall opens the demo's consultation under way now for
+// hanako and daisuke (signed-in people: {page, csrf, id}), each in her
+// page, and proves they see and hear each other; it returns the
+// consultation.
+export async function consultationCall(base, hanako, daisuke) {
+  const { consultations } = await apiCall(hanako.page, hanako.csrf, "GET", "/consultations");
   const now = Date.now();
   const live = consultations.find((c) => c.status === "booked" && c.booked && Date.parse(c.booked.start) <= now &&
     now < Date.parse(c.booked.start) + c.booked.minutes * 60_000);
-  assert.ok(live, "the demo data has no consultation under way for this person");
+  assert.ok(live, "the demo data has no consultation under way for hanako");
+  for (const p of [hanako, daisuke]) await p.page.goto(`${base}/room.html?consultation=${live.id}&autojoin=1`);
+  for (const p of [hanako, daisuke]) await waitInCall(p.page, 1);
+  await bothWays({ ...hanako, name: "hanako" }, { ...daisuke, name: "daisuke" });
   return live;
 }
