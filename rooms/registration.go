@@ -67,6 +67,35 @@ func (st *Seating) Counts() (seated, waiting int) {
 	return seated, waiting
 }
 
+// Seats is how one roundtable's seats stand, as one member sees them:
+// what the roundtable list shows of each roundtable.
+type Seats struct {
+	Seated, Waiting int
+	// Mine is her registration's status, empty if she never registered.
+	Mine RegistrationStatus
+	// Place is her place on the waitlist (1 = next), 0 unless she waits.
+	Place int
+}
+
+// For returns the seats as m sees them.
+func (st *Seating) For(m MemberID) Seats {
+	var v Seats
+	v.Seated, v.Waiting = st.Counts()
+	cur := st.find(m)
+	if cur == nil {
+		return v
+	}
+	v.Mine = cur.Status
+	if cur.Status == Waitlisted {
+		for _, r := range st.Regs {
+			if r.Status == Waitlisted && queueOrder(r, cur) <= 0 {
+				v.Place++
+			}
+		}
+	}
+	return v
+}
+
 func (st *Seating) find(m MemberID) *Registration {
 	for _, r := range st.Regs {
 		if r.MemberID == m {

@@ -229,4 +229,20 @@ type Store interface {
 	// ListRoundtableFeedbackBy returns the feedback author gave on
 	// roundtables, oldest first.
 	ListRoundtableFeedbackBy(ctx context.Context, author MemberID) ([]*RoundtableFeedback, error)
+
+	// --- the roundtable list in a few reads (issue 13) ---
+
+	// GetMembers returns the members of ids that exist, by id; a missing
+	// id is left out, not an error.
+	GetMembers(ctx context.Context, ids []MemberID) (map[MemberID]*Member, error)
+	// GetProfiles returns the saved profiles of ids, by member.
+	GetProfiles(ctx context.Context, ids []MemberID) (map[MemberID]*Profile, error)
+	// PhotoOwners returns which of ids have a photo stored.
+	PhotoOwners(ctx context.Context, ids []MemberID) (map[MemberID]bool, error)
+	// ListSeats returns, for each roundtable of ids that exists, its seat
+	// counts and m's status and waitlist place (Seating.For), as
+	// ListRegistrations would give them. The counts are stored beside the
+	// registrations and change in the same atomic step, so a list of
+	// hundreds of roundtables reads no registrations but m's.
+	ListSeats(ctx context.Context, ids []RoundtableID, m MemberID) (map[RoundtableID]Seats, error)
 }

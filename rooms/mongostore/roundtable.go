@@ -18,14 +18,18 @@ import (
 // code needs no multi-document transaction). SeatsVersion is the
 // compare-and-set of seat changes, apart from Version, which organisers'
 // edits and calendar sequences use.
+// Seated and Waiting are the counts of Regs, written with them, so that
+// lists read no registrations (ListSeats).
 type roundtableDoc struct {
 	rooms.Roundtable `bson:",inline"`
 	SeatsVersion     int64                 `bson:"seats_version"`
 	Regs             []*rooms.Registration `bson:"regs"`
+	Seated           int                   `bson:"seated"`
+	Waiting          int                   `bson:"waiting"`
 }
 
 // withoutSeats keeps roundtable reads light.
-var withoutSeats = bson.D{{Key: "regs", Value: 0}, {Key: "seats_version", Value: 0}}
+var withoutSeats = bson.D{{Key: "regs", Value: 0}, {Key: "seats_version", Value: 0}, {Key: "seated", Value: 0}, {Key: "waiting", Value: 0}}
 
 func (s *Store) roundtables() *mongo.Collection { return s.db.Collection("roundtables") }
 

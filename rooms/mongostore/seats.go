@@ -58,7 +58,7 @@ func (s *Store) changeSeats(ctx context.Context, r rooms.RoundtableID, fn func(s
 			}
 		}
 		res, err := s.roundtables().UpdateOne(ctx, bson.D{{Key: "_id", Value: string(r)}, {Key: "seats_version", Value: d.SeatsVersion}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "regs", Value: st.Regs}}}, {Key: "$inc", Value: bson.D{{Key: "seats_version", Value: 1}}}})
+			bson.D{{Key: "$set", Value: seatsSet(st)}, {Key: "$inc", Value: bson.D{{Key: "seats_version", Value: 1}}}})
 		if err != nil {
 			return mapErr(err, "")
 		}
@@ -67,6 +67,12 @@ func (s *Store) changeSeats(ctx context.Context, r rooms.RoundtableID, fn func(s
 		}
 	}
 	return &rooms.ConflictError{}
+}
+
+// seatsSet writes st's registrations and their counts together.
+func seatsSet(st *rooms.Seating) bson.D {
+	seated, waiting := st.Counts()
+	return bson.D{{Key: "regs", Value: st.Regs}, {Key: "seated", Value: seated}, {Key: "waiting", Value: waiting}}
 }
 
 // registrationIndexDoc lets a member's registrations be found without
@@ -212,6 +218,34 @@ func (s *Store) migrateSeats(ctx context.Context) error {
 		if _, err := s.roundtables().UpdateOne(ctx, bson.D{{Key: "_id", Value: id.ID}, {Key: "seats_version", Value: bson.D{{Key: "$exists", Value: false}}}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "regs", Value: regs}, {Key: "seats_version", Value: int64(0)}}}}); err != nil {
 			return fmt.Errorf("roundtable %s: %w", id.ID, err)
+		}
+	}
+	return nil
+}
+
+// migrateSeatCounts gives the roundtables stored by earlier versions
+// their seat counts (ListSeats). Idempotent; a roundtable whose seats
+// change meanwhile got its counts from that change.
+func (s *Store) migrateSeatCounts(ctx context.Context) error {
+	cur, err := s.roundtables().Find(ctx, bson.D{{Key: "seated", Value: bson.D{{Key: "$exists", Value: false}}}},
+		options.Find().SetProjection(bson.D{{Key: "seats_version", Value: 1}, {Key: "regs", Value: 1}}))
+	if err != nil {
+		return err
+	}
+	var docs []struct {
+		ID           string                `bson:"_id"`
+		SeatsVersion int64                 `bson:"seats_version"`
+		Regs         []*rooms.Registration `bson:"regs"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return err
+	}
+	for _, d := range docs {
+		seated, waiting := (&rooms.Seating{Regs: d.Regs}).Counts()
+		_, err := s.roundtables().UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}, {Key: "seats_version", Value: d.SeatsVersion}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "seated", Value: seated}, {Key: "waiting", Value: waiting}}}})
+		if err != nil {
+			return fmt.Errorf("roundtable %s: %w", d.ID, err)
 		}
 	}
 	return nil

@@ -53,11 +53,64 @@ func TestSeatsMoveIntoRoundtables(t *testing.T) {
 	if err != nil || len(regs) != 2 || regs[0].MemberID != a || regs[0].Status != rooms.Registered || regs[1].Status != rooms.Waitlisted {
 		t.Fatalf("registrations after the move: %+v, %v", regs, err)
 	}
+	want := rooms.Seats{Seated: 1, Waiting: 1, Mine: rooms.Waitlisted, Place: 1}
+	if got, err := s.ListSeats(ctx, []rooms.RoundtableID{rt}, b); err != nil || got[rt] != want {
+		t.Errorf("ListSeats after the move = %+v, %v; want %+v", got, err, want)
+	}
 	if mine, err := s.ListMemberRegistrations(ctx, b); err != nil || len(mine) != 1 || mine[0].RoundtableID != rt {
 		t.Errorf("ListMemberRegistrations after the move = %+v, %v", mine, err)
 	}
 	r, _ := s.GetRoundtable(ctx, rt)
 	if _, promoted, err := rooms.Withdraw(ctx, s, r, a); err != nil || promoted == nil || promoted.MemberID != b {
 		t.Errorf("withdrawing after the move promoted %+v (%v), want the waiting member", promoted, err)
+	}
+}
+
+// TestSeatCountsForEarlierDocuments opens a database whose roundtables
+// hold their registrations but no seat counts (written before the counts
+// were kept) and finds them counted: the list shows the same seats.
+func TestSeatCountsForEarlierDocuments(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	name := fmt.Sprintf("zt_counts_%d", dbSeq.Add(1))
+	client, err := mongo.Connect(options.Client().ApplyURI(ferretURI).SetMaxPoolSize(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Disconnect(ctx)
+	db := client.Database(name)
+	t.Cleanup(func() { _ = db.Drop(context.Background()) })
+	rt, a, b, c := rooms.NewRoundtableID(), rooms.NewMemberID(), rooms.NewMemberID(), rooms.NewMemberID()
+	start := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Millisecond)
+	var regs bson.A
+	for i, reg := range []struct {
+		m      rooms.MemberID
+		status rooms.RegistrationStatus
+	}{{a, rooms.Registered}, {b, rooms.Withdrawn}, {c, rooms.Waitlisted}} {
+		regs = append(regs, bson.D{{Key: "roundtable_id", Value: string(rt)}, {Key: "member_id", Value: string(reg.m)},
+			{Key: "status", Value: string(reg.status)}, {Key: "queued_at", Value: start.Add(time.Duration(i-72) * time.Hour)}, {Key: "version", Value: int64(1)}})
+		if _, err := db.Collection("registrations").InsertOne(ctx, bson.D{{Key: "_id", Value: string(rt) + ":" + string(reg.m)},
+			{Key: "roundtable_id", Value: string(rt)}, {Key: "member_id", Value: string(reg.m)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Collection("roundtables").InsertOne(ctx, bson.D{{Key: "_id", Value: string(rt)}, {Key: "title", Value: "数えていない座談会"},
+		{Key: "start", Value: start}, {Key: "capacity", Value: 1}, {Key: "version", Value: int64(1)}, {Key: "seats_version", Value: int64(3)},
+		{Key: "regs", Value: regs}}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := mongostore.Open(ctx, ferretURI, name, mongostore.Options{MaxPoolSize: 1}) // counts them
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	for m, want := range map[rooms.MemberID]rooms.Seats{
+		a:                   {Seated: 1, Waiting: 1, Mine: rooms.Registered},
+		c:                   {Seated: 1, Waiting: 1, Mine: rooms.Waitlisted, Place: 1},
+		rooms.NewMemberID(): {Seated: 1, Waiting: 1},
+	} {
+		if got, err := s.ListSeats(ctx, []rooms.RoundtableID{rt}, m); err != nil || got[rt] != want {
+			t.Errorf("ListSeats for %s = %+v, %v; want %+v", m, got, err, want)
+		}
 	}
 }

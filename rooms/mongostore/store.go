@@ -65,6 +65,10 @@ func Open(ctx context.Context, uri, dbName string, opt Options) (*Store, error) 
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("mongostore: moving registrations into their roundtables: %w", err)
 	}
+	if err := s.migrateSeatCounts(ctx); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("mongostore: counting seats: %w", err)
+	}
 	return s, nil
 }
 

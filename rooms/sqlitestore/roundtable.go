@@ -89,9 +89,18 @@ func loadSeating(ctx context.Context, q querier, r rooms.RoundtableID) (*rooms.S
 	return st, version, err
 }
 
-// putRegistrations writes changed registrations inside a transaction that
-// holds the write lock, so no compare-and-set is needed.
-func putRegistrations(ctx context.Context, tx *sql.Tx, changed []*rooms.Registration) error {
+// putSeats writes the changed registrations of st and its seat counts
+// inside a transaction that holds the write lock, so no compare-and-set
+// is needed.
+func putSeats(ctx context.Context, tx *sql.Tx, st *rooms.Seating, changed []*rooms.Registration) error {
+	if len(changed) == 0 {
+		return nil
+	}
+	seated, waiting := st.Counts()
+	_, err := tx.ExecContext(ctx, `UPDATE roundtables SET seated = ?, waiting = ? WHERE id = ?`, seated, waiting, changed[0].RoundtableID)
+	if err != nil {
+		return mapErr(err, "")
+	}
 	for _, reg := range changed {
 		reg.Version++
 		stamp(&reg.CreatedAt, &reg.UpdatedAt)
@@ -120,7 +129,7 @@ func (s *Store) RegisterSeat(ctx context.Context, reg *rooms.Registration) error
 		}
 		done = *reg
 		changed := st.Register(&done)
-		if err := putRegistrations(ctx, tx, changed); err != nil {
+		if err := putSeats(ctx, tx, st, changed); err != nil {
 			return err
 		}
 		if len(changed) > 0 {
@@ -147,7 +156,7 @@ func (s *Store) WithdrawSeat(ctx context.Context, r rooms.RoundtableID, m rooms.
 		if was, changed, promoted, err = st.Withdraw(m); err != nil {
 			return err
 		}
-		return putRegistrations(ctx, tx, changed)
+		return putSeats(ctx, tx, st, changed)
 	})
 	if err != nil {
 		return "", nil, err

@@ -112,6 +112,9 @@ func testSeatSequences(t *testing.T, open Opener, _ Options) {
 		if diff := seatDiff(t, s, r.ID, model); diff != "" {
 			t.Fatalf("seed %d step %d (%s): %s", seed, step, what, diff)
 		}
+		if step%10 == 9 {
+			checkListSeats(t, s, []rooms.RoundtableID{r.ID}, people, fmt.Sprintf("seed %d step %d", seed, step))
+		}
 	}
 }
 

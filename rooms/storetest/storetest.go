@@ -66,6 +66,9 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"ConsultationTime", testConsultationTime},
 		{"RepairTimeClaims", testRepairTimeClaims},
 		{"FeedbackBy", testFeedbackBy},
+		// the roundtable list in a few reads (issue 13)
+		{"BatchReads", testBatchReads},
+		{"ListSeats", testListSeats},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })
