@@ -46,6 +46,13 @@ func newEnvMailer(t testing.TB, m rooms.Mailer) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close(context.Background()) })
+	return newEnvStore(t, store, m)
+}
+
+// newEnvStore is a real API on store behind a real HTTP server, sending
+// mail through m (nil: the outbox).
+func newEnvStore(t testing.TB, store rooms.Store, m rooms.Mailer) *env {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	outbox := mail.NewOutbox(log, 100)
 	e := &env{store: store, outbox: outbox}

@@ -72,16 +72,26 @@ func (a *API) viewConsultation(c *gin.Context, cs *rooms.Consultation, viewer *r
 // peer returns the minimal profile of m (a name at least, even if the
 // profile cannot be read).
 func (a *API) peer(c *gin.Context, m rooms.MemberID) PeerView {
+	mem, _ := a.store.GetMember(c.Request.Context(), m)
+	p, _ := a.store.GetProfile(c.Request.Context(), m)
+	photo := false
+	if p == nil || !p.HasPhoto {
+		photo, _ = a.photoExists(c, m)
+	}
+	return peerView(m, mem, p, photo)
+}
+
+// peerView is what others see of m from her account, her profile and
+// whether a photo is stored (any of them may be missing).
+func peerView(m rooms.MemberID, mem *rooms.Member, p *rooms.Profile, photo bool) PeerView {
 	v := PeerView{ID: m}
-	if mem, err := a.store.GetMember(c.Request.Context(), m); err == nil {
+	if mem != nil {
 		v.DisplayName = mem.DisplayName
 	}
-	if p, err := a.store.GetProfile(c.Request.Context(), m); err == nil {
+	if p != nil {
 		v.HasPhoto, v.Intro, v.Industry, v.JobFunction, v.Themes = p.HasPhoto, p.Intro, p.Industry, p.JobFunction, p.Themes
 	}
-	if !v.HasPhoto { // uploaded since the last profile save
-		v.HasPhoto, _ = a.photoExists(c, m)
-	}
+	v.HasPhoto = v.HasPhoto || photo // uploaded since the last profile save
 	return v
 }
 

@@ -71,27 +71,6 @@ func (f roundtableFilter) match(r *rooms.Roundtable) bool {
 	return true
 }
 
-// feedbackState fills the view's feedback fields for the caller.
-func (a *API) feedbackState(c *gin.Context, r *rooms.Roundtable, me *rooms.Member, v *RoundtableView) error {
-	if !r.FeedbackOpen(a.now()) {
-		return nil
-	}
-	in, err := a.tookPart(c, r, me)
-	if err != nil || !in {
-		return err
-	}
-	_, err = a.store.GetRoundtableFeedback(c.Request.Context(), r.ID, me.ID)
-	switch {
-	case err == nil:
-		v.FeedbackGiven = true
-	case errors.Is(err, rooms.ErrNotFound):
-		v.FeedbackOpen = true
-	default:
-		return err
-	}
-	return nil
-}
-
 // roundtableEvent is r's calendar entry for m (their own copy).
 func (a *API) roundtableEvent(r *rooms.Roundtable, m *rooms.Member) rooms.CalendarEvent {
 	ev := rooms.CalendarEvent{UID: string(r.ID) + "@zadankai", Sequence: int(r.Version), Start: r.Start, End: r.End(),

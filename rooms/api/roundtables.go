@@ -45,50 +45,13 @@ type RoundtableView struct {
 	ExcludedCompanies []rooms.CompanyID `json:"excluded_companies,omitempty"`
 }
 
+// viewRoundtable is r as me sees it.
 func (a *API) viewRoundtable(c *gin.Context, r *rooms.Roundtable, me *rooms.Member) (RoundtableView, error) {
-	regs, err := a.store.ListRegistrations(c.Request.Context(), r.ID)
+	v, err := a.viewRoundtables(c, []*rooms.Roundtable{r}, me, false)
 	if err != nil {
 		return RoundtableView{}, err
 	}
-	v := RoundtableView{ID: r.ID, Title: r.Title, Description: r.Description, Axis: r.Axis, Themes: r.Themes, Start: r.Start,
-		Minutes: r.Minutes, TimeZone: r.TimeZone, Format: r.Format, Venue: r.Venue, Capacity: r.Capacity, Talk: r.Talk,
-		Cancelled: r.Cancelled, ClosesAt: r.Start.Add(-r.CloseBefore), Version: r.Version, Moderators: []PeerView{}, Speakers: []PeerView{}}
-	registered := 0
-	for _, reg := range regs {
-		switch reg.Status {
-		case rooms.Registered:
-			registered++
-		case rooms.Waitlisted:
-			v.Waitlist++
-		}
-		if reg.MemberID == me.ID {
-			v.MyStatus = string(reg.Status)
-			if reg.Status == rooms.Waitlisted {
-				v.MyPosition = v.Waitlist // the list is in queue order
-			}
-		}
-	}
-	v.Ended = r.Live.Ended || !a.now().Before(r.End())
-	v.SeatsLeft = max(r.Capacity-registered, 0)
-	for _, id := range r.Moderators {
-		v.Moderators = append(v.Moderators, PeerView{ID: id, DisplayName: a.peer(c, id).DisplayName})
-	}
-	for _, id := range r.Speakers {
-		v.Speakers = append(v.Speakers, a.peer(c, id))
-	}
-	switch {
-	case r.IsModerator(me.ID):
-		v.MyStatus = "moderator"
-	case r.IsSpeaker(me.ID):
-		v.MyStatus = "speaker"
-	}
-	if a.organises(me, r) {
-		v.ExcludedCompanies = r.ExcludedCompanies
-	}
-	if err := a.feedbackState(c, r, me, &v); err != nil {
-		return RoundtableView{}, err
-	}
-	return v, nil
+	return v[0], nil
 }
 
 // organises reports whether m may change r: operators and its moderators.
@@ -238,29 +201,18 @@ func (a *API) listRoundtables(c *gin.Context) {
 	if f.past {
 		slices.Reverse(list)
 	}
-	out := []RoundtableView{}
+	var shown []*rooms.Roundtable
 	for _, r := range list {
-		if !visibleTo(me, r) || !f.match(r) {
-			continue
-		}
 		ended := r.Live.Ended || !now.Before(r.End())
-		if f.past != ended {
-			continue
+		if visibleTo(me, r) && f.match(r) && f.past == ended {
+			shown = append(shown, r)
 		}
-		if f.past && me.Role != rooms.RoleOperator {
-			if in, err := a.tookPart(c, r, me); err != nil {
-				fail(c, err)
-				return
-			} else if !in {
-				continue
-			}
-		}
-		v, err := a.viewRoundtable(c, r, me)
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		out = append(out, v)
+	}
+	// The past list shows only what the caller took part in (operators: all).
+	out, err := a.viewRoundtables(c, shown, me, f.past && me.Role != rooms.RoleOperator)
+	if err != nil {
+		fail(c, err)
+		return
 	}
 	c.JSON(http.StatusOK, gin.H{"roundtables": out})
 }
