@@ -5,6 +5,17 @@
 //
 //	zadankai-load --url ws://198.18.0.2:7880 --api-key devkey --api-secret secret \
 //	    --publishers 1 --subscribers 30 --duration 20s --server-pid $(pidof zadankai)
+//
+// "zadankai-load api" loads the control plane instead: it seeds
+// roundtables into the server's store and measures concurrent readers of
+// an endpoint, alone and beside a login storm (package apiload):
+//
+//	zadankai-load api --url http://127.0.0.1:7880 --sqlite data/zadankai.db \
+//	    --roundtables 500 --readers 200 --duration 20s
+//	zadankai-load api --url http://127.0.0.1:7880 --sqlite data/zadankai.db --readers 20 --storm 8
+//
+// "zadankai-load ferretdb" runs the FerretDB server the MongoDB store is
+// tested on, standalone, for a server to use (--mongo-uri).
 package main
 
 import (
@@ -32,6 +43,14 @@ func main() {
 }
 
 func run(args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "api":
+			return runAPI(args[1:])
+		case "ferretdb":
+			return runFerretDB(args[1:])
+		}
+	}
 	cfg := load.DefaultConfig()
 	fs := flag.NewFlagSet("zadankai-load", flag.ContinueOnError)
 	fs.StringVar(&cfg.URL, "url", "", "server URL (ws://host:port)")

@@ -27,3 +27,22 @@ func TestFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// The api and ferretdb subcommands check their command lines the same way.
+func TestAPIFlagErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"api", "--sqlite", "x.db"}, "--url is required"},
+		{[]string{"api", "--url", "http://127.0.0.1:7880"}, "--sqlite FILE or --mongo-uri"},
+		{[]string{"api", "--url", "http://127.0.0.1:7880", "--sqlite", "x.db", "--readers", "0"}, "--readers"},
+		{[]string{"api", "--no-such-flag"}, "no-such-flag"},
+		{[]string{"ferretdb"}, "--dir is required"},
+	} {
+		err := run(c.args)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want one containing %q", c.args, err, c.want)
+		}
+	}
+}
