@@ -67,25 +67,29 @@ func (st *Seating) Counts() (seated, waiting int) {
 	return seated, waiting
 }
 
-// Seats is how one roundtable's seats stand, as one member sees them:
-// what the roundtable list shows of each roundtable.
-type Seats struct {
-	Seated, Waiting int
-	// Mine is her registration's status, empty if she never registered.
-	Mine RegistrationStatus
+// SeatCount is how many hold a seat at a roundtable and how many wait.
+type SeatCount struct{ Seated, Waiting int }
+
+// Count returns the seat count.
+func (st *Seating) Count() SeatCount {
+	seated, waiting := st.Counts()
+	return SeatCount{Seated: seated, Waiting: waiting}
+}
+
+// Standing is where one member stands at a roundtable.
+type Standing struct {
+	Status RegistrationStatus
 	// Place is her place on the waitlist (1 = next), 0 unless she waits.
 	Place int
 }
 
-// For returns the seats as m sees them.
-func (st *Seating) For(m MemberID) Seats {
-	var v Seats
-	v.Seated, v.Waiting = st.Counts()
+// StandingOf returns where m stands; false if she never registered.
+func (st *Seating) StandingOf(m MemberID) (Standing, bool) {
 	cur := st.find(m)
 	if cur == nil {
-		return v
+		return Standing{}, false
 	}
-	v.Mine = cur.Status
+	v := Standing{Status: cur.Status}
 	if cur.Status == Waitlisted {
 		for _, r := range st.Regs {
 			if r.Status == Waitlisted && queueOrder(r, cur) <= 0 {
@@ -93,7 +97,7 @@ func (st *Seating) For(m MemberID) Seats {
 			}
 		}
 	}
-	return v
+	return v, true
 }
 
 func (st *Seating) find(m MemberID) *Registration {

@@ -239,10 +239,18 @@ type Store interface {
 	GetProfiles(ctx context.Context, ids []MemberID) (map[MemberID]*Profile, error)
 	// PhotoOwners returns which of ids have a photo stored.
 	PhotoOwners(ctx context.Context, ids []MemberID) (map[MemberID]bool, error)
-	// ListSeats returns, for each roundtable of ids that exists, its seat
-	// counts and m's status and waitlist place (Seating.For), as
-	// ListRegistrations would give them. The counts are stored beside the
-	// registrations and change in the same atomic step, so a list of
-	// hundreds of roundtables reads no registrations but m's.
-	ListSeats(ctx context.Context, ids []RoundtableID, m MemberID) (map[RoundtableID]Seats, error)
+	// CountSeats returns the seat counts of the roundtables of ids that
+	// exist, as their registrations give them. The counts are stored
+	// beside the registrations and change in the same atomic step, so
+	// counting hundreds of roundtables reads no registration.
+	CountSeats(ctx context.Context, ids []RoundtableID) (map[RoundtableID]SeatCount, error)
+	// ListStandings returns where m stands (Seating.StandingOf) at every
+	// roundtable she registered for, withdrawn ones included.
+	ListStandings(ctx context.Context, m MemberID) (map[RoundtableID]Standing, error)
+	// ListStamp returns a token that changes with every write that can
+	// change what a roundtable list shows (roundtables, seats, accounts,
+	// profiles, photos, roundtable feedback), whichever process writes;
+	// reads and sessions leave it. Lists built under a token stay true
+	// while it does.
+	ListStamp(ctx context.Context) (string, error)
 }

@@ -97,6 +97,7 @@ type API struct {
 	mediaPlane   rooms.MediaPlane
 	rec          RecommendConfig
 	decodes      chan struct{} // photo decoding turns (photoDecodes)
+	lists        listCache     // the upcoming-roundtable snapshot (roundtable_cache.go)
 }
 
 // New checks p and returns the API.

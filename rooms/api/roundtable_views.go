@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"slices"
 	"time"
 
@@ -9,21 +10,17 @@ import (
 	"github.com/zadankai/zadankai/rooms"
 )
 
-// listContext is what the views of many roundtables share, each part
-// read from the store once for all of them (a list of hundreds used to
-// cost several reads per roundtable).
-type listContext struct {
-	now      time.Time
-	seats    map[rooms.RoundtableID]rooms.Seats
-	peers    map[rooms.MemberID]PeerView
-	feedback map[rooms.RoundtableID]bool // the caller gave hers
+// listShared is what the views of many roundtables share, whoever looks:
+// each part read from the store once for all of them (a list of hundreds
+// used to cost several reads per roundtable).
+type listShared struct {
+	counts map[rooms.RoundtableID]rooms.SeatCount
+	peers  map[rooms.MemberID]PeerView
 }
 
-// viewRoundtables returns the views of list for me, in its order. With
-// onlyTookPart, it leaves out those me did not take part in.
-func (a *API) viewRoundtables(c *gin.Context, list []*rooms.Roundtable, me *rooms.Member, onlyTookPart bool) ([]RoundtableView, error) {
-	ctx := c.Request.Context()
-	lc := listContext{now: a.now()}
+// readShared reads the seat counts of list and its moderators and
+// speakers.
+func (a *API) readShared(ctx context.Context, list []*rooms.Roundtable) (*listShared, error) {
 	ids := make([]rooms.RoundtableID, len(list))
 	var people []rooms.MemberID
 	for i, r := range list {
@@ -32,57 +29,106 @@ func (a *API) viewRoundtables(c *gin.Context, list []*rooms.Roundtable, me *room
 	}
 	slices.Sort(people)
 	people = slices.Compact(people) // the same few moderators run most roundtables
-	var err error
-	if lc.seats, err = a.store.ListSeats(ctx, ids, me.ID); err != nil {
+	counts, err := a.store.CountSeats(ctx, ids)
+	if err != nil {
 		return nil, err
 	}
-	if lc.peers, err = a.peers(c, people); err != nil {
+	peers, err := a.peers(ctx, people)
+	if err != nil {
 		return nil, err
 	}
-	out := []RoundtableView{}
+	return &listShared{counts: counts, peers: peers}, nil
+}
+
+// viewRoundtables returns the views of list for me, in its order, read
+// afresh. With onlyTookPart, it leaves out those me did not take part in.
+func (a *API) viewRoundtables(c *gin.Context, list []*rooms.Roundtable, me *rooms.Member, onlyTookPart bool) ([]RoundtableView, error) {
+	sh, err := a.readShared(c.Request.Context(), list)
+	if err != nil {
+		return nil, err
+	}
+	mine, err := a.store.ListStandings(c.Request.Context(), me.ID)
+	if err != nil {
+		return nil, err
+	}
+	shown, ps, err := a.personalise(c, list, me, mine, onlyTookPart, a.now())
+	if err != nil {
+		return nil, err
+	}
+	return viewsOf(shown, ps, sh), nil
+}
+
+// viewsOf puts the views of shown together.
+func viewsOf(shown []*rooms.Roundtable, ps []personal, sh *listShared) []RoundtableView {
+	out := make([]RoundtableView, len(shown))
+	for i, r := range shown {
+		out[i] = staticView(r, sh)
+		ps[i].apply(&out[i], r)
+	}
+	return out
+}
+
+// personal is what of a roundtable's view depends on who looks, and when.
+type personal struct {
+	status                             string
+	position                           int
+	ended, feedbackOpen, feedbackGiven bool
+	organiser                          bool // sees the excluded companies
+}
+
+func (p personal) apply(v *RoundtableView, r *rooms.Roundtable) {
+	v.MyStatus, v.MyPosition, v.Ended, v.FeedbackOpen, v.FeedbackGiven = p.status, p.position, p.ended, p.feedbackOpen, p.feedbackGiven
+	if p.organiser {
+		v.ExcludedCompanies = r.ExcludedCompanies
+	}
+}
+
+// personalise returns the roundtables of list me is shown (with
+// onlyTookPart, those she took part in) and what of each is hers.
+func (a *API) personalise(c *gin.Context, list []*rooms.Roundtable, me *rooms.Member, mine map[rooms.RoundtableID]rooms.Standing,
+	onlyTookPart bool, now time.Time) ([]*rooms.Roundtable, []personal, error) {
+	var given map[rooms.RoundtableID]bool // the feedback me gave, read when first needed
+	shown, out := make([]*rooms.Roundtable, 0, len(list)), make([]personal, 0, len(list))
 	for _, r := range list {
-		in := r.IsModerator(me.ID) || r.IsSpeaker(me.ID) || lc.seats[r.ID].Mine == rooms.Registered
+		in := r.IsModerator(me.ID) || r.IsSpeaker(me.ID) || mine[r.ID].Status == rooms.Registered
 		if onlyTookPart && !in {
 			continue
 		}
-		v := a.roundtableView(r, me, &lc)
-		if in && r.FeedbackOpen(lc.now) {
-			if lc.feedback == nil {
-				if lc.feedback, err = a.feedbackGiven(c, me); err != nil {
-					return nil, err
+		p := personal{status: string(mine[r.ID].Status), position: mine[r.ID].Place, ended: r.Live.Ended || !now.Before(r.End()),
+			organiser: a.organises(me, r)}
+		switch {
+		case r.IsModerator(me.ID):
+			p.status = "moderator"
+		case r.IsSpeaker(me.ID):
+			p.status = "speaker"
+		}
+		if in && r.FeedbackOpen(now) {
+			if given == nil {
+				var err error
+				if given, err = a.feedbackGiven(c, me); err != nil {
+					return nil, nil, err
 				}
 			}
-			v.FeedbackGiven = lc.feedback[r.ID]
-			v.FeedbackOpen = !v.FeedbackGiven
+			p.feedbackGiven, p.feedbackOpen = given[r.ID], !given[r.ID]
 		}
-		out = append(out, v)
+		shown, out = append(shown, r), append(out, p)
 	}
-	return out, nil
+	return shown, out, nil
 }
 
-// roundtableView is r as me sees it, all but the feedback state.
-func (a *API) roundtableView(r *rooms.Roundtable, me *rooms.Member, lc *listContext) RoundtableView {
-	seats := lc.seats[r.ID]
+// staticView is r as anybody sees it; personal.apply adds the rest.
+func staticView(r *rooms.Roundtable, sh *listShared) RoundtableView {
+	seats := sh.counts[r.ID]
 	v := RoundtableView{ID: r.ID, Title: r.Title, Description: r.Description, Axis: r.Axis, Themes: r.Themes, Start: r.Start,
 		Minutes: r.Minutes, TimeZone: r.TimeZone, Format: r.Format, Venue: r.Venue, Capacity: r.Capacity, Talk: r.Talk,
 		Cancelled: r.Cancelled, ClosesAt: r.Start.Add(-r.CloseBefore), Version: r.Version,
 		Moderators: make([]PeerView, 0, len(r.Moderators)), Speakers: make([]PeerView, 0, len(r.Speakers)),
-		SeatsLeft: max(r.Capacity-seats.Seated, 0), Waitlist: seats.Waiting, MyStatus: string(seats.Mine), MyPosition: seats.Place,
-		Ended: r.Live.Ended || !lc.now.Before(r.End())}
+		SeatsLeft: max(r.Capacity-seats.Seated, 0), Waitlist: seats.Waiting}
 	for _, id := range r.Moderators {
-		v.Moderators = append(v.Moderators, PeerView{ID: id, DisplayName: lc.peers[id].DisplayName})
+		v.Moderators = append(v.Moderators, PeerView{ID: id, DisplayName: sh.peers[id].DisplayName})
 	}
 	for _, id := range r.Speakers {
-		v.Speakers = append(v.Speakers, lc.peers[id])
-	}
-	switch {
-	case r.IsModerator(me.ID):
-		v.MyStatus = "moderator"
-	case r.IsSpeaker(me.ID):
-		v.MyStatus = "speaker"
-	}
-	if a.organises(me, r) {
-		v.ExcludedCompanies = r.ExcludedCompanies
+		v.Speakers = append(v.Speakers, sh.peers[id])
 	}
 	return v
 }
@@ -102,8 +148,7 @@ func (a *API) feedbackGiven(c *gin.Context, me *rooms.Member) (map[rooms.Roundta
 
 // peers returns what others see of each of ids (PeerView), in three
 // reads whatever their number.
-func (a *API) peers(c *gin.Context, ids []rooms.MemberID) (map[rooms.MemberID]PeerView, error) {
-	ctx := c.Request.Context()
+func (a *API) peers(ctx context.Context, ids []rooms.MemberID) (map[rooms.MemberID]PeerView, error) {
 	members, err := a.store.GetMembers(ctx, ids)
 	if err != nil {
 		return nil, err

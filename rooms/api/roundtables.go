@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -188,34 +189,81 @@ func (a *API) listRoundtables(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	now := a.now()
-	from, to := now.Add(-4*time.Hour), now.AddDate(0, 0, f.days)
-	if f.past {
-		from, to = now.AddDate(0, 0, -f.days).Add(-4*time.Hour), now
+	if !f.past {
+		a.listUpcoming(c, me, f)
+		return
 	}
-	list, err := a.store.ListRoundtables(c.Request.Context(), from, to)
+	now := a.now()
+	list, err := a.store.ListRoundtables(c.Request.Context(), now.AddDate(0, 0, -f.days).Add(-4*time.Hour), now)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if f.past {
-		slices.Reverse(list)
-	}
+	slices.Reverse(list)
 	var shown []*rooms.Roundtable
 	for _, r := range list {
-		ended := r.Live.Ended || !now.Before(r.End())
-		if visibleTo(me, r) && f.match(r) && f.past == ended {
+		if visibleTo(me, r) && f.match(r) && (r.Live.Ended || !now.Before(r.End())) {
 			shown = append(shown, r)
 		}
 	}
 	// The past list shows only what the caller took part in (operators: all).
-	out, err := a.viewRoundtables(c, shown, me, f.past && me.Role != rooms.RoleOperator)
+	out, err := a.viewRoundtables(c, shown, me, me.Role != rooms.RoleOperator)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"roundtables": out})
 }
+
+// listUpcoming cuts the caller's list from the current snapshot (see
+// roundtable_cache.go): the roundtables starting from 4 hours ago to
+// ?days= ahead that have not ended.
+func (a *API) listUpcoming(c *gin.Context, me *rooms.Member, f roundtableFilter) {
+	ctx := c.Request.Context()
+	snap, err := a.snapshot(ctx, f.days)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	mine, err := snap.standingsOf(ctx, a.store, me.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	now := a.now()
+	from, to := now.Add(-4*time.Hour), now.AddDate(0, 0, f.days)
+	var shown []*rooms.Roundtable
+	for _, r := range snap.list {
+		ended := r.Live.Ended || !now.Before(r.End())
+		if !r.Start.Before(from) && r.Start.Before(to) && visibleTo(me, r) && f.match(r) && !ended {
+			shown = append(shown, r)
+		}
+	}
+	shown, ps, err := a.personalise(c, shown, me, mine, false, now)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if snap.encoded == nil {
+		c.JSON(http.StatusOK, gin.H{"roundtables": viewsOf(shown, ps, snap.shared)})
+		return
+	}
+	buf := listBuffers.Get().(*[]byte)
+	defer listBuffers.Put(buf)
+	b := append((*buf)[:0], `{"roundtables":[`...)
+	for i, r := range shown {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = snap.encoded[r.ID].appendTo(b, ps[i])
+	}
+	b = append(b, "]}"...)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", b)
+	*buf = b // written by now; kept, grown, for the next list
+}
+
+// listBuffers keep lists' JSON buffers (hundreds of KB) for the next.
+var listBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // myRoundtable loads the roundtable in the path if the caller may see it.
 func (a *API) myRoundtable(c *gin.Context) (*rooms.Roundtable, *rooms.Member, bool) {

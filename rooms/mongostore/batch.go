@@ -2,6 +2,8 @@ package mongostore
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -74,45 +76,75 @@ func (s *Store) PhotoOwners(ctx context.Context, ids []rooms.MemberID) (map[room
 	return out, err
 }
 
-// ListSeats implements rooms.Store: the counts from the roundtables'
-// documents, then the registrations of only those where m registered
-// (the registrations index names them).
-func (s *Store) ListSeats(ctx context.Context, ids []rooms.RoundtableID, m rooms.MemberID) (map[rooms.RoundtableID]rooms.Seats, error) {
-	out := make(map[rooms.RoundtableID]rooms.Seats, len(ids))
+// CountSeats implements rooms.Store from the roundtables' documents.
+func (s *Store) CountSeats(ctx context.Context, ids []rooms.RoundtableID) (map[rooms.RoundtableID]rooms.SeatCount, error) {
+	out := make(map[rooms.RoundtableID]rooms.SeatCount, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	counts, err := findAll[struct {
+	docs, err := findAll[struct {
 		ID      rooms.RoundtableID `bson:"_id"`
 		Seated  int                `bson:"seated"`
 		Waiting int                `bson:"waiting"`
 	}](ctx, s.roundtables(), byIDs(ids), options.Find().SetProjection(bson.D{{Key: "seated", Value: 1}, {Key: "waiting", Value: 1}}))
-	if err != nil {
-		return nil, err
+	for _, d := range docs {
+		out[d.ID] = rooms.SeatCount{Seated: d.Seated, Waiting: d.Waiting}
 	}
-	for _, c := range counts {
-		out[c.ID] = rooms.Seats{Seated: c.Seated, Waiting: c.Waiting}
-	}
+	return out, err
+}
+
+// ListStandings implements rooms.Store: the registrations index names
+// her roundtables, their documents say where she stands.
+func (s *Store) ListStandings(ctx context.Context, m rooms.MemberID) (map[rooms.RoundtableID]rooms.Standing, error) {
 	idx, err := findAll[registrationIndexDoc](ctx, s.db.Collection("registrations"), bson.D{{Key: "member_id", Value: string(m)}})
-	if err != nil {
-		return nil, err
+	if err != nil || len(idx) == 0 {
+		return map[rooms.RoundtableID]rooms.Standing{}, err
 	}
-	var mine []rooms.RoundtableID
-	for _, d := range idx {
-		if _, ok := out[rooms.RoundtableID(d.RoundtableID)]; ok {
-			mine = append(mine, rooms.RoundtableID(d.RoundtableID))
-		}
-	}
-	if len(mine) == 0 {
-		return out, nil
+	ids := make([]string, len(idx))
+	for i, d := range idx {
+		ids[i] = d.RoundtableID
 	}
 	docs, err := findAll[struct {
 		ID   rooms.RoundtableID    `bson:"_id"`
 		Regs []*rooms.Registration `bson:"regs"`
-	}](ctx, s.roundtables(), byIDs(mine), options.Find().SetProjection(bson.D{{Key: "regs", Value: 1}}))
+	}](ctx, s.roundtables(), byIDs(ids), options.Find().SetProjection(bson.D{{Key: "regs", Value: 1}}))
+	out := make(map[rooms.RoundtableID]rooms.Standing, len(docs))
 	for _, d := range docs {
-		v := (&rooms.Seating{Regs: d.Regs}).For(m)
-		out[d.ID] = v // the counts of the same read as her place
+		if v, ok := (&rooms.Seating{Regs: d.Regs}).StandingOf(m); ok {
+			out[d.ID] = v // a stale index entry (registration never written) has none
+		}
 	}
 	return out, err
+}
+
+// stampDoc holds ListStamp's token in the "meta" collection.
+type stampDoc struct {
+	ID    string `bson:"_id"`
+	Token string `bson:"token"`
+}
+
+// ListStamp implements rooms.Store: a random token every write to what a
+// roundtable list shows replaces after it is done (touched).
+func (s *Store) ListStamp(ctx context.Context) (string, error) {
+	var d stampDoc
+	err := s.db.Collection("meta").FindOne(ctx, bson.D{{Key: "_id", Value: "list_stamp"}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return "", nil
+	}
+	return d.Token, mapErr(err, "")
+}
+
+// touched gives the list stamp a new token after a write to what a
+// roundtable list shows, failed or not (a failed write may have written
+// part), and returns the write's err. A new random token, not a counter:
+// a replaced value is always new, even where updates of one document get
+// lost (FerretDB, storage.md). Without multi-document transactions the
+// write and the token are two steps; should the second fail or the
+// process die between them, the API's lists still expire within seconds.
+func (s *Store) touched(ctx context.Context, err error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	_, _ = s.db.Collection("meta").UpdateOne(ctx, bson.D{{Key: "_id", Value: "list_stamp"}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "token", Value: rooms.NewSecret()}}}}, options.UpdateOne().SetUpsert(true))
+	return err
 }

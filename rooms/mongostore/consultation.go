@@ -216,7 +216,7 @@ func (s *Store) DeleteMemberData(ctx context.Context, id rooms.MemberID) error {
 	if err := s.DeleteMemberSessions(ctx, id); err != nil {
 		return err
 	}
-	return s.dropFromRecommendations(ctx, id)
+	return s.touched(ctx, s.dropFromRecommendations(ctx, id))
 }
 
 // dropFromRecommendations takes id out of every current batch, one batch

@@ -43,7 +43,7 @@ func (s *Store) CreateMember(ctx context.Context, m *rooms.Member) error {
 		DisplayName: m.DisplayName, Role: string(m.Role), Moderator: m.Moderator, Locale: m.Locale,
 		TimeZone: m.TimeZone, PasswordHash: m.PasswordHash, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
 		Version: m.Version})
-	return mapErr(err, "email")
+	return s.touched(ctx, mapErr(err, "email"))
 }
 
 func (s *Store) findMember(ctx context.Context, filter bson.D) (*rooms.Member, error) {
@@ -114,5 +114,5 @@ func (s *Store) UpdateMember(ctx context.Context, m *rooms.Member) error {
 	}
 	m.UpdatedAt = updated
 	m.Version++
-	return nil
+	return s.touched(ctx, nil)
 }

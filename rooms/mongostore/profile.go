@@ -51,7 +51,7 @@ func (s *Store) GetProfile(ctx context.Context, id rooms.MemberID) (*rooms.Profi
 // PutProfile implements rooms.Store.
 func (s *Store) PutProfile(ctx context.Context, p *rooms.Profile) error {
 	p.UpdatedAt = now()
-	return putDoc(ctx, s.db.Collection("profiles"), string(p.MemberID), &p.Version, p)
+	return s.touched(ctx, putDoc(ctx, s.db.Collection("profiles"), string(p.MemberID), &p.Version, p))
 }
 
 // ListProfiles implements rooms.Store.
@@ -96,7 +96,7 @@ type photoDoc struct {
 func (s *Store) PutPhoto(ctx context.Context, id rooms.MemberID, jpeg []byte) error {
 	_, err := s.db.Collection("photos").ReplaceOne(ctx, bson.D{{Key: "_id", Value: string(id)}},
 		photoDoc{ID: string(id), Data: jpeg, UpdatedAt: now()}, options.Replace().SetUpsert(true))
-	return mapErr(err, "")
+	return s.touched(ctx, mapErr(err, ""))
 }
 
 // GetPhoto implements rooms.Store.

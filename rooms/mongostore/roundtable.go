@@ -40,7 +40,7 @@ func (s *Store) CreateRoundtable(ctx context.Context, r *rooms.Roundtable) error
 	}
 	r.CreatedAt, r.UpdatedAt, r.Version, r.Start = norm(r.CreatedAt), now(), 1, norm(r.Start)
 	_, err := s.roundtables().InsertOne(ctx, roundtableDoc{Roundtable: *r, Regs: []*rooms.Registration{}})
-	return mapErr(err, "id")
+	return s.touched(ctx, mapErr(err, "id"))
 }
 
 func utcRoundtable(r *rooms.Roundtable) *rooms.Roundtable {
@@ -64,7 +64,7 @@ func (s *Store) GetRoundtable(ctx context.Context, id rooms.RoundtableID) (*room
 func (s *Store) UpdateRoundtable(ctx context.Context, r *rooms.Roundtable) error {
 	updated := r.UpdatedAt
 	r.UpdatedAt, r.Start = now(), norm(r.Start)
-	err := s.updateRoundtable(ctx, r)
+	err := s.touched(ctx, s.updateRoundtable(ctx, r))
 	if err != nil {
 		r.UpdatedAt = updated
 		return err

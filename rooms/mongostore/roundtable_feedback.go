@@ -24,7 +24,7 @@ func (s *Store) CreateRoundtableFeedback(ctx context.Context, f *rooms.Roundtabl
 	f.CreatedAt = now()
 	_, err := s.db.Collection("roundtable_feedback").InsertOne(ctx,
 		roundtableFeedbackDoc{ID: roundtableFeedbackID(f.RoundtableID, f.AuthorID), RoundtableFeedback: *f})
-	return mapErr(err, "roundtable_id")
+	return s.touched(ctx, mapErr(err, "roundtable_id"))
 }
 
 // GetRoundtableFeedback implements rooms.Store.

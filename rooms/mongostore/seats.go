@@ -63,7 +63,7 @@ func (s *Store) changeSeats(ctx context.Context, r rooms.RoundtableID, fn func(s
 			return mapErr(err, "")
 		}
 		if res.MatchedCount == 1 {
-			return nil
+			return s.touched(ctx, nil)
 		}
 	}
 	return &rooms.ConflictError{}

@@ -69,6 +69,7 @@ func Open(ctx context.Context, uri, dbName string, opt Options) (*Store, error) 
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("mongostore: counting seats: %w", err)
 	}
+	_ = s.touched(ctx, nil) // the migrations may have changed what lists show
 	return s, nil
 }
 

@@ -3,6 +3,7 @@ package sqlitestore
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 
 	"github.com/zadankai/zadankai/rooms"
 )
@@ -69,11 +70,9 @@ func (s *Store) PhotoOwners(ctx context.Context, ids []rooms.MemberID) (map[room
 	return out, mapErr(rows.Err(), "")
 }
 
-// ListSeats implements rooms.Store: the counts from the roundtables'
-// rows, then m's registrations with her waitlist places, counted over
-// those roundtables' queues only.
-func (s *Store) ListSeats(ctx context.Context, ids []rooms.RoundtableID, m rooms.MemberID) (map[rooms.RoundtableID]rooms.Seats, error) {
-	out := make(map[rooms.RoundtableID]rooms.Seats, len(ids))
+// CountSeats implements rooms.Store from the roundtables' rows.
+func (s *Store) CountSeats(ctx context.Context, ids []rooms.RoundtableID) (map[rooms.RoundtableID]rooms.SeatCount, error) {
+	out := make(map[rooms.RoundtableID]rooms.SeatCount, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -84,40 +83,44 @@ func (s *Store) ListSeats(ctx context.Context, ids []rooms.RoundtableID, m rooms
 	defer rows.Close()
 	for rows.Next() {
 		var id rooms.RoundtableID
-		var v rooms.Seats
+		var v rooms.SeatCount
 		if err := rows.Scan(&id, &v.Seated, &v.Waiting); err != nil {
 			return nil, mapErr(err, "")
 		}
 		out[id] = v
 	}
-	if err := rows.Err(); err != nil {
-		return nil, mapErr(err, "")
-	}
-	return out, s.mySeats(ctx, out, m)
+	return out, mapErr(rows.Err(), "")
 }
 
-// mySeats fills m's status and place into the seats of out.
-func (s *Store) mySeats(ctx context.Context, out map[rooms.RoundtableID]rooms.Seats, m rooms.MemberID) error {
+// ListStandings implements rooms.Store: m's registrations, a waitlist
+// place counted over her roundtable's queue where she waits.
+func (s *Store) ListStandings(ctx context.Context, m rooms.MemberID) (map[rooms.RoundtableID]rooms.Standing, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT me.roundtable_id, json_extract(me.doc, '$.status'),
 		CASE json_extract(me.doc, '$.status') WHEN 'waitlisted' THEN (SELECT count(*) FROM registrations w
 			WHERE w.roundtable_id = me.roundtable_id AND json_extract(w.doc, '$.status') = 'waitlisted'
 			AND (w.queued_at, w.member_id) <= (me.queued_at, me.member_id)) ELSE 0 END
 		FROM registrations me WHERE me.member_id = ?`, m)
 	if err != nil {
-		return mapErr(err, "")
+		return nil, mapErr(err, "")
 	}
 	defer rows.Close()
+	out := map[rooms.RoundtableID]rooms.Standing{}
 	for rows.Next() {
 		var id rooms.RoundtableID
-		var status rooms.RegistrationStatus
-		var place int
-		if err := rows.Scan(&id, &status, &place); err != nil {
-			return mapErr(err, "")
+		var v rooms.Standing
+		if err := rows.Scan(&id, &v.Status, &v.Place); err != nil {
+			return nil, mapErr(err, "")
 		}
-		if v, ok := out[id]; ok {
-			v.Mine, v.Place = status, place
-			out[id] = v
-		}
+		out[id] = v
 	}
-	return mapErr(rows.Err(), "")
+	return out, mapErr(rows.Err(), "")
+}
+
+// ListStamp implements rooms.Store: a counter that triggers on the
+// tables the roundtable list shows raise in the writing transaction, so
+// no write path (or process) can miss it.
+func (s *Store) ListStamp(ctx context.Context) (string, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT n FROM list_stamp`).Scan(&n)
+	return strconv.FormatInt(n, 10), mapErr(err, "")
 }

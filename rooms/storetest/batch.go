@@ -69,11 +69,11 @@ func testBatchReads(t *testing.T, open Opener, _ Options) {
 	}
 }
 
-// testListSeats gives one member every standing (a seat, two waitlist
-// places, withdrawn, never registered) across roundtables and checks
-// ListSeats against what ListRegistrations says, for her and for others,
-// also after a withdrawal moves the queue.
-func testListSeats(t *testing.T, open Opener, _ Options) {
+// testSeatCountsAndStandings gives one member every standing (a seat,
+// two waitlist places, withdrawn, never registered) across roundtables
+// and checks CountSeats and ListStandings against what ListRegistrations
+// says, for her and for others, also after a withdrawal moves the queue.
+func testSeatCountsAndStandings(t *testing.T, open Opener, _ Options) {
 	s, c := mustOpen(t, open), ctx(t)
 	people := make([]*rooms.Member, 6)
 	for i := range people {
@@ -96,20 +96,24 @@ func testListSeats(t *testing.T, open Opener, _ Options) {
 	if _, _, err := s.WithdrawSeat(c, ids[2], people[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	checkListSeats(t, s, ids, people, "after registering")
+	checkSeats(t, s, ids, people, "after registering")
 	if _, _, err := s.WithdrawSeat(c, ids[1], people[1].ID); err != nil { // people[0] takes the seat
 		t.Fatal(err)
 	}
-	checkListSeats(t, s, ids, people, "after a withdrawal")
-	if got, err := s.ListSeats(c, nil, people[0].ID); err != nil || len(got) != 0 {
-		t.Errorf("ListSeats(no ids) = %v, %v", got, err)
+	checkSeats(t, s, ids, people, "after a withdrawal")
+	if got, err := s.CountSeats(c, nil); err != nil || len(got) != 0 {
+		t.Errorf("CountSeats(no ids) = %v, %v", got, err)
 	}
 }
 
-// checkListSeats compares ListSeats for each person with the seats
-// computed from ListRegistrations; an unknown roundtable is left out.
-func checkListSeats(t *testing.T, s rooms.Store, ids []rooms.RoundtableID, people []*rooms.Member, when string) {
+// checkSeats compares CountSeats and each person's ListStandings with
+// what ListRegistrations says; an unknown roundtable is left out.
+func checkSeats(t *testing.T, s rooms.Store, ids []rooms.RoundtableID, people []*rooms.Member, when string) {
 	t.Helper()
+	counts, err := s.CountSeats(ctx(t), append([]rooms.RoundtableID{rooms.NewRoundtableID()}, ids...))
+	if err != nil || len(counts) != len(ids) {
+		t.Fatalf("%s: CountSeats = %d entries, %v; want %d", when, len(counts), err, len(ids))
+	}
 	seating := make([]*rooms.Seating, len(ids))
 	for k, id := range ids {
 		regs, err := s.ListRegistrations(ctx(t), id)
@@ -117,17 +121,27 @@ func checkListSeats(t *testing.T, s rooms.Store, ids []rooms.RoundtableID, peopl
 			t.Fatal(err)
 		}
 		seating[k] = &rooms.Seating{Regs: regs}
-	}
-	ask := append([]rooms.RoundtableID{rooms.NewRoundtableID()}, ids...)
-	for i, m := range people {
-		got, err := s.ListSeats(ctx(t), ask, m.ID)
-		if err != nil || len(got) != len(ids) {
-			t.Fatalf("%s: ListSeats for person %d = %d entries, %v; want %d", when, i, len(got), err, len(ids))
+		if counts[id] != seating[k].Count() {
+			t.Errorf("%s: roundtable %d: CountSeats %+v, registrations say %+v", when, k, counts[id], seating[k].Count())
 		}
+	}
+	for i, m := range people {
+		got, err := s.ListStandings(ctx(t), m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
 		for k, id := range ids {
-			if want := seating[k].For(m.ID); got[id] != want {
-				t.Errorf("%s: roundtable %d, person %d: ListSeats %+v, registrations say %+v", when, k, i, got[id], want)
+			want, ok := seating[k].StandingOf(m.ID)
+			if ok {
+				n++
 			}
+			if got[id] != want {
+				t.Errorf("%s: roundtable %d, person %d: ListStandings %+v, registrations say %+v", when, k, i, got[id], want)
+			}
+		}
+		if len(got) != n {
+			t.Errorf("%s: person %d stands at %d roundtables, ListStandings names %d", when, i, n, len(got))
 		}
 	}
 }

@@ -68,7 +68,8 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"FeedbackBy", testFeedbackBy},
 		// the roundtable list in a few reads (issue 13)
 		{"BatchReads", testBatchReads},
-		{"ListSeats", testListSeats},
+		{"SeatCountsAndStandings", testSeatCountsAndStandings},
+		{"ListStamp", testListStamp},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })
