@@ -182,4 +182,11 @@ type Store interface {
 	MarkInvitationRevoked(ctx context.Context, id InvitationID, at time.Time) error
 	// HasFeedback reports whether author gave feedback on consultation cs.
 	HasFeedback(ctx context.Context, cs ConsultationID, author MemberID) (bool, error)
+
+	// --- trust and safety (issue 12) ---
+
+	// DeletePasswordResets removes every reset link of member m (used or
+	// not), so that setting a password leaves no other link working; none
+	// is not an error.
+	DeletePasswordResets(ctx context.Context, m MemberID) error
 }
