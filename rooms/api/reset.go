@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -26,8 +27,8 @@ func (a *API) requestPasswordReset(c *gin.Context) {
 		fail(c, rooms.Invalid("email", "required", "email is required"))
 		return
 	}
-	if !a.limitLogin(c, "reset:"+email) {
-		fail(c, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many requests; wait a minute"})
+	if !a.limitReset(c, email) {
+		fail(c, rateLimited(c, time.Minute, "too many requests; wait a minute"))
 		return
 	}
 	m, err := a.store.GetMemberByEmail(c.Request.Context(), email)
@@ -53,8 +54,9 @@ type confirmResetRequest struct {
 	Password string `json:"password"`
 }
 
-// confirmPasswordReset sets the new password once per link and logs the
-// account out everywhere.
+// confirmPasswordReset sets the new password once per link, voids every
+// other reset link of the account and logs it out everywhere (the reset
+// page has no session of its own to keep).
 func (a *API) confirmPasswordReset(c *gin.Context) {
 	var req confirmResetRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -83,7 +85,7 @@ func (a *API) confirmPasswordReset(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	hash, err := hashPassword(req.Password, a.passwordCost)
+	hash, err := a.hashNewPassword(c, req.Password)
 	if err != nil {
 		fail(c, err)
 		return
@@ -97,6 +99,10 @@ func (a *API) confirmPasswordReset(c *gin.Context) {
 	}
 	m.PasswordHash = hash
 	if err := a.store.UpdateMember(c.Request.Context(), m); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := a.store.DeletePasswordResets(c.Request.Context(), m.ID); err != nil {
 		fail(c, err)
 		return
 	}

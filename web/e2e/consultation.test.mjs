@@ -4,11 +4,12 @@
 // hear each other; nobody else gets in.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchIsolated, apiLogin, apiCall, screenshot } from "./harness.mjs";
+import { startServer, launchIsolated, apiLogin, apiCall, screenshot, watchCSP } from "./harness.mjs";
 import { watch, waitInCall, videoFlows, audioPackets, WAIT } from "./room-lib.mjs";
 
 let server, browsers;
 const sink = { errors: [], logs: [] };
+const csp = []; // Content-Security-Policy violations in any page
 before(async () => { server = await startServer(); browsers = await launchIsolated(server.url); });
 after(async () => { await browsers?.close(); await server?.stop(); });
 
@@ -19,6 +20,7 @@ function report(e) {
 
 async function person(email) {
   const ctx = await browsers.newContext({ width: 360, height: 780 });
+  await watchCSP(ctx, csp);
   const page = await ctx.newPage();
   watch(page, email.split("@")[0], sink);
   const auth = await apiLogin(page, server.url, email);
@@ -54,4 +56,5 @@ test("a booked consultation: both people, on phones, see and hear each other in 
   assert.equal(await yoko.page.isVisible("#prejoin"), false, "a third person got to the device check");
   assert.equal(await hanako.page.evaluate(() => window.zdkRoom.room.remoteParticipants.size), 1, "someone else entered the pair's room");
   assert.deepEqual(sink.errors, []);
+  assert.deepEqual(csp, [], "Content-Security-Policy violations");
 });
