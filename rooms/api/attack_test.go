@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -174,8 +175,6 @@ func TestAttackLoginStormIsBoundedNotStarving(t *testing.T) {
 	t.Logf("storm of %d with one slot: %v; slowest /healthz %v", n, count, slowest)
 }
 
-var _ = strings.Contains
-
 // shape is a JSON object's keys with their values, except the ones that
 // differ between any two invitations.
 func shape(t *testing.T, body []byte) map[string]any {
@@ -269,4 +268,90 @@ func TestAttackResetLinkVoidsTheOthers(t *testing.T) {
 		t.Errorf("a session survived the reset: /me = %d", r.status)
 	}
 	e.login(t, w.memberA.m, "the owner's new password")
+}
+
+// Dates far in the future (year 9999) are refused wherever the API takes
+// a date, with a stable code and the field, and nothing is stored.
+func TestAttackFarFutureDatesRefused(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	op := w.operator.m.ID
+	far := regexp.MustCompile(`"start":"[^"]*"`).ReplaceAllString(roundtableBody(48, 10, "stage", op, ""), `"start":"9999-12-31T10:00:00Z"`)
+	cases := []struct {
+		name, method, path, body string
+		status                   int
+		code, field              string
+	}{
+		{"roundtable start", "POST", "/api/v1/roundtables", far, 422, "too_far", "start"},
+		{"availability exception", "PUT", "/api/v1/me/availability",
+			`{"time_zone":"Asia/Tokyo","exceptions":[{"date":"9999-12-31","unavailable":true}],"version":0}`, 422, "too_far", "exceptions[0].date"},
+		{"roundtable list date", "GET", "/api/v1/roundtables?date=9999-12-31", "", 400, "too_far", "date"},
+		{"audit cursor", "GET", "/api/v1/audit?before=253402300799000.au_x", "", 400, "malformed", "before"},
+		{"consultation slot", "POST", "/api/v1/consultations",
+			`{"recipient_id":"` + string(w.memberB.m.ID) + `","mode":"online","slots":[{"start":"9999-12-31T10:00:00Z","minutes":30}]}`, 422, "too_far", "slots[0].start"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			who := w.operator
+			if strings.HasPrefix(tc.path, "/api/v1/me/") || strings.HasPrefix(tc.path, "/api/v1/consultations") {
+				who = w.memberA
+			}
+			r := who.do(t, tc.method, e.srv.URL+tc.path, tc.body)
+			if code, field := r.errorCode(t); r.status != tc.status || code != tc.code || field != tc.field {
+				t.Errorf("= %d %s/%s, want %d %s/%s (%s)", r.status, code, field, tc.status, tc.code, tc.field, r.body)
+			}
+		})
+	}
+	if list := w.operator.do(t, "GET", e.srv.URL+"/api/v1/roundtables?days=365", ""); strings.Contains(string(list.body), "9999") {
+		t.Errorf("a far-future roundtable was stored: %s", list.body)
+	}
+}
+
+// Names and titles made only of invisible characters (zero-width, blank
+// letters, controls, white space) are refused as missing, and line
+// breaks or direction overrides inside them are refused; honest names
+// with joiners and accents are kept as typed.
+func TestAttackInvisibleNamesRefused(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	op := w.operator.m.ID
+	title := func(s string) string {
+		return strings.Replace(roundtableBody(48, 10, "stage", op, ""), `"title":"管理職という選択"`, `"title":`+strconv.Quote(s), 1)
+	}
+	accept := func(name string) response {
+		email := fmt.Sprintf("n%d@alpha.test", time.Now().UnixNano())
+		if r := w.adminA.do(t, "POST", e.srv.URL+"/api/v1/invitations", `{"email":"`+email+`","role":"member"}`); r.status != 201 {
+			t.Fatalf("invite = %d %s", r.status, r.body)
+		}
+		body, _ := json.Marshal(map[string]string{"token": e.lastLink(t, email), "display_name": name, "password": "long enough pw"})
+		return do(t, client(t), "POST", e.srv.URL+"/api/v1/invitations/accept", "application/json", string(body))
+	}
+	names := []struct{ name, value, code string }{
+		{"zero-width", "\u200b\u200c\u200d\ufeff", "required"},
+		{"Hangul fillers", "\u3164\u3164", "required"},
+		{"controls and spaces", " \u0000\t\u00a0\u2028 ", "required"},
+		{"a line break inside", "Hanako\nOperator", "invalid_characters"},
+		{"a right-to-left override", "Hanako \u202egnp.exe", "invalid_characters"},
+	}
+	for _, tc := range names {
+		r := accept(tc.value)
+		if code, field := r.errorCode(t); r.status != 422 || code != tc.code || field != "display_name" {
+			t.Errorf("display name of %s = %d %s/%s, want 422 %s/display_name", tc.name, r.status, code, field, tc.code)
+		}
+	}
+	others := []struct{ name, path, body, field string }{
+		{"braille-blank title", "/api/v1/roundtables", title("\u2800\u2800\u2800"), "title"},
+		{"title of combining marks only", "/api/v1/roundtables", title("\u0301\u0301"), "title"},
+		{"invisible company name", "/api/v1/companies", `{"name":"\u200b \u2060"}`, "name"},
+	}
+	for _, tc := range others {
+		r := w.operator.do(t, "POST", e.srv.URL+tc.path, tc.body)
+		if code, field := r.errorCode(t); r.status != 422 || code != "required" || field != tc.field {
+			t.Errorf("%s = %d %s/%s, want 422 required/%s", tc.name, r.status, code, field, tc.field)
+		}
+	}
+	r := accept("\u200bZoe\u0301 👩\u200d👧\u200b")
+	if r.status != 201 || !strings.Contains(string(r.body), "\"display_name\":\"Zoe\u0301 👩\u200d👧\"") {
+		t.Errorf("an honest name with an accent and a joined emoji = %d %s, want it kept (edges trimmed)", r.status, r.body)
+	}
 }
