@@ -54,4 +54,3 @@ const badLineMsg = "line breaks, control characters and direction overrides are 
 
 // badLine reports whether a one-line value holds forbidden characters.
 func badLine(s string) bool { return strings.IndexFunc(s, badLineRune) >= 0 }
-
