@@ -79,7 +79,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		FromAddress:   envelopeAddress(cfg.Mail.From),
 		Recommend:     api.RecommendConfig{Every: cfg.Recommendations.Every, RecentlyMet: cfg.Recommendations.RecentlyMet, BatchSize: cfg.Recommendations.BatchSize},
 		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets},
-		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media})
+		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media,
+		Login: cfg.loginLimits(), TrustedProxies: cfg.Server.TrustedProxies,
+		MetricsToken: cfg.Server.MetricsToken, MetricsElsewhere: cfg.Server.MetricsListen != ""})
 	if err != nil {
 		return err
 	}
@@ -92,14 +94,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		mountDevToken(engine, "devkey", cfg.Keys["devkey"], cfg.mediaURL(public))
 	}
 
-	srv := &http.Server{Handler: engine, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	srv, limited, err := api.NewServer(engine, ln, cfg.httpLimits(), log, reg)
+	if err != nil {
+		return err
+	}
+	stopMetrics, err := serveMetrics(cfg, a, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { a.RunJobs(jobsCtx, 10*time.Minute) })
 	defer func() { stopJobs(); wg.Wait() }()
 
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	go func() { serveErr <- srv.Serve(limited) }()
 	log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
 	select {
 	case err := <-serveErr:
