@@ -177,13 +177,8 @@ func TestServeCutsSlowBodiesAndCapsConnectionsPerIP(t *testing.T) {
 		}()
 	}
 	var got []fate
-	for len(got) < n-perIP {
-		select {
-		case f := <-fates:
-			got = append(got, f)
-		case <-time.After(20 * time.Second):
-			t.Fatalf("only %d of %d connections over the cap were answered", len(got), n-perIP)
-		}
+	for len(got) < n-perIP { // those over the cap, answered at once
+		got = append(got, <-fates) // (or after the read deadline above, and the test fails)
 	}
 	if held := fds(t, p) - base; held > perIP+5 {
 		t.Errorf("%d more descriptors open with %d slow connections, want about %d", held, n, perIP)

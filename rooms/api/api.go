@@ -162,9 +162,7 @@ func New(p Params) (*API, error) {
 // Register installs the global middleware on r (so routes added later,
 // such as the signal WebSocket, get it too) and the API's routes.
 func (a *API) Register(r *gin.Engine) {
-	if err := r.SetTrustedProxies(a.trusted); err != nil {
-		_ = r.SetTrustedProxies(nil) // checked in New; never trust every X-Forwarded-For
-	}
+	a.trustProxies(r)
 	r.Use(a.securityHeadersMiddleware, requestIDMiddleware, accessLog(a.log), a.metrics.middleware, a.recovery, a.errorMiddleware)
 	r.NoRoute(func(c *gin.Context) {
 		fail(c, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint: " + c.Request.Method + " " + c.Request.URL.Path})
@@ -174,9 +172,7 @@ func (a *API) Register(r *gin.Engine) {
 	})
 	r.GET("/healthz", a.healthz)
 	r.GET("/readyz", a.readyz)
-	if !a.noMetrics {
-		r.GET("/metrics", a.metricsRoute)
-	}
+	r.GET("/metrics", a.metricsRoute)
 
 	v1 := r.Group("/api/v1", a.limitBody) // the photo upload sets its own, larger limit
 	v1.GET("/openapi.json", a.openAPI)

@@ -355,3 +355,56 @@ func TestAttackInvisibleNamesRefused(t *testing.T) {
 		t.Errorf("an honest name with an accent and a joined emoji = %d %s, want it kept (edges trimmed)", r.status, r.body)
 	}
 }
+
+// Every answer (API, errors, health) carries the security headers: a
+// policy with no inline script, no framing, no sniffing, no referrer.
+func TestAttackSecurityHeadersOnEveryResponse(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/healthz", "/api/v1/me", "/api/v1/no-such-thing", "/metrics"} {
+		r := do(t, client(t), "GET", e.srv.URL+path, "", "")
+		csp := r.header.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'self'", "script-src 'self';", "style-src 'self';", "frame-ancestors 'none'",
+			"connect-src 'self' ws://media.test http://media.test;", "object-src 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s (%d): policy %q lacks %q", path, r.status, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") {
+			t.Errorf("%s: policy allows inline code: %q", path, csp)
+		}
+		for k, v := range map[string]string{"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"} {
+			if got := r.header.Get(k); got != v {
+				t.Errorf("%s: %s = %q, want %q", path, k, got, v)
+			}
+		}
+	}
+}
+
+// With a token set, /metrics answers only to it.
+func TestAttackMetricsNeedTheirToken(t *testing.T) {
+	e := newEnvWith(t, nil, func(p *api.Params) { p.MetricsToken = "a-metrics-token-of-some-length" })
+	r := do(t, client(t), "GET", e.srv.URL+"/metrics", "", "")
+	if code, _ := r.errorCode(t); r.status != 401 || code != "metrics_token_required" || strings.Contains(string(r.body), "go_goroutines") {
+		t.Errorf("/metrics without the token = %d %s, want 401 metrics_token_required", r.status, r.body)
+	}
+	r = do(t, client(t), "GET", e.srv.URL+"/metrics", "", "", "Authorization", "Bearer wrong-token-of-some-length")
+	if r.status != 401 {
+		t.Errorf("/metrics with a wrong token = %d", r.status)
+	}
+	r = do(t, client(t), "GET", e.srv.URL+"/metrics", "", "", "Authorization", "Bearer a-metrics-token-of-some-length")
+	if r.status != 200 || !strings.Contains(string(r.body), "zadankai_http_requests_total") {
+		t.Errorf("/metrics with the token = %d %.200s", r.status, r.body)
+	}
+}
+
+// Defended at the process level (cmd/zadankai/safety_test.go): a fresh
+// deployment starts only through `zadankai operator add`, whose second run
+// for an address is refused (TestOperatorAddStartsAFreshDeployment, and
+// …OnMongoDB); serve refuses to run without a public URL
+// (TestServeRefusesWithoutPublicURL); Secure cookies and HSTS behind https
+// (TestServeHTTPSPublicURLSecuresCookiesAndHeaders); slow bodies cut and
+// connections per address capped, descriptors bounded
+// (TestServeCutsSlowBodiesAndCapsConnectionsPerIP); /metrics off the
+// public port (TestServeMetricsElsewhereBehindToken). Media tokens without
+// exp: signaling/expiry_test.go. No CSP violation in real pages:
+// web/e2e/login.test.mjs and consultation.test.mjs.

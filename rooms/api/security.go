@@ -41,6 +41,14 @@ func (a *API) setLoginLimits(p Params) error {
 	return p.Registry.Register(a.loginRefused)
 }
 
+// trustProxies makes r believe X-Forwarded-For only from the configured
+// proxies (Gin's default trusts everyone's).
+func (a *API) trustProxies(r *gin.Engine) {
+	if err := r.SetTrustedProxies(a.trusted); err != nil {
+		_ = r.SetTrustedProxies(nil) // checked in New; never trust every X-Forwarded-For
+	}
+}
+
 // validProxy accepts what gin's SetTrustedProxies accepts.
 func validProxy(s string) bool {
 	if strings.Contains(s, "/") {
@@ -128,8 +136,13 @@ func (a *API) MetricsHandler() http.Handler {
 	})
 }
 
-// metricsRoute is /metrics on the main router.
+// metricsRoute is /metrics on the main router, unless they are served
+// elsewhere.
 func (a *API) metricsRoute(c *gin.Context) {
+	if a.noMetrics {
+		fail(c, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint: GET /metrics"})
+		return
+	}
 	if !a.metricsAllowed(c.Request) {
 		c.Header("WWW-Authenticate", `Bearer realm="metrics"`)
 		fail(c, errMetricsToken)
