@@ -98,6 +98,7 @@ type API struct {
 	guard      *loginGuard
 	// passwordSlots bounds concurrent bcrypt work (see withPasswordSlot).
 	passwordSlots chan struct{}
+	passwordWait  time.Duration
 	loginRefused  *prometheus.CounterVec
 	trusted       []string
 	metricsToken  string

@@ -62,7 +62,9 @@ func newEnvWith(t testing.TB, m rooms.Mailer, adjust func(*api.Params)) *env {
 		MaxBodyBytes: 4096, Mailer: m, PublicURL: "http://zadankai.test", DevOutbox: outbox,
 		PasswordCost: bcrypt.MinCost,
 		Media:        api.MediaConfig{URL: "ws://media.test", APIKey: "testkey", APISecret: "testsecret-testsecret-testsecret"},
-		Now:          func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }}
+		Now:          func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) },
+		// A busy machine under the race detector may take seconds per hash.
+		Login: api.LoginLimits{PasswordWait: time.Minute}}
 	if adjust != nil {
 		adjust(&p)
 	}

@@ -55,23 +55,27 @@ func wantLimited(t *testing.T, r response, min int, what string) {
 // many: the per-address login limit holds (Gin trusted every proxy).
 func TestAttackSpoofedForwardedForDoesNotEscapeIPLimit(t *testing.T) {
 	e := newEnvWith(t, nil, func(p *api.Params) { p.Login.PerIPPerMinute = 5 })
-	c := clientFrom(t, "127.0.0.2")
-	for i := range 5 {
-		r := e.tryLogin(t, c, fmt.Sprintf("victim%d@example.com", i), "guess-guess", "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
-		if r.status != 401 {
-			t.Fatalf("attempt %d = %d %s, want 401", i, r.status, r.body)
-		}
-	}
-	r := e.tryLogin(t, c, "victim9@example.com", "guess-guess", "X-Forwarded-For", "198.51.100.77", "X-Real-IP", "198.51.100.78")
-	wantLimited(t, r, 1, "6th attempt from one address behind a spoofed X-Forwarded-For")
-
 	// Behind a configured proxy, its X-Forwarded-For names the client.
 	proxied := newEnvWith(t, nil, func(p *api.Params) {
 		p.Login.PerIPPerMinute = 5
 		p.TrustedProxies = []string{"127.0.0.0/8"}
 	})
+	var victims []string
 	for i := range 7 {
-		r := proxied.tryLogin(t, c, fmt.Sprintf("victim%d@example.com", i), "guess-guess", "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
+		m := e.addMember(t, fmt.Sprintf("victim%d@example.com", i), "victim's password")
+		proxied.addMember(t, m.Email, "victim's password")
+		victims = append(victims, m.Email)
+	}
+	c := clientFrom(t, "127.0.0.2")
+	for i := range 5 {
+		if r := e.tryLogin(t, c, victims[i], "guess-guess", "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i)); r.status != 401 {
+			t.Fatalf("attempt %d = %d %s, want 401", i, r.status, r.body)
+		}
+	}
+	r := e.tryLogin(t, c, victims[5], "guess-guess", "X-Forwarded-For", "198.51.100.77", "X-Real-IP", "198.51.100.78")
+	wantLimited(t, r, 1, "6th attempt from one address behind a spoofed X-Forwarded-For")
+	for i := range 7 {
+		r := proxied.tryLogin(t, c, victims[i], "guess-guess", "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
 		if r.status != 401 {
 			t.Fatalf("attempt %d through a trusted proxy = %d %s, want 401 (each client has its own limit)", i, r.status, r.body)
 		}
@@ -138,7 +142,7 @@ func TestAttackDistributedStuffingMeetsAccountCeiling(t *testing.T) {
 // moment and are then refused with 503 server_busy, and other requests
 // are still answered meanwhile.
 func TestAttackLoginStormIsBoundedNotStarving(t *testing.T) {
-	e := newEnvWith(t, nil, func(p *api.Params) { p.Login.PasswordChecks = 1 })
+	e := newEnvWith(t, nil, func(p *api.Params) { p.Login.PasswordChecks, p.Login.PasswordWait = 1, 200*time.Millisecond })
 	const n = 16
 	statuses := make([]response, n)
 	var wg sync.WaitGroup

@@ -35,9 +35,10 @@ type LoginLimits struct {
 	// try. Default 100.
 	AccountFailures int
 	// PasswordChecks bounds concurrent bcrypt work; default the number of
-	// CPUs. A request waits up to a second for a slot, then gets 503
-	// server_busy.
+	// CPUs. A request waits up to PasswordWait (default 3 s) for a slot,
+	// then gets 503 server_busy.
 	PasswordChecks int
+	PasswordWait   time.Duration
 }
 
 const (
@@ -65,6 +66,9 @@ func (l LoginLimits) withDefaults(cpus int) LoginLimits {
 	}
 	if l.PasswordChecks <= 0 {
 		l.PasswordChecks = max(cpus, 1)
+	}
+	if l.PasswordWait <= 0 {
+		l.PasswordWait = 3 * time.Second // an honest burst (a roundtable about to start) queues; a storm is turned away
 	}
 	return l
 }

@@ -8,10 +8,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// passwordWait is how long a request waits for a free password-hashing
-// slot before it is told the server is busy.
-const passwordWait = time.Second
-
 var errServerBusy = &Error{Status: http.StatusServiceUnavailable, Code: "server_busy",
 	Message: "the server is busy checking passwords; try again in a moment"}
 
@@ -19,7 +15,7 @@ var errServerBusy = &Error{Status: http.StatusServiceUnavailable, Code: "server_
 // slots: a login storm then queues here instead of taking every core from
 // other requests, and what cannot get a slot soon is refused with 503.
 func (a *API) withPasswordSlot(c *gin.Context, f func()) error {
-	t := time.NewTimer(passwordWait)
+	t := time.NewTimer(a.passwordWait)
 	defer t.Stop()
 	select {
 	case a.passwordSlots <- struct{}{}:

@@ -32,7 +32,7 @@ func (a *API) setLoginLimits(p Params) error {
 	// who retries, not a mail bomb.
 	a.resetLimit = newLimiter(10, time.Minute, a.now)
 	a.guard = newLoginGuard(lim, a.now, deviceKey(p.Media.APISecret))
-	a.passwordSlots = make(chan struct{}, lim.PasswordChecks)
+	a.passwordSlots, a.passwordWait = make(chan struct{}, lim.PasswordChecks), lim.PasswordWait
 	a.loginRefused = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zadankai_login_refused_total",
 		Help: "Login attempts refused before any password check, by limit: address, backoff, account or busy."}, []string{"limit"})
 	a.metricsToken, a.noMetrics = p.MetricsToken, p.MetricsElsewhere
