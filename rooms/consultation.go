@@ -2,6 +2,7 @@ package rooms
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -65,7 +66,9 @@ type Consultation struct {
 	Booked           *Slot              `json:"booked,omitempty" bson:"booked,omitempty"`
 	DeclineReason    string             `json:"decline_reason" bson:"decline_reason"` // never shown to the requester
 	CancelledBy      MemberID           `json:"cancelled_by" bson:"cancelled_by"`
+	CancelledAt      time.Time          `json:"cancelled_at" bson:"cancelled_at,omitempty"`
 	NoShows          []MemberID         `json:"no_shows" bson:"no_shows"`
+	Joined           []MemberID         `json:"joined" bson:"joined"`     // who opened its video room, so "didn't come" is not said of them
 	Sequence         int                `json:"sequence" bson:"sequence"` // RFC 5545 SEQUENCE of its calendar entry
 	CreatedAt        time.Time          `json:"created_at" bson:"created_at"`
 	ExpiresAt        time.Time          `json:"expires_at" bson:"expires_at"` // of the current request
@@ -88,6 +91,23 @@ func (c *Consultation) StatusAt(now time.Time) ConsultationStatus {
 	return c.Status
 }
 
+// HasJoined reports whether m opened the consultation's video room.
+func (c *Consultation) HasJoined(m MemberID) bool { return slices.Contains(c.Joined, m) }
+
+// Cancel calls c off on behalf of by at now.
+func (c *Consultation) Cancel(by MemberID, now time.Time) {
+	c.Status, c.CancelledBy, c.CancelledAt = StatusCancelled, by, now
+}
+
+// CancelTime is when c was cancelled: CancelledAt, or for cancellations
+// recorded without it the last update, which a cancellation is.
+func (c *Consultation) CancelTime() time.Time {
+	if c.Status != StatusCancelled || !c.CancelledAt.IsZero() {
+		return c.CancelledAt
+	}
+	return c.UpdatedAt
+}
+
 // Party reports whether m takes part, and returns the other party.
 func (c *Consultation) Party(m MemberID) (other MemberID, ok bool) {
 	switch m {
@@ -104,8 +124,6 @@ func (c *Consultation) Party(m MemberID) (other MemberID, ok bool) {
 func (c *Consultation) ValidateRequest(now time.Time) error {
 	c.Note, c.Place = strings.TrimSpace(c.Note), strings.TrimSpace(c.Place)
 	switch {
-	case utf8.RuneCountInString(c.Note) > 500:
-		return Invalid("note", "too_long", "the note is longer than 500 characters")
 	case c.Mode != ModeOnline && c.Mode != ModeInPerson:
 		return Invalid("mode", "unknown_value", "mode must be online or in_person")
 	case c.Mode == ModeInPerson && c.Place == "":
@@ -113,7 +131,20 @@ func (c *Consultation) ValidateRequest(now time.Time) error {
 	case utf8.RuneCountInString(c.Place) > 200:
 		return Invalid("place", "too_long", "the place is longer than 200 characters")
 	}
-	return ValidateSlots(c.Proposed, now)
+	return ValidateProposal(c.Note, c.Proposed, now)
+}
+
+// MaxNote is how long the note of a request or a reschedule may be.
+const MaxNote = 500
+
+// ValidateProposal checks what every proposal of times carries, a new
+// request's or a reschedule's: a note of at most MaxNote characters and
+// one to three valid slots.
+func ValidateProposal(note string, slots []Slot, now time.Time) error {
+	if utf8.RuneCountInString(strings.TrimSpace(note)) > MaxNote {
+		return Invalid("note", "too_long", fmt.Sprintf("the note is longer than %d characters", MaxNote))
+	}
+	return ValidateSlots(slots, now)
 }
 
 // ValidateSlots checks one to three proposals: allowed lengths, starting
@@ -207,12 +238,13 @@ func (f *Feedback) Validate() error {
 	switch {
 	case f.Rating < 1 || f.Rating > 5:
 		return Invalid("rating", "out_of_range", "rating must be 1 to 5")
-	case len(f.Tags) > len(FeedbackTags):
-		return Invalid("tags", "too_many", "too many tags")
 	case utf8.RuneCountInString(f.Text) > 2000:
 		return Invalid("text", "too_long", "text is longer than 2000 characters")
 	case utf8.RuneCountInString(f.Report) > 2000:
 		return Invalid("report", "too_long", "report is longer than 2000 characters")
+	}
+	if err := checkList("tags", f.Tags, len(FeedbackTags)); err != nil {
+		return err
 	}
 	for i, t := range f.Tags {
 		if !containsString(FeedbackTags, t) {

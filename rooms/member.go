@@ -56,6 +56,13 @@ type Member struct {
 	Version      int64
 }
 
+// CanModerate reports whether m may be named to run a roundtable:
+// operators, and members an operator has marked as trained moderators.
+// Company admins and guest speakers never are, whatever the flag says.
+func (m *Member) CanModerate() bool {
+	return m.Role == RoleOperator || (m.Role == RoleMember && m.Moderator)
+}
+
 // NormalizeEmail trims and lower-cases an address for storage and lookup.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 

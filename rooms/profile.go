@@ -76,6 +76,7 @@ func (p *Profile) Validate() error {
 		{!slices.Contains(remoteOptions, p.WorkStyle.Remote), "work_style.remote", "unknown_value", "remote must be office, hybrid or remote"},
 		{p.Children.Count < 0 || p.Children.Count > 15, "children.count", "out_of_range", "children count must be 0-15"},
 		{len(p.Themes) > 8, "themes", "too_many", "choose at most 8 themes"},
+		{len(p.Children.AgeBands) > len(AgeBands), "children.age_bands", "too_many", "choose each age band at most once"},
 		{len(p.Languages) == 0 || len(p.Languages) > 5, "languages", "out_of_range", "choose 1 to 5 languages"},
 		{p.InPerson && p.Area == "", "area", "required", "say where you can meet in person"},
 		{utf8.RuneCountInString(p.Area) > 60, "area", "too_long", "area is longer than 60 characters"},

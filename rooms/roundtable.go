@@ -97,7 +97,6 @@ func (r *Roundtable) Validate(now time.Time) error {
 		{badLine(r.Title), "title", "invalid_characters", badLineMsg},
 		{utf8.RuneCountInString(r.Description) > 4000, "description", "too_long", "the description is longer than 4000 characters"},
 		{r.Axis != AxisLife && r.Axis != AxisCareer, "axis", "unknown_value", "axis must be life or career"},
-		{len(r.Themes) > 5, "themes", "too_many", "at most 5 themes"},
 		{zoneErr != nil || r.TimeZone == "" || r.TimeZone == "Local", "time_zone", "unknown_value", "time zone must be an IANA name such as Asia/Tokyo"},
 		{!r.Start.After(now), "start", "in_the_past", "the start must be in the future"},
 		{TooFar(r.Start, now), "start", "too_far", "the start must be within two years"},
@@ -105,6 +104,7 @@ func (r *Roundtable) Validate(now time.Time) error {
 		{r.Format != FormatOnline && r.Format != FormatInPerson && r.Format != FormatHybrid, "format", "unknown_value", "format must be online, in_person or hybrid"},
 		{r.Format != FormatOnline && r.Venue == "", "venue", "required", "in-person and hybrid roundtables need a venue"},
 		{badLine(r.Venue), "venue", "invalid_characters", badLineMsg},
+		{utf8.RuneCountInString(r.Venue) > 200, "venue", "too_long", "the venue is longer than 200 characters"},
 		{r.Capacity <= 0 || r.Capacity > 1000, "capacity", "out_of_range", "capacity must be 1 to 1000"},
 		{r.Talk != TalkSmallRound && r.Talk != TalkStage, "talk", "unknown_value", "talk must be small_round or stage"},
 		{len(r.Moderators) == 0, "moderators", "required", "name at least one moderator"},
@@ -115,9 +115,37 @@ func (r *Roundtable) Validate(now time.Time) error {
 			return Invalid(c.field, c.code, c.msg)
 		}
 	}
+	for _, err := range []error{checkList("themes", r.Themes, 5), checkList("moderators", r.Moderators, MaxModerators),
+		checkList("speakers", r.Speakers, MaxSpeakers), checkList("excluded_companies", r.ExcludedCompanies, MaxExcludedCompanies)} {
+		if err != nil {
+			return err
+		}
+	}
 	for i, t := range r.Themes {
 		if _, ok := ThemeByID(t); !ok {
 			return Invalid(fmt.Sprintf("themes[%d]", i), "unknown_value", "unknown theme")
+		}
+	}
+	return nil
+}
+
+// Limits of a roundtable's lists: every member's roundtable list shows
+// its moderators and speakers, so their number stays small.
+const (
+	MaxModerators        = 5
+	MaxSpeakers          = 5
+	MaxExcludedCompanies = 50
+)
+
+// checkList refuses more than max entries or the same entry twice,
+// naming the list or the repeated entry.
+func checkList[T comparable](field string, xs []T, max int) error {
+	if len(xs) > max {
+		return Invalid(field, "too_many", fmt.Sprintf("at most %d %s", max, strings.ReplaceAll(field, "_", " ")))
+	}
+	for i, x := range xs {
+		if slices.Index(xs, x) < i {
+			return Invalid(fmt.Sprintf("%s[%d]", field, i), "duplicate", "this one is already in the list")
 		}
 	}
 	return nil

@@ -36,17 +36,15 @@ func (f *RoundtableFeedback) Validate() error {
 	switch {
 	case f.Rating < 1 || f.Rating > 5:
 		return Invalid("rating", "out_of_range", "rating must be 1 to 5")
-	case len(f.Tags) > len(RoundtableFeedbackTags):
-		return Invalid("tags", "too_many", "too many tags")
 	case utf8.RuneCountInString(f.Text) > 2000:
 		return Invalid("text", "too_long", "text is longer than 2000 characters")
+	}
+	if err := checkList("tags", f.Tags, len(RoundtableFeedbackTags)); err != nil {
+		return err
 	}
 	for i, t := range f.Tags {
 		if !slices.Contains(RoundtableFeedbackTags, t) {
 			return Invalid(fmt.Sprintf("tags[%d]", i), "unknown_value", "unknown tag")
-		}
-		if slices.Index(f.Tags, t) != i {
-			return Invalid(fmt.Sprintf("tags[%d]", i), "duplicate", "a tag is given twice")
 		}
 	}
 	return nil

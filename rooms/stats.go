@@ -1,6 +1,9 @@
 package rooms
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // MinGroup is the smallest number of people a shown figure may be built
 // from: below it, figures are suppressed so no individual can be inferred.
@@ -8,8 +11,8 @@ const MinGroup = 5
 
 // Figure is a count or average that may be suppressed.
 type Figure struct {
-	Value      *float64 `json:"value"`      // nil when suppressed
-	Suppressed bool     `json:"suppressed"` // built from fewer than MinGroup people
+	Value      *float64 `json:"value" bson:"value"`           // nil when suppressed
+	Suppressed bool     `json:"suppressed" bson:"suppressed"` // built from fewer than MinGroup people
 }
 
 func figure(v float64, people int) Figure {
@@ -20,14 +23,18 @@ func figure(v float64, people int) Figure {
 }
 
 // MonthStats are one company's (or the platform's) figures for a month.
+// Each event counts in the month it happened (Japan time): a request when
+// made, a consultation when held, a cancellation when cancelled, a rating
+// when given. So once a month is over nothing that happens later belongs
+// to it, and its figures can be published for good (Store.PublishMonthStats).
 type MonthStats struct {
-	Month                  string `json:"month"` // YYYY-MM
-	MembersInvited         Figure `json:"members_invited"`
-	MembersActive          Figure `json:"members_active"` // requested or received a consultation
-	ConsultationsRequested Figure `json:"consultations_requested"`
-	ConsultationsHeld      Figure `json:"consultations_held"`
-	ConsultationsCancelled Figure `json:"consultations_cancelled"`
-	AverageRating          Figure `json:"average_rating"`
+	Month                  string `json:"month" bson:"month"` // YYYY-MM
+	MembersInvited         Figure `json:"members_invited" bson:"members_invited"`
+	MembersActive          Figure `json:"members_active" bson:"members_active"` // requested or received a consultation
+	ConsultationsRequested Figure `json:"consultations_requested" bson:"consultations_requested"`
+	ConsultationsHeld      Figure `json:"consultations_held" bson:"consultations_held"`
+	ConsultationsCancelled Figure `json:"consultations_cancelled" bson:"consultations_cancelled"`
+	AverageRating          Figure `json:"average_rating" bson:"average_rating"` // to one decimal
 }
 
 // StatsInput is what the figures are computed from, already loaded.
@@ -53,18 +60,17 @@ func MonthlyStats(in StatsInput, months []string) []MonthStats {
 }
 
 func monthStats(in StatsInput, month string) MonthStats {
-	inMonth := func(t time.Time) bool { return t.In(in.Location).Format("2006-01") == month }
+	inMonth := func(t time.Time) bool { return !t.IsZero() && t.In(in.Location).Format("2006-01") == month }
 	invited := map[string]bool{}
 	for _, iv := range in.Invitations {
 		if inMonth(iv.CreatedAt) && (in.Company == "" || iv.CompanyID == in.Company) {
 			invited[iv.Email] = true
 		}
 	}
-	active, requesters, held, cancelled := map[MemberID]bool{}, map[MemberID]bool{}, map[MemberID]bool{}, map[MemberID]bool{}
+	active, held, cancelled := map[MemberID]bool{}, map[MemberID]bool{}, map[MemberID]bool{}
 	var nReq, nHeld, nCancelled int
 	for _, c := range in.Consultations {
-		mine := in.Company == "" || c.RequesterCompany == in.Company || c.RecipientCompany == in.Company
-		if !mine || !inMonth(c.CreatedAt) {
+		if in.Company != "" && c.RequesterCompany != in.Company && c.RecipientCompany != in.Company {
 			continue
 		}
 		ours := func(set map[MemberID]bool) {
@@ -75,35 +81,42 @@ func monthStats(in StatsInput, month string) MonthStats {
 				set[c.RecipientID] = true
 			}
 		}
-		ours(active)
-		nReq++
-		requesters[c.RequesterID] = true
-		switch c.StatusAt(in.Now) {
-		case StatusCompleted:
+		if inMonth(c.CreatedAt) {
+			nReq++
+			ours(active)
+		}
+		switch st := c.StatusAt(in.Now); {
+		case st == StatusCompleted && inMonth(c.Booked.End()):
 			nHeld++
 			ours(held)
-		case StatusCancelled:
+		case st == StatusCancelled && inMonth(c.CancelTime()):
 			nCancelled++
 			ours(cancelled)
 		}
 	}
-	raters, sum := map[MemberID]bool{}, 0
-	var nRatings int
+	avg, raters := averageRating(in, inMonth)
+	return MonthStats{Month: month,
+		MembersInvited: figure(float64(len(invited)), len(invited)), MembersActive: figure(float64(len(active)), len(active)),
+		ConsultationsRequested: figure(float64(nReq), len(active)), ConsultationsHeld: figure(float64(nHeld), len(held)),
+		ConsultationsCancelled: figure(float64(nCancelled), len(cancelled)), AverageRating: figure(avg, raters)}
+}
+
+// averageRating is the mean rating given in the month, to one decimal
+// (exact averages such as 3.6666666666666665 tell more than anyone needs),
+// and how many people gave one.
+func averageRating(in StatsInput, inMonth func(time.Time) bool) (float64, int) {
+	raters, sum, n := map[MemberID]bool{}, 0, 0
 	for _, f := range in.Feedback {
 		if inMonth(f.CreatedAt) && (in.Company == "" || f.AuthorCompany == in.Company) {
 			raters[f.AuthorID] = true
 			sum += f.Rating
-			nRatings++
+			n++
 		}
 	}
-	avg := 0.0
-	if nRatings > 0 {
-		avg = float64(sum) / float64(nRatings)
+	if n == 0 {
+		return 0, 0
 	}
-	return MonthStats{Month: month,
-		MembersInvited: figure(float64(len(invited)), len(invited)), MembersActive: figure(float64(len(active)), len(active)),
-		ConsultationsRequested: figure(float64(nReq), len(active)), ConsultationsHeld: figure(float64(nHeld), len(held)),
-		ConsultationsCancelled: figure(float64(nCancelled), len(cancelled)), AverageRating: figure(avg, len(raters))}
+	return math.Round(float64(sum)/float64(n)*10) / 10, len(raters)
 }
 
 // LastMonths lists the n months up to and including now's, oldest first.
@@ -114,4 +127,10 @@ func LastMonths(now time.Time, loc *time.Location, n int) []string {
 		out[i] = first.AddDate(0, i-n+1, 0).Format("2006-01")
 	}
 	return out
+}
+
+// ClosedMonths lists the n months before now's, oldest first: the months
+// whose figures are final.
+func ClosedMonths(now time.Time, loc *time.Location, n int) []string {
+	return LastMonths(now, loc, n+1)[:n]
 }

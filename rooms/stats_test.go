@@ -53,3 +53,46 @@ func TestMonthlyStatsSuppressesSmallGroups(t *testing.T) {
 		t.Errorf("LastMonths = %v", m)
 	}
 }
+
+// TestMonthlyStatsCountEventsInTheirMonth: a consultation requested in
+// October, held in November and one cancelled in December count in the
+// month each thing happened, so a closed month's figures are final.
+func TestMonthlyStatsCountEventsInTheirMonth(t *testing.T) {
+	loc := time.UTC
+	co, other := NewCompanyID(), NewCompanyID()
+	oct, nov, dec := time.Date(2026, 10, 20, 0, 0, 0, 0, loc), time.Date(2026, 11, 10, 0, 0, 0, 0, loc), time.Date(2026, 12, 3, 0, 0, 0, 0, loc)
+	in := StatsInput{Company: co, Now: dec.Add(time.Hour), Location: loc}
+	for range 5 {
+		held := Slot{Start: nov, Minutes: 30}
+		in.Consultations = append(in.Consultations,
+			&Consultation{RequesterID: NewMemberID(), RecipientID: NewMemberID(), RequesterCompany: co, RecipientCompany: other,
+				Status: StatusBooked, Booked: &held, CreatedAt: oct},
+			&Consultation{RequesterID: NewMemberID(), RecipientID: NewMemberID(), RequesterCompany: co, RecipientCompany: other,
+				Status: StatusCancelled, CreatedAt: oct, CancelledAt: dec})
+	}
+	got := MonthlyStats(in, []string{"2026-10", "2026-11", "2026-12"})
+	count := func(f Figure) float64 {
+		if f.Value == nil {
+			return -1
+		}
+		return *f.Value
+	}
+	for _, c := range []struct {
+		what string
+		fig  Figure
+		want float64
+	}{
+		{"October requests", got[0].ConsultationsRequested, 10},
+		{"October held", got[0].ConsultationsHeld, -1},
+		{"October cancelled", got[0].ConsultationsCancelled, -1},
+		{"November held", got[1].ConsultationsHeld, 5},
+		{"December cancelled", got[2].ConsultationsCancelled, 5},
+	} {
+		if count(c.fig) != c.want {
+			t.Errorf("%s = %+v, want %v (-1: suppressed)", c.what, c.fig, c.want)
+		}
+	}
+	if m := ClosedMonths(dec, loc, 2); len(m) != 2 || m[0] != "2026-10" || m[1] != "2026-11" {
+		t.Errorf("ClosedMonths = %v, want the two months before December", m)
+	}
+}

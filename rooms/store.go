@@ -189,4 +189,16 @@ type Store interface {
 	// not), so that setting a password leaves no other link working; none
 	// is not an error.
 	DeletePasswordResets(ctx context.Context, m MemberID) error
+
+	// --- published monthly figures (issue 12) ---
+
+	// PublishMonthStats stores s as the figures of month s.Month for
+	// company (empty: the platform) unless that month's are stored
+	// already, and returns the stored ones: the first publication wins on
+	// every store, and published figures never change, so no later action
+	// of one person shows as a difference between two reads.
+	PublishMonthStats(ctx context.Context, company CompanyID, s *MonthStats) (*MonthStats, error)
+	// GetMonthStats returns the published figures of month ("YYYY-MM")
+	// for company, or ErrNotFound.
+	GetMonthStats(ctx context.Context, company CompanyID, month string) (*MonthStats, error)
 }

@@ -27,7 +27,9 @@ type Downlink struct {
 	done    chan struct{}                   // standalone only (NewDownlink): its own goroutine
 	stopped chan struct{}
 
-	lastAlloc int64 // owned by the ticking goroutine
+	// owned by the ticking goroutine
+	lastAlloc int64
+	decreases [bwe.NumCauses]int // the estimator's count, last seen
 
 	mu    sync.Mutex
 	downs []*DownTrack
@@ -97,12 +99,18 @@ type CongestionStats struct {
 	Estimated      int    // of which have sent feedback (so have an estimate)
 	Paused, Capped int    // videos paused, or held below the layer asked for, for lack of bandwidth
 	Padding        uint64 // probe packets sent so far
+	// Since the start, by cause (bwe.CauseDelay, bwe.CauseLoss): estimate
+	// decreases, videos paused and videos lowered below what was asked.
+	Decreases, Pauses, Caps [bwe.NumCauses]uint64
 }
 
 // CongestionStats counts the downlinks' current state.
 func (s *SFU) CongestionStats() CongestionStats {
 	links := s.downlinks()
 	st := CongestionStats{Downlinks: len(links), Padding: s.padded.Load()}
+	for c := range st.Decreases {
+		st.Decreases[c], st.Pauses[c], st.Caps[c] = s.decreases[c].Load(), s.pauses[c].Load(), s.caps[c].Load()
+	}
 	for _, l := range links {
 		if _, ok := l.Estimate(); ok {
 			st.Estimated++
@@ -269,6 +277,7 @@ type want struct {
 	had    bool    // it was not paused
 	layer  Quality // allocated
 	on     bool    // allocated at all
+	short  bool    // a layer it wants and that arrives did not fit
 }
 
 // allocate shares the estimate among the tracks and starts or stops a
@@ -280,10 +289,11 @@ func (l *Downlink) allocate(now int64) {
 	est, ok := l.bwe.Estimate()
 	if !ok {
 		for _, d := range downs { // no feedback: nothing to go by, do not limit
-			l.apply(d, High, false)
+			l.apply(d, High, false, false, bwe.CauseNone)
 		}
 		return
 	}
+	cause := l.countDecreases()
 	budget := float64(est)
 	var videos []*want
 	for _, d := range downs {
@@ -307,7 +317,7 @@ func (l *Downlink) allocate(now int64) {
 	})
 	budget, deficit := fillVideo(videos, budget)
 	for _, v := range videos {
-		l.apply(v.d, v.layer, !v.on)
+		l.apply(v.d, v.layer, !v.on, v.short, cause)
 	}
 	l.steerProbe(now, allocation{estimate: est, media: est - int(budget), deficit: deficit})
 }
@@ -344,6 +354,7 @@ func fillVideo(videos []*want, budget float64) (float64, int) {
 				margin = 1 // keeping what it has needs no margin
 			}
 			if need*margin > budget {
+				v.short = true
 				if deficit == 0 {
 					deficit = int(math.Ceil(need * margin))
 				}
@@ -386,10 +397,34 @@ func layerRate(up *UpTrack, q Quality, audio bool) int {
 	return guessRate[q]
 }
 
-// apply sets d's cap and tells the subscriber when a pause starts or ends.
-func (l *Downlink) apply(d *DownTrack, q Quality, paused bool) {
-	if d.setCap(q, paused) && l.onPause != nil {
-		l.onPause(d, paused)
+// countDecreases adds the estimator's new decreases to the SFU's counts
+// and returns the cause of the latest.
+func (l *Downlink) countDecreases() bwe.Cause {
+	st := l.bwe.Stats()
+	for c, n := range st.Decreases {
+		if l.sfu != nil && n > l.decreases[c] {
+			l.sfu.decreases[c].Add(uint64(n - l.decreases[c]))
+		}
+		l.decreases[c] = n
+	}
+	return st.LastCause
+}
+
+// apply sets d's cap and tells the subscriber when a pause starts or ends;
+// pauses, and layers lowered because a wanted one did not fit (short),
+// are counted under the estimate's last cause.
+func (l *Downlink) apply(d *DownTrack, q Quality, paused, short bool, cause bwe.Cause) {
+	lowered := short && !paused && !d.Paused() && q < d.Capped()
+	if d.setCap(q, paused) {
+		if paused && l.sfu != nil {
+			l.sfu.pauses[cause].Add(1)
+		}
+		if l.onPause != nil {
+			l.onPause(d, paused)
+		}
+	}
+	if lowered && l.sfu != nil {
+		l.sfu.caps[cause].Add(1)
 	}
 }
 

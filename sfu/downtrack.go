@@ -224,7 +224,7 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 		d.lastSeq, d.lastTS, d.lastSent, d.atFrame = seq, ts, now, p.Marker
 	}
 	d.mu.Unlock()
-	if d.write(b, seq, ts, p.Marker, p.Header.PaddingSize, p.Payload, now) {
+	if d.write(b, seq, ts, p.Marker, p.Header.PaddingSize, p.Payload, now, false) {
 		d.written.Add(1)
 		if !d.delivered.Load() {
 			d.delivered.Store(true)
@@ -286,14 +286,20 @@ const rtpOverhead = 12 + 8 + 10
 // (unix nanos); false if it was dropped (the transport is not up yet, or
 // the sender closed). With congestion control it carries a transport-wide
 // sequence number.
-func (d *DownTrack) write(b *binding, seq uint16, ts uint32, marker bool, padding byte, payload []byte, now int64) bool {
+func (d *DownTrack) write(b *binding, seq uint16, ts uint32, marker bool, padding byte, payload []byte, now int64, resend bool) bool {
 	hb := headers.Get().(*header)
 	h := &hb.h
 	ext := h.Extensions[:0] // keep capacity for interceptors that add extensions
 	*h = rtp.Header{Version: 2, Padding: padding > 0, PaddingSize: padding, Marker: marker, PayloadType: b.pt,
 		SequenceNumber: seq, Timestamp: ts, SSRC: b.ssrc, Extensions: ext}
 	if b.twcc != 0 && d.link != nil {
-		binary.BigEndian.PutUint16(hb.twcc[:], d.link.bwe.OnSend(len(payload)+int(padding)+rtpOverhead, now))
+		size, tw := len(payload)+int(padding)+rtpOverhead, uint16(0)
+		if resend {
+			tw = d.link.bwe.OnResend(size, now)
+		} else {
+			tw = d.link.bwe.OnSend(size, now)
+		}
+		binary.BigEndian.PutUint16(hb.twcc[:], tw)
 		_ = h.SetExtension(b.twcc, hb.twcc[:])
 	}
 	n, err := b.w.WriteRTP(h, payload)
@@ -390,7 +396,7 @@ func (d *DownTrack) resend(seq uint16, buf []byte) {
 	if !ok || d.link != nil && !d.link.allowResend(slot.n+rtpOverhead, now) {
 		return
 	}
-	if d.write(b, seq, slot.ts+seg.tsOff, slot.marker, slot.padding, buf[:slot.n], now) {
+	if d.write(b, seq, slot.ts+seg.tsOff, slot.marker, slot.padding, buf[:slot.n], now, true) {
 		d.resent.Add(1)
 	}
 }
@@ -420,7 +426,7 @@ func (d *DownTrack) pad(n int, now int64) int {
 	d.mu.Unlock()
 	sent := 0
 	for i := range n {
-		if !d.write(b, first+uint16(i), ts, false, paddingSize, nil, now) {
+		if !d.write(b, first+uint16(i), ts, false, paddingSize, nil, now, false) {
 			break
 		}
 		sent++

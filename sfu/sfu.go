@@ -3,6 +3,7 @@ package sfu
 import (
 	"errors"
 	"fmt"
+	"github.com/zadankai/zadankai/sfu/bwe"
 	"log/slog"
 	"net"
 	"slices"
@@ -27,9 +28,12 @@ type SFU struct {
 	turn   *turnServer  // nil without TURN
 	ips    []net.IP     // media addresses, the only relay peers (TURN only)
 
-	padded    atomic.Uint64 // probe packets, all downlinks
-	ccDone    chan struct{} // stops congestionLoop; nil without congestion control
-	ccStopped chan struct{}
+	padded atomic.Uint64 // probe packets, all downlinks
+	// by cause, all downlinks: estimate decreases, videos paused, videos
+	// lowered below the layer asked for
+	decreases, pauses, caps [bwe.NumCauses]atomic.Uint64
+	ccDone                  chan struct{} // stops congestionLoop; nil without congestion control
+	ccStopped               chan struct{}
 
 	mu     sync.Mutex
 	closed bool                   // guarded by mu

@@ -69,7 +69,9 @@ func (p *participant) onStreamPaused(d *sfu.DownTrack, paused bool) {
 	if paused {
 		state = livekit.StreamState_PAUSED
 	}
-	p.log.Debug("bandwidth", "track", sid, "paused", paused)
+	st := p.link.EstimatorStats()
+	p.log.Debug("bandwidth", "track", sid, "paused", paused, "estimate", st.Estimate, "received", st.Received,
+		"loss", st.Loss, "trend", st.Trend, "threshold", st.Threshold, "cause", st.LastCause.String(), "decreases", st.Decreases)
 	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_StreamStateUpdate{StreamStateUpdate: &livekit.StreamStateUpdate{
 		StreamStates: []*livekit.StreamStateInfo{{ParticipantSid: s.publisher.sid, TrackSid: sid, State: state}}}}})
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
 
+	"github.com/zadankai/zadankai/sfu/bwe"
 	"github.com/zadankai/zadankai/sfu/sfutest"
 )
 
@@ -338,6 +339,9 @@ func TestCongestionKeepsAudio(t *testing.T) {
 	view.waitLayer(t, "alice", 1, 25*time.Second, "600 kbit/s")
 	mic := view.audioOf("alice")
 	mic.kept(t, 95, "600 kbit/s with 1 % loss")
+	if st := ts.sfu.CongestionStats(); sum(st.Decreases) == 0 || sum(st.Caps) == 0 {
+		t.Errorf("lowered to the medium layer, but no decrease or cap counted (by cause): %+v", st)
+	}
 
 	// 100 kbit/s fits the audio alone: the video pauses.
 	n.SetLoss(0)
@@ -351,7 +355,7 @@ func TestCongestionKeepsAudio(t *testing.T) {
 	})
 	t.Logf("100 kbit/s: paused (and told) within %.1f s", time.Since(narrowed).Seconds())
 	time.Sleep(500 * time.Millisecond) // what was already queued on the link
-	if st := ts.sfu.CongestionStats(); st.Paused != 1 || st.Downlinks < 2 {
+	if st := ts.sfu.CongestionStats(); st.Paused != 1 || st.Downlinks < 2 || sum(st.Pauses) == 0 {
 		t.Errorf("congestion stats while bob's one video is paused: %+v", st)
 	}
 	if got, diff := view.mostly("alice", 2*time.Second); got >= 0 {
@@ -414,4 +418,13 @@ func (v *linkView) waitLayers(t *testing.T, want map[string]int, within time.Dur
 		}
 	}
 	t.Fatalf("%s: packets by layer in the last second %v, want mostly %v", why, seen, want)
+}
+
+// sum adds counts kept by cause.
+func sum(byCause [bwe.NumCauses]uint64) uint64 {
+	var n uint64
+	for _, v := range byCause {
+		n += v
+	}
+	return n
 }

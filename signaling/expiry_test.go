@@ -26,10 +26,10 @@ func TestAttackTokenWithoutExpiryRefused(t *testing.T) {
 	if code, body := validateWith(t, ts, handSigned(join+withExp)); code != 200 {
 		t.Errorf("the same join token with exp: %d %q, want 200", code, body)
 	}
-	if code, body := listRooms(handSigned(list+"}")); code != 401 {
+	if code, body := listRooms(handSigned(list + "}")); code != 401 {
 		t.Errorf("API token without exp: %d %q, want 401", code, body)
 	}
-	if code, body := listRooms(handSigned(list+withExp)); code != 200 {
+	if code, body := listRooms(handSigned(list + withExp)); code != 200 {
 		t.Errorf("the same API token with exp: %d %q, want 200", code, body)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/zadankai/zadankai/sfu"
+	"github.com/zadankai/zadankai/sfu/bwe"
 )
 
 // tlsOn says whether TURN over TLS is served: it needs a port and a
@@ -97,6 +98,19 @@ func registerCongestionMetrics(reg prometheus.Registerer, s *sfu.SFU) {
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zadankai_sfu_probe_padding_packets_total",
 		Help: "Padding packets sent to probe subscribers' links for more bandwidth."},
 		func() float64 { return float64(s.CongestionStats().Padding) }))
+	byCause := func(name, help string, f func(sfu.CongestionStats) [bwe.NumCauses]uint64) {
+		for _, c := range []bwe.Cause{bwe.CauseDelay, bwe.CauseLoss} {
+			reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help,
+				ConstLabels: prometheus.Labels{"cause": c.String()}},
+				func() float64 { return float64(f(s.CongestionStats())[c]) }))
+		}
+	}
+	byCause("zadankai_sfu_bandwidth_decreases_total", "Times a subscriber's bandwidth estimate was lowered, by cause (a growing queue, or loss).",
+		func(c sfu.CongestionStats) [bwe.NumCauses]uint64 { return c.Decreases })
+	byCause("zadankai_sfu_video_pauses_total", "Subscribed videos paused for lack of bandwidth, by the cause of the last decrease.",
+		func(c sfu.CongestionStats) [bwe.NumCauses]uint64 { return c.Pauses })
+	byCause("zadankai_sfu_video_caps_total", "Subscribed videos lowered below the layer asked for, for lack of bandwidth, by the cause of the last decrease.",
+		func(c sfu.CongestionStats) [bwe.NumCauses]uint64 { return c.Caps })
 }
 
 // registerTURNMetrics exports the TURN server's counters when it runs:

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -28,20 +29,22 @@ func monthsParam(c *gin.Context) (int, error) {
 	return n, nil
 }
 
-// stats computes monthly figures for company (empty = platform).
-func (a *API) stats(c *gin.Context, company rooms.CompanyID) ([]rooms.MonthStats, error) {
-	n, err := monthsParam(c)
-	if err != nil {
-		return nil, err
-	}
+// statsLookback is how long before the first month a consultation held
+// or cancelled in it may have been requested (slots lie at most 90 days
+// ahead; reschedules move them further).
+const statsLookback = 366 * 24 * time.Hour
+
+// computeStats computes the figures of the months listed for company
+// (empty = platform) from what is stored now.
+func (a *API) computeStats(c *gin.Context, company rooms.CompanyID, months []string) ([]rooms.MonthStats, error) {
 	now := a.now()
-	months := rooms.LastMonths(now, tokyo, n)
 	from, _ := time.ParseInLocation("2006-01", months[0], tokyo)
 	in := rooms.StatsInput{Company: company, Now: now, Location: tokyo}
+	var err error
 	if in.Invitations, err = a.store.ListInvitations(c.Request.Context(), company); err != nil {
 		return nil, err
 	}
-	if in.Consultations, err = a.store.ListConsultationsCreatedBetween(c.Request.Context(), from, now.Add(time.Second)); err != nil {
+	if in.Consultations, err = a.store.ListConsultationsCreatedBetween(c.Request.Context(), from.Add(-statsLookback), now.Add(time.Second)); err != nil {
 		return nil, err
 	}
 	if in.Feedback, err = a.store.ListFeedbackBetween(c.Request.Context(), from, now.Add(time.Second)); err != nil {
@@ -50,9 +53,49 @@ func (a *API) stats(c *gin.Context, company rooms.CompanyID) ([]rooms.MonthStats
 	return rooms.MonthlyStats(in, months), nil
 }
 
+// publishedStats returns company's figures of the n months before this
+// one, publishing those nobody has asked for since they closed. The
+// month under way is never shown, and a published month never changes:
+// a rating given, a consultation cancelled or an account deleted later
+// shows in no figure an admin has already seen, so two reads never tell
+// one person's action apart.
+func (a *API) publishedStats(c *gin.Context, company rooms.CompanyID, n int) ([]rooms.MonthStats, error) {
+	months := rooms.ClosedMonths(a.now(), tokyo, n)
+	out := make([]rooms.MonthStats, len(months))
+	missing := -1 // the first month not yet published
+	for i := len(months) - 1; i >= 0; i-- {
+		s, err := a.store.GetMonthStats(c.Request.Context(), company, months[i])
+		if errors.Is(err, rooms.ErrNotFound) {
+			missing = i
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		out[i] = *s
+	}
+	if missing < 0 {
+		return out, nil
+	}
+	computed, err := a.computeStats(c, company, months[missing:])
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range computed {
+		if out[missing+i].Month != "" {
+			continue // published already
+		}
+		stored, err := a.store.PublishMonthStats(c.Request.Context(), company, &s)
+		if err != nil {
+			return nil, err
+		}
+		out[missing+i] = *stored
+	}
+	return out, nil
+}
+
 // companyStats shows a company's admin (or an operator) the company's
-// aggregates: never names, never who met whom, never feedback text, and no
-// figure from fewer than five people.
+// aggregates per closed month: never names, never who met whom, never
+// feedback text, and no figure from fewer than five people.
 func (a *API) companyStats(c *gin.Context) {
 	co, ok := a.visibleCompany(c)
 	if !ok {
@@ -62,22 +105,33 @@ func (a *API) companyStats(c *gin.Context) {
 		fail(c, rooms.ErrForbidden)
 		return
 	}
-	s, err := a.stats(c, co.ID)
+	n, err := monthsParam(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"company_id": co.ID, "min_group": rooms.MinGroup, "months": s})
+	s, err := a.publishedStats(c, co.ID, n)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"company_id": co.ID, "min_group": rooms.MinGroup, "closed_months_only": true, "months": s})
 }
 
-// platformStats is the operators' platform-wide view.
+// platformStats is the operators' platform-wide view, live and with the
+// month under way: operators may see individual activity anyway.
 func (a *API) platformStats(c *gin.Context) {
-	s, err := a.stats(c, "")
+	n, err := monthsParam(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"min_group": rooms.MinGroup, "months": s})
+	s, err := a.computeStats(c, "", rooms.LastMonths(a.now(), tokyo, n))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"min_group": rooms.MinGroup, "closed_months_only": false, "months": s})
 }
 
 // FeedbackView is feedback as operators see it.

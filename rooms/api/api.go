@@ -84,20 +84,34 @@ type MediaConfig struct {
 
 // API serves the control plane.
 type API struct {
-	store      rooms.Store
-	log        *slog.Logger
-	reg        *prometheus.Registry
-	version    string
-	secure     bool
-	sessionTTL time.Duration
-	maxBody    int64
-	now        func() time.Time
-	metrics    *httpMetrics
-	ipLimit    *limiter
-	resetLimit *limiter
-	guard      *loginGuard
-	// passwordSlots bounds concurrent bcrypt work (see withPasswordSlot).
-	passwordSlots chan struct{}
+	store        rooms.Store
+	log          *slog.Logger
+	reg          *prometheus.Registry
+	version      string
+	secure       bool
+	sessionTTL   time.Duration
+	maxBody      int64
+	now          func() time.Time
+	metrics      *httpMetrics
+	ipLimit      *limiter
+	inviteLimit  *limiter
+	mailer       rooms.Mailer
+	publicURL    string
+	outbox       *mail.Outbox
+	fromAddress  string
+	cfg          ConsultationConfig
+	media        MediaConfig
+	requestLimit *limiter
+	passwordCost int
+	mediaPlane   rooms.MediaPlane
+	rec          RecommendConfig
+	decodes      chan struct{} // photo decoding turns (photoDecodes)
+
+	// Login limits, trusted proxies, headers and metrics (security.go).
+	resetLimit    *limiter
+	noticeLimit   *limiter // "you already have an account" notes, per address
+	guard         *loginGuard
+	passwordSlots chan struct{} // bounds concurrent bcrypt work (see withPasswordSlot)
 	passwordWait  time.Duration
 	loginRefused  *prometheus.CounterVec
 	trusted       []string
@@ -105,18 +119,6 @@ type API struct {
 	noMetrics     bool
 	prom          http.Handler // the Prometheus exposition of reg
 	headers       http.Header  // security headers of every response
-	inviteLimit   *limiter
-	noticeLimit   *limiter // "you already have an account" notes, per address
-	mailer        rooms.Mailer
-	publicURL     string
-	outbox        *mail.Outbox
-	fromAddress   string
-	cfg           ConsultationConfig
-	media         MediaConfig
-	requestLimit  *limiter
-	passwordCost  int
-	mediaPlane    rooms.MediaPlane
-	rec           RecommendConfig
 }
 
 // New checks p and returns the API.
@@ -157,6 +159,7 @@ func New(p Params) (*API, error) {
 	}
 	a.inviteLimit = newLimiter(200, time.Hour, a.now)
 	a.noticeLimit = newLimiter(1, 24*time.Hour, a.now)
+	a.decodes = make(chan struct{}, photoDecodes)
 	return a, nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -124,6 +126,14 @@ type declineRequest struct {
 	Reason string `json:"reason"`
 }
 
+// check caps the reason (kept by the one who declined; a cancel's is dropped).
+func (r declineRequest) check() error {
+	if utf8.RuneCountInString(r.Reason) > 500 {
+		return rooms.Invalid("reason", "too_long", "the reason is longer than 500 characters")
+	}
+	return nil
+}
+
 // declineConsultation says no; the reason stays with the one who declined.
 func (a *API) declineConsultation(c *gin.Context) {
 	var req declineRequest
@@ -131,8 +141,8 @@ func (a *API) declineConsultation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if len([]rune(req.Reason)) > 500 {
-		fail(c, rooms.Invalid("reason", "too_long", "the reason is longer than 500 characters"))
+	if err := req.check(); err != nil {
+		fail(c, err)
 		return
 	}
 	cs, me, ok := a.myConsultation(c)
@@ -159,8 +169,12 @@ func (a *API) cancelConsultation(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if err := req.check(); err != nil {
+		fail(c, err)
+		return
+	}
 	wasBooked := cs.Status == rooms.StatusBooked
-	cs.Status, cs.CancelledBy = rooms.StatusCancelled, me.ID
+	cs.Cancel(me.ID, a.now())
 	if wasBooked {
 		cs.Sequence++
 	}
@@ -176,6 +190,11 @@ func (a *API) cancelConsultation(c *gin.Context) {
 	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
 }
 
+// errPeerUnavailable answers a reschedule between two people one of whom
+// has since blocked the other, without saying who did what.
+var errPeerUnavailable = &Error{Status: http.StatusForbidden, Code: "peer_unavailable",
+	Message: "new times cannot be proposed to this person; you can cancel instead"}
+
 type rescheduleRequest struct {
 	Slots []rooms.Slot `json:"slots"`
 	Note  string       `json:"note"`
@@ -189,20 +208,19 @@ func (a *API) rescheduleConsultation(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := rooms.ValidateSlots(req.Slots, a.now()); err != nil {
-		fail(c, err)
-		return
-	}
 	other, _ := cs.Party(me.ID)
-	if err := a.checkSlotsAvailable(c, other, req.Slots); err != nil {
+	// The same rules as a new request: a reschedule also emails the
+	// other person and asks for their time.
+	p := proposal{me: me, peer: other, note: req.Note, slots: req.Slots, existing: true, refused: errPeerUnavailable}
+	if err := a.checkProposal(c, p); err != nil {
 		fail(c, err)
 		return
 	}
 	old := *cs
-	cs.Status, cs.AwaitingID, cs.Proposed, cs.Booked = rooms.StatusRequested, other, req.Slots, nil
+	cs.Status, cs.AwaitingID, cs.Proposed, cs.Booked, cs.Joined = rooms.StatusRequested, other, req.Slots, nil, nil // joining counts for one booked time
 	cs.ExpiresAt, cs.Sequence = a.now().Add(a.cfg.RequestTTL), cs.Sequence+1
-	if req.Note != "" {
-		cs.Note = req.Note
+	if note := strings.TrimSpace(req.Note); note != "" {
+		cs.Note = note
 	}
 	if !a.save(c, cs) {
 		return
@@ -236,6 +254,9 @@ func (a *API) reportNoShow(c *gin.Context) {
 		return
 	case cs.Status != rooms.StatusBooked || cs.Booked == nil || a.now().Before(cs.Booked.Start):
 		fail(c, wrongState("a no-show can be reported once the booked time has begun"))
+		return
+	case cs.HasJoined(other):
+		fail(c, &Error{Status: http.StatusConflict, Code: "peer_joined", Message: "the other person opened the video room"})
 		return
 	}
 	if !slices.Contains(cs.NoShows, other) {

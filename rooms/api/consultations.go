@@ -37,6 +37,7 @@ type ConsultationView struct {
 	Booked        *rooms.Slot              `json:"booked,omitempty"`
 	DeclineReason string                   `json:"decline_reason,omitempty"` // only to the one who declined
 	NoShows       []rooms.MemberID         `json:"no_shows"`
+	PeerJoined    bool                     `json:"peer_joined"`    // the other person opened the video room
 	FeedbackGiven bool                     `json:"feedback_given"` // the viewer has given feedback on it
 	CreatedAt     time.Time                `json:"created_at"`
 	ExpiresAt     time.Time                `json:"expires_at"`
@@ -51,6 +52,7 @@ func (a *API) viewConsultation(c *gin.Context, cs *rooms.Consultation, viewer *r
 	if cs.RequesterID == viewer.ID {
 		v.Role = "requester"
 	}
+	v.PeerJoined = cs.HasJoined(other)
 	if cs.Status == rooms.StatusDeclined && cs.AwaitingID == viewer.ID { // the decliner
 		v.DeclineReason = cs.DeclineReason
 	}
@@ -111,12 +113,8 @@ func (a *API) createConsultation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := a.checkSlotsAvailable(c, recipient.ID, req.Slots); err != nil {
+	if err := a.checkProposal(c, proposal{me: me, peer: recipient.ID, note: cs.Note, slots: cs.Proposed, refused: errNotRecommended}); err != nil {
 		fail(c, err)
-		return
-	}
-	if !a.requestLimit.allow("requester:" + string(me.ID)) {
-		fail(c, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many requests today"})
 		return
 	}
 	cs.RecipientCompany = recipient.CompanyID
@@ -128,12 +126,15 @@ func (a *API) createConsultation(c *gin.Context) {
 	c.JSON(http.StatusCreated, a.viewConsultation(c, cs, me))
 }
 
-// checkRequest enforces who may ask whom: a member asks a member of
-// another company who is in their current recommendations, neither has
-// blocked the other, and the recipient is not paused.
+// errNotRecommended answers a request to someone the requester may not
+// ask, whatever the reason (a block among them).
+var errNotRecommended = &Error{Status: http.StatusForbidden, Code: "not_recommended", Field: "recipient_id",
+	Message: "you can ask people from your current recommendations"}
+
+// checkRequest enforces whom a member may ask at all: a member of another
+// company who is in their current recommendations. checkProposal adds
+// the rules of every proposal.
 func (a *API) checkRequest(c *gin.Context, me *rooms.Member, to rooms.MemberID) (*rooms.Member, error) {
-	notYours := &Error{Status: http.StatusForbidden, Code: "not_recommended", Field: "recipient_id",
-		Message: "you can ask people from your current recommendations"}
 	if !to.Valid() || to == me.ID {
 		return nil, rooms.Invalid("recipient_id", "malformed", "recipient_id is not a member id")
 	}
@@ -142,23 +143,55 @@ func (a *API) checkRequest(c *gin.Context, me *rooms.Member, to rooms.MemberID) 
 	}
 	rec, err := a.store.GetRecommendation(c.Request.Context(), me.ID)
 	if errors.Is(err, rooms.ErrNotFound) || (err == nil && !rec.Has(to)) {
-		return nil, notYours
+		return nil, errNotRecommended
 	} else if err != nil {
 		return nil, err
 	}
 	other, err := a.store.GetMember(c.Request.Context(), to)
 	if errors.Is(err, rooms.ErrNotFound) || (err == nil && (other.Role != rooms.RoleMember || other.CompanyID == me.CompanyID)) {
-		return nil, notYours
+		return nil, errNotRecommended
 	} else if err != nil {
 		return nil, err
 	}
-	if blocked, err := a.blockedEitherWay(c, me.ID, to); err != nil || blocked {
-		return nil, errors.Join(err, notYours)
-	}
-	if p, err := a.store.GetProfile(c.Request.Context(), to); err == nil && p.Paused {
-		return nil, &Error{Status: http.StatusConflict, Code: "peer_paused", Field: "recipient_id", Message: "this person is taking a break from consultations"}
-	}
 	return other, nil
+}
+
+// proposal is times a member proposes to a peer: a new request, or new
+// times for a consultation the two already have.
+type proposal struct {
+	me    *rooms.Member
+	peer  rooms.MemberID
+	note  string
+	slots []rooms.Slot
+	// existing: the two already have this consultation, which the peer's
+	// break from new requests does not stop (see checkAskable).
+	existing bool
+	// refused answers a block either way without saying it is one.
+	refused error
+}
+
+// checkProposal is the one set of rules for proposing times, whether in
+// a new request or a reschedule: a short note and valid slots, no block
+// either way, no break (for new requests), slots inside the peer's
+// availability, and the daily limit on proposals, counted last so that a
+// refused proposal costs nothing.
+func (a *API) checkProposal(c *gin.Context, p proposal) error {
+	if err := rooms.ValidateProposal(p.note, p.slots, a.now()); err != nil {
+		return err
+	}
+	if blocked, err := a.blockedEitherWay(c, p.me.ID, p.peer); err != nil || blocked {
+		return errors.Join(err, p.refused)
+	}
+	if prof, err := a.store.GetProfile(c.Request.Context(), p.peer); err == nil && prof.Paused && !p.existing {
+		return &Error{Status: http.StatusConflict, Code: "peer_paused", Field: "recipient_id", Message: "this person is taking a break from consultations"}
+	}
+	if err := a.checkSlotsAvailable(c, p.peer, p.slots); err != nil {
+		return err
+	}
+	if !a.requestLimit.allow("requester:" + string(p.me.ID)) {
+		return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many requests today"}
+	}
+	return nil
 }
 
 func (a *API) blockedEitherWay(c *gin.Context, x, y rooms.MemberID) (bool, error) {

@@ -73,6 +73,7 @@ type consultation struct {
 	Booked     *rooms.Slot  `json:"booked"`
 	Peer       api.PeerView `json:"peer"`
 	Decline    string       `json:"decline_reason"`
+	PeerJoined bool         `json:"peer_joined"`
 }
 
 func parseConsultation(t *testing.T, r response) consultation {
@@ -323,8 +324,16 @@ func TestJoinWindowAndFeedback(t *testing.T) {
 			}
 		}
 	}
-	if r := w.memberB.do(t, "POST", url+"/no-show", `{"member_id":"`+string(w.memberA.m.ID)+`"}`); r.status != 200 ||
-		!strings.Contains(string(r.body), string(w.memberA.m.ID)) {
+	// A opened the room, so B cannot say A did not come; B never did, so A can.
+	if v := parseConsultation(t, w.memberB.do(t, "GET", url, "")); !v.PeerJoined {
+		t.Errorf("B is not told that A joined: %+v", v)
+	}
+	if r := w.memberB.do(t, "POST", url+"/no-show", `{"member_id":"`+string(w.memberA.m.ID)+`"}`); r.status != 409 ||
+		!strings.Contains(string(r.body), "peer_joined") {
+		t.Errorf("reporting someone who joined = %d %s", r.status, r.body)
+	}
+	if r := w.memberA.do(t, "POST", url+"/no-show", `{"member_id":"`+string(w.memberB.m.ID)+`"}`); r.status != 200 ||
+		!strings.Contains(string(r.body), string(w.memberB.m.ID)) {
 		t.Errorf("no-show report = %d %s", r.status, r.body)
 	}
 	if r := w.memberB.do(t, "POST", url+"/no-show", `{"member_id":"`+string(w.memberB.m.ID)+`"}`); r.status != 422 {

@@ -42,6 +42,9 @@ type modCtx struct {
 	req    moderationRequest
 	people []rooms.MediaParticipant // who is in the room now
 	detail string
+	// affected counts the people the action changed, so the moderator is
+	// told what happened ("3 muted", or that nobody was).
+	affected int
 }
 
 // target returns the participant the request names, who must be in the room.
@@ -79,7 +82,7 @@ func (a *API) moderate(c *gin.Context) {
 		fail(c, &Error{Status: http.StatusServiceUnavailable, Code: "media_unavailable", Message: "no media plane is configured"})
 		return
 	}
-	m := &modCtx{ctx: c.Request.Context(), r: r, me: me, req: req}
+	m := &modCtx{ctx: c.Request.Context(), r: r, me: me, req: req, affected: -1}
 	people, err := a.mediaPlane.ListParticipants(m.ctx, r.RoomName())
 	if err != nil && !errors.Is(err, rooms.ErrNotFound) {
 		fail(c, err)
@@ -96,7 +99,10 @@ func (a *API) moderate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"live": r.Live})
+	if m.affected < 0 { // an action on one person or on the room itself
+		m.affected = 1
+	}
+	c.JSON(http.StatusOK, gin.H{"live": r.Live, "affected": m.affected})
 }
 
 // saveLive stores the live state and mirrors it into the room metadata
@@ -151,20 +157,34 @@ func (a *API) modAskUnmute(m *modCtx) error {
 	if m.req.Source != "microphone" && m.req.Source != "camera" {
 		return rooms.Invalid("source", "unknown_value", "source must be microphone or camera")
 	}
+	switch t, published := sourceTrack(p, m.req.Source); {
+	case !p.Permission.CanPublish:
+		return &Error{Status: http.StatusConflict, Code: "cannot_publish", Field: "identity", Message: "this person may not publish (audience or lobby)"}
+	case published && !t.Muted:
+		return &Error{Status: http.StatusConflict, Code: "already_on", Field: "source", Message: "this track is already on"}
+	}
 	m.detail = m.req.Source
 	body, _ := json.Marshal(map[string]string{"source": m.req.Source, "from": m.me.DisplayName})
 	return a.mediaPlane.SendData(m.ctx, m.r.RoomName(), topicAskUnmute, body, []string{p.Identity})
 }
 
-// modMuteAll mutes every microphone that is not on the stage.
+// modMuteAll mutes every open microphone but the moderators' and the
+// guest speakers': they run the talk, while people brought on stage from
+// the audience and the members of a small round are muted with the rest.
 func (a *API) modMuteAll(m *modCtx) error {
+	m.affected = 0
 	for _, p := range m.people {
-		if m.r.OnStage(rooms.MemberID(p.Identity)) {
+		id := rooms.MemberID(p.Identity)
+		if m.r.IsModerator(id) || m.r.IsSpeaker(id) {
 			continue
 		}
 		if t, ok := sourceTrack(p, "microphone"); ok && !t.Muted {
-			if err := a.mediaPlane.MuteTrack(m.ctx, m.r.RoomName(), p.Identity, t.SID); err != nil && !errors.Is(err, rooms.ErrNotFound) {
+			err := a.mediaPlane.MuteTrack(m.ctx, m.r.RoomName(), p.Identity, t.SID)
+			if err != nil && !errors.Is(err, rooms.ErrNotFound) {
 				return err
+			}
+			if err == nil {
+				m.affected++
 			}
 		}
 	}
@@ -190,11 +210,13 @@ func (a *API) modLowerHand(m *modCtx) error {
 }
 
 func (a *API) modLowerAllHands(m *modCtx) error {
+	m.affected = 0
 	for _, p := range m.people {
 		if p.Attributes["hand"] != "" {
 			if err := a.mediaPlane.SetAttributes(m.ctx, m.r.RoomName(), p.Identity, map[string]string{"hand": ""}); err != nil {
 				return err
 			}
+			m.affected++
 		}
 	}
 	return nil
@@ -280,11 +302,13 @@ func (a *API) modAdmit(m *modCtx) error {
 }
 
 func (a *API) modAdmitAll(m *modCtx) error {
+	m.affected = 0
 	for _, p := range m.people {
 		if p.Attributes["lobby"] == "1" {
 			if err := a.admit(m, p); err != nil {
 				return err
 			}
+			m.affected++
 		}
 	}
 	return nil

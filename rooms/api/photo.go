@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/image/draw"
@@ -42,7 +43,7 @@ func (a *API) putMyPhoto(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out, err := squareThumbnail(body)
+	out, err := a.squareThumbnail(c, body)
 	if err != nil {
 		fail(c, err)
 		return
@@ -58,14 +59,26 @@ func (a *API) putMyPhoto(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func squareThumbnail(body []byte) ([]byte, error) {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(body))
+// squareThumbnail decodes body within the byte budget, one of at most
+// photoDecodes at a time, and returns the centred 256-px JPEG.
+func (a *API) squareThumbnail(c *gin.Context, body []byte) ([]byte, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(body))
 	if err != nil || cfg.Width < 32 || cfg.Height < 32 {
 		return nil, errBadImage
 	}
 	if cfg.Width*cfg.Height > maxPhotoPixels {
 		return nil, &Error{Status: http.StatusUnprocessableEntity, Code: "image_too_large", Field: "photo", Message: "the image has too many pixels"}
 	}
+	if cost, err := decodeCost(body, cfg, format); err != nil {
+		return nil, err
+	} else if cost > maxDecodeBytes {
+		return nil, errImageTooLarge
+	}
+	release, err := a.decodeTurn(c)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	src, _, err := image.Decode(bytes.NewReader(body))
 	if err != nil {
 		return nil, errBadImage
@@ -81,6 +94,26 @@ func squareThumbnail(body []byte) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// photoWait is how long an upload waits for a decoding turn: long enough
+// for two photos to finish, short enough to answer before the client
+// gives up.
+const photoWait = 5 * time.Second
+
+// decodeTurn waits for one of the photoDecodes decoding turns.
+func (a *API) decodeTurn(c *gin.Context) (release func(), err error) {
+	t := time.NewTimer(photoWait)
+	defer t.Stop()
+	select {
+	case a.decodes <- struct{}{}:
+		return func() { <-a.decodes }, nil
+	case <-t.C:
+	case <-c.Request.Context().Done():
+	}
+	c.Header("Retry-After", "10")
+	return nil, &Error{Status: http.StatusServiceUnavailable, Code: "photo_busy", Field: "photo",
+		Message: "many photos are being processed; try again in a few seconds"}
 }
 
 // getPhoto serves a member's photo to those allowed to see it: the

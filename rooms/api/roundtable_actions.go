@@ -49,7 +49,7 @@ func (a *API) updateRoundtable(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := a.checkPeople(c, r); err != nil {
+	if err := a.checkPeople(c, r, &old); err != nil {
 		fail(c, err)
 		return
 	}
@@ -283,7 +283,7 @@ func (a *API) roomRole(c *gin.Context, r *rooms.Roundtable, me *rooms.Member) (s
 	switch {
 	case r.IsModerator(me.ID):
 		return roomRoleModerator, nil
-	case r.IsSpeaker(me.ID):
+	case r.IsSpeaker(me.ID) && me.Role == rooms.RoleGuestSpeaker: // a speaker named before roles were checked gets no stage
 		return roomRoleSpeaker, nil
 	}
 	reg, err := a.store.GetRegistration(c.Request.Context(), r.ID, me.ID)

@@ -217,7 +217,7 @@ type PersonView struct {
 // else gets a directory of people.
 func (a *API) listRoundtablePeople(c *gin.Context) {
 	me := currentMember(c)
-	if me.Role != rooms.RoleOperator && !me.Moderator {
+	if !me.CanModerate() {
 		fail(c, rooms.ErrForbidden)
 		return
 	}
@@ -238,7 +238,7 @@ func (a *API) listRoundtablePeople(c *gin.Context) {
 			if me.Role == rooms.RoleOperator {
 				p.Email = m.Email
 			}
-			if m.Moderator || m.Role == rooms.RoleOperator {
+			if m.CanModerate() {
 				mods = append(mods, p)
 			}
 			if m.Role == rooms.RoleGuestSpeaker {

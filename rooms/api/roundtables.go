@@ -143,22 +143,32 @@ func (req *roundtableRequest) apply(r *rooms.Roundtable) {
 	}
 }
 
-// checkPeople verifies that moderators are operators or trained
-// moderators and speakers are accounts that exist.
-func (a *API) checkPeople(c *gin.Context, r *rooms.Roundtable) error {
+// checkPeople verifies that moderators can moderate and speakers are
+// guest speakers (no one else is put on a stage, shown to everyone and
+// given a publishing token). Moderators already named in old stay even if
+// their training was taken back since. Counts and repeats are checked by
+// Roundtable.Validate.
+func (a *API) checkPeople(c *gin.Context, r, old *rooms.Roundtable) error {
 	for i, id := range r.Moderators {
+		if old != nil && old.IsModerator(id) {
+			continue
+		}
 		m, err := a.store.GetMember(c.Request.Context(), id)
-		if errors.Is(err, rooms.ErrNotFound) || (err == nil && !m.Moderator && m.Role != rooms.RoleOperator) || !id.Valid() {
+		if errors.Is(err, rooms.ErrNotFound) || (err == nil && !m.CanModerate()) || !id.Valid() {
 			return rooms.Invalid("moderators["+itoa(i)+"]", "not_a_moderator", "this person is not a moderator")
 		} else if err != nil {
 			return err
 		}
 	}
 	for i, id := range r.Speakers {
-		if _, err := a.store.GetMember(c.Request.Context(), id); errors.Is(err, rooms.ErrNotFound) || !id.Valid() {
+		m, err := a.store.GetMember(c.Request.Context(), id)
+		if errors.Is(err, rooms.ErrNotFound) || !id.Valid() {
 			return rooms.Invalid("speakers["+itoa(i)+"]", "unknown_member", "no such account; invite the speaker first")
 		} else if err != nil {
 			return err
+		}
+		if m.Role != rooms.RoleGuestSpeaker {
+			return rooms.Invalid("speakers["+itoa(i)+"]", "not_a_guest_speaker", "speakers are guest speakers; invite them as such")
 		}
 	}
 	for i, co := range r.ExcludedCompanies {
@@ -177,7 +187,7 @@ func (a *API) createRoundtable(c *gin.Context) {
 		return
 	}
 	me := currentMember(c)
-	if me.Role != rooms.RoleOperator && !me.Moderator {
+	if !me.CanModerate() {
 		fail(c, rooms.ErrForbidden)
 		return
 	}
@@ -187,7 +197,7 @@ func (a *API) createRoundtable(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := a.checkPeople(c, r); err != nil {
+	if err := a.checkPeople(c, r, nil); err != nil {
 		fail(c, err)
 		return
 	}

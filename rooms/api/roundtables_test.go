@@ -265,3 +265,25 @@ func TestRoundtableReminders(t *testing.T) {
 			count(w.memberA.m.Email), count(w.operator.m.Email), count(w.memberB.m.Email))
 	}
 }
+
+// TestRoundtableKeepsAModeratorWhoseTrainingEnded: taking a moderator's
+// training back leaves her on the roundtables she already runs, and those
+// can still be edited; she cannot be named to new ones.
+func TestRoundtableKeepsAModeratorWhoseTrainingEnded(t *testing.T) {
+	e := newEnv(t)
+	w := e.world(t)
+	e.makeModerator(t, w.memberA)
+	op := w.operator.m.ID
+	two := strings.Replace(roundtableBody(48, 10, "stage", op, ""), idList(op), idList(op, w.memberA.m.ID), 1)
+	rt := e.createRoundtable(t, w.operator, two)
+	if r := w.operator.do(t, "POST", e.srv.URL+"/api/v1/roundtable-people/moderators", `{"email":"`+w.memberA.m.Email+`","moderator":false}`); r.status != 200 {
+		t.Fatalf("untraining = %d %s", r.status, r.body)
+	}
+	edit := strings.Replace(two, "{", fmt.Sprintf(`{"version":%d,`, rt.Version), 1)
+	if r := w.operator.do(t, "PUT", e.srv.URL+"/api/v1/roundtables/"+rt.ID, strings.Replace(edit, "管理職という選択", "管理職という選択 2", 1)); r.status != 200 {
+		t.Errorf("editing her roundtable = %d %s, want 200", r.status, r.body)
+	}
+	if r := w.operator.do(t, "POST", e.srv.URL+"/api/v1/roundtables", two); r.status != 422 || !strings.Contains(string(r.body), "not_a_moderator") {
+		t.Errorf("naming her to a new roundtable = %d %s, want 422 not_a_moderator", r.status, r.body)
+	}
+}

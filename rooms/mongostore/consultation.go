@@ -41,6 +41,9 @@ func (s *Store) GetConsultation(ctx context.Context, id rooms.ConsultationID) (*
 // utcConsultation puts decoded times in UTC, as the SQLite store returns them.
 func utcConsultation(c *rooms.Consultation) *rooms.Consultation {
 	c.CreatedAt, c.UpdatedAt, c.ExpiresAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC(), c.ExpiresAt.UTC()
+	if !c.CancelledAt.IsZero() {
+		c.CancelledAt = c.CancelledAt.UTC()
+	}
 	for i := range c.Proposed {
 		c.Proposed[i].Start = c.Proposed[i].Start.UTC()
 	}

@@ -37,10 +37,13 @@ func testConsultations(t *testing.T, open Opener, _ Options) {
 		t.Fatalf("ListMemberConsultations(a) = %d, %v; want two then one", len(mine), err)
 	}
 	slot := got.Proposed[1]
-	got.Status, got.Booked, got.Sequence = rooms.StatusBooked, &slot, 1
+	got.Status, got.Booked, got.Sequence, got.Joined = rooms.StatusBooked, &slot, 1, []rooms.MemberID{b}
 	stale := *got
 	if err := s.UpdateConsultation(c, got); err != nil || got.Version != 2 {
 		t.Fatalf("UpdateConsultation = %v (v%d)", err, got.Version)
+	}
+	if again, err := s.GetConsultation(c, one.ID); err != nil || !again.HasJoined(b) || again.HasJoined(a) {
+		t.Errorf("who joined after an update = %v, %v; want only b", again.Joined, err)
 	}
 	stale.Status = rooms.StatusDeclined
 	if err := s.UpdateConsultation(c, &stale); !errors.Is(err, rooms.ErrConflict) {

@@ -58,6 +58,8 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		// control plane, second pass
 		{"InvitationRevoked", testInvitationRevoked},
 		{"HasFeedback", testHasFeedback},
+		// published monthly figures (issue 12)
+		{"PublishedStats", testPublishedStats},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })

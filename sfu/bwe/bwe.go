@@ -13,11 +13,8 @@ import (
 	"github.com/pion/rtcp"
 )
 
-// Tuning. The delay thresholds are queueing delay above the lowest
-// one-way delay seen lately; the rates are bits per second.
+// Tuning; rates are bits per second.
 const (
-	overuseDelay  = 30_000 // µs of queue that means the link is full
-	normalDelay   = 12_000 // µs of queue below which the link is not filling
 	decreaseEvery = 300e6  // ns between decreases: the queue needs time to drain
 	lossHigh      = 0.10   // loss that lowers the estimate
 	lossLow       = 0.02   // loss below which it may grow
@@ -25,10 +22,9 @@ const (
 	growNear      = 40_000 // bits per second per second near it
 	headroom      = 1.5    // the estimate grows to at most this × the received rate
 	groupSpan     = 5_000  // µs: packets sent this close together form one group
-	minWindow     = 5e9    // ns: each half of the windowed minimum delay
 	histSize      = 1 << 13
 	rateSpan      = 500_000 // µs of arrivals the received rate is measured over
-	lossMinCount  = 30      // packets a loss figure needs
+	lossMinCount  = 100     // packets a loss figure needs (fewer: 4 % random loss reads as 10 % too often)
 )
 
 // Estimator is one subscriber's bandwidth estimate. OnSend is called on
@@ -41,17 +37,17 @@ type Estimator struct {
 
 	// atomic: the send path
 	seq  atomic.Uint32
-	sent [histSize]atomic.Uint64 // seq<<48 | size<<32 | send µs
+	sent [histSize]atomic.Uint64 // seq<<48 | resent<<47 | size<<32 | send µs
 	fed  atomic.Bool             // feedback has arrived
 
 	mu         sync.Mutex
 	est        float64
 	highest    uint16 // newest sequence number fed back
-	group      group
-	minCur     int64   // lowest one-way delay in this half-window
-	minPrev    int64   // and in the previous one
-	minSince   int64   // unix nanos the current half began
-	queue      float64 // smoothed queueing delay, µs
+	det        detector
+	missSeq    [histSize]uint16 // packets reported missing (see lossSettle)
+	missAt     [histSize]int64  // when; 0 once found or settled
+	missQ      []uint16         // the missing, oldest first
+	sendRef    int64            // the latest send time fed back, µs since base
 	rates      [16]rateSample
 	rateN      int
 	lastArr    int64 // newest arrival in the previous feedback, µs
@@ -62,13 +58,23 @@ type Estimator struct {
 	lastDown   int64  // unix nanos of the last decrease
 	downSeq    uint16 // the first packet sent after it
 	ceiling    float64
+	lastCause  Cause
+	decreases  [NumCauses]int
 }
 
-// group is packets sent within groupSpan; its last packet's delay counts.
-type group struct {
-	valid       bool
-	first, last int64 // send µs (extended)
-	arrival     int64
+// Cause is why the estimate was lowered.
+type Cause int
+
+// The causes of a decrease.
+const (
+	CauseNone  Cause = iota
+	CauseDelay       // the queue toward the subscriber kept growing
+	CauseLoss        // packets were lost
+	NumCauses        // how many causes there are
+)
+
+func (c Cause) String() string {
+	return [...]string{"none", "delay", "loss"}[c]
 }
 
 type rateSample struct{ bytes, span int64 }
@@ -76,15 +82,27 @@ type rateSample struct{ bytes, span int64 }
 // New returns an estimator starting at initial bits per second, kept
 // between min and max; now is unix nanos.
 func New(initial, min, max int, now int64) *Estimator {
-	return &Estimator{base: now, min: float64(min), max: float64(max), est: float64(initial), minCur: -1, minPrev: -1, minSince: now}
+	return &Estimator{base: now, min: float64(min), max: float64(max), est: float64(initial), det: newDetector()}
 }
 
 // OnSend records a packet of size bytes leaving at now (unix nanos) and
 // returns the transport-wide sequence number to stamp on it.
-func (e *Estimator) OnSend(size int, now int64) uint16 {
+func (e *Estimator) OnSend(size int, now int64) uint16 { return e.record(size, now, 0) }
+
+// OnResend is OnSend for a retransmission. A receiver that got the
+// first copy drops the second unseen (SRTP replay protection) and
+// reports it lost: that says nothing about the link.
+func (e *Estimator) OnResend(size int, now int64) uint16 { return e.record(size, now, resentBit) }
+
+const (
+	resentBit = 1 << 47
+	sizeMask  = 0x7fff
+)
+
+func (e *Estimator) record(size int, now int64, flag uint64) uint16 {
 	s := uint16(e.seq.Add(1) - 1)
 	t := uint32((now - e.base) / 1000)
-	e.sent[s&(histSize-1)].Store(uint64(s)<<48 | uint64(min(size, 0xffff))<<32 | uint64(t))
+	e.sent[s&(histSize-1)].Store(uint64(s)<<48 | flag | uint64(min(size, sizeMask))<<32 | uint64(t))
 	return s
 }
 
@@ -103,15 +121,20 @@ func (e *Estimator) Estimate() (bps int, ok bool) {
 type Stats struct {
 	Estimate, Received int     // bits per second
 	Loss               float64 // share of packets lost lately
-	QueueDelayMs       float64
-	LastDecrease       int64 // unix nanos; 0 if never
+	Trend, Threshold   float64 // the delay trend and what it is compared with (ms)
+	Overusing          bool    // the delay trend says the queue keeps growing
+	LastDecrease       int64   // unix nanos; 0 if never
+	LastCause          Cause
+	Decreases          [NumCauses]int // how many times, by cause
 }
 
 // Stats returns the current figures.
 func (e *Estimator) Stats() Stats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return Stats{Estimate: int(e.est), Received: int(e.rateLocked()), Loss: e.loss, QueueDelayMs: e.queue / 1000, LastDecrease: e.lastDown}
+	return Stats{Estimate: int(e.est), Received: int(e.rateLocked()), Loss: e.loss,
+		Trend: e.det.lastSample, Threshold: e.det.threshold, Overusing: e.det.state == overusing, LastDecrease: e.lastDown,
+		LastCause: e.lastCause, Decreases: e.decreases}
 }
 
 // OnFeedback takes one TWCC feedback packet received at now (unix nanos).
@@ -119,10 +142,13 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var bytes, maxArr int64
-	var n, lost int
+	var n int
 	walk(fb, func(seq uint16, received bool, arrival int64) {
 		if e.fed.Load() && int16(seq-e.highest) <= 0 {
-			return // reported before
+			if received {
+				e.found(seq) // reported lost before, it came after all
+			}
+			return
 		}
 		v := e.sent[seq&(histSize-1)].Load()
 		if uint16(v>>48) != seq {
@@ -132,23 +158,25 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 		// it: their loss and delay would only decrease again.
 		stale := e.lastDown != 0 && int16(seq-e.downSeq) < 0
 		if !received {
-			if !stale {
-				n++
-				lost++
+			if !stale && v&resentBit == 0 {
+				e.missing(seq, now)
 			}
 			return
 		}
-		bytes += int64(v >> 32 & 0xffff)
+		bytes += int64(v >> 32 & sizeMask)
 		maxArr = max(maxArr, arrival)
 		if !stale {
 			n++
-			e.onArrival(e.extend(uint32(v)), arrival, now)
+			e.det.onArrival(e.extend(uint32(v)), arrival)
 		}
 	})
-	if n == 0 && bytes == 0 {
+	settled, lost := e.settle(now)
+	if n == 0 && bytes == 0 && settled == 0 {
 		return
 	}
-	e.highest = fb.BaseSequenceNumber + fb.PacketStatusCount - 1
+	if end := fb.BaseSequenceNumber + fb.PacketStatusCount - 1; !e.fed.Load() || int16(end-e.highest) > 0 {
+		e.highest = end
+	}
 	e.fed.Store(true)
 	if e.lastArr != 0 && maxArr > e.lastArr {
 		e.rates[e.rateN%len(e.rates)] = rateSample{bytes: bytes, span: maxArr - e.lastArr}
@@ -157,40 +185,61 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 	if maxArr != 0 {
 		e.lastArr = maxArr
 	}
-	e.noteLoss(n, lost)
+	e.noteLoss(n+settled, lost)
 	e.update(now)
 }
 
-// extend turns a 32-bit send time (µs since base) into a full one,
-// assuming it is within half the range (35 minutes) of the group's.
-func (e *Estimator) extend(t uint32) int64 {
-	ref := e.group.last
-	return ref + int64(int32(t-uint32(ref)))
+// A packet reported missing is counted lost only once lossSettle has
+// passed without a later feedback reporting it received: packets sent
+// close together by different goroutines can leave in another order
+// than they were numbered, and receivers report a late one again.
+const lossSettle = int64(250e6) // ns
+
+// missing notes that seq was reported not received at now.
+func (e *Estimator) missing(seq uint16, now int64) {
+	i := seq & (histSize - 1)
+	e.missSeq[i], e.missAt[i] = seq, now
+	if len(e.missQ) < histSize {
+		e.missQ = append(e.missQ, seq)
+	}
 }
 
-// onArrival groups packets by send time and measures each finished
-// group's queueing delay against the lowest one-way delay seen lately.
-func (e *Estimator) onArrival(send, arrival, now int64) {
-	g := &e.group
-	if g.valid && send-g.first <= groupSpan && send >= g.first {
-		g.last, g.arrival = max(g.last, send), max(g.arrival, arrival)
-		return
+// found takes back a missing report for seq.
+func (e *Estimator) found(seq uint16) {
+	if i := seq & (histSize - 1); e.missSeq[i] == seq {
+		e.missAt[i] = 0
 	}
-	if g.valid {
-		owd := g.arrival - g.last // receiver's clock minus ours: only changes matter
-		if now-e.minSince > minWindow {
-			e.minPrev, e.minCur, e.minSince = e.minCur, -1, now
+}
+
+// settle counts the missing reports older than lossSettle: those still
+// missing as lost, the others as received.
+func (e *Estimator) settle(now int64) (settled, lost int) {
+	k := 0
+	for ; k < len(e.missQ); k++ {
+		seq := e.missQ[k]
+		i := seq & (histSize - 1)
+		at := e.missAt[i]
+		if e.missSeq[i] == seq && at != 0 && now-at < lossSettle {
+			break
 		}
-		if e.minCur < 0 || owd < e.minCur {
-			e.minCur = owd
+		if e.lastDown != 0 && int16(seq-e.downSeq) < 0 {
+			continue // sent before the last decrease: judged already
 		}
-		low := e.minCur
-		if e.minPrev >= 0 && e.minPrev < low {
-			low = e.minPrev
+		settled++
+		if e.missSeq[i] == seq && at != 0 {
+			lost++
+			e.missAt[i] = 0
 		}
-		e.queue += 0.2 * (float64(owd-low) - e.queue)
 	}
-	*g = group{valid: true, first: send, last: send, arrival: arrival}
+	e.missQ = append(e.missQ[:0], e.missQ[k:]...)
+	return settled, lost
+}
+
+// extend turns a 32-bit send time (µs since base) into a full one,
+// assuming it is within half the range (35 minutes) of the last one.
+func (e *Estimator) extend(t uint32) int64 {
+	e.sendRef += int64(int32(t - uint32(e.sendRef)))
+	return e.sendRef
 }
 
 // noteLoss folds a feedback's counts into the loss figure, renewed every
@@ -229,25 +278,26 @@ func (e *Estimator) update(now int64) {
 	e.lastUpdate = now
 	rate := e.rateLocked()
 	if now-e.lastDown > decreaseEvery {
-		target := e.est
-		if e.queue > overuseDelay && rate > 0 {
-			target = min(target, 0.85*rate) // the link is full at what arrives
+		target, cause := e.est, CauseNone
+		if e.det.state == overusing && rate > 0 {
+			target, cause = min(target, 0.85*rate), CauseDelay // the link is full at what arrives
 		}
 		if e.loss > lossHigh {
+			cause = CauseLoss
 			// heavy loss: not above what got through, and not below most
 			// of it (that much the link does carry)
 			target = min(target, max(min(e.est*(1-0.5*e.loss), rate), 0.85*rate))
 			e.lossN, e.lossLost, e.loss = 0, 0, 0 // judge the new rate on its own losses
 		}
 		if target < e.est {
-			e.decrease(max(e.min, target), now)
+			e.decrease(max(e.min, target), cause, now)
 			return
 		}
 	}
 	// Grow while the queue stays short: fast on a clean link, at half the
 	// pace with some loss (Wi-Fi loses packets without being full; a
 	// policer's loss soon passes lossHigh and brings it down again).
-	if e.queue < normalDelay && e.loss <= lossHigh {
+	if e.det.state == normal && e.loss <= lossHigh {
 		limit := headroom*rate + 50_000
 		if e.est < limit {
 			fast := growFast
@@ -265,10 +315,12 @@ func (e *Estimator) update(now int64) {
 	e.est = max(e.min, min(e.max, e.est))
 }
 
-func (e *Estimator) decrease(to float64, now int64) {
+func (e *Estimator) decrease(to float64, cause Cause, now int64) {
 	e.est, e.ceiling, e.lastDown = to, to, now
+	e.lastCause = cause
+	e.decreases[cause]++
 	e.downSeq = uint16(e.seq.Load())
-	e.queue = 0
+	e.det.reset()
 }
 
 // walk calls f for every packet a feedback reports, in order, with its

@@ -26,6 +26,8 @@ type link struct {
 	rnd      *rand.Rand
 	sent     int
 	got      int
+	jitter   jitter  // the receiver reads late, if set
+	reorder  float64 // share of packets that arrive up to 40 ms after their successors
 }
 
 type arrival struct {
@@ -52,7 +54,14 @@ func (l *link) send(seq uint16, size int, now int64) {
 		return // drop-tail
 	}
 	l.busy = start + int64(float64(size*8)/l.rate*1e9)
-	l.arrivals = append(l.arrivals, arrival{at: l.busy + l.prop, seq: seq})
+	at := l.busy + l.prop
+	if l.jitter != nil {
+		at = l.jitter.stamp(l, at)
+	}
+	if l.reorder > 0 && l.rnd.Float64() < l.reorder {
+		at += int64(5*time.Millisecond) + l.rnd.Int64N(int64(35*time.Millisecond))
+	}
+	l.arrivals = append(l.arrivals, arrival{at: at, seq: seq})
 }
 
 // step delivers arrivals and feedback due by now.
@@ -67,7 +76,7 @@ func (l *link) step(e *Estimator, now int64, feedbackDue bool) {
 		}
 	}
 	l.arrivals = kept
-	if feedbackDue {
+	if feedbackDue && (l.jitter == nil || !l.jitter.stalled(now)) {
 		for _, p := range l.rec.BuildFeedbackPacket() {
 			// through the wire format, as a real client's would come
 			raw, err := p.Marshal()

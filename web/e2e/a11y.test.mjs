@@ -40,6 +40,18 @@ test("room screens pass axe's WCAG A/AA rules at 360 px and 1440 px", async () =
   await audit(a, "people panel");
   await a.setViewportSize({ width: 1440, height: 900 });
   await audit(a, "call with people panel, 1440 px");
+  // A listener: the line saying why her microphone is off, the audience
+  // strip, and a notice (her page is refused a microphone) pass too.
+  const c = await browser.ctx.newPage();
+  await c.goto(devRoomURL(server.url, room, "nina", "audience"));
+  await waitInCall(c, 2);
+  await c.waitForSelector("#ctl-hint:not([hidden])", { timeout: WAIT });
+  await c.evaluate(() => window.zdkRoom.call.toggle("microphone", true));
+  await c.waitForSelector(".notice .notice-close", { timeout: WAIT });
+  await audit(c, "listener with a notice, 360 px");
+  await a.waitForSelector("#audience:not([hidden])", { timeout: WAIT });
+  await audit(a, "stage with the audience strip, 1440 px");
+  await c.close();
   await b.click("#btn-leave");
   await b.waitForSelector("#ended-msg", { timeout: WAIT });
   await audit(b, "ended");

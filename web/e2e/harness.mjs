@@ -2,6 +2,7 @@
 // Debian's Chromium with fake media devices, both on the namespace
 // address that scripts/e2e.sh prepared (WebRTC skips loopback-only hosts).
 import { spawn } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { createWriteStream, mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -24,13 +25,25 @@ const disabledFeatures = [
 
 let serverCount = 0;
 
+// freeUDPPort asks the kernel for a UDP port nobody uses right now.
+function freeUDPPort() {
+  return new Promise((resolve, reject) => {
+    const sock = createSocket("udp4");
+    sock.once("error", reject);
+    sock.bind(0, ip, () => { const { port } = sock.address(); sock.close(() => resolve(port)); });
+  });
+}
+
 // startServer runs the binary with demo data on a free port and resolves
 // to {url, stop, logs()} once it prints its address.
-export function startServer(extraArgs = []) {
+export async function startServer(extraArgs = []) {
   const bin = process.env.ZADANKAI_BIN;
   if (!bin) throw new Error("ZADANKAI_BIN is not set; run the browser tests through scripts/e2e.sh");
   const dataDir = mkdtempSync(join(tmpdir(), "zdk-e2e-data-"));
-  const args = ["serve", "--dev", "--demo", "--bind", ip, "--node-ip", ip, "--port", "0", "--udp-port", "0", "--tcp-port", "0",
+  // One shared media port, as in production (its socket gets large
+  // buffers; per-connection ephemeral sockets drop bursts on a busy machine).
+  const udpPort = await freeUDPPort();
+  const args = ["serve", "--dev", "--demo", "--bind", ip, "--node-ip", ip, "--port", "0", "--udp-port", String(udpPort), "--tcp-port", "0",
     "--data-dir", dataDir, "--log-level", process.env.ZADANKAI_E2E_LOG_LEVEL || "info", ...extraArgs];
   const proc = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ZADANKAI_RTC_ALLOW_LOOPBACK: "false" } });
   // The whole server log goes to a file per test file, for a failure's

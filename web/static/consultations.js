@@ -4,7 +4,7 @@
 // server before saying it happened, then the list is reloaded.
 import { api, el } from "/assets/api.js";
 import { page } from "/assets/layout.js";
-import { timeEl, slotEl } from "/assets/format.js";
+import { timeEl, slotEl, fmt } from "/assets/format.js";
 import { tx, say, field, formError, clearErrors, showError, busy, confirmInline, counter, uid } from "/assets/forms.js";
 import { offeredSlots } from "/assets/freeslots.js";
 import { avatar } from "/assets/peer.js";
@@ -190,7 +190,7 @@ function item(c, group) {
     parts.push(el("p", { class: "outcome" }, tx(outcomeKey(c))));
     if (c.decline_reason) parts.push(el("p", { class: "hint" }, tx("your_reason"), " ", c.decline_reason));
     if (c.status === "completed" && !c.feedback_given && !feedbackGiven(c.id)) {
-      const give = button("feedback", "");
+      const give = button("feedback", "give-feedback");
       actions.append(give);
       toggle(give, extra, (close) => feedbackForm(c, (key) => { close(); if (key) done(key); }));
     } else if (c.status === "completed") {
@@ -233,6 +233,22 @@ async function draw() {
   document.getElementById("list").replaceChildren(...sections);
   if (!consultations.length) say(status(), "no_consultations");
   else status().textContent = "";
+  return consultations;
+}
+
+// openFeedback follows the room's end screen (?feedback=<id>): the
+// feedback form opens at once, or the card says when it will.
+function openFeedback(list, id) {
+  const c = list.find((x) => x.id === id);
+  const card = document.querySelector(`article[data-id="${CSS.escape(id)}"]`);
+  if (!c || !card) return;
+  card.scrollIntoView({ block: "start" });
+  const give = card.querySelector("button.give-feedback");
+  if (give) { give.click(); return; }
+  if (c.status === "booked" && c.booked) {
+    const end = new Date(new Date(c.booked.start).getTime() + c.booked.minutes * 60_000).toISOString();
+    card.append(el("p", { class: "hint feedback-later", role: "status" }, tx("feedback_after_end", { time: fmt(end, zone, "time") })));
+  }
 }
 
 // The join buttons come alive ten minutes before without a reload.
@@ -240,5 +256,7 @@ setInterval(() => { for (const b of document.querySelectorAll("button[data-join]
 
 page(["member", "guest_speaker"], async (member) => {
   zone = member.time_zone || zone;
-  await draw();
+  const list = await draw();
+  const wanted = new URLSearchParams(location.search).get("feedback");
+  if (wanted) openFeedback(list, wanted);
 });

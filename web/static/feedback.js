@@ -56,10 +56,13 @@ export function feedbackForm(c, onDone) {
   return form;
 }
 
-// noShowAllowed: a booked time that has begun, the other not yet reported.
+// noShowAllowed: a booked time that has begun, the other not yet
+// reported; never about someone who came into the room, nor once the
+// viewer has given feedback on the meeting.
 export function noShowAllowed(c, now = Date.now()) {
   return c.booked && (c.status === "booked" || c.status === "completed") &&
-    now >= new Date(c.booked.start).getTime() && !c.no_shows.includes(c.peer.id);
+    now >= new Date(c.booked.start).getTime() && !c.no_shows.includes(c.peer.id) &&
+    !c.peer_joined && !c.feedback_given && !feedbackGiven(c.id);
 }
 
 export function reportNoShow(c) {

@@ -1,6 +1,7 @@
 // The monthly aggregates table shared by the company and operator pages.
 // Figures built from fewer than min_group people arrive suppressed and
-// are shown as "—" with the reason beneath the table.
+// are shown as "—" with the reason beneath the table. A company's figures
+// come per closed month only (closed_months_only), which the page says.
 import { lang, tf } from "/assets/i18n.js";
 import { el } from "/assets/api.js";
 import { monthLabel } from "/assets/format.js";
@@ -36,7 +37,8 @@ export function statsTable(data, captionKey) {
     el("div", { class: "table-wrap" },
       el("table", { class: "stats-table" }, el("caption", {}, tx(captionKey)), el("thead", {}, head), el("tbody", {}, ...rows))),
     el("p", { class: anySuppressed ? "suppressed-note" : "hint" }, tx("suppressed_note", { n: data.min_group ?? 5 })),
-    el("p", { class: "hint" }, tx("stats_months_note")));
+    el("p", { class: "hint" }, tx("stats_months_note")),
+    data.closed_months_only ? el("p", { class: "hint" }, tx("stats_closed_note")) : null);
 }
 
 // statsBlock loads figures with load(months) and redraws itself in box

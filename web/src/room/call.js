@@ -2,7 +2,7 @@
 // tracks, keep the stage in step with the room's events, wait in the lobby
 // while the token says so, and end with a message that says why.
 import { Room, RoomEvent, Track, DisconnectReason, ConnectionState } from "livekit-client";
-import { el, $, show, announce, banner } from "./ui.js";
+import { el, $, show, announce, banner, notify, dismiss } from "./ui.js";
 import { t, tf } from "./messages.js";
 import { Stage, roomMeta } from "./tiles.js";
 import { tokenClaims } from "./token.js";
@@ -19,6 +19,9 @@ export class Call {
     this.inLobby = !!this.token.lobby || claims.attributes?.lobby === "1";
     this.isModerator = this.role === "moderator" || !!claims.video?.roomAdmin;
     this.selfChange = 0; // > 0 while this page toggles its own tracks
+    this.met = new Map(); // identity → name of everyone else seen in this visit
+    this.handUp = false; // her own hand, as last seen
+    this.handExpect = ""; // the hand value this page last set
     this.listeners = []; // (event) => void, for controls, chat, moderator panel
     // ?media=plain turns adaptive stream and dynacast off, to tell a
     // layer-selection problem in the media plane from anything else.
@@ -57,8 +60,8 @@ export class Call {
   async enter() {
     this.inLobby = false;
     show("call");
-    this.stage.tile(this.local);
-    for (const p of this.room.remoteParticipants.values()) this.stage.tile(p);
+    this.stage.sync(this.local);
+    for (const p of this.room.remoteParticipants.values()) { this.met.set(p.identity, p.name || p.identity); this.stage.sync(p); }
     this.room.startAudio().catch(() => {});
     this.network.start();
     await this.publishChoices();
@@ -71,17 +74,18 @@ export class Call {
     if (!this.canPublish()) {
       audio?.stop(); video?.stop();
       this.prefs.audio = this.prefs.video = null;
-      if (this.role === "audience") announce(t("audience_hint"));
+      if (this.role === "audience") announce(t("audience_hint")); // the line over the bar says it on screen
       this.emit("tracks");
       return;
     }
     const jobs = [];
-    if (audio) jobs.push(this.local.publishTrack(audio, { source: Track.Source.Microphone }));
+    if (audio && this.micLater) audio.stop(); // time has passed since she chose it: she turns it on again
+    else if (audio) jobs.push(this.local.publishTrack(audio, { source: Track.Source.Microphone }));
     if (video && !cameraOff) jobs.push(this.local.publishTrack(video, { source: Track.Source.Camera }));
     else video?.stop();
     this.prefs.audio = this.prefs.video = null; // owned by the room from now on
     const results = await Promise.allSettled(jobs);
-    if (results.some((r) => r.status === "rejected")) announce(t("mute_failed"));
+    if (results.some((r) => r.status === "rejected")) notify("mute_failed", { kind: "error", key: "media" });
     this.emit("tracks");
   }
 
@@ -94,7 +98,7 @@ export class Call {
 
   wireParticipants() {
     const r = this.room;
-    r.on(RoomEvent.ParticipantConnected, (p) => { this.stage.tile(p); this.emit("people"); this.aloneHint(); });
+    r.on(RoomEvent.ParticipantConnected, (p) => { this.met.set(p.identity, p.name || p.identity); this.stage.sync(p); this.emit("people"); this.aloneHint(); });
     r.on(RoomEvent.ParticipantDisconnected, (p) => { this.stage.drop(p); this.emit("people"); this.aloneHint(); });
     r.on(RoomEvent.ParticipantNameChanged, (_n, p) => { this.stage.update(p); this.emit("people"); });
     r.on(RoomEvent.ActiveSpeakersChanged, (list) => this.stage.speakers(list));
@@ -103,8 +107,8 @@ export class Call {
       this.stage.update(p);
     });
     r.on(RoomEvent.ParticipantAttributesChanged, (changed, p) => {
-      this.stage.update(p);
-      if (p.isLocal) this.emit("self", changed);
+      this.stage.sync(p);
+      if (p.isLocal) this.ownAttributes(changed);
       this.emit("people");
     });
   }
@@ -128,7 +132,10 @@ export class Call {
     const muted = (on) => (pub, p) => {
       this.stage.update(p);
       if (p.isLocal) {
-        if (on && !this.selfChange) announce(t(pub.source === Track.Source.Camera ? "camera_muted_by_moderator" : "muted_by_moderator"));
+        if (on && !this.selfChange) {
+          const cam = pub.source === Track.Source.Camera;
+          notify(cam ? "camera_muted_by_moderator" : "muted_by_moderator", { key: cam ? "mod-cam" : "mod-mic", kind: "warn" });
+        }
         this.emit("tracks");
       }
       this.emit("people");
@@ -148,7 +155,7 @@ export class Call {
       document.body.dataset.conn = "connected";
       this.network.redraw();
       this.aloneHint();
-      announce(t("reconnected"));
+      notify("reconnected", { key: "conn", transient: true });
       for (const p of this.stage.everyone()) this.stage.update(p);
     });
     r.on(RoomEvent.Disconnected, (reason) => this.ended(reason));
@@ -180,25 +187,52 @@ export class Call {
   // stage and audience, which the control plane does by changing grants.
   async permissionsChanged(prev) {
     const now = this.local.permissions || {};
+    // Never turn anyone's microphone on for her: after a wait in the lobby
+    // or on being brought on stage she is told she may speak now, and
+    // turns it on herself when she is ready.
     if (this.inLobby && now.canSubscribe) {
-      announce(t("admitted"));
       for (const p of this.room.remoteParticipants.values()) for (const pub of p.trackPublications.values()) pub.setSubscribed(true);
+      this.micLater = !!now.canPublish && !!this.prefs.audio;
       await this.enter();
+      notify(this.micLater ? "admitted_mic_off" : "admitted", { key: "mic-prompt", transient: !this.micLater, action: this.micLater ? this.micAction() : null });
       return;
     }
     if (!prev.canPublish && now.canPublish) {
-      announce(t("on_stage"));
-      await this.local.setMicrophoneEnabled(true).catch(() => announce(t("mute_failed")));
+      notify("on_stage", { key: "mic-prompt", action: this.micAction() });
     } else if (prev.canPublish && !now.canPublish) {
-      announce(t("off_stage"));
+      notify("off_stage", { key: "mic-prompt" });
     }
     this.emit("tracks");
   }
 
+  micAction() { return { label: "mic_turn_on", run: () => this.toggle(Track.Source.Microphone, true) }; }
+
+  // ownAttributes tells the person when someone else changed her state:
+  // a moderator lowering her raised hand (not when she was brought on
+  // stage, which lowers it too).
+  ownAttributes(changed) {
+    const own = changed.hand === this.handExpect; // her own raise or lower
+    if ("hand" in changed && !changed.hand && this.handUp && !own && !("role" in changed)) {
+      notify("hand_lowered_by_moderator", { key: "hand", transient: true });
+    }
+    if ("hand" in changed) this.handUp = !!changed.hand;
+    this.emit("self", changed);
+  }
+
+  // aloneHint says so when nobody else is here: still to come, or gone
+  // (then by name, in a 1:1), never "not here yet" to someone who was.
   aloneHint() {
     const hint = $("alone");
+    if (!hint) return;
     // while reconnecting the others are only out of reach, not gone
-    if (hint) hint.hidden = this.room.remoteParticipants.size > 0 || document.body.dataset.conn === "reconnecting";
+    hint.hidden = this.room.remoteParticipants.size > 0 || document.body.dataset.conn === "reconnecting";
+    hint.textContent = this.aloneText();
+  }
+
+  aloneText() {
+    if (!this.met.size) return t("alone");
+    if (this.met.size === 1) return tf("alone_left_one", { name: [...this.met.values()][0] });
+    return t("alone_left");
   }
 
   audioPrompt() {
@@ -215,18 +249,30 @@ export class Call {
   async toggle(source, on, options) {
     this.selfChange++;
     try {
-      if (source === Track.Source.Microphone) await this.local.setMicrophoneEnabled(on, options);
+      if (source === Track.Source.Microphone) await this.local.setMicrophoneEnabled(on, options ?? this.chosenMic());
       else if (source === Track.Source.Camera) await this.local.setCameraEnabled(on, { ...videoCapture, ...options });
       else await this.local.setScreenShareEnabled(on, { audio: false });
+      if (on && source === Track.Source.Microphone) dismiss("mic-prompt");
       return true;
     } catch (e) {
-      if (e?.name !== "NotAllowedError") announce(t(source === Track.Source.ScreenShare ? "share_failed" : "mute_failed"));
+      const screen = source === Track.Source.ScreenShare;
+      // a cancelled screen picker is no failure; a blocked microphone is
+      if (!screen || e?.name !== "NotAllowedError") {
+        notify(screen ? "share_failed" : e?.name === "NotAllowedError" ? "media_blocked" : "mute_failed", { kind: "error", key: "media" });
+      }
       return false;
     } finally {
       this.selfChange--;
       this.emit("tracks");
       this.stage.update(this.local);
     }
+  }
+
+  // chosenMic is the microphone picked before joining, for a microphone
+  // turned on later (on stage, or after joining without one).
+  chosenMic() {
+    const id = this.prefs.devices?.mic;
+    return id && id !== "none" ? { deviceId: id } : undefined;
   }
 
   isOn(source) {
@@ -241,6 +287,7 @@ export class Call {
     this.done = true;
     this.network.stop();
     banner(null);
+    $("notices")?.replaceChildren();
     const key = {
       [DisconnectReason.PARTICIPANT_REMOVED]: "removed_msg", [DisconnectReason.ROOM_DELETED]: "ended_for_all",
       [DisconnectReason.DUPLICATE_IDENTITY]: "duplicate", [DisconnectReason.CLIENT_INITIATED]: "left_room",

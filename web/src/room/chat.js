@@ -3,7 +3,7 @@
 // request to unmute ("zadankai.ask-unmute", never an unmute by itself)
 // and notices ("zadankai.notice").
 import { Track } from "livekit-client";
-import { el, $, announce } from "./ui.js";
+import { el, $, announce, notify } from "./ui.js";
 import { t, tf } from "./messages.js";
 
 export const topicChat = "zadankai.chat";
@@ -58,7 +58,12 @@ export class Chat {
     this.input.addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.send(); } });
     $("chat-panel").replaceChildren(el("div", { class: "panel-head" }, this.labels.chat_title, this.labels.close), this.empty, this.log, form);
     this.relabel();
-    call.on((what, d) => { if (what === "data") this.received(d); });
+    call.on((what, d) => {
+      if (what === "data") this.received(d);
+      // a request to unmute goes with the stage: it makes no sense once
+      // she is back in the audience, or once she has turned it on
+      if (what === "tracks" && (!call.canPublish() || call.isOn(Track.Source.Microphone))) closeAsk();
+    });
   }
 
   // relabel writes the panel's fixed texts in the current language.
@@ -101,18 +106,26 @@ export class Chat {
         announce(tf("chat_new", { name: from.name || from.identity, text }));
       } else this.unread = 0;
     } else if (topic === topicAskUnmute && !from) askUnmute(this.call, msg);
-    else if (topic === topicNotice && !from && typeof (msg.text || msg.message) === "string") announce(tf("notice", { text: msg.text || msg.message }));
+    else if (topic === topicNotice && !from && typeof (msg.text || msg.message) === "string") notify("notice", { key: "notice", params: { text: String(msg.text || msg.message).slice(0, 300) } });
   }
+}
+
+function closeAsk() {
+  const box = $("ask");
+  if (!box || box.hidden) return;
+  box.hidden = true;
+  box.replaceChildren();
 }
 
 // askUnmute shows the moderator's request; only the person can say yes.
 function askUnmute(call, msg) {
+  if (!call.canPublish()) return; // sent just before she left the stage
   const camera = msg.source === "camera";
   const box = $("ask");
-  const close = () => { box.hidden = true; box.replaceChildren(); };
+  const close = closeAsk;
   const yes = el("button", { type: "button", id: "ask-yes", onclick: async () => {
     close();
-    await call.toggle(camera ? Track.Source.Camera : Track.Source.Microphone, true);
+    await call.toggle(camera ? Track.Source.Camera : Track.Source.Microphone, true); // says so when it fails
   } }, t("accept_unmute"));
   const no = el("button", { type: "button", class: "secondary", onclick: close }, t("decline_unmute"));
   box.replaceChildren(el("p", {}, tf(camera ? "ask_unmute_camera" : "ask_unmute_mic", { from: String(msg.from || "").slice(0, 64) })), el("div", { class: "row" }, yes, no));

@@ -3,8 +3,17 @@
 // people and leave. Every button has a visible caption; toggles say their
 // state with aria-pressed.
 import { Track } from "livekit-client";
-import { el, $, icon, announce } from "./ui.js";
+import { el, $, icon, announce, notify } from "./ui.js";
 import { t } from "./messages.js";
+import { inAudience } from "./tiles.js";
+
+// canShareScreen: only where a screen can be picked, which phones (iOS,
+// Android) cannot even where the browser defines getDisplayMedia.
+function canShareScreen() {
+  if (!navigator.mediaDevices?.getDisplayMedia) return false;
+  if (navigator.userAgentData?.mobile || /Android|iPhone|iPad|iPod|Mobile/i.test(navigator.userAgent)) return false;
+  return !(matchMedia("(pointer: coarse)").matches && !matchMedia("(any-pointer: fine)").matches);
+}
 
 // buildCall lays out the call screen before the room connects (the stage
 // needs its container).
@@ -14,12 +23,14 @@ export function buildCall() {
     el("div", { class: "call-body" },
       el("div", { class: "stage-wrap" },
         el("div", { id: "tiles", class: "tiles layout-grid", role: "group", "aria-label": t("room_label") }),
+        el("div", { id: "audience", class: "audience", hidden: true }),
         el("p", { id: "alone", class: "alone" }, t("alone"))),
       el("aside", { id: "side", class: "side", hidden: true },
         el("section", { id: "people-panel", class: "panel", hidden: true, "aria-labelledby": "people-h" }),
         el("section", { id: "chat-panel", class: "panel", hidden: true, "aria-labelledby": "chat-h" }))),
     el("div", { id: "audio-prompt", class: "audio-prompt", hidden: true }),
     el("div", { id: "ask", class: "ask", hidden: true, role: "alertdialog", "aria-live": "assertive", "aria-label": t("ask_label") }),
+    el("p", { id: "ctl-hint", class: "ctl-hint", hidden: true }),
     el("nav", { id: "controls", class: "controls", "aria-label": t("controls") }),
     el("div", { id: "audio-sink", hidden: true }));
 }
@@ -48,8 +59,11 @@ export class Controls {
       people: button("btn-people", "people", t("people"), () => panels.toggle("people"), { "aria-controls": "people-panel" }),
       leave: button("btn-leave", "leave", t("leave"), () => c.leave(), { class: "ctl leave", "aria-label": t("leave_label") }),
     };
-    if (!navigator.mediaDevices?.getDisplayMedia) this.b.share.hidden = true; // phones cannot share a screen
-    $("controls").replaceChildren(...Object.values(this.b));
+    this.b.share.hidden = !canShareScreen();
+    this.b.hand.hidden = call.target.kind === "consultation"; // a 1:1 talk has no queue to speak
+    const shown = Object.values(this.b).filter((b) => !b.hidden);
+    $("controls").dataset.n = String(shown.length);
+    $("controls").replaceChildren(...shown);
     call.on((what) => { if (["tracks", "self", "entered", "network", "layout", "panel"].includes(what)) this.draw(); });
     this.draw();
   }
@@ -57,10 +71,9 @@ export class Controls {
   pressed(btn, on, title) { btn.setAttribute("aria-pressed", on ? "true" : "false"); btn.title = title; }
 
   draw() {
-    const c = this.call, b = this.b, pub = c.canPublish();
+    const c = this.call, b = this.b;
     const mic = c.isOn(Track.Source.Microphone), cam = c.isOn(Track.Source.Camera), share = c.isOn(Track.Source.ScreenShare);
     const hand = !!c.local.attributes?.hand, away = c.local.attributes?.away === "1";
-    for (const k of ["mic", "cam", "share"]) b[k].disabled = !pub || away;
     this.pressed(b.mic, mic, t(mic ? "mic_turn_off" : "mic_turn_on"));
     this.pressed(b.cam, cam, t(cam ? "cam_turn_off" : "cam_turn_on"));
     this.pressed(b.share, share, t(share ? "share_stop" : "share_start"));
@@ -70,11 +83,31 @@ export class Controls {
     this.pressed(b.audioOnly, c.network.manual, t(c.network.manual ? "audio_only_off" : "audio_only_on"));
     this.pressed(b.layout, c.stage.mode === "speaker", t(c.stage.mode === "speaker" ? "layout_grid" : "layout_speaker"));
     b.layout.disabled = c.stage.shownMode === "spotlight";
-    if (b.layout.disabled) b.layout.title = t("layout_spotlight");
+    this.explain();
     this.pressed(b.chat, this.panels.open === "chat", t("chat_open"));
     this.pressed(b.people, this.panels.open === "people", t("people_open"));
     b.chat.disabled = !c.local.permissions?.canPublishData && !c.local.permissions?.canSubscribe;
     document.body.dataset.away = away ? "1" : "0";
+  }
+
+  // explain says why buttons are disabled, on the button (title, and
+  // aria-describedby for screen readers) and in a line over the bar.
+  explain() {
+    const c = this.call, b = this.b;
+    const away = c.local.attributes?.away === "1";
+    const media = away ? "reason_away" : c.canPublish() ? "" : inAudience(c.local) ? "reason_audience" : "not_allowed_publish";
+    const reasons = [[["mic", "cam", "share"], media], [["layout"], b.layout.disabled ? "layout_spotlight" : ""]];
+    const hint = $("ctl-hint");
+    const shown = [];
+    for (const [keys, why] of reasons) {
+      for (const k of keys) {
+        b[k].disabled = !!why;
+        if (why) { b[k].title = t(why); b[k].setAttribute("aria-describedby", "ctl-hint"); } else b[k].removeAttribute("aria-describedby");
+      }
+      if (why) shown.push(t(why));
+    }
+    hint.textContent = shown.join(" ");
+    hint.hidden = !shown.length;
   }
 
   async mic() { await this.call.toggle(Track.Source.Microphone, !this.call.isOn(Track.Source.Microphone)); }
@@ -85,10 +118,12 @@ export class Controls {
   // hands in the order they went up; "" lowers it.
   async hand() {
     const up = !this.call.local.attributes?.hand;
+    const value = up ? String(Date.now()) : "";
+    this.call.handExpect = value;
     try {
-      await this.call.local.setAttributes({ hand: up ? String(Date.now()) : "" });
+      await this.call.local.setAttributes({ hand: value });
       announce(t(up ? "hand_raised_you" : "hand_lowered_you"));
-    } catch { announce(t("generic")); }
+    } catch { notify("generic", { kind: "error", key: "hand" }); }
     this.draw();
   }
 
@@ -100,10 +135,10 @@ export class Controls {
       this.away = { mic: c.isOn(Track.Source.Microphone), cam: c.isOn(Track.Source.Camera) };
       if (this.away.cam) await c.toggle(Track.Source.Camera, false);
       if (this.away.mic) await c.toggle(Track.Source.Microphone, false);
-      await c.local.setAttributes({ away: "1" }).catch(() => announce(t("generic")));
+      await c.local.setAttributes({ away: "1" }).catch(() => notify("generic", { kind: "error", key: "away" }));
       announce(t("away_you"));
     } else {
-      await c.local.setAttributes({ away: "" }).catch(() => announce(t("generic")));
+      await c.local.setAttributes({ away: "" }).catch(() => notify("generic", { kind: "error", key: "away" }));
       if (this.away?.mic) await c.toggle(Track.Source.Microphone, true);
       if (this.away?.cam) await c.toggle(Track.Source.Camera, true);
       this.away = null;

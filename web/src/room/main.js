@@ -4,7 +4,7 @@
 // screen that says what happened and what to do.
 import { setLogLevel, LogLevel } from "livekit-client";
 import { session, api } from "../../static/api.js";
-import { el, $, show, announce, icon } from "./ui.js";
+import { el, $, show, announce, icon, relabelNotices } from "./ui.js";
 import { t, useLocale, setLang, lang, errorMessage } from "./messages.js";
 import { target, fetchToken } from "./token.js";
 import { prejoin } from "./prejoin.js";
@@ -47,9 +47,18 @@ function ended(key) {
   const again = !["removed_msg", "ended_for_all"].includes(key);
   const title = { ended_for_all: "title_over", connection_lost: "title_disconnected", duplicate: "title_disconnected" }[key] || "ended_title";
   $("ended").replaceChildren(el("h2", {}, t(title)), el("p", { id: "ended-msg", role: "alert", dataset: { reason: key } }, t(key)),
-    el("div", { class: "row" }, again ? el("button", { type: "button", id: "rejoin", onclick: () => location.reload() }, t("rejoin")) : "",
+    ...feedbackOffer(key),
+    el("div", { class: "row" }, again ? el("button", { type: "button", id: "rejoin", class: tg?.kind === "consultation" ? "secondary" : "", onclick: () => location.reload() }, t("rejoin")) : "",
       el("a", { class: "button secondary", href: homeLink() }, t("back"))));
   show("ended");
+}
+
+// feedbackOffer leads from a finished 1:1 to its feedback form (the
+// consultations page opens it, or says from when it can be sent).
+function feedbackOffer(key) {
+  if (tg?.kind !== "consultation" || key === "duplicate") return [];
+  return [el("p", { class: "lead" }, t("feedback_lead")),
+    el("p", { class: "row" }, el("a", { class: "button", id: "feedback-link", href: `/consultations?feedback=${encodeURIComponent(tg.id)}` }, t("give_feedback")))];
 }
 
 function failed(text) {
@@ -78,6 +87,7 @@ async function join(token, prefs) {
   const call = new Call({ target: tg, token, prefs, onEnd: ended });
   current = call;
   call.panels = new Panels(call);
+  call.stage.onList = () => { if (call.panels.open !== "people") call.panels.toggle("people"); };
   const parts = { controls: new Controls(call, call.panels), chat: new Chat(call, call.panels), people: new People(call) };
   relabel = () => {
     parts.controls = new Controls(call, call.panels);
@@ -85,8 +95,8 @@ async function join(token, prefs) {
     parts.chat.relabel();
     for (const p of call.stage.everyone()) call.stage.update(p);
     // built once with the call screen
-    const alone = $("alone");
-    if (alone) alone.textContent = t("alone");
+    call.aloneHint();
+    relabelNotices();
     $("tiles")?.setAttribute("aria-label", t("room_label"));
     const heading = document.querySelector("#call > h2.sr-only");
     if (heading) heading.textContent = t("room_label");

@@ -3,7 +3,7 @@
 // until the person resumes it or the connection has been good for a while.
 // "Audio only" chosen by the person pauses all incoming video.
 import { ConnectionQuality, Track, VideoQuality } from "livekit-client";
-import { banner, announce } from "./ui.js";
+import { banner, notify } from "./ui.js";
 import { t } from "./messages.js";
 
 const LOW_AFTER = 4000, OFF_AFTER = 12000, RECOVER_AFTER = 20000;
@@ -89,12 +89,12 @@ export class Network {
     if (poor && this.auto === "none" && now - this.poorSince >= LOW_AFTER) this.auto = "low";
     if (poor && this.auto === "low" && now - this.poorSince >= OFF_AFTER) this.auto = "off";
     if (!poor && this.auto !== "none" && this.goodSince && now - this.goodSince >= RECOVER_AFTER) this.auto = "none";
-    if (before !== this.auto) { this.applyAll(); this.redraw(); if (this.auto === "none") announce(t("video_resumed")); }
+    if (before !== this.auto) { this.applyAll(); this.redraw(); if (this.auto === "none") notify("video_resumed", { key: "network", transient: true }); }
   }
 
   // setManual is the person's own "audio only" switch.
   setManual(on) { this.manual = on; if (!on) this.auto = "none"; this.applyAll(); this.redraw(); }
-  resume() { this.auto = "none"; this.poorSince = 0; this.applyAll(); this.redraw(); announce(t("video_resumed")); }
+  resume() { this.auto = "none"; this.poorSince = 0; this.applyAll(); this.redraw(); notify("video_resumed", { key: "network", transient: true }); }
 
   get videoOff() { return this.manual || this.auto === "off"; }
 

@@ -7,15 +7,24 @@ import { Track } from "livekit-client";
 import { api } from "../../static/api.js";
 import { el, $, announce, confirmDialog } from "./ui.js";
 import { t, tf, errorMessage } from "./messages.js";
-import { roomMeta } from "./tiles.js";
+import { roomMeta, inAudience } from "./tiles.js";
 
 const handTime = (p) => Number(p.attributes?.hand) || 0;
+
+// resultText is the moderator's report of one action the server carried
+// out; actions on the whole room say how many people they reached.
+function resultText(kind, body, affected, name) {
+  if (["admit_all", "lower_all_hands", "mute_all"].includes(kind)) return tf(affected ? `res_${kind}` : `res_${kind}_none`, { n: affected });
+  if (kind === "lobby" || kind === "lock") return t(`res_${kind}_${body.on ? "on" : "off"}`);
+  return tf(`res_${kind}`, { name });
+}
 
 export class People {
   constructor(call) {
     this.call = call;
     this.moderating = call.isModerator && call.target.kind === "roundtable";
     this.status = el("p", { id: "mod-status", class: "status", role: "status", "aria-live": "polite" });
+    this.said = () => ""; // the last answer, as a message in the current language
     this.body = el("div", { class: "people-body" });
     this.heading = el("h3", { id: "people-h", tabindex: "-1" });
     this.close = el("button", { type: "button", class: "secondary", onclick: () => call.panels.toggle("people") });
@@ -34,6 +43,8 @@ export class People {
   // render redraws the lists, keeping keyboard focus on the same button.
   render() {
     this.heading.textContent = t(this.moderating ? "mod_title" : "people");
+    const said = this.said(); // in the page's language, after a switch too
+    if (this.status.textContent !== said) this.status.textContent = said; // unchanged text is not read out again
     this.close.textContent = t("close");
     const focused = document.activeElement?.dataset?.key;
     const all = this.everyone();
@@ -42,9 +53,11 @@ export class People {
     const inRoom = all.filter((p) => p.attributes?.lobby !== "1");
     const parts = [];
     if (this.moderating) parts.push(this.roomActions(lobby.length));
-    parts.push(el("h4", {}, t("mod_hands")), hands.length
-      ? el("ol", { class: "hands", id: "hand-queue" }, hands.map((p) => el("li", { dataset: { identity: p.identity } }, this.nameOf(p), ...this.actions(p, ["lower_hand", "promote"]))))
-      : el("p", { class: "hint" }, t("mod_no_hands")));
+    if (this.call.target.kind !== "consultation") { // a 1:1 talk has no hands to raise
+      parts.push(el("h4", {}, t("mod_hands")), hands.length
+        ? el("ol", { class: "hands", id: "hand-queue" }, hands.map((p) => el("li", { dataset: { identity: p.identity } }, this.nameOf(p), ...this.actions(p, ["lower_hand", "promote"]))))
+        : el("p", { class: "hint" }, t("mod_no_hands")));
+    }
     if (this.moderating || lobby.length) {
       parts.push(el("h4", {}, t("mod_lobby")), lobby.length
         ? el("ul", { class: "lobby-list" }, lobby.map((p) => el("li", { dataset: { identity: p.identity } }, this.nameOf(p), ...this.actions(p, ["admit", "remove"]))))
@@ -83,8 +96,9 @@ export class People {
     const on = (s) => { const pub = p.getTrackPublication(s); return pub && !pub.isMuted; };
     const promoted = (meta.promoted || []).includes(p.identity);
     const fit = {
-      mute_mic: on(Track.Source.Microphone), mute_cam: on(Track.Source.Camera), ask_unmute: !on(Track.Source.Microphone) && a.lobby !== "1",
-      spotlight: a.lobby !== "1", lower_hand: !!a.hand, promote: a.role === "audience" && !promoted, // only stage talks have an audience
+      // asking makes sense only of someone who may speak now
+      mute_mic: on(Track.Source.Microphone), mute_cam: on(Track.Source.Camera), ask_unmute: !on(Track.Source.Microphone) && a.lobby !== "1" && !!p.permissions?.canPublish,
+      spotlight: a.lobby !== "1" && !inAudience(p), lower_hand: !!a.hand, promote: a.role === "audience" && !promoted, // only stage talks have an audience
       demote: promoted, remove: a.role !== "moderator", admit: a.lobby === "1",
     };
     return wanted.filter((w) => fit[w]).map((w) => {
@@ -94,17 +108,19 @@ export class People {
         mute_mic: { action: "mute", source: "microphone" }, mute_cam: { action: "mute", source: "camera" },
         ask_unmute: { action: "ask_unmute", source: "microphone" }, spotlight: { action: "spotlight", identity: spot ? "" : p.identity },
       }[w] || { action: w };
-      return this.actionButton(label, { identity: p.identity, ...body }, w, p);
+      return this.actionButton(label, { identity: p.identity, ...body }, spot ? "spotlight_off" : w, p);
     });
   }
 
   actionButton(label, body, kind, p) {
     const danger = kind === "remove" || kind === "end";
-    const b = el("button", { type: "button", class: danger ? "danger small" : "secondary small", dataset: { action: kind, identity: p?.identity || "", key: `${p?.identity || ""}:${kind}` } }, label);
+    const action = kind === "spotlight_off" ? "spotlight" : kind;
+    const b = el("button", { type: "button", class: danger ? "danger small" : "secondary small", dataset: { action, identity: p?.identity || "", key: `${p?.identity || ""}:${kind}` } }, label);
+    if (kind === "mute_all") b.title = t("mod_mute_all_hint");
     b.addEventListener("click", async () => {
       if (kind === "remove" && !(await confirmDialog(tf("mod_confirm_remove", { name: p.name || p.identity }), label))) return;
       if (kind === "end" && !(await confirmDialog(t("mod_confirm_end"), label))) return;
-      await this.send(body, label, b);
+      await this.send(body, b, { kind, name: p ? p.name || p.identity : "" });
     });
     return b;
   }
@@ -123,17 +139,21 @@ export class People {
       el("div", { class: "acts", role: "group", "aria-label": t("mod_room") }, ...acts));
   }
 
-  // send asks the server and reports what it answered.
-  async send(body, label, button) {
+  say(text) { this.said = text; this.status.textContent = text(); }
+
+  // send asks the server and reports what it answered: what changed for
+  // whom, how many, or that nobody was affected.
+  async send(body, button, what) {
     button.disabled = true;
     button.setAttribute("aria-busy", "true");
-    this.status.textContent = t("mod_working");
+    this.say(() => t("mod_working"));
     this.status.removeAttribute("data-kind");
     try {
-      await api("POST", `/roundtables/${encodeURIComponent(this.call.target.id)}/moderation`, body);
-      this.status.textContent = tf("mod_done", { action: label });
+      const res = await api("POST", `/roundtables/${encodeURIComponent(this.call.target.id)}/moderation`, body);
+      this.say(() => resultText(what.kind, body, res?.affected ?? 1, what.name));
+      this.status.dataset.kind = "done";
     } catch (e) {
-      this.status.textContent = errorMessage(e);
+      this.say(() => errorMessage(e));
       this.status.dataset.kind = "error";
       announce(this.status.textContent);
     } finally {

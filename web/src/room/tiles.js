@@ -22,6 +22,10 @@ function pausedForBandwidth(pub) {
   return pub?.track?.streamState === Track.StreamState.Paused;
 }
 
+// inAudience: a listener of a stage talk. She publishes nothing, so she
+// gets no tile of her own: the audience is counted under the stage.
+export function inAudience(p) { return p.attributes?.role === "audience"; }
+
 // initials: the first letter of a Latin name, the first two characters
 // of a Japanese one (a family name often has two).
 function initials(name) {
@@ -37,6 +41,20 @@ export class Stage {
     this.mode = "grid"; // the person's choice: grid or speaker
     this.lastSpeaker = "";
     this.main = null;
+  }
+
+  // sync gives p a tile when she is on the stage (everyone in a small
+  // round) and takes it away when she is in the audience.
+  sync(p) {
+    if (inAudience(p)) {
+      if (this.tiles.has(`${p.identity}|camera`) || this.tiles.has(`${p.identity}|screen`)) this.drop(p);
+      else this.layout();
+      return;
+    }
+    if (this.tiles.has(this.key(p))) { this.update(p); return; }
+    this.tile(p);
+    // video that arrived while she was still counted in the audience
+    for (const pub of p.videoTrackPublications.values()) if (pub.track) this.attach(pub.track, p);
   }
 
   key(p, source) { return `${p.identity}|${source === Track.Source.ScreenShare ? "screen" : "camera"}`; }
@@ -59,7 +77,7 @@ export class Stage {
   }
 
   attach(track, p) {
-    if (track.kind !== Track.Kind.Video) return;
+    if (track.kind !== Track.Kind.Video || inAudience(p)) return;
     const f = this.tile(p, track.source);
     track.attach(f.video);
     f.video.hidden = false;
@@ -160,5 +178,26 @@ export class Stage {
     this.main = main;
     this.shownMode = mode;
     if (changed && this.onLayout) this.onLayout(mode, main?.dataset.identity || "");
+    this.audience();
+  }
+
+  // audience draws the strip under the stage: how many listen, how many
+  // raised a hand, and a button to the list of names.
+  audience() {
+    const strip = this.box.parentElement?.querySelector(".audience");
+    if (!strip) return;
+    const all = this.everyone().filter((p) => inAudience(p) && p.attributes?.lobby !== "1");
+    const hands = all.filter((p) => p.attributes?.hand).length;
+    const me = inAudience(this.room.localParticipant);
+    const text = tf(me ? "audience_count_you" : "audience_count", { n: all.length }) + (hands ? tf("audience_hands", { n: hands }) : "");
+    strip.hidden = !all.length;
+    this.box.parentElement.toggleAttribute("data-audience", all.length > 0);
+    if (strip.dataset.text === text && strip.dataset.lang === document.documentElement.lang) return;
+    strip.dataset.text = text;
+    strip.dataset.lang = document.documentElement.lang;
+    strip.dataset.count = String(all.length);
+    const list = el("button", { type: "button", class: "secondary small", id: "audience-list", "aria-controls": "people-panel" }, t("audience_list"));
+    list.addEventListener("click", () => this.onList?.());
+    strip.replaceChildren(el("p", {}, icon("people"), el("span", {}, text)), list);
   }
 }

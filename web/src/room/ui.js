@@ -1,7 +1,7 @@
-// Small page helpers shared by the room's modules: the banner, the
+// Small page helpers shared by the room's modules: the banner, notices, the
 // screen-reader announcer, confirmation dialogs and which screen shows.
 import { el } from "../../static/api.js";
-import { t } from "./messages.js";
+import { t, tf } from "./messages.js";
 
 export { el };
 export const $ = (id) => document.getElementById(id);
@@ -22,6 +22,43 @@ export function announce(text) {
   const a = $("announce");
   a.textContent = "";
   setTimeout(() => { a.textContent = text; }, 30);
+}
+
+// notify shows a short message on screen (and says it to screen readers):
+// a room change that everyone should see, not only hear. textKey (with
+// params) names the message, so a language switch rewrites it; key
+// replaces an earlier message of the same kind; kind is info, warn or
+// error; action adds one button ({label: a message key, run}); transient
+// messages go after a while, the others stay until closed or replaced.
+export function notify(textKey, { key = "", kind = "info", params = {}, action = null, transient = false } = {}) {
+  announce(tf(textKey, params));
+  const box = $("notices");
+  if (!box) return;
+  if (key) dismiss(key);
+  const text = el("p", {});
+  const close = el("button", { type: "button", class: "notice-close" }, "×");
+  const act = action && el("button", { type: "button", class: "notice-action", onclick: () => { n.remove(); action.run(); } });
+  const n = el("div", { class: "notice", dataset: { kind, key } }, text, act, close);
+  n.relabel = () => {
+    text.textContent = tf(textKey, params);
+    close.setAttribute("aria-label", t("close"));
+    if (act) act.textContent = t(action.label);
+  };
+  n.relabel();
+  close.addEventListener("click", () => n.remove());
+  box.append(n);
+  while (box.children.length > 3) box.firstElementChild.remove();
+  if (transient) setTimeout(() => n.remove(), 10_000);
+}
+
+// relabelNotices rewrites the messages on screen in the page's language.
+export function relabelNotices() {
+  for (const n of $("notices")?.children ?? []) n.relabel?.();
+}
+
+// dismiss removes the on-screen message of one kind, if shown.
+export function dismiss(key) {
+  $("notices")?.querySelector(`.notice[data-key="${CSS.escape(key)}"]`)?.remove();
 }
 
 // banner shows a persistent strip (reconnecting, weak network); kind picks
