@@ -181,7 +181,8 @@ func TestServeCutsSlowBodiesAndCapsConnectionsPerIP(t *testing.T) {
 	for len(got) < n-perIP { // those over the cap, answered at once
 		got = append(got, <-fates) // (or after the read deadline above, and the test fails)
 	}
-	if held := fds(t, p) - base; held > perIP+5 {
+	held := fds(t, p) - base
+	if held > perIP+5 {
 		t.Errorf("%d more descriptors open with %d slow connections, want about %d", held, n, perIP)
 	}
 	for len(got) < n {
@@ -198,6 +199,8 @@ func TestServeCutsSlowBodiesAndCapsConnectionsPerIP(t *testing.T) {
 	if refused != n-perIP {
 		t.Errorf("%d connections refused with 429, want %d (all beyond the cap)", refused, n-perIP)
 	}
+	t.Logf("%d slow-body connections from one address: %d refused at once, +%d descriptors while the rest were held, the last cut after %v",
+		n, refused, held, got[len(got)-1].after.Round(time.Millisecond))
 	waitFor(t, 10*time.Second, func() string {
 		if extra := fds(t, p) - base; extra > 2 {
 			return fmt.Sprintf("%d descriptors still open after the slow connections were cut", extra)
