@@ -2,6 +2,7 @@ package rooms
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -101,15 +102,17 @@ func seedDemoConsultation(ctx context.Context, s Store, now time.Time) error {
 // seedBooking books from and to at slot; a time already taken (by an
 // earlier partial seed) is left out quietly.
 func seedBooking(ctx context.Context, s Store, now time.Time, from, to *Member, slot Slot, note string) error {
-	for _, k := range append(BusyKeys(from.ID, slot), BusyKeys(to.ID, slot)...) {
-		if err := s.ClaimOnce(ctx, k, now); err != nil {
-			return nil
-		}
-	}
 	c := &Consultation{ID: NewConsultationID(), RequesterID: from.ID, RecipientID: to.ID, RequesterCompany: from.CompanyID,
-		RecipientCompany: to.CompanyID, Note: note, Mode: ModeOnline, Status: StatusBooked, AwaitingID: to.ID,
-		Proposed: []Slot{slot}, Booked: &slot, Sequence: 1, ExpiresAt: now.Add(72 * time.Hour), NoShows: []MemberID{}}
-	return s.CreateConsultation(ctx, c)
+		RecipientCompany: to.CompanyID, Note: note, Mode: ModeOnline, Status: StatusRequested, AwaitingID: to.ID,
+		Proposed: []Slot{slot}, ExpiresAt: now.Add(72 * time.Hour), NoShows: []MemberID{}}
+	if err := s.CreateConsultation(ctx, c); err != nil {
+		return err
+	}
+	c.Status, c.Booked, c.Sequence = StatusBooked, &slot, 1
+	if err := s.UpdateConsultationTime(ctx, c, c.TimeKeys(), nil); err != nil && !errors.Is(err, ErrConflict) {
+		return err
+	}
+	return nil
 }
 
 // seedDemoRequest has from ask to for one of to's free times on each of

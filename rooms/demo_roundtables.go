@@ -141,12 +141,9 @@ func seedDemoPast(ctx context.Context, s Store, p demoPeople, now time.Time, has
 	if err := s.CreateRoundtable(ctx, r); err != nil {
 		return err
 	}
-	for i, m := range []*Member{p.audience[0], p.audience[2], p.audience[4]} {
-		if err := s.ClaimOnce(ctx, SeatKey(r.ID, i+1), now); err != nil {
-			return err
-		}
-		reg := &Registration{RoundtableID: r.ID, MemberID: m.ID, CompanyID: m.CompanyID, Status: Registered, Seat: i + 1, QueuedAt: r.Start.Add(-72 * time.Hour)}
-		if err := s.PutRegistration(ctx, reg); err != nil {
+	for _, m := range []*Member{p.audience[0], p.audience[2], p.audience[4]} {
+		reg := &Registration{RoundtableID: r.ID, MemberID: m.ID, CompanyID: m.CompanyID, QueuedAt: r.Start.Add(-72 * time.Hour)}
+		if err := s.RegisterSeat(ctx, reg); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package rooms
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -11,11 +12,16 @@ import (
 var (
 	ErrRegistrationClosed = Invalid("roundtable", "registration_closed", "registration for this roundtable has closed")
 	ErrCompanyExcluded    = &ValidationError{Field: "roundtable", Code: "company_excluded", Message: "this roundtable is not open to your company"}
+	// ErrCapacityLocked is the ConflictError of a capacity change that the
+	// seats forbid: below the seats taken, or up while people wait.
+	ErrCapacityLocked = &ConflictError{Field: "capacity"}
 )
 
 // Register gives m a seat at r if one is free, else a place on the
-// waitlist. Seats are claimed with ClaimOnce under SeatKey, so however
-// many people register at once, no more than r.Capacity hold a seat.
+// waitlist. The store decides and records it in one atomic step
+// (Store.RegisterSeat), so however many people register at once, and
+// whatever happens to the capacity meanwhile, no more than the capacity
+// hold a seat.
 func Register(ctx context.Context, s Store, r *Roundtable, m *Member, now time.Time) (*Registration, error) {
 	switch {
 	case r.Cancelled || !now.Before(r.Start.Add(-r.CloseBefore)):
@@ -23,87 +29,133 @@ func Register(ctx context.Context, s Store, r *Roundtable, m *Member, now time.T
 	case slices.Contains(r.ExcludedCompanies, m.CompanyID):
 		return nil, ErrCompanyExcluded
 	}
-	reg, err := s.GetRegistration(ctx, r.ID, m.ID)
-	if errors.Is(err, ErrNotFound) {
-		reg = &Registration{RoundtableID: r.ID, MemberID: m.ID, CompanyID: m.CompanyID}
-	} else if err != nil {
-		return nil, err
-	} else if reg.Status != Withdrawn {
-		return reg, nil // registering twice is harmless
-	}
-	seat, err := claimSeat(ctx, s, r, now)
-	if err != nil {
-		return nil, err
-	}
-	reg.Status, reg.Seat, reg.QueuedAt = Waitlisted, 0, now
-	if seat > 0 {
-		reg.Status, reg.Seat = Registered, seat
-	}
-	if err := s.PutRegistration(ctx, reg); err != nil {
-		if seat > 0 {
-			_ = s.ReleaseClaim(ctx, SeatKey(r.ID, seat))
-		}
+	reg := &Registration{RoundtableID: r.ID, MemberID: m.ID, CompanyID: m.CompanyID, QueuedAt: now}
+	if err := s.RegisterSeat(ctx, reg); err != nil {
 		return nil, err
 	}
 	return reg, nil
 }
 
-// claimSeat takes the lowest free seat, or returns 0 when all are taken.
-func claimSeat(ctx context.Context, s Store, r *Roundtable, now time.Time) (int, error) {
-	for n := 1; n <= r.Capacity; n++ {
-		err := s.ClaimOnce(ctx, SeatKey(r.ID, n), now)
-		if err == nil {
-			return n, nil
-		}
-		if !errors.Is(err, ErrConflict) {
-			return 0, err
-		}
-	}
-	return 0, nil
-}
-
 // Withdraw cancels m's registration. A freed seat passes straight to the
-// first person on the waitlist (the seat claim is never released while
-// someone waits, so a newcomer cannot jump the queue); promoted is that
-// person, or nil.
-func Withdraw(ctx context.Context, s Store, r *Roundtable, m MemberID, now time.Time) (promoted *Registration, err error) {
-	reg, err := s.GetRegistration(ctx, r.ID, m)
-	if err != nil {
-		return nil, err
-	}
-	if reg.Status == Withdrawn {
-		return nil, nil
-	}
-	seat := reg.Seat
-	reg.Status, reg.Seat = Withdrawn, 0
-	if err := s.PutRegistration(ctx, reg); err != nil {
-		return nil, err
-	}
-	if seat == 0 {
-		return nil, nil
-	}
-	return passSeat(ctx, s, r, seat, now)
+// first person on the waitlist in the same atomic step (Store.WithdrawSeat),
+// so a crash can never leave a seat held by nobody; promoted is that
+// person, or nil, and was is where m stood before.
+func Withdraw(ctx context.Context, s Store, r *Roundtable, m MemberID) (was RegistrationStatus, promoted *Registration, err error) {
+	return s.WithdrawSeat(ctx, r.ID, m)
 }
 
-// passSeat gives seat to the first waitlisted person, or frees it.
-func passSeat(ctx context.Context, s Store, r *Roundtable, seat int, now time.Time) (*Registration, error) {
-	queue, err := s.ListRegistrations(ctx, r.ID)
-	if err != nil {
-		return nil, err
+// Seating is one roundtable's registrations with the rules of who sits.
+// Both stores load it, apply one change and write what changed in one
+// atomic step (a transaction, or one document), so the rules live here
+// once.
+type Seating struct {
+	Capacity int
+	// Regs are all registrations of the roundtable, withdrawn ones too.
+	Regs []*Registration
+}
+
+// Counts returns how many hold a seat and how many wait.
+func (st *Seating) Counts() (seated, waiting int) {
+	for _, r := range st.Regs {
+		switch r.Status {
+		case Registered:
+			seated++
+		case Waitlisted:
+			waiting++
+		}
 	}
-	for _, w := range queue {
-		if w.Status != Waitlisted {
-			continue
+	return seated, waiting
+}
+
+func (st *Seating) find(m MemberID) *Registration {
+	for _, r := range st.Regs {
+		if r.MemberID == m {
+			return r
 		}
-		w.Status, w.Seat = Registered, seat
-		err := s.PutRegistration(ctx, w)
-		if errors.Is(err, ErrConflict) {
-			continue // someone else changed this entry first (withdrew, or was promoted)
-		}
-		if err != nil {
-			return nil, err
-		}
-		return w, nil
 	}
-	return nil, s.ReleaseClaim(ctx, SeatKey(r.ID, seat))
+	return nil
+}
+
+// Register places reg (RoundtableID, MemberID, CompanyID and QueuedAt
+// set): a seat if one is free, else the waitlist. Someone registered or
+// waiting keeps her place and reg is filled with it. It returns the
+// registrations to write (none, or reg's).
+func (st *Seating) Register(reg *Registration) []*Registration {
+	cur := st.find(reg.MemberID)
+	if cur != nil && cur.Status != Withdrawn {
+		*reg = *cur
+		return nil // registering twice is harmless
+	}
+	if cur == nil {
+		cur = &Registration{RoundtableID: reg.RoundtableID, MemberID: reg.MemberID}
+		st.Regs = append(st.Regs, cur)
+	}
+	cur.CompanyID, cur.QueuedAt, cur.Status = reg.CompanyID, reg.QueuedAt, Waitlisted
+	if seated, _ := st.Counts(); seated < st.Capacity {
+		cur.Status = Registered
+	}
+	*reg = *cur
+	return []*Registration{cur}
+}
+
+// Withdraw cancels m's registration and gives a seat she held to the
+// first in the queue (earliest QueuedAt, then member id). It returns where
+// she stood, the registrations to write and the promoted one (or nil);
+// ErrNotFound if she never registered.
+func (st *Seating) Withdraw(m MemberID) (was RegistrationStatus, changed []*Registration, promoted *Registration, err error) {
+	cur := st.find(m)
+	if cur == nil {
+		return "", nil, nil, ErrNotFound
+	}
+	was = cur.Status
+	if was == Withdrawn {
+		return was, nil, nil, nil
+	}
+	cur.Status = Withdrawn
+	changed = append(changed, cur)
+	if was == Registered {
+		if next := st.nextInQueue(); next != nil {
+			next.Status = Registered
+			changed, promoted = append(changed, next), next
+		}
+	}
+	return was, changed, promoted, nil
+}
+
+func (st *Seating) nextInQueue() *Registration {
+	var next *Registration
+	for _, r := range st.Regs {
+		if r.Status == Waitlisted && (next == nil || queueOrder(r, next) < 0) {
+			next = r
+		}
+	}
+	return next
+}
+
+// queueOrder orders registrations by when they queued, then by member.
+func queueOrder(a, b *Registration) int {
+	if c := a.QueuedAt.Compare(b.QueuedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.MemberID, b.MemberID)
+}
+
+// SortQueue puts regs in queue order, as the stores list them.
+func SortQueue(regs []*Registration) { slices.SortFunc(regs, queueOrder) }
+
+// CheckCapacity says whether the capacity of a roundtable with these seats
+// may change from old to capacity: never below the seats taken, and up
+// only while nobody waits (a bigger room would owe them seats).
+func (st *Seating) CheckCapacity(capacity int) error {
+	seated, waiting := st.Counts()
+	if capacity < seated || capacity > st.Capacity && waiting > 0 {
+		return ErrCapacityLocked
+	}
+	return nil
+}
+
+// IsCapacityLocked reports whether err refused a capacity change.
+func IsCapacityLocked(err error) bool {
+	var ce *ConflictError
+	return errors.As(err, &ce) && ce.Field == "capacity"
 }

@@ -198,13 +198,8 @@ type Registration struct {
 	MemberID     MemberID           `json:"member_id" bson:"member_id"`
 	CompanyID    CompanyID          `json:"company_id" bson:"company_id"`
 	Status       RegistrationStatus `json:"status" bson:"status"`
-	Seat         int                `json:"seat" bson:"seat"` // the seat claim held while registered
 	QueuedAt     time.Time          `json:"queued_at" bson:"queued_at"`
 	CreatedAt    time.Time          `json:"created_at" bson:"created_at"`
 	UpdatedAt    time.Time          `json:"updated_at" bson:"updated_at"`
 	Version      int64              `json:"version" bson:"version"`
 }
-
-// SeatKey is the ClaimOnce key of seat n of r: a roundtable can never have
-// more registered people than claimed seats, on any store.
-func SeatKey(r RoundtableID, n int) string { return fmt.Sprintf("seat:%s:%d", r, n) }

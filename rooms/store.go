@@ -127,6 +127,7 @@ type Store interface {
 
 	// DeleteMemberData removes what a member told about themselves and
 	// their sessions: profile, availability, photo, sessions and current
+	// recommendations, and takes her out of everyone else's current
 	// recommendations. The account record itself is anonymised separately.
 	DeleteMemberData(ctx context.Context, id MemberID) error
 
@@ -135,13 +136,23 @@ type Store interface {
 	// GetRoundtable returns the roundtable with id.
 	GetRoundtable(ctx context.Context, id RoundtableID) (*Roundtable, error)
 	// UpdateRoundtable writes r if the stored Version equals r.Version.
+	// A capacity the seats forbid (Seating.CheckCapacity: below the seats
+	// taken, or up while people wait) is ErrCapacityLocked; the check and
+	// the write are one atomic step with every seat change.
 	UpdateRoundtable(ctx context.Context, r *Roundtable) error
 	// ListRoundtables returns roundtables starting in [from, to), by start.
 	ListRoundtables(ctx context.Context, from, to time.Time) ([]*Roundtable, error)
 	// GetRegistration returns m's registration for r.
 	GetRegistration(ctx context.Context, r RoundtableID, m MemberID) (*Registration, error)
-	// PutRegistration creates (Version 0) or compare-and-sets a registration.
-	PutRegistration(ctx context.Context, reg *Registration) error
+	// RegisterSeat applies Seating.Register to r's stored capacity and
+	// registrations and records the outcome, all in one atomic step (a
+	// crash leaves it done or not done); reg is filled with the result.
+	// ErrNotFound if the roundtable does not exist.
+	RegisterSeat(ctx context.Context, reg *Registration) error
+	// WithdrawSeat applies Seating.Withdraw (m gives up her place; a seat
+	// passes to the first in the queue) in one atomic step. ErrNotFound if
+	// m never registered for r.
+	WithdrawSeat(ctx context.Context, r RoundtableID, m MemberID) (was RegistrationStatus, promoted *Registration, err error)
 	// ListRegistrations returns r's registrations, in queue order.
 	ListRegistrations(ctx context.Context, r RoundtableID) ([]*Registration, error)
 	// ListMemberRegistrations returns m's registrations.
@@ -201,4 +212,28 @@ type Store interface {
 	// GetMonthStats returns the published figures of month ("YYYY-MM")
 	// for company, or ErrNotFound.
 	GetMonthStats(ctx context.Context, company CompanyID, month string) (*MonthStats, error)
+
+	// --- nothing lost, nothing leaked on a crash (issue 12) ---
+
+	// UpdateConsultationTime writes c as UpdateConsultation does and, in
+	// the same step, claims the time keys take for c and frees the keys
+	// free that c held. A key of take that is held already is a
+	// ConflictError{Field: "slot"}; nothing is written then. SQLite does it
+	// in one transaction; MongoDB tags each claim with c and this attempt,
+	// so a crash between its writes leaves at worst a claim that
+	// RepairTimeClaims frees, never one time booked twice.
+	UpdateConsultationTime(ctx context.Context, c *Consultation, take, free []string) error
+	// ListClaims returns the claims whose key starts with prefix, claimed
+	// before before.
+	ListClaims(ctx context.Context, prefix string, before time.Time) ([]*Claim, error)
+	// ReleaseClaimIf frees c.Key only if it is still the same claim (same
+	// token, or for an untagged claim the same time): one taken again
+	// meanwhile stays.
+	ReleaseClaimIf(ctx context.Context, c *Claim) error
+	// ListFeedbackBy returns the feedback author gave on consultations,
+	// oldest first (for her data export).
+	ListFeedbackBy(ctx context.Context, author MemberID) ([]*Feedback, error)
+	// ListRoundtableFeedbackBy returns the feedback author gave on
+	// roundtables, oldest first.
+	ListRoundtableFeedbackBy(ctx context.Context, author MemberID) ([]*RoundtableFeedback, error)
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Browser tests: Debian's Chromium driven by playwright-core (web/e2e),
-# with the server and the browser inside a network namespace of their own
+# Browser tests: Debian's Chromium driven by playwright-core and Debian's
+# Firefox ESR driven over WebDriver BiDi by puppeteer-core (web/e2e), with
+# the server and the browsers inside a network namespace of their own
 # (a veth pair in 198.18.0.0/24), because WebRTC skips loopback-only hosts
 # and tests must not touch any other network. Needs root (namespaces,
-# apt); installs Chromium from Debian when it is missing.
+# apt); installs both browsers from Debian when they are missing (no tool
+# downloads a browser of its own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -13,9 +15,9 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 # Japanese fonts make screenshots readable; without them CJK text is boxes.
-if ! command -v chromium >/dev/null || ! [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
-	echo "e2e: installing Debian's chromium and Noto CJK fonts"
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+if ! command -v chromium >/dev/null || ! command -v firefox-esr >/dev/null || ! [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
+	echo "e2e: installing Debian's chromium, firefox-esr and Noto CJK fonts"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium firefox-esr fonts-noto-cjk >/dev/null
 fi
 if ! command -v ip >/dev/null; then
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null
@@ -59,6 +61,7 @@ fi
 trap 'stop_hog; cleanup' EXIT
 
 echo "e2e: $(${CHROMIUM:-chromium} --version 2>/dev/null | tr -d '\n')"
+echo "e2e: $(${FIREFOX:-firefox-esr} --version 2>/dev/null | tr -d '\n')"
 cd web/e2e
 # ZADANKAI_E2E_RUN runs another command in the same set-up instead of the
 # tests, e.g. a measuring script; ZADANKAI_BIN may name another binary.

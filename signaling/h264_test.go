@@ -57,3 +57,47 @@ func TestH264IsForwarded(t *testing.T) {
 		t.Errorf("payload type %d is not one of our H.264 types", pt)
 	}
 }
+
+// TestVP8CameraToH264OnlySubscriber documents what a subscriber that can
+// decode only H.264 (an old Safari, an H.264-only hardware client) gets
+// from a VP8 camera, which is what the room page publishes. The SFU does
+// not transcode and asks nobody for another codec, so the camera is
+// listed but not one video packet arrives; audio does. (Before, the
+// sender pion could not bind failed the whole single-PC answer: the
+// subscriber got no answer, so no audio either, and livekit-client
+// reconnects after a negotiation timeout.) If the SFU ever asks
+// publishers for an H.264 copy, this test is the one to turn around.
+func TestVP8CameraToH264OnlySubscriber(t *testing.T) {
+	ts := newServer(t)
+	rec := newRecorder()
+	h264Only := []livekit.Codec{{Mime: webrtc.MimeTypeOpus}, {Mime: webrtc.MimeTypeH264, FmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"}}
+	bob, err := lksdk.ConnectToRoomWithToken(ts.url, token(t, "bob", grants{}), rec.callback(), lksdk.WithAutoSubscribe(true),
+		lksdk.WithSinglePeerConnection(), lksdk.WithCodecs(h264Only))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(bob.Disconnect)
+	alice := connectSingle(t, ts, "alice", nil)
+	audio, video, _ := publishAV(t, alice)
+	waitMedia(t, "bob (H.264 only)", rec, audio)
+	waitFor(t, 10*time.Second, func() string {
+		for _, rp := range bob.GetRemoteParticipants() {
+			if rp.GetTrackPublication(livekit.TrackSource_CAMERA) != nil {
+				return ""
+			}
+		}
+		return "bob is not told of alice's camera"
+	})
+	// Audio keeps coming for another 50 packets (a second): time enough
+	// for video that was going to arrive.
+	from := rec.count(audio)
+	waitFor(t, 10*time.Second, func() string {
+		if n := rec.count(audio); n < from+50 {
+			return fmt.Sprintf("audio stalled at %d", n)
+		}
+		return ""
+	})
+	if n := rec.count(video); n > 0 {
+		t.Errorf("an H.264-only subscriber received %d packets of a VP8 camera; the docs (docs/browsers.md) say it gets none", n)
+	}
+}

@@ -1,6 +1,7 @@
 package signaling
 
 import (
+	"strings"
 	"time"
 
 	"github.com/livekit/protocol/livekit"
@@ -140,4 +141,33 @@ func (p *participant) askOffer(audios, videos uint32) {
 	p.log.Debug("asking for a new offer", "audios", audios, "videos", videos)
 	p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_MediaSectionsRequirement{
 		MediaSectionsRequirement: &livekit.MediaSectionsRequirement{NumAudios: audios, NumVideos: videos}}})
+}
+
+// decodes reports whether the client's latest offer receives mime (as
+// "video/VP8"). The SFU does not transcode, and a sender whose codec the
+// client lacks cannot start: pion then fails the whole answer, and the
+// client loses every other track with it.
+func (p *participant) decodes(mime string) bool {
+	rd := p.pub.RemoteDescription()
+	if rd == nil {
+		return true
+	}
+	sd := webrtc.SessionDescription{Type: rd.Type, SDP: rd.SDP} // our copy: Unmarshal writes to it
+	parsed, err := sd.Unmarshal()
+	if err != nil {
+		return true
+	}
+	kind, name, _ := strings.Cut(mime, "/")
+	for _, m := range parsed.MediaDescriptions {
+		if !strings.EqualFold(m.MediaName.Media, kind) {
+			continue
+		}
+		for _, a := range m.Attributes {
+			// a=rtpmap:96 VP8/90000
+			if _, enc, ok := strings.Cut(a.Value, " "); a.Key == "rtpmap" && ok && strings.EqualFold(strings.SplitN(enc, "/", 2)[0], name) {
+				return true
+			}
+		}
+	}
+	return false
 }

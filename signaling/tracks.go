@@ -152,6 +152,10 @@ func (p *participant) addSubscription(from *participant, t *pubTrack) {
 		return
 	}
 	p.mu.Unlock()
+	if p.single && !p.decodes(t.up.Codec.MimeType) {
+		p.log.Info("not subscribed: the client's offer lacks the track's codec", "track", t.info.Sid, "codec", t.up.Codec.MimeType)
+		return
+	}
 	down, err := sfu.NewDownTrack(t.up, t.info.Sid, from.sid+"|"+t.info.Sid, p.link)
 	if err != nil {
 		p.log.Warn("subscribe", "err", err)
@@ -339,7 +343,10 @@ func (p *participant) checkUnpublished(offer string) {
 		mid, _ := m.Attribute("mid")
 		_, sendonly := m.Attribute("sendonly")
 		_, sendrecv := m.Attribute("sendrecv")
-		sending[mid] = m.MediaName.Port.Value != 0 && (sendonly || sendrecv)
+		// Port 0 rejects a section, except one marked bundle-only (RFC
+		// 8843 §6): Firefox offers every section after the first so.
+		_, bundleOnly := m.Attribute("bundle-only")
+		sending[mid] = (m.MediaName.Port.Value != 0 || bundleOnly) && (sendonly || sendrecv)
 	}
 	p.mu.Lock()
 	var gone []string

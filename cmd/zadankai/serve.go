@@ -177,9 +177,28 @@ func drain(srv *http.Server, media *mediaPlane, timeout time.Duration, log *slog
 	return err
 }
 
+// openStore opens the configured store and frees the booked time that a
+// crash between a booking's writes left claimed (possible on MongoDB),
+// before the first request is served.
 func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (rooms.Store, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	s, err := openConfiguredStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	n, err := rooms.RepairTimeClaims(ctx, s, time.Now(), 0)
+	if err != nil {
+		closeStore(s, log)
+		return nil, fmt.Errorf("repairing booked time: %w", err)
+	}
+	if n > 0 {
+		log.Info("freed time that no booking held", "count", n)
+	}
+	return s, nil
+}
+
+func openConfiguredStore(ctx context.Context, cfg *Config, log *slog.Logger) (rooms.Store, error) {
 	if cfg.Storage.MongoURI != "" {
 		s, err := mongostore.Open(ctx, cfg.Storage.MongoURI, cfg.Storage.MongoDatabase, mongostore.Options{})
 		if err != nil {

@@ -284,7 +284,23 @@ func (a *API) RunJobs(ctx context.Context, interval time.Duration) {
 			} else if n > 0 {
 				a.log.Debug("swept expired sessions", "count", n)
 			}
+			// Time left claimed by a server that died and never came back;
+			// a restarted one repairs at start-up.
+			a.RepairTimeClaims(ctx, interval)
 		}
+	}
+}
+
+// RepairTimeClaims frees booked time that no booking holds any more (what
+// a crash between a booking's writes can leave on MongoDB), among claims
+// older than grace, and logs what it did.
+func (a *API) RepairTimeClaims(ctx context.Context, grace time.Duration) {
+	n, err := rooms.RepairTimeClaims(ctx, a.store, a.now(), grace)
+	if err != nil && ctx.Err() == nil {
+		a.log.Warn("repairing time claims", "err", err)
+	}
+	if n > 0 {
+		a.log.Info("freed time that no booking held", "count", n)
 	}
 }
 

@@ -59,8 +59,10 @@ type acceptRequest struct {
 }
 
 // acceptConsultation books one of the proposed slots. The time of both
-// people is claimed quarter hour by quarter hour (ClaimOnce), so two
-// bookings that overlap for either person can never both succeed.
+// people is claimed quarter hour by quarter hour in the same atomic step
+// as the booking (Store.UpdateConsultationTime), so two bookings that
+// overlap for either person can never both succeed, and a crash never
+// leaves time held by a booking that does not exist.
 func (a *API) acceptConsultation(c *gin.Context) {
 	var req acceptRequest
 	cs, me, ok := a.bindConsultation(c, &req)
@@ -79,47 +81,32 @@ func (a *API) acceptConsultation(c *gin.Context) {
 		return
 	}
 	slot := cs.Proposed[req.Slot]
-	keys := append(rooms.BusyKeys(cs.RequesterID, slot), rooms.BusyKeys(cs.RecipientID, slot)...)
-	if err := a.claimAll(c, keys); err != nil {
-		fail(c, err)
-		return
-	}
 	cs.Status, cs.Booked, cs.Sequence = rooms.StatusBooked, &slot, cs.Sequence+1
-	if !a.save(c, cs) {
-		a.releaseAll(c, keys)
+	if !a.saveTime(c, cs, cs.TimeKeys(), nil) {
 		return
 	}
 	a.sendCalendar(c, cs, rooms.MethodRequest)
 	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
 }
 
-// claimAll takes every key or none.
-func (a *API) claimAll(c *gin.Context, keys []string) error {
-	for i, k := range keys {
-		if err := a.store.ClaimOnce(c.Request.Context(), k, a.now()); err != nil {
-			a.releaseAll(c, keys[:i])
-			if errors.Is(err, rooms.ErrConflict) {
-				return &Error{Status: http.StatusConflict, Code: "slot_taken", Field: "slot", Message: "one of you is already booked at that time"}
-			}
-			return err
-		}
-	}
-	return nil
-}
+var errSlotTaken = &Error{Status: http.StatusConflict, Code: "slot_taken", Field: "slot", Message: "one of you is already booked at that time"}
 
-func (a *API) releaseAll(c *gin.Context, keys []string) {
-	for _, k := range keys {
-		if err := a.store.ReleaseClaim(c.Request.Context(), k); err != nil {
-			a.log.WarnContext(c.Request.Context(), "releasing a time claim", "key", k, "err", err)
-		}
+// saveTime writes cs with its time claims taken and freed in one step
+// and maps a taken time and a lost race to 409.
+func (a *API) saveTime(c *gin.Context, cs *rooms.Consultation, take, free []string) bool {
+	err := a.store.UpdateConsultationTime(c.Request.Context(), cs, take, free)
+	var ce *rooms.ConflictError
+	switch {
+	case errors.As(err, &ce) && ce.Field == "slot":
+		err = errSlotTaken
+	case errors.Is(err, rooms.ErrConflict):
+		err = errStale
 	}
-}
-
-// releaseBooking gives the booked time of both people back.
-func (a *API) releaseBooking(c *gin.Context, cs *rooms.Consultation) {
-	if cs.Booked != nil {
-		a.releaseAll(c, append(rooms.BusyKeys(cs.RequesterID, *cs.Booked), rooms.BusyKeys(cs.RecipientID, *cs.Booked)...))
+	if err != nil {
+		fail(c, err)
+		return false
 	}
+	return true
 }
 
 type declineRequest struct {
@@ -174,15 +161,15 @@ func (a *API) cancelConsultation(c *gin.Context) {
 		return
 	}
 	wasBooked := cs.Status == rooms.StatusBooked
+	held := cs.TimeKeys()
 	cs.Cancel(me.ID, a.now())
 	if wasBooked {
 		cs.Sequence++
 	}
-	if !a.save(c, cs) {
+	if !a.saveTime(c, cs, nil, held) {
 		return
 	}
 	if wasBooked {
-		a.releaseBooking(c, cs)
 		a.sendCalendar(c, cs, rooms.MethodCancel)
 	} else {
 		a.notifyOther(c, cs, me, func(other *rooms.Member) rooms.Email { return rooms.CancelledEmail(other, me.DisplayName) })
@@ -222,11 +209,10 @@ func (a *API) rescheduleConsultation(c *gin.Context) {
 	if note := strings.TrimSpace(req.Note); note != "" {
 		cs.Note = note
 	}
-	if !a.save(c, cs) {
+	if !a.saveTime(c, cs, nil, old.TimeKeys()) {
 		return
 	}
 	if old.Status == rooms.StatusBooked {
-		a.releaseBooking(c, &old)
 		old.Sequence = cs.Sequence
 		a.sendCalendar(c, &old, rooms.MethodCancel)
 	}

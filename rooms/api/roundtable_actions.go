@@ -53,19 +53,13 @@ func (a *API) updateRoundtable(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if r.Capacity != old.Capacity {
-		v, err := a.viewRoundtable(c, &old, me)
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		if taken := old.Capacity - v.SeatsLeft; r.Capacity < taken || r.Capacity > old.Capacity && v.Waitlist > 0 {
-			fail(c, rooms.Invalid("capacity", "capacity_locked", "capacity can grow only without a waitlist and never drop below the "+itoa(taken)+" seats taken"))
-			return
-		}
-	}
+	// The store checks the capacity against the seats in the step that
+	// writes it: a check here would race with registrations.
 	if err := a.store.UpdateRoundtable(c.Request.Context(), r); err != nil {
-		if errors.Is(err, rooms.ErrConflict) {
+		switch {
+		case rooms.IsCapacityLocked(err):
+			err = rooms.Invalid("capacity", "capacity_locked", "capacity can grow only without a waitlist and never drop below the seats taken")
+		case errors.Is(err, rooms.ErrConflict):
 			err = errStale
 		}
 		fail(c, err)
@@ -152,21 +146,15 @@ func (a *API) withdrawRoundtable(c *gin.Context) {
 	if !ok {
 		return
 	}
-	reg, err := a.store.GetRegistration(c.Request.Context(), r.ID, me.ID)
+	was, promoted, err := rooms.Withdraw(c.Request.Context(), a.store, r, me.ID)
 	if errors.Is(err, rooms.ErrNotFound) {
-		fail(c, wrongState("you are not registered"))
-		return
-	} else if err != nil {
-		fail(c, err)
-		return
+		err = wrongState("you are not registered")
 	}
-	wasRegistered := reg.Status == rooms.Registered
-	promoted, err := rooms.Withdraw(c.Request.Context(), a.store, r, me.ID, a.now())
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if wasRegistered {
+	if was == rooms.Registered {
 		a.sendRoundtableCalendar(c, r, me.ID, rooms.SeatGivenUp)
 	}
 	if promoted != nil {

@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -153,8 +154,13 @@ func (s *Store) CreateFeedback(ctx context.Context, f *rooms.Feedback) error {
 
 // ListFeedbackBetween implements rooms.Store.
 func (s *Store) ListFeedbackBetween(ctx context.Context, from, to time.Time) ([]*rooms.Feedback, error) {
-	cur, err := s.db.Collection("feedback").Find(ctx, bson.D{{Key: "created_at", Value: bson.D{{Key: "$gte", Value: from.UTC()}, {Key: "$lt", Value: to.UTC()}}}},
-		options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}))
+	return s.findFeedback(ctx, bson.D{{Key: "created_at", Value: bson.D{{Key: "$gte", Value: from.UTC()}, {Key: "$lt", Value: to.UTC()}}}})
+}
+
+// findFeedback returns the consultation feedback matching filter, oldest
+// first.
+func (s *Store) findFeedback(ctx context.Context, filter bson.D) ([]*rooms.Feedback, error) {
+	cur, err := s.db.Collection("feedback").Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}))
 	if err != nil {
 		return nil, mapErr(err, "")
 	}
@@ -207,5 +213,35 @@ func (s *Store) DeleteMemberData(ctx context.Context, id rooms.MemberID) error {
 			return mapErr(err, "")
 		}
 	}
-	return s.DeleteMemberSessions(ctx, id)
+	if err := s.DeleteMemberSessions(ctx, id); err != nil {
+		return err
+	}
+	return s.dropFromRecommendations(ctx, id)
+}
+
+// dropFromRecommendations takes id out of every current batch, one batch
+// at a time (a batch is one document).
+func (s *Store) dropFromRecommendations(ctx context.Context, id rooms.MemberID) error {
+	recs := s.db.Collection("recommendations")
+	cur, err := recs.Find(ctx, bson.D{{Key: "candidates.member_id", Value: string(id)}})
+	if err != nil {
+		return mapErr(err, "")
+	}
+	var docs []recommendationDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return mapErr(err, "")
+	}
+	for _, d := range docs {
+		d.Candidates = slices.DeleteFunc(d.Candidates, func(c rooms.Candidate) bool { return c.MemberID == id })
+		if _, err := recs.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "candidates", Value: d.Candidates}}}}); err != nil {
+			return mapErr(err, "")
+		}
+	}
+	return nil
+}
+
+// ListFeedbackBy implements rooms.Store.
+func (s *Store) ListFeedbackBy(ctx context.Context, author rooms.MemberID) ([]*rooms.Feedback, error) {
+	return s.findFeedback(ctx, bson.D{{Key: "author_id", Value: string(author)}})
 }

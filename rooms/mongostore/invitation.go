@@ -13,6 +13,11 @@ import (
 type claimDoc struct {
 	Key       string    `bson:"_id"`
 	ClaimedAt time.Time `bson:"claimed_at"`
+	// Time claims name their consultation, the attempt that took them and
+	// the consultation's version then (see UpdateConsultationTime).
+	Owner        string `bson:"owner,omitempty"`
+	Token        string `bson:"token,omitempty"`
+	OwnerVersion int64  `bson:"owner_version,omitempty"`
 }
 
 // ClaimOnce implements rooms.Store: the _id index makes exactly one insert

@@ -2,13 +2,32 @@ package mongostore
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/zadankai/zadankai/rooms"
 )
+
+// roundtableDoc is a roundtable with its seats: every registration lives
+// in its roundtable's document, so one update changes seats and
+// registrations together (MongoDB updates one document atomically; the
+// code needs no multi-document transaction). SeatsVersion is the
+// compare-and-set of seat changes, apart from Version, which organisers'
+// edits and calendar sequences use.
+type roundtableDoc struct {
+	rooms.Roundtable `bson:",inline"`
+	SeatsVersion     int64                 `bson:"seats_version"`
+	Regs             []*rooms.Registration `bson:"regs"`
+}
+
+// withoutSeats keeps roundtable reads light.
+var withoutSeats = bson.D{{Key: "regs", Value: 0}, {Key: "seats_version", Value: 0}}
+
+func (s *Store) roundtables() *mongo.Collection { return s.db.Collection("roundtables") }
 
 // CreateRoundtable implements rooms.Store.
 func (s *Store) CreateRoundtable(ctx context.Context, r *rooms.Roundtable) error {
@@ -16,7 +35,7 @@ func (s *Store) CreateRoundtable(ctx context.Context, r *rooms.Roundtable) error
 		r.CreatedAt = now()
 	}
 	r.CreatedAt, r.UpdatedAt, r.Version, r.Start = norm(r.CreatedAt), now(), 1, norm(r.Start)
-	_, err := s.db.Collection("roundtables").InsertOne(ctx, r)
+	_, err := s.roundtables().InsertOne(ctx, roundtableDoc{Roundtable: *r, Regs: []*rooms.Registration{}})
 	return mapErr(err, "id")
 }
 
@@ -28,27 +47,75 @@ func utcRoundtable(r *rooms.Roundtable) *rooms.Roundtable {
 // GetRoundtable implements rooms.Store.
 func (s *Store) GetRoundtable(ctx context.Context, id rooms.RoundtableID) (*rooms.Roundtable, error) {
 	var r rooms.Roundtable
-	if err := s.db.Collection("roundtables").FindOne(ctx, bson.D{{Key: "_id", Value: string(id)}}).Decode(&r); err != nil {
+	err := s.roundtables().FindOne(ctx, bson.D{{Key: "_id", Value: string(id)}}, options.FindOne().SetProjection(withoutSeats)).Decode(&r)
+	if err != nil {
 		return nil, mapErr(err, "")
 	}
 	return utcRoundtable(&r), nil
 }
 
-// UpdateRoundtable implements rooms.Store.
+// UpdateRoundtable implements rooms.Store: it sets the organisers' fields
+// and leaves the seats, compare-and-setting both versions so that the
+// capacity is checked against the seats it is written beside.
 func (s *Store) UpdateRoundtable(ctx context.Context, r *rooms.Roundtable) error {
 	updated := r.UpdatedAt
 	r.UpdatedAt, r.Start = now(), norm(r.Start)
-	if err := putDoc(ctx, s.db.Collection("roundtables"), string(r.ID), &r.Version, r); err != nil {
+	err := s.updateRoundtable(ctx, r)
+	if err != nil {
 		r.UpdatedAt = updated
 		return err
 	}
+	r.Version++
 	return nil
+}
+
+func (s *Store) updateRoundtable(ctx context.Context, r *rooms.Roundtable) error {
+	set, err := setFields(r, "_id", "version")
+	if err != nil {
+		return err
+	}
+	for range maxSeatAttempts {
+		d, err := s.loadSeats(ctx, r.ID)
+		switch {
+		case err != nil:
+			return err
+		case d.Version != r.Version:
+			return &rooms.ConflictError{}
+		case d.Capacity != r.Capacity:
+			st := rooms.Seating{Capacity: d.Capacity, Regs: d.Regs}
+			if err := st.CheckCapacity(r.Capacity); err != nil {
+				return err
+			}
+		}
+		res, err := s.roundtables().UpdateOne(ctx, bson.D{{Key: "_id", Value: string(r.ID)}, {Key: "version", Value: r.Version}, {Key: "seats_version", Value: d.SeatsVersion}},
+			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}, {Key: "seats_version", Value: 1}}}})
+		if err != nil {
+			return mapErr(err, "")
+		}
+		if res.MatchedCount == 1 {
+			return nil
+		}
+	}
+	return &rooms.ConflictError{}
+}
+
+// setFields is v as a $set document without the fields named in skip.
+func setFields(v any, skip ...string) (bson.D, error) {
+	raw, err := bson.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var d bson.D
+	if err := bson.Unmarshal(raw, &d); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(d, func(e bson.E) bool { return slices.Contains(skip, e.Key) }), nil
 }
 
 // ListRoundtables implements rooms.Store.
 func (s *Store) ListRoundtables(ctx context.Context, from, to time.Time) ([]*rooms.Roundtable, error) {
-	cur, err := s.db.Collection("roundtables").Find(ctx, bson.D{{Key: "start", Value: bson.D{{Key: "$gte", Value: from.UTC()}, {Key: "$lt", Value: to.UTC()}}}},
-		options.Find().SetSort(bson.D{{Key: "start", Value: 1}, {Key: "_id", Value: 1}}))
+	cur, err := s.roundtables().Find(ctx, bson.D{{Key: "start", Value: bson.D{{Key: "$gte", Value: from.UTC()}, {Key: "$lt", Value: to.UTC()}}}},
+		options.Find().SetSort(bson.D{{Key: "start", Value: 1}, {Key: "_id", Value: 1}}).SetProjection(withoutSeats))
 	if err != nil {
 		return nil, mapErr(err, "")
 	}
@@ -60,73 +127,4 @@ func (s *Store) ListRoundtables(ctx context.Context, from, to time.Time) ([]*roo
 		utcRoundtable(r)
 	}
 	return out, nil
-}
-
-type registrationDoc struct {
-	ID                 string `bson:"_id"` // roundtable:member
-	rooms.Registration `bson:",inline"`
-}
-
-func registrationID(r rooms.RoundtableID, m rooms.MemberID) string {
-	return string(r) + ":" + string(m)
-}
-
-// GetRegistration implements rooms.Store.
-func (s *Store) GetRegistration(ctx context.Context, r rooms.RoundtableID, m rooms.MemberID) (*rooms.Registration, error) {
-	var d registrationDoc
-	if err := s.db.Collection("registrations").FindOne(ctx, bson.D{{Key: "_id", Value: registrationID(r, m)}}).Decode(&d); err != nil {
-		return nil, mapErr(err, "")
-	}
-	return utcRegistration(&d.Registration), nil
-}
-
-func utcRegistration(r *rooms.Registration) *rooms.Registration {
-	r.QueuedAt, r.CreatedAt, r.UpdatedAt = r.QueuedAt.UTC(), r.CreatedAt.UTC(), r.UpdatedAt.UTC()
-	return r
-}
-
-// PutRegistration implements rooms.Store.
-func (s *Store) PutRegistration(ctx context.Context, reg *rooms.Registration) error {
-	updated := reg.UpdatedAt
-	reg.UpdatedAt, reg.QueuedAt = now(), norm(reg.QueuedAt)
-	if reg.Version == 0 {
-		reg.CreatedAt = reg.UpdatedAt
-	}
-	id := registrationID(reg.RoundtableID, reg.MemberID)
-	d := &registrationDoc{ID: id}
-	version := reg.Version
-	d.Registration = *reg
-	d.Registration.Version = version + 1
-	if err := putDoc(ctx, s.db.Collection("registrations"), id, &version, d); err != nil {
-		reg.UpdatedAt = updated
-		return err
-	}
-	reg.Version = version
-	return nil
-}
-
-func (s *Store) findRegistrations(ctx context.Context, filter bson.D) ([]*rooms.Registration, error) {
-	cur, err := s.db.Collection("registrations").Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "queued_at", Value: 1}, {Key: "member_id", Value: 1}}))
-	if err != nil {
-		return nil, mapErr(err, "")
-	}
-	var docs []registrationDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, mapErr(err, "")
-	}
-	out := make([]*rooms.Registration, len(docs))
-	for i := range docs {
-		out[i] = utcRegistration(&docs[i].Registration)
-	}
-	return out, nil
-}
-
-// ListRegistrations implements rooms.Store.
-func (s *Store) ListRegistrations(ctx context.Context, r rooms.RoundtableID) ([]*rooms.Registration, error) {
-	return s.findRegistrations(ctx, bson.D{{Key: "roundtable_id", Value: string(r)}})
-}
-
-// ListMemberRegistrations implements rooms.Store.
-func (s *Store) ListMemberRegistrations(ctx context.Context, m rooms.MemberID) ([]*rooms.Registration, error) {
-	return s.findRegistrations(ctx, bson.D{{Key: "member_id", Value: string(m)}})
 }

@@ -44,6 +44,12 @@ func (s *Store) ListRoundtableFeedback(ctx context.Context, r rooms.RoundtableID
 	if r != "" {
 		filter = append(bson.D{{Key: "roundtable_id", Value: string(r)}}, filter...)
 	}
+	return s.findRoundtableFeedback(ctx, filter)
+}
+
+// findRoundtableFeedback returns the roundtable feedback matching filter,
+// oldest first.
+func (s *Store) findRoundtableFeedback(ctx context.Context, filter bson.D) ([]*rooms.RoundtableFeedback, error) {
 	cur, err := s.db.Collection("roundtable_feedback").Find(ctx, filter,
 		options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}, {Key: "author_id", Value: 1}}))
 	if err != nil {
@@ -87,4 +93,9 @@ func (s *Store) ListAuditPage(ctx context.Context, q rooms.AuditQuery) ([]*rooms
 		e.At = e.At.UTC()
 	}
 	return out, nil
+}
+
+// ListRoundtableFeedbackBy implements rooms.Store.
+func (s *Store) ListRoundtableFeedbackBy(ctx context.Context, author rooms.MemberID) ([]*rooms.RoundtableFeedback, error) {
+	return s.findRoundtableFeedback(ctx, bson.D{{Key: "author_id", Value: string(author)}})
 }

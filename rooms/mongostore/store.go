@@ -61,6 +61,10 @@ func Open(ctx context.Context, uri, dbName string, opt Options) (*Store, error) 
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("mongostore: indexes: %w", err)
 	}
+	if err := s.migrateSeats(ctx); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("mongostore: moving registrations into their roundtables: %w", err)
+	}
 	return s, nil
 }
 
@@ -94,6 +98,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		// Roundtable feedback and the operators' audit pages (issue 6).
 		{s.db.Collection("roundtable_feedback"), mongo.IndexModel{Keys: bson.D{{Key: "created_at", Value: 1}}, Options: options.Index().SetName("created")}},
 		{s.db.Collection("audit"), mongo.IndexModel{Keys: bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("at_id_desc")}},
+		// A member's data export lists the feedback she gave (issue 12).
+		{s.db.Collection("feedback"), mongo.IndexModel{Keys: bson.D{{Key: "author_id", Value: 1}}, Options: options.Index().SetName("author")}},
+		{s.db.Collection("roundtable_feedback"), mongo.IndexModel{Keys: bson.D{{Key: "author_id", Value: 1}}, Options: options.Index().SetName("author")}},
 	}
 	for _, i := range idx {
 		if _, err := i.coll.Indexes().CreateOne(ctx, i.model); err != nil {

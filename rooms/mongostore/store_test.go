@@ -3,17 +3,14 @@ package mongostore_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/FerretDB/FerretDB/ferretdb"
-
 	"github.com/zadankai/zadankai/rooms"
 	"github.com/zadankai/zadankai/rooms/mongostore"
+	"github.com/zadankai/zadankai/rooms/mongostore/ferrettest"
 	"github.com/zadankai/zadankai/rooms/storetest"
 )
 
@@ -27,30 +24,14 @@ func TestMain(m *testing.M) {
 }
 
 func runWithFerret(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "ferretdb-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	srv, err := ferrettest.Start()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "start FerretDB:", err)
 		return 1
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { _ = f.Run(ctx); close(done) }()
-	ferretURI = f.MongoDBURI()
-	code := m.Run()
-	cancel()
-	<-done
-	return code
+	defer srv.Stop()
+	ferretURI = srv.URI
+	return m.Run()
 }
 
 var dbSeq atomic.Int64

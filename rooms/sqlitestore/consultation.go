@@ -2,7 +2,9 @@ package sqlitestore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/zadankai/zadankai/rooms"
@@ -170,18 +172,40 @@ func (s *Store) GetRecommendation(ctx context.Context, m rooms.MemberID) (*rooms
 	return &r, json.Unmarshal([]byte(doc), &r)
 }
 
-// DeleteMemberData implements rooms.Store.
+// DeleteMemberData implements rooms.Store, in one transaction.
 func (s *Store) DeleteMemberData(ctx context.Context, id rooms.MemberID) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{`DELETE FROM profiles WHERE member_id = ?`, `DELETE FROM availability WHERE member_id = ?`,
+			`DELETE FROM photos WHERE member_id = ?`, `DELETE FROM sessions WHERE member_id = ?`, `DELETE FROM recommendations WHERE member_id = ?`} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return mapErr(err, "")
+			}
+		}
+		return dropFromRecommendations(ctx, tx, id)
+	})
+}
+
+// dropFromRecommendations takes id out of every current batch (the ids
+// are fixed-length, so instr finds exactly the batches naming her).
+func dropFromRecommendations(ctx context.Context, tx *sql.Tx, id rooms.MemberID) error {
+	recs, err := queryDocs[rooms.Recommendation](ctx, tx, `SELECT doc FROM recommendations WHERE instr(doc, ?) > 0`, `"`+string(id)+`"`)
 	if err != nil {
-		return mapErr(err, "")
+		return err
 	}
-	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM profiles WHERE member_id = ?`, `DELETE FROM availability WHERE member_id = ?`,
-		`DELETE FROM photos WHERE member_id = ?`, `DELETE FROM sessions WHERE member_id = ?`, `DELETE FROM recommendations WHERE member_id = ?`} {
-		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+	for _, r := range recs {
+		r.Candidates = slices.DeleteFunc(r.Candidates, func(c rooms.Candidate) bool { return c.MemberID == id })
+		doc, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE recommendations SET doc = ? WHERE member_id = ?`, string(doc), r.MemberID); err != nil {
 			return mapErr(err, "")
 		}
 	}
-	return mapErr(tx.Commit(), "")
+	return nil
+}
+
+// ListFeedbackBy implements rooms.Store.
+func (s *Store) ListFeedbackBy(ctx context.Context, author rooms.MemberID) ([]*rooms.Feedback, error) {
+	return queryDocs[rooms.Feedback](ctx, s.db, `SELECT doc FROM feedback WHERE author_id = ? ORDER BY created_at`, author)
 }

@@ -2,6 +2,7 @@ package sqlitestore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"time"
 
@@ -30,21 +31,33 @@ func (s *Store) GetRoundtable(ctx context.Context, id rooms.RoundtableID) (*room
 	return &r, json.Unmarshal([]byte(doc), &r)
 }
 
-// UpdateRoundtable implements rooms.Store.
+// UpdateRoundtable implements rooms.Store: the capacity is checked
+// against the seats in the transaction that writes it.
 func (s *Store) UpdateRoundtable(ctx context.Context, r *rooms.Roundtable) error {
 	old, updated := r.Version, r.UpdatedAt
 	r.Version, r.UpdatedAt = old+1, time.Now().UTC().Truncate(time.Millisecond)
 	doc, err := json.Marshal(r)
 	if err == nil {
-		res, xerr := s.db.ExecContext(ctx, `UPDATE roundtables SET start_at = ?, version = ?, doc = ? WHERE id = ? AND version = ?`,
-			millis(r.Start), r.Version, string(doc), r.ID, old)
-		if err = affected(res, xerr); err != nil && xerr == nil {
-			err = s.noRowUpdated(ctx, "roundtables", string(r.ID))
-		}
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			st, version, err := loadSeating(ctx, tx, r.ID)
+			switch {
+			case err != nil:
+				return err
+			case version != old:
+				return &rooms.ConflictError{}
+			case r.Capacity != st.Capacity:
+				if err := st.CheckCapacity(r.Capacity); err != nil {
+					return err
+				}
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE roundtables SET start_at = ?, version = ?, doc = ? WHERE id = ?`,
+				millis(r.Start), r.Version, string(doc), r.ID)
+			return mapErr(err, "")
+		})
 	}
 	if err != nil {
 		r.Version, r.UpdatedAt = old, updated
-		return mapErr(err, "")
+		return err
 	}
 	return nil
 }
@@ -64,32 +77,82 @@ func (s *Store) GetRegistration(ctx context.Context, r rooms.RoundtableID, m roo
 	return &reg, json.Unmarshal([]byte(doc), &reg)
 }
 
-// PutRegistration implements rooms.Store.
-func (s *Store) PutRegistration(ctx context.Context, reg *rooms.Registration) error {
-	old, updated := reg.Version, reg.UpdatedAt
-	reg.Version, reg.UpdatedAt = old+1, time.Now().UTC().Truncate(time.Millisecond)
-	if old == 0 {
-		reg.CreatedAt = reg.UpdatedAt
+// loadSeating reads, inside q, r's capacity, version and registrations.
+func loadSeating(ctx context.Context, q querier, r rooms.RoundtableID) (*rooms.Seating, int64, error) {
+	st := &rooms.Seating{}
+	var version int64
+	err := q.QueryRowContext(ctx, `SELECT version, json_extract(doc, '$.capacity') FROM roundtables WHERE id = ?`, r).Scan(&version, &st.Capacity)
+	if err != nil {
+		return nil, 0, mapErr(err, "")
 	}
-	reg.QueuedAt = reg.QueuedAt.UTC().Truncate(time.Millisecond)
-	doc, err := json.Marshal(reg)
-	if err == nil {
-		if old == 0 {
-			_, err = s.db.ExecContext(ctx, `INSERT INTO registrations (roundtable_id, member_id, queued_at, version, doc) VALUES (?, ?, ?, 1, ?)`,
-				reg.RoundtableID, reg.MemberID, millis(reg.QueuedAt), string(doc))
-		} else {
-			res, xerr := s.db.ExecContext(ctx, `UPDATE registrations SET queued_at = ?, version = ?, doc = ? WHERE roundtable_id = ? AND member_id = ? AND version = ?`,
-				millis(reg.QueuedAt), reg.Version, string(doc), reg.RoundtableID, reg.MemberID, old)
-			if err = affected(res, xerr); err != nil && xerr == nil {
-				err = &rooms.ConflictError{}
-			}
+	st.Regs, err = queryDocs[rooms.Registration](ctx, q, `SELECT doc FROM registrations WHERE roundtable_id = ? ORDER BY queued_at, member_id`, r)
+	return st, version, err
+}
+
+// putRegistrations writes changed registrations inside a transaction that
+// holds the write lock, so no compare-and-set is needed.
+func putRegistrations(ctx context.Context, tx *sql.Tx, changed []*rooms.Registration) error {
+	for _, reg := range changed {
+		reg.Version++
+		stamp(&reg.CreatedAt, &reg.UpdatedAt)
+		reg.QueuedAt = reg.QueuedAt.UTC().Truncate(time.Millisecond)
+		doc, err := json.Marshal(reg)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO registrations (roundtable_id, member_id, queued_at, version, doc) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (roundtable_id, member_id) DO UPDATE SET queued_at = excluded.queued_at, version = excluded.version, doc = excluded.doc`,
+			reg.RoundtableID, reg.MemberID, millis(reg.QueuedAt), reg.Version, string(doc))
+		if err != nil {
+			return mapErr(err, "")
 		}
 	}
-	if err != nil {
-		reg.Version, reg.UpdatedAt = old, updated
-		return mapErr(err, "member_id")
-	}
 	return nil
+}
+
+// RegisterSeat implements rooms.Store in one transaction.
+func (s *Store) RegisterSeat(ctx context.Context, reg *rooms.Registration) error {
+	var done rooms.Registration
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		st, _, err := loadSeating(ctx, tx, reg.RoundtableID)
+		if err != nil {
+			return err
+		}
+		done = *reg
+		changed := st.Register(&done)
+		if err := putRegistrations(ctx, tx, changed); err != nil {
+			return err
+		}
+		if len(changed) > 0 {
+			done = *changed[0]
+		}
+		return nil
+	})
+	if err == nil {
+		*reg = done
+	}
+	return err
+}
+
+// WithdrawSeat implements rooms.Store in one transaction.
+func (s *Store) WithdrawSeat(ctx context.Context, r rooms.RoundtableID, m rooms.MemberID) (rooms.RegistrationStatus, *rooms.Registration, error) {
+	var was rooms.RegistrationStatus
+	var promoted *rooms.Registration
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		st, _, err := loadSeating(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		var changed []*rooms.Registration
+		if was, changed, promoted, err = st.Withdraw(m); err != nil {
+			return err
+		}
+		return putRegistrations(ctx, tx, changed)
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return was, promoted, nil
 }
 
 func (s *Store) queryRegistrations(ctx context.Context, where string, arg any) ([]*rooms.Registration, error) {

@@ -56,3 +56,8 @@ func (s *Store) ListAuditPage(ctx context.Context, q rooms.AuditQuery) ([]*rooms
 	args = append(args, max(q.Limit, 1))
 	return queryDocs[rooms.AuditEntry](ctx, s.db, `SELECT doc FROM audit WHERE `+where+` ORDER BY at DESC, id DESC LIMIT ?`, args...)
 }
+
+// ListRoundtableFeedbackBy implements rooms.Store.
+func (s *Store) ListRoundtableFeedbackBy(ctx context.Context, author rooms.MemberID) ([]*rooms.RoundtableFeedback, error) {
+	return queryDocs[rooms.RoundtableFeedback](ctx, s.db, `SELECT doc FROM roundtable_feedback WHERE author_id = ? ORDER BY created_at`, author)
+}

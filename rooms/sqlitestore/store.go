@@ -163,8 +163,13 @@ func stamp(created, updated *time.Time) {
 // rowsAffected returns ErrNotFound or a version conflict when an update
 // touched nothing; which one depends on whether the row exists.
 func (s *Store) noRowUpdated(ctx context.Context, table, id string) error {
+	return noRowUpdatedIn(ctx, s.db, table, id)
+}
+
+// noRowUpdatedIn is noRowUpdated inside q (a transaction).
+func noRowUpdatedIn(ctx context.Context, q querier, table, id string) error {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE id = ?`, id).Scan(&n); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE id = ?`, id).Scan(&n); err != nil {
 		return mapErr(err, "")
 	}
 	if n == 0 {

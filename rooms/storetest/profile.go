@@ -92,8 +92,16 @@ func testDeleteMemberData(t *testing.T, open Opener, _ Options) {
 		s.SaveRecommendation(c, &rooms.Recommendation{MemberID: m})
 		s.CreateSession(c, &rooms.Session{ID: rooms.SessionIDFor(string(m)), MemberID: m, ExpiresAt: time.Now().Add(time.Hour)})
 	}
+	third := rooms.NewMemberID()
+	cand := func(m rooms.MemberID) rooms.Candidate {
+		return rooms.Candidate{MemberID: m, Score: 1, Reasons: []rooms.Reason{{Code: "shared_themes"}}}
+	}
+	s.SaveRecommendation(c, &rooms.Recommendation{MemberID: third, MadeAt: time.Now(), Candidates: []rooms.Candidate{cand(id), cand(other)}})
 	if err := s.DeleteMemberData(c, id); err != nil {
 		t.Fatal(err)
+	}
+	if rec, err := s.GetRecommendation(c, third); err != nil || rec.Has(id) || !rec.Has(other) || len(rec.Candidates[0].Reasons) != 1 {
+		t.Errorf("someone else's batch after the deletion = %+v, %v; want her gone and the rest kept", rec, err)
 	}
 	gone := []error{}
 	_, err := s.GetProfile(c, id)

@@ -129,3 +129,31 @@ func pageThrough(t *testing.T, s rooms.Store, q rooms.AuditQuery) []*rooms.Audit
 	}
 	return got
 }
+
+// testFeedbackBy lists what one author said, on consultations and on
+// roundtables, and nothing anyone else said.
+func testFeedbackBy(t *testing.T, open Opener, _ Options) {
+	s, c := mustOpen(t, open), ctx(t)
+	a, b := rooms.NewMemberID(), rooms.NewMemberID()
+	cs1, cs2 := rooms.NewConsultationID(), rooms.NewConsultationID()
+	for _, f := range []*rooms.Feedback{{ConsultationID: cs1, AuthorID: a, Rating: 4, Text: "first"},
+		{ConsultationID: cs1, AuthorID: b, Rating: 2}, {ConsultationID: cs2, AuthorID: a, Rating: 5, Text: "second"}} {
+		mustDo(t, s.CreateFeedback(c, f))
+	}
+	r1, r2 := rooms.NewRoundtableID(), rooms.NewRoundtableID()
+	for _, f := range []*rooms.RoundtableFeedback{{RoundtableID: r1, AuthorID: a, Rating: 3, Text: "round"},
+		{RoundtableID: r2, AuthorID: b, Rating: 1}} {
+		mustDo(t, s.CreateRoundtableFeedback(c, f))
+	}
+	mine, err := s.ListFeedbackBy(c, a)
+	if err != nil || len(mine) != 2 || mine[0].Text != "first" || mine[1].Text != "second" {
+		t.Errorf("ListFeedbackBy = %+v, %v", mine, err)
+	}
+	rts, err := s.ListRoundtableFeedbackBy(c, a)
+	if err != nil || len(rts) != 1 || rts[0].Text != "round" || rts[0].RoundtableID != r1 {
+		t.Errorf("ListRoundtableFeedbackBy = %+v, %v", rts, err)
+	}
+	if none, err := s.ListFeedbackBy(c, rooms.NewMemberID()); err != nil || len(none) != 0 {
+		t.Errorf("ListFeedbackBy of someone silent = %v, %v", none, err)
+	}
+}

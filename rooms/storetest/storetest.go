@@ -60,6 +60,12 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"HasFeedback", testHasFeedback},
 		// published monthly figures (issue 12)
 		{"PublishedStats", testPublishedStats},
+		// nothing lost, nothing leaked on a crash (issue 12)
+		{"SeatSequences", testSeatSequences},
+		{"SeatsUnderConcurrency", testSeatsUnderConcurrency},
+		{"ConsultationTime", testConsultationTime},
+		{"RepairTimeClaims", testRepairTimeClaims},
+		{"FeedbackBy", testFeedbackBy},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })

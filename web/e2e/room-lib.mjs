@@ -2,6 +2,7 @@
 // people, prove that their video is decoding, and keep the evidence
 // (console, server log) when something fails.
 import assert from "node:assert/strict";
+import { apiCall } from "./harness.mjs";
 
 export const WAIT = 45_000;
 
@@ -17,8 +18,16 @@ export function devRoomURL(base, room, name, role = "") {
   return `${base}/room?${q}`;
 }
 
+// waitEval polls fn(arg) in the page until it returns something truthy,
+// and returns that. Playwright and puppeteer-core (Firefox) take
+// waitForFunction's arguments in different orders; this works with both.
+export function waitEval(page, fn, arg, what, timeout = WAIT) {
+  return until(() => page.evaluate(fn, arg), timeout, what);
+}
+
 export async function waitInCall(page, others) {
-  await page.waitForFunction((n) => document.body.dataset.screen === "call" && window.zdkRoom?.room.remoteParticipants.size === n, others, { timeout: WAIT });
+  await waitEval(page, (n) => document.body.dataset.screen === "call" && window.zdkRoom?.room.remoteParticipants.size === n, others,
+    `in the call with ${others} others`);
 }
 
 // openPair opens two pages, named names[0] and names[1], in a new dev room
@@ -41,7 +50,7 @@ export async function identity(page) { return page.evaluate(() => window.zdkRoom
 async function frames(page, who) { return (await page.evaluate(() => window.zdkRoom.stats()))[who]?.framesDecoded ?? -1; }
 
 // until polls fn (in node) until it returns something truthy.
-async function until(fn, timeout, what) {
+export async function until(fn, timeout, what) {
   const end = Date.now() + timeout;
   for (;;) {
     const v = await fn();
@@ -84,4 +93,46 @@ export async function audioPackets(page, who) {
     }
     return n;
   }, who);
+}
+
+// audioFlows proves with packet counts that page receives who's audio and
+// that it keeps coming.
+export async function audioFlows(page, who, label) {
+  const first = await until(async () => { const n = await audioPackets(page, who); return n > 0 && n; }, WAIT, `${label}: no audio packets`);
+  await until(async () => (await audioPackets(page, who)) > first, 15_000, `${label}: audio packets stuck at ${first}`);
+}
+
+// bothWays proves that each of two people ({page, id, name}) decodes the
+// other's video and receives her audio.
+export async function bothWays(a, b) {
+  await videoFlows(a.page, b.id, `${a.name} sees ${b.name}`);
+  await videoFlows(b.page, a.id, `${b.name} sees ${a.name}`);
+  await audioFlows(a.page, b.id, `${a.name} hears ${b.name}`);
+  await audioFlows(b.page, a.id, `${b.name} hears ${a.name}`);
+}
+
+// createRoundtable schedules a roundtable starting in five minutes with
+// op (a signed-in operator: {page, csrf, id}) as its moderator.
+export async function createRoundtable(op, extra = {}) {
+  return apiCall(op.page, op.csrf, "POST", "/roundtables", {
+    title: "E2E 座談会: 復職後のキャリア", description: "", axis: "career", themes: [], start: new Date(Date.now() + 5 * 60_000).toISOString(),
+    minutes: 60, time_zone: "Asia/Tokyo", format: "online", venue: "", capacity: 10, talk: "small_round",
+    moderators: [op.id], speakers: [], excluded_companies: [], close_before_minutes: 0, lobby: false, ...extra,
+  });
+}
+
+// consultationCall opens the demo's consultation under way now for
+// hanako and daisuke (signed-in people: {page, csrf, id}), each in her
+// page, and proves they see and hear each other; it returns the
+// consultation.
+export async function consultationCall(base, hanako, daisuke) {
+  const { consultations } = await apiCall(hanako.page, hanako.csrf, "GET", "/consultations");
+  const now = Date.now();
+  const live = consultations.find((c) => c.status === "booked" && c.booked && Date.parse(c.booked.start) <= now &&
+    now < Date.parse(c.booked.start) + c.booked.minutes * 60_000);
+  assert.ok(live, "the demo data has no consultation under way for hanako");
+  for (const p of [hanako, daisuke]) await p.page.goto(`${base}/room.html?consultation=${live.id}&autojoin=1`);
+  for (const p of [hanako, daisuke]) await waitInCall(p.page, 1);
+  await bothWays({ ...hanako, name: "hanako" }, { ...daisuke, name: "daisuke" });
+  return live;
 }

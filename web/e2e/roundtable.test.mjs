@@ -6,7 +6,7 @@
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchIsolated, apiLogin, apiCall, screenshot } from "./harness.mjs";
-import { watch, waitInCall, videoFlows, audioPackets, WAIT } from "./room-lib.mjs";
+import { watch, waitInCall, videoFlows, audioPackets, createRoundtable, WAIT } from "./room-lib.mjs";
 
 let server, browsers;
 const sink = { errors: [], logs: [] };
@@ -30,14 +30,6 @@ async function person(email, viewport) {
   watch(page, email.split("@")[0], sink);
   const auth = await apiLogin(page, server.url, email);
   return { page, ...auth, id: auth.member.id };
-}
-
-async function createRoundtable(op, extra = {}) {
-  return apiCall(op.page, op.csrf, "POST", "/roundtables", {
-    title: "E2E 座談会: 復職後のキャリア", description: "", axis: "career", themes: [], start: new Date(Date.now() + 5 * 60_000).toISOString(),
-    minutes: 60, time_zone: "Asia/Tokyo", format: "online", venue: "", capacity: 10, talk: "small_round",
-    moderators: [op.id], speakers: [], excluded_companies: [], close_before_minutes: 0, lobby: false, ...extra,
-  });
 }
 
 // modAction clicks a moderator button and waits for the server's answer.
