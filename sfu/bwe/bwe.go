@@ -25,6 +25,8 @@ const (
 	histSize      = 1 << 13
 	rateSpan      = 500_000 // µs of arrivals the received rate is measured over
 	lossMinCount  = 100     // packets a loss figure needs (fewer: 4 % random loss reads as 10 % too often)
+	lossFewest    = 40      // or this many, over lossSpan at least
+	lossSpan      = int64(500e6)
 )
 
 // Estimator is one subscriber's bandwidth estimate. OnSend is called on
@@ -39,6 +41,8 @@ type Estimator struct {
 	seq  atomic.Uint32
 	sent [histSize]atomic.Uint64 // seq<<48 | uncounted<<47 | size<<32 | send µs
 	fed  atomic.Bool             // feedback has arrived
+	// bytes sent so far, for the send rate
+	bytesSent atomic.Uint64
 
 	mu         sync.Mutex
 	est        float64
@@ -52,11 +56,15 @@ type Estimator struct {
 	rateN      int
 	lastArr    int64 // newest arrival in the previous feedback, µs
 	lossN      int
+	lossFrom   int64 // unix nanos the current loss count began
 	lossLost   int
 	loss       float64
-	lastUpdate int64  // unix nanos
-	lastDown   int64  // unix nanos of the last decrease
-	downSeq    uint16 // the first packet sent after it
+	lastUpdate int64   // unix nanos
+	sentAt     int64   // unix nanos of the send rate's last sample
+	sentBytes  uint64  // bytesSent then
+	sendRate   float64 // bits per second sent lately, smoothed
+	lastDown   int64   // unix nanos of the last decrease
+	downSeq    uint16  // the first packet sent after it
 	ceiling    float64
 	lastCause  Cause
 	decreases  [NumCauses]int
@@ -105,6 +113,7 @@ const (
 
 func (e *Estimator) record(size int, now int64, flag uint64) uint16 {
 	s := uint16(e.seq.Add(1) - 1)
+	e.bytesSent.Add(uint64(size))
 	t := uint32((now - e.base) / 1000)
 	e.sent[s&(histSize-1)].Store(uint64(s)<<48 | flag | uint64(min(size, sizeMask))<<32 | uint64(t))
 	return s
@@ -127,6 +136,8 @@ type Stats struct {
 	Loss               float64 // share of packets lost lately
 	Trend, Threshold   float64 // the delay trend and what it is compared with (ms)
 	Overusing          bool    // the delay trend says the queue keeps growing
+	Building           bool    // the queue is growing now, even if not for long (a probe stops)
+	Ignored            int     // overuse signals ignored for a receiver that was not reading
 	LastDecrease       int64   // unix nanos; 0 if never
 	LastCause          Cause
 	Decreases          [NumCauses]int // how many times, by cause
@@ -137,7 +148,8 @@ func (e *Estimator) Stats() Stats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return Stats{Estimate: int(e.est), Received: int(e.rateLocked()), Loss: e.loss,
-		Trend: e.det.lastSample, Threshold: e.det.threshold, Overusing: e.det.state == overusing, LastDecrease: e.lastDown,
+		Trend: e.det.lastSample, Threshold: e.det.threshold, Overusing: e.det.state == overusing,
+		Building: e.det.building(), Ignored: e.det.ignored, LastDecrease: e.lastDown,
 		LastCause: e.lastCause, Decreases: e.decreases}
 }
 
@@ -189,7 +201,7 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 	if maxArr != 0 {
 		e.lastArr = maxArr
 	}
-	e.noteLoss(n+settled, lost)
+	e.noteLoss(n+settled, lost, now)
 	e.update(now)
 }
 
@@ -247,11 +259,15 @@ func (e *Estimator) extend(t uint32) int64 {
 }
 
 // noteLoss folds a feedback's counts into the loss figure, renewed every
-// lossMinCount packets.
-func (e *Estimator) noteLoss(n, lost int) {
+// lossMinCount packets, or every lossSpan with lossFewest at least (a
+// slow stream would wait too long for lossMinCount).
+func (e *Estimator) noteLoss(n, lost int, now int64) {
+	if e.lossN == 0 {
+		e.lossFrom = now
+	}
 	e.lossN += n
 	e.lossLost += lost
-	if e.lossN >= lossMinCount {
+	if e.lossN >= lossMinCount || e.lossN >= lossFewest && now-e.lossFrom >= lossSpan {
 		e.loss = float64(e.lossLost) / float64(e.lossN)
 		e.lossN, e.lossLost = 0, 0
 	}
@@ -280,6 +296,7 @@ func (e *Estimator) update(now int64) {
 		dt = 0
 	}
 	e.lastUpdate = now
+	e.noteSendRate(now)
 	rate := e.rateLocked()
 	if now-e.lastDown > decreaseEvery {
 		target, cause := e.est, CauseNone
@@ -288,9 +305,14 @@ func (e *Estimator) update(now int64) {
 		}
 		if e.loss > lossHigh {
 			cause = CauseLoss
-			// heavy loss: not above what got through, and not below most
-			// of it (that much the link does carry)
-			target = min(target, max(min(e.est*(1-0.5*e.loss), rate), 0.85*rate))
+			// heavy loss: down by half the share lost; and from a receiver
+			// that reads on time (so its rate means something), not above
+			// what got through, nor below most of it
+			what := min(e.est, e.sendRate) * (1 - 0.5*e.loss)
+			if !e.det.stalled(e.lastArr) {
+				what = max(min(what, rate), 0.85*rate)
+			}
+			target = min(target, what)
 			e.lossN, e.lossLost, e.loss = 0, 0, 0 // judge the new rate on its own losses
 		}
 		if target < e.est {
@@ -317,6 +339,25 @@ func (e *Estimator) update(now int64) {
 		}
 	}
 	e.est = max(e.min, min(e.max, e.est))
+}
+
+// noteSendRate samples what was sent since the last sample (at least
+// 100 ms ago) into a smoothed rate: unlike the received rate, it does not
+// depend on when the receiver got to read.
+func (e *Estimator) noteSendRate(now int64) {
+	if e.sentAt == 0 {
+		e.sentAt, e.sentBytes = now, e.bytesSent.Load()
+		return
+	}
+	if dt := now - e.sentAt; dt >= int64(100e6) {
+		b := e.bytesSent.Load()
+		r := float64(b-e.sentBytes) * 8 * 1e9 / float64(dt)
+		if e.sendRate == 0 {
+			e.sendRate = r
+		}
+		e.sendRate += 0.3 * (r - e.sendRate)
+		e.sentAt, e.sentBytes = now, b
+	}
 }
 
 func (e *Estimator) decrease(to float64, cause Cause, now int64) {
