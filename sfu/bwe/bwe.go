@@ -301,7 +301,10 @@ func (e *Estimator) update(now int64) {
 	if now-e.lastDown > decreaseEvery {
 		target, cause := e.est, CauseNone
 		if e.det.state == overusing && rate > 0 {
-			target, cause = min(target, 0.85*rate), CauseDelay // the link is full at what arrives
+			// the link is full at what arrives; but at most half of what
+			// is sent goes in one step (a receiver reading late measures
+			// too little; a real queue keeps growing and halves it again)
+			target, cause = min(target, max(0.85*rate, 0.5*e.sendRate)), CauseDelay
 		}
 		if e.loss > lossHigh {
 			cause = CauseLoss
