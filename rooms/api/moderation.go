@@ -284,11 +284,20 @@ func (a *API) modLobby(m *modCtx) error {
 	return a.saveLive(m)
 }
 
+// modLock locks or unlocks the room. Who is in it when it locks may come
+// back (a dropped phone, a reload); the media plane holds everyone else
+// out whatever token they hold.
 func (a *API) modLock(m *modCtx) error {
 	if m.req.On == nil {
 		return rooms.Invalid("on", "required", "say whether the room is locked")
 	}
 	m.r.Live.Locked = *m.req.On
+	m.r.Live.LockedIn = nil
+	if m.r.Live.Locked {
+		for _, p := range m.people {
+			m.r.Live.LockedIn = append(m.r.Live.LockedIn, rooms.MemberID(p.Identity))
+		}
+	}
 	return a.saveLive(m)
 }
 

@@ -190,7 +190,7 @@ func TestRoundtableJoinGrants(t *testing.T) {
 		t.Errorf("stage audience grants: %+v", aud.Video)
 	}
 	mod := grants(w.memberB)
-	if !mod.Video.RoomAdmin || !mod.Video.GetCanPublish() || mod.Attributes["role"] != "moderator" {
+	if mod.Video.RoomAdmin || !mod.Video.GetCanPublish() || mod.Attributes["role"] != "moderator" {
 		t.Errorf("moderator grants: %+v", mod.Video)
 	}
 	sp := grants(w.guest)
