@@ -119,18 +119,7 @@ func (s *Server) SetAttributes(_ context.Context, room, identity string, attrs m
 		return err
 	}
 	p.mu.Lock()
-	merged := map[string]string{}
-	for k, v := range p.attributes {
-		merged[k] = v
-	}
-	for k, v := range attrs {
-		if v == "" {
-			delete(merged, k)
-		} else {
-			merged[k] = v
-		}
-	}
-	p.attributes = merged
+	p.attributes = mergeAttributes(p.attributes, attrs)
 	p.changedLocked()
 	p.mu.Unlock()
 	p.room.broadcastInfo(p, true)
