@@ -63,9 +63,10 @@ var devRoles = map[string]bool{"": true, "participant": true, "speaker": true, "
 
 // mountDevToken serves /dev/token?room=&name=[&role=] in development
 // mode: a join token for any room, signed with the dev key, for the dev
-// room page and the real room page's dev mode. role=moderator adds the
-// room-admin grant; audience may not publish. Every token may set its
-// own attributes (raised hand, stepping away), as real tokens do.
+// room page and the real room page's dev mode. role=moderator marks the
+// moderator (without RoomService power: client tokens never have it);
+// audience may not publish. Every token may set its own attributes
+// (raised hand, stepping away), as real tokens do.
 func mountDevToken(r *gin.Engine, key, secret, mediaURL string) {
 	r.GET("/dev/token", func(c *gin.Context) {
 		room, name, role := c.Query("room"), c.Query("name"), c.Query("role")
@@ -79,7 +80,7 @@ func mountDevToken(r *gin.Engine, key, secret, mediaURL string) {
 		}
 		yes, publish := true, role != "audience"
 		tok := auth.NewAccessToken(key, secret).SetIdentity(name + "-" + rooms.NewSecret()[:6]).SetName(name).
-			SetValidFor(2 * time.Hour).SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: room, RoomAdmin: role == "moderator",
+			SetValidFor(2 * time.Hour).SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: room,
 			CanPublish: &publish, CanSubscribe: &yes, CanPublishData: &yes, CanUpdateOwnMetadata: &yes})
 		if role != "" {
 			tok.SetAttributes(map[string]string{"role": role})
