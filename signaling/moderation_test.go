@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -25,36 +26,82 @@ import (
 	"github.com/zadankai/zadankai/rooms"
 	"github.com/zadankai/zadankai/rooms/api"
 	"github.com/zadankai/zadankai/rooms/mail"
+	"github.com/zadankai/zadankai/rooms/remotemedia"
 	"github.com/zadankai/zadankai/rooms/sqlitestore"
+	"github.com/zadankai/zadankai/signaling"
 )
 
-// controlPlane is the real API on SQLite, moderating through the
-// embedded media plane of ts.
+// controlPlane is the real API on SQLite, moderating through a media
+// plane.
 type controlPlane struct {
-	url   string
-	store rooms.Store
+	url      string
+	store    rooms.Store
+	mediaURL string
 }
 
-func newControlPlane(t *testing.T, ts *testServer) *controlPlane {
+// newStore opens a SQLite store for the test.
+func newStore(t *testing.T) rooms.Store {
 	t.Helper()
 	store, err := sqlitestore.OpenFile(context.Background(), filepath.Join(t.TempDir(), "cp.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close(context.Background()) })
+	return store
+}
+
+// newControlPlane runs the API on a store of its own, moderating through
+// the embedded media plane of ts.
+func newControlPlane(t *testing.T, ts *testServer) *controlPlane {
+	return newControlPlaneWith(t, cpOptions{store: newStore(t), media: ts.sig, mediaURL: ts.url})
+}
+
+// cpOptions say what a control plane runs on.
+type cpOptions struct {
+	store    rooms.Store
+	media    rooms.MediaPlane
+	mediaURL string // where clients connect
+	// webhook mounts the receiver of the media plane's webhooks at
+	// /livekit/webhook, acting through media on store's rules.
+	webhook bool
+	ln      net.Listener // where to serve; nil: a new loopback port
+}
+
+func newControlPlaneWith(t *testing.T, o cpOptions) *controlPlane {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := api.New(api.Params{Store: store, Logger: log, Registry: prometheus.NewRegistry(), Mailer: mail.NewOutbox(log, 10),
-		PublicURL: "http://cp.test", PasswordCost: bcrypt.MinCost, MediaPlane: ts.sig,
-		Media: api.MediaConfig{URL: ts.url, APIKey: apiKey, APISecret: apiSecret}})
+	a, err := api.New(api.Params{Store: o.store, Logger: log, Registry: prometheus.NewRegistry(), Mailer: mail.NewOutbox(log, 10),
+		PublicURL: "http://cp.test", PasswordCost: bcrypt.MinCost, MediaPlane: o.media,
+		Media: api.MediaConfig{URL: o.mediaURL, APIKey: apiKey, APISecret: apiSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	a.Register(e)
-	srv := httptest.NewServer(e)
+	if o.webhook {
+		rc := remotemedia.NewReceiver(map[string]string{apiKey: apiSecret}, rooms.RoomRules{Store: o.store}, o.media, log)
+		e.POST(webhookPath, gin.WrapH(rc))
+	}
+	srv := httptest.NewUnstartedServer(e)
+	if o.ln != nil {
+		srv.Listener.Close()
+		srv.Listener = o.ln
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
-	return &controlPlane{url: srv.URL, store: store}
+	return &controlPlane{url: srv.URL, store: o.store, mediaURL: o.mediaURL}
+}
+
+// webhookPath is where test control planes receive media webhooks.
+const webhookPath = "/livekit/webhook"
+
+// newRuledServer runs the embedded media plane with the room rules of a
+// control plane's store (as serve wires them) and that control plane.
+func newRuledServer(t *testing.T) (*testServer, *controlPlane) {
+	store := newStore(t)
+	ts := newServerWith(t, func(p *signaling.Params) { p.Rules = rooms.RoomRules{Store: store} })
+	return ts, newControlPlaneWith(t, cpOptions{store: store, media: ts.sig, mediaURL: ts.url})
 }
 
 // user is a logged-in account of the control plane.
@@ -111,19 +158,51 @@ func (u *user) do(t *testing.T, method, path, body string) (int, string) {
 	return res.StatusCode, string(b)
 }
 
-// join asks the control plane for a token and connects with it.
-func (u *user) join(t *testing.T, rt string, cb *lksdk.RoomCallback) (*lksdk.Room, error) {
+// token asks the control plane for a join token: the media URL and the
+// token.
+func (u *user) token(t *testing.T, rt string) (string, string, error) {
 	t.Helper()
 	status, body := u.do(t, "POST", "/api/v1/roundtables/"+rt+"/join", "")
 	if status != 200 {
-		return nil, fmt.Errorf("join token: %d %s", status, body)
+		return "", "", fmt.Errorf("join token: %d %s", status, body)
 	}
 	var jt struct{ URL, Token string }
 	json.Unmarshal([]byte(body), &jt)
+	return jt.URL, jt.Token, nil
+}
+
+// join asks the control plane for a token and connects with it.
+func (u *user) join(t *testing.T, rt string, cb *lksdk.RoomCallback) (*lksdk.Room, error) {
+	t.Helper()
+	url, tok, err := u.token(t, rt)
+	if err != nil {
+		return nil, err
+	}
 	if cb == nil {
 		cb = &lksdk.RoomCallback{}
 	}
-	return lksdk.ConnectToRoomWithToken(jt.URL, jt.Token, cb)
+	return lksdk.ConnectToRoomWithToken(url, tok, cb)
+}
+
+// roundtable creates a roundtable starting in ten minutes (its room is
+// open) that mod moderates, with the lobby on or off, and registers
+// members; it returns its id.
+func (cp *controlPlane) roundtable(t *testing.T, mod *user, talk string, lobby bool, members ...*user) string {
+	t.Helper()
+	start := time.Now().Add(10 * time.Minute).UTC().Truncate(time.Minute).Format(time.RFC3339)
+	status, body := mod.do(t, "POST", "/api/v1/roundtables", fmt.Sprintf(`{"title":"Round","axis":"life","start":%q,"minutes":60,
+		"time_zone":"Asia/Tokyo","format":"online","capacity":10,"talk":%q,"moderators":[%q],"lobby":%v}`, start, talk, mod.m.ID, lobby))
+	if status != 201 {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	var rt struct{ ID string }
+	json.Unmarshal([]byte(body), &rt)
+	for _, m := range members {
+		if s, b := m.do(t, "POST", "/api/v1/roundtables/"+rt.ID+"/register", ""); s != 200 {
+			t.Fatalf("register: %d %s", s, b)
+		}
+	}
+	return rt.ID
 }
 
 func (u *user) moderate(t *testing.T, rt, body string) int {
@@ -270,12 +349,7 @@ func TestLobbyHoldsEarlyArrivals(t *testing.T) {
 	cp := newControlPlane(t, ts)
 	mod := cp.user(t, "mod@z.test", rooms.RoleOperator, true)
 	member := cp.user(t, "member@a.test", rooms.RoleMember, false)
-	start := time.Now().Add(10 * time.Minute).UTC().Truncate(time.Minute).Format(time.RFC3339)
-	_, body := mod.do(t, "POST", "/api/v1/roundtables", fmt.Sprintf(`{"title":"Round","axis":"life","start":%q,"minutes":60,
-		"time_zone":"Asia/Tokyo","format":"online","capacity":10,"talk":"small_round","moderators":[%q],"lobby":true}`, start, mod.m.ID))
-	var rt struct{ ID string }
-	json.Unmarshal([]byte(body), &rt)
-	member.do(t, "POST", "/api/v1/roundtables/"+rt.ID+"/register", "")
+	rt := struct{ ID string }{cp.roundtable(t, mod, "small_round", true, member)}
 	modRoom, err := mod.join(t, rt.ID, nil)
 	if err != nil {
 		t.Fatal(err)
