@@ -154,19 +154,12 @@ func infoOf(res *livekit.SignalResponse, identity string) *livekit.ParticipantIn
 // room was open used to open it after the moderators locked it.
 func TestAttackTokenMintedBeforeLockStillJoins(t *testing.T) {
 	ts, cp := newRuledServer(t)
-	mod := cp.user(t, "mod@z.test", rooms.RoleOperator, true)
-	member := cp.user(t, "member@a.test", rooms.RoleMember, false)
-	rt := cp.roundtable(t, mod, "small_round", false, member)
-	modRoom, err := mod.join(t, rt, nil)
+	sc := cp.scene(t, "small_round", false, "member@a.test")
+	url, held, err := sc.members[0].token(t, sc.rt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer modRoom.Disconnect()
-	url, held, err := member.token(t, rt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s := mod.moderate(t, rt, `{"action":"lock","on":true}`); s != 200 {
+	if s := sc.mod.moderate(t, sc.rt, `{"action":"lock","on":true}`); s != 200 {
 		t.Fatalf("lock: %d", s)
 	}
 	if code, body := validateWith(t, ts, held); code != 403 || !strings.Contains(body, "locked") {
@@ -176,7 +169,7 @@ func TestAttackTokenMintedBeforeLockStillJoins(t *testing.T) {
 		room.Disconnect()
 		t.Fatal("a token minted before the lock joined the locked room")
 	}
-	if s := mod.moderate(t, rt, `{"action":"lock","on":false}`); s != 200 {
+	if s := sc.mod.moderate(t, sc.rt, `{"action":"lock","on":false}`); s != 200 {
 		t.Fatalf("unlock: %d", s)
 	}
 	room, err := lksdk.ConnectToRoomWithToken(url, held, &lksdk.RoomCallback{})
@@ -191,27 +184,13 @@ func TestAttackTokenMintedBeforeLockStillJoins(t *testing.T) {
 // waits in the lobby, receiving nothing, until admitted.
 func TestAttackTokenMintedBeforeLobbyHasFullGrants(t *testing.T) {
 	_, cp := newRuledServer(t)
-	mod := cp.user(t, "mod@z.test", rooms.RoleOperator, true)
-	member := cp.user(t, "member@a.test", rooms.RoleMember, false)
-	rt := cp.roundtable(t, mod, "small_round", false, member)
-	modRoom, err := mod.join(t, rt, nil)
+	sc := cp.scene(t, "small_round", false, "member@a.test")
+	pub := publishMic(t, sc.modRoom)
+	url, held, err := sc.members[0].token(t, sc.rt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer modRoom.Disconnect()
-	mic := opusTrack(t)
-	pub, err := modRoom.LocalParticipant.PublishTrack(mic, &lksdk.TrackPublicationOptions{Name: "mic", Source: livekit.TrackSource_MICROPHONE})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stop := make(chan struct{})
-	defer close(stop)
-	go pump(stop, mic)
-	url, held, err := member.token(t, rt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s := mod.moderate(t, rt, `{"action":"lobby","on":true}`); s != 200 {
+	if s := sc.mod.moderate(t, sc.rt, `{"action":"lobby","on":true}`); s != 200 {
 		t.Fatalf("lobby on: %d", s)
 	}
 	rec := newRecorder()
@@ -220,28 +199,7 @@ func TestAttackTokenMintedBeforeLobbyHasFullGrants(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer memRoom.Disconnect()
-	mid := string(member.m.ID)
-	if p := memRoom.LocalParticipant.Permissions(); p.CanSubscribe || p.CanPublish || p.CanPublishData {
-		t.Errorf("a token minted before the lobby joined with grants %+v", p)
-	}
-	waitFor(t, 5*time.Second, func() string {
-		if rp := modRoom.GetParticipantByIdentity(mid); rp == nil || rp.Attributes()["lobby"] != "1" {
-			return "the moderator does not see the member waiting in the lobby"
-		}
-		return ""
-	})
-	if n := rec.count(pub.SID()); n > 0 {
-		t.Errorf("a member in the lobby received %d packets", n)
-	}
-	if s := mod.moderate(t, rt, `{"action":"admit","identity":"`+mid+`"}`); s != 200 {
-		t.Fatalf("admit: %d", s)
-	}
-	waitFor(t, 10*time.Second, func() string {
-		if rec.count(pub.SID()) < 10 {
-			return fmt.Sprintf("after admission the member received %d packets", rec.count(pub.SID()))
-		}
-		return ""
-	})
+	testWaitsUntilAdmitted(t, sc, memRoom, rec, pub.SID())
 }
 
 // TestAttackEndedRoomComesBackWithOldTokens: after "end for all", the
@@ -249,15 +207,8 @@ func TestAttackTokenMintedBeforeLobbyHasFullGrants(t *testing.T) {
 // re-create the room without its moderator.
 func TestAttackEndedRoomComesBackWithOldTokens(t *testing.T) {
 	ts, cp := newRuledServer(t)
-	mod := cp.user(t, "mod@z.test", rooms.RoleOperator, true)
-	member := cp.user(t, "member@a.test", rooms.RoleMember, false)
-	rt := cp.roundtable(t, mod, "small_round", false, member)
-	modRoom, err := mod.join(t, rt, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer modRoom.Disconnect()
-	_, held, err := member.token(t, rt)
+	sc := cp.scene(t, "small_round", false, "member@a.test")
+	_, held, err := sc.members[0].token(t, sc.rt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +218,7 @@ func TestAttackEndedRoomComesBackWithOldTokens(t *testing.T) {
 	}
 	var refreshed string
 	next, _ := c.await(t, 0, "a refreshed token", func(r *livekit.SignalResponse) bool { refreshed = r.GetRefreshToken(); return refreshed != "" })
-	if s := mod.moderate(t, rt, `{"action":"end"}`); s != 200 {
+	if s := sc.mod.moderate(t, sc.rt, `{"action":"end"}`); s != 200 {
 		t.Fatalf("end: %d", s)
 	}
 	next, _ = c.await(t, next, "the end", func(r *livekit.SignalResponse) bool {
@@ -278,15 +229,11 @@ func TestAttackEndedRoomComesBackWithOldTokens(t *testing.T) {
 			t.Errorf("the %s token after the end: %v, want a refusal naming the end", name, err)
 		}
 	}
-	if _, err := ts.sig.ListParticipants(context.Background(), "roundtable-"+rt); err == nil {
+	if _, err := ts.sig.ListParticipants(context.Background(), sc.room); err == nil {
 		t.Errorf("the ended room exists again")
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, f := range c.frames[next:] {
-		if f.GetRefreshToken() != "" {
-			t.Errorf("a refreshed token was sent after the end")
-		}
+	if n := c.count(next, func(r *livekit.SignalResponse) bool { return r.GetRefreshToken() != "" }); n > 0 {
+		t.Errorf("%d refreshed tokens were sent after the end", n)
 	}
 }
 
@@ -299,26 +246,19 @@ func TestAttackRulesForgottenOnRestart(t *testing.T) {
 	rules := func(p *signaling.Params) { p.Rules = rooms.RoomRules{Store: store} }
 	before := newServerWith(t, rules)
 	cp := newControlPlaneWith(t, cpOptions{store: store, media: before.sig, mediaURL: before.url})
-	mod := cp.user(t, "mod@z.test", rooms.RoleOperator, true)
-	removed := cp.user(t, "removed@a.test", rooms.RoleMember, false)
-	late := cp.user(t, "late@b.test", rooms.RoleMember, false)
-	rt := cp.roundtable(t, mod, "small_round", false, removed, late)
-	modRoom, err := mod.join(t, rt, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer modRoom.Disconnect()
-	remRoom, err := removed.join(t, rt, nil)
+	sc := cp.scene(t, "small_round", false, "removed@a.test", "late@b.test")
+	removed, late := sc.members[0], sc.members[1]
+	remRoom, err := removed.join(t, sc.rt, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer remRoom.Disconnect()
-	_, remHeld, _ := removed.token(t, rt)
-	_, lateHeld, _ := late.token(t, rt)
-	if s := mod.moderate(t, rt, `{"action":"remove","identity":"`+string(removed.m.ID)+`"}`); s != 200 {
+	_, remHeld, _ := removed.token(t, sc.rt)
+	_, lateHeld, _ := late.token(t, sc.rt)
+	if s := sc.mod.moderate(t, sc.rt, `{"action":"remove","identity":"`+string(removed.m.ID)+`"}`); s != 200 {
 		t.Fatalf("remove: %d", s)
 	}
-	if s := mod.moderate(t, rt, `{"action":"lock","on":true}`); s != 200 {
+	if s := sc.mod.moderate(t, sc.rt, `{"action":"lock","on":true}`); s != 200 {
 		t.Fatalf("lock: %d", s)
 	}
 	before.close() // a restart: nothing the process kept in memory survives
@@ -328,7 +268,7 @@ func TestAttackRulesForgottenOnRestart(t *testing.T) {
 			t.Errorf("after a restart, the %s member's old token: %d %q, want 403", name, code, body)
 		}
 	}
-	_, modHeld, _ := mod.token(t, rt)
+	_, modHeld, _ := sc.mod.token(t, sc.rt)
 	if code, body := validateWith(t, after, modHeld); code != 200 {
 		t.Errorf("after a restart the moderator is refused: %d %q", code, body)
 	}
@@ -340,28 +280,26 @@ func TestAttackRulesForgottenOnRestart(t *testing.T) {
 // ones with roomAdmin included, get permission_denied.
 func TestAttackModeratorCallsRoomService(t *testing.T) {
 	ts, cp := newRuledServer(t)
-	mod := cp.user(t, "mod@z.test", rooms.RoleOperator, true)
-	member := cp.user(t, "member@a.test", rooms.RoleMember, false)
-	rt := cp.roundtable(t, mod, "small_round", false, member)
-	memRoom, err := member.join(t, rt, nil)
+	sc := cp.scene(t, "small_round", false, "member@a.test")
+	member := sc.members[0]
+	memRoom, err := member.join(t, sc.rt, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer memRoom.Disconnect()
-	_, modTok, err := mod.token(t, rt)
+	_, modTok, err := sc.mod.token(t, sc.rt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	room := "roundtable-" + rt
-	old, _ := auth.NewAccessToken(apiKey, apiSecret).SetIdentity(string(mod.m.ID)).
-		SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: room, RoomAdmin: true}).ToJWT()
+	old, _ := auth.NewAccessToken(apiKey, apiSecret).SetIdentity(string(sc.mod.m.ID)).
+		SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: sc.room, RoomAdmin: true}).ToJWT()
 	for name, tok := range map[string]string{"moderator's join token": modTok, "join token with roomAdmin": old} {
-		err := twirpRemove(t, ts.url, tok, room, string(member.m.ID))
+		err := twirpRemove(t, ts.url, tok, sc.room, string(member.m.ID))
 		if twirpCode(err) != twirp.PermissionDenied {
 			t.Errorf("RemoveParticipant with the %s: %v, want permission_denied", name, err)
 		}
 	}
-	if ps, _ := ts.sig.ListParticipants(context.Background(), room); len(ps) != 1 {
+	if ps, _ := ts.sig.ListParticipants(context.Background(), sc.room); len(ps) != 2 {
 		t.Errorf("the member is no longer in the room: %+v", ps)
 	}
 }
@@ -393,6 +331,7 @@ func TestAttackOwnMetadataFlood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bob.await(t, 0, "bob's JoinResponse", func(r *livekit.SignalResponse) bool { return r.GetJoin() != nil })
 	alice, err := dialTap(t, ts.url, token(t, "alice", self), "")
 	if err != nil {
 		t.Fatal(err)
@@ -556,50 +495,33 @@ func remotePlane(t *testing.T) (*testServer, *controlPlane) {
 // forged webhooks change nothing.
 func TestAttackRemotePlaneJoinsAgainstTheRules(t *testing.T) {
 	_, cp := remotePlane(t)
-	mod := cp.user(t, "mod@z.test", rooms.RoleOperator, true)
-	early := cp.user(t, "early@a.test", rooms.RoleMember, false)
-	late := cp.user(t, "late@b.test", rooms.RoleMember, false)
-	waiting := cp.user(t, "waiting@c.test", rooms.RoleMember, false)
-	rt := cp.roundtable(t, mod, "small_round", false, early, late, waiting)
-	for _, u := range []*user{mod, early} {
-		r, err := u.join(t, rt, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Disconnect()
+	sc := cp.scene(t, "small_round", false, "early@a.test", "late@b.test", "waiting@c.test")
+	early, late, waiting := sc.members[0], sc.members[1], sc.members[2]
+	earlyRoom, err := early.join(t, sc.rt, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	url, lateHeld, _ := late.token(t, rt)
-	_, waitHeld, _ := waiting.token(t, rt)
-	if s := mod.moderate(t, rt, `{"action":"lock","on":true}`); s != 200 {
-		t.Fatalf("lock: %d", s)
+	defer earlyRoom.Disconnect()
+	url, lateHeld, _ := late.token(t, sc.rt)
+	_, waitHeld, _ := waiting.token(t, sc.rt)
+	sc.mod.moderate(t, sc.rt, `{"action":"lock","on":true}`)
+	// The media plane itself knows no rules: she joins, then is removed.
+	c, err := dialTap(t, url, lateHeld, "")
+	if err != nil {
+		t.Fatalf("the rule-less media plane refused the old token: %v", err)
 	}
-	var kicked atomic.Value
-	lateRoom, err := lksdk.ConnectToRoomWithToken(url, lateHeld, &lksdk.RoomCallback{
-		OnDisconnectedWithReason: func(r lksdk.DisconnectionReason) { kicked.Store(r) }})
-	if err == nil { // the media plane itself knows no rules
-		defer lateRoom.Disconnect()
-	}
-	waitFor(t, 10*time.Second, func() string {
-		if r, _ := kicked.Load().(lksdk.DisconnectionReason); r != lksdk.ParticipantRemoved {
-			return fmt.Sprintf("the locked-out member joined with her old token and stays (%q)", r)
-		}
-		return ""
+	c.await(t, 0, "the removal of the locked-out member", func(r *livekit.SignalResponse) bool {
+		return r.GetLeave().GetReason() == livekit.DisconnectReason_PARTICIPANT_REMOVED
 	})
-	mod.moderate(t, rt, `{"action":"lock","on":false}`)
-	mod.moderate(t, rt, `{"action":"lobby","on":true}`)
-	testForgedWebhooks(t, cp, "roundtable-"+rt, string(early.m.ID))
+	sc.mod.moderate(t, sc.rt, `{"action":"lock","on":false}`)
+	sc.mod.moderate(t, sc.rt, `{"action":"lobby","on":true}`)
+	testForgedWebhooks(t, cp, sc.room, string(early.m.ID))
 	waitRoom, err := lksdk.ConnectToRoomWithToken(url, waitHeld, &lksdk.RoomCallback{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer waitRoom.Disconnect()
-	waitFor(t, 10*time.Second, func() string {
-		p := waitRoom.LocalParticipant
-		if p.Permissions().GetCanSubscribe() || p.Permissions().GetCanPublish() || p.Attributes()["lobby"] != "1" {
-			return fmt.Sprintf("a token minted before the lobby keeps grants %+v, attributes %v", p.Permissions(), p.Attributes())
-		}
-		return ""
-	})
+	waitFor(t, 10*time.Second, func() string { return inLobby(waitRoom) })
 }
 
 // testForgedWebhooks posts participant_joined events for someone who

@@ -205,6 +205,68 @@ func (cp *controlPlane) roundtable(t *testing.T, mod *user, talk string, lobby b
 	return rt.ID
 }
 
+// scene is a roundtable whose moderator is in its room, with members
+// registered (not yet in).
+type scene struct {
+	mod     *user
+	members []*user
+	rt      string // the roundtable's id
+	room    string // its media room
+	modRoom *lksdk.Room
+}
+
+// scene creates a roundtable (talk, lobby on or off) moderated by a new
+// operator, who joins its room, and registers a member for each email.
+func (cp *controlPlane) scene(t *testing.T, talk string, lobby bool, emails ...string) *scene {
+	t.Helper()
+	s := &scene{mod: cp.user(t, "mod@z.test", rooms.RoleOperator, true)}
+	for _, e := range emails {
+		s.members = append(s.members, cp.user(t, e, rooms.RoleMember, false))
+	}
+	s.rt = cp.roundtable(t, s.mod, talk, lobby, s.members...)
+	s.room = "roundtable-" + s.rt
+	var err error
+	if s.modRoom, err = s.mod.join(t, s.rt, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.modRoom.Disconnect)
+	return s
+}
+
+// publishMic publishes a microphone from room, fed until the test ends.
+func publishMic(t *testing.T, room *lksdk.Room) *lksdk.LocalTrackPublication {
+	t.Helper()
+	mic := opusTrack(t)
+	pub, err := room.LocalParticipant.PublishTrack(mic, &lksdk.TrackPublicationOptions{Name: "mic", Source: livekit.TrackSource_MICROPHONE})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	go pump(stop, mic)
+	return pub
+}
+
+// inLobby reports "" once room's own participant waits in the lobby: no
+// grants, marked as waiting.
+func inLobby(room *lksdk.Room) string {
+	p := room.LocalParticipant
+	if perm := p.Permissions(); perm.GetCanSubscribe() || perm.GetCanPublish() || perm.GetCanPublishData() || p.Attributes()["lobby"] != "1" {
+		return fmt.Sprintf("not in the lobby: grants %+v, attributes %v", perm, p.Attributes())
+	}
+	return ""
+}
+
+// receives reports "" once rec has received at least 10 packets of sid.
+func receives(rec *recorder, sid string) func() string {
+	return func() string {
+		if n := rec.count(sid); n < 10 {
+			return fmt.Sprintf("received %d packets of %s", n, sid)
+		}
+		return ""
+	}
+}
+
 func (u *user) moderate(t *testing.T, rt, body string) int {
 	t.Helper()
 	status, resp := u.do(t, "POST", "/api/v1/roundtables/"+rt+"/moderation", body)
@@ -346,40 +408,37 @@ func TestStageRoundtableModeration(t *testing.T) {
 // receives no media until a moderator admits them.
 func TestLobbyHoldsEarlyArrivals(t *testing.T) {
 	ts := newServer(t)
-	cp := newControlPlane(t, ts)
-	mod := cp.user(t, "mod@z.test", rooms.RoleOperator, true)
-	member := cp.user(t, "member@a.test", rooms.RoleMember, false)
-	rt := struct{ ID string }{cp.roundtable(t, mod, "small_round", true, member)}
-	modRoom, err := mod.join(t, rt.ID, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer modRoom.Disconnect()
-	mic := opusTrack(t)
-	pub, err := modRoom.LocalParticipant.PublishTrack(mic, &lksdk.TrackPublicationOptions{Name: "mic", Source: livekit.TrackSource_MICROPHONE})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stop := make(chan struct{})
-	defer close(stop)
-	go pump(stop, mic)
+	sc := newControlPlane(t, ts).scene(t, "small_round", true, "member@a.test")
+	pub := publishMic(t, sc.modRoom)
+	member := sc.members[0]
 	rec := newRecorder()
-	memRoom, err := member.join(t, rt.ID, rec.callback())
+	memRoom, err := member.join(t, sc.rt, rec.callback())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer memRoom.Disconnect()
-	time.Sleep(1500 * time.Millisecond)
-	if n := rec.count(pub.SID()); n > 0 {
-		t.Fatalf("a member in the lobby received %d packets before being admitted", n)
+	testWaitsUntilAdmitted(t, sc, memRoom, rec, pub.SID())
+}
+
+// testWaitsUntilAdmitted: memRoom waits in the lobby (the moderator sees
+// her there) receiving nothing of sid, until the moderator admits her.
+func testWaitsUntilAdmitted(t *testing.T, sc *scene, memRoom *lksdk.Room, rec *recorder, sid string) {
+	t.Helper()
+	id := memRoom.LocalParticipant.Identity()
+	if msg := inLobby(memRoom); msg != "" {
+		t.Error(msg)
 	}
-	if s := mod.moderate(t, rt.ID, `{"action":"admit","identity":"`+string(member.m.ID)+`"}`); s != 200 {
-		t.Fatalf("admit: %d", s)
-	}
-	waitFor(t, 10*time.Second, func() string {
-		if rec.count(pub.SID()) < 10 {
-			return fmt.Sprintf("after admission the member received %d packets", rec.count(pub.SID()))
+	waitFor(t, 5*time.Second, func() string {
+		if rp := sc.modRoom.GetParticipantByIdentity(id); rp == nil || rp.Attributes()["lobby"] != "1" {
+			return "the moderator does not see the member waiting in the lobby"
 		}
 		return ""
 	})
+	if n := rec.count(sid); n > 0 {
+		t.Errorf("a member in the lobby received %d packets", n)
+	}
+	if s := sc.mod.moderate(t, sc.rt, `{"action":"admit","identity":"`+id+`"}`); s != 200 {
+		t.Fatalf("admit: %d", s)
+	}
+	waitFor(t, 10*time.Second, receives(rec, sid))
 }

@@ -36,17 +36,25 @@ func joinGrants(t *testing.T, a *actor, url string) (*auth.ClaimGrants, time.Tim
 	return g, reg.ExpiresAt.Time
 }
 
+// roundtableIn2h makes a world and a small round starting in two hours
+// that memberB moderates; it returns the roundtable's id and API URL.
+func roundtableIn2h(t *testing.T) (*env, *world, rooms.RoundtableID, string) {
+	t.Helper()
+	e := newEnv(t)
+	w := e.world(t)
+	e.makeModerator(t, w.memberB)
+	rt := e.createRoundtable(t, w.operator, roundtableBody(2, 10, "small_round", w.memberB.m.ID, ""))
+	return e, w, rooms.RoundtableID(rt.ID), e.srv.URL + "/api/v1/roundtables/" + rt.ID
+}
+
 // TestAttackModeratorTokenCarriesNoRoomAdmin: a moderator's join token
 // used to carry roomAdmin, so the moderator could call RoomService
 // herself (grant publishing, remove someone) with nothing audited or
 // remembered. Moderation goes only through the audited API.
 func TestAttackModeratorTokenCarriesNoRoomAdmin(t *testing.T) {
-	e := newEnv(t)
-	w := e.world(t)
-	e.makeModerator(t, w.memberB)
-	rt := e.createRoundtable(t, w.operator, roundtableBody(2, 10, "small_round", w.memberB.m.ID, ""))
+	e, w, _, url := roundtableIn2h(t)
 	e.skew.Store(int64(2*time.Hour - 10*time.Minute))
-	g, _ := joinGrants(t, w.memberB, e.srv.URL+"/api/v1/roundtables/"+rt.ID)
+	g, _ := joinGrants(t, w.memberB, url)
 	v := g.Video
 	if v.RoomAdmin || v.RoomCreate || v.RoomList || v.RoomRecord || v.IngressAdmin {
 		t.Errorf("a moderator's join token carries server powers: %+v", v)
@@ -61,11 +69,7 @@ func TestAttackModeratorTokenCarriesNoRoomAdmin(t *testing.T) {
 // kept working on a media plane that cannot revoke it. It now lives a
 // minute: the room page fetches it right before connecting.
 func TestAttackJoinTokenIsShortLived(t *testing.T) {
-	e := newEnv(t)
-	w := e.world(t)
-	e.makeModerator(t, w.memberB)
-	rt := e.createRoundtable(t, w.operator, roundtableBody(2, 10, "small_round", w.memberB.m.ID, ""))
-	url := e.srv.URL + "/api/v1/roundtables/" + rt.ID
+	e, w, _, url := roundtableIn2h(t)
 	w.memberA.do(t, "POST", url+"/register", "")
 	e.skew.Store(int64(2*time.Hour - 10*time.Minute))
 	for _, a := range []*actor{w.memberA, w.memberB} {
@@ -81,11 +85,7 @@ func TestAttackJoinTokenIsShortLived(t *testing.T) {
 // a token again (her phone dropped); nobody else does, whatever the
 // media plane lists at that moment.
 func TestLockLetsBackOnlyWhoWasIn(t *testing.T) {
-	e := newEnv(t)
-	w := e.world(t)
-	e.makeModerator(t, w.memberB)
-	rt := e.createRoundtable(t, w.operator, roundtableBody(2, 10, "small_round", w.memberB.m.ID, ""))
-	url := e.srv.URL + "/api/v1/roundtables/" + rt.ID
+	e, w, id, url := roundtableIn2h(t)
 	late := e.login(t, e.addMember(t, "late@gamma.test", "password-123"), "password-123")
 	for _, a := range []*actor{w.memberA, late} {
 		if res := a.do(t, "POST", url+"/register", ""); res.status != 200 {
@@ -93,7 +93,7 @@ func TestLockLetsBackOnlyWhoWasIn(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	r, err := e.store.GetRoundtable(ctx, rooms.RoundtableID(rt.ID))
+	r, err := e.store.GetRoundtable(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -269,7 +269,9 @@ func (a *API) modRemove(m *modCtx) error {
 	if m.r.IsModerator(id) {
 		return wrongState("moderators cannot be removed")
 	}
-	m.r.Live.Removed = append(m.r.Live.Removed, id)
+	if !slices.Contains(m.r.Live.Removed, id) { // a retry after a media-plane failure
+		m.r.Live.Removed = append(m.r.Live.Removed, id)
+	}
 	if err := a.saveLive(m); err != nil {
 		return err
 	}
