@@ -28,18 +28,25 @@ const livekitVersion = "1.13.3"
 
 // livekitBinary finds LiveKit's server: $ZADANKAI_LIVEKIT_SERVER, else the
 // "server" that `go install github.com/livekit/livekit-server/cmd/server@v1.13.3`
-// puts in $(go env GOPATH)/bin. Empty when there is none.
+// puts in $(go env GOBIN) or $(go env GOPATH)/bin. Empty when there is none.
 func livekitBinary(t *testing.T) string {
 	if p := os.Getenv("ZADANKAI_LIVEKIT_SERVER"); p != "" {
 		return p
 	}
-	out, err := exec.Command("go", "env", "GOPATH").Output()
+	out, err := exec.Command("go", "env", "GOBIN", "GOPATH").Output()
 	if err != nil {
-		t.Logf("go env GOPATH: %v", err)
+		t.Logf("go env: %v", err)
 		return ""
 	}
-	for _, dir := range filepath.SplitList(strings.TrimSpace(string(out))) {
-		if p := filepath.Join(dir, "bin", "server"); fileExists(p) {
+	lines := strings.SplitN(string(out), "\n", 2)
+	dirs := []string{strings.TrimSpace(lines[0])}
+	if len(lines) == 2 {
+		for _, d := range filepath.SplitList(strings.TrimSpace(lines[1])) {
+			dirs = append(dirs, filepath.Join(d, "bin"))
+		}
+	}
+	for _, dir := range dirs {
+		if p := filepath.Join(dir, "server"); dir != "" && fileExists(p) {
 			return p
 		}
 	}
