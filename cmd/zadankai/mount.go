@@ -2,6 +2,7 @@ package main
 
 import (
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/zadankai/zadankai/rooms"
+	"github.com/zadankai/zadankai/rooms/remotemedia"
 	"github.com/zadankai/zadankai/signaling"
 	"github.com/zadankai/zadankai/web"
 )
@@ -21,6 +23,15 @@ func mountMedia(r *gin.Engine, sig *signaling.Server) {
 	r.Any("/rtc", gin.WrapH(sig))
 	r.Any("/rtc/*path", gin.WrapH(sig))
 	r.POST("/twirp/*method", gin.WrapH(sig.RoomServiceHandler()))
+}
+
+// mountMediaWebhook receives a LiveKit media plane's webhooks at
+// media.webhook, verified with the configured keys, and keeps the room
+// rules on it through media.
+func mountMediaWebhook(r *gin.Engine, cfg *Config, rules remotemedia.Rules, media rooms.MediaPlane, log *slog.Logger) {
+	if cfg.Media.Webhook != "" {
+		r.POST(cfg.Media.Webhook, gin.WrapH(remotemedia.NewReceiver(cfg.Keys, rules, media, log.With("component", "media_webhook"))))
+	}
 }
 
 // mountWeb serves the embedded browser client: each top-level NAME.html

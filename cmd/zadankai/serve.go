@@ -77,9 +77,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	engine := gin.New()
 	a.Register(engine)
 	mountMedia(engine, embedded.sig)
-	if cfg.Media.Webhook != "" {
-		engine.POST(cfg.Media.Webhook, gin.WrapH(remotemedia.NewReceiver(cfg.Keys, rules, media, log.With("component", "media_webhook"))))
-	}
+	mountMediaWebhook(engine, cfg, rules, media, log)
 	mountWeb(engine, cfg.Dev)
 	if cfg.Dev {
 		mountDevToken(engine, "devkey", cfg.Keys["devkey"], cfg.mediaURL(public))
