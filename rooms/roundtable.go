@@ -70,7 +70,7 @@ type Roundtable struct {
 func (r *Roundtable) End() time.Time { return r.Start.Add(time.Duration(r.Minutes) * time.Minute) }
 
 // RoomName is its media room.
-func (r *Roundtable) RoomName() string { return "roundtable-" + string(r.ID) }
+func (r *Roundtable) RoomName() string { return roundtableRoomPrefix + string(r.ID) }
 
 // JoinWindow is when tokens are minted: 15 minutes before until the end.
 func (r *Roundtable) JoinWindow() (time.Time, time.Time) {
@@ -152,10 +152,12 @@ func checkList[T comparable](field string, xs []T, max int) error {
 }
 
 // LiveState is what moderators set during the session; the control plane
-// enforces it when minting tokens and mirrors it into the media room.
+// enforces it when minting tokens and the media plane when people join
+// (see EntryFor).
 type LiveState struct {
 	Lobby     bool       `json:"lobby" bson:"lobby"`         // new arrivals wait to be admitted
 	Locked    bool       `json:"locked" bson:"locked"`       // no new joins
+	LockedIn  []MemberID `json:"locked_in" bson:"locked_in"` // who was in the room when it was locked: they may come back
 	Ended     bool       `json:"ended" bson:"ended"`         // ended for everyone
 	Spotlight MemberID   `json:"spotlight" bson:"spotlight"` // shown large to everyone
 	Admitted  []MemberID `json:"admitted" bson:"admitted"`   // let in from the lobby

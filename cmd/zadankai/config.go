@@ -144,6 +144,9 @@ type MediaConfig struct {
 	URL string `yaml:"url"`
 	// APIKey signs join tokens; empty = the first configured key (sorted).
 	APIKey string `yaml:"api_key"`
+	// Webhook is the path on this server where a LiveKit media plane
+	// posts its webhooks, which keep the room rules on it; empty = none.
+	Webhook string `yaml:"webhook"`
 }
 
 // WebhookConfig lists URLs that receive room events, signed as LiveKit
@@ -168,6 +171,11 @@ type LimitsConfig struct {
 	LoginAccountFailures     int           `yaml:"login_account_failures"`
 	// PasswordChecks bounds concurrent password hashing; 0 = CPUs.
 	PasswordChecks int `yaml:"password_checks"`
+	// What a participant may set on herself in a room.
+	MaxNameBytes       int     `yaml:"max_participant_name_bytes"`
+	MaxMetadataBytes   int     `yaml:"max_participant_metadata_bytes"`
+	MaxAttributesBytes int     `yaml:"max_participant_attributes_bytes"`
+	SelfUpdatesPerSec  float64 `yaml:"self_updates_per_second"`
 }
 
 // RecommendationsConfig tunes the recommendation rounds.
@@ -201,7 +209,8 @@ func DefaultConfig() Config {
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Mail:    MailConfig{SMTPPort: 587, From: "Zadankai <no-reply@zadankai.invalid>"},
 		Limits: LimitsConfig{MaxParticipants: 100, MaxTracks: 8, JoinsPerSecondIP: 5, JoinsPerSecondRoom: 20, MaxSignalMessage: 256 << 10,
-			LoginAttemptsPerIPMinute: 60, LoginFreeFailures: 5, LoginBackoffMax: 15 * time.Minute, LoginAccountFailures: 100},
+			LoginAttemptsPerIPMinute: 60, LoginFreeFailures: 5, LoginBackoffMax: 15 * time.Minute, LoginAccountFailures: 100,
+			MaxNameBytes: 256, MaxMetadataBytes: 4 << 10, MaxAttributesBytes: 4 << 10, SelfUpdatesPerSec: 2},
 		Recommendations: RecommendationsConfig{Every: 7 * 24 * time.Hour, RecentlyMet: 4368 * time.Hour, BatchSize: 5},
 		Consultations: ConsultationsConfig{RequestTTL: 72 * time.Hour,
 			ReminderOffsets: []time.Duration{24 * time.Hour, 15 * time.Minute}},
@@ -459,6 +468,7 @@ func (c *Config) validateExceptKeys() error {
 		{"mail.from", c.Mail.SMTPHost != "" && !strings.Contains(c.Mail.From, "@"), "must be an address, e.g. Zadankai <no-reply@example.com>"},
 		{"media.url", c.Media.URL != "" && !strings.HasPrefix(c.Media.URL, "ws://") && !strings.HasPrefix(c.Media.URL, "wss://"), "must start with ws:// or wss://"},
 		{"media.api_key", c.Media.APIKey != "" && c.Keys[c.Media.APIKey] == "", fmt.Sprintf("%q is not one of the configured keys", c.Media.APIKey)},
+		{"media.webhook", c.Media.Webhook != "" && !validWebhookPath(c.Media.Webhook), fmt.Sprintf("must be a path such as /livekit/webhook, outside /api/, /rtc and /twirp/, got %q", c.Media.Webhook)},
 		{"webhook.api_key", c.Webhook.APIKey != "" && c.Keys[c.Webhook.APIKey] == "", fmt.Sprintf("%q is not one of the configured keys", c.Webhook.APIKey)},
 		{"limits.max_participants", c.Limits.MaxParticipants < 2 || c.Limits.MaxParticipants > 10000, fmt.Sprintf("must be 2-10000, got %d", c.Limits.MaxParticipants)},
 		{"limits.max_tracks", c.Limits.MaxTracks < 1 || c.Limits.MaxTracks > 64, fmt.Sprintf("must be 1-64, got %d", c.Limits.MaxTracks)},
@@ -466,6 +476,10 @@ func (c *Config) validateExceptKeys() error {
 		{"limits.joins_per_second_room", c.Limits.JoinsPerSecondRoom <= 0, "must be positive"},
 		{"limits.max_signal_message_bytes", c.Limits.MaxSignalMessage < 16<<10 || c.Limits.MaxSignalMessage > 4<<20,
 			fmt.Sprintf("must be 16384-4194304, got %d", c.Limits.MaxSignalMessage)},
+		{"limits.max_participant_name_bytes", c.Limits.MaxNameBytes < 16 || c.Limits.MaxNameBytes > 4096, fmt.Sprintf("must be 16-4096, got %d", c.Limits.MaxNameBytes)},
+		{"limits.max_participant_metadata_bytes", c.Limits.MaxMetadataBytes < 1 || c.Limits.MaxMetadataBytes > 64<<10, fmt.Sprintf("must be 1-65536, got %d", c.Limits.MaxMetadataBytes)},
+		{"limits.max_participant_attributes_bytes", c.Limits.MaxAttributesBytes < 256 || c.Limits.MaxAttributesBytes > 64<<10, fmt.Sprintf("must be 256-65536, got %d", c.Limits.MaxAttributesBytes)},
+		{"limits.self_updates_per_second", c.Limits.SelfUpdatesPerSec <= 0 || c.Limits.SelfUpdatesPerSec > 50, "must be positive, at most 50"},
 		{"recommendations.every", c.Recommendations.Every < time.Hour, "must be at least 1h"},
 		{"recommendations.recently_met", c.Recommendations.RecentlyMet < 0, "must not be negative"},
 		{"recommendations.batch_size", c.Recommendations.BatchSize < 1 || c.Recommendations.BatchSize > 20, fmt.Sprintf("must be 1-20, got %d", c.Recommendations.BatchSize)},
@@ -503,6 +517,12 @@ func (c *Config) validateExceptKeys() error {
 		}
 	}
 	return c.validateSafety()
+}
+
+func validWebhookPath(p string) bool {
+	u, err := url.Parse(p)
+	taken := strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/rtc") || strings.HasPrefix(p, "/twirp/") || strings.HasPrefix(p, "/assets/")
+	return err == nil && strings.HasPrefix(p, "/") && u.Path == p && len(p) > 1 && !taken
 }
 
 func validPublicURL(s string) bool {

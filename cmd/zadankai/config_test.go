@@ -110,6 +110,7 @@ func TestConfigInvalid(t *testing.T) {
 		{"bad log level", []string{"--dev", "--log-level", "loud"}, nil, "", `config: log.level: must be debug, info, warn or error, got "loud"`},
 		{"bad mongo uri", []string{"--dev", "--mongo-uri", "postgres://x"}, nil, "", "config: storage.mongo_uri: must start with mongodb:// or mongodb+srv://"},
 		{"bad ip filter", []string{"--dev"}, map[string]string{"ZADANKAI_RTC_IPS_EXCLUDES": "300.1.1.1"}, "", `config: rtc.ips.excludes: not an IP or CIDR: "300.1.1.1"`},
+		{"media webhook not a path", []string{"--dev"}, map[string]string{"ZADANKAI_MEDIA_WEBHOOK": "/api/v1/hook"}, "", `config: media.webhook: must be a path such as /livekit/webhook, outside /api/, /rtc and /twirp/, got "/api/v1/hook"`},
 		{"malformed keys", []string{"--keys", "justakey"}, nil, "", `config: keys: want "key: secret", got "just…"`},
 		{"short secret", []string{"--keys", "k: abc"}, nil, "", `config: keys: secret of key "k" is shorter than 6 characters`},
 		{"unknown key in file", []string{"--dev"}, nil, "server:\n  prot: 1\n", `unknown key "prot"`},
