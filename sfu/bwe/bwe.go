@@ -15,13 +15,14 @@ import (
 
 // Tuning; rates are bits per second.
 const (
-	decreaseEvery = 300e6  // ns between decreases: the queue needs time to drain
-	lossHigh      = 0.10   // loss that lowers the estimate
-	lossLow       = 0.02   // loss below which it may grow
-	growFast      = 0.25   // share per second far from the last congestion
-	growNear      = 40_000 // bits per second per second near it
-	headroom      = 1.5    // the estimate grows to at most this × the received rate
-	groupSpan     = 5_000  // µs: packets sent this close together form one group
+	streakGap     = int64(3e9) // ns: delay decreases further apart start a new streak
+	decreaseEvery = 300e6      // ns between decreases: the queue needs time to drain
+	lossHigh      = 0.10       // loss that lowers the estimate
+	lossLow       = 0.02       // loss below which it may grow
+	growFast      = 0.25       // share per second far from the last congestion
+	growNear      = 40_000     // bits per second per second near it
+	headroom      = 1.5        // the estimate grows to at most this × the received rate
+	groupSpan     = 5_000      // µs: packets sent this close together form one group
 	histSize      = 1 << 13
 	rateSpan      = 500_000 // µs of arrivals the received rate is measured over
 	lossMinCount  = 100     // packets a loss figure needs (fewer: 4 % random loss reads as 10 % too often)
@@ -44,30 +45,31 @@ type Estimator struct {
 	// bytes sent so far, for the send rate
 	bytesSent atomic.Uint64
 
-	mu         sync.Mutex
-	est        float64
-	highest    uint16 // newest sequence number fed back
-	det        detector
-	missSeq    [histSize]uint16 // packets reported missing (see lossSettle)
-	missAt     [histSize]int64  // when; 0 once found or settled
-	missQ      []uint16         // the missing, oldest first
-	sendRef    int64            // the latest send time fed back, µs since base
-	rates      [16]rateSample
-	rateN      int
-	lastArr    int64 // newest arrival in the previous feedback, µs
-	lossN      int
-	lossFrom   int64 // unix nanos the current loss count began
-	lossLost   int
-	loss       float64
-	lastUpdate int64   // unix nanos
-	sentAt     int64   // unix nanos of the send rate's last sample
-	sentBytes  uint64  // bytesSent then
-	sendRate   float64 // bits per second sent lately, smoothed
-	lastDown   int64   // unix nanos of the last decrease
-	downSeq    uint16  // the first packet sent after it
-	ceiling    float64
-	lastCause  Cause
-	decreases  [NumCauses]int
+	mu          sync.Mutex
+	est         float64
+	highest     uint16 // newest sequence number fed back
+	det         detector
+	missSeq     [histSize]uint16 // packets reported missing (see lossSettle)
+	missAt      [histSize]int64  // when; 0 once found or settled
+	missQ       []uint16         // the missing, oldest first
+	sendRef     int64            // the latest send time fed back, µs since base
+	rates       [16]rateSample
+	rateN       int
+	lastArr     int64 // newest arrival in the previous feedback, µs
+	lossN       int
+	lossFrom    int64 // unix nanos the current loss count began
+	lossLost    int
+	loss        float64
+	lastUpdate  int64   // unix nanos
+	sentAt      int64   // unix nanos of the send rate's last sample
+	sentBytes   uint64  // bytesSent then
+	sendRate    float64 // bits per second sent lately, smoothed
+	lastDown    int64   // unix nanos of the last decrease
+	downSeq     uint16  // the first packet sent after it
+	ceiling     float64
+	lastCause   Cause
+	delayStreak int // delay decreases in a row, each within streakGap of the last
+	decreases   [NumCauses]int
 }
 
 // Cause is why the estimate was lowered.
@@ -140,7 +142,11 @@ type Stats struct {
 	Ignored            int     // overuse signals ignored for a receiver that was not reading
 	LastDecrease       int64   // unix nanos; 0 if never
 	LastCause          Cause
-	Decreases          [NumCauses]int // how many times, by cause
+	// DelayStreak counts the delay-based decreases in a row; a lone one
+	// may have been a receiver that read late, two are a queue that kept
+	// growing after the first cut.
+	DelayStreak int
+	Decreases   [NumCauses]int // how many times, by cause
 }
 
 // Stats returns the current figures.
@@ -150,7 +156,7 @@ func (e *Estimator) Stats() Stats {
 	return Stats{Estimate: int(e.est), Received: int(e.rateLocked()), Loss: e.loss,
 		Trend: e.det.lastSample, Threshold: e.det.threshold, Overusing: e.det.state == overusing,
 		Building: e.det.building(), Ignored: e.det.ignored, LastDecrease: e.lastDown,
-		LastCause: e.lastCause, Decreases: e.decreases}
+		LastCause: e.lastCause, DelayStreak: e.delayStreak, Decreases: e.decreases}
 }
 
 // OnFeedback takes one TWCC feedback packet received at now (unix nanos).
@@ -364,6 +370,14 @@ func (e *Estimator) noteSendRate(now int64) {
 }
 
 func (e *Estimator) decrease(to float64, cause Cause, now int64) {
+	switch {
+	case cause != CauseDelay:
+		e.delayStreak = 0
+	case now-e.lastDown < streakGap:
+		e.delayStreak++
+	default:
+		e.delayStreak = 1
+	}
 	e.est, e.ceiling, e.lastDown = to, to, now
 	e.lastCause = cause
 	e.decreases[cause]++
