@@ -40,10 +40,10 @@ func testRoundtables(t *testing.T, open Opener, _ Options) {
 	}
 	got.Capacity = 20
 	stale := *got
-	if err := s.UpdateRoundtable(c, got); err != nil || got.Version != 2 {
+	if _, err := s.UpdateRoundtable(c, got); err != nil || got.Version != 2 {
 		t.Fatalf("UpdateRoundtable = %v", err)
 	}
-	if err := s.UpdateRoundtable(c, &stale); !errors.Is(err, rooms.ErrConflict) {
+	if _, err := s.UpdateRoundtable(c, &stale); !errors.Is(err, rooms.ErrConflict) {
 		t.Errorf("stale UpdateRoundtable: %v", err)
 	}
 }
