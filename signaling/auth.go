@@ -18,7 +18,7 @@ type grant struct {
 	perm                     *livekit.ParticipantPermission
 	admin                    bool
 	apiKey                   string    // the key that signed it; refreshed tokens use it too
-	issued, expires          time.Time // zero when the token does not say
+	issued, expires          time.Time // issued is zero when the token does not say
 }
 
 var (
@@ -29,6 +29,9 @@ var (
 	errNoIdentity   = errors.New("the token has no identity")
 	errTokenExpired = errors.New("the token has expired or is not yet valid")
 	errRemoved      = errors.New("removed from this room: the token was issued before the removal")
+	// A token without exp would work forever, whatever happens to its
+	// holder; every SDK's builder sets one.
+	errNoExpiry = errors.New("the token has no expiry (exp)")
 )
 
 // tokenFrom reads the token as both SDKs send it: a Bearer header (Go) or
@@ -61,6 +64,9 @@ func (s *Server) verify(token string) (*grant, error) {
 		}
 		return nil, errBadToken
 	}
+	if reg.ExpiresAt == nil {
+		return nil, errNoExpiry
+	}
 	v := claims.Video
 	if v == nil || !v.RoomJoin || v.Room == "" {
 		return nil, errNoJoinGrant
@@ -73,9 +79,7 @@ func (s *Server) verify(token string) (*grant, error) {
 	if reg.IssuedAt != nil {
 		g.issued = reg.IssuedAt.Time
 	}
-	if reg.ExpiresAt != nil {
-		g.expires = reg.ExpiresAt.Time
-	}
+	g.expires = reg.ExpiresAt.Time
 	g.perm = &livekit.ParticipantPermission{
 		CanSubscribe: v.GetCanSubscribe(), CanPublish: v.GetCanPublish(), CanPublishData: v.GetCanPublishData(),
 		Hidden: v.Hidden, CanUpdateMetadata: v.GetCanUpdateOwnMetadata(),

@@ -117,11 +117,17 @@ type grants struct {
 // expiredToken signs, by hand, a token that expired two hours ago (the
 // SDK's builder cannot make one, and verification allows a minute's skew).
 func expiredToken(identity string) string {
+	now := time.Now().Unix()
+	return handSigned(fmt.Sprintf(`{"iss":%q,"sub":%q,"nbf":%d,"exp":%d,"video":{"roomJoin":true,"room":"test-room"}}`,
+		apiKey, identity, now-3*3600, now-2*3600))
+}
+
+// handSigned signs claims (JSON) with the test key, as the SDK would but
+// with whatever claims a test needs.
+func handSigned(claims string) string {
 	enc := base64.RawURLEncoding
 	head := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
-	now := time.Now().Unix()
-	body := enc.EncodeToString([]byte(fmt.Sprintf(`{"iss":%q,"sub":%q,"nbf":%d,"exp":%d,"video":{"roomJoin":true,"room":"test-room"}}`,
-		apiKey, identity, now-3*3600, now-2*3600)))
+	body := enc.EncodeToString([]byte(claims))
 	mac := hmac.New(sha256.New, []byte(apiSecret))
 	mac.Write([]byte(head + "." + body))
 	return head + "." + body + "." + enc.EncodeToString(mac.Sum(nil))

@@ -39,7 +39,10 @@ func (s *Server) verifyAPI(token string) (*auth.ClaimGrants, error) {
 	if !ok {
 		return nil, errUnknownKey
 	}
-	_, claims, err := t.Verify(secret)
+	reg, claims, err := t.Verify(secret)
+	if err == nil && reg.ExpiresAt == nil {
+		return nil, errNoExpiry
+	}
 	return claims, err
 }
 

@@ -59,8 +59,28 @@ type ServerConfig struct {
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	MaxBodyBytes    int64         `yaml:"max_body_bytes"`
 	// PublicURL is where people reach the server, for links in emails;
-	// empty = http://BIND:PORT.
+	// required outside dev mode (where empty = http://BIND:PORT). An
+	// https URL marks cookies Secure.
 	PublicURL string `yaml:"public_url"`
+	// ReadHeaderTimeout, ReadTimeout (headers and body), WriteTimeout and
+	// IdleTimeout bound each HTTP connection; WebSockets set their own.
+	ReadHeaderTimeout time.Duration `yaml:"read_header_timeout"`
+	ReadTimeout       time.Duration `yaml:"read_timeout"`
+	WriteTimeout      time.Duration `yaml:"write_timeout"`
+	IdleTimeout       time.Duration `yaml:"idle_timeout"`
+	MaxHeaderBytes    int           `yaml:"max_header_bytes"`
+	// MaxConnectionsPerIP caps open connections from one address (trusted
+	// proxies excepted).
+	MaxConnectionsPerIP int `yaml:"max_connections_per_ip"`
+	// TrustedProxies are reverse proxies (IPs or CIDRs) whose
+	// X-Forwarded-For is believed; empty = none.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// MetricsListen serves /metrics on this host:port instead of the main
+	// one; empty = on the main port.
+	MetricsListen string `yaml:"metrics_listen"`
+	// MetricsToken, when set, is the bearer token /metrics asks for; only
+	// from ZADANKAI_SERVER_METRICS_TOKEN.
+	MetricsToken string `yaml:"-"`
 }
 
 // MailConfig is the SMTP relay for invitations, reminders and resets.
@@ -143,6 +163,13 @@ type LimitsConfig struct {
 	JoinsPerSecondIP   float64 `yaml:"joins_per_second_ip"`
 	JoinsPerSecondRoom float64 `yaml:"joins_per_second_room"`
 	MaxSignalMessage   int     `yaml:"max_signal_message_bytes"`
+	// Login limits: see api.LoginLimits.
+	LoginAttemptsPerIPMinute int           `yaml:"login_attempts_per_ip_minute"`
+	LoginFreeFailures        int           `yaml:"login_free_failures"`
+	LoginBackoffMax          time.Duration `yaml:"login_backoff_max"`
+	LoginAccountFailures     int           `yaml:"login_account_failures"`
+	// PasswordChecks bounds concurrent password hashing; 0 = CPUs.
+	PasswordChecks int `yaml:"password_checks"`
 }
 
 // RecommendationsConfig tunes the recommendation rounds.
@@ -168,13 +195,16 @@ type LogConfig struct {
 // DefaultConfig returns the defaults documented in configs/zadankai.yaml.
 func DefaultConfig() Config {
 	return Config{
-		Server:          ServerConfig{Bind: "127.0.0.1", Port: 7880, ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20},
-		RTC:             RTCConfig{UDPPort: 7882, TCPPort: 7881, CongestionControl: true},
-		TURN:            TURNConfig{UDPPort: 3478, TLSPort: 5349, RelayRangeStart: 30000, RelayRangeEnd: 40000, CredentialTTL: 10 * time.Minute, AllocationsPerParticipant: 12},
-		Storage:         StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
-		Log:             LogConfig{Level: "info", Format: "text"},
-		Mail:            MailConfig{SMTPPort: 587, From: "Zadankai <no-reply@zadankai.invalid>"},
-		Limits:          LimitsConfig{MaxParticipants: 100, MaxTracks: 8, JoinsPerSecondIP: 5, JoinsPerSecondRoom: 20, MaxSignalMessage: 256 << 10},
+		Server: ServerConfig{Bind: "127.0.0.1", Port: 7880, ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20,
+			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
+			MaxHeaderBytes: 64 << 10, MaxConnectionsPerIP: 200},
+		RTC:     RTCConfig{UDPPort: 7882, TCPPort: 7881, CongestionControl: true},
+		TURN:    TURNConfig{UDPPort: 3478, TLSPort: 5349, RelayRangeStart: 30000, RelayRangeEnd: 40000, CredentialTTL: 10 * time.Minute, AllocationsPerParticipant: 12},
+		Storage: StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
+		Log:     LogConfig{Level: "info", Format: "text"},
+		Mail:    MailConfig{SMTPPort: 587, From: "Zadankai <no-reply@zadankai.invalid>"},
+		Limits: LimitsConfig{MaxParticipants: 100, MaxTracks: 8, JoinsPerSecondIP: 5, JoinsPerSecondRoom: 20, MaxSignalMessage: 256 << 10,
+			LoginAttemptsPerIPMinute: 60, LoginFreeFailures: 5, LoginBackoffMax: 15 * time.Minute, LoginAccountFailures: 100},
 		Recommendations: RecommendationsConfig{Every: 7 * 24 * time.Hour, RecentlyMet: 4368 * time.Hour, BatchSize: 5},
 		Consultations: ConsultationsConfig{RequestTTL: 72 * time.Hour,
 			ReminderOffsets: []time.Duration{24 * time.Hour, 15 * time.Minute}, MinNotice: rooms.DefaultMinNotice},
@@ -194,33 +224,51 @@ func (e *ConfigError) Error() string { return "config: " + e.Key + ": " + e.Msg 
 // loadConfig builds the configuration from defaults, the file named by
 // --config, the environment and the flags, then validates it.
 func loadConfig(args []string, getenv func(string) string) (*Config, error) {
-	cfg := DefaultConfig()
-	fs, fl := serveFlags()
-	if err := fs.Parse(args); err != nil {
+	cfg, rest, err := parseConfig(args, getenv)
+	if err != nil {
 		return nil, err
 	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
-	}
-	if fl.config != "" {
-		if err := readConfigFile(fl.config, &cfg); err != nil {
-			return nil, err
-		}
-	}
-	if err := applyEnv(reflect.ValueOf(&cfg).Elem(), "ZADANKAI", getenv); err != nil {
-		return nil, err
-	}
-	cfg.Mail.SMTPPassword = getenv("ZADANKAI_MAIL_SMTP_PASSWORD")
-	cfg.TURN.Secret = getenv("ZADANKAI_TURN_SECRET")
-	keys := getenv("ZADANKAI_KEYS")
-	fs.Visit(func(f *flag.Flag) { fl.apply(f.Name, &cfg, &keys) })
-	if err := cfg.loadKeys(keys); err != nil {
-		return nil, err
+	if len(rest) > 0 {
+		return nil, fmt.Errorf("serve: unexpected argument %q", rest[0])
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &cfg, nil
+	return cfg, nil
+}
+
+// parseConfig builds the configuration, unvalidated, and returns the
+// arguments that are not flags (flags may come before and after them).
+func parseConfig(args []string, getenv func(string) string) (*Config, []string, error) {
+	cfg := DefaultConfig()
+	fs, fl := serveFlags()
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		rest, args = append(rest, fs.Arg(0)), fs.Args()[1:]
+	}
+	if fl.config != "" {
+		if err := readConfigFile(fl.config, &cfg); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := applyEnv(reflect.ValueOf(&cfg).Elem(), "ZADANKAI", getenv); err != nil {
+		return nil, nil, err
+	}
+	cfg.Mail.SMTPPassword = getenv("ZADANKAI_MAIL_SMTP_PASSWORD")
+	cfg.TURN.Secret = getenv("ZADANKAI_TURN_SECRET")
+	cfg.Server.MetricsToken = getenv("ZADANKAI_SERVER_METRICS_TOKEN")
+	keys := getenv("ZADANKAI_KEYS")
+	fs.Visit(func(f *flag.Flag) { fl.apply(f.Name, &cfg, &keys) })
+	if err := cfg.loadKeys(keys); err != nil {
+		return nil, nil, err
+	}
+	return &cfg, rest, nil
 }
 
 func readConfigFile(path string, cfg *Config) error {
@@ -382,8 +430,17 @@ func redact(line string) string {
 	return line
 }
 
-// Validate reports the first invalid key.
+// Validate reports the first invalid key of a configuration for serve.
 func (c *Config) Validate() error {
+	if len(c.Keys) == 0 {
+		return &ConfigError{Key: "keys", Msg: "no API keys: pass --keys \"key: secret\", set ZADANKAI_KEYS or keys_file, or use --dev for a local trial"}
+	}
+	return c.validateExceptKeys()
+}
+
+// validateExceptKeys is Validate for commands that sign no tokens
+// (operator add).
+func (c *Config) validateExceptKeys() error {
 	checks := []struct {
 		key string
 		bad bool
@@ -421,7 +478,6 @@ func (c *Config) Validate() error {
 			fmt.Sprintf("must be 1m to 72h, got %s", c.Consultations.MinNotice)},
 		{"log.level", !oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("must be debug, info, warn or error, got %q", c.Log.Level)},
 		{"log.format", !oneOf(c.Log.Format, "text", "json"), fmt.Sprintf("must be text or json, got %q", c.Log.Format)},
-		{"keys", len(c.Keys) == 0, "no API keys: pass --keys \"key: secret\", set ZADANKAI_KEYS or keys_file, or use --dev for a local trial"},
 	}
 	for _, ch := range checks {
 		if ch.bad {
@@ -451,7 +507,7 @@ func (c *Config) Validate() error {
 			return &ConfigError{Key: "keys", Msg: fmt.Sprintf("secret of key %q is shorter than 6 characters", k)}
 		}
 	}
-	return nil
+	return c.validateSafety()
 }
 
 func validPublicURL(s string) bool {
@@ -526,6 +582,9 @@ func (c Config) Redacted() Config {
 	}
 	if c.TURN.Secret != "" {
 		c.TURN.Secret = "***"
+	}
+	if c.Server.MetricsToken != "" {
+		c.Server.MetricsToken = "***"
 	}
 	if c.Storage.MongoURI != "" {
 		c.Storage.MongoURI = redactURI(c.Storage.MongoURI)

@@ -58,9 +58,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer ln.Close()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	mailer, outbox := newMailer(cfg, log)
 	public := cfg.publicURL(ln.Addr())
-	key, secret := cfg.mediaKey()
 	embedded, err := startMedia(cfg, log)
 	if err != nil {
 		return err
@@ -68,18 +66,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer embedded.close()
 	registerTURNMetrics(reg, embedded.sfu)
 	registerCongestionMetrics(reg, embedded.sfu)
-	// Moderation goes to the embedded SFU, or to a remote LiveKit-compatible
-	// media plane when media.url names one.
-	var media rooms.MediaPlane = embedded.sig
-	if cfg.Media.URL != "" {
-		media = remotemedia.New(cfg.Media.URL, key, secret)
-	}
-	a, err := api.New(api.Params{Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes,
-		Mailer: mailer, PublicURL: public, DevOutbox: outbox, SecureCookies: strings.HasPrefix(public, "https://"),
-		FromAddress:   envelopeAddress(cfg.Mail.From),
-		Recommend:     api.RecommendConfig{Every: cfg.Recommendations.Every, RecentlyMet: cfg.Recommendations.RecentlyMet, BatchSize: cfg.Recommendations.BatchSize},
-		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets, MinNotice: cfg.Consultations.MinNotice},
-		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media})
+	a, err := newAPI(cfg, store, log, reg, public, embedded)
 	if err != nil {
 		return err
 	}
@@ -92,14 +79,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		mountDevToken(engine, "devkey", cfg.Keys["devkey"], cfg.mediaURL(public))
 	}
 
-	srv := &http.Server{Handler: engine, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	srv, limited, err := api.NewServer(engine, ln, cfg.httpLimits(), log, reg)
+	if err != nil {
+		return err
+	}
+	stopMetrics, err := serveMetrics(cfg, a, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { a.RunJobs(jobsCtx, 10*time.Minute) })
 	defer func() { stopJobs(); wg.Wait() }()
 
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	go func() { serveErr <- srv.Serve(limited) }()
 	log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
 	select {
 	case err := <-serveErr:
@@ -107,6 +102,27 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case <-ctx.Done():
 	}
 	return drain(srv, embedded, cfg.Server.ShutdownTimeout, log)
+}
+
+// newAPI is the control plane as configured, public being the address
+// people reach it at.
+func newAPI(cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Registry, public string, embedded *mediaPlane) (*api.API, error) {
+	mailer, outbox := newMailer(cfg, log)
+	key, secret := cfg.mediaKey()
+	// Moderation goes to the embedded SFU, or to a remote LiveKit-compatible
+	// media plane when media.url names one.
+	var media rooms.MediaPlane = embedded.sig
+	if cfg.Media.URL != "" {
+		media = remotemedia.New(cfg.Media.URL, key, secret)
+	}
+	return api.New(api.Params{Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes,
+		Mailer: mailer, PublicURL: public, DevOutbox: outbox, SecureCookies: strings.HasPrefix(public, "https://"),
+		FromAddress:   envelopeAddress(cfg.Mail.From),
+		Recommend:     api.RecommendConfig{Every: cfg.Recommendations.Every, RecentlyMet: cfg.Recommendations.RecentlyMet, BatchSize: cfg.Recommendations.BatchSize},
+		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets, MinNotice: cfg.Consultations.MinNotice},
+		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media,
+		Login: cfg.loginLimits(), TrustedProxies: cfg.Server.TrustedProxies,
+		MetricsToken: cfg.Server.MetricsToken, MetricsElsewhere: cfg.Server.MetricsListen != ""})
 }
 
 // mediaPlane is the embedded SFU and its signaling server.

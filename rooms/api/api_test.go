@@ -44,8 +44,8 @@ func newEnvMailer(t testing.TB, m rooms.Mailer) *env {
 	return newEnvWith(t, m, nil)
 }
 
-// newEnvWith is newEnvMailer with the API's parameters changed by tweak.
-func newEnvWith(t testing.TB, m rooms.Mailer, tweak func(*api.Params)) *env {
+// newEnvWith is newEnvMailer with the API's parameters adjusted first.
+func newEnvWith(t testing.TB, m rooms.Mailer, adjust func(*api.Params)) *env {
 	t.Helper()
 	store, err := sqlitestore.OpenFile(context.Background(), filepath.Join(t.TempDir(), "api.db"))
 	if err != nil {
@@ -62,9 +62,11 @@ func newEnvWith(t testing.TB, m rooms.Mailer, tweak func(*api.Params)) *env {
 		MaxBodyBytes: 4096, Mailer: m, PublicURL: "http://zadankai.test", DevOutbox: outbox,
 		PasswordCost: bcrypt.MinCost,
 		Media:        api.MediaConfig{URL: "ws://media.test", APIKey: "testkey", APISecret: "testsecret-testsecret-testsecret"},
-		Now:          func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }}
-	if tweak != nil {
-		tweak(&p)
+		Now:          func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) },
+		// A busy machine under the race detector may take seconds per hash.
+		Login: api.LoginLimits{PasswordWait: time.Minute}}
+	if adjust != nil {
+		adjust(&p)
 	}
 	a, err := api.New(p)
 	if err != nil {

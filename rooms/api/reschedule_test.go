@@ -204,7 +204,9 @@ func TestMoveIsAtomic(t *testing.T) {
 	tabs := make([]int, 8)
 	var wg sync.WaitGroup
 	for i := range tabs {
-		wg.Go(func() { tabs[i] = w.memberB.do(t, "POST", url+"/accept", `{"slot":`+[]string{"0", "1"}[i%2]+`}`).status })
+		wg.Go(func() {
+			tabs[i] = w.memberB.do(t, "POST", url+"/accept", `{"slot":`+[]string{"0", "1"}[i%2]+`}`).status
+		})
 	}
 	wg.Wait()
 	if count(tabs, 200) != 1 || count(tabs, 200)+count(tabs, 409) != len(tabs) {

@@ -37,7 +37,7 @@ type Estimator struct {
 
 	// atomic: the send path
 	seq  atomic.Uint32
-	sent [histSize]atomic.Uint64 // seq<<48 | resent<<47 | size<<32 | send µs
+	sent [histSize]atomic.Uint64 // seq<<48 | uncounted<<47 | size<<32 | send µs
 	fed  atomic.Bool             // feedback has arrived
 
 	mu         sync.Mutex
@@ -89,14 +89,18 @@ func New(initial, min, max int, now int64) *Estimator {
 // returns the transport-wide sequence number to stamp on it.
 func (e *Estimator) OnSend(size int, now int64) uint16 { return e.record(size, now, 0) }
 
-// OnResend is OnSend for a retransmission. A receiver that got the
-// first copy drops the second unseen (SRTP replay protection) and
-// reports it lost: that says nothing about the link.
-func (e *Estimator) OnResend(size int, now int64) uint16 { return e.record(size, now, resentBit) }
+// OnSendUncounted is OnSend for a packet whose loss, if reported, says
+// nothing about the link: a retransmission (a receiver that got the
+// first copy drops the second unseen, by SRTP replay protection, and
+// reports it lost), or a packet of a stream the subscriber may not have
+// set up yet (Firefox reports those lost).
+func (e *Estimator) OnSendUncounted(size int, now int64) uint16 {
+	return e.record(size, now, uncountedBit)
+}
 
 const (
-	resentBit = 1 << 47
-	sizeMask  = 0x7fff
+	uncountedBit = 1 << 47
+	sizeMask     = 0x7fff
 )
 
 func (e *Estimator) record(size int, now int64, flag uint64) uint16 {
@@ -158,7 +162,7 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 		// it: their loss and delay would only decrease again.
 		stale := e.lastDown != 0 && int16(seq-e.downSeq) < 0
 		if !received {
-			if !stale && v&resentBit == 0 {
+			if !stale && v&uncountedBit == 0 {
 				e.missing(seq, now)
 			}
 			return

@@ -195,7 +195,7 @@ func TestResentCopiesTheReceiverDropsAreNotLoss(t *testing.T) {
 				}
 				if ms%3 == 0 { // and one that never arrives
 					if tc.resend {
-						e.OnResend(1200, now)
+						e.OnSendUncounted(1200, now)
 					} else {
 						e.OnSend(1200, now)
 					}
