@@ -54,16 +54,18 @@ func (a *API) viewConsultation(c *gin.Context, cs *rooms.Consultation, viewer *r
 func (a *API) viewConsultationWith(c *gin.Context, cs *rooms.Consultation, viewer *rooms.Member, busy *bookings) ConsultationView {
 	other, _ := cs.Party(viewer.ID)
 	v := ConsultationView{ID: cs.ID, Status: cs.StatusAt(a.now()), Role: "recipient", Peer: a.peer(c, other), Note: cs.Note,
-		Mode: cs.Mode, Place: cs.Place, AwaitingMe: cs.Awaits(viewer.ID, a.now()), Booked: cs.Booked, NoShows: cs.NoShows, CreatedAt: cs.CreatedAt, ExpiresAt: cs.ExpiresAt, Version: cs.Version}
+		Mode: cs.Mode, Place: cs.Place, AwaitingMe: cs.Awaits(viewer.ID, a.now()), Booked: cs.Booked, NoShows: cs.NoShows,
+		CreatedAt: cs.CreatedAt, ExpiresAt: cs.ExpiresAt, Version: cs.Version}
 	if cs.RequesterID == viewer.ID {
 		v.Role = "requester"
 	}
-	v.Proposed = make([]SlotView, len(cs.Proposed))
-	for i, s := range cs.Proposed {
-		v.Proposed[i].Slot = s
-	}
 	if v.Status == rooms.StatusRequested { // still to be picked: mark the times taken since
 		v.Proposed = busy.slots(cs, viewer.ID, cs.Proposed)
+	} else {
+		v.Proposed = make([]SlotView, len(cs.Proposed))
+		for i, s := range cs.Proposed {
+			v.Proposed[i].Slot = s
+		}
 	}
 	if p := cs.PendingReschedule(a.now()); p != nil {
 		v.Reschedule = &RescheduleView{ByMe: p.By == viewer.ID, Proposed: busy.slots(cs, viewer.ID, p.Slots), Note: p.Note, ExpiresAt: p.ExpiresAt}

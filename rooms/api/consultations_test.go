@@ -78,11 +78,7 @@ type consultation struct {
 
 func parseConsultation(t *testing.T, r response) consultation {
 	t.Helper()
-	var c consultation
-	if err := json.Unmarshal(r.body, &c); err != nil {
-		t.Fatalf("consultation body %s: %v", r.body, err)
-	}
-	return c
+	return decodeBody[consultation](t, r)
 }
 
 func (e *env) request(t *testing.T, from *actor, to *rooms.Member, slots ...string) consultation {

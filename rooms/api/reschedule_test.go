@@ -43,6 +43,19 @@ func (e *env) book(t *testing.T, from, to *actor, h int) consultation {
 	return parseConsultation(t, r)
 }
 
+// bookedPair is a world where A asked B for slotAt(30), which B accepted;
+// both are available all day. It returns the booking and its URL.
+func bookedPair(t *testing.T) (*env, *world, consultation, string) {
+	t.Helper()
+	e := newEnv(t)
+	w := e.world(t)
+	e.recommend(t, w.memberA.m, w.memberB.m)
+	e.alwaysAvailable(t, w.memberA.m)
+	e.alwaysAvailable(t, w.memberB.m)
+	cs := e.book(t, w.memberA, w.memberB, 30)
+	return e, w, cs, e.srv.URL + "/api/v1/consultations/" + cs.ID
+}
+
 type rescheduleView struct {
 	Status     string      `json:"status"`
 	AwaitingMe bool        `json:"awaiting_me"`
@@ -56,9 +69,15 @@ type rescheduleView struct {
 
 func parseReschedule(t *testing.T, r response) rescheduleView {
 	t.Helper()
-	var v rescheduleView
+	return decodeBody[rescheduleView](t, r)
+}
+
+// decodeBody decodes a response body into a T.
+func decodeBody[T any](t *testing.T, r response) T {
+	t.Helper()
+	var v T
 	if err := json.Unmarshal(r.body, &v); err != nil {
-		t.Fatalf("consultation body %s: %v", r.body, err)
+		t.Fatalf("body %s: %v", r.body, err)
 	}
 	return v
 }
@@ -135,13 +154,7 @@ func TestRescheduleKeepsTheBookingUntilAccepted(t *testing.T) {
 // does not want, or the proposer takes back, leave the booking as it was
 // and tell the other one; they lapse when the meeting begins.
 func TestRescheduleCanBeDeclinedWithdrawnOrLapse(t *testing.T) {
-	e := newEnv(t)
-	w := e.world(t)
-	e.recommend(t, w.memberA.m, w.memberB.m)
-	e.alwaysAvailable(t, w.memberA.m)
-	e.alwaysAvailable(t, w.memberB.m)
-	cs := e.book(t, w.memberA, w.memberB, 30)
-	url := e.srv.URL + "/api/v1/consultations/" + cs.ID
+	e, w, _, url := bookedPair(t)
 	propose := func(by *actor) {
 		t.Helper()
 		if r := by.do(t, "POST", url+"/reschedule", `{"slots":[`+slotAt(70)+`]}`); r.status != 200 {
@@ -191,13 +204,7 @@ func TestRescheduleCanBeDeclinedWithdrawnOrLapse(t *testing.T) {
 // TestMoveIsAtomic accepts one move from eight tabs at once: exactly one
 // succeeds, and the booking holds exactly the new time.
 func TestMoveIsAtomic(t *testing.T) {
-	e := newEnv(t)
-	w := e.world(t)
-	e.recommend(t, w.memberA.m, w.memberB.m)
-	e.alwaysAvailable(t, w.memberA.m)
-	e.alwaysAvailable(t, w.memberB.m)
-	cs := e.book(t, w.memberA, w.memberB, 30)
-	url := e.srv.URL + "/api/v1/consultations/" + cs.ID
+	e, w, cs, url := bookedPair(t)
 	if r := w.memberA.do(t, "POST", url+"/reschedule", `{"slots":[`+slotAt(70)+`,`+slotAt(80)+`]}`); r.status != 200 {
 		t.Fatalf("reschedule = %d %s", r.status, r.body)
 	}

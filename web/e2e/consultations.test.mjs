@@ -8,11 +8,12 @@
 // 360 and 1440 px, in Japanese and English.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchIsolated, apiLogin, apiCall, screenshot, switchLang, pageShots } from "./harness.mjs";
+import { startServer, launchIsolated, apiLogin, apiCall, screenshot, switchLang, pageShots, watchCSP } from "./harness.mjs";
 import { watch, until, WAIT } from "./room-lib.mjs";
 
 let server, browsers;
 const sink = { errors: [], logs: [] };
+const csp = []; // Content-Security-Policy violations in any page
 before(async () => { server = await startServer(); browsers = await launchIsolated(server.url); });
 after(async () => { await browsers?.close(); await server?.stop(); });
 
@@ -23,6 +24,7 @@ function report(e) {
 
 async function person(email, viewport = { width: 360, height: 780 }) {
   const ctx = await browsers.browser.newContext({ viewport, isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
+  await watchCSP(ctx, csp);
   const page = await ctx.newPage();
   watch(page, email.split("@")[0], sink);
   const auth = await apiLogin(page, server.url, email);
@@ -150,6 +152,7 @@ test("a new member lands on a way to her profile", async () => {
   const token = /token=([a-z2-7]+)/.exec(html)?.[1];
   assert.ok(token, "no invitation link in the dev outbox");
   const ctx = await browsers.browser.newContext({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true, locale: "ja-JP" });
+  await watchCSP(ctx, csp);
   const page = await ctx.newPage();
   watch(page, "new", sink);
   await page.goto(`${server.url}/invite?token=${token}`);
@@ -165,4 +168,6 @@ test("a new member lands on a way to her profile", async () => {
   await ctx.close();
   await op.page.context().close();
   await pageShots((await person("hanako@sakura.example")).page, server.url + "/home", "home", "#main article");
+  assert.deepEqual(sink.errors, []);
+  assert.deepEqual(csp, [], "Content-Security-Policy violations");
 });

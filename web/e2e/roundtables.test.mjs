@@ -199,6 +199,22 @@ async function waitStatus(page, re) {
   await page.waitForFunction((src) => new RegExp(src).test(document.getElementById("status").textContent), re.source, { timeout: 30_000 });
 }
 
+// addSeat has the operator raise T's capacity from one to two while two
+// people wait: the first of them (promoted) gets the seat and an email.
+async function addSeat(T, promoted) {
+  const page = await openAs("operator@zadankai.example", T);
+  await card(page, T).getByRole("button", { name: "編集する" }).click();
+  const edit = card(page, T).locator("form.rt-form");
+  await edit.locator('input[name="capacity"]').fill("2");
+  await edit.getByRole("button", { name: "保存する" }).click();
+  await waitStatus(page, /キャンセル待ちの1人の参加が決まり、メールでお知らせしました/);
+  assert.match(await card(page, T).textContent(), /満席です（キャンセル待ち1人）/);
+  await screenshot(page, "roundtables-capacity-raised");
+  const mail = await page.evaluate(async () => (await fetch("/dev/mail")).text());
+  assert.ok(mail.includes(`席が空きました「${T}」</h2><p>To: ${promoted}`), "the promoted member got no email");
+  await page.close();
+}
+
 test("capacity edited to one: a seat, the waitlist with its position, more seats for those waiting, promotion on cancel", async () => {
   const T = "学び直しの始め方"; // created by the operator test
   let page = await openAs("operator@zadankai.example", T);
@@ -232,19 +248,7 @@ test("capacity edited to one: a seat, the waitlist with its position, more seats
   await waitStatus(page, /キャンセル待ちに登録しました（2番目）/);
   await page.close();
 
-  // One more seat while two wait: the first of them gets it, with an email.
-  page = await openAs("operator@zadankai.example", T);
-  await card(page, T).getByRole("button", { name: "編集する" }).click();
-  const edit = card(page, T).locator("form.rt-form");
-  await edit.locator('input[name="capacity"]').fill("2");
-  await edit.getByRole("button", { name: "保存する" }).click();
-  await waitStatus(page, /キャンセル待ちの1人の参加が決まり、メールでお知らせしました/);
-  assert.match(await card(page, T).textContent(), /満席です（キャンセル待ち1人）/);
-  await screenshot(page, "roundtables-capacity-raised");
-  const mail = await page.evaluate(async () => (await fetch("/dev/mail")).text());
-  assert.match(mail, /席が空きました「学び直しの始め方」<\/h2><p>To: yoko@minato.example/, "the promoted member got no email");
-  await page.close();
-
+  await addSeat(T, "yoko@minato.example");
   page = await openAs("yoko@minato.example", T);
   assert.match(await card(page, T).textContent(), /参加登録済み/, "the first waiting did not get the added seat");
   await pageShots(page, server.url + "/roundtables", "roundtables", "article.roundtable");
