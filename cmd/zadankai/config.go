@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/zadankai/zadankai/rooms"
 )
 
 // Config is the whole configuration of `zadankai serve`. configs/zadankai.yaml
@@ -189,6 +191,7 @@ type RecommendationsConfig struct {
 type ConsultationsConfig struct {
 	RequestTTL      time.Duration   `yaml:"request_ttl"`
 	ReminderOffsets []time.Duration `yaml:"reminder_offsets"`
+	MinNotice       time.Duration   `yaml:"min_notice"`
 }
 
 // LogConfig is log/slog's level and format.
@@ -213,7 +216,7 @@ func DefaultConfig() Config {
 			MaxNameBytes: 256, MaxMetadataBytes: 4 << 10, MaxAttributesBytes: 4 << 10, SelfUpdatesPerSec: 2},
 		Recommendations: RecommendationsConfig{Every: 7 * 24 * time.Hour, RecentlyMet: 4368 * time.Hour, BatchSize: 5},
 		Consultations: ConsultationsConfig{RequestTTL: 72 * time.Hour,
-			ReminderOffsets: []time.Duration{24 * time.Hour, 15 * time.Minute}},
+			ReminderOffsets: []time.Duration{24 * time.Hour, 15 * time.Minute}, MinNotice: rooms.DefaultMinNotice},
 	}
 }
 
@@ -485,6 +488,8 @@ func (c *Config) validateExceptKeys() error {
 		{"recommendations.batch_size", c.Recommendations.BatchSize < 1 || c.Recommendations.BatchSize > 20, fmt.Sprintf("must be 1-20, got %d", c.Recommendations.BatchSize)},
 		{"consultations.request_ttl", c.Consultations.RequestTTL < time.Hour, "must be at least 1h"},
 		{"consultations.reminder_offsets", !positive(c.Consultations.ReminderOffsets), "must be positive durations, e.g. [24h, 15m]"},
+		{"consultations.min_notice", c.Consultations.MinNotice < time.Minute || c.Consultations.MinNotice > 72*time.Hour,
+			fmt.Sprintf("must be 1m to 72h, got %s", c.Consultations.MinNotice)},
 		{"log.level", !oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("must be debug, info, warn or error, got %q", c.Log.Level)},
 		{"log.format", !oneOf(c.Log.Format, "text", "json"), fmt.Sprintf("must be text or json, got %q", c.Log.Format)},
 	}

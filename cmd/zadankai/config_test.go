@@ -26,7 +26,8 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.Server.Bind != "127.0.0.1" || cfg.Server.Port != 7880 || cfg.RTC.UDPPort != 7882 ||
-		cfg.Storage.DataDir != "data" || cfg.Log.Format != "text" || cfg.Server.ShutdownTimeout != 10*time.Second {
+		cfg.Storage.DataDir != "data" || cfg.Log.Format != "text" || cfg.Server.ShutdownTimeout != 10*time.Second ||
+		cfg.Consultations.MinNotice != 15*time.Minute {
 		t.Errorf("defaults: %+v", cfg)
 	}
 	if cfg.Keys["devkey"] != "secret" {
@@ -115,6 +116,7 @@ func TestConfigInvalid(t *testing.T) {
 		{"short secret", []string{"--keys", "k: abc"}, nil, "", `config: keys: secret of key "k" is shorter than 6 characters`},
 		{"unknown key in file", []string{"--dev"}, nil, "server:\n  prot: 1\n", `unknown key "prot"`},
 		{"wrong type in file", []string{"--dev"}, nil, "server:\n  port: many\n", "cannot unmarshal !!str `many` into int"},
+		{"no notice at all", []string{"--dev"}, map[string]string{"ZADANKAI_CONSULTATIONS_MIN_NOTICE": "0s"}, "", "config: consultations.min_notice: must be 1m to 72h, got 0s"},
 		{"no public url outside dev mode", []string{"--keys", "k: secret-one", "--bind", "0.0.0.0"}, nil, "", "config: server.public_url: required outside dev mode"},
 		{"bad trusted proxy", []string{"--dev"}, map[string]string{"ZADANKAI_SERVER_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, "", `config: server.trusted_proxies[1]: not an IP or CIDR: "proxy.local"`},
 		{"bad metrics address", []string{"--dev"}, map[string]string{"ZADANKAI_SERVER_METRICS_LISTEN": "9090"}, "", `config: server.metrics_listen: must be host:port`},

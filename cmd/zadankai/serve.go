@@ -130,7 +130,7 @@ func newAPI(cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Re
 		Mailer: mailer, PublicURL: public, DevOutbox: outbox, SecureCookies: strings.HasPrefix(public, "https://"),
 		FromAddress:   envelopeAddress(cfg.Mail.From),
 		Recommend:     api.RecommendConfig{Every: cfg.Recommendations.Every, RecentlyMet: cfg.Recommendations.RecentlyMet, BatchSize: cfg.Recommendations.BatchSize},
-		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets},
+		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets, MinNotice: cfg.Consultations.MinNotice},
 		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media,
 		Login: cfg.loginLimits(), TrustedProxies: cfg.Server.TrustedProxies,
 		MetricsToken: cfg.Server.MetricsToken, MetricsElsewhere: cfg.Server.MetricsListen != ""})

@@ -73,6 +73,9 @@ type ConsultationConfig struct {
 	// ReminderOffsets are how long before the start reminders go out;
 	// default 24 h and 15 min.
 	ReminderOffsets []time.Duration
+	// MinNotice is how soon a proposed time may start; default
+	// rooms.DefaultMinNotice (15 min).
+	MinNotice time.Duration
 }
 
 // MediaConfig says where clients connect for video and how tokens are signed.
@@ -147,6 +150,9 @@ func New(p Params) (*API, error) {
 	if a.cfg.RequestTTL <= 0 {
 		a.cfg.RequestTTL = 72 * time.Hour
 	}
+	if a.cfg.MinNotice <= 0 {
+		a.cfg.MinNotice = rooms.DefaultMinNotice
+	}
 	if a.cfg.ReminderOffsets == nil {
 		a.cfg.ReminderOffsets = []time.Duration{24 * time.Hour, 15 * time.Minute}
 	}
@@ -207,6 +213,7 @@ func (a *API) Register(r *gin.Engine) {
 	authed.POST("/consultations/:id/decline", a.declineConsultation)
 	authed.POST("/consultations/:id/cancel", a.cancelConsultation)
 	authed.POST("/consultations/:id/reschedule", a.rescheduleConsultation)
+	authed.DELETE("/consultations/:id/reschedule", a.keepBookedTime)
 	authed.POST("/consultations/:id/no-show", a.reportNoShow)
 	authed.POST("/consultations/:id/feedback", a.createFeedback)
 	authed.POST("/consultations/:id/join", a.joinConsultation)

@@ -108,7 +108,7 @@ func (a *API) moderate(c *gin.Context) {
 // saveLive stores the live state and mirrors it into the room metadata
 // that every client follows.
 func (a *API) saveLive(m *modCtx) error {
-	if err := a.store.UpdateRoundtable(m.ctx, m.r); err != nil {
+	if _, err := a.store.UpdateRoundtable(m.ctx, m.r); err != nil {
 		if errors.Is(err, rooms.ErrConflict) {
 			return errStale
 		}

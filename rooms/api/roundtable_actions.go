@@ -23,7 +23,8 @@ func atoiRange(s string, lo, hi int) (int, error) {
 }
 
 // updateRoundtable changes a roundtable (its organisers). Capacity never
-// drops below the seats already given.
+// drops below the seats already given; raised, it seats the first people
+// waiting, who get the usual email with the calendar entry.
 func (a *API) updateRoundtable(c *gin.Context) {
 	var req roundtableRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -52,26 +53,33 @@ func (a *API) updateRoundtable(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	// The store checks the capacity against the seats in the step that
-	// writes it: a check here would race with registrations.
-	if err := a.store.UpdateRoundtable(c.Request.Context(), r); err != nil {
+	// The store applies the capacity to the seats in the step that writes
+	// it: a check here would race with registrations.
+	promoted, err := a.store.UpdateRoundtable(c.Request.Context(), r)
+	if err != nil {
 		switch {
 		case rooms.IsCapacityLocked(err):
-			err = rooms.Invalid("capacity", "capacity_locked", "capacity can grow only without a waitlist and never drop below the seats taken")
+			err = rooms.Invalid("capacity", "capacity_locked", "capacity cannot drop below the seats already taken")
 		case errors.Is(err, rooms.ErrConflict):
 			err = errStale
 		}
 		fail(c, err)
 		return
 	}
+	seated := make([]rooms.MemberID, len(promoted))
+	for i, p := range promoted {
+		seated[i] = p.MemberID
+		a.sendRoundtableCalendar(c, r, p.MemberID, rooms.SeatPromoted)
+	}
 	if !r.Start.Equal(old.Start) || r.Minutes != old.Minutes || r.Venue != old.Venue || r.Format != old.Format || r.Title != old.Title {
-		a.tellRegistered(c, r, rooms.Changed)
+		a.tellRegistered(c, r, rooms.Changed, seated...) // the newly seated have the new entry already
 	}
 	v, err := a.viewRoundtable(c, r, me)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	v.Promoted = len(promoted)
 	c.JSON(http.StatusOK, v)
 }
 
@@ -90,7 +98,7 @@ func (a *API) cancelRoundtable(c *gin.Context) {
 		return
 	}
 	r.Cancelled = true
-	if err := a.store.UpdateRoundtable(c.Request.Context(), r); err != nil {
+	if _, err := a.store.UpdateRoundtable(c.Request.Context(), r); err != nil {
 		fail(c, err)
 		return
 	}
@@ -98,15 +106,19 @@ func (a *API) cancelRoundtable(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// tellRegistered sends everyone with a seat the updated calendar entry;
-// when the roundtable is called off, the people waiting hear it too.
-func (a *API) tellRegistered(c *gin.Context, r *rooms.Roundtable, news rooms.SeatNews) {
+// tellRegistered sends everyone with a seat (but those in skip) the
+// updated calendar entry; when the roundtable is called off, the people
+// waiting hear it too.
+func (a *API) tellRegistered(c *gin.Context, r *rooms.Roundtable, news rooms.SeatNews, skip ...rooms.MemberID) {
 	regs, err := a.store.ListRegistrations(c.Request.Context(), r.ID)
 	if err != nil {
 		a.log.WarnContext(c.Request.Context(), "roundtable calendar: listing registrations", "roundtable_id", r.ID, "err", err)
 		return
 	}
 	for _, reg := range regs {
+		if slices.Contains(skip, reg.MemberID) {
+			continue
+		}
 		if reg.Status == rooms.Registered || (news == rooms.CalledOff && reg.Status == rooms.Waitlisted) {
 			a.sendRoundtableCalendar(c, r, reg.MemberID, news)
 		}
@@ -135,7 +147,23 @@ func (a *API) registerRoundtable(c *gin.Context) {
 	if reg.Status == rooms.Registered {
 		a.sendRoundtableCalendar(c, r, me.ID, rooms.SeatTaken)
 	}
-	c.JSON(http.StatusOK, gin.H{"status": reg.Status})
+	// The roundtable as she now sees it, with her place in the queue, so
+	// the page needs no second call.
+	v, err := a.viewRoundtable(c, r, me)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, RegistrationView{Status: reg.Status, Position: v.MyPosition, Roundtable: v})
+}
+
+// RegistrationView answers a registration: where she stands (a seat, or
+// her place on the waitlist, 1 = next) and the roundtable as she now sees
+// it.
+type RegistrationView struct {
+	Status     rooms.RegistrationStatus `json:"status"`
+	Position   int                      `json:"position"`
+	Roundtable RoundtableView           `json:"roundtable"`
 }
 
 // withdrawRoundtable gives the seat back; the first on the waitlist gets

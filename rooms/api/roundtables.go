@@ -41,6 +41,9 @@ type RoundtableView struct {
 	FeedbackOpen  bool  `json:"feedback_open"`
 	FeedbackGiven bool  `json:"feedback_given"`
 	Version       int64 `json:"version"`
+	// Promoted, in the answer to an organiser's change, is how many people
+	// waiting got a seat because the capacity was raised.
+	Promoted int `json:"promoted,omitempty"`
 	// Organiser-only fields.
 	ExcludedCompanies []rooms.CompanyID `json:"excluded_companies,omitempty"`
 }

@@ -43,10 +43,10 @@ func testRoundtables(t *testing.T, open Opener, _ Options) {
 	got.Live = rooms.LiveState{Locked: true, LockedIn: []rooms.MemberID{"mb_in"}, Lobby: true, Admitted: []rooms.MemberID{"mb_ok"},
 		Removed: []rooms.MemberID{"mb_out"}}
 	stale := *got
-	if err := s.UpdateRoundtable(c, got); err != nil || got.Version != 2 {
+	if _, err := s.UpdateRoundtable(c, got); err != nil || got.Version != 2 {
 		t.Fatalf("UpdateRoundtable = %v", err)
 	}
-	if err := s.UpdateRoundtable(c, &stale); !errors.Is(err, rooms.ErrConflict) {
+	if _, err := s.UpdateRoundtable(c, &stale); !errors.Is(err, rooms.ErrConflict) {
 		t.Errorf("stale UpdateRoundtable: %v", err)
 	}
 	if back, err := s.GetRoundtable(c, r.ID); err != nil || back.EntryFor("mb_in") != (rooms.Entry{Lobby: true}) ||
