@@ -38,7 +38,7 @@ func TestRoomRulesFromTheStore(t *testing.T) {
 		t.Errorf("open roundtable: %+v", e)
 	}
 	r.Live = rooms.LiveState{Locked: true, LockedIn: []rooms.MemberID{"mb_a"}, Removed: []rooms.MemberID{"mb_c"}}
-	if err := store.UpdateRoundtable(ctx, r); err != nil {
+	if _, err := store.UpdateRoundtable(ctx, r); err != nil {
 		t.Fatal(err)
 	}
 	for id, want := range map[string]string{"mb_a": "", "mb_b": rooms.EntryLocked, "mb_c": rooms.EntryRemoved, "mb_mod": ""} {

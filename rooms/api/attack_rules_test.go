@@ -98,7 +98,7 @@ func TestLockLetsBackOnlyWhoWasIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.Live.Locked, r.Live.LockedIn = true, []rooms.MemberID{w.memberA.m.ID}
-	if err := e.store.UpdateRoundtable(ctx, r); err != nil {
+	if _, err := e.store.UpdateRoundtable(ctx, r); err != nil {
 		t.Fatal(err)
 	}
 	e.skew.Store(int64(2*time.Hour - 10*time.Minute))
