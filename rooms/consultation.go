@@ -64,7 +64,8 @@ type Consultation struct {
 	AwaitingID       MemberID           `json:"awaiting_id" bson:"awaiting_id"` // who must pick a slot
 	Proposed         []Slot             `json:"proposed" bson:"proposed"`
 	Booked           *Slot              `json:"booked,omitempty" bson:"booked,omitempty"`
-	DeclineReason    string             `json:"decline_reason" bson:"decline_reason"` // never shown to the requester
+	Reschedule       *Reschedule        `json:"reschedule,omitempty" bson:"reschedule,omitempty"` // new times proposed for the booking
+	DeclineReason    string             `json:"decline_reason" bson:"decline_reason"`             // never shown to the requester
 	CancelledBy      MemberID           `json:"cancelled_by" bson:"cancelled_by"`
 	CancelledAt      time.Time          `json:"cancelled_at" bson:"cancelled_at,omitempty"`
 	NoShows          []MemberID         `json:"no_shows" bson:"no_shows"`
@@ -94,9 +95,10 @@ func (c *Consultation) StatusAt(now time.Time) ConsultationStatus {
 // HasJoined reports whether m opened the consultation's video room.
 func (c *Consultation) HasJoined(m MemberID) bool { return slices.Contains(c.Joined, m) }
 
-// Cancel calls c off on behalf of by at now.
+// Cancel calls c off on behalf of by at now; new times proposed for it
+// lapse with it.
 func (c *Consultation) Cancel(by MemberID, now time.Time) {
-	c.Status, c.CancelledBy, c.CancelledAt = StatusCancelled, by, now
+	c.Status, c.CancelledBy, c.CancelledAt, c.Reschedule = StatusCancelled, by, now, nil
 }
 
 // CancelTime is when c was cancelled: CancelledAt, or for cancellations
@@ -120,8 +122,9 @@ func (c *Consultation) Party(m MemberID) (other MemberID, ok bool) {
 }
 
 // ValidateRequest checks what a requester sends: a short note, one to
-// three future slots of allowed lengths, and a place for in-person.
-func (c *Consultation) ValidateRequest(now time.Time) error {
+// three slots of allowed lengths starting at least notice from now, and a
+// place for in-person.
+func (c *Consultation) ValidateRequest(now time.Time, notice time.Duration) error {
 	c.Note, c.Place = strings.TrimSpace(c.Note), strings.TrimSpace(c.Place)
 	switch {
 	case c.Mode != ModeOnline && c.Mode != ModeInPerson:
@@ -131,7 +134,7 @@ func (c *Consultation) ValidateRequest(now time.Time) error {
 	case utf8.RuneCountInString(c.Place) > 200:
 		return Invalid("place", "too_long", "the place is longer than 200 characters")
 	}
-	return ValidateProposal(c.Note, c.Proposed, now)
+	return ValidateProposal(c.Note, c.Proposed, now, notice)
 }
 
 // MaxNote is how long the note of a request or a reschedule may be.
@@ -139,18 +142,23 @@ const MaxNote = 500
 
 // ValidateProposal checks what every proposal of times carries, a new
 // request's or a reschedule's: a note of at most MaxNote characters and
-// one to three valid slots.
-func ValidateProposal(note string, slots []Slot, now time.Time) error {
+// one to three valid slots (see ValidateSlots).
+func ValidateProposal(note string, slots []Slot, now time.Time, notice time.Duration) error {
 	if utf8.RuneCountInString(strings.TrimSpace(note)) > MaxNote {
 		return Invalid("note", "too_long", fmt.Sprintf("the note is longer than %d characters", MaxNote))
 	}
-	return ValidateSlots(slots, now)
+	return ValidateSlots(slots, now, notice)
 }
 
+// DefaultMinNotice is how soon a proposed slot may start by default: a
+// lunch break's worth, so someone free now can meet in a quarter of an
+// hour (the video room opens ten minutes before the start).
+const DefaultMinNotice = 15 * time.Minute
+
 // ValidateSlots checks one to three proposals: allowed lengths, starting
-// at least an hour from now and within 90 days, on 15-minute marks, and
+// at least notice from now and within 90 days, on 15-minute marks, and
 // not overlapping each other.
-func ValidateSlots(slots []Slot, now time.Time) error {
+func ValidateSlots(slots []Slot, now time.Time, notice time.Duration) error {
 	if len(slots) == 0 || len(slots) > 3 {
 		return Invalid("slots", "out_of_range", "propose one to three slots")
 	}
@@ -159,8 +167,8 @@ func ValidateSlots(slots []Slot, now time.Time) error {
 		switch {
 		case !contains(ConsultationMinutes, s.Minutes):
 			return Invalid(f+".minutes", "unknown_value", "a consultation lasts 30, 45 or 60 minutes")
-		case s.Start.Before(now.Add(time.Hour)):
-			return Invalid(f+".start", "too_soon", "a slot starts at least one hour from now")
+		case s.Start.Before(now.Add(notice)):
+			return Invalid(f+".start", "too_soon", fmt.Sprintf("a slot starts at least %s from now", noticeText(notice)))
 		case s.Start.After(now.Add(90 * 24 * time.Hour)):
 			return Invalid(f+".start", "too_far", "a slot starts within 90 days")
 		case s.Start.Unix()%(15*60) != 0:
@@ -173,6 +181,17 @@ func ValidateSlots(slots []Slot, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// noticeText says a notice in words: "15 minutes", "1 hour", "90 minutes".
+func noticeText(d time.Duration) string {
+	if d%time.Hour == 0 && d > 0 {
+		if d == time.Hour {
+			return "1 hour"
+		}
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	}
+	return fmt.Sprintf("%d minutes", d/time.Minute)
 }
 
 func contains(xs []int, x int) bool {

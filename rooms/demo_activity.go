@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -43,16 +44,19 @@ func seedDemoActivity(ctx context.Context, s Store, now time.Time) error {
 	return seedDemoConsultation(ctx, s, now)
 }
 
+// demoReasons says why o suits me as the engine would, naming the
+// themes they share.
 func demoReasons(me, o *Profile) []Reason {
-	shared := 0
+	var shared []string
 	for _, t := range o.Themes {
 		if slices.Contains(me.Themes, t) {
-			shared++
+			shared = append(shared, t)
 		}
 	}
+	slices.Sort(shared)
 	var rs []Reason
-	if shared > 0 {
-		rs = append(rs, Reason{Code: "shared_themes", Params: map[string]string{"n": fmt.Sprint(shared)}})
+	if len(shared) > 0 {
+		rs = append(rs, Reason{Code: "shared_themes", Params: map[string]string{"n": fmt.Sprint(len(shared)), "themes": strings.Join(shared, ",")}})
 	}
 	if d := o.YearsExperience - me.YearsExperience; d >= 3 && o.JobFunction == me.JobFunction {
 		rs = append(rs, Reason{Code: "years_ahead_same_function", Params: map[string]string{"years": fmt.Sprint(d)}})

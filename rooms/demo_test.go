@@ -53,6 +53,9 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 		if m.CompanyID == hanako.CompanyID {
 			t.Errorf("demo recommends a colleague: %s", m.Email)
 		}
+		if m.Email == "yoko@minato.example" && (len(c.Reasons) == 0 || c.Reasons[0].Params["themes"] != "promotion") {
+			t.Errorf("the reason for 高橋 洋子 does not name the theme they share: %+v", c.Reasons)
+		}
 	}
 	// Every consultation flow can be tried at once, and only once seeded.
 	list, _ := s.ListMemberConsultations(ctx, hanako.ID)

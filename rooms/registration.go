@@ -13,7 +13,7 @@ var (
 	ErrRegistrationClosed = Invalid("roundtable", "registration_closed", "registration for this roundtable has closed")
 	ErrCompanyExcluded    = &ValidationError{Field: "roundtable", Code: "company_excluded", Message: "this roundtable is not open to your company"}
 	// ErrCapacityLocked is the ConflictError of a capacity change that the
-	// seats forbid: below the seats taken, or up while people wait.
+	// seats forbid: below the seats already taken.
 	ErrCapacityLocked = &ConflictError{Field: "capacity"}
 )
 
@@ -176,15 +176,26 @@ func queueOrder(a, b *Registration) int {
 // SortQueue puts regs in queue order, as the stores list them.
 func SortQueue(regs []*Registration) { slices.SortFunc(regs, queueOrder) }
 
-// CheckCapacity says whether the capacity of a roundtable with these seats
-// may change from old to capacity: never below the seats taken, and up
-// only while nobody waits (a bigger room would owe them seats).
-func (st *Seating) CheckCapacity(capacity int) error {
-	seated, waiting := st.Counts()
-	if capacity < seated || capacity > st.Capacity && waiting > 0 {
-		return ErrCapacityLocked
+// SetCapacity changes the capacity to n and seats the first in the queue,
+// in order, in the seats a bigger room adds, so nobody waits beside a free
+// seat. It returns the registrations to write (those promoted, in queue
+// order); a capacity below the seats taken is ErrCapacityLocked and
+// changes nothing.
+func (st *Seating) SetCapacity(n int) (promoted []*Registration, err error) {
+	seated, _ := st.Counts()
+	if n < seated {
+		return nil, ErrCapacityLocked
 	}
-	return nil
+	st.Capacity = n
+	for ; seated < n; seated++ {
+		next := st.nextInQueue()
+		if next == nil {
+			break
+		}
+		next.Status = Registered
+		promoted = append(promoted, next)
+	}
+	return promoted, nil
 }
 
 // IsCapacityLocked reports whether err refused a capacity change.

@@ -136,10 +136,11 @@ type Store interface {
 	// GetRoundtable returns the roundtable with id.
 	GetRoundtable(ctx context.Context, id RoundtableID) (*Roundtable, error)
 	// UpdateRoundtable writes r if the stored Version equals r.Version.
-	// A capacity the seats forbid (Seating.CheckCapacity: below the seats
-	// taken, or up while people wait) is ErrCapacityLocked; the check and
-	// the write are one atomic step with every seat change.
-	UpdateRoundtable(ctx context.Context, r *Roundtable) error
+	// A new capacity goes through Seating.SetCapacity in the same atomic
+	// step as the write: below the seats taken it is ErrCapacityLocked;
+	// raised, it seats the first people waiting, who are returned in queue
+	// order (none when nobody was promoted).
+	UpdateRoundtable(ctx context.Context, r *Roundtable) (promoted []*Registration, err error)
 	// ListRoundtables returns roundtables starting in [from, to), by start.
 	ListRoundtables(ctx context.Context, from, to time.Time) ([]*Roundtable, error)
 	// GetRegistration returns m's registration for r.
@@ -193,6 +194,13 @@ type Store interface {
 	MarkInvitationRevoked(ctx context.Context, id InvitationID, at time.Time) error
 	// HasFeedback reports whether author gave feedback on consultation cs.
 	HasFeedback(ctx context.Context, cs ConsultationID, author MemberID) (bool, error)
+
+	// --- trust and safety (issue 12) ---
+
+	// DeletePasswordResets removes every reset link of member m (used or
+	// not), so that setting a password leaves no other link working; none
+	// is not an error.
+	DeletePasswordResets(ctx context.Context, m MemberID) error
 
 	// --- published monthly figures (issue 12) ---
 

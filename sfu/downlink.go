@@ -66,6 +66,7 @@ const (
 	probeGrowth     = 1.05
 	probeQuiet      = int64(2 * time.Second) // since the last decrease
 	upgradeMargin   = 1.15                   // a layer is taken only if this much more fits
+	confirmWithin   = int64(3 * time.Second) // a lone delay-based cut not confirmed by then pauses after all
 	rtxShare        = 0.15                   // of the estimate, at most, for retransmissions
 )
 
@@ -278,6 +279,7 @@ type want struct {
 	layer  Quality // allocated
 	on     bool    // allocated at all
 	short  bool    // a layer it wants and that arrives did not fit
+	keep   bool    // flowing, and not to be paused this round
 }
 
 // allocate shares the estimate among the tracks and starts or stops a
@@ -315,6 +317,13 @@ func (l *Downlink) allocate(now int64) {
 	slices.SortStableFunc(videos, func(a, b *want) int {
 		return cmp.Or(cmp.Compare(b.d.Priority(), a.d.Priority()), cmp.Compare(a.d.up.ID, b.d.up.ID))
 	})
+	// One delay-based cut, not (yet) confirmed by a second or by loss, may
+	// have been a receiver that read late: videos keep their lowest layer.
+	if st := l.bwe.Stats(); st.LastCause == bwe.CauseDelay && st.DelayStreak < 2 && now-st.LastDecrease < confirmWithin {
+		for _, v := range videos {
+			v.keep = v.had
+		}
+	}
 	budget, deficit := fillVideo(videos, budget)
 	for _, v := range videos {
 		l.apply(v.d, v.layer, !v.on, v.short, cause)
@@ -333,7 +342,7 @@ func fillVideo(videos []*want, budget float64) (float64, int) {
 		if !ok {
 			continue
 		}
-		if r := float64(v.rates[q]); r <= budget {
+		if r := float64(v.rates[q]); r <= budget || v.keep {
 			v.layer, v.on = q, true
 			budget -= r
 		} else if deficit == 0 {
@@ -430,10 +439,11 @@ func (l *Downlink) apply(d *DownTrack, q Quality, paused, short bool, cause bwe.
 
 // steerProbe starts a probe when a track wants more than fits and the
 // link has been calm, and ends it when the want is met, when the probe
-// congested the link (the next waits twice as long) or when the
-// estimate stopped growing.
+// congested the link or the queue started to build (the next waits twice
+// as long) or when the estimate stopped growing.
 func (l *Downlink) steerProbe(now int64, a allocation) {
-	lastDown := l.bwe.Stats().LastDecrease
+	st := l.bwe.Stats()
+	lastDown := st.LastDecrease
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	p := &l.probe
@@ -441,7 +451,7 @@ func (l *Downlink) steerProbe(now int64, a allocation) {
 		p.best, p.grewAt = a.estimate, now
 	}
 	switch {
-	case p.active && lastDown > p.start:
+	case p.active && (lastDown > p.start || st.Building):
 		p.active, p.next, p.backoff = false, now+p.backoff, min(2*p.backoff, probeMaxBackoff)
 	case p.active && a.deficit == 0:
 		p.active, p.backoff = false, probeBackoff

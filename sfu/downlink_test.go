@@ -34,6 +34,8 @@ func TestFillVideo(t *testing.T) {
 		{"a paused one climbed back to needs the margin too", 500_000, func(w []*want) { w[0].has, w[0].had = Medium, false }, []Quality{Low}, int(350_000 * upgradeMargin)},
 		{"the subscriber's own target caps it", 4_000_000, func(w []*want) { w[1].target = Low }, []Quality{High, Low}, 0},
 		{"a layer the publisher stopped is skipped", 4_000_000, func(w []*want) { w[0].avail = 0b011 }, []Quality{Medium, High}, 0},
+		// after a lone delay-based cut, flowing videos keep their lowest layer
+		{"a kept video is not paused", 200_000, func(w []*want) { w[1].keep = true }, []Quality{Low, Low}, int(350_000 * upgradeMargin)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -377,8 +377,9 @@ type consultView struct {
 }
 
 // consultOp looks at one of m's consultations and acts on it: accepts a
-// request waiting for her, cancels or reschedules a booking, proposes new
-// times, or asks the same person again once it is over.
+// request or new times waiting for her (a move frees one time and claims
+// another), cancels a booking or proposes new times for it or for a
+// request, or asks the same person again once it is over.
 func (w *crashWorld) consultOp(url string, m rooms.MemberID) (bool, error) {
 	w.mu.Lock()
 	mine := w.consults[m]
@@ -393,7 +394,7 @@ func (w *crashWorld) consultOp(url string, m rooms.MemberID) (bool, error) {
 	slots := fmt.Sprintf(`"slots":[{"start":%q,"minutes":%d}]`, slot.Start.Format(time.RFC3339), slot.Minutes)
 	action, body := path, "{"+slots+"}"
 	switch {
-	case v.Status == "requested" && v.AwaitingMe:
+	case v.AwaitingMe && v.Status != "booked" || v.AwaitingMe && rand.IntN(2) == 0:
 		action, body = path+"/accept", `{"slot":0}`
 	case v.Status == "booked" && rand.IntN(4) == 0:
 		action, body = path+"/cancel", `{}`

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"slices"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -69,6 +68,10 @@ func (a *API) acceptConsultation(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if cs.StatusAt(a.now()) == rooms.StatusBooked { // new times proposed for the booking
+		a.acceptMove(c, cs, me, req.Slot)
+		return
+	}
 	switch {
 	case cs.StatusAt(a.now()) != rooms.StatusRequested || cs.AwaitingID != me.ID:
 		fail(c, wrongState("there is no request waiting for your answer"))
@@ -82,31 +85,28 @@ func (a *API) acceptConsultation(c *gin.Context) {
 	}
 	slot := cs.Proposed[req.Slot]
 	cs.Status, cs.Booked, cs.Sequence = rooms.StatusBooked, &slot, cs.Sequence+1
-	if !a.saveTime(c, cs, cs.TimeKeys(), nil) {
+	if err := a.saveTime(c, cs, cs.TimeKeys(), nil); err != nil {
+		fail(c, a.whoseTime(c, cs, me, slot, err))
 		return
 	}
-	a.sendCalendar(c, cs, rooms.MethodRequest)
+	a.sendCalendar(c, cs, rooms.BookingMade)
 	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
 }
 
 var errSlotTaken = &Error{Status: http.StatusConflict, Code: "slot_taken", Field: "slot", Message: "one of you is already booked at that time"}
 
-// saveTime writes cs with its time claims taken and freed in one step
-// and maps a taken time and a lost race to 409.
-func (a *API) saveTime(c *gin.Context, cs *rooms.Consultation, take, free []string) bool {
+// saveTime writes cs with its time claims taken and freed in one step;
+// a taken time is errSlotTaken and a lost race errStale.
+func (a *API) saveTime(c *gin.Context, cs *rooms.Consultation, take, free []string) error {
 	err := a.store.UpdateConsultationTime(c.Request.Context(), cs, take, free)
 	var ce *rooms.ConflictError
 	switch {
 	case errors.As(err, &ce) && ce.Field == "slot":
-		err = errSlotTaken
+		return errSlotTaken
 	case errors.Is(err, rooms.ErrConflict):
-		err = errStale
+		return errStale
 	}
-	if err != nil {
-		fail(c, err)
-		return false
-	}
-	return true
+	return err
 }
 
 type declineRequest struct {
@@ -166,59 +166,15 @@ func (a *API) cancelConsultation(c *gin.Context) {
 	if wasBooked {
 		cs.Sequence++
 	}
-	if !a.saveTime(c, cs, nil, held) {
-		return
-	}
-	if wasBooked {
-		a.sendCalendar(c, cs, rooms.MethodCancel)
-	} else {
-		a.notifyOther(c, cs, me, func(other *rooms.Member) rooms.Email { return rooms.CancelledEmail(other, me.DisplayName) })
-	}
-	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
-}
-
-// errPeerUnavailable answers a reschedule between two people one of whom
-// has since blocked the other, without saying who did what.
-var errPeerUnavailable = &Error{Status: http.StatusForbidden, Code: "peer_unavailable",
-	Message: "new times cannot be proposed to this person; you can cancel instead"}
-
-type rescheduleRequest struct {
-	Slots []rooms.Slot `json:"slots"`
-	Note  string       `json:"note"`
-}
-
-// rescheduleConsultation cancels the current time and proposes new slots
-// in one action; the other person picks one as with a new request.
-func (a *API) rescheduleConsultation(c *gin.Context) {
-	var req rescheduleRequest
-	cs, me, ok := a.bindOpenConsultation(c, &req, "rescheduled")
-	if !ok {
-		return
-	}
-	other, _ := cs.Party(me.ID)
-	// The same rules as a new request: a reschedule also emails the
-	// other person and asks for their time.
-	p := proposal{me: me, peer: other, note: req.Note, slots: req.Slots, existing: true, refused: errPeerUnavailable}
-	if err := a.checkProposal(c, p); err != nil {
+	if err := a.saveTime(c, cs, nil, held); err != nil {
 		fail(c, err)
 		return
 	}
-	old := *cs
-	cs.Status, cs.AwaitingID, cs.Proposed, cs.Booked, cs.Joined = rooms.StatusRequested, other, req.Slots, nil, nil // joining counts for one booked time
-	cs.ExpiresAt, cs.Sequence = a.now().Add(a.cfg.RequestTTL), cs.Sequence+1
-	if note := strings.TrimSpace(req.Note); note != "" {
-		cs.Note = note
+	if wasBooked {
+		a.sendCalendar(c, cs, rooms.BookingCancelled)
+	} else {
+		a.notifyOther(c, cs, me, func(other *rooms.Member) rooms.Email { return rooms.CancelledEmail(other, me.DisplayName) })
 	}
-	if !a.saveTime(c, cs, nil, old.TimeKeys()) {
-		return
-	}
-	if old.Status == rooms.StatusBooked {
-		old.Sequence = cs.Sequence
-		a.sendCalendar(c, &old, rooms.MethodCancel)
-	}
-	a.notifyOther(c, cs, me, func(o *rooms.Member) rooms.Email {
-		return rooms.RescheduleEmail(o, me.DisplayName, a.publicURL+"/consultations")
-	})
 	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
 }
 

@@ -27,8 +27,9 @@ func (a *API) calendarEvent(cs *rooms.Consultation, m *rooms.Member, peer string
 	return ev
 }
 
-// sendCalendar emails both parties their calendar entry for cs.
-func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, method rooms.CalendarMethod) {
+// sendCalendar emails both parties their calendar entry for cs with
+// words for the news.
+func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, news rooms.BookingNews) {
 	req, err1 := a.store.GetMember(c.Request.Context(), cs.RequesterID)
 	rec, err2 := a.store.GetMember(c.Request.Context(), cs.RecipientID)
 	if err := errors.Join(err1, err2); err != nil {
@@ -37,8 +38,8 @@ func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, method rooms.
 	}
 	for _, pair := range [][2]*rooms.Member{{req, rec}, {rec, req}} {
 		m, peer := pair[0], pair[1]
-		ics := rooms.ICS(a.calendarEvent(cs, m, peer.DisplayName), method, a.now())
-		a.notify(c, m, rooms.BookingEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), method == rooms.MethodCancel, ics, method))
+		ics := rooms.ICS(a.calendarEvent(cs, m, peer.DisplayName), news.Method(), a.now())
+		a.notify(c, m, rooms.ConsultationCalendarEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), news, ics))
 	}
 }
 

@@ -32,9 +32,10 @@ type ConsultationView struct {
 	Note          string                   `json:"note"`
 	Mode          rooms.Mode               `json:"mode"`
 	Place         string                   `json:"place,omitempty"`
-	AwaitingMe    bool                     `json:"awaiting_me"`
-	Proposed      []rooms.Slot             `json:"proposed"`
+	AwaitingMe    bool                     `json:"awaiting_me"` // a request or new times wait for the viewer's answer
+	Proposed      []SlotView               `json:"proposed"`
 	Booked        *rooms.Slot              `json:"booked,omitempty"`
+	Reschedule    *RescheduleView          `json:"reschedule,omitempty"`     // new times proposed for the booking
 	DeclineReason string                   `json:"decline_reason,omitempty"` // only to the one who declined
 	NoShows       []rooms.MemberID         `json:"no_shows"`
 	PeerJoined    bool                     `json:"peer_joined"`    // the other person opened the video room
@@ -45,12 +46,29 @@ type ConsultationView struct {
 }
 
 func (a *API) viewConsultation(c *gin.Context, cs *rooms.Consultation, viewer *rooms.Member) ConsultationView {
+	return a.viewConsultationWith(c, cs, viewer, a.newBookings(c))
+}
+
+// viewConsultationWith is viewConsultation reading bookings through busy,
+// which a list shares among its consultations.
+func (a *API) viewConsultationWith(c *gin.Context, cs *rooms.Consultation, viewer *rooms.Member, busy *bookings) ConsultationView {
 	other, _ := cs.Party(viewer.ID)
 	v := ConsultationView{ID: cs.ID, Status: cs.StatusAt(a.now()), Role: "recipient", Peer: a.peer(c, other), Note: cs.Note,
-		Mode: cs.Mode, Place: cs.Place, AwaitingMe: cs.Status == rooms.StatusRequested && cs.AwaitingID == viewer.ID,
-		Proposed: cs.Proposed, Booked: cs.Booked, NoShows: cs.NoShows, CreatedAt: cs.CreatedAt, ExpiresAt: cs.ExpiresAt, Version: cs.Version}
+		Mode: cs.Mode, Place: cs.Place, AwaitingMe: cs.Awaits(viewer.ID, a.now()), Booked: cs.Booked, NoShows: cs.NoShows,
+		CreatedAt: cs.CreatedAt, ExpiresAt: cs.ExpiresAt, Version: cs.Version}
 	if cs.RequesterID == viewer.ID {
 		v.Role = "requester"
+	}
+	if v.Status == rooms.StatusRequested { // still to be picked: mark the times taken since
+		v.Proposed = busy.slots(cs, viewer.ID, cs.Proposed)
+	} else {
+		v.Proposed = make([]SlotView, len(cs.Proposed))
+		for i, s := range cs.Proposed {
+			v.Proposed[i].Slot = s
+		}
+	}
+	if p := cs.PendingReschedule(a.now()); p != nil {
+		v.Reschedule = &RescheduleView{ByMe: p.By == viewer.ID, Proposed: busy.slots(cs, viewer.ID, p.Slots), Note: p.Note, ExpiresAt: p.ExpiresAt}
 	}
 	v.PeerJoined = cs.HasJoined(other)
 	if cs.Status == rooms.StatusDeclined && cs.AwaitingID == viewer.ID { // the decliner
@@ -114,11 +132,19 @@ func (a *API) createConsultation(c *gin.Context) {
 	cs := &rooms.Consultation{ID: rooms.NewConsultationID(), RequesterID: me.ID, RecipientID: req.RecipientID,
 		RequesterCompany: me.CompanyID, Note: req.Note, Mode: req.Mode, Place: req.Place, Status: rooms.StatusRequested,
 		AwaitingID: req.RecipientID, Proposed: req.Slots, ExpiresAt: a.now().Add(a.cfg.RequestTTL), NoShows: []rooms.MemberID{}}
-	if err := cs.ValidateRequest(a.now()); err != nil {
+	if err := cs.ValidateRequest(a.now(), a.cfg.MinNotice); err != nil {
 		fail(c, err)
 		return
 	}
 	recipient, err := a.checkRequest(c, me, req.RecipientID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	open, err := a.openConsultations(c, me.ID)
+	if err == nil && open[recipient.ID] != nil {
+		err = errOpenConsultation
+	}
 	if err != nil {
 		fail(c, err)
 		return
@@ -135,6 +161,11 @@ func (a *API) createConsultation(c *gin.Context) {
 	a.notify(c, recipient, rooms.RequestReceivedEmail(recipient, me.DisplayName, a.publicURL+"/consultations"))
 	c.JSON(http.StatusCreated, a.viewConsultation(c, cs, me))
 }
+
+// errOpenConsultation refuses a second request between two people who
+// already have one open (or a booking to come): the page leads to it.
+var errOpenConsultation = &Error{Status: http.StatusConflict, Code: "open_consultation", Field: "recipient_id",
+	Message: "you two already have an open request or a booking; answer or change that one"}
 
 // errNotRecommended answers a request to someone the requester may not
 // ask, whatever the reason (a block among them).
@@ -186,7 +217,7 @@ type proposal struct {
 // availability, and the daily limit on proposals, counted last so that a
 // refused proposal costs nothing.
 func (a *API) checkProposal(c *gin.Context, p proposal) error {
-	if err := rooms.ValidateProposal(p.note, p.slots, a.now()); err != nil {
+	if err := rooms.ValidateProposal(p.note, p.slots, a.now(), a.cfg.MinNotice); err != nil {
 		return err
 	}
 	if blocked, err := a.blockedEitherWay(c, p.me.ID, p.peer); err != nil || blocked {
@@ -241,8 +272,9 @@ func (a *API) listConsultations(c *gin.Context) {
 		return
 	}
 	out := make([]ConsultationView, len(list))
+	busy := a.newBookings(c)
 	for i, cs := range list {
-		out[i] = a.viewConsultation(c, cs, me)
+		out[i] = a.viewConsultationWith(c, cs, me, busy)
 	}
 	c.JSON(http.StatusOK, gin.H{"consultations": out})
 }

@@ -49,7 +49,7 @@ func (e *env) alwaysAvailable(t *testing.T, m *rooms.Member) {
 // slotAt is a 30-minute slot about h hours from now: on that day in
 // Tokyo, at noon plus (h mod 8) quarter hours, so it never crosses local
 // midnight (availability windows are per day) and different h give
-// different times. h = 0 gives a slot 15–30 minutes from now (too soon).
+// different times. h = 0 gives a slot up to 15 minutes from now (too soon).
 func slotAt(h int) string {
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	now := time.Now()
@@ -78,11 +78,7 @@ type consultation struct {
 
 func parseConsultation(t *testing.T, r response) consultation {
 	t.Helper()
-	var c consultation
-	if err := json.Unmarshal(r.body, &c); err != nil {
-		t.Fatalf("consultation body %s: %v", r.body, err)
-	}
-	return c
+	return decodeBody[consultation](t, r)
 }
 
 func (e *env) request(t *testing.T, from *actor, to *rooms.Member, slots ...string) consultation {
@@ -350,7 +346,8 @@ func TestRescheduleAndDecline(t *testing.T) {
 	e.alwaysAvailable(t, w.memberA.m)
 	cs := e.request(t, w.memberA, w.memberB.m, slotAt(30))
 	url := e.srv.URL + "/api/v1/consultations/" + cs.ID
-	w.memberB.do(t, "POST", url+"/accept", `{"slot":0}`)
+	// Before any time is booked, the recipient may answer with times of
+	// her own; then the requester picks.
 	r := w.memberB.do(t, "POST", url+"/reschedule", `{"slots":[`+slotAt(70)+`,`+slotAt(80)+`]}`)
 	got := parseConsultation(t, r)
 	if r.status != 200 || got.Status != "requested" || got.AwaitingMe || got.Booked != nil {
@@ -358,7 +355,7 @@ func TestRescheduleAndDecline(t *testing.T) {
 	}
 	mine := parseConsultation(t, w.memberA.do(t, "GET", url, ""))
 	if !mine.AwaitingMe {
-		t.Errorf("after reschedule the requester should pick: %+v", mine)
+		t.Errorf("after new times the requester should pick: %+v", mine)
 	}
 	r = w.memberA.do(t, "POST", url+"/decline", `{"reason":"PRIVATE-REASON"}`)
 	if r.status != 200 {

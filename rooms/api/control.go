@@ -69,7 +69,7 @@ func (a *API) freeSlots(c *gin.Context) {
 		return
 	}
 	now := a.now()
-	slots, truncated := av.FreeSlots(now.Add(time.Hour), now.Add(time.Duration(days)*24*time.Hour), minutes, freeSlotsStep, busy, freeSlotsLimit)
+	slots, truncated := av.FreeSlots(now.Add(a.cfg.MinNotice), now.Add(time.Duration(days)*24*time.Hour), minutes, freeSlotsStep, busy, freeSlotsLimit)
 	loc, lerr := time.LoadLocation(me.TimeZone)
 	if lerr != nil {
 		loc = tokyo

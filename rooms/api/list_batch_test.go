@@ -53,7 +53,7 @@ func newFerretEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close(context.Background()) })
-	return newEnvStore(t, s, nil)
+	return newEnvStore(t, s, nil, nil)
 }
 
 // listQueries are the filters the comparison runs with.
@@ -81,7 +81,7 @@ func checkListMatches(t *testing.T, e *env, size rooms.LoadSize, readers int, qu
 	}
 	ended := seed.Roundtables[1] // ended early by its moderator
 	ended.Live.Ended = true
-	if err := e.store.UpdateRoundtable(ctx, ended); err != nil {
+	if _, err := e.store.UpdateRoundtable(ctx, ended); err != nil {
 		t.Fatal(err)
 	}
 	viewers := append([]*rooms.Member{}, seed.Speakers[0])

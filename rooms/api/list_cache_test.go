@@ -65,7 +65,7 @@ func checkNotStale(t *testing.T, e *env) {
 		t.Errorf("the moderator's new name does not show: %q", v.Moderators[0].DisplayName)
 	}
 	r.Title = "新しい題名"
-	if err := e.store.UpdateRoundtable(ctx, r); err != nil {
+	if _, err := e.store.UpdateRoundtable(ctx, r); err != nil {
 		t.Fatal(err)
 	}
 	if v := listEntry(t, e, a, r.ID); v.Title != r.Title {

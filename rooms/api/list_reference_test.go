@@ -23,7 +23,7 @@ func (a *API) MountOneByOneList(r *gin.Engine) {
 
 func (a *API) listOneByOne(c *gin.Context) {
 	me := currentMember(c)
-	f, err := parseRoundtableFilter(c, me)
+	f, err := parseRoundtableFilter(c, me, a.now())
 	if err != nil {
 		fail(c, err)
 		return

@@ -108,7 +108,7 @@ func (a *API) moderate(c *gin.Context) {
 // saveLive stores the live state and mirrors it into the room metadata
 // that every client follows.
 func (a *API) saveLive(m *modCtx) error {
-	if err := a.store.UpdateRoundtable(m.ctx, m.r); err != nil {
+	if _, err := a.store.UpdateRoundtable(m.ctx, m.r); err != nil {
 		if errors.Is(err, rooms.ErrConflict) {
 			return errStale
 		}
@@ -269,7 +269,9 @@ func (a *API) modRemove(m *modCtx) error {
 	if m.r.IsModerator(id) {
 		return wrongState("moderators cannot be removed")
 	}
-	m.r.Live.Removed = append(m.r.Live.Removed, id)
+	if !slices.Contains(m.r.Live.Removed, id) { // a retry after a media-plane failure
+		m.r.Live.Removed = append(m.r.Live.Removed, id)
+	}
 	if err := a.saveLive(m); err != nil {
 		return err
 	}
@@ -284,11 +286,20 @@ func (a *API) modLobby(m *modCtx) error {
 	return a.saveLive(m)
 }
 
+// modLock locks or unlocks the room. Who is in it when it locks may come
+// back (a dropped phone, a reload); the media plane holds everyone else
+// out whatever token they hold.
 func (a *API) modLock(m *modCtx) error {
 	if m.req.On == nil {
 		return rooms.Invalid("on", "required", "say whether the room is locked")
 	}
 	m.r.Live.Locked = *m.req.On
+	m.r.Live.LockedIn = nil
+	if m.r.Live.Locked {
+		for _, p := range m.people {
+			m.r.Live.LockedIn = append(m.r.Live.LockedIn, rooms.MemberID(p.Identity))
+		}
+	}
 	return a.saveLive(m)
 }
 

@@ -187,7 +187,7 @@ func (a *API) cancelOpenConsultations(c *gin.Context, me *rooms.Member) error {
 			return err
 		}
 		if wasBooked {
-			a.sendCalendar(c, cs, rooms.MethodCancel)
+			a.sendCalendar(c, cs, rooms.BookingCancelled)
 		} else {
 			a.notifyOther(c, cs, me, func(other *rooms.Member) rooms.Email { return rooms.CancelledEmail(other, me.DisplayName) })
 		}

@@ -24,7 +24,8 @@ func atoiRange(s string, lo, hi int) (int, error) {
 }
 
 // updateRoundtable changes a roundtable (its organisers). Capacity never
-// drops below the seats already given.
+// drops below the seats already given; raised, it seats the first people
+// waiting, who get the usual email with the calendar entry.
 func (a *API) updateRoundtable(c *gin.Context) {
 	var req roundtableRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -53,26 +54,33 @@ func (a *API) updateRoundtable(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	// The store checks the capacity against the seats in the step that
-	// writes it: a check here would race with registrations.
-	if err := a.store.UpdateRoundtable(c.Request.Context(), r); err != nil {
+	// The store applies the capacity to the seats in the step that writes
+	// it: a check here would race with registrations.
+	promoted, err := a.store.UpdateRoundtable(c.Request.Context(), r)
+	if err != nil {
 		switch {
 		case rooms.IsCapacityLocked(err):
-			err = rooms.Invalid("capacity", "capacity_locked", "capacity can grow only without a waitlist and never drop below the seats taken")
+			err = rooms.Invalid("capacity", "capacity_locked", "capacity cannot drop below the seats already taken")
 		case errors.Is(err, rooms.ErrConflict):
 			err = errStale
 		}
 		fail(c, err)
 		return
 	}
+	seated := make([]rooms.MemberID, len(promoted))
+	for i, p := range promoted {
+		seated[i] = p.MemberID
+		a.sendRoundtableCalendar(c, r, p.MemberID, rooms.SeatPromoted)
+	}
 	if !r.Start.Equal(old.Start) || r.Minutes != old.Minutes || r.Venue != old.Venue || r.Format != old.Format || r.Title != old.Title {
-		a.tellRegistered(c, r, rooms.Changed)
+		a.tellRegistered(c, r, rooms.Changed, seated...) // the newly seated have the new entry already
 	}
 	v, err := a.viewRoundtable(c, r, me)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	v.Promoted = len(promoted)
 	c.JSON(http.StatusOK, v)
 }
 
@@ -91,7 +99,7 @@ func (a *API) cancelRoundtable(c *gin.Context) {
 		return
 	}
 	r.Cancelled = true
-	if err := a.store.UpdateRoundtable(c.Request.Context(), r); err != nil {
+	if _, err := a.store.UpdateRoundtable(c.Request.Context(), r); err != nil {
 		fail(c, err)
 		return
 	}
@@ -99,15 +107,19 @@ func (a *API) cancelRoundtable(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// tellRegistered sends everyone with a seat the updated calendar entry;
-// when the roundtable is called off, the people waiting hear it too.
-func (a *API) tellRegistered(c *gin.Context, r *rooms.Roundtable, news rooms.SeatNews) {
+// tellRegistered sends everyone with a seat (but those in skip) the
+// updated calendar entry; when the roundtable is called off, the people
+// waiting hear it too.
+func (a *API) tellRegistered(c *gin.Context, r *rooms.Roundtable, news rooms.SeatNews, skip ...rooms.MemberID) {
 	regs, err := a.store.ListRegistrations(c.Request.Context(), r.ID)
 	if err != nil {
 		a.log.WarnContext(c.Request.Context(), "roundtable calendar: listing registrations", "roundtable_id", r.ID, "err", err)
 		return
 	}
 	for _, reg := range regs {
+		if slices.Contains(skip, reg.MemberID) {
+			continue
+		}
 		if reg.Status == rooms.Registered || (news == rooms.CalledOff && reg.Status == rooms.Waitlisted) {
 			a.sendRoundtableCalendar(c, r, reg.MemberID, news)
 		}
@@ -136,7 +148,23 @@ func (a *API) registerRoundtable(c *gin.Context) {
 	if reg.Status == rooms.Registered {
 		a.sendRoundtableCalendar(c, r, me.ID, rooms.SeatTaken)
 	}
-	c.JSON(http.StatusOK, gin.H{"status": reg.Status})
+	// The roundtable as she now sees it, with her place in the queue, so
+	// the page needs no second call.
+	v, err := a.viewRoundtable(c, r, me)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, RegistrationView{Status: reg.Status, Position: v.MyPosition, Roundtable: v})
+}
+
+// RegistrationView answers a registration: where she stands (a seat, or
+// her place on the waitlist, 1 = next) and the roundtable as she now sees
+// it.
+type RegistrationView struct {
+	Status     rooms.RegistrationStatus `json:"status"`
+	Position   int                      `json:"position"`
+	Roundtable RoundtableView           `json:"roundtable"`
 }
 
 // withdrawRoundtable gives the seat back; the first on the waitlist gets
@@ -190,7 +218,8 @@ const (
 // joinRoundtable mints a media token in the join window (15 minutes before
 // to the end) for registered members, speakers and moderators, with the
 // grants of their role: stage audiences subscribe and chat but do not
-// publish until promoted; moderators administer the room.
+// publish until promoted. Nobody gets RoomService power (roomAdmin):
+// moderators moderate through the audited API.
 func (a *API) joinRoundtable(c *gin.Context) {
 	r, me, ok := a.myRoundtable(c)
 	if !ok {
@@ -203,7 +232,8 @@ func (a *API) joinRoundtable(c *gin.Context) {
 	}
 	from, to := r.JoinWindow()
 	now := a.now()
-	if err := a.checkEntry(c, r, me, now); err != nil {
+	entry := r.EntryFor(me.ID)
+	if err := entryError(entry); err != nil {
 		fail(c, err)
 		return
 	}
@@ -218,50 +248,48 @@ func (a *API) joinRoundtable(c *gin.Context) {
 	// With the lobby on, everyone not on stage and not yet admitted waits
 	// in it, early arrivals included: connected, allowed nothing, until a
 	// moderator admits them.
-	lobby := r.Live.Lobby && role != roomRoleModerator && role != roomRoleSpeaker && !slices.Contains(r.Live.Admitted, me.ID)
-	publish, sub := role != roomRoleAudience && !lobby, !lobby
+	publish, sub := role != roomRoleAudience && !entry.Lobby, !entry.Lobby
 	// Own metadata: the page sets the raised-hand attribute (with its time)
 	// and the "stepping away" status itself.
 	selfMeta := true
 	grant := &auth.VideoGrant{RoomJoin: true, Room: r.RoomName(), CanPublish: &publish, CanSubscribe: &sub, CanPublishData: &sub,
-		RoomAdmin: role == roomRoleModerator, CanUpdateOwnMetadata: &selfMeta}
+		CanUpdateOwnMetadata: &selfMeta}
 	attrs := map[string]string{"role": role}
-	if lobby {
+	if entry.Lobby {
 		attrs["lobby"] = "1"
 	}
+	valid := min(to.Sub(now)+5*time.Minute, joinTokenTTL)
 	tok := auth.NewAccessToken(a.media.APIKey, a.media.APISecret).SetIdentity(string(me.ID)).SetName(me.DisplayName).
-		SetValidFor(min(to.Sub(now)+5*time.Minute, joinTokenTTL)).SetVideoGrant(grant).SetAttributes(attrs)
+		SetValidFor(valid).SetVideoGrant(grant).SetAttributes(attrs)
 	jwt, err := tok.ToJWT()
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"url": a.media.URL, "room": r.RoomName(), "token": jwt, "role": role, "lobby": lobby,
-		"expires_at": now.Add(min(to.Sub(now)+5*time.Minute, joinTokenTTL))})
+	c.JSON(http.StatusOK, gin.H{"url": a.media.URL, "room": r.RoomName(), "token": jwt, "role": role, "lobby": entry.Lobby,
+		"expires_at": now.Add(valid)})
 }
 
-// joinTokenTTL keeps roundtable tokens short: a removed or locked-out
-// person cannot reuse an old one for long (connected clients get
-// refreshed tokens from the media plane).
-const joinTokenTTL = 10 * time.Minute
+// joinTokenTTL keeps roundtable tokens short-lived: the room page fetches
+// one right before it connects, and connected clients get refreshed
+// tokens from the media plane. A remote LiveKit cannot revoke a token, so
+// a token minted before a lock, a lobby, a removal or the end is usable
+// for this long at most (plus LiveKit's minute of clock leeway), and the
+// media webhook receiver removes whoever joins against the rules even
+// then (see remotemedia.Receiver).
+const joinTokenTTL = time.Minute
 
-// checkEntry refuses tokens for cancelled, ended, in-person-only or locked
-// roundtables and for people removed from this session.
-func (a *API) checkEntry(c *gin.Context, r *rooms.Roundtable, me *rooms.Member, now time.Time) error {
-	switch {
-	case r.Cancelled || r.Format == rooms.FormatInPerson:
+// entryError is the API's answer when a roundtable's live rules refuse
+// someone.
+func entryError(e rooms.Entry) error {
+	switch e.Refused {
+	case rooms.EntryNoRoom:
 		return wrongState("this roundtable has no online room")
-	case r.Live.Ended:
+	case rooms.EntryEnded:
 		return &Error{Status: http.StatusForbidden, Code: "ended", Message: "this roundtable has ended"}
-	case slices.Contains(r.Live.Removed, me.ID):
+	case rooms.EntryRemoved:
 		return &Error{Status: http.StatusForbidden, Code: "removed", Message: "a moderator removed you from this session"}
-	case r.Live.Locked && !r.IsModerator(me.ID):
-		if a.mediaPlane != nil {
-			people, err := a.mediaPlane.ListParticipants(c.Request.Context(), r.RoomName())
-			if err == nil && slices.ContainsFunc(people, func(p rooms.MediaParticipant) bool { return p.Identity == string(me.ID) }) {
-				return nil // already inside: a reconnect, not a new join
-			}
-		}
+	case rooms.EntryLocked:
 		return &Error{Status: http.StatusForbidden, Code: "locked", Message: "the moderators have locked the room"}
 	}
 	return nil

@@ -42,6 +42,9 @@ type RoundtableView struct {
 	FeedbackOpen  bool  `json:"feedback_open"`
 	FeedbackGiven bool  `json:"feedback_given"`
 	Version       int64 `json:"version"`
+	// Promoted, in the answer to an organiser's change, is how many people
+	// waiting got a seat because the capacity was raised.
+	Promoted int `json:"promoted,omitempty"`
 	// Organiser-only fields.
 	ExcludedCompanies []rooms.CompanyID `json:"excluded_companies,omitempty"`
 }
@@ -184,7 +187,7 @@ func (a *API) createRoundtable(c *gin.Context) {
 // ?days=, newest first, for feedback.
 func (a *API) listRoundtables(c *gin.Context) {
 	me := currentMember(c)
-	f, err := parseRoundtableFilter(c, me)
+	f, err := parseRoundtableFilter(c, me, a.now())
 	if err != nil {
 		fail(c, err)
 		return

@@ -132,6 +132,11 @@ func TestResponsesMatchTheDocument(t *testing.T) {
 	cs := e.request(t, w.memberA, w.memberB.m, slotAt(30))
 	check(w.memberB, "POST", "/api/v1/consultations/"+cs.ID+"/accept", `{"slot":0}`, "/api/v1/consultations/{id}/accept")
 	check(w.memberA, "GET", "/api/v1/consultations", "", "/api/v1/consultations")
+	e.alwaysAvailable(t, w.memberA.m)
+	check(w.memberA, "POST", "/api/v1/consultations/"+cs.ID+"/reschedule", `{"slots":[`+slotAt(70)+`]}`, "/api/v1/consultations/{id}/reschedule")
+	check(w.memberB, "GET", "/api/v1/consultations/"+cs.ID, "", "/api/v1/consultations/{id}")
+	check(w.memberA, "GET", "/api/v1/recommendations", "", "/api/v1/recommendations") // with the open consultation
+	check(w.memberB, "DELETE", "/api/v1/consultations/"+cs.ID+"/reschedule", "", "/api/v1/consultations/{id}/reschedule")
 	check(w.operator, "GET", "/api/v1/companies", "", "/api/v1/companies")
 	check(w.operator, "POST", "/api/v1/invitations", `{"email":"x@alpha.test","role":"member","company_id":"`+string(w.coA.ID)+`"}`, "/api/v1/invitations")
 	check(w.adminA, "GET", "/api/v1/invitations", "", "/api/v1/invitations")
@@ -142,6 +147,7 @@ func TestResponsesMatchTheDocument(t *testing.T) {
 	check(w.memberA, "GET", "/api/v1/roundtables", "", "/api/v1/roundtables")
 	check(w.memberA, "POST", "/api/v1/roundtables/"+rt.ID+"/register", "", "/api/v1/roundtables/{id}/register")
 	check(w.memberA, "GET", "/api/v1/roundtables/"+rt.ID, "", "/api/v1/roundtables/{id}")
+	check(w.operator, "PUT", "/api/v1/roundtables/"+rt.ID, roundtableBody(48, 12, "stage", w.operator.m.ID, fmt.Sprintf(`,"version":%d`, rt.Version)), "/api/v1/roundtables/{id}")
 	e.skew.Store(int64(48*time.Hour - 10*time.Minute))
 	check(w.memberA, "POST", "/api/v1/roundtables/"+rt.ID+"/join", "", "/api/v1/roundtables/{id}/join")
 }

@@ -51,6 +51,12 @@ func utcConsultation(c *rooms.Consultation) *rooms.Consultation {
 	if c.Booked != nil {
 		c.Booked.Start = c.Booked.Start.UTC()
 	}
+	if r := c.Reschedule; r != nil {
+		r.ExpiresAt = r.ExpiresAt.UTC()
+		for i := range r.Slots {
+			r.Slots[i].Start = r.Slots[i].Start.UTC()
+		}
+	}
 	return c
 }
 

@@ -59,48 +59,55 @@ func (s *Store) GetRoundtable(ctx context.Context, id rooms.RoundtableID) (*room
 }
 
 // UpdateRoundtable implements rooms.Store: it sets the organisers' fields
-// and leaves the seats, compare-and-setting both versions so that the
-// capacity is checked against the seats it is written beside.
-func (s *Store) UpdateRoundtable(ctx context.Context, r *rooms.Roundtable) error {
+// and, when the capacity changes, the seats it gives, compare-and-setting
+// both versions so that the capacity is applied to the seats it is
+// written beside.
+func (s *Store) UpdateRoundtable(ctx context.Context, r *rooms.Roundtable) ([]*rooms.Registration, error) {
 	updated := r.UpdatedAt
 	r.UpdatedAt, r.Start = now(), norm(r.Start)
-	err := s.touched(ctx, s.updateRoundtable(ctx, r))
+	promoted, err := s.updateRoundtable(ctx, r)
+	err = s.touched(ctx, err)
 	if err != nil {
 		r.UpdatedAt = updated
-		return err
+		return nil, err
 	}
 	r.Version++
-	return nil
+	return promoted, nil
 }
 
-func (s *Store) updateRoundtable(ctx context.Context, r *rooms.Roundtable) error {
+func (s *Store) updateRoundtable(ctx context.Context, r *rooms.Roundtable) ([]*rooms.Registration, error) {
 	set, err := setFields(r, "_id", "version")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for range maxSeatAttempts {
 		d, err := s.loadSeats(ctx, r.ID)
 		switch {
 		case err != nil:
-			return err
+			return nil, err
 		case d.Version != r.Version:
-			return &rooms.ConflictError{}
-		case d.Capacity != r.Capacity:
-			st := rooms.Seating{Capacity: d.Capacity, Regs: d.Regs}
-			if err := st.CheckCapacity(r.Capacity); err != nil {
-				return err
-			}
+			return nil, &rooms.ConflictError{}
+		}
+		st := rooms.Seating{Capacity: d.Capacity, Regs: d.Regs}
+		promoted, err := st.SetCapacity(r.Capacity)
+		if err != nil {
+			return nil, err
+		}
+		fields := set
+		if len(promoted) > 0 {
+			stampRegistrations(promoted)
+			fields = append(slices.Clone(set), seatsSet(&st)...)
 		}
 		res, err := s.roundtables().UpdateOne(ctx, bson.D{{Key: "_id", Value: string(r.ID)}, {Key: "version", Value: r.Version}, {Key: "seats_version", Value: d.SeatsVersion}},
-			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}, {Key: "seats_version", Value: 1}}}})
+			bson.D{{Key: "$set", Value: fields}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}, {Key: "seats_version", Value: 1}}}})
 		if err != nil {
-			return mapErr(err, "")
+			return nil, mapErr(err, "")
 		}
 		if res.MatchedCount == 1 {
-			return nil
+			return promoted, nil
 		}
 	}
-	return &rooms.ConflictError{}
+	return nil, &rooms.ConflictError{}
 }
 
 // setFields is v as a $set document without the fields named in skip.

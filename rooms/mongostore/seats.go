@@ -50,13 +50,7 @@ func (s *Store) changeSeats(ctx context.Context, r rooms.RoundtableID, fn func(s
 		if err != nil || len(changed) == 0 {
 			return err
 		}
-		at := now()
-		for _, reg := range changed {
-			reg.Version, reg.UpdatedAt, reg.QueuedAt = reg.Version+1, at, norm(reg.QueuedAt)
-			if reg.CreatedAt.IsZero() {
-				reg.CreatedAt = at
-			}
-		}
+		stampRegistrations(changed)
 		res, err := s.roundtables().UpdateOne(ctx, bson.D{{Key: "_id", Value: string(r)}, {Key: "seats_version", Value: d.SeatsVersion}},
 			bson.D{{Key: "$set", Value: seatsSet(st)}, {Key: "$inc", Value: bson.D{{Key: "seats_version", Value: 1}}}})
 		if err != nil {
@@ -73,6 +67,18 @@ func (s *Store) changeSeats(ctx context.Context, r rooms.RoundtableID, fn func(s
 func seatsSet(st *rooms.Seating) bson.D {
 	seated, waiting := st.Counts()
 	return bson.D{{Key: "regs", Value: st.Regs}, {Key: "seated", Value: seated}, {Key: "waiting", Value: waiting}}
+}
+
+// stampRegistrations marks registrations about to be written: the next
+// version, the time of the change and times as the store keeps them.
+func stampRegistrations(changed []*rooms.Registration) {
+	at := now()
+	for _, reg := range changed {
+		reg.Version, reg.UpdatedAt, reg.QueuedAt = reg.Version+1, at, norm(reg.QueuedAt)
+		if reg.CreatedAt.IsZero() {
+			reg.CreatedAt = at
+		}
+	}
 }
 
 // registrationIndexDoc lets a member's registrations be found without

@@ -31,11 +31,12 @@ func (s *Store) GetRoundtable(ctx context.Context, id rooms.RoundtableID) (*room
 	return &r, json.Unmarshal([]byte(doc), &r)
 }
 
-// UpdateRoundtable implements rooms.Store: the capacity is checked
-// against the seats in the transaction that writes it.
-func (s *Store) UpdateRoundtable(ctx context.Context, r *rooms.Roundtable) error {
+// UpdateRoundtable implements rooms.Store: a new capacity is applied to
+// the seats (and those it seats written) in the transaction that writes it.
+func (s *Store) UpdateRoundtable(ctx context.Context, r *rooms.Roundtable) ([]*rooms.Registration, error) {
 	old, updated := r.Version, r.UpdatedAt
 	r.Version, r.UpdatedAt = old+1, time.Now().UTC().Truncate(time.Millisecond)
+	var promoted []*rooms.Registration
 	doc, err := json.Marshal(r)
 	if err == nil {
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
@@ -45,10 +46,12 @@ func (s *Store) UpdateRoundtable(ctx context.Context, r *rooms.Roundtable) error
 				return err
 			case version != old:
 				return &rooms.ConflictError{}
-			case r.Capacity != st.Capacity:
-				if err := st.CheckCapacity(r.Capacity); err != nil {
-					return err
-				}
+			}
+			if promoted, err = st.SetCapacity(r.Capacity); err != nil {
+				return err
+			}
+			if err := putSeats(ctx, tx, st, promoted); err != nil {
+				return err
 			}
 			_, err = tx.ExecContext(ctx, `UPDATE roundtables SET start_at = ?, version = ?, doc = ? WHERE id = ?`,
 				millis(r.Start), r.Version, string(doc), r.ID)
@@ -57,9 +60,9 @@ func (s *Store) UpdateRoundtable(ctx context.Context, r *rooms.Roundtable) error
 	}
 	if err != nil {
 		r.Version, r.UpdatedAt = old, updated
-		return err
+		return nil, err
 	}
-	return nil
+	return promoted, nil
 }
 
 // ListRoundtables implements rooms.Store.

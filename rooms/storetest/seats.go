@@ -52,6 +52,11 @@ func (m *seatModel) withdraw(id rooms.MemberID) (promoted rooms.MemberID) {
 	if was != rooms.Registered {
 		return ""
 	}
+	return m.seatNext()
+}
+
+// seatNext gives a seat to the one who queued first, if anyone waits.
+func (m *seatModel) seatNext() (promoted rooms.MemberID) {
 	for w, s := range m.status {
 		if s == rooms.Waitlisted && (promoted == "" || m.queued[w] < m.queued[promoted]) {
 			promoted = w
@@ -63,14 +68,23 @@ func (m *seatModel) withdraw(id rooms.MemberID) (promoted rooms.MemberID) {
 	return promoted
 }
 
-// setCapacity applies a change the rules allow and reports whether they do.
-func (m *seatModel) setCapacity(n int) bool {
-	seated, waiting := m.counts()
-	if n < seated || n > m.capacity && waiting > 0 {
-		return false
+// setCapacity applies a change the rules allow, seating those waiting in
+// the seats added, and reports whether the rules allow it and whom it
+// seated, in queue order.
+func (m *seatModel) setCapacity(n int) (allowed bool, seated []rooms.MemberID) {
+	taken, _ := m.counts()
+	if n < taken {
+		return false, nil
 	}
 	m.capacity = n
-	return true
+	for ; taken < n; taken++ {
+		p := m.seatNext()
+		if p == "" {
+			break
+		}
+		seated = append(seated, p)
+	}
+	return true, seated
 }
 
 // testSeatSequences runs random sequences of registrations, withdrawals
@@ -107,7 +121,8 @@ func testSeatSequences(t *testing.T, open Opener, _ Options) {
 		default:
 			n := 1 + rng.IntN(5)
 			what = fmt.Sprintf("capacity %d", n)
-			checkSetCapacity(t, s, r.ID, n, model.setCapacity(n), fmt.Sprintf("seed %d step %d", seed, step))
+			allowed, seated := model.setCapacity(n)
+			checkSetCapacity(t, s, r.ID, n, allowed, seated, fmt.Sprintf("seed %d step %d", seed, step))
 		}
 		if diff := seatDiff(t, s, r.ID, model); diff != "" {
 			t.Fatalf("seed %d step %d (%s): %s", seed, step, what, diff)
@@ -134,7 +149,7 @@ func checkWithdraw(t *testing.T, s rooms.Store, r *rooms.Roundtable, m rooms.Mem
 	}
 }
 
-func checkSetCapacity(t *testing.T, s rooms.Store, id rooms.RoundtableID, n int, allowed bool, at string) {
+func checkSetCapacity(t *testing.T, s rooms.Store, id rooms.RoundtableID, n int, allowed bool, seated []rooms.MemberID, at string) {
 	t.Helper()
 	cur, err := s.GetRoundtable(ctx(t), id)
 	if err != nil {
@@ -142,9 +157,19 @@ func checkSetCapacity(t *testing.T, s rooms.Store, id rooms.RoundtableID, n int,
 	}
 	old := cur.Capacity
 	cur.Capacity = n
-	err = s.UpdateRoundtable(ctx(t), cur)
+	promoted, err := s.UpdateRoundtable(ctx(t), cur)
 	if allowed && err != nil || !allowed && !rooms.IsCapacityLocked(err) {
 		t.Fatalf("%s: capacity %d → %d: %v; allowed by the rules: %v", at, old, n, err, allowed)
+	}
+	got := make([]rooms.MemberID, len(promoted))
+	for i, p := range promoted {
+		if p.Status != rooms.Registered {
+			t.Fatalf("%s: promoted %s is %q", at, p.MemberID, p.Status)
+		}
+		got[i] = p.MemberID
+	}
+	if !slices.Equal(got, seated) {
+		t.Fatalf("%s: capacity %d → %d seated %v, want %v in queue order", at, old, n, got, seated)
 	}
 }
 
@@ -186,7 +211,8 @@ func seatDiff(t *testing.T, s rooms.Store, id rooms.RoundtableID, model *seatMod
 
 // testSeatsUnderConcurrency has people register and withdraw at once
 // while an organiser changes the capacity: whatever interleaving wins,
-// nobody sits beyond the capacity and nobody waits beside a free seat.
+// nobody sits beyond the capacity and nobody waits beside a free seat
+// (a raised capacity seats those waiting in the same step).
 func testSeatsUnderConcurrency(t *testing.T, open Opener, opt Options) {
 	if opt.LosesConcurrentUpdates != "" {
 		t.Skip(opt.LosesConcurrentUpdates)
@@ -219,7 +245,7 @@ func testSeatsUnderConcurrency(t *testing.T, open Opener, opt Options) {
 			cur, err := s.GetRoundtable(c, r.ID)
 			if err == nil {
 				cur.Capacity = 1 + i%4
-				err = s.UpdateRoundtable(c, cur)
+				_, err = s.UpdateRoundtable(c, cur)
 			}
 			if err != nil && !errors.Is(err, rooms.ErrConflict) {
 				errs <- err
@@ -252,4 +278,61 @@ func memberIDs(regs []*rooms.Registration) []rooms.MemberID {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// testCapacityGrowthPromotes raises the capacity while people wait: the
+// first in the queue get the new seats, in order, in the same step that
+// writes the capacity and the organisers' other changes; lowering it
+// below the seats taken changes nothing.
+func testCapacityGrowthPromotes(t *testing.T, open Opener, _ Options) {
+	s, c := mustOpen(t, open), ctx(t)
+	r := newRoundtable(2)
+	mustDo(t, s.CreateRoundtable(c, r))
+	people := make([]rooms.MemberID, 5)
+	base := time.Now()
+	for i := range people {
+		m := &rooms.Member{ID: rooms.NewMemberID(), CompanyID: rooms.NewCompanyID()}
+		people[i] = m.ID
+		if _, err := rooms.Register(c, s, r, m, base.Add(time.Duration(i)*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raise := func(n int, title string) ([]rooms.MemberID, error) {
+		cur, err := s.GetRoundtable(c, r.ID)
+		mustDo(t, err)
+		cur.Capacity, cur.Title = n, title
+		promoted, err := s.UpdateRoundtable(c, cur)
+		var ids []rooms.MemberID
+		for _, p := range promoted {
+			ids = append(ids, p.MemberID)
+		}
+		return ids, err
+	}
+	if got, err := raise(4, "席を増やしました"); err != nil || !slices.Equal(got, people[2:4]) {
+		t.Fatalf("capacity 2 → 4 seated %v (%v), want the next two in the queue %v", got, err, people[2:4])
+	}
+	if got, _ := s.GetRoundtable(c, r.ID); got.Capacity != 4 || got.Title != "席を増やしました" {
+		t.Errorf("after raising: capacity %d, title %q", got.Capacity, got.Title)
+	}
+	model := &seatModel{capacity: 4, status: map[rooms.MemberID]rooms.RegistrationStatus{}, queued: map[rooms.MemberID]int{}}
+	for i, p := range people {
+		model.status[p], model.queued[p] = rooms.Registered, i
+	}
+	model.status[people[4]] = rooms.Waitlisted
+	if diff := seatDiff(t, s, r.ID, model); diff != "" {
+		t.Fatalf("after raising to 4: %s", diff)
+	}
+	if got, err := raise(3, "減らす"); !rooms.IsCapacityLocked(err) || got != nil {
+		t.Fatalf("capacity 4 → 3 with 4 seated: %v, %v; want ErrCapacityLocked", got, err)
+	}
+	if diff := seatDiff(t, s, r.ID, model); diff != "" {
+		t.Fatalf("a refused change moved seats: %s", diff)
+	}
+	if got, err := raise(10, "大きな部屋"); err != nil || !slices.Equal(got, people[4:]) {
+		t.Fatalf("capacity 4 → 10 seated %v (%v), want the last one waiting", got, err)
+	}
+	late := &rooms.Member{ID: rooms.NewMemberID(), CompanyID: rooms.NewCompanyID()}
+	if reg, err := rooms.Register(c, s, r, late, time.Now()); err != nil || reg.Status != rooms.Registered {
+		t.Errorf("registering with free seats after the growth: %+v (%v)", reg, err)
+	}
 }

@@ -45,8 +45,9 @@ func testListStamp(t *testing.T, open Opener, _ Options) {
 	r := newRoundtable(1)
 	step("CreateRoundtable", s.CreateRoundtable(c, r))
 	r.Title = "題名を変えました"
-	step("UpdateRoundtable", s.UpdateRoundtable(c, r))
-	_, err := rooms.Register(c, s, r, m, time.Now())
+	_, err := s.UpdateRoundtable(c, r)
+	step("UpdateRoundtable", err)
+	_, err = rooms.Register(c, s, r, m, time.Now())
 	step("Register", err)
 	_, _, err = rooms.Withdraw(c, s, r, m.ID)
 	step("Withdraw", err)

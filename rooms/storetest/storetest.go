@@ -66,6 +66,10 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"ConsultationTime", testConsultationTime},
 		{"RepairTimeClaims", testRepairTimeClaims},
 		{"FeedbackBy", testFeedbackBy},
+		// people first (issue 14): bookings move only when both agree,
+		// a capacity raised seats those waiting
+		{"ConsultationMove", testConsultationMove},
+		{"CapacityGrowthPromotes", testCapacityGrowthPromotes},
 		// the roundtable list in a few reads (issue 13)
 		{"BatchReads", testBatchReads},
 		{"SeatCountsAndStandings", testSeatCountsAndStandings},

@@ -25,13 +25,16 @@ const (
 	overuseGroups = 3      // over at least this many groups (a single late burst lifts it for one or two)
 	overuseQueue  = 10.0   // ms the delay must still be above the window's lowest (not a spike already gone)
 
-	// A receiver that reads, at one instant, packets sent over stallSpan
-	// or more was not running meanwhile: no link delivers a backlog that
-	// fast. For stallHold after that, delay says nothing about the link
-	// (loss still does).
-	stallSpan = 20_000    // µs of send time
-	stallSame = 500       // µs: arrivals this close count as one instant
-	stallHold = 2_000_000 // µs of arrival time
+	// A receiver that reads packets sent over stallSpan or more in a third
+	// of that time (or less) was catching up on a backlog: it had not been
+	// reading. A link's queue drains at the link's pace, which is about
+	// what is sent, not three times faster. For stallHold after that,
+	// delay says nothing about the link (loss still does).
+	stallSpan  = 20_000    // µs of send time, at least
+	stallLook  = 150_000   // µs of send time looked back over, at most
+	stallPace  = 3         // caught up this many times faster than sent
+	stallHold  = 2_000_000 // µs of arrival time
+	stallTrail = 128       // packets remembered for it
 )
 
 // signal is the detector's reading of the link.
@@ -74,9 +77,10 @@ type detector struct {
 	state      signal
 	lastSample float64 // the latest modified trend, for stats
 
-	runArrival, runFirstSend int64 // the run of packets read at one instant
-	stallAt                  int64 // arrival µs the receiver last showed a stall; 0 = never
-	ignored                  int   // overuse signals ignored for a stalled receiver
+	trail   [stallTrail]trailPoint // the latest packets, for noteStall
+	trailN  int
+	stallAt int64 // arrival µs the receiver last showed a stall; 0 = never
+	ignored int   // overuse signals ignored for a stalled receiver
 }
 
 func newDetector() detector { return detector{threshold: thresholdInit, overTime: -1} }
@@ -89,16 +93,40 @@ func (d *detector) reset() {
 	d.threshold, d.stallAt, d.ignored = thr, stall, ignored
 }
 
-// noteStall watches for a backlog read at once (see stallSpan).
+// noteStall watches for a receiver catching up on a backlog (see
+// stallSpan): it compares the packet with the latest one sent stallSpan
+// before it or earlier, and with the oldest one sent within stallLook.
 func (d *detector) noteStall(send, arrival int64) {
-	if arrival-d.runArrival > stallSame || d.runArrival == 0 {
-		d.runArrival, d.runFirstSend = arrival, send
-		return
+	caughtUp := func(p trailPoint) bool {
+		span := send - p.send
+		return span >= stallSpan && (arrival-p.arrival)*stallPace <= span
 	}
-	if send-d.runFirstSend >= stallSpan {
+	var oldest *trailPoint
+	nearest := true
+	for i := 1; i <= min(d.trailN, stallTrail); i++ {
+		p := &d.trail[(d.trailN-i)%stallTrail]
+		span := send - p.send
+		if span >= stallSpan && nearest {
+			nearest = false
+			if caughtUp(*p) {
+				d.stallAt = arrival
+				break
+			}
+		}
+		if span > stallLook {
+			break
+		}
+		oldest = p
+	}
+	if oldest != nil && caughtUp(*oldest) {
 		d.stallAt = arrival
 	}
+	d.trail[d.trailN%stallTrail] = trailPoint{send, arrival}
+	d.trailN++
 }
+
+// trailPoint is one packet's send and arrival time (µs).
+type trailPoint struct{ send, arrival int64 }
 
 // stalled says whether the receiver stalled lately.
 func (d *detector) stalled(arrival int64) bool {
@@ -187,6 +215,14 @@ func (d *detector) built() float64 {
 	}
 	return d.acc - low
 }
+
+// probeQueue is the growth of the queue (ms) that ends a probe for more
+// bandwidth: a probe is cheap to give up, a full queue drops audio.
+const probeQueue = 15.0
+
+// building reports a queue that has grown by probeQueue and still grows,
+// stalled receiver or not.
+func (d *detector) building() bool { return d.trend > 0 && d.built() > probeQueue }
 
 // detect compares the trend with the threshold: overuse once it has
 // stayed above for overuseTime over more than one group and is not

@@ -151,3 +151,43 @@ export async function login(page, url, email, password = "zadankai-demo") {
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(outDir, name + ".png"), fullPage: true });
 }
+
+// switchLang presses a signed-in page's language switch and waits until
+// the account has the new language (the switch saves it there).
+export async function switchLang(page) {
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith("/api/v1/me") && r.request().method() === "PATCH"), page.click("#lang")]);
+}
+
+// pageShots keeps a signed-in page at phone and desktop width in both
+// languages, once ready (a selector) shows, checks that it never scrolls
+// sideways, and leaves the account in Japanese.
+export async function pageShots(page, url, name, ready) {
+  for (const [width, height] of [[360, 780], [1440, 900]]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(url);
+    await page.waitForSelector(ready, { timeout: 45_000 });
+    for (const lang of ["ja", "en"]) {
+      if (await page.getAttribute("html", "lang") !== lang) await switchLang(page);
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (wide > width) throw new Error(`${url} scrolls sideways at ${width} px in ${lang} (${wide} px)`);
+      await screenshot(page, `${name}-${width}-${lang}`);
+    }
+    await switchLang(page); // back to Japanese
+  }
+  await page.setViewportSize({ width: 360, height: 780 });
+}
+
+// watchCSP collects every Content-Security-Policy violation in the pages
+// of ctx (a browser context) into the list it returns, which tests assert
+// stays empty: the policy allows no inline script or style, so a
+// violation is something of ours that it broke.
+export async function watchCSP(ctx, into = []) {
+  await ctx.addInitScript(() => document.addEventListener("securitypolicyviolation", (e) =>
+    console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${e.sourceFile}:${e.lineNumber}`)));
+  const watchPage = (p) => p.on("console", (m) => {
+    if (/Content.Security.Policy|CSP violation/i.test(m.text())) into.push(`${p.url()}: ${m.text()}`);
+  });
+  ctx.pages().forEach(watchPage);
+  ctx.on("page", watchPage);
+  return into;
+}

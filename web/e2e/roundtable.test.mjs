@@ -317,3 +317,16 @@ test("stage roundtable: the audience listens in a strip, a raised hand is brough
   await screenshot(op.page, "room-stage-moderator");
   assert.deepEqual(sink.errors, []);
 });
+
+// Every link here is local and loses nothing: whatever the load on the
+// machine (scripts/test.sh runs this file again with every core busy),
+// congestion control must never have paused a video (a lowered layer is
+// logged: a lone late burst may cost a layer for a moment).
+test("no video was paused for bandwidth on a local link", async (t) => {
+  const text = await (await fetch(server.url + "/metrics")).text();
+  const total = (name) => [...text.matchAll(new RegExp(`^${name}\\{cause="(\\w+)"\\} (\\d+)`, "gm"))].map((m) => `${m[1]} ${m[2]}`);
+  const pauses = total("zadankai_sfu_video_pauses_total"), caps = total("zadankai_sfu_video_caps_total");
+  t.diagnostic(`pauses by cause: ${pauses.join(", ")}; lowered: ${caps.join(", ")}; decreases: ${total("zadankai_sfu_bandwidth_decreases_total").join(", ")}`);
+  assert.ok(pauses.length > 0, "the pause counters are missing from /metrics");
+  assert.deepEqual(pauses.filter((p) => !p.endsWith(" 0")), [], "videos paused for bandwidth");
+});

@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, launchBrowser, login, screenshot, outDir } from "./harness.mjs";
+import { startServer, launchBrowser, login, screenshot, outDir, pageShots } from "./harness.mjs";
 
 const STAGE = "管理職という選択 — 先輩に聞くキャリアの話";
 const LIVE = "いまから座談会（ライブ体験）";
@@ -80,8 +80,13 @@ test("a member gives feedback on yesterday's roundtable, once", async () => {
   await page.goto(server.url + "/roundtables");
   const past = card(page, PAST);
   await past.waitFor({ timeout: 45_000 });
+  // It is over: not "registered" any more, and the form speaks of a group.
+  assert.match(await past.locator(".badge").textContent(), /終了しました/);
+  assert.doesNotMatch(await past.textContent(), /参加登録済み/);
   await past.getByRole("button", { name: "感想を送る" }).click();
   const form = past.locator("form.feedback");
+  assert.match(await form.textContent(), /ほかの参加者や会社には表示されません/);
+  assert.doesNotMatch(await form.textContent(), /お相手/);
   await form.getByRole("button", { name: "感想を送る" }).click(); // no rating yet: refused in the page
   assert.match(await form.locator('[data-error-for="rating"]').textContent(), /満足度を選んでください/);
   await form.locator('input[name="rating"][value="4"]').check();
@@ -194,7 +199,23 @@ async function waitStatus(page, re) {
   await page.waitForFunction((src) => new RegExp(src).test(document.getElementById("status").textContent), re.source, { timeout: 30_000 });
 }
 
-test("capacity edited to one: a seat, the waitlist with its position, promotion on cancel", async () => {
+// addSeat has the operator raise T's capacity from one to two while two
+// people wait: the first of them (promoted) gets the seat and an email.
+async function addSeat(T, promoted) {
+  const page = await openAs("operator@zadankai.example", T);
+  await card(page, T).getByRole("button", { name: "編集する" }).click();
+  const edit = card(page, T).locator("form.rt-form");
+  await edit.locator('input[name="capacity"]').fill("2");
+  await edit.getByRole("button", { name: "保存する" }).click();
+  await waitStatus(page, /キャンセル待ちの1人の参加が決まり、メールでお知らせしました/);
+  assert.match(await card(page, T).textContent(), /満席です（キャンセル待ち1人）/);
+  await screenshot(page, "roundtables-capacity-raised");
+  const mail = await page.evaluate(async () => (await fetch("/dev/mail")).text());
+  assert.ok(mail.includes(`席が空きました「${T}」</h2><p>To: ${promoted}`), "the promoted member got no email");
+  await page.close();
+}
+
+test("capacity edited to one: a seat, the waitlist with its position, more seats for those waiting, promotion on cancel", async () => {
   const T = "学び直しの始め方"; // created by the operator test
   let page = await openAs("operator@zadankai.example", T);
   await card(page, T).getByRole("button", { name: "編集する" }).click();
@@ -212,10 +233,28 @@ test("capacity edited to one: a seat, the waitlist with its position, promotion 
 
   page = await openAs("yoko@minato.example", T);
   assert.match(await card(page, T).textContent(), /満席です/);
+  // The answer to the registration says where she stands: no second call.
+  const reads = [];
+  page.on("request", (r) => { if (r.method() === "GET" && /\/api\/v1\/roundtables\/rt_[^/]+$/.test(r.url())) reads.push(r.url()); });
   await card(page, T).getByRole("button", { name: "キャンセル待ちに登録する" }).click();
   await waitStatus(page, /キャンセル待ちに登録しました（1番目）/);
+  assert.deepEqual(reads, [], "the page asked again where she stands");
   assert.match(await card(page, T).textContent(), /キャンセル待ち 1番目/);
   await shot(card(page, T), "roundtables-waitlisted");
+  await page.close();
+
+  page = await openAs("daisuke@aozora.example", T);
+  await card(page, T).getByRole("button", { name: "キャンセル待ちに登録する" }).click();
+  await waitStatus(page, /キャンセル待ちに登録しました（2番目）/);
+  await page.close();
+
+  await addSeat(T, "yoko@minato.example");
+  page = await openAs("yoko@minato.example", T);
+  assert.match(await card(page, T).textContent(), /参加登録済み/, "the first waiting did not get the added seat");
+  await pageShots(page, server.url + "/roundtables", "roundtables", "article.roundtable");
+  await page.close();
+  page = await openAs("daisuke@aozora.example", T);
+  assert.match(await card(page, T).textContent(), /キャンセル待ち 1番目/, "the second waiting did not move up");
   await page.close();
 
   page = await openAs("mika@aozora.example", T);
@@ -224,7 +263,7 @@ test("capacity edited to one: a seat, the waitlist with its position, promotion 
   await waitStatus(page, /キャンセルしました/);
   await page.close();
 
-  page = await openAs("yoko@minato.example", T);
+  page = await openAs("daisuke@aozora.example", T);
   assert.match(await card(page, T).textContent(), /参加登録済み/, "the first on the waitlist did not get the freed seat");
   await page.close();
 });

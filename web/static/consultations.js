@@ -1,6 +1,8 @@
-// My consultations, grouped: waiting for my answer (pick a time or
-// decline), waiting for theirs, upcoming (join, calendar, change the
-// time, cancel) and past (feedback, no-show). Every action waits for the
+// My consultations, grouped: waiting for my answer (pick a time, propose
+// others or decline; or, for a booking, new times to move it to or keep
+// the current one), waiting for theirs, upcoming (join, calendar, propose
+// new times while the booking stands, cancel) and past (feedback,
+// no-show). Every action waits for the
 // server before saying it happened, then the list is reloaded.
 import { api, el } from "/assets/api.js";
 import { page } from "/assets/layout.js";
@@ -37,19 +39,38 @@ function toggle(btn, container, make) {
   });
 }
 
-function acceptForm(c) {
-  const now = Date.now();
+// unavailable says why a proposed time can no longer be picked: it has
+// begun, or a booking of one of the two covers it now (taken_by).
+function unavailable(s, c, now = Date.now()) {
+  if (new Date(s.start).getTime() <= now) return tx("slot_past");
+  if (s.taken_by === "me") return tx("slot_taken_me");
+  if (s.taken_by === "peer") return tx("slot_taken_peer", { name: c.peer.display_name });
+  return null;
+}
+
+// slotLine is a proposed time with, under it, the reason it can no
+// longer be picked.
+function slotLine(s, c) {
+  const why = unavailable(s, c);
+  return [el("span", { class: "slot-line" }, slotEl(s, zone), why ? el("span", { class: "hint slot-unavailable" }, why) : null)];
+}
+
+// acceptForm picks one of slots: the times of a request, or new times
+// proposed for a booking (move). Times no longer free are shown, greyed,
+// with whose time they are.
+function acceptForm(c, slots, move) {
   const errID = uid("err");
-  const list = el("fieldset", { class: "choices slots-choice" }, el("legend", {}, tx("pick_time")),
-    ...c.proposed.map((s, i) => {
-      const past = new Date(s.start).getTime() <= now;
-      return el("label", { class: "choice" },
-        el("input", { type: "radio", name: "slot", value: i, disabled: past, "aria-describedby": errID }),
-        slotEl(s, zone), past ? el("span", { class: "hint" }, " ", tx("slot_past")) : null);
-    }),
+  const list = el("fieldset", { class: "choices slots-choice" }, el("legend", {}, tx(move ? "pick_new_time" : "pick_time")),
+    ...slots.map((s, i) => el("label", { class: "choice" },
+      el("input", { type: "radio", name: "slot", value: i, disabled: !!unavailable(s, c), "aria-describedby": errID }),
+      ...slotLine(s, c))),
     el("p", { class: "field-error", role: "alert", id: errID, "data-error-for": "slot" }));
-  const ok = el("button", { type: "submit" }, tx("accept"));
-  const form = el("form", { class: "accept", novalidate: true }, list, formError(), el("div", { class: "actions" }, ok));
+  const ok = el("button", { type: "submit" }, tx(move ? "accept_move" : "accept"));
+  const none = slots.every((s) => unavailable(s, c));
+  const form = el("form", { class: "accept", novalidate: true }, list,
+    none ? el("p", { class: "hint none-left" }, tx(move ? "none_left_move" : "none_left")) : null,
+    formError(), el("div", { class: "actions" }, ok));
+  ok.disabled = none;
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     clearErrors(form);
@@ -58,7 +79,7 @@ function acceptForm(c) {
     busy(ok, async () => {
       try {
         await api("POST", `/consultations/${c.id}/accept`, { slot: Number(v) });
-        await done("accepted_done", { name: c.peer.display_name });
+        await done(move ? "moved_done" : "accepted_done", { name: c.peer.display_name });
       } catch (e) { showError(form, e, "accept"); }
     });
   });
@@ -86,12 +107,16 @@ function declineForm(c, close) {
   return form;
 }
 
+// rescheduleForm proposes new times: for a booking, which stands until
+// the other person picks one; for a request, instead of the times in it.
 function rescheduleForm(c, close) {
+  const move = c.status === "booked";
   const picker = offeredSlots(c.peer.id, zone); // the server checks their availability, so offer only that
   const note = el("textarea", { name: "note", maxlength: 500, rows: 2 });
   const send = el("button", { type: "submit" }, tx("reschedule_send"));
   const back = el("button", { type: "button", class: "secondary", onclick: close }, tx("back"));
-  const form = el("form", { class: "reschedule", novalidate: true }, el("p", { class: "hint" }, tx("reschedule_hint")),
+  const form = el("form", { class: "reschedule", novalidate: true },
+    el("p", { class: "hint" }, tx(move ? "move_hint" : "reschedule_hint", { name: c.peer.display_name })),
     picker.element, field("reschedule_note", note, "note"), formError(), el("div", { class: "actions" }, send, back));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -101,7 +126,7 @@ function rescheduleForm(c, close) {
     busy(send, async () => {
       try {
         await api("POST", `/consultations/${c.id}/reschedule`, { slots, note: note.value });
-        await done("rescheduled_done", { name: c.peer.display_name });
+        await done(move ? "move_sent_done" : "rescheduled_done", { name: c.peer.display_name });
       } catch (e) { showError(form, e, "request"); }
     });
   });
@@ -145,6 +170,41 @@ function cancelButton(c, key, questionKey) {
   return b;
 }
 
+// keepButton answers new times proposed for a booking with the booked
+// time: the other person keeps it, or the proposer takes them back.
+function keepButton(c, key, doneKey) {
+  const b = button(key, "secondary");
+  const out = el("div", {}, formError());
+  b.addEventListener("click", () => busy(b, async () => {
+    try {
+      await api("DELETE", `/consultations/${c.id}/reschedule`);
+      await done(doneKey, { name: c.peer.display_name });
+    } catch (e) { showError(out, e); }
+  }));
+  return [b, out];
+}
+
+function calendarLink(c) {
+  return el("a", { class: "button secondary", href: `/api/v1/consultations/${encodeURIComponent(c.id)}/calendar.ics`,
+    download: `zadankai-${c.id}.ics` }, tx("calendar"));
+}
+
+// moveAsked is a booking with new times waiting for my answer (its
+// current time is shown above): the new times to pick from, their note,
+// or keep the current time.
+function moveAsked(c, parts, actions) {
+  if (c.mode === "online" && new Date(c.booked.start).getTime() - Date.now() < 3600_000) parts.push(joinButton(c)); // about to begin
+  if (c.reschedule.note) parts.push(el("blockquote", { class: "note" }, el("span", { class: "sr-only" }, tx("note_label")), c.reschedule.note));
+  parts.push(acceptForm(c, c.reschedule.proposed, true), el("p", { class: "hint" }, tx("move_stands")));
+  actions.append(...keepButton(c, "keep_time", "kept_done"), calendarLink(c), cancelButton(c, "cancel", "confirm_cancel"));
+}
+
+// moveSent is what I proposed for a booking, waiting for the other.
+function moveSent(c) {
+  return el("div", { class: "move-sent" }, el("p", {}, tx("move_waiting", { name: c.peer.display_name })),
+    el("ul", { class: "proposed" }, ...c.reschedule.proposed.map((s) => el("li", {}, ...slotLine(s, c)))));
+}
+
 function noShowButton(c) {
   const b = button("no_show", "secondary");
   b.addEventListener("click", () => confirmInline(b, "confirm_no_show", "no_show_yes", async () => {
@@ -159,31 +219,39 @@ function item(c, group) {
   const parts = [];
   const actions = el("div", { class: "actions" });
   const extra = el("div", { class: "extra" });
+  const moving = group === "mine" && c.status === "booked";
   if (group === "mine") {
-    parts.push(el("p", { class: "lead-line" }, tx(c.role === "recipient" ? "asked_you" : "new_times_for_you", { name: c.peer.display_name })));
+    const lead = moving ? "move_asked" : c.role === "recipient" ? "asked_you" : "new_times_for_you";
+    parts.push(el("p", { class: "lead-line" }, tx(lead, { name: c.peer.display_name })));
   }
-  if (c.booked && group !== "mine") parts.push(el("p", { class: "when" }, slotEl(c.booked, zone)));
+  if (moving) parts.push(el("p", { class: "when current" }, el("span", { class: "label" }, tx("current_time")), " ", slotEl(c.booked, zone)));
+  else if (c.booked && group !== "mine") parts.push(el("p", { class: "when" }, slotEl(c.booked, zone)));
   parts.push(el("p", { class: "mode" }, tx(c.mode === "in_person" ? "mode_in_person" : "mode_online"),
     c.mode === "in_person" && c.place ? el("span", {}, " · ", tx("place"), ": ", c.place) : null));
-  if (c.note) parts.push(el("blockquote", { class: "note" }, el("span", { class: "sr-only" }, tx("note_label")), c.note));
-  if (group === "mine") {
+  if (c.note && !moving) parts.push(el("blockquote", { class: "note" }, el("span", { class: "sr-only" }, tx("note_label")), c.note));
+  if (moving) {
+    moveAsked(c, parts, actions);
+  } else if (group === "mine") {
     parts.push(el("p", { class: "hint" }, tx("answer_by"), " ", timeEl(c.expires_at, zone)));
-    parts.push(acceptForm(c));
+    parts.push(acceptForm(c, c.proposed, false));
     const decline = button("decline", "secondary");
-    actions.append(decline);
+    const other = button("propose_other", "secondary");
+    actions.append(decline, other);
     toggle(decline, extra, (close) => declineForm(c, close));
+    toggle(other, extra, (close) => rescheduleForm(c, close));
   } else if (group === "theirs") {
     parts.push(el("p", {}, tx("waiting_for_them")), el("p", { class: "hint" }, tx("proposed_list")),
-      el("ul", { class: "proposed" }, ...c.proposed.map((s) => el("li", {}, slotEl(s, zone)))));
+      el("ul", { class: "proposed" }, ...c.proposed.map((s) => el("li", {}, ...slotLine(s, c)))));
     const resched = button("reschedule", "secondary");
     actions.append(resched, cancelButton(c, "withdraw", "confirm_withdraw"));
     toggle(resched, extra, (close) => rescheduleForm(c, close));
   } else if (group === "upcoming") {
     if (c.mode === "online") parts.push(joinButton(c));
-    const ics = el("a", { class: "button secondary", href: `/api/v1/consultations/${encodeURIComponent(c.id)}/calendar.ics`,
-      download: `zadankai-${c.id}.ics` }, tx("calendar"));
-    const resched = button("reschedule", "secondary");
-    actions.append(ics, resched, cancelButton(c, "cancel", "confirm_cancel"));
+    if (c.reschedule && c.reschedule.by_me) parts.push(moveSent(c));
+    const resched = button(c.reschedule ? "reschedule_again" : "reschedule", "secondary");
+    actions.append(calendarLink(c), resched);
+    if (c.reschedule && c.reschedule.by_me) actions.append(...keepButton(c, "take_back", "taken_back_done"));
+    actions.append(cancelButton(c, "cancel", "confirm_cancel"));
     if (noShowAllowed(c)) actions.append(noShowButton(c));
     toggle(resched, extra, (close) => rescheduleForm(c, close));
   } else {
@@ -212,7 +280,7 @@ function outcomeKey(c) {
 
 function groupOf(c) {
   if (c.status === "requested") return c.awaiting_me ? "mine" : "theirs";
-  if (c.status === "booked") return "upcoming";
+  if (c.status === "booked") return c.awaiting_me ? "mine" : "upcoming"; // new times wait for my answer
   return "past";
 }
 
@@ -254,9 +322,20 @@ function openFeedback(list, id) {
 // The join buttons come alive ten minutes before without a reload.
 setInterval(() => { for (const b of document.querySelectorAll("button[data-join]")) if (b.update && !b.getAttribute("aria-busy")) b.update(); }, 20000);
 
+// showCard brings the consultation a link names (?id=, from emails and
+// the home page) into view.
+function showCard(id) {
+  const card = document.querySelector(`article[data-id="${CSS.escape(id)}"]`);
+  if (!card) return;
+  card.setAttribute("tabindex", "-1");
+  card.scrollIntoView({ block: "start" });
+  card.focus();
+}
+
 page(["member", "guest_speaker"], async (member) => {
   zone = member.time_zone || zone;
   const list = await draw();
-  const wanted = new URLSearchParams(location.search).get("feedback");
-  if (wanted) openFeedback(list, wanted);
+  const q = new URLSearchParams(location.search);
+  if (q.get("feedback")) openFeedback(list, q.get("feedback"));
+  else if (q.get("id")) showCard(q.get("id"));
 });

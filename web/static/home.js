@@ -1,17 +1,26 @@
-// Home for members: this week's recommended peers, each saying why, with
-// a request form (note, online or in person, up to three of the peer's
-// free times) and a
-// way to stop seeing someone.
+// Home for members: this week's recommended peers, each saying why (the
+// themes shared, by name), with a request form (note, online or in
+// person, up to three of the peer's free times), or the request or
+// booking the two already have, and a way to stop seeing someone. With no
+// recommendations yet, the way to the profile that brings them.
 import { tf, has } from "/assets/i18n.js";
 import { api, el } from "/assets/api.js";
 import { page } from "/assets/layout.js";
 import { tx, say, unsay, field, choice, formError, clearErrors, showError, busy, confirmInline, counter, uid } from "/assets/forms.js";
 import { offeredSlots } from "/assets/freeslots.js";
-import { avatar, themeChips, peerMeta } from "/assets/peer.js";
+import { avatar, themeChips, themeLabel, peerMeta } from "/assets/peer.js";
 
 let zone = "Asia/Tokyo";
 let options = { themes: [] };
 const status = () => document.getElementById("status");
+
+// sharedThemes names the themes two people share ("themes": ids joined
+// by commas), each label following the page language.
+function sharedThemes(ids) {
+  const out = [tx("reason_shared_themes_named")];
+  ids.split(",").forEach((id, i) => { if (i) out.push(tx("list_sep")); out.push(themeLabel(id, options.themes)); });
+  return out;
+}
 
 function reasonItems(reasons) {
   const seen = new Set();
@@ -22,9 +31,20 @@ function reasonItems(reasons) {
     const sig = key + JSON.stringify(params);
     if (seen.has(sig)) continue;
     seen.add(sig);
-    out.push(el("li", {}, tx(key, params)));
+    out.push(el("li", {}, ...(r.code === "shared_themes" && params.themes ? sharedThemes(params.themes) : [tx(key, params)])));
   }
   return out;
+}
+
+// openLine stands for the ask button when the two already have a request
+// or a booking: it says where things are and leads to it.
+function openLine(o, name) {
+  let key = "open_booked";
+  if (o.status === "requested") key = o.awaiting_me ? (o.role === "recipient" ? "open_asked_you" : "open_new_times") : "open_waiting";
+  else if (o.awaiting_me) key = "open_new_times";
+  return [el("p", { class: "open-line" }, tx(key, { name })),
+    el("a", { class: "button" + (o.awaiting_me ? "" : " secondary"), href: `/consultations?id=${encodeURIComponent(o.id)}` },
+      tx(o.awaiting_me ? "open_answer" : "see_consultation"))];
 }
 
 function requestForm(peer, onDone) {
@@ -76,7 +96,7 @@ function card(c) {
     el("h4", { class: "sub" }, tx("why_recommended")),
     el("ul", { class: "reasons" }, ...reasonItems(c.reasons)),
     themeChips(p.themes, options.themes),
-    el("div", { class: "actions" }, ask, block), result);
+    el("div", { class: "actions" }, ...(c.open ? openLine(c.open, p.display_name) : [ask]), block), result);
   let form = null;
   ask.addEventListener("click", () => {
     if (form) { form.querySelector("textarea").focus(); return; }
@@ -108,11 +128,21 @@ function card(c) {
   return box;
 }
 
+// firstSteps leads a member without recommendations to what brings
+// them: her profile first, or back to it while the week's batch comes.
+function firstSteps(needsProfile) {
+  const link = el("a", { class: "button" + (needsProfile ? "" : " secondary"), href: "/profile#profile-title" },
+    tx(needsProfile ? "fill_profile" : "review_profile"));
+  return el("section", { class: "panel first-steps" },
+    el("h3", {}, tx(needsProfile ? "first_steps_title" : "no_recommendations_title")),
+    el("p", {}, tx(needsProfile ? "first_steps_text" : "no_recommendations_text")), el("div", { class: "actions" }, link));
+}
+
 async function draw() {
   const recs = await api("GET", "/recommendations");
   const cards = document.getElementById("cards");
-  cards.replaceChildren(...recs.candidates.map(card));
-  if (!recs.candidates.length) say(status(), "no_recommendations");
+  cards.replaceChildren(...(recs.candidates.length ? recs.candidates.map(card) : [firstSteps(recs.needs_profile)]));
+  if (!recs.candidates.length) unsay(status()); // the panel says it, with the way forward
   else say(status(), "recommendations_count", { n: recs.candidates.length });
 }
 

@@ -71,6 +71,7 @@ function facts(r) {
 
 function badge(r) {
   if (r.cancelled) return el("p", { class: "badge badge-cancelled" }, tx("rt_cancelled"));
+  if (r.ended) return el("p", { class: "badge badge-completed" }, tx(r.my_status === "moderator" || r.my_status === "speaker" ? "rt_ended_" + r.my_status : "rt_ended"));
   const key = { registered: "rt_my_registered", moderator: "rt_my_moderator", speaker: "rt_my_speaker" }[r.my_status];
   if (key) return el("p", { class: "badge badge-booked" }, tx(key));
   if (r.my_status === "waitlisted") return el("p", { class: "badge badge-requested" }, tx("rt_my_waitlisted", { n: r.my_position }));
@@ -112,10 +113,9 @@ function memberActions(r, actions) {
   const out = el("div", {}, formError());
   b.addEventListener("click", () => busy(b, async () => {
     try {
-      const res = await api("POST", path(r, "/register"));
+      const res = await api("POST", path(r, "/register")); // says where she stands: no second call
       if (res.status === "registered") { await done("rt_registered_done", { title: r.title }); return; }
-      const fresh = await api("GET", path(r));
-      await done("rt_waitlisted_done", { title: r.title, n: fresh.my_position });
+      await done("rt_waitlisted_done", { title: r.title, n: res.position });
     } catch (e) { showError(out, e, "rt_register"); }
   }));
   actions.append(b, out);
@@ -147,7 +147,7 @@ function organiserActions(r, actions, extra) {
   actions.append(edit, cancel);
   toggle(edit, extra, async (close) => roundtableForm(r, me, await (organiser ||= organiserContext(me)), (saved) => {
     close();
-    if (saved) done("rt_saved", { title: saved.title });
+    if (saved) done(saved.promoted ? "rt_saved_promoted" : "rt_saved", { title: saved.title, n: saved.promoted });
   }));
   cancel.addEventListener("click", () => confirmInline(cancel, "rt_confirm_cancel", "rt_cancel_yes", async () => {
     await api("POST", path(r, "/cancel"));

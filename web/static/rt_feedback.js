@@ -21,7 +21,7 @@ export function rtFeedbackForm(r, onDone) {
   const close = el("button", { type: "button", class: "secondary" }, tx("close"));
   const form = el("form", { class: "feedback", novalidate: true },
     el("h5", {}, tx("rt_feedback_title", { title: r.title })), rating, tags,
-    field("rt_feedback_text", text, "text", "operators_only"), counter(text, 2000),
+    field("rt_feedback_text", text, "text", "rt_operators_only"), counter(text, 2000),
     choice("checkbox", "want_more", "1", "rt_want_more"), formError(), el("div", { class: "actions" }, send, close));
   const first = rating.querySelector("input");
   first.setAttribute("aria-describedby", ratingErr.id);
