@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -110,6 +111,7 @@ type API struct {
 	rec          RecommendConfig
 	decodes      chan struct{} // photo decoding turns (photoDecodes)
 	lists        listCache     // the upcoming-roundtable snapshot (roundtable_cache.go)
+	listTurns    chan struct{} // roundtable lists built at once (listTurn)
 
 	// Login limits, trusted proxies, headers and metrics (security.go).
 	resetLimit    *limiter
@@ -167,6 +169,7 @@ func New(p Params) (*API, error) {
 	a.inviteLimit = newLimiter(200, time.Hour, a.now)
 	a.noticeLimit = newLimiter(1, 24*time.Hour, a.now)
 	a.decodes = make(chan struct{}, photoDecodes)
+	a.listTurns = make(chan struct{}, runtime.GOMAXPROCS(0))
 	return a, nil
 }
 

@@ -90,16 +90,17 @@ func (a *API) personalise(c *gin.Context, list []*rooms.Roundtable, me *rooms.Me
 	var given map[rooms.RoundtableID]bool // the feedback me gave, read when first needed
 	shown, out := make([]*rooms.Roundtable, 0, len(list)), make([]personal, 0, len(list))
 	for _, r := range list {
-		in := r.IsModerator(me.ID) || r.IsSpeaker(me.ID) || mine[r.ID].Status == rooms.Registered
+		st, moderates, speaks := mine[r.ID], r.IsModerator(me.ID), r.IsSpeaker(me.ID)
+		in := moderates || speaks || st.Status == rooms.Registered
 		if onlyTookPart && !in {
 			continue
 		}
-		p := personal{status: string(mine[r.ID].Status), position: mine[r.ID].Place, ended: r.Live.Ended || !now.Before(r.End()),
+		p := personal{status: string(st.Status), position: st.Place, ended: r.Live.Ended || !now.Before(r.End()),
 			organiser: a.organises(me, r)}
 		switch {
-		case r.IsModerator(me.ID):
+		case moderates:
 			p.status = "moderator"
-		case r.IsSpeaker(me.ID):
+		case speaks:
 			p.status = "speaker"
 		}
 		if in && r.FeedbackOpen(now) {

@@ -192,8 +192,13 @@ func (a *API) listRoundtables(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	release, ok := a.listTurn(c)
+	if !ok {
+		return
+	}
+	defer release()
 	if !f.past {
-		a.listUpcoming(c, me, f)
+		a.listUpcoming(c, me, f, release)
 		return
 	}
 	now := a.now()
@@ -215,13 +220,30 @@ func (a *API) listRoundtables(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	release()
 	c.JSON(http.StatusOK, gin.H{"roundtables": out})
+}
+
+// listTurn waits for one of the turns roundtable lists are built in (one
+// per CPU), in arrival order, and returns its release (idempotent);
+// false if the caller left meanwhile. Under a crowd of readers, lists
+// then take turns instead of all slowing down together, some far more
+// than others. The response is written after the release, so a slow
+// reader holds no turn.
+func (a *API) listTurn(c *gin.Context) (func(), bool) {
+	select {
+	case a.listTurns <- struct{}{}:
+	case <-c.Request.Context().Done():
+		return nil, false
+	}
+	var once sync.Once
+	return func() { once.Do(func() { <-a.listTurns }) }, true
 }
 
 // listUpcoming cuts the caller's list from the current snapshot (see
 // roundtable_cache.go): the roundtables starting from 4 hours ago to
 // ?days= ahead that have not ended.
-func (a *API) listUpcoming(c *gin.Context, me *rooms.Member, f roundtableFilter) {
+func (a *API) listUpcoming(c *gin.Context, me *rooms.Member, f roundtableFilter, release func()) {
 	ctx := c.Request.Context()
 	snap, err := a.snapshot(ctx, f.days)
 	if err != nil {
@@ -248,7 +270,9 @@ func (a *API) listUpcoming(c *gin.Context, me *rooms.Member, f roundtableFilter)
 		return
 	}
 	if snap.encoded == nil {
-		c.JSON(http.StatusOK, gin.H{"roundtables": viewsOf(shown, ps, snap.shared)})
+		out := viewsOf(shown, ps, snap.shared)
+		release()
+		c.JSON(http.StatusOK, gin.H{"roundtables": out})
 		return
 	}
 	buf := listBuffers.Get().(*[]byte)
@@ -261,6 +285,7 @@ func (a *API) listUpcoming(c *gin.Context, me *rooms.Member, f roundtableFilter)
 		b = snap.encoded[r.ID].appendTo(b, ps[i])
 	}
 	b = append(b, "]}"...)
+	release()
 	c.Data(http.StatusOK, "application/json; charset=utf-8", b)
 	*buf = b // written by now; kept, grown, for the next list
 }
