@@ -207,6 +207,7 @@ func (a *API) Register(r *gin.Engine) {
 	operator.GET("/companies", a.listCompanies)
 	operator.PATCH("/companies/:id", a.updateCompany)
 	operator.GET("/stats", a.platformStats)
+	operator.GET("/overview", a.platformOverview)
 	operator.GET("/feedback", a.listFeedback)
 	authed.GET("/companies/:id/stats", a.companyStats)
 	inviters := authed.Group("", requireRole(rooms.RoleOperator, rooms.RoleCompanyAdmin))

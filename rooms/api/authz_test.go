@@ -54,6 +54,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/api/v1/companies/" + A + "/stats", "", cell{"anonymous": 401, "member A": 403, "admin A": 200, "guest": 404, "operator": 200}},
 		{"GET", "/api/v1/companies/" + B + "/stats", "", cell{"anonymous": 401, "member A": 404, "admin A": 404, "guest": 404, "operator": 200}},
 		{"GET", "/api/v1/stats", "", cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 200}},
+		{"GET", "/api/v1/overview", "", cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 200}},
 		{"GET", "/api/v1/feedback", "", cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 200}},
 		{"GET", "/api/v1/recommendations", "", cell{"anonymous": 401, "member A": 200, "admin A": 200, "guest": 200, "operator": 200}},
 		{"GET", "/api/v1/consultations", "", cell{"anonymous": 401, "member A": 200, "admin A": 200, "guest": 200, "operator": 200}},
