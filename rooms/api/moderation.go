@@ -281,6 +281,7 @@ func (a *API) modLobby(m *modCtx) error {
 		return rooms.Invalid("on", "required", "say whether the lobby is on")
 	}
 	m.r.Live.Lobby = *m.req.On
+	m.detail = onOff(*m.req.On) // the log tells turning it on from turning it off
 	return a.saveLive(m)
 }
 
@@ -289,7 +290,15 @@ func (a *API) modLock(m *modCtx) error {
 		return rooms.Invalid("on", "required", "say whether the room is locked")
 	}
 	m.r.Live.Locked = *m.req.On
+	m.detail = onOff(*m.req.On)
 	return a.saveLive(m)
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
 }
 
 // modAdmit lets one person in from the lobby with their role's grants.
