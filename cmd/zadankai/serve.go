@@ -79,7 +79,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		FromAddress:   envelopeAddress(cfg.Mail.From),
 		Recommend:     api.RecommendConfig{Every: cfg.Recommendations.Every, RecentlyMet: cfg.Recommendations.RecentlyMet, BatchSize: cfg.Recommendations.BatchSize},
 		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets},
-		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media})
+		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media,
+		NotFoundPage: notFoundHTML()})
 	if err != nil {
 		return err
 	}

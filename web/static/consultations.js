@@ -254,7 +254,7 @@ function openFeedback(list, id) {
 // The join buttons come alive ten minutes before without a reload.
 setInterval(() => { for (const b of document.querySelectorAll("button[data-join]")) if (b.update && !b.getAttribute("aria-busy")) b.update(); }, 20000);
 
-page(["member", "guest_speaker"], async (member) => {
+page(["member"], async (member) => { // consultations are between members
   zone = member.time_zone || zone;
   const list = await draw();
   const wanted = new URLSearchParams(location.search).get("feedback");

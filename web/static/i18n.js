@@ -260,6 +260,12 @@ export const messages = {
     rt_log_admit: "{who}さんが{target}さんの入室を許可しました", rt_log_admit_all: "{who}さんが待合室の全員の入室を許可しました",
     rt_log_lock_on: "{who}さんがルームを締め切りました", rt_log_lock_off: "{who}さんがルームの締め切りを解除しました",
     rt_log_lock: "{who}さんがルームの締め切りを切り替えました", rt_log_end: "{who}さんが座談会を終了しました",
+    // a guest speaker's pages (issue 14)
+    nav_my_roundtables: "あなたの座談会", nav_account: "アカウント",
+    rt_lead_guest: "ゲストスピーカーとして参加する座談会です。ルームには開始15分前から入れます。",
+    guest_profile_lead: "ここでは時間帯と言語、あなたのデータを管理できます。登壇する座談会はこちら：",
+    // the not-found page (issue 14)
+    nf_title: "ページが見つかりません", nf_lead: "アドレスが間違っているか、ページが移動した可能性があります。", nf_home: "トップページへ",
     // time zone pickers (issue 14)
     zone_common: "よく使う時間帯", zone_all: "ほかの時間帯", zone_search: "一覧にない地域を探す", zone_search_label: "都市・地域・時差",
     zone_search_hint: "都市名は英語で入力してください（例：Lisbon、Toronto）。地域名や「+5:30」のような時差でも探せます。",
@@ -535,6 +541,12 @@ export const messages = {
     rt_log_admit: "{who} let {target} in", rt_log_admit_all: "{who} let everyone in from the lobby",
     rt_log_lock_on: "{who} locked the room", rt_log_lock_off: "{who} unlocked the room",
     rt_log_lock: "{who} locked or unlocked the room", rt_log_end: "{who} ended the roundtable",
+    // a guest speaker's pages (issue 14)
+    nav_my_roundtables: "Your roundtables", nav_account: "Account",
+    rt_lead_guest: "The roundtables you speak at. The room opens 15 minutes before the start.",
+    guest_profile_lead: "Here you set your time zone and language and manage your data. The roundtables you speak at:",
+    // the not-found page (issue 14)
+    nf_title: "Page not found", nf_lead: "The address may be mistyped, or the page has moved.", nf_home: "Go to the start page",
     // time zone pickers (issue 14)
     zone_common: "Common time zones", zone_all: "Other time zones", zone_search: "Find a place not listed", zone_search_label: "City, region or offset",
     zone_search_hint: "Type a city (Lisbon, Toronto), a region or an offset such as +5:30.",

@@ -265,6 +265,7 @@ setInterval(() => { for (const b of document.querySelectorAll("[data-join]")) if
 page(null, async (member) => {
   me = member;
   zone = member.time_zone || zone;
+  if (me.role === "guest_speaker") say(document.querySelector("main .lead"), "rt_lead_guest"); // hers, not the members' list
   options = await api("GET", "/profile-options").catch(() => options);
   document.getElementById("tools").replaceChildren(...[createPanel(), filters()].filter(Boolean));
   await draw();
