@@ -114,9 +114,10 @@ func SeedDemo(ctx context.Context, s Store, hash func(string) (string, error)) (
 
 // demoNotes say what the special demo accounts are for (roundtables).
 var demoNotes = map[string]string{
+	"hr@sakura.example":         "company admin: last month's figures are readable (みなと商事's stay hidden: too few people)",
 	"hanako@sakura.example":     "moderator of the demo roundtables (live one open now)",
 	"yoko@minato.example":       "has a seat in the live roundtable; can give feedback on yesterday's roundtable",
-	"operator@zadankai.example": "schedules roundtables, reads feedback and the moderation log",
+	"operator@zadankai.example": "reads the platform's figures, feedback and the moderation log; schedules roundtables",
 	"speaker@guest.example":     "guest speaker: sees only her roundtables",
 }
 

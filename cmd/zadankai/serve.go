@@ -45,8 +45,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closeStore(store, log)
+	var logins []rooms.DemoLogin
 	if cfg.Demo {
-		if err := seedDemo(ctx, store, stdout); err != nil {
+		if logins, err = rooms.SeedDemo(ctx, store, api.HashPassword); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
@@ -58,9 +59,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer ln.Close()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	mailer, outbox := newMailer(cfg, log)
 	public := cfg.publicURL(ln.Addr())
-	key, secret := cfg.mediaKey()
 	embedded, err := startMedia(cfg, log)
 	if err != nil {
 		return err
@@ -68,22 +67,49 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer embedded.close()
 	registerTURNMetrics(reg, embedded.sfu)
 	registerCongestionMetrics(reg, embedded.sfu)
-	// Moderation goes to the embedded SFU, or to a remote LiveKit-compatible
-	// media plane when media.url names one.
+	a, err := newControlPlane(cfg, store, log, reg, public, embedded)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: newEngine(cfg, a, embedded, public), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { a.RunJobs(jobsCtx, 10*time.Minute) })
+	defer func() { stopJobs(); wg.Wait() }()
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	welcome(stdout, public, cfg.Dev, logins)
+	log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	return drain(srv, embedded, cfg.Server.ShutdownTimeout, log)
+}
+
+// newControlPlane builds the API. Moderation goes to the embedded SFU, or
+// to a remote LiveKit-compatible media plane when media.url names one.
+func newControlPlane(cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Registry, public string, embedded *mediaPlane) (*api.API, error) {
+	key, secret := cfg.mediaKey()
 	var media rooms.MediaPlane = embedded.sig
 	if cfg.Media.URL != "" {
 		media = remotemedia.New(cfg.Media.URL, key, secret)
 	}
-	a, err := api.New(api.Params{Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes,
+	mailer, outbox := newMailer(cfg, log)
+	return api.New(api.Params{Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes,
 		Mailer: mailer, PublicURL: public, DevOutbox: outbox, SecureCookies: strings.HasPrefix(public, "https://"),
 		FromAddress:   envelopeAddress(cfg.Mail.From),
 		Recommend:     api.RecommendConfig{Every: cfg.Recommendations.Every, RecentlyMet: cfg.Recommendations.RecentlyMet, BatchSize: cfg.Recommendations.BatchSize},
 		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets},
 		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media,
 		NotFoundPage: notFoundHTML()})
-	if err != nil {
-		return err
-	}
+}
+
+// newEngine routes the API, the media plane, the web client and, in
+// development mode, the dev token.
+func newEngine(cfg *Config, a *api.API, embedded *mediaPlane, public string) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	a.Register(engine)
@@ -92,22 +118,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.Dev {
 		mountDevToken(engine, "devkey", cfg.Keys["devkey"], cfg.mediaURL(public))
 	}
-
-	srv := &http.Server{Handler: engine, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
-	var wg sync.WaitGroup
-	wg.Go(func() { a.RunJobs(jobsCtx, 10*time.Minute) })
-	defer func() { stopJobs(); wg.Wait() }()
-
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
-	log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
-	select {
-	case err := <-serveErr:
-		return fmt.Errorf("http server: %w", err)
-	case <-ctx.Done():
-	}
-	return drain(srv, embedded, cfg.Server.ShutdownTimeout, log)
+	return engine
 }
 
 // mediaPlane is the embedded SFU and its signaling server.
@@ -211,14 +222,23 @@ func closeStore(s rooms.Store, log *slog.Logger) {
 	}
 }
 
-func seedDemo(ctx context.Context, s rooms.Store, out io.Writer) error {
-	logins, err := rooms.SeedDemo(ctx, s, api.HashPassword)
-	if err != nil {
-		return err
+// welcome tells the person who started the server, on stdout and once it
+// is listening, where to open it and (with demo data) how to log in.
+func welcome(out io.Writer, url string, dev bool, logins []rooms.DemoLogin) {
+	fmt.Fprintf(out, "\nZadankai is running: %s  (Ctrl+C stops it)\n", url)
+	if dev {
+		fmt.Fprintf(out, "Emails are not sent in development mode; read them at %s/dev/mail\n", url)
 	}
-	fmt.Fprintln(out, "Roundtables are at /roundtables; \""+rooms.DemoLiveTitle+"\" can be joined now.")
-	fmt.Fprintln(out, "Demo data is loaded. Log in at the server's URL with any of these (password "+rooms.DemoPassword+"):")
+	if len(logins) == 0 {
+		return
+	}
+	fmt.Fprintln(out, "\nDemo accounts (password "+rooms.DemoPassword+"):")
+	var extras []string
 	for _, l := range logins {
+		if l.Extra {
+			extras = append(extras, l.Email)
+			continue
+		}
 		company := l.Company
 		if company == "" {
 			company = "-"
@@ -228,9 +248,12 @@ func seedDemo(ctx context.Context, s rooms.Store, out io.Writer) error {
 			fmt.Fprintf(out, "  %-14s   ↳ %s\n", "", l.Note)
 		}
 	}
-	fmt.Fprintln(out, "As hanako@sakura.example: ask 伊藤 美香 for a free time, answer Emma Wilson's request,\n"+
+	if len(extras) > 0 {
+		fmt.Fprintf(out, "  and %d more members, so HR sees real figures: %s\n", len(extras), strings.Join(extras, ", "))
+	}
+	fmt.Fprintln(out, "\nAs hanako@sakura.example: ask 伊藤 美香 for a free time, answer Emma Wilson's request,\n"+
 		"join the call with 渡辺 大輔 under way now, and give feedback on yesterday's with 高橋 洋子.")
-	return nil
+	fmt.Fprintf(out, "Roundtables are at %s/roundtables; \"%s\" can be joined now.\n\n", url, rooms.DemoLiveTitle)
 }
 
 // newMailer returns the SMTP mailer when a relay is configured, else the

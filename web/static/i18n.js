@@ -1,4 +1,6 @@
 // Message tables, Japanese first, and the language switch shared by pages.
+import { fill } from "/assets/fill.js";
+
 export const messages = {
   ja: {
     // roundtables
@@ -67,14 +69,14 @@ export const messages = {
     intro: "別の会社で働く子育て中の人どうしが、1対1のキャリア相談とテーマ別の座談会で出会う、安心できるクローズドなネットワークです。",
     login: "ログイン", email: "メールアドレス", password: "パスワード", welcome: "ようこそ",
     logout: "ログアウト", other: "English", invalid_credentials: "メールアドレスまたはパスワードが違います。",
-    rate_limited: "試行回数が多すぎます。1分ほど待ってください。", generic: "うまくいきませんでした。もう一度お試しください。",
+    rate_limited: "続けて試されたため、いったん止めています。1分ほど待ってから、もう一度お試しください。", generic: "うまくいきませんでした。もう一度お試しください。",
     forgot: "パスワードをお忘れの方", invite_title: "アカウントの作成", invite_for: "招待先",
     display_name: "表示名", new_password: "新しいパスワード（10文字以上）", create_account: "アカウントを作成",
-    invitation_used: "この招待はすでに使われています。ログインしてください。", invitation_expired: "この招待は期限切れです。新しい招待を依頼してください。",
+    invitation_used: "この招待はすでに使われています。ログインしてください。", invitation_expired: "この招待は期限が切れています。招待した人に、もう一度送ってもらってください。",
     invitation_not_found: "この招待リンクは無効です。", too_short: "パスワードは10文字以上にしてください。",
-    reset_title: "パスワードの再設定", send_link: "再設定リンクを送る", link_sent: "登録があれば、再設定リンクをお送りしました。メールをご確認ください。",
+    reset_title: "パスワードの再設定", send_link: "再設定のリンクを送る", link_sent: "このメールアドレスが登録されていれば、再設定のリンクをお送りしました。メールをご確認ください。",
     set_password: "パスワードを設定", password_set: "パスワードを変更しました。ログインしてください。",
-    reset_link_invalid: "このリンクは無効か、使用済み・期限切れです。もう一度お申し込みください。", back_home: "トップへ",
+    reset_link_invalid: "このリンクは使えません（使用済みか、期限切れです）。もう一度、再設定のリンクを送ってください。", back_home: "トップへ",
     nav_home: "おすすめ", nav_consultations: "相談", nav_profile: "プロフィール", recommendations_title: "今週のおすすめ",
     no_recommendations: "まだおすすめがありません。プロフィールを入力すると、おすすめが届きます。",
     ask: "相談を申し込む", note: "ひとこと（任意）", mode_online: "オンライン", mode_in_person: "対面", place: "場所",
@@ -93,7 +95,7 @@ export const messages = {
     // common
     product: "座談会 Zadankai", skip: "本文へ移動", nav_label: "メインメニュー", nav_admin: "会社の管理", nav_operator: "運営",
     close: "閉じる", back: "戻る", remove: "削除", optional: "（任意）", required_mark: "（必須）", show: "表示する", period: "期間",
-    date: "日付", start_time: "開始時刻", choose_time: "時刻を選ぶ", from: "開始", until: "終了", not_set: "選択しない",
+    date: "日付", start_time: "開始時刻", choose_time: "時刻を選ぶ", from: "開始", until: "終了", not_set: "未設定",
     going_home: "{name}さん、あなたのページへ移動しています…", load_failed: "読み込めませんでした。ページを再読み込みしてください。",
     network: "通信できませんでした。電波の良いところでもう一度お試しください。", load_latest: "最新の内容を読み込む",
     latest_loaded: "最新の内容を読み込みました。", month: "月", months_n: "直近{n}か月", days_n: "直近{n}日",
@@ -177,30 +179,30 @@ export const messages = {
     // company admin and operators
     admin_title: "会社の管理", invite_members: "メンバーを招待する", invitations: "招待の一覧", stats_title: "締めた月ごとの利用状況",
     admin_privacy: "この画面では集計した数値だけをお見せします。誰が誰と話したか、感想の内容は表示されません。",
-    invite_hint: "招待メールが届き、リンクから登録できます（7日間有効）。", send_invitation: "招待メールを送る", invite_sent: "{email} に招待メールを送りました。",
+    invite_hint: "招待した人にメールが届き、リンクから登録できます（リンクは7日間有効です）。", send_invitation: "招待メールを送る", invite_sent: "{email} に招待メールを送りました。",
     role: "役割", company: "会社", choose_company: "会社を選ぶ", no_invitations: "まだ招待はありません。", invited_on: "招待日",
     expires_on: "期限", inv_pending: "未登録", inv_accepted: "登録済み", inv_expired: "期限切れ",
     role_member: "メンバー", role_company_admin: "会社の担当者", role_operator: "運営スタッフ", role_guest_speaker: "ゲストスピーカー",
     stat_members_joined: "新しく登録", stat_members_active: "利用した人", stat_consultations_requested: "相談の申し込み",
     stat_consultations_held: "実施した相談", stat_consultations_cancelled: "キャンセル", stat_average_rating: "満足度の平均（5点満点）",
-    suppressed_sr: "非表示（5人未満）", suppressed_note: "「—」は、{n}人未満の人数から算出される数値です。個人が特定されないよう表示していません。",
+    suppressed_sr: "非表示（5人未満）", suppressed_note: "「—」の欄は{n}人未満の人数から出る数値のため、個人が特定されないよう表示していません。",
     stats_months_note: "月は日本時間で区切っています。相談は、どちらか一方がこの会社のメンバーであれば数えます。",
     stats_closed_note: "数値は月が終わってから一度だけ集計し、その後は変わりません。今月の分は来月に表示されます。満足度の平均は小数第1位までです。",
     stats_caption_company: "この会社の集計（締めた月ごと）", stats_caption_platform: "全体の月ごとの集計（人数が少なくてもそのまま表示）",
     operator_title: "運営", companies: "会社", invite_people: "招待する", platform_stats: "月ごとの推移", feedback_reports: "感想と報告",
     feedback_private: "ここに表示される感想と報告は運営スタッフだけが読めます。会社の担当者には表示されません。",
     co_trial: "試用", co_active: "契約中", co_ended: "終了", created_on: "登録日", change_status: "変更する",
-    status_for: "{name}の状態", status_changed: "{name}の状態を変更しました。", new_company: "会社を追加する", company_name: "会社名",
-    company_status: "状態", add_company: "追加する", company_added: "{name}を追加しました。", no_companies: "まだ会社がありません。",
-    reports_only: "問題の報告だけ", no_feedback: "この期間の感想はありません。", rating_of: "満足度 {n} / 5",
+    status_for: "{name}の契約状況", status_changed: "{name}の契約状況を変更しました。", new_company: "会社を追加する", company_name: "会社名",
+    company_status: "契約状況", add_company: "追加する", company_added: "{name}を追加しました。", no_companies: "まだ会社がありません。",
+    reports_only: "問題の報告があるものだけ", no_feedback: "この期間の感想はありません。", rating_of: "満足度 {n} / 5",
     again_yes: "また話したい：はい", again_no: "また話したい：いいえ", report_label: "問題の報告：",
     // errors
     forbidden: "この操作はできません。", not_found: "見つかりませんでした。ページを再読み込みしてください。",
     csrf_token_invalid: "画面の有効期限が切れました。ページを再読み込みしてください。",
     conflict: "別の画面で変更されていました。最新の内容を読み込んでから、もう一度お試しください。",
-    wrong_state: "状態が変わっていました。ページを再読み込みしてください。", too_long: "長すぎます。",
+    wrong_state: "ほかの操作で内容が変わっていました。ページを再読み込みしてください。", too_long: "長すぎます。",
     required: "入力してください。", malformed: "形式が正しくありません。", unknown_value: "選択肢から選んでください。",
-    out_of_range: "範囲外の値です。", too_many: "選べる数を超えています。", duplicate: "同じものが二度選ばれています。", overlap: "ほかの時間と重なっています。",
+    out_of_range: "入力できる範囲を超えています。", too_many: "選べる数を超えています。", duplicate: "同じものが二度選ばれています。", overlap: "ほかの時間と重なっています。",
     body_too_large: "ファイルが大きすぎます（5MBまで）。", unsupported_media_type: "JPEGかPNGの画像を選んでください。",
     bad_image: "画像を読み込めませんでした。JPEGかPNGの写真を選んでください。", image_too_large: "画像が大きすぎます。小さめの画像を選んでください。",
     unsupported_color_depth: "16ビットの画像は使えません。8ビットで保存した写真を選んでください。",
@@ -219,7 +221,7 @@ export const messages = {
     "languages.out_of_range": "言語を1〜5つ選んでください。", "themes.too_many": "テーマは合わせて8つまでです。",
     "time_zone.unknown_value": "時間帯を選び直してください。", "name.required": "会社名を入力してください。",
     "slot.slot_required": "日時を1つ選んでください。", "request.rate_limited": "今日はこれ以上申し込めません。また明日お試しください。",
-    "invite.rate_limited": "招待が多すぎます。1時間ほど待ってからお試しください。",
+    "invite.rate_limited": "短い時間にたくさんの招待を送ったため、いったん止めています。1時間ほど待ってからお試しください。",
     "feedback.wrong_state": "感想は相談の時間が終わってから送れます。", "join.wrong_state": "この相談にはビデオ通話のルームがありません。",
     // control plane
     offered_times: "候補の日時（3つまで）", offered_times_hint: "お相手の空いている時間から選んでください。時刻は{zone}の時刻です。",
@@ -233,7 +235,7 @@ export const messages = {
     invite_resent: "{email} に新しいリンクを送りました。前のリンクは使えなくなります。", invite_revoked: "{email} への招待を取り消しました。",
     invitation_revoked: "この招待リンクは取り消されたか、新しいリンクに置き換えられました。最新のメールを確かめるか、招待した人に連絡してください。",
     "manage.invitation_used": "この招待はすでに使われています。", "manage.invitation_revoked": "この招待はすでに取り消されています。",
-    feedback_from: "{author} → {about}",
+    feedback_from: "書いた人：{author}　相手：{about}",
     account_title: "アカウント設定", account_zone: "時間帯", account_zone_hint: "日時の表示とメールはこの時間帯になります。",
     account_lang: "表示とメールの言語", lang_ja: "日本語", lang_en: "English", account_save: "保存する", account_saved: "保存しました。",
     "locale.unknown_value": "言語を選び直してください。",
@@ -514,7 +516,7 @@ export const messages = {
     invite_resent: "A new link went to {email}. The previous one no longer works.", invite_revoked: "The invitation to {email} is revoked.",
     invitation_revoked: "This invitation link was withdrawn or replaced by a newer one. Check the latest email or ask the person who invited you.",
     "manage.invitation_used": "This invitation has been used already.", "manage.invitation_revoked": "This invitation is revoked already.",
-    feedback_from: "{author} → {about}",
+    feedback_from: "From {author}, about {about}",
     account_title: "Account settings", account_zone: "Time zone", account_zone_hint: "Times on the pages and in emails use this zone.",
     account_lang: "Language for pages and emails", lang_ja: "日本語", lang_en: "English", account_save: "Save", account_saved: "Saved.",
     "locale.unknown_value": "Choose the language again.",
@@ -582,15 +584,8 @@ export function t(key) { return messages[lang][key] ?? messages.ja[key] ?? key; 
 // has tells whether a message exists (for codes from the server).
 export function has(key) { return key in messages.ja; }
 
-// tf fills {name} placeholders of a message. A name before さん is
-// joined as Japanese writes it: 山田 花子さん, but Emma Wilson さん (a Latin
-// letter or digit last), like rooms.San on the server.
-export function tf(key, params = {}) {
-  return t(key).replace(/\{(\w+)\}(さん)?/g, (_, k, san) => {
-    const v = params[k] ?? "";
-    return san ? `${v}${/[\p{Script=Latin}0-9]$/u.test(String(v).trim()) ? " " : ""}さん` : v;
-  });
-}
+// tf fills {name} placeholders of a message (さん placed by fill).
+export function tf(key, params = {}) { return fill(t(key), params); }
 
 // errorKey picks the message for an API error body: the field's own
 // ("weekly[].end.too_short"), the page's scope

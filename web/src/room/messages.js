@@ -1,6 +1,8 @@
 // The room page's message table, Japanese first. Nothing the room shows
 // is written anywhere else. The language follows an explicit choice (the
 // same "lang" key the other pages use), then the account, then the browser.
+import { fill } from "../../static/fill.js";
+
 export const messages = {
   ja: {
     title: "ビデオルーム", title_consultation: "1対1の相談", title_roundtable: "座談会", title_dev: "開発用ルーム",
@@ -231,14 +233,8 @@ export function setLang(l) { lang = l; localStorage.setItem("lang", l); document
 
 export function t(key) { return messages[lang][key] ?? messages.ja[key] ?? key; }
 
-// tf fills {name} placeholders. A name before さん is joined as Japanese
-// writes it: 山田 花子さん, but Emma Wilson さん (like rooms.San).
-export function tf(key, params = {}) {
-  return t(key).replace(/\{(\w+)\}(さん)?/g, (_, k, san) => {
-    const v = String(params[k] ?? "");
-    return san ? `${v}${/[\p{Script=Latin}0-9]$/u.test(v.trim()) ? " " : ""}さん` : v;
-  });
-}
+// tf fills {name} placeholders (さん placed by fill).
+export function tf(key, params = {}) { return fill(t(key), params); }
 
 // errorMessage turns an API or connection error into the room's text.
 export function errorMessage(err) {
