@@ -25,6 +25,10 @@ COPY configs/zadankai.yaml /etc/zadankai/zadankai.yaml
 USER zadankai
 WORKDIR /data
 VOLUME /data
+# serve and `operator add` both find the database on the volume. Give
+# ZADANKAI_KEYS and ZADANKAI_SERVER_PUBLIC_URL (https://… where people
+# reach the server) at run time: serve refuses to start without them.
+ENV ZADANKAI_STORAGE_DATA_DIR=/data
 # HTTP + WebSocket, ICE over TCP, ICE/media over UDP.
 EXPOSE 7880/tcp 7881/tcp 7882/udp
 ENTRYPOINT ["zadankai"]

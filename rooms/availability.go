@@ -153,3 +153,13 @@ func (a *Availability) coversIn(loc *time.Location, from, to time.Time) bool {
 	}
 	return false
 }
+
+// CheckHorizon refuses exceptions dated beyond the horizon from now.
+func (a *Availability) CheckHorizon(now time.Time) error {
+	for i, x := range a.Exceptions {
+		if d, err := time.Parse(time.DateOnly, x.Date); err == nil && TooFar(d, now) {
+			return Invalid(fmt.Sprintf("exceptions[%d].date", i), "too_far", "dates must be within two years")
+		}
+	}
+	return nil
+}

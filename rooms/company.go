@@ -1,7 +1,6 @@
 package rooms
 
 import (
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -39,12 +38,14 @@ type Company struct {
 
 // Validate checks the fields a caller sets.
 func (c *Company) Validate() error {
-	c.Name = strings.TrimSpace(c.Name)
+	c.Name = CleanLine(c.Name)
 	switch {
 	case c.Name == "":
 		return Invalid("name", "required", "company name is required")
 	case utf8.RuneCountInString(c.Name) > 200:
 		return Invalid("name", "too_long", "company name is longer than 200 characters")
+	case badLine(c.Name):
+		return Invalid("name", "invalid_characters", badLineMsg)
 	case !c.Status.Valid():
 		return Invalid("status", "unknown_value", "status must be trial, active or ended")
 	}

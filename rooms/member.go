@@ -69,7 +69,7 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 // Validate checks and normalises the fields a caller sets.
 func (m *Member) Validate() error {
 	m.Email = NormalizeEmail(m.Email)
-	m.DisplayName = strings.TrimSpace(m.DisplayName)
+	m.DisplayName = CleanLine(m.DisplayName)
 	if m.Locale == "" {
 		m.Locale = "ja"
 	}
@@ -84,6 +84,8 @@ func (m *Member) Validate() error {
 		return Invalid("display_name", "required", "display name is required")
 	case utf8.RuneCountInString(m.DisplayName) > 80:
 		return Invalid("display_name", "too_long", "display name is longer than 80 characters")
+	case badLine(m.DisplayName):
+		return Invalid("display_name", "invalid_characters", badLineMsg)
 	case !m.Role.Valid():
 		return Invalid("role", "unknown_value", "role must be member, company_admin, operator or guest_speaker")
 	case m.Role.NeedsCompany() && m.CompanyID == "":

@@ -2,6 +2,7 @@ package rooms
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -27,7 +28,7 @@ func TestMemberValidate(t *testing.T) {
 		{"bad email", func(m *Member) { m.Email = "not an email" }, "email", "malformed"},
 		{"email with name", func(m *Member) { m.Email = "Hanako <h@example.com>" }, "email", "malformed"},
 		{"no name", func(m *Member) { m.DisplayName = "  " }, "display_name", "required"},
-		{"long name", func(m *Member) { m.DisplayName = string(make([]rune, 81)) }, "display_name", "too_long"},
+		{"long name", func(m *Member) { m.DisplayName = strings.Repeat("あ", 81) }, "display_name", "too_long"},
 		{"unknown role", func(m *Member) { m.Role = "admin" }, "role", "unknown_value"},
 		{"member without company", func(m *Member) { m.CompanyID = "" }, "company_id", "required"},
 		{"malformed company", func(m *Member) { m.CompanyID = "co_$where" }, "company_id", "malformed"},

@@ -70,7 +70,7 @@ type Roundtable struct {
 func (r *Roundtable) End() time.Time { return r.Start.Add(time.Duration(r.Minutes) * time.Minute) }
 
 // RoomName is its media room.
-func (r *Roundtable) RoomName() string { return "roundtable-" + string(r.ID) }
+func (r *Roundtable) RoomName() string { return roundtableRoomPrefix + string(r.ID) }
 
 // JoinWindow is when tokens are minted: 15 minutes before until the end.
 func (r *Roundtable) JoinWindow() (time.Time, time.Time) {
@@ -85,7 +85,7 @@ func (r *Roundtable) IsSpeaker(m MemberID) bool { return slices.Contains(r.Speak
 
 // Validate checks what an organiser sets, naming the field at fault.
 func (r *Roundtable) Validate(now time.Time) error {
-	r.Title, r.Description, r.Venue = strings.TrimSpace(r.Title), strings.TrimSpace(r.Description), strings.TrimSpace(r.Venue)
+	r.Title, r.Description, r.Venue = CleanLine(r.Title), strings.TrimSpace(r.Description), CleanLine(r.Venue)
 	_, zoneErr := time.LoadLocation(r.TimeZone)
 	checks := []struct {
 		bad         bool
@@ -94,13 +94,16 @@ func (r *Roundtable) Validate(now time.Time) error {
 	}{
 		{r.Title == "", "title", "required", "a title is required"},
 		{utf8.RuneCountInString(r.Title) > 120, "title", "too_long", "the title is longer than 120 characters"},
+		{badLine(r.Title), "title", "invalid_characters", badLineMsg},
 		{utf8.RuneCountInString(r.Description) > 4000, "description", "too_long", "the description is longer than 4000 characters"},
 		{r.Axis != AxisLife && r.Axis != AxisCareer, "axis", "unknown_value", "axis must be life or career"},
 		{zoneErr != nil || r.TimeZone == "" || r.TimeZone == "Local", "time_zone", "unknown_value", "time zone must be an IANA name such as Asia/Tokyo"},
 		{!r.Start.After(now), "start", "in_the_past", "the start must be in the future"},
+		{TooFar(r.Start, now), "start", "too_far", "the start must be within two years"},
 		{r.Minutes < 15 || r.Minutes > 240, "minutes", "out_of_range", "a roundtable lasts 15 to 240 minutes"},
 		{r.Format != FormatOnline && r.Format != FormatInPerson && r.Format != FormatHybrid, "format", "unknown_value", "format must be online, in_person or hybrid"},
 		{r.Format != FormatOnline && r.Venue == "", "venue", "required", "in-person and hybrid roundtables need a venue"},
+		{badLine(r.Venue), "venue", "invalid_characters", badLineMsg},
 		{utf8.RuneCountInString(r.Venue) > 200, "venue", "too_long", "the venue is longer than 200 characters"},
 		{r.Capacity <= 0 || r.Capacity > 1000, "capacity", "out_of_range", "capacity must be 1 to 1000"},
 		{r.Talk != TalkSmallRound && r.Talk != TalkStage, "talk", "unknown_value", "talk must be small_round or stage"},
@@ -149,10 +152,12 @@ func checkList[T comparable](field string, xs []T, max int) error {
 }
 
 // LiveState is what moderators set during the session; the control plane
-// enforces it when minting tokens and mirrors it into the media room.
+// enforces it when minting tokens and the media plane when people join
+// (see EntryFor).
 type LiveState struct {
 	Lobby     bool       `json:"lobby" bson:"lobby"`         // new arrivals wait to be admitted
 	Locked    bool       `json:"locked" bson:"locked"`       // no new joins
+	LockedIn  []MemberID `json:"locked_in" bson:"locked_in"` // who was in the room when it was locked: they may come back
 	Ended     bool       `json:"ended" bson:"ended"`         // ended for everyone
 	Spotlight MemberID   `json:"spotlight" bson:"spotlight"` // shown large to everyone
 	Admitted  []MemberID `json:"admitted" bson:"admitted"`   // let in from the lobby

@@ -195,6 +195,13 @@ type Store interface {
 	// HasFeedback reports whether author gave feedback on consultation cs.
 	HasFeedback(ctx context.Context, cs ConsultationID, author MemberID) (bool, error)
 
+	// --- trust and safety (issue 12) ---
+
+	// DeletePasswordResets removes every reset link of member m (used or
+	// not), so that setting a password leaves no other link working; none
+	// is not an error.
+	DeletePasswordResets(ctx context.Context, m MemberID) error
+
 	// --- published monthly figures (issue 12) ---
 
 	// PublishMonthStats stores s as the figures of month s.Month for

@@ -430,10 +430,11 @@ func (l *Downlink) apply(d *DownTrack, q Quality, paused, short bool, cause bwe.
 
 // steerProbe starts a probe when a track wants more than fits and the
 // link has been calm, and ends it when the want is met, when the probe
-// congested the link (the next waits twice as long) or when the
-// estimate stopped growing.
+// congested the link or the queue started to build (the next waits twice
+// as long) or when the estimate stopped growing.
 func (l *Downlink) steerProbe(now int64, a allocation) {
-	lastDown := l.bwe.Stats().LastDecrease
+	st := l.bwe.Stats()
+	lastDown := st.LastDecrease
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	p := &l.probe
@@ -441,7 +442,7 @@ func (l *Downlink) steerProbe(now int64, a allocation) {
 		p.best, p.grewAt = a.estimate, now
 	}
 	switch {
-	case p.active && lastDown > p.start:
+	case p.active && (lastDown > p.start || st.Building):
 		p.active, p.next, p.backoff = false, now+p.backoff, min(2*p.backoff, probeMaxBackoff)
 	case p.active && a.deficit == 0:
 		p.active, p.backoff = false, probeBackoff

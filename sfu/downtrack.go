@@ -31,6 +31,7 @@ type DownTrack struct {
 	lost      atomic.Uint32 // last fraction lost the subscriber reported, in 1/256
 	delivered atomic.Bool   // a packet has reached the subscriber's transport
 	needKey   atomic.Bool   // resumed after a pause: continue only at a keyframe
+	heard     atomic.Bool   // the subscriber has sent RTCP about this stream
 	resent    atomic.Uint64
 	bound     atomic.Pointer[binding] // nil until negotiated
 	priority  atomic.Int32            // higher is served first when bandwidth is short
@@ -278,6 +279,12 @@ var headers = sync.Pool{New: func() any {
 	return hb
 }}
 
+// unheardFor bounds how long a new stream's losses go uncounted while the
+// subscriber has sent no RTCP about it: until it has applied the answer
+// that announces the stream, a receiver may drop (and report lost) what
+// arrives for it.
+const unheardFor = int64(3 * time.Second)
+
 // rtpOverhead approximates what a packet adds to its payload on the wire
 // (RTP header and extension, SRTP tag), for the bandwidth estimate.
 const rtpOverhead = 12 + 8 + 10
@@ -294,8 +301,8 @@ func (d *DownTrack) write(b *binding, seq uint16, ts uint32, marker bool, paddin
 		SequenceNumber: seq, Timestamp: ts, SSRC: b.ssrc, Extensions: ext}
 	if b.twcc != 0 && d.link != nil {
 		size, tw := len(payload)+int(padding)+rtpOverhead, uint16(0)
-		if resend {
-			tw = d.link.bwe.OnResend(size, now)
+		if resend || !d.heard.Load() && now-b.since < unheardFor {
+			tw = d.link.bwe.OnSendUncounted(size, now)
 		} else {
 			tw = d.link.bwe.OnSend(size, now)
 		}
@@ -338,6 +345,7 @@ func (d *DownTrack) ReadRTCP(sender *webrtc.RTPSender) {
 		if err != nil {
 			return
 		}
+		d.heard.Store(true)
 		for _, p := range pkts {
 			switch p := p.(type) {
 			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:

@@ -3,6 +3,8 @@ package sfu
 import (
 	"encoding/binary"
 	"errors"
+	"github.com/pion/rtcp"
+	"github.com/zadankai/zadankai/sfu/bwe"
 	"io"
 	"log/slog"
 	"net"
@@ -425,3 +427,42 @@ type notReadyWriter struct{}
 
 func (notReadyWriter) WriteRTP(*rtp.Header, []byte) (int, error) { return 0, nil }
 func (notReadyWriter) Write([]byte) (int, error)                 { return 0, nil }
+
+// TestNewStreamLossUncounted: until the subscriber sends RTCP about a
+// new stream it may not have set it up (Firefox reports those packets
+// lost); once it has, loss counts.
+func TestNewStreamLossUncounted(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		heard bool
+		want  bool // loss seen
+	}{{"before the subscriber spoke", false, false}, {"after", true, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			link := newDownlink(nil)
+			up := &UpTrack{ID: "TR_x", Kind: webrtc.RTPCodecTypeVideo, Codec: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, closed: make(chan struct{})}
+			d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", link)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t0 := now()
+			d.bound.Store(&binding{w: sinkWriter{}, twcc: 5, since: t0})
+			d.heard.Store(tc.heard)
+			for i := range 150 {
+				d.write(d.bound.Load(), uint16(i), 0, false, 0, make([]byte, 1000), t0+int64(i)*int64(time.Millisecond), false)
+			}
+			// The subscriber reports the first 150 lost, then (after the
+			// losses settle) one more packet received.
+			lost := &rtcp.TransportLayerCC{BaseSequenceNumber: 0, PacketStatusCount: 150, ReferenceTime: 1,
+				PacketChunks: []rtcp.PacketStatusChunk{&rtcp.RunLengthChunk{PacketStatusSymbol: rtcp.TypeTCCPacketNotReceived, RunLength: 150}}}
+			link.bwe.OnFeedback(lost, t0+int64(200*time.Millisecond))
+			d.write(d.bound.Load(), 150, 0, false, 0, make([]byte, 1000), t0+int64(400*time.Millisecond), false)
+			got := &rtcp.TransportLayerCC{BaseSequenceNumber: 150, PacketStatusCount: 1, ReferenceTime: 2,
+				PacketChunks: []rtcp.PacketStatusChunk{&rtcp.RunLengthChunk{PacketStatusSymbol: rtcp.TypeTCCPacketReceivedSmallDelta, RunLength: 1}},
+				RecvDeltas:   []*rtcp.RecvDelta{{Type: rtcp.TypeTCCPacketReceivedSmallDelta, Delta: 250}}}
+			link.bwe.OnFeedback(got, t0+int64(time.Second))
+			if st := link.bwe.Stats(); (st.Decreases[bwe.CauseLoss] > 0) != tc.want {
+				t.Fatalf("150 packets reported lost (heard %v): %+v", tc.heard, st)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package sfu
 
 import (
 	"strings"
+	"time"
 
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
@@ -28,6 +29,7 @@ type binding struct {
 	pt    uint8
 	twcc  uint8 // the transport-wide sequence number extension's id; 0: not negotiated
 	w     webrtc.TrackLocalWriter
+	since int64 // unix nanos it was bound
 }
 
 func (t *localTrack) ID() string                { return t.id }
@@ -41,7 +43,7 @@ func (t *localTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParamete
 	if !ok {
 		return webrtc.RTPCodecParameters{}, webrtc.ErrUnsupportedCodec
 	}
-	b := &binding{ctxID: ctx.ID(), ssrc: uint32(ctx.SSRC()), pt: uint8(c.PayloadType), w: ctx.WriteStream()}
+	b := &binding{ctxID: ctx.ID(), ssrc: uint32(ctx.SSRC()), pt: uint8(c.PayloadType), w: ctx.WriteStream(), since: time.Now().UnixNano()}
 	for _, e := range ctx.HeaderExtensions() {
 		if e.URI == sdp.TransportCCURI && e.ID > 0 && e.ID < 15 {
 			b.twcc = uint8(e.ID)

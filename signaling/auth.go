@@ -16,9 +16,8 @@ type grant struct {
 	attributes               map[string]string
 	room                     string
 	perm                     *livekit.ParticipantPermission
-	admin                    bool
 	apiKey                   string    // the key that signed it; refreshed tokens use it too
-	issued, expires          time.Time // zero when the token does not say
+	issued, expires          time.Time // issued is zero when the token does not say
 }
 
 var (
@@ -29,6 +28,10 @@ var (
 	errNoIdentity   = errors.New("the token has no identity")
 	errTokenExpired = errors.New("the token has expired or is not yet valid")
 	errRemoved      = errors.New("removed from this room: the token was issued before the removal")
+	errRoomEnded    = errors.New("this room has ended: the token was issued before the end")
+	// A token without exp would work forever, whatever happens to its
+	// holder; every SDK's builder sets one.
+	errNoExpiry = errors.New("the token has no expiry (exp)")
 )
 
 // tokenFrom reads the token as both SDKs send it: a Bearer header (Go) or
@@ -61,6 +64,9 @@ func (s *Server) verify(token string) (*grant, error) {
 		}
 		return nil, errBadToken
 	}
+	if reg.ExpiresAt == nil {
+		return nil, errNoExpiry
+	}
 	v := claims.Video
 	if v == nil || !v.RoomJoin || v.Room == "" {
 		return nil, errNoJoinGrant
@@ -69,13 +75,11 @@ func (s *Server) verify(token string) (*grant, error) {
 		return nil, errNoIdentity
 	}
 	g := &grant{identity: claims.Identity, name: claims.Name, metadata: claims.Metadata, attributes: claims.Attributes,
-		room: v.Room, admin: v.RoomAdmin, apiKey: t.APIKey()}
+		room: v.Room, apiKey: t.APIKey()}
 	if reg.IssuedAt != nil {
 		g.issued = reg.IssuedAt.Time
 	}
-	if reg.ExpiresAt != nil {
-		g.expires = reg.ExpiresAt.Time
-	}
+	g.expires = reg.ExpiresAt.Time
 	g.perm = &livekit.ParticipantPermission{
 		CanSubscribe: v.GetCanSubscribe(), CanPublish: v.GetCanPublish(), CanPublishData: v.GetCanPublishData(),
 		Hidden: v.Hidden, CanUpdateMetadata: v.GetCanUpdateOwnMetadata(),
@@ -88,13 +92,16 @@ func (s *Server) verify(token string) (*grant, error) {
 	return g, nil
 }
 
-// verifyJoin is verify plus the room's removals.
+// verifyJoin is verify plus the room's removals and its end.
 func (s *Server) verifyJoin(token string) (*grant, error) {
 	g, err := s.verify(token)
-	if err == nil && s.revoked(g) {
-		return nil, errRemoved
+	if err != nil {
+		return nil, err
 	}
-	return g, err
+	if err := s.revoked(g); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 // canPublishSource reports whether perm allows publishing from src.

@@ -65,38 +65,3 @@ func (p *participant) onMute(m *livekit.MuteTrackRequest) {
 	p.mu.Unlock()
 	p.room.broadcastInfo(p, true)
 }
-
-// onUpdateMetadata lets a participant change its own name, metadata or
-// attributes when its token allows.
-func (p *participant) onUpdateMetadata(m *livekit.UpdateParticipantMetadata) {
-	p.mu.Lock()
-	if !p.perm.CanUpdateMetadata {
-		p.mu.Unlock()
-		p.conn().send(&livekit.SignalResponse{Message: &livekit.SignalResponse_RequestResponse{RequestResponse: &livekit.RequestResponse{
-			RequestId: m.RequestId, Reason: livekit.RequestResponse_NOT_ALLOWED, Message: "the token does not allow updating metadata"}}})
-		return
-	}
-	if m.Name != "" {
-		p.name = m.Name
-	}
-	if m.Metadata != "" {
-		p.metadata = m.Metadata
-	}
-	if len(m.Attributes) > 0 {
-		next := map[string]string{} // a new map: sent infos may still hold the old one
-		for k, v := range p.attributes {
-			next[k] = v
-		}
-		for k, v := range m.Attributes {
-			if v == "" {
-				delete(next, k)
-			} else {
-				next[k] = v
-			}
-		}
-		p.attributes = next
-	}
-	p.changedLocked()
-	p.mu.Unlock()
-	p.room.broadcastInfo(p, true)
-}

@@ -17,6 +17,20 @@ type Limits struct {
 	JoinsPerSecondRm  float64 // per room; default 20 (burst ×4)
 	MaxMessageBytes   int     // largest signal message a client may send; default 256 KiB
 	limiterRetentions time.Duration
+
+	// What a participant may set on herself (update_metadata, or the
+	// join_request), checked as LiveKit checks its own limits. Every
+	// change goes to everyone in the room and into every later joiner's
+	// JoinResponse, so the caps are far below LiveKit's defaults (512 KiB
+	// metadata, 64 KiB attributes), which nothing here needs.
+	MaxNameBytes       int     // default 256 (LiveKit's)
+	MaxMetadataBytes   int     // default 4 KiB
+	MaxAttributesBytes int     // keys and values of all her attributes together; default 4 KiB
+	SelfUpdatesPerSec  float64 // sustained rate; bursts of 10; default 2
+	// OwnAttributes are the attribute keys a participant may set on
+	// herself; every other key (role, lobby…) is the control plane's.
+	// Default: the room page's raised hand and "stepping away".
+	OwnAttributes []string
 }
 
 func (l Limits) withDefaults() Limits {
@@ -35,8 +49,24 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxMessageBytes <= 0 {
 		l.MaxMessageBytes = 256 << 10
 	}
+	l.MaxNameBytes = orDefault(l.MaxNameBytes, 256)
+	l.MaxMetadataBytes = orDefault(l.MaxMetadataBytes, 4<<10)
+	l.MaxAttributesBytes = orDefault(l.MaxAttributesBytes, 4<<10)
+	if l.SelfUpdatesPerSec <= 0 {
+		l.SelfUpdatesPerSec = 2
+	}
+	if l.OwnAttributes == nil {
+		l.OwnAttributes = []string{"hand", "away"}
+	}
 	l.limiterRetentions = time.Minute
 	return l
+}
+
+func orDefault(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
 }
 
 // rates keeps one token bucket per key, forgetting idle keys.

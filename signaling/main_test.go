@@ -99,29 +99,41 @@ func newServerSFU(t testing.TB, cfg sfu.Config, adjust func(*signaling.Params)) 
 	srv := httptest.NewUnstartedServer(mux)
 	srv.Listener = ln
 	srv.Start()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = sig.Close(ctx)
-		srv.Close()
-		_ = s.Close()
-	})
-	return &testServer{url: "ws://" + ln.Addr().String(), sig: sig, srv: srv, sfu: s}
+	ts := &testServer{url: "ws://" + ln.Addr().String(), sig: sig, srv: srv, sfu: s}
+	t.Cleanup(ts.close)
+	return ts
+}
+
+// close stops the server as serve's drain does (again: a no-op).
+func (ts *testServer) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = ts.sig.Close(ctx)
+	ts.srv.Close()
+	_ = ts.sfu.Close()
 }
 
 type grants struct {
 	noPublish, noData bool
 	room              string
+	selfMeta          bool              // canUpdateOwnMetadata, as the control plane grants it
+	attrs             map[string]string // set by the token's minter (role…)
 }
 
 // expiredToken signs, by hand, a token that expired two hours ago (the
 // SDK's builder cannot make one, and verification allows a minute's skew).
 func expiredToken(identity string) string {
+	now := time.Now().Unix()
+	return handSigned(fmt.Sprintf(`{"iss":%q,"sub":%q,"nbf":%d,"exp":%d,"video":{"roomJoin":true,"room":"test-room"}}`,
+		apiKey, identity, now-3*3600, now-2*3600))
+}
+
+// handSigned signs claims (JSON) with the test key, as the SDK would but
+// with whatever claims a test needs.
+func handSigned(claims string) string {
 	enc := base64.RawURLEncoding
 	head := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
-	now := time.Now().Unix()
-	body := enc.EncodeToString([]byte(fmt.Sprintf(`{"iss":%q,"sub":%q,"nbf":%d,"exp":%d,"video":{"roomJoin":true,"room":"test-room"}}`,
-		apiKey, identity, now-3*3600, now-2*3600)))
+	body := enc.EncodeToString([]byte(claims))
 	mac := hmac.New(sha256.New, []byte(apiSecret))
 	mac.Write([]byte(head + "." + body))
 	return head + "." + body + "." + enc.EncodeToString(mac.Sum(nil))
@@ -135,9 +147,12 @@ func token(t testing.TB, identity string, g grants) string {
 	if room == "" {
 		room = "test-room"
 	}
-	yes, pub, data := true, !g.noPublish, !g.noData
+	yes, pub, data, self := true, !g.noPublish, !g.noData, g.selfMeta
 	at := auth.NewAccessToken(apiKey, apiSecret).SetIdentity(identity).SetName("Name of " + identity).
-		SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: room, CanPublish: &pub, CanSubscribe: &yes, CanPublishData: &data})
+		SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: room, CanPublish: &pub, CanSubscribe: &yes, CanPublishData: &data, CanUpdateOwnMetadata: &self})
+	if g.attrs != nil {
+		at.SetAttributes(g.attrs)
+	}
 	jwt, err := at.ToJWT()
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -25,36 +26,82 @@ import (
 	"github.com/zadankai/zadankai/rooms"
 	"github.com/zadankai/zadankai/rooms/api"
 	"github.com/zadankai/zadankai/rooms/mail"
+	"github.com/zadankai/zadankai/rooms/remotemedia"
 	"github.com/zadankai/zadankai/rooms/sqlitestore"
+	"github.com/zadankai/zadankai/signaling"
 )
 
-// controlPlane is the real API on SQLite, moderating through the
-// embedded media plane of ts.
+// controlPlane is the real API on SQLite, moderating through a media
+// plane.
 type controlPlane struct {
-	url   string
-	store rooms.Store
+	url      string
+	store    rooms.Store
+	mediaURL string
 }
 
-func newControlPlane(t *testing.T, ts *testServer) *controlPlane {
+// newStore opens a SQLite store for the test.
+func newStore(t *testing.T) rooms.Store {
 	t.Helper()
 	store, err := sqlitestore.OpenFile(context.Background(), filepath.Join(t.TempDir(), "cp.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close(context.Background()) })
+	return store
+}
+
+// newControlPlane runs the API on a store of its own, moderating through
+// the embedded media plane of ts.
+func newControlPlane(t *testing.T, ts *testServer) *controlPlane {
+	return newControlPlaneWith(t, cpOptions{store: newStore(t), media: ts.sig, mediaURL: ts.url})
+}
+
+// cpOptions say what a control plane runs on.
+type cpOptions struct {
+	store    rooms.Store
+	media    rooms.MediaPlane
+	mediaURL string // where clients connect
+	// webhook mounts the receiver of the media plane's webhooks at
+	// /livekit/webhook, acting through media on store's rules.
+	webhook bool
+	ln      net.Listener // where to serve; nil: a new loopback port
+}
+
+func newControlPlaneWith(t *testing.T, o cpOptions) *controlPlane {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := api.New(api.Params{Store: store, Logger: log, Registry: prometheus.NewRegistry(), Mailer: mail.NewOutbox(log, 10),
-		PublicURL: "http://cp.test", PasswordCost: bcrypt.MinCost, MediaPlane: ts.sig,
-		Media: api.MediaConfig{URL: ts.url, APIKey: apiKey, APISecret: apiSecret}})
+	a, err := api.New(api.Params{Store: o.store, Logger: log, Registry: prometheus.NewRegistry(), Mailer: mail.NewOutbox(log, 10),
+		PublicURL: "http://cp.test", PasswordCost: bcrypt.MinCost, MediaPlane: o.media,
+		Media: api.MediaConfig{URL: o.mediaURL, APIKey: apiKey, APISecret: apiSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	a.Register(e)
-	srv := httptest.NewServer(e)
+	if o.webhook {
+		rc := remotemedia.NewReceiver(map[string]string{apiKey: apiSecret}, rooms.RoomRules{Store: o.store}, o.media, log)
+		e.POST(webhookPath, gin.WrapH(rc))
+	}
+	srv := httptest.NewUnstartedServer(e)
+	if o.ln != nil {
+		srv.Listener.Close()
+		srv.Listener = o.ln
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
-	return &controlPlane{url: srv.URL, store: store}
+	return &controlPlane{url: srv.URL, store: o.store, mediaURL: o.mediaURL}
+}
+
+// webhookPath is where test control planes receive media webhooks.
+const webhookPath = "/livekit/webhook"
+
+// newRuledServer runs the embedded media plane with the room rules of a
+// control plane's store (as serve wires them) and that control plane.
+func newRuledServer(t *testing.T) (*testServer, *controlPlane) {
+	store := newStore(t)
+	ts := newServerWith(t, func(p *signaling.Params) { p.Rules = rooms.RoomRules{Store: store} })
+	return ts, newControlPlaneWith(t, cpOptions{store: store, media: ts.sig, mediaURL: ts.url})
 }
 
 // user is a logged-in account of the control plane.
@@ -111,19 +158,113 @@ func (u *user) do(t *testing.T, method, path, body string) (int, string) {
 	return res.StatusCode, string(b)
 }
 
-// join asks the control plane for a token and connects with it.
-func (u *user) join(t *testing.T, rt string, cb *lksdk.RoomCallback) (*lksdk.Room, error) {
+// token asks the control plane for a join token: the media URL and the
+// token.
+func (u *user) token(t *testing.T, rt string) (string, string, error) {
 	t.Helper()
 	status, body := u.do(t, "POST", "/api/v1/roundtables/"+rt+"/join", "")
 	if status != 200 {
-		return nil, fmt.Errorf("join token: %d %s", status, body)
+		return "", "", fmt.Errorf("join token: %d %s", status, body)
 	}
 	var jt struct{ URL, Token string }
 	json.Unmarshal([]byte(body), &jt)
+	return jt.URL, jt.Token, nil
+}
+
+// join asks the control plane for a token and connects with it.
+func (u *user) join(t *testing.T, rt string, cb *lksdk.RoomCallback) (*lksdk.Room, error) {
+	t.Helper()
+	url, tok, err := u.token(t, rt)
+	if err != nil {
+		return nil, err
+	}
 	if cb == nil {
 		cb = &lksdk.RoomCallback{}
 	}
-	return lksdk.ConnectToRoomWithToken(jt.URL, jt.Token, cb)
+	return lksdk.ConnectToRoomWithToken(url, tok, cb)
+}
+
+// roundtable creates a roundtable starting in ten minutes (its room is
+// open) that mod moderates, with the lobby on or off, and registers
+// members; it returns its id.
+func (cp *controlPlane) roundtable(t *testing.T, mod *user, talk string, lobby bool, members ...*user) string {
+	t.Helper()
+	start := time.Now().Add(10 * time.Minute).UTC().Truncate(time.Minute).Format(time.RFC3339)
+	status, body := mod.do(t, "POST", "/api/v1/roundtables", fmt.Sprintf(`{"title":"Round","axis":"life","start":%q,"minutes":60,
+		"time_zone":"Asia/Tokyo","format":"online","capacity":10,"talk":%q,"moderators":[%q],"lobby":%v}`, start, talk, mod.m.ID, lobby))
+	if status != 201 {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	var rt struct{ ID string }
+	json.Unmarshal([]byte(body), &rt)
+	for _, m := range members {
+		if s, b := m.do(t, "POST", "/api/v1/roundtables/"+rt.ID+"/register", ""); s != 200 {
+			t.Fatalf("register: %d %s", s, b)
+		}
+	}
+	return rt.ID
+}
+
+// scene is a roundtable whose moderator is in its room, with members
+// registered (not yet in).
+type scene struct {
+	mod     *user
+	members []*user
+	rt      string // the roundtable's id
+	room    string // its media room
+	modRoom *lksdk.Room
+}
+
+// scene creates a roundtable (talk, lobby on or off) moderated by a new
+// operator, who joins its room, and registers a member for each email.
+func (cp *controlPlane) scene(t *testing.T, talk string, lobby bool, emails ...string) *scene {
+	t.Helper()
+	s := &scene{mod: cp.user(t, "mod@z.test", rooms.RoleOperator, true)}
+	for _, e := range emails {
+		s.members = append(s.members, cp.user(t, e, rooms.RoleMember, false))
+	}
+	s.rt = cp.roundtable(t, s.mod, talk, lobby, s.members...)
+	s.room = "roundtable-" + s.rt
+	var err error
+	if s.modRoom, err = s.mod.join(t, s.rt, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.modRoom.Disconnect)
+	return s
+}
+
+// publishMic publishes a microphone from room, fed until the test ends.
+func publishMic(t *testing.T, room *lksdk.Room) *lksdk.LocalTrackPublication {
+	t.Helper()
+	mic := opusTrack(t)
+	pub, err := room.LocalParticipant.PublishTrack(mic, &lksdk.TrackPublicationOptions{Name: "mic", Source: livekit.TrackSource_MICROPHONE})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	go pump(stop, mic)
+	return pub
+}
+
+// inLobby reports "" once room's own participant waits in the lobby: no
+// grants, marked as waiting.
+func inLobby(room *lksdk.Room) string {
+	p := room.LocalParticipant
+	if perm := p.Permissions(); perm.GetCanSubscribe() || perm.GetCanPublish() || perm.GetCanPublishData() || p.Attributes()["lobby"] != "1" {
+		return fmt.Sprintf("not in the lobby: grants %+v, attributes %v", perm, p.Attributes())
+	}
+	return ""
+}
+
+// receives reports "" once rec has received at least 10 packets of sid.
+func receives(rec *recorder, sid string) func() string {
+	return func() string {
+		if n := rec.count(sid); n < 10 {
+			return fmt.Sprintf("received %d packets of %s", n, sid)
+		}
+		return ""
+	}
 }
 
 func (u *user) moderate(t *testing.T, rt, body string) int {
@@ -267,45 +408,37 @@ func TestStageRoundtableModeration(t *testing.T) {
 // receives no media until a moderator admits them.
 func TestLobbyHoldsEarlyArrivals(t *testing.T) {
 	ts := newServer(t)
-	cp := newControlPlane(t, ts)
-	mod := cp.user(t, "mod@z.test", rooms.RoleOperator, true)
-	member := cp.user(t, "member@a.test", rooms.RoleMember, false)
-	start := time.Now().Add(10 * time.Minute).UTC().Truncate(time.Minute).Format(time.RFC3339)
-	_, body := mod.do(t, "POST", "/api/v1/roundtables", fmt.Sprintf(`{"title":"Round","axis":"life","start":%q,"minutes":60,
-		"time_zone":"Asia/Tokyo","format":"online","capacity":10,"talk":"small_round","moderators":[%q],"lobby":true}`, start, mod.m.ID))
-	var rt struct{ ID string }
-	json.Unmarshal([]byte(body), &rt)
-	member.do(t, "POST", "/api/v1/roundtables/"+rt.ID+"/register", "")
-	modRoom, err := mod.join(t, rt.ID, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer modRoom.Disconnect()
-	mic := opusTrack(t)
-	pub, err := modRoom.LocalParticipant.PublishTrack(mic, &lksdk.TrackPublicationOptions{Name: "mic", Source: livekit.TrackSource_MICROPHONE})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stop := make(chan struct{})
-	defer close(stop)
-	go pump(stop, mic)
+	sc := newControlPlane(t, ts).scene(t, "small_round", true, "member@a.test")
+	pub := publishMic(t, sc.modRoom)
+	member := sc.members[0]
 	rec := newRecorder()
-	memRoom, err := member.join(t, rt.ID, rec.callback())
+	memRoom, err := member.join(t, sc.rt, rec.callback())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer memRoom.Disconnect()
-	time.Sleep(1500 * time.Millisecond)
-	if n := rec.count(pub.SID()); n > 0 {
-		t.Fatalf("a member in the lobby received %d packets before being admitted", n)
+	testWaitsUntilAdmitted(t, sc, memRoom, rec, pub.SID())
+}
+
+// testWaitsUntilAdmitted: memRoom waits in the lobby (the moderator sees
+// her there) receiving nothing of sid, until the moderator admits her.
+func testWaitsUntilAdmitted(t *testing.T, sc *scene, memRoom *lksdk.Room, rec *recorder, sid string) {
+	t.Helper()
+	id := memRoom.LocalParticipant.Identity()
+	if msg := inLobby(memRoom); msg != "" {
+		t.Error(msg)
 	}
-	if s := mod.moderate(t, rt.ID, `{"action":"admit","identity":"`+string(member.m.ID)+`"}`); s != 200 {
-		t.Fatalf("admit: %d", s)
-	}
-	waitFor(t, 10*time.Second, func() string {
-		if rec.count(pub.SID()) < 10 {
-			return fmt.Sprintf("after admission the member received %d packets", rec.count(pub.SID()))
+	waitFor(t, 5*time.Second, func() string {
+		if rp := sc.modRoom.GetParticipantByIdentity(id); rp == nil || rp.Attributes()["lobby"] != "1" {
+			return "the moderator does not see the member waiting in the lobby"
 		}
 		return ""
 	})
+	if n := rec.count(sid); n > 0 {
+		t.Errorf("a member in the lobby received %d packets", n)
+	}
+	if s := sc.mod.moderate(t, sc.rt, `{"action":"admit","identity":"`+id+`"}`); s != 200 {
+		t.Fatalf("admit: %d", s)
+	}
+	waitFor(t, 10*time.Second, receives(rec, sid))
 }

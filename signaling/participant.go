@@ -8,6 +8,7 @@ import (
 
 	"github.com/livekit/protocol/livekit"
 	"github.com/pion/webrtc/v4"
+	"golang.org/x/time/rate"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/zadankai/zadankai/sfu"
@@ -20,7 +21,6 @@ type participant struct {
 	log           *slog.Logger
 	sid, identity string
 	apiKey        string    // signed the token; refreshed tokens are signed with it
-	admin         bool      // the token's roomAdmin, kept in refreshed tokens
 	expires       time.Time // the original token's expiry
 	joinedAt      time.Time
 	autoSubscribe bool
@@ -68,6 +68,12 @@ type participant struct {
 	mediaDown bool // the client closed its data channel (and so its PC)
 	grace     *time.Timer
 	refresher *time.Timer // next refresh_token
+
+	// disconnectReason is why p left, once it has (state DISCONNECTED).
+	disconnectReason livekit.DisconnectReason
+	// selfUpdates paces p's changes to its own name, metadata and
+	// attributes (made on the first one).
+	selfUpdates *rate.Limiter
 }
 
 // conn returns the participant's current signal connection.
@@ -111,7 +117,7 @@ func (p *participant) info() *livekit.ParticipantInfo {
 func (p *participant) infoLocked() *livekit.ParticipantInfo {
 	info := &livekit.ParticipantInfo{Sid: p.sid, Identity: p.identity, Name: p.name, Metadata: p.metadata, State: p.state,
 		Version: p.version, Permission: p.perm, JoinedAt: p.joinedAt.Unix(), JoinedAtMs: p.joinedAt.UnixMilli(),
-		Attributes: p.attributes, Kind: livekit.ParticipantInfo_STANDARD}
+		Attributes: p.attributes, Kind: livekit.ParticipantInfo_STANDARD, DisconnectReason: p.disconnectReason}
 	// Copies: the writer goroutine marshals these while p's state moves on.
 	for _, t := range p.tracks {
 		info.Tracks = append(info.Tracks, proto.Clone(t.info).(*livekit.TrackInfo))

@@ -21,8 +21,13 @@ const (
 // attributes and permissions, so that a reconnect after the original
 // token expired (or after its grants changed) still works. It is valid
 // for refreshValidity, or until the original expiry if that is later.
+// It never carries roomAdmin (a client token has no RoomService power),
+// and a room being deleted sends none: the end is for good.
 func (p *participant) refreshToken() {
 	s := p.room.s
+	if p.room.isDeleted() {
+		return
+	}
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -40,7 +45,7 @@ func (p *participant) refreshToken() {
 	for _, src := range perm.CanPublishSources {
 		sources = append(sources, sourceName(src))
 	}
-	at.SetValidFor(valid).SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: p.room.name, RoomAdmin: p.admin,
+	at.SetValidFor(valid).SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: p.room.name,
 		CanPublish: &perm.CanPublish, CanSubscribe: &perm.CanSubscribe, CanPublishData: &perm.CanPublishData,
 		CanPublishSources: sources, Hidden: perm.Hidden, CanUpdateOwnMetadata: &perm.CanUpdateMetadata})
 	jwt, err := at.ToJWT()
@@ -86,9 +91,12 @@ func (p *participant) scheduleRefresh() {
 	}
 }
 
-// revoke blocks tokens issued up to now for identity in room: a removed
-// participant cannot come back with a token (or a refreshed one) it
-// already holds.
+// revoke blocks tokens issued up to now for identity in room, or for
+// everyone in room when identity is empty (the room was deleted): a
+// removed participant cannot come back with a token (or a refreshed one)
+// it already holds, nor anyone re-create a room that was ended. This
+// memory is the process's own; roundtable rooms also have their rules in
+// the store (see Params.Rules), which survive a restart.
 func (s *Server) revoke(room, identity string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -101,11 +109,19 @@ func (s *Server) revoke(room, identity string) {
 	s.removed[room+"\x00"+identity] = now
 }
 
-// revoked reports whether g was issued before its holder was removed from
-// its room (tokens carry whole seconds: the second of the removal counts).
-func (s *Server) revoked(g *grant) bool {
+// revoked says whether g was issued before its holder was removed from
+// its room, or before the room was deleted (tokens carry whole seconds:
+// the second of the removal counts as before it).
+func (s *Server) revoked(g *grant) error {
 	s.mu.Lock()
-	at, ok := s.removed[g.room+"\x00"+g.identity]
+	removed, wasRemoved := s.removed[g.room+"\x00"+g.identity]
+	ended, wasEnded := s.removed[g.room+"\x00"]
 	s.mu.Unlock()
-	return ok && !g.issued.After(at.Truncate(time.Second))
+	switch {
+	case wasEnded && !g.issued.After(ended.Truncate(time.Second)):
+		return errRoomEnded
+	case wasRemoved && !g.issued.After(removed.Truncate(time.Second)):
+		return errRemoved
+	}
+	return nil
 }

@@ -35,7 +35,15 @@ func nextRefresh(t *testing.T, ws *websocket.Conn) string {
 // validateWith asks /rtc/validate about tok.
 func validateWith(t *testing.T, ts *testServer, tok string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", strings.Replace(ts.url, "ws://", "http://", 1)+"/rtc/validate", nil)
+	return withBearer(t, "GET", strings.Replace(ts.url, "ws://", "http://", 1)+"/rtc/validate", "", tok)
+}
+
+// withBearer sends a request (a JSON body, if any) with tok as its
+// bearer token and returns the status and body.
+func withBearer(t *testing.T, method, url, body, tok string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+tok)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

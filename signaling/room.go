@@ -27,6 +27,7 @@ type room struct {
 	mu           sync.Mutex
 	participants map[string]*participant // by identity; guarded by mu
 	metadata     string                  // guarded by mu
+	deleted      bool                    // DeleteRoom ended it: no more refreshed tokens; guarded by mu
 }
 
 func newRoom(s *Server, name string) *room {
@@ -120,6 +121,19 @@ func (r *room) broadcastInfo(p *participant, self bool) {
 	}
 }
 
+// markDeleted records that the room was ended for everyone.
+func (r *room) markDeleted() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.deleted = true
+}
+
+func (r *room) isDeleted() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.deleted
+}
+
 func (r *room) empty() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -141,7 +155,7 @@ func (r *room) closeAll() {
 		detached := p.detached
 		p.mu.Unlock()
 		if detached { // no reader left to end it
-			r.s.leave(p)
+			r.s.leave(p, livekit.DisconnectReason_SERVER_SHUTDOWN)
 		}
 	}
 }

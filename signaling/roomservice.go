@@ -119,18 +119,7 @@ func (s *Server) SetAttributes(_ context.Context, room, identity string, attrs m
 		return err
 	}
 	p.mu.Lock()
-	merged := map[string]string{}
-	for k, v := range p.attributes {
-		merged[k] = v
-	}
-	for k, v := range attrs {
-		if v == "" {
-			delete(merged, k)
-		} else {
-			merged[k] = v
-		}
-	}
-	p.attributes = merged
+	p.attributes = mergeAttributes(p.attributes, attrs)
 	p.changedLocked()
 	p.mu.Unlock()
 	p.room.broadcastInfo(p, true)
@@ -162,19 +151,23 @@ func (s *Server) RemoveParticipant(_ context.Context, room, identity string) err
 	}
 	s.revoke(room, identity)
 	p.sendLeave(livekit.DisconnectReason_PARTICIPANT_REMOVED, livekit.LeaveRequest_DISCONNECT)
-	s.teardown(p, true)
+	s.teardown(p, livekit.DisconnectReason_PARTICIPANT_REMOVED, true)
 	return nil
 }
 
-// DeleteRoom implements rooms.MediaPlane.
+// DeleteRoom implements rooms.MediaPlane. The end is for good: every
+// token issued until now is refused in this room (refreshed ones too, and
+// no more are sent), so nobody can re-create it without its moderator.
 func (s *Server) DeleteRoom(_ context.Context, room string) error {
 	r, err := s.existing(room)
 	if err != nil {
 		return err
 	}
+	s.revoke(room, "")
+	r.markDeleted()
 	for _, p := range r.others(nil) {
 		p.sendLeave(livekit.DisconnectReason_ROOM_DELETED, livekit.LeaveRequest_DISCONNECT)
-		s.teardown(p, false)
+		s.teardown(p, livekit.DisconnectReason_ROOM_DELETED, false)
 	}
 	s.dropRoomIfEmpty(r)
 	return nil

@@ -36,6 +36,9 @@ type Params struct {
 	// ResumeGrace is how long a session whose signal connection dropped
 	// waits for its client to resume (default 20 s).
 	ResumeGrace time.Duration
+	// Rules, when set, are asked at every new join (see RoomRules); nil
+	// lets tokens alone decide (development rooms, tests).
+	Rules RoomRules
 }
 
 // Server serves the signal WebSocket and keeps the rooms.
@@ -51,6 +54,7 @@ type Server struct {
 	ipJoins   *rates
 	roomJoins *rates
 	grace     time.Duration
+	rules     RoomRules // nil: tokens alone decide
 
 	mu      sync.Mutex
 	rooms   map[string]*room     // guarded by mu
@@ -65,7 +69,7 @@ func New(p Params) (*Server, error) {
 		return nil, errors.New("signaling: SFU, Logger and Keys are required")
 	}
 	s := &Server{keys: p.Keys, sfu: p.SFU, log: p.Logger, ping: p.PingInterval, pingWait: p.PingTimeout, rooms: map[string]*room{}, removed: map[string]time.Time{},
-		limits: p.Limits.withDefaults(), grace: p.ResumeGrace}
+		limits: p.Limits.withDefaults(), grace: p.ResumeGrace, rules: p.Rules}
 	if s.grace <= 0 {
 		s.grace = defaultResumeGrace
 	}
@@ -113,9 +117,16 @@ func (s *Server) validate(w http.ResponseWriter, r *http.Request, v1 bool) {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}
-	if _, err := joinOptionsFrom(r, v1); err != nil {
+	opts, err := joinOptionsFrom(r, v1)
+	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
+	}
+	if !opts.reconnect {
+		if _, status, err := s.applyRules(r.Context(), g); err != nil {
+			http.Error(w, err.Error(), status)
+			return
+		}
 	}
 	if s.roomSize(g.room) >= s.limits.MaxParticipants {
 		http.Error(w, "the room is full", http.StatusServiceUnavailable)
@@ -142,6 +153,13 @@ func (s *Server) serveRTC(w http.ResponseWriter, r *http.Request, v1 bool) {
 	}
 	if !s.admit(w, r, g.room, opts.reconnect) {
 		return
+	}
+	if !opts.reconnect {
+		var status int
+		if g, status, err = s.applyRules(r.Context(), g); err != nil {
+			http.Error(w, err.Error(), status)
+			return
+		}
 	}
 	ws, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {

@@ -30,7 +30,7 @@ func (s *Server) run(c *conn, g *grant, opts joinOptions) {
 	}
 	if old := r.join(p, s.joinResponse(p)); old != nil {
 		old.sendLeave(livekit.DisconnectReason_DUPLICATE_IDENTITY, livekit.LeaveRequest_DISCONNECT)
-		s.teardown(old, false) // no DISCONNECTED update: the identity lives on in p
+		s.teardown(old, livekit.DisconnectReason_DUPLICATE_IDENTITY, false) // no DISCONNECTED update: the identity lives on in p
 	}
 	c.log.Info("participant joined", "sid", p.sid, "single_pc", p.single)
 	s.hooks.notify(EventParticipantJoined, r.info(), p.info(), nil)
@@ -48,7 +48,7 @@ func (s *Server) run(c *conn, g *grant, opts joinOptions) {
 // then p is kept for the resume grace unless a resume has already replaced c.
 func (s *Server) serve(p *participant, c *conn) {
 	if s.readLoop(p, c) {
-		s.leave(p)
+		s.leave(p, livekit.DisconnectReason_CLIENT_INITIATED)
 		return
 	}
 	p.mu.Lock()
@@ -59,7 +59,7 @@ func (s *Server) serve(p *participant, c *conn) {
 	p.detached = true
 	if p.mediaDown {
 		p.mu.Unlock()
-		s.leave(p) // the client closed its peer connection too: it left
+		s.leave(p, livekit.DisconnectReason_CLIENT_INITIATED) // the client closed its peer connection too: it left
 		return
 	}
 	p.grace = time.AfterFunc(s.grace, func() { s.expire(p, c) })
@@ -75,7 +75,7 @@ func (p *participant) mediaGone() {
 	detached := p.detached && !p.closed
 	p.mu.Unlock()
 	if detached {
-		p.room.s.leave(p)
+		p.room.s.leave(p, livekit.DisconnectReason_CLIENT_INITIATED)
 	}
 }
 
@@ -86,7 +86,7 @@ func (s *Server) expire(p *participant, c *conn) {
 	p.mu.Unlock()
 	if lost {
 		p.log.Info("session not resumed in time")
-		s.leave(p)
+		s.leave(p, livekit.DisconnectReason_SIGNAL_CLOSE)
 	}
 }
 
@@ -135,15 +135,16 @@ func (s *Server) readLoop(p *participant, c *conn) (left bool) {
 	}
 }
 
-// leave removes p from its room and tells the others.
-func (s *Server) leave(p *participant) {
-	s.teardown(p, true)
+// leave removes p from its room and tells the others why.
+func (s *Server) leave(p *participant, reason livekit.DisconnectReason) {
+	s.teardown(p, reason, true)
 	s.dropRoomIfEmpty(p.room)
 }
 
 // teardown closes p's media and, when announce is set and p is still the
-// session of its identity, tells the others p is gone.
-func (s *Server) teardown(p *participant, announce bool) {
+// session of its identity, tells the others p is gone and why (clients
+// tell a removal from a departure by it).
+func (s *Server) teardown(p *participant, reason livekit.DisconnectReason, announce bool) {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -151,6 +152,7 @@ func (s *Server) teardown(p *participant, announce bool) {
 	}
 	p.closed = true
 	p.state = livekit.ParticipantInfo_DISCONNECTED
+	p.disconnectReason = reason
 	p.changedLocked()
 	if p.grace != nil {
 		p.grace.Stop()

@@ -51,36 +51,6 @@ func (p *participant) releaseOffer() {
 	}
 }
 
-// applyJoinMetadata takes the join_request's metadata and attributes when
-// the token allows the participant to set its own.
-func (p *participant) applyJoinMetadata(jr *livekit.JoinRequest) {
-	if jr.Metadata == "" && len(jr.ParticipantAttributes) == 0 {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !p.perm.CanUpdateMetadata {
-		p.log.Info("join_request metadata ignored: the token does not allow it")
-		return
-	}
-	if jr.Metadata != "" {
-		p.metadata = jr.Metadata
-	}
-	if len(jr.ParticipantAttributes) > 0 {
-		next := make(map[string]string, len(p.attributes)+len(jr.ParticipantAttributes))
-		for k, v := range p.attributes {
-			next[k] = v
-		}
-		for k, v := range jr.ParticipantAttributes {
-			if v != "" { // an empty value does not delete a token attribute
-				next[k] = v
-			}
-		}
-		p.attributes = next
-	}
-	p.changedLocked()
-}
-
 // firstOfferLocked subscribes p to what is already published once its
 // first offer has opened receive sections. Called with negMu held.
 func (p *participant) firstOfferLocked() {

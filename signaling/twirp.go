@@ -39,7 +39,10 @@ func (s *Server) verifyAPI(token string) (*auth.ClaimGrants, error) {
 	if !ok {
 		return nil, errUnknownKey
 	}
-	_, claims, err := t.Verify(secret)
+	reg, claims, err := t.Verify(secret)
+	if err == nil && reg.ExpiresAt == nil {
+		return nil, errNoExpiry
+	}
 	return claims, err
 }
 
@@ -48,10 +51,17 @@ type roomService struct{ s *Server }
 var _ livekit.RoomService = (*roomService)(nil)
 
 // allow checks the caller's grant: admin of room, or the named capability.
+// A token that joins a room is a client's, and clients have no
+// RoomService power whatever else it says: moderation goes through the
+// control plane's audited API (tokens minted before that rule carried
+// roomAdmin for moderators).
 func allow(ctx context.Context, room string, need func(*auth.VideoGrant) bool) error {
 	c, _ := ctx.Value(claimsKey{}).(*auth.ClaimGrants)
 	if c == nil || c.Video == nil {
 		return twirp.NewError(twirp.Unauthenticated, "a valid API token is required")
+	}
+	if c.Video.RoomJoin {
+		return twirp.NewError(twirp.PermissionDenied, "a participant's token cannot call RoomService")
 	}
 	if !need(c.Video) {
 		return twirp.NewError(twirp.PermissionDenied, "the token does not grant this action")

@@ -57,8 +57,28 @@ type ServerConfig struct {
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	MaxBodyBytes    int64         `yaml:"max_body_bytes"`
 	// PublicURL is where people reach the server, for links in emails;
-	// empty = http://BIND:PORT.
+	// required outside dev mode (where empty = http://BIND:PORT). An
+	// https URL marks cookies Secure.
 	PublicURL string `yaml:"public_url"`
+	// ReadHeaderTimeout, ReadTimeout (headers and body), WriteTimeout and
+	// IdleTimeout bound each HTTP connection; WebSockets set their own.
+	ReadHeaderTimeout time.Duration `yaml:"read_header_timeout"`
+	ReadTimeout       time.Duration `yaml:"read_timeout"`
+	WriteTimeout      time.Duration `yaml:"write_timeout"`
+	IdleTimeout       time.Duration `yaml:"idle_timeout"`
+	MaxHeaderBytes    int           `yaml:"max_header_bytes"`
+	// MaxConnectionsPerIP caps open connections from one address (trusted
+	// proxies excepted).
+	MaxConnectionsPerIP int `yaml:"max_connections_per_ip"`
+	// TrustedProxies are reverse proxies (IPs or CIDRs) whose
+	// X-Forwarded-For is believed; empty = none.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// MetricsListen serves /metrics on this host:port instead of the main
+	// one; empty = on the main port.
+	MetricsListen string `yaml:"metrics_listen"`
+	// MetricsToken, when set, is the bearer token /metrics asks for; only
+	// from ZADANKAI_SERVER_METRICS_TOKEN.
+	MetricsToken string `yaml:"-"`
 }
 
 // MailConfig is the SMTP relay for invitations, reminders and resets.
@@ -124,6 +144,9 @@ type MediaConfig struct {
 	URL string `yaml:"url"`
 	// APIKey signs join tokens; empty = the first configured key (sorted).
 	APIKey string `yaml:"api_key"`
+	// Webhook is the path on this server where a LiveKit media plane
+	// posts its webhooks, which keep the room rules on it; empty = none.
+	Webhook string `yaml:"webhook"`
 }
 
 // WebhookConfig lists URLs that receive room events, signed as LiveKit
@@ -141,6 +164,18 @@ type LimitsConfig struct {
 	JoinsPerSecondIP   float64 `yaml:"joins_per_second_ip"`
 	JoinsPerSecondRoom float64 `yaml:"joins_per_second_room"`
 	MaxSignalMessage   int     `yaml:"max_signal_message_bytes"`
+	// Login limits: see api.LoginLimits.
+	LoginAttemptsPerIPMinute int           `yaml:"login_attempts_per_ip_minute"`
+	LoginFreeFailures        int           `yaml:"login_free_failures"`
+	LoginBackoffMax          time.Duration `yaml:"login_backoff_max"`
+	LoginAccountFailures     int           `yaml:"login_account_failures"`
+	// PasswordChecks bounds concurrent password hashing; 0 = CPUs.
+	PasswordChecks int `yaml:"password_checks"`
+	// What a participant may set on herself in a room.
+	MaxNameBytes       int     `yaml:"max_participant_name_bytes"`
+	MaxMetadataBytes   int     `yaml:"max_participant_metadata_bytes"`
+	MaxAttributesBytes int     `yaml:"max_participant_attributes_bytes"`
+	SelfUpdatesPerSec  float64 `yaml:"self_updates_per_second"`
 }
 
 // RecommendationsConfig tunes the recommendation rounds.
@@ -165,13 +200,17 @@ type LogConfig struct {
 // DefaultConfig returns the defaults documented in configs/zadankai.yaml.
 func DefaultConfig() Config {
 	return Config{
-		Server:          ServerConfig{Bind: "127.0.0.1", Port: 7880, ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20},
-		RTC:             RTCConfig{UDPPort: 7882, TCPPort: 7881, CongestionControl: true},
-		TURN:            TURNConfig{UDPPort: 3478, TLSPort: 5349, RelayRangeStart: 30000, RelayRangeEnd: 40000, CredentialTTL: 10 * time.Minute, AllocationsPerParticipant: 12},
-		Storage:         StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
-		Log:             LogConfig{Level: "info", Format: "text"},
-		Mail:            MailConfig{SMTPPort: 587, From: "Zadankai <no-reply@zadankai.invalid>"},
-		Limits:          LimitsConfig{MaxParticipants: 100, MaxTracks: 8, JoinsPerSecondIP: 5, JoinsPerSecondRoom: 20, MaxSignalMessage: 256 << 10},
+		Server: ServerConfig{Bind: "127.0.0.1", Port: 7880, ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20,
+			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
+			MaxHeaderBytes: 64 << 10, MaxConnectionsPerIP: 200},
+		RTC:     RTCConfig{UDPPort: 7882, TCPPort: 7881, CongestionControl: true},
+		TURN:    TURNConfig{UDPPort: 3478, TLSPort: 5349, RelayRangeStart: 30000, RelayRangeEnd: 40000, CredentialTTL: 10 * time.Minute, AllocationsPerParticipant: 12},
+		Storage: StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
+		Log:     LogConfig{Level: "info", Format: "text"},
+		Mail:    MailConfig{SMTPPort: 587, From: "Zadankai <no-reply@zadankai.invalid>"},
+		Limits: LimitsConfig{MaxParticipants: 100, MaxTracks: 8, JoinsPerSecondIP: 5, JoinsPerSecondRoom: 20, MaxSignalMessage: 256 << 10,
+			LoginAttemptsPerIPMinute: 60, LoginFreeFailures: 5, LoginBackoffMax: 15 * time.Minute, LoginAccountFailures: 100,
+			MaxNameBytes: 256, MaxMetadataBytes: 4 << 10, MaxAttributesBytes: 4 << 10, SelfUpdatesPerSec: 2},
 		Recommendations: RecommendationsConfig{Every: 7 * 24 * time.Hour, RecentlyMet: 4368 * time.Hour, BatchSize: 5},
 		Consultations: ConsultationsConfig{RequestTTL: 72 * time.Hour,
 			ReminderOffsets: []time.Duration{24 * time.Hour, 15 * time.Minute}},
@@ -191,33 +230,51 @@ func (e *ConfigError) Error() string { return "config: " + e.Key + ": " + e.Msg 
 // loadConfig builds the configuration from defaults, the file named by
 // --config, the environment and the flags, then validates it.
 func loadConfig(args []string, getenv func(string) string) (*Config, error) {
-	cfg := DefaultConfig()
-	fs, fl := serveFlags()
-	if err := fs.Parse(args); err != nil {
+	cfg, rest, err := parseConfig(args, getenv)
+	if err != nil {
 		return nil, err
 	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
-	}
-	if fl.config != "" {
-		if err := readConfigFile(fl.config, &cfg); err != nil {
-			return nil, err
-		}
-	}
-	if err := applyEnv(reflect.ValueOf(&cfg).Elem(), "ZADANKAI", getenv); err != nil {
-		return nil, err
-	}
-	cfg.Mail.SMTPPassword = getenv("ZADANKAI_MAIL_SMTP_PASSWORD")
-	cfg.TURN.Secret = getenv("ZADANKAI_TURN_SECRET")
-	keys := getenv("ZADANKAI_KEYS")
-	fs.Visit(func(f *flag.Flag) { fl.apply(f.Name, &cfg, &keys) })
-	if err := cfg.loadKeys(keys); err != nil {
-		return nil, err
+	if len(rest) > 0 {
+		return nil, fmt.Errorf("serve: unexpected argument %q", rest[0])
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &cfg, nil
+	return cfg, nil
+}
+
+// parseConfig builds the configuration, unvalidated, and returns the
+// arguments that are not flags (flags may come before and after them).
+func parseConfig(args []string, getenv func(string) string) (*Config, []string, error) {
+	cfg := DefaultConfig()
+	fs, fl := serveFlags()
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		rest, args = append(rest, fs.Arg(0)), fs.Args()[1:]
+	}
+	if fl.config != "" {
+		if err := readConfigFile(fl.config, &cfg); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := applyEnv(reflect.ValueOf(&cfg).Elem(), "ZADANKAI", getenv); err != nil {
+		return nil, nil, err
+	}
+	cfg.Mail.SMTPPassword = getenv("ZADANKAI_MAIL_SMTP_PASSWORD")
+	cfg.TURN.Secret = getenv("ZADANKAI_TURN_SECRET")
+	cfg.Server.MetricsToken = getenv("ZADANKAI_SERVER_METRICS_TOKEN")
+	keys := getenv("ZADANKAI_KEYS")
+	fs.Visit(func(f *flag.Flag) { fl.apply(f.Name, &cfg, &keys) })
+	if err := cfg.loadKeys(keys); err != nil {
+		return nil, nil, err
+	}
+	return &cfg, rest, nil
 }
 
 func readConfigFile(path string, cfg *Config) error {
@@ -379,8 +436,17 @@ func redact(line string) string {
 	return line
 }
 
-// Validate reports the first invalid key.
+// Validate reports the first invalid key of a configuration for serve.
 func (c *Config) Validate() error {
+	if len(c.Keys) == 0 {
+		return &ConfigError{Key: "keys", Msg: "no API keys: pass --keys \"key: secret\", set ZADANKAI_KEYS or keys_file, or use --dev for a local trial"}
+	}
+	return c.validateExceptKeys()
+}
+
+// validateExceptKeys is Validate for commands that sign no tokens
+// (operator add).
+func (c *Config) validateExceptKeys() error {
 	checks := []struct {
 		key string
 		bad bool
@@ -402,6 +468,7 @@ func (c *Config) Validate() error {
 		{"mail.from", c.Mail.SMTPHost != "" && !strings.Contains(c.Mail.From, "@"), "must be an address, e.g. Zadankai <no-reply@example.com>"},
 		{"media.url", c.Media.URL != "" && !strings.HasPrefix(c.Media.URL, "ws://") && !strings.HasPrefix(c.Media.URL, "wss://"), "must start with ws:// or wss://"},
 		{"media.api_key", c.Media.APIKey != "" && c.Keys[c.Media.APIKey] == "", fmt.Sprintf("%q is not one of the configured keys", c.Media.APIKey)},
+		{"media.webhook", c.Media.Webhook != "" && !validWebhookPath(c.Media.Webhook), fmt.Sprintf("must be a path such as /livekit/webhook, outside /api/, /rtc and /twirp/, got %q", c.Media.Webhook)},
 		{"webhook.api_key", c.Webhook.APIKey != "" && c.Keys[c.Webhook.APIKey] == "", fmt.Sprintf("%q is not one of the configured keys", c.Webhook.APIKey)},
 		{"limits.max_participants", c.Limits.MaxParticipants < 2 || c.Limits.MaxParticipants > 10000, fmt.Sprintf("must be 2-10000, got %d", c.Limits.MaxParticipants)},
 		{"limits.max_tracks", c.Limits.MaxTracks < 1 || c.Limits.MaxTracks > 64, fmt.Sprintf("must be 1-64, got %d", c.Limits.MaxTracks)},
@@ -409,6 +476,10 @@ func (c *Config) Validate() error {
 		{"limits.joins_per_second_room", c.Limits.JoinsPerSecondRoom <= 0, "must be positive"},
 		{"limits.max_signal_message_bytes", c.Limits.MaxSignalMessage < 16<<10 || c.Limits.MaxSignalMessage > 4<<20,
 			fmt.Sprintf("must be 16384-4194304, got %d", c.Limits.MaxSignalMessage)},
+		{"limits.max_participant_name_bytes", c.Limits.MaxNameBytes < 16 || c.Limits.MaxNameBytes > 4096, fmt.Sprintf("must be 16-4096, got %d", c.Limits.MaxNameBytes)},
+		{"limits.max_participant_metadata_bytes", c.Limits.MaxMetadataBytes < 1 || c.Limits.MaxMetadataBytes > 64<<10, fmt.Sprintf("must be 1-65536, got %d", c.Limits.MaxMetadataBytes)},
+		{"limits.max_participant_attributes_bytes", c.Limits.MaxAttributesBytes < 256 || c.Limits.MaxAttributesBytes > 64<<10, fmt.Sprintf("must be 256-65536, got %d", c.Limits.MaxAttributesBytes)},
+		{"limits.self_updates_per_second", c.Limits.SelfUpdatesPerSec <= 0 || c.Limits.SelfUpdatesPerSec > 50, "must be positive, at most 50"},
 		{"recommendations.every", c.Recommendations.Every < time.Hour, "must be at least 1h"},
 		{"recommendations.recently_met", c.Recommendations.RecentlyMet < 0, "must not be negative"},
 		{"recommendations.batch_size", c.Recommendations.BatchSize < 1 || c.Recommendations.BatchSize > 20, fmt.Sprintf("must be 1-20, got %d", c.Recommendations.BatchSize)},
@@ -416,7 +487,6 @@ func (c *Config) Validate() error {
 		{"consultations.reminder_offsets", !positive(c.Consultations.ReminderOffsets), "must be positive durations, e.g. [24h, 15m]"},
 		{"log.level", !oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("must be debug, info, warn or error, got %q", c.Log.Level)},
 		{"log.format", !oneOf(c.Log.Format, "text", "json"), fmt.Sprintf("must be text or json, got %q", c.Log.Format)},
-		{"keys", len(c.Keys) == 0, "no API keys: pass --keys \"key: secret\", set ZADANKAI_KEYS or keys_file, or use --dev for a local trial"},
 	}
 	for _, ch := range checks {
 		if ch.bad {
@@ -446,7 +516,13 @@ func (c *Config) Validate() error {
 			return &ConfigError{Key: "keys", Msg: fmt.Sprintf("secret of key %q is shorter than 6 characters", k)}
 		}
 	}
-	return nil
+	return c.validateSafety()
+}
+
+func validWebhookPath(p string) bool {
+	u, err := url.Parse(p)
+	taken := strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/rtc") || strings.HasPrefix(p, "/twirp/") || strings.HasPrefix(p, "/assets/")
+	return err == nil && strings.HasPrefix(p, "/") && u.Path == p && len(p) > 1 && !taken
 }
 
 func validPublicURL(s string) bool {
@@ -521,6 +597,9 @@ func (c Config) Redacted() Config {
 	}
 	if c.TURN.Secret != "" {
 		c.TURN.Secret = "***"
+	}
+	if c.Server.MetricsToken != "" {
+		c.Server.MetricsToken = "***"
 	}
 	if c.Storage.MongoURI != "" {
 		c.Storage.MongoURI = redactURI(c.Storage.MongoURI)

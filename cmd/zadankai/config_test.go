@@ -55,7 +55,7 @@ func TestDefaultsFileMatchesCode(t *testing.T) {
 func TestConfigPrecedence(t *testing.T) {
 	file := writeFile(t, "z.yaml", "server:\n  port: 8000\n  bind: 0.0.0.0\nlog:\n  level: debug\nrtc:\n  node_ip: 198.18.0.1\n", 0o600)
 	e := env(map[string]string{"ZADANKAI_SERVER_PORT": "8001", "ZADANKAI_LOG_FORMAT": "json",
-		"ZADANKAI_RTC_IPS_INCLUDES": "198.18.0.0/24, 10.0.0.1", "ZADANKAI_KEYS": "k1: secret-one"})
+		"ZADANKAI_RTC_IPS_INCLUDES": "198.18.0.0/24, 10.0.0.1", "ZADANKAI_KEYS": "k1: secret-one", "ZADANKAI_SERVER_PUBLIC_URL": "https://zadankai.test"})
 	cfg, err := loadConfig([]string{"--config", file, "--port", "8002"}, e)
 	if err != nil {
 		t.Fatal(err)
@@ -77,12 +77,12 @@ func TestConfigPrecedence(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", c.what, c.got, c.want)
 		}
 	}
-	cfg, err = loadConfig([]string{"--config", file}, env(map[string]string{"ZADANKAI_SERVER_PORT": "8001", "ZADANKAI_KEYS": "k: secret-one"}))
+	cfg, err = loadConfig([]string{"--config", file}, env(map[string]string{"ZADANKAI_SERVER_PORT": "8001", "ZADANKAI_KEYS": "k: secret-one", "ZADANKAI_SERVER_PUBLIC_URL": "https://zadankai.test"}))
 	if err != nil || cfg.Server.Port != 8001 {
 		t.Errorf("env beats file: port %v (%v)", cfg, err)
 	}
 	cfg, err = loadConfig([]string{"--keys", "k2: flag-secret", "--data-dir", "/tmp/x", "--mongo-uri", "mongodb://u:p@h/", "--udp-port", "9000", "--demo"},
-		env(map[string]string{"ZADANKAI_KEYS": "k1: env-secret"}))
+		env(map[string]string{"ZADANKAI_KEYS": "k1: env-secret", "ZADANKAI_SERVER_PUBLIC_URL": "https://zadankai.test"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,10 +110,16 @@ func TestConfigInvalid(t *testing.T) {
 		{"bad log level", []string{"--dev", "--log-level", "loud"}, nil, "", `config: log.level: must be debug, info, warn or error, got "loud"`},
 		{"bad mongo uri", []string{"--dev", "--mongo-uri", "postgres://x"}, nil, "", "config: storage.mongo_uri: must start with mongodb:// or mongodb+srv://"},
 		{"bad ip filter", []string{"--dev"}, map[string]string{"ZADANKAI_RTC_IPS_EXCLUDES": "300.1.1.1"}, "", `config: rtc.ips.excludes: not an IP or CIDR: "300.1.1.1"`},
+		{"media webhook not a path", []string{"--dev"}, map[string]string{"ZADANKAI_MEDIA_WEBHOOK": "/api/v1/hook"}, "", `config: media.webhook: must be a path such as /livekit/webhook, outside /api/, /rtc and /twirp/, got "/api/v1/hook"`},
 		{"malformed keys", []string{"--keys", "justakey"}, nil, "", `config: keys: want "key: secret", got "just…"`},
 		{"short secret", []string{"--keys", "k: abc"}, nil, "", `config: keys: secret of key "k" is shorter than 6 characters`},
 		{"unknown key in file", []string{"--dev"}, nil, "server:\n  prot: 1\n", `unknown key "prot"`},
 		{"wrong type in file", []string{"--dev"}, nil, "server:\n  port: many\n", "cannot unmarshal !!str `many` into int"},
+		{"no public url outside dev mode", []string{"--keys", "k: secret-one", "--bind", "0.0.0.0"}, nil, "", "config: server.public_url: required outside dev mode"},
+		{"bad trusted proxy", []string{"--dev"}, map[string]string{"ZADANKAI_SERVER_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, "", `config: server.trusted_proxies[1]: not an IP or CIDR: "proxy.local"`},
+		{"bad metrics address", []string{"--dev"}, map[string]string{"ZADANKAI_SERVER_METRICS_LISTEN": "9090"}, "", `config: server.metrics_listen: must be host:port`},
+		{"short metrics token", []string{"--dev"}, map[string]string{"ZADANKAI_SERVER_METRICS_TOKEN": "abc"}, "", "config: ZADANKAI_SERVER_METRICS_TOKEN: must be at least 16 characters"},
+		{"read timeout below the header's", []string{"--dev"}, map[string]string{"ZADANKAI_SERVER_READ_TIMEOUT": "5s"}, "", "config: server.read_timeout: must be at least server.read_header_timeout"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -135,7 +141,7 @@ func TestConfigInvalid(t *testing.T) {
 
 func TestKeysFile(t *testing.T) {
 	ok := writeFile(t, "keys", "# comment\nprod: a-long-secret\nci: another-secret\n", 0o600)
-	cfg, err := loadConfig(nil, env(map[string]string{"ZADANKAI_KEYS_FILE": ok}))
+	cfg, err := loadConfig(nil, env(map[string]string{"ZADANKAI_KEYS_FILE": ok, "ZADANKAI_SERVER_PUBLIC_URL": "https://zadankai.test"}))
 	if err != nil || cfg.Keys["prod"] != "a-long-secret" || cfg.Keys["ci"] != "another-secret" {
 		t.Fatalf("keys file: %v %v", cfg, err)
 	}

@@ -1,8 +1,9 @@
 // Command zadankai is the whole Zadankai server in one binary: web UI,
 // control-plane API, LiveKit-compatible signaling and the SFU.
 //
-//	zadankai serve [flags]   run the server
-//	zadankai version         print the version
+//	zadankai serve [flags]              run the server
+//	zadankai operator add EMAIL [flags] create an operator, print its set-password link
+//	zadankai version                    print the version
 //	zadankai help [serve]    show usage
 package main
 
@@ -42,6 +43,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		return 0
+	case "operator":
+		if err := operatorCmd(context.Background(), args[1:], stdout, stderr); err != nil {
+			fmt.Fprintln(stderr, "zadankai:", err)
+			return 1
+		}
+		return 0
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "zadankai", version)
 		return 0
@@ -56,10 +63,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `Usage:
-  zadankai serve [flags]   run the server (web UI, API, signaling, SFU)
-  zadankai version         print the version
+  zadankai serve [flags]               run the server (web UI, API, signaling, SFU)
+  zadankai operator add EMAIL [flags]  create an operator account without a password and
+                                       print (or, with SMTP, mail) a one-time link to set it
+  zadankai version                     print the version
 
-Flags of serve (they override the config file and ZADANKAI_* variables):
+Flags of serve and operator add (they override the config file and ZADANKAI_* variables):
 `)
 	usageFlags(w)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/zadankai/zadankai/rooms"
+	"github.com/zadankai/zadankai/rooms/remotemedia"
 	"github.com/zadankai/zadankai/signaling"
 	"github.com/zadankai/zadankai/web"
 )
@@ -34,6 +36,15 @@ func notFoundHTML() []byte {
 		panic(err) // embedded with the client; a build without it is broken
 	}
 	return b
+}
+
+// mountMediaWebhook receives a LiveKit media plane's webhooks at
+// media.webhook, verified with the configured keys, and keeps the room
+// rules on it through media.
+func mountMediaWebhook(r *gin.Engine, cfg *Config, rules remotemedia.Rules, media rooms.MediaPlane, log *slog.Logger) {
+	if cfg.Media.Webhook != "" {
+		r.POST(cfg.Media.Webhook, gin.WrapH(remotemedia.NewReceiver(cfg.Keys, rules, media, log.With("component", "media_webhook"))))
+	}
 }
 
 // mountWeb serves the embedded browser client: each top-level NAME.html
@@ -78,9 +89,10 @@ var devRoles = map[string]bool{"": true, "participant": true, "speaker": true, "
 
 // mountDevToken serves /dev/token?room=&name=[&role=] in development
 // mode: a join token for any room, signed with the dev key, for the dev
-// room page and the real room page's dev mode. role=moderator adds the
-// room-admin grant; audience may not publish. Every token may set its
-// own attributes (raised hand, stepping away), as real tokens do.
+// room page and the real room page's dev mode. role=moderator marks the
+// moderator (without RoomService power: client tokens never have it);
+// audience may not publish. Every token may set its own attributes
+// (raised hand, stepping away), as real tokens do.
 func mountDevToken(r *gin.Engine, key, secret, mediaURL string) {
 	r.GET("/dev/token", func(c *gin.Context) {
 		room, name, role := c.Query("room"), c.Query("name"), c.Query("role")
@@ -94,7 +106,7 @@ func mountDevToken(r *gin.Engine, key, secret, mediaURL string) {
 		}
 		yes, publish := true, role != "audience"
 		tok := auth.NewAccessToken(key, secret).SetIdentity(name + "-" + rooms.NewSecret()[:6]).SetName(name).
-			SetValidFor(2 * time.Hour).SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: room, RoomAdmin: role == "moderator",
+			SetValidFor(2 * time.Hour).SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: room,
 			CanPublish: &publish, CanSubscribe: &yes, CanPublishData: &yes, CanUpdateOwnMetadata: &yes})
 		if role != "" {
 			tok.SetAttributes(map[string]string{"role": role})

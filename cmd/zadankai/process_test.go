@@ -61,10 +61,14 @@ type proc struct {
 var listenLine = regexp.MustCompile(`msg="zadankai listening" url=(http://\S+)`)
 
 // start runs serve with args and waits until it prints its URL.
-func start(tb testing.TB, args ...string) *proc {
+func start(tb testing.TB, args ...string) *proc { tb.Helper(); return startEnv(tb, nil, args...) }
+
+// startEnv is start with extra environment variables ("KEY=value").
+func startEnv(tb testing.TB, env []string, args ...string) *proc {
 	tb.Helper()
 	p := &proc{cmd: exec.Command(binary(tb), append([]string{"serve", "--port", "0", "--udp-port", "0", "--tcp-port", "0"}, args...)...),
 		stdout: &syncBuffer{}, done: make(chan error, 1)}
+	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stdout = p.stdout
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {

@@ -60,25 +60,37 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	public := cfg.publicURL(ln.Addr())
-	embedded, err := startMedia(cfg, log)
+	// The room rules live in the store; both media planes consult them.
+	rules := rooms.RoomRules{Store: store}
+	embedded, err := startMedia(cfg, log, rules)
 	if err != nil {
 		return err
 	}
 	defer embedded.close()
 	registerTURNMetrics(reg, embedded.sfu)
 	registerCongestionMetrics(reg, embedded.sfu)
-	a, err := newControlPlane(cfg, store, log, reg, public, embedded)
+	media := moderatedPlane(cfg, embedded.sig, log)
+	a, err := newAPI(cfg, store, log, reg, public, media)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: newEngine(cfg, a, embedded, public), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	engine := newEngine(cfg, a, embedded, public, func(r *gin.Engine) { mountMediaWebhook(r, cfg, rules, media, log) })
+	srv, limited, err := api.NewServer(engine, ln, cfg.httpLimits(), log, reg)
+	if err != nil {
+		return err
+	}
+	stopMetrics, err := serveMetrics(cfg, a, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { a.RunJobs(jobsCtx, 10*time.Minute) })
 	defer func() { stopJobs(); wg.Wait() }()
 
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	go func() { serveErr <- srv.Serve(limited) }()
 	welcome(stdout, public, cfg.Dev, logins)
 	log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
 	select {
@@ -89,31 +101,43 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return drain(srv, embedded, cfg.Server.ShutdownTimeout, log)
 }
 
-// newControlPlane builds the API. Moderation goes to the embedded SFU, or
-// to a remote LiveKit-compatible media plane when media.url names one.
-func newControlPlane(cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Registry, public string, embedded *mediaPlane) (*api.API, error) {
-	key, secret := cfg.mediaKey()
-	var media rooms.MediaPlane = embedded.sig
-	if cfg.Media.URL != "" {
-		media = remotemedia.New(cfg.Media.URL, key, secret)
+// moderatedPlane is where moderation goes: the embedded SFU, or a remote
+// LiveKit-compatible media plane when media.url names one.
+func moderatedPlane(cfg *Config, embedded *signaling.Server, log *slog.Logger) rooms.MediaPlane {
+	if cfg.Media.URL == "" {
+		return embedded
 	}
+	if cfg.Media.Webhook == "" {
+		log.Warn("media.url is set without media.webhook: removal, lock, lobby and end are checked only when tokens are minted (join tokens live a minute)")
+	}
+	key, secret := cfg.mediaKey()
+	return remotemedia.New(cfg.Media.URL, key, secret)
+}
+
+// newAPI is the control plane as configured, public being the address
+// people reach it at, moderating through media.
+func newAPI(cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Registry, public string, media rooms.MediaPlane) (*api.API, error) {
 	mailer, outbox := newMailer(cfg, log)
+	key, secret := cfg.mediaKey()
 	return api.New(api.Params{Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes,
 		Mailer: mailer, PublicURL: public, DevOutbox: outbox, SecureCookies: strings.HasPrefix(public, "https://"),
 		FromAddress:   envelopeAddress(cfg.Mail.From),
 		Recommend:     api.RecommendConfig{Every: cfg.Recommendations.Every, RecentlyMet: cfg.Recommendations.RecentlyMet, BatchSize: cfg.Recommendations.BatchSize},
 		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets},
 		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media,
-		NotFoundPage: notFoundHTML()})
+		Login: cfg.loginLimits(), TrustedProxies: cfg.Server.TrustedProxies,
+		MetricsToken: cfg.Server.MetricsToken, MetricsElsewhere: cfg.Server.MetricsListen != "", NotFoundPage: notFoundHTML()})
 }
 
-// newEngine routes the API, the media plane, the web client and, in
-// development mode, the dev token.
-func newEngine(cfg *Config, a *api.API, embedded *mediaPlane, public string) *gin.Engine {
+// newEngine routes the API, the media plane (mountMore adds what only
+// some set-ups have), the web client and, in development mode, the dev
+// token.
+func newEngine(cfg *Config, a *api.API, embedded *mediaPlane, public string, mountMore func(*gin.Engine)) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	a.Register(engine)
 	mountMedia(engine, embedded.sig)
+	mountMore(engine)
 	mountWeb(engine, cfg.Dev)
 	if cfg.Dev {
 		mountDevToken(engine, "devkey", cfg.Keys["devkey"], cfg.mediaURL(public))
@@ -127,7 +151,7 @@ type mediaPlane struct {
 	sig *signaling.Server
 }
 
-func startMedia(cfg *Config, log *slog.Logger) (*mediaPlane, error) {
+func startMedia(cfg *Config, log *slog.Logger, rules signaling.RoomRules) (*mediaPlane, error) {
 	s, err := sfu.New(cfg.sfuConfig(), log.With("component", "sfu"))
 	if errors.Is(err, sfu.ErrTURN) {
 		return nil, &ConfigError{Key: "turn", Msg: err.Error()}
@@ -139,10 +163,11 @@ func startMedia(cfg *Config, log *slog.Logger) (*mediaPlane, error) {
 	if hooks.APIKey == "" && len(hooks.URLs) > 0 {
 		hooks.APIKey, _ = cfg.mediaKey()
 	}
-	sig, err := signaling.New(signaling.Params{Keys: cfg.Keys, SFU: s, Logger: log.With("component", "signaling"), Webhooks: hooks,
+	sig, err := signaling.New(signaling.Params{Keys: cfg.Keys, SFU: s, Logger: log.With("component", "signaling"), Webhooks: hooks, Rules: rules,
 		Limits: signaling.Limits{MaxParticipants: cfg.Limits.MaxParticipants, MaxTracks: cfg.Limits.MaxTracks,
 			JoinsPerSecondIP: cfg.Limits.JoinsPerSecondIP, JoinsPerSecondRm: cfg.Limits.JoinsPerSecondRoom,
-			MaxMessageBytes: cfg.Limits.MaxSignalMessage}})
+			MaxMessageBytes: cfg.Limits.MaxSignalMessage, MaxNameBytes: cfg.Limits.MaxNameBytes, MaxMetadataBytes: cfg.Limits.MaxMetadataBytes,
+			MaxAttributesBytes: cfg.Limits.MaxAttributesBytes, SelfUpdatesPerSec: cfg.Limits.SelfUpdatesPerSec}})
 	if err != nil {
 		s.Close()
 		return nil, err

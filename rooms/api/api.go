@@ -13,7 +13,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/zadankai/zadankai/rooms"
@@ -57,6 +56,17 @@ type Params struct {
 	// NotFoundPage, when set, is the HTML answered (with 404) to a browser
 	// asking for a page that does not exist; the API keeps its JSON.
 	NotFoundPage []byte
+	// Login bounds password guessing and password-hashing work.
+	Login LoginLimits
+	// TrustedProxies are the addresses or CIDR networks of reverse proxies
+	// whose X-Forwarded-For is believed; default none: the client address
+	// is the connection's peer.
+	TrustedProxies []string
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
+	// MetricsElsewhere leaves /metrics off this router (it is served on
+	// another address, see MetricsHandler).
+	MetricsElsewhere bool
 }
 
 // ConsultationConfig tunes the consultation flow.
@@ -87,7 +97,6 @@ type API struct {
 	now          func() time.Time
 	metrics      *httpMetrics
 	ipLimit      *limiter
-	accountLimit *limiter
 	inviteLimit  *limiter
 	mailer       rooms.Mailer
 	publicURL    string
@@ -101,6 +110,19 @@ type API struct {
 	rec          RecommendConfig
 	decodes      chan struct{} // photo decoding turns (photoDecodes)
 	notFoundPage []byte
+
+	// Login limits, trusted proxies, headers and metrics (security.go).
+	resetLimit    *limiter
+	noticeLimit   *limiter // "you already have an account" notes, per address
+	guard         *loginGuard
+	passwordSlots chan struct{} // bounds concurrent bcrypt work (see withPasswordSlot)
+	passwordWait  time.Duration
+	loginRefused  *prometheus.CounterVec
+	trusted       []string
+	metricsToken  string
+	noMetrics     bool
+	prom          http.Handler // the Prometheus exposition of reg
+	headers       http.Header  // security headers of every response
 }
 
 // New checks p and returns the API.
@@ -121,10 +143,9 @@ func New(p Params) (*API, error) {
 		a.now = time.Now
 	}
 	a.metrics = newHTTPMetrics(p.Registry)
-	// Ten attempts per minute per account: enough for a person who
-	// mistypes, far too few to guess a password.
-	a.accountLimit = newLimiter(10, time.Minute, a.now)
-	a.ipLimit = newLimiter(60, time.Minute, a.now)
+	if err := a.setLoginLimits(p); err != nil {
+		return nil, err
+	}
 	a.requestLimit = newLimiter(20, 24*time.Hour, a.now)
 	a.cfg, a.media, a.fromAddress = p.Consultations, p.Media, p.FromAddress
 	if a.cfg.RequestTTL <= 0 {
@@ -141,6 +162,7 @@ func New(p Params) (*API, error) {
 		a.fromAddress = "no-reply@zadankai.invalid"
 	}
 	a.inviteLimit = newLimiter(200, time.Hour, a.now)
+	a.noticeLimit = newLimiter(1, 24*time.Hour, a.now)
 	a.decodes = make(chan struct{}, photoDecodes)
 	a.notFoundPage = p.NotFoundPage
 	return a, nil
@@ -149,7 +171,8 @@ func New(p Params) (*API, error) {
 // Register installs the global middleware on r (so routes added later,
 // such as the signal WebSocket, get it too) and the API's routes.
 func (a *API) Register(r *gin.Engine) {
-	r.Use(requestIDMiddleware, accessLog(a.log), a.metrics.middleware, a.recovery, a.errorMiddleware)
+	a.trustProxies(r)
+	r.Use(a.securityHeadersMiddleware, requestIDMiddleware, accessLog(a.log), a.metrics.middleware, a.recovery, a.errorMiddleware)
 	r.NoRoute(func(c *gin.Context) {
 		if a.notFoundPage != nil && wantsPage(c.Request) {
 			c.Header("Cache-Control", "no-cache")
@@ -163,7 +186,7 @@ func (a *API) Register(r *gin.Engine) {
 	})
 	r.GET("/healthz", a.healthz)
 	r.GET("/readyz", a.readyz)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg})))
+	r.GET("/metrics", a.metricsRoute)
 
 	v1 := r.Group("/api/v1", a.limitBody) // the photo upload sets its own, larger limit
 	v1.GET("/openapi.json", a.openAPI)

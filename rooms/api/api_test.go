@@ -41,6 +41,12 @@ func newEnv(t testing.TB) *env { t.Helper(); return newEnvMailer(t, nil) }
 // newEnvMailer is newEnv sending mail through m (nil: the outbox).
 func newEnvMailer(t testing.TB, m rooms.Mailer) *env {
 	t.Helper()
+	return newEnvWith(t, m, nil)
+}
+
+// newEnvWith is newEnvMailer with the API's parameters adjusted first.
+func newEnvWith(t testing.TB, m rooms.Mailer, adjust func(*api.Params)) *env {
+	t.Helper()
 	store, err := sqlitestore.OpenFile(context.Background(), filepath.Join(t.TempDir(), "api.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -52,11 +58,17 @@ func newEnvMailer(t testing.TB, m rooms.Mailer) *env {
 	if m == nil {
 		m = outbox
 	}
-	a, err := api.New(api.Params{Store: store, Logger: log, Registry: prometheus.NewRegistry(), Version: "test",
+	p := api.Params{Store: store, Logger: log, Registry: prometheus.NewRegistry(), Version: "test",
 		MaxBodyBytes: 4096, Mailer: m, PublicURL: "http://zadankai.test", DevOutbox: outbox,
 		PasswordCost: bcrypt.MinCost,
 		Media:        api.MediaConfig{URL: "ws://media.test", APIKey: "testkey", APISecret: "testsecret-testsecret-testsecret"},
-		Now:          func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }})
+		Now:          func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) },
+		// A busy machine under the race detector may take seconds per hash.
+		Login: api.LoginLimits{PasswordWait: time.Minute}}
+	if adjust != nil {
+		adjust(&p)
+	}
+	a, err := api.New(p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -76,12 +77,34 @@ func (a *API) login(c *gin.Context) {
 	case req.Password == "":
 		fail(c, rooms.Invalid("password", "required", "password is required"))
 		return
+	case len(email) > 254:
+		fail(c, rooms.Invalid("email", "too_long", "email is longer than 254 characters"))
+		return
 	case len(req.Password) > 72: // bcrypt's limit; longer input would be silently cut
 		fail(c, rooms.Invalid("password", "too_long", "password is longer than 72 bytes"))
 		return
 	}
-	if !a.limitLogin(c, "email:"+email) {
-		fail(c, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many login attempts; wait a minute"})
+	a.checkLogin(c, email, req.Password)
+}
+
+// checkLogin applies the login limits (see LoginLimits), checks the
+// password with bounded concurrency and starts the session.
+func (a *API) checkLogin(c *gin.Context, email, password string) {
+	ip := c.ClientIP()
+	device, _ := c.Cookie(deviceCookie)
+	known := a.guard.knownDevice(email, device)
+	source := "ip:" + ip
+	if known {
+		source = "device" // her own browser: strangers at her address do not share its count
+	}
+	if !known && !a.ipLimit.allow("ip:"+ip) {
+		a.loginRefused.WithLabelValues("address").Inc()
+		fail(c, rateLimited(c, time.Minute, "too many login attempts from this address; wait a minute"))
+		return
+	}
+	if wait, limit := a.guard.check(email, source, ip, known); wait > 0 {
+		a.loginRefused.WithLabelValues(limit).Inc()
+		fail(c, rateLimited(c, wait, "too many failed logins; wait a while, or reset your password"))
 		return
 	}
 	m, err := a.store.GetMemberByEmail(c.Request.Context(), email)
@@ -93,22 +116,37 @@ func (a *API) login(c *gin.Context) {
 	if m != nil && m.PasswordHash != "" {
 		hash = []byte(m.PasswordHash)
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || m == nil || m.PasswordHash == "" {
+	match, err := a.comparePassword(c, hash, password)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if !match || m == nil || m.PasswordHash == "" {
+		a.guard.failed(email, source)
 		fail(c, errBadCredentials)
 		return
 	}
-	a.startSession(c, m, http.StatusOK)
+	a.guard.succeeded(email, source, ip)
+	a.startSession(c, m, http.StatusOK, &http.Cookie{Name: deviceCookie, Value: a.guard.deviceToken(email), Path: "/api/v1/auth/login",
+		MaxAge: int(deviceCookieAge.Seconds()), HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteStrictMode})
 }
 
-// limitLogin applies the per-address and per-account limits on login-like
-// requests. Addresses get more room than accounts: a whole office may sit
-// behind one NAT address.
-func (a *API) limitLogin(c *gin.Context, account string) bool {
+// rateLimited is a 429 telling the client when to come back.
+func rateLimited(c *gin.Context, wait time.Duration, msg string) *Error {
+	c.Header("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+	return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: msg}
+}
+
+// limitReset applies the per-address limit and a per-account one to
+// reset requests (each sends an email).
+func (a *API) limitReset(c *gin.Context, email string) bool {
 	ipOK := a.ipLimit.allow("ip:" + c.ClientIP())
-	return a.accountLimit.allow(account) && ipOK
+	return a.resetLimit.allow("reset:"+email) && ipOK
 }
 
-func (a *API) startSession(c *gin.Context, m *rooms.Member, status int) {
+// startSession logs m in: a stored session and its cookie, then the
+// extra cookies.
+func (a *API) startSession(c *gin.Context, m *rooms.Member, status int, extra ...*http.Cookie) {
 	secret := rooms.NewSecret()
 	s := &rooms.Session{ID: rooms.SessionIDFor(secret), MemberID: m.ID, CSRFToken: rooms.NewSecret(),
 		UserAgent: truncate(c.Request.UserAgent(), 200), ExpiresAt: a.now().Add(a.sessionTTL)}
@@ -118,6 +156,9 @@ func (a *API) startSession(c *gin.Context, m *rooms.Member, status int) {
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", Expires: s.ExpiresAt,
 		HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteLaxMode})
+	for _, ck := range extra {
+		http.SetCookie(c.Writer, ck)
+	}
 	c.JSON(status, sessionView{Member: viewMember(m), CSRFToken: s.CSRFToken, ExpiresAt: s.ExpiresAt})
 }
 

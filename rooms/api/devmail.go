@@ -13,7 +13,7 @@ var devMailPage = template.Must(template.New("mail").Parse(`<!doctype html>
 <body><main><h1>開発用メール / Dev mail</h1>
 <p>Development mode: these emails were not sent. 開発モードのため送信されていません。</p>
 {{range .}}<article><h2>{{.Email.Subject}}</h2><p>To: {{.Email.To}} · {{.At.Format "2006-01-02 15:04:05"}}</p>
-<pre style="white-space:pre-wrap">{{.Email.Text}}</pre>{{range .Email.Attachments}}<p>📎 {{.Name}}</p>{{end}}</article><hr>
+<pre class="mail-text">{{.Email.Text}}</pre>{{range .Email.Attachments}}<p>📎 {{.Name}}</p>{{end}}</article><hr>
 {{else}}<p>No mail yet. まだメールはありません。</p>{{end}}
 </main></body></html>`))
 

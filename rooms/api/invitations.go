@@ -43,7 +43,7 @@ func (a *API) createInvitation(c *gin.Context) {
 	if inviter.Role == rooms.RoleCompanyAdmin && req.CompanyID == "" {
 		req.CompanyID = inviter.CompanyID
 	}
-	company, err := a.checkInvitation(c, inviter, &req)
+	company, existing, err := a.checkInvitation(c, inviter, &req)
 	if err != nil {
 		fail(c, err)
 		return
@@ -52,51 +52,74 @@ func (a *API) createInvitation(c *gin.Context) {
 		fail(c, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many invitations this hour"})
 		return
 	}
-	secret := rooms.NewSecret()
-	iv := &rooms.Invitation{ID: rooms.NewInvitationID(), TokenHash: string(rooms.SessionIDFor(secret)), Email: req.Email,
-		Role: req.Role, CompanyID: req.CompanyID, InvitedBy: inviter.ID, ExpiresAt: a.now().Add(rooms.InvitationTTL)}
-	if err := a.store.CreateInvitation(c.Request.Context(), iv); err != nil {
+	iv, err := a.sendInvitation(c, inviter, req.Email, req.Role, req.CompanyID, company, existing)
+	if err != nil {
 		fail(c, err)
 		return
-	}
-	if err := a.mailer.Send(c.Request.Context(), rooms.InvitationEmail(iv, inviter.DisplayName, company, a.publicURL+"/invite?token="+secret)); err != nil {
-		a.log.WarnContext(c.Request.Context(), "invitation email failed", "invitation_id", iv.ID, "err", err)
 	}
 	c.JSON(http.StatusCreated, a.viewInvitation(iv))
 }
 
+// sendInvitation stores an invitation and emails its one-time link. When
+// the address already has an account, the invitation is stored all the
+// same (the inviter's list and answer look as for anyone else) but its
+// link goes nowhere: the account's owner gets a note instead, at most one
+// a day, saying how to log in.
+func (a *API) sendInvitation(c *gin.Context, inviter *rooms.Member, email string, role rooms.Role, company rooms.CompanyID,
+	companyName string, existing *rooms.Member) (*rooms.Invitation, error) {
+	secret := rooms.NewSecret()
+	iv := &rooms.Invitation{ID: rooms.NewInvitationID(), TokenHash: string(rooms.SessionIDFor(secret)), Email: email,
+		Role: role, CompanyID: company, InvitedBy: inviter.ID, ExpiresAt: a.now().Add(rooms.InvitationTTL)}
+	if err := a.store.CreateInvitation(c.Request.Context(), iv); err != nil {
+		return nil, err
+	}
+	msg := rooms.InvitationEmail(iv, inviter.DisplayName, companyName, a.publicURL+"/invite?token="+secret)
+	if existing != nil {
+		if !a.noticeLimit.allow(existing.Email) {
+			return iv, nil
+		}
+		msg = rooms.AccountExistsEmail(existing, inviter.DisplayName, companyName, a.publicURL+"/", a.publicURL+"/reset")
+	}
+	if err := a.mailer.Send(c.Request.Context(), msg); err != nil {
+		a.log.WarnContext(c.Request.Context(), "invitation email failed", "invitation_id", iv.ID, "err", err)
+	}
+	return iv, nil
+}
+
 // checkInvitation validates an invitation request and returns the
-// company's name (empty for company-less roles).
-func (a *API) checkInvitation(c *gin.Context, inviter *rooms.Member, req *createInvitationRequest) (string, error) {
+// company's name (empty for company-less roles) and the account that
+// already has the address, if any (which the inviter is never told).
+func (a *API) checkInvitation(c *gin.Context, inviter *rooms.Member, req *createInvitationRequest) (string, *rooms.Member, error) {
 	req.Email = rooms.NormalizeEmail(req.Email)
 	probe := rooms.Member{Email: req.Email, DisplayName: "-", Role: req.Role, CompanyID: req.CompanyID}
 	if err := probe.Validate(); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if inviter.Role == rooms.RoleCompanyAdmin && req.CompanyID != inviter.CompanyID {
-		return "", rooms.ErrNotFound // another company is not there for her, as everywhere else
+		return "", nil, rooms.ErrNotFound // another company is not there for her, as everywhere else
 	}
 	if !rooms.CanInvite(inviter, req.Role, req.CompanyID) {
-		return "", rooms.ErrForbidden
+		return "", nil, rooms.ErrForbidden
 	}
-	if _, err := a.store.GetMemberByEmail(c.Request.Context(), req.Email); err == nil {
-		return "", &rooms.ConflictError{Field: "email"}
-	} else if !errors.Is(err, rooms.ErrNotFound) {
-		return "", err
+	existing, err := a.store.GetMemberByEmail(c.Request.Context(), req.Email)
+	if errors.Is(err, rooms.ErrNotFound) {
+		existing = nil
+	} else if err != nil {
+		return "", nil, err
 	}
 	if req.CompanyID == "" {
-		return "", nil
+		return "", existing, nil
 	}
 	co, err := a.store.GetCompany(c.Request.Context(), req.CompanyID)
 	if errors.Is(err, rooms.ErrNotFound) {
-		return "", rooms.Invalid("company_id", "unknown_company", "no such company")
+		return "", nil, rooms.Invalid("company_id", "unknown_company", "no such company")
 	} else if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if co.Status == rooms.CompanyEnded {
-		return "", rooms.Invalid("company_id", "company_ended", "the company's subscription has ended")
+		return "", nil, rooms.Invalid("company_id", "company_ended", "the company's subscription has ended")
 	}
-	return co.Name, nil
+	return co.Name, existing, nil
 }
 
 // listInvitations shows operators every invitation (or one company's) and
@@ -200,7 +223,7 @@ func (a *API) acceptInvitation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if m.PasswordHash, err = hashPassword(req.Password, a.passwordCost); err != nil {
+	if m.PasswordHash, err = a.hashNewPassword(c, req.Password); err != nil {
 		fail(c, err)
 		return
 	}

@@ -88,7 +88,7 @@ func (a *API) resendInvitation(c *gin.Context) {
 		return
 	}
 	req := createInvitationRequest{Email: old.Email, Role: old.Role, CompanyID: old.CompanyID}
-	company, err := a.checkInvitation(c, me, &req)
+	company, existing, err := a.checkInvitation(c, me, &req)
 	if err != nil {
 		fail(c, err)
 		return
@@ -103,15 +103,10 @@ func (a *API) resendInvitation(c *gin.Context) {
 			return
 		}
 	}
-	secret := rooms.NewSecret()
-	iv := &rooms.Invitation{ID: rooms.NewInvitationID(), TokenHash: string(rooms.SessionIDFor(secret)), Email: old.Email,
-		Role: old.Role, CompanyID: old.CompanyID, InvitedBy: me.ID, ExpiresAt: a.now().Add(rooms.InvitationTTL)}
-	if err := a.store.CreateInvitation(c.Request.Context(), iv); err != nil {
+	iv, err := a.sendInvitation(c, me, old.Email, old.Role, old.CompanyID, company, existing)
+	if err != nil {
 		fail(c, err)
 		return
-	}
-	if err := a.mailer.Send(c.Request.Context(), rooms.InvitationEmail(iv, me.DisplayName, company, a.publicURL+"/invite?token="+secret)); err != nil {
-		a.log.WarnContext(c.Request.Context(), "invitation email failed", "invitation_id", iv.ID, "err", err)
 	}
 	c.JSON(http.StatusCreated, a.viewInvitation(iv))
 }

@@ -269,7 +269,9 @@ func (a *API) modRemove(m *modCtx) error {
 	if m.r.IsModerator(id) {
 		return wrongState("moderators cannot be removed")
 	}
-	m.r.Live.Removed = append(m.r.Live.Removed, id)
+	if !slices.Contains(m.r.Live.Removed, id) { // a retry after a media-plane failure
+		m.r.Live.Removed = append(m.r.Live.Removed, id)
+	}
 	if err := a.saveLive(m); err != nil {
 		return err
 	}
@@ -285,11 +287,20 @@ func (a *API) modLobby(m *modCtx) error {
 	return a.saveLive(m)
 }
 
+// modLock locks or unlocks the room. Who is in it when it locks may come
+// back (a dropped phone, a reload); the media plane holds everyone else
+// out whatever token they hold.
 func (a *API) modLock(m *modCtx) error {
 	if m.req.On == nil {
 		return rooms.Invalid("on", "required", "say whether the room is locked")
 	}
 	m.r.Live.Locked = *m.req.On
+	m.r.Live.LockedIn = nil
+	if m.r.Live.Locked {
+		for _, p := range m.people {
+			m.r.Live.LockedIn = append(m.r.Live.LockedIn, rooms.MemberID(p.Identity))
+		}
+	}
 	m.detail = onOff(*m.req.On)
 	return a.saveLive(m)
 }

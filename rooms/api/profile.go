@@ -170,6 +170,10 @@ func (a *API) putMyAvailability(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if err := av.CheckHorizon(a.now()); err != nil {
+		fail(c, err)
+		return
+	}
 	if err := a.store.PutAvailability(c.Request.Context(), av); err != nil {
 		fail(c, err)
 		return

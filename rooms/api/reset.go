@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -26,12 +27,14 @@ func (a *API) requestPasswordReset(c *gin.Context) {
 		fail(c, rooms.Invalid("email", "required", "email is required"))
 		return
 	}
-	if !a.limitLogin(c, "reset:"+email) {
-		fail(c, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many requests; wait a minute"})
+	if !a.limitReset(c, email) {
+		fail(c, rateLimited(c, time.Minute, "too many requests; wait a minute"))
 		return
 	}
 	m, err := a.store.GetMemberByEmail(c.Request.Context(), email)
-	if err == nil && m.PasswordHash != "" {
+	// An operator made by `zadankai operator add` has no password until
+	// her first link is used; if it lapsed, she asks for another here.
+	if err == nil && (m.PasswordHash != "" || m.Role == rooms.RoleOperator) {
 		secret := rooms.NewSecret()
 		r := &rooms.PasswordReset{TokenHash: string(rooms.SessionIDFor(secret)), MemberID: m.ID, ExpiresAt: a.now().Add(rooms.PasswordResetTTL)}
 		if err := a.store.CreatePasswordReset(c.Request.Context(), r); err != nil {
@@ -53,8 +56,9 @@ type confirmResetRequest struct {
 	Password string `json:"password"`
 }
 
-// confirmPasswordReset sets the new password once per link and logs the
-// account out everywhere.
+// confirmPasswordReset sets the new password once per link, voids every
+// other reset link of the account and logs it out everywhere (the reset
+// page has no session of its own to keep).
 func (a *API) confirmPasswordReset(c *gin.Context) {
 	var req confirmResetRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -83,7 +87,7 @@ func (a *API) confirmPasswordReset(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	hash, err := hashPassword(req.Password, a.passwordCost)
+	hash, err := a.hashNewPassword(c, req.Password)
 	if err != nil {
 		fail(c, err)
 		return
@@ -97,6 +101,10 @@ func (a *API) confirmPasswordReset(c *gin.Context) {
 	}
 	m.PasswordHash = hash
 	if err := a.store.UpdateMember(c.Request.Context(), m); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := a.store.DeletePasswordResets(c.Request.Context(), m.ID); err != nil {
 		fail(c, err)
 		return
 	}

@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -190,7 +189,8 @@ const (
 // joinRoundtable mints a media token in the join window (15 minutes before
 // to the end) for registered members, speakers and moderators, with the
 // grants of their role: stage audiences subscribe and chat but do not
-// publish until promoted; moderators administer the room.
+// publish until promoted. Nobody gets RoomService power (roomAdmin):
+// moderators moderate through the audited API.
 func (a *API) joinRoundtable(c *gin.Context) {
 	r, me, ok := a.myRoundtable(c)
 	if !ok {
@@ -203,7 +203,8 @@ func (a *API) joinRoundtable(c *gin.Context) {
 	}
 	from, to := r.JoinWindow()
 	now := a.now()
-	if err := a.checkEntry(c, r, me, now); err != nil {
+	entry := r.EntryFor(me.ID)
+	if err := entryError(entry); err != nil {
 		fail(c, err)
 		return
 	}
@@ -218,51 +219,49 @@ func (a *API) joinRoundtable(c *gin.Context) {
 	// With the lobby on, everyone not on stage and not yet admitted waits
 	// in it, early arrivals included: connected, allowed nothing, until a
 	// moderator admits them.
-	lobby := r.Live.Lobby && role != roomRoleModerator && role != roomRoleSpeaker && !slices.Contains(r.Live.Admitted, me.ID)
-	publish, sub := role != roomRoleAudience && !lobby, !lobby
+	publish, sub := role != roomRoleAudience && !entry.Lobby, !entry.Lobby
 	// Own metadata: the page sets the raised-hand attribute (with its time)
 	// and the "stepping away" status itself.
 	selfMeta := true
 	grant := &auth.VideoGrant{RoomJoin: true, Room: r.RoomName(), CanPublish: &publish, CanSubscribe: &sub, CanPublishData: &sub,
-		RoomAdmin: role == roomRoleModerator, CanUpdateOwnMetadata: &selfMeta}
+		CanUpdateOwnMetadata: &selfMeta}
 	attrs := map[string]string{"role": role}
-	if lobby {
+	if entry.Lobby {
 		attrs["lobby"] = "1"
 	}
+	valid := min(to.Sub(now)+5*time.Minute, joinTokenTTL)
 	tok := auth.NewAccessToken(a.media.APIKey, a.media.APISecret).SetIdentity(string(me.ID)).SetName(me.DisplayName).
-		SetValidFor(min(to.Sub(now)+5*time.Minute, joinTokenTTL)).SetVideoGrant(grant).SetAttributes(attrs)
+		SetValidFor(valid).SetVideoGrant(grant).SetAttributes(attrs)
 	jwt, err := tok.ToJWT()
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	a.recordAttendance(c.Request.Context(), r, me, role, now)
-	c.JSON(http.StatusOK, gin.H{"url": a.media.URL, "room": r.RoomName(), "token": jwt, "role": role, "lobby": lobby,
-		"expires_at": now.Add(min(to.Sub(now)+5*time.Minute, joinTokenTTL))})
+	c.JSON(http.StatusOK, gin.H{"url": a.media.URL, "room": r.RoomName(), "token": jwt, "role": role, "lobby": entry.Lobby,
+		"expires_at": now.Add(valid)})
 }
 
-// joinTokenTTL keeps roundtable tokens short: a removed or locked-out
-// person cannot reuse an old one for long (connected clients get
-// refreshed tokens from the media plane).
-const joinTokenTTL = 10 * time.Minute
+// joinTokenTTL keeps roundtable tokens short-lived: the room page fetches
+// one right before it connects, and connected clients get refreshed
+// tokens from the media plane. A remote LiveKit cannot revoke a token, so
+// a token minted before a lock, a lobby, a removal or the end is usable
+// for this long at most (plus LiveKit's minute of clock leeway), and the
+// media webhook receiver removes whoever joins against the rules even
+// then (see remotemedia.Receiver).
+const joinTokenTTL = time.Minute
 
-// checkEntry refuses tokens for cancelled, ended, in-person-only or locked
-// roundtables and for people removed from this session.
-func (a *API) checkEntry(c *gin.Context, r *rooms.Roundtable, me *rooms.Member, now time.Time) error {
-	switch {
-	case r.Cancelled || r.Format == rooms.FormatInPerson:
+// entryError is the API's answer when a roundtable's live rules refuse
+// someone.
+func entryError(e rooms.Entry) error {
+	switch e.Refused {
+	case rooms.EntryNoRoom:
 		return wrongState("this roundtable has no online room")
-	case r.Live.Ended:
+	case rooms.EntryEnded:
 		return &Error{Status: http.StatusForbidden, Code: "ended", Message: "this roundtable has ended"}
-	case slices.Contains(r.Live.Removed, me.ID):
+	case rooms.EntryRemoved:
 		return &Error{Status: http.StatusForbidden, Code: "removed", Message: "a moderator removed you from this session"}
-	case r.Live.Locked && !r.IsModerator(me.ID):
-		if a.mediaPlane != nil {
-			people, err := a.mediaPlane.ListParticipants(c.Request.Context(), r.RoomName())
-			if err == nil && slices.ContainsFunc(people, func(p rooms.MediaParticipant) bool { return p.Identity == string(me.ID) }) {
-				return nil // already inside: a reconnect, not a new join
-			}
-		}
+	case rooms.EntryLocked:
 		return &Error{Status: http.StatusForbidden, Code: "locked", Message: "the moderators have locked the room"}
 	}
 	return nil

@@ -23,7 +23,7 @@ type roundtableFilter struct {
 	past                bool
 }
 
-func parseRoundtableFilter(c *gin.Context, me *rooms.Member) (roundtableFilter, error) {
+func parseRoundtableFilter(c *gin.Context, me *rooms.Member, now time.Time) (roundtableFilter, error) {
 	f := roundtableFilter{axis: c.Query("axis"), theme: c.Query("theme"), format: c.Query("format"), date: c.Query("date"), days: 90}
 	if s := c.Query("days"); s != "" {
 		n, err := atoiRange(s, 1, 365)
@@ -50,8 +50,10 @@ func parseRoundtableFilter(c *gin.Context, me *rooms.Member) (roundtableFilter, 
 	default:
 		return f, badRequest("unknown_value", "format", "format must be online, in_person or hybrid")
 	}
-	if _, err := time.Parse(time.DateOnly, f.date); f.date != "" && err != nil {
+	if d, err := time.Parse(time.DateOnly, f.date); f.date != "" && err != nil {
 		return f, badRequest("malformed", "date", "date must be YYYY-MM-DD")
+	} else if f.date != "" && rooms.TooFar(d, now) {
+		return f, badRequest("too_far", "date", "date must be within two years")
 	}
 	f.zone = tokyo
 	if loc, err := time.LoadLocation(me.TimeZone); err == nil && me.TimeZone != "" {
@@ -144,7 +146,7 @@ func auditCursor(e *rooms.AuditEntry) string {
 	return strconv.FormatInt(e.At.UnixMilli(), 10) + "." + e.ID
 }
 
-func parseAuditQuery(c *gin.Context) (rooms.AuditQuery, error) {
+func parseAuditQuery(c *gin.Context, now time.Time) (rooms.AuditQuery, error) {
 	q := rooms.AuditQuery{Roundtable: rooms.RoundtableID(c.Query("roundtable_id")), Limit: 50}
 	if q.Roundtable != "" && !q.Roundtable.Valid() {
 		return q, badRequest("malformed", "roundtable_id", "not a roundtable id")
@@ -159,7 +161,7 @@ func parseAuditQuery(c *gin.Context) (rooms.AuditQuery, error) {
 	if s := c.Query("before"); s != "" {
 		ms, id, found := strings.Cut(s, ".")
 		n, err := strconv.ParseInt(ms, 10, 64)
-		if !found || err != nil || n <= 0 || !strings.HasPrefix(id, "au_") || len(id) > 64 {
+		if !found || err != nil || n <= 0 || rooms.TooFar(time.UnixMilli(n), now) || !strings.HasPrefix(id, "au_") || len(id) > 64 {
 			return q, badRequest("malformed", "before", "before must be the next cursor of the previous page")
 		}
 		q.Before, q.BeforeID = time.UnixMilli(n).UTC(), id
@@ -171,7 +173,7 @@ func parseAuditQuery(c *gin.Context) (rooms.AuditQuery, error) {
 // roundtable (or one, with ?roundtable_id=), newest first: ?limit= (1–200,
 // default 50) and ?before= the "next" cursor of the previous page.
 func (a *API) listAllAudit(c *gin.Context) {
-	q, err := parseAuditQuery(c)
+	q, err := parseAuditQuery(c, a.now())
 	if err != nil {
 		fail(c, err)
 		return

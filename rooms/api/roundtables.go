@@ -220,7 +220,7 @@ func (a *API) createRoundtable(c *gin.Context) {
 // ?days=, newest first, for feedback.
 func (a *API) listRoundtables(c *gin.Context) {
 	me := currentMember(c)
-	f, err := parseRoundtableFilter(c, me)
+	f, err := parseRoundtableFilter(c, me, a.now())
 	if err != nil {
 		fail(c, err)
 		return

@@ -165,3 +165,9 @@ func (s *Store) GetPasswordReset(ctx context.Context, hash string) (*rooms.Passw
 	return &rooms.PasswordReset{TokenHash: d.TokenHash, MemberID: rooms.MemberID(d.MemberID),
 		CreatedAt: d.CreatedAt.UTC(), ExpiresAt: d.ExpiresAt.UTC()}, nil
 }
+
+// DeletePasswordResets implements rooms.Store.
+func (s *Store) DeletePasswordResets(ctx context.Context, m rooms.MemberID) error {
+	_, err := s.db.Collection("password_resets").DeleteMany(ctx, bson.D{{Key: "member_id", Value: string(m)}})
+	return mapErr(err, "")
+}

@@ -91,6 +91,7 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		{s.db.Collection("feedback"), mongo.IndexModel{Keys: bson.D{{Key: "created_at", Value: 1}}, Options: options.Index().SetName("created")}},
 		{s.db.Collection("roundtables"), mongo.IndexModel{Keys: bson.D{{Key: "start", Value: 1}}, Options: options.Index().SetName("start")}},
 		{s.db.Collection("registrations"), mongo.IndexModel{Keys: bson.D{{Key: "roundtable_id", Value: 1}, {Key: "queued_at", Value: 1}}, Options: options.Index().SetName("roundtable_queue")}},
+		{s.db.Collection("password_resets"), mongo.IndexModel{Keys: bson.D{{Key: "member_id", Value: 1}}, Options: options.Index().SetName("member")}},
 		{s.db.Collection("registrations"), mongo.IndexModel{Keys: bson.D{{Key: "member_id", Value: 1}}, Options: options.Index().SetName("member")}},
 		{s.db.Collection("audit"), mongo.IndexModel{Keys: bson.D{{Key: "roundtable_id", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("roundtable_at")}},
 		{s.db.Collection("audit"), mongo.IndexModel{Keys: bson.D{{Key: "at", Value: 1}}, Options: options.Index().SetName("at")}},

@@ -124,3 +124,9 @@ func (s *Store) GetPasswordReset(ctx context.Context, hash string) (*rooms.Passw
 	r.CreatedAt, r.ExpiresAt = fromMillis(created), fromMillis(expires)
 	return &r, nil
 }
+
+// DeletePasswordResets implements rooms.Store.
+func (s *Store) DeletePasswordResets(ctx context.Context, m rooms.MemberID) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM password_resets WHERE member_id = ?`, m)
+	return mapErr(err, "")
+}

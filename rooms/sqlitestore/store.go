@@ -75,11 +75,16 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	slices.Sort(names)
+	seen := map[int]string{}
 	for _, name := range names {
 		n, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
 		if err != nil {
 			return fmt.Errorf("migration %s: name must start with its number", name)
 		}
+		if other, dup := seen[n]; dup { // one of them would never run
+			return fmt.Errorf("migrations %s and %s share the number %d", other, name, n)
+		}
+		seen[n] = name
 		if err := s.applyMigration(ctx, n, name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}

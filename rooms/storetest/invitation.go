@@ -67,6 +67,23 @@ func testPasswordResetsAndSessions(t *testing.T, open Opener, _ Options) {
 		t.Errorf("unknown reset: %v", err)
 	}
 	other := rooms.NewMemberID()
+	for _, r := range []*rooms.PasswordReset{{TokenHash: "reset-3", MemberID: m}, {TokenHash: "reset-4", MemberID: other}} {
+		r.ExpiresAt = time.Now().Add(time.Hour)
+		if err := s.CreatePasswordReset(c, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DeletePasswordResets(c, m); err != nil {
+		t.Fatal(err)
+	}
+	for hash, want := range map[string]bool{"reset-1": false, "reset-3": false, "reset-4": true} {
+		if _, err := s.GetPasswordReset(c, hash); (err == nil) != want {
+			t.Errorf("%s present=%v after DeletePasswordResets of its owner or another member, want %v (%v)", hash, err == nil, want, err)
+		}
+	}
+	if err := s.DeletePasswordResets(c, rooms.NewMemberID()); err != nil {
+		t.Errorf("deleting no resets: %v", err)
+	}
 	for i, owner := range []rooms.MemberID{m, m, other} {
 		se := &rooms.Session{ID: rooms.SessionIDFor(string(rune('a' + i))), MemberID: owner, CSRFToken: "x", ExpiresAt: time.Now().Add(time.Hour)}
 		if err := s.CreateSession(c, se); err != nil {

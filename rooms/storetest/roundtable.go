@@ -39,12 +39,19 @@ func testRoundtables(t *testing.T, open Opener, _ Options) {
 		t.Fatalf("ListRoundtables = %d, %v; want 2 by start", len(list), err)
 	}
 	got.Capacity = 20
+	// The live rules the media plane reads back at every join.
+	got.Live = rooms.LiveState{Locked: true, LockedIn: []rooms.MemberID{"mb_in"}, Lobby: true, Admitted: []rooms.MemberID{"mb_ok"},
+		Removed: []rooms.MemberID{"mb_out"}}
 	stale := *got
 	if err := s.UpdateRoundtable(c, got); err != nil || got.Version != 2 {
 		t.Fatalf("UpdateRoundtable = %v", err)
 	}
 	if err := s.UpdateRoundtable(c, &stale); !errors.Is(err, rooms.ErrConflict) {
 		t.Errorf("stale UpdateRoundtable: %v", err)
+	}
+	if back, err := s.GetRoundtable(c, r.ID); err != nil || back.EntryFor("mb_in") != (rooms.Entry{Lobby: true}) ||
+		back.EntryFor("mb_new").Refused != rooms.EntryLocked || back.EntryFor("mb_out").Refused != rooms.EntryRemoved {
+		t.Errorf("live state read back: %+v, %v", back.Live, err)
 	}
 }
 

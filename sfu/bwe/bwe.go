@@ -25,6 +25,8 @@ const (
 	histSize      = 1 << 13
 	rateSpan      = 500_000 // µs of arrivals the received rate is measured over
 	lossMinCount  = 100     // packets a loss figure needs (fewer: 4 % random loss reads as 10 % too often)
+	lossFewest    = 40      // or this many, over lossSpan at least
+	lossSpan      = int64(500e6)
 )
 
 // Estimator is one subscriber's bandwidth estimate. OnSend is called on
@@ -37,8 +39,10 @@ type Estimator struct {
 
 	// atomic: the send path
 	seq  atomic.Uint32
-	sent [histSize]atomic.Uint64 // seq<<48 | resent<<47 | size<<32 | send µs
+	sent [histSize]atomic.Uint64 // seq<<48 | uncounted<<47 | size<<32 | send µs
 	fed  atomic.Bool             // feedback has arrived
+	// bytes sent so far, for the send rate
+	bytesSent atomic.Uint64
 
 	mu         sync.Mutex
 	est        float64
@@ -52,11 +56,15 @@ type Estimator struct {
 	rateN      int
 	lastArr    int64 // newest arrival in the previous feedback, µs
 	lossN      int
+	lossFrom   int64 // unix nanos the current loss count began
 	lossLost   int
 	loss       float64
-	lastUpdate int64  // unix nanos
-	lastDown   int64  // unix nanos of the last decrease
-	downSeq    uint16 // the first packet sent after it
+	lastUpdate int64   // unix nanos
+	sentAt     int64   // unix nanos of the send rate's last sample
+	sentBytes  uint64  // bytesSent then
+	sendRate   float64 // bits per second sent lately, smoothed
+	lastDown   int64   // unix nanos of the last decrease
+	downSeq    uint16  // the first packet sent after it
 	ceiling    float64
 	lastCause  Cause
 	decreases  [NumCauses]int
@@ -89,18 +97,23 @@ func New(initial, min, max int, now int64) *Estimator {
 // returns the transport-wide sequence number to stamp on it.
 func (e *Estimator) OnSend(size int, now int64) uint16 { return e.record(size, now, 0) }
 
-// OnResend is OnSend for a retransmission. A receiver that got the
-// first copy drops the second unseen (SRTP replay protection) and
-// reports it lost: that says nothing about the link.
-func (e *Estimator) OnResend(size int, now int64) uint16 { return e.record(size, now, resentBit) }
+// OnSendUncounted is OnSend for a packet whose loss, if reported, says
+// nothing about the link: a retransmission (a receiver that got the
+// first copy drops the second unseen, by SRTP replay protection, and
+// reports it lost), or a packet of a stream the subscriber may not have
+// set up yet (Firefox reports those lost).
+func (e *Estimator) OnSendUncounted(size int, now int64) uint16 {
+	return e.record(size, now, uncountedBit)
+}
 
 const (
-	resentBit = 1 << 47
-	sizeMask  = 0x7fff
+	uncountedBit = 1 << 47
+	sizeMask     = 0x7fff
 )
 
 func (e *Estimator) record(size int, now int64, flag uint64) uint16 {
 	s := uint16(e.seq.Add(1) - 1)
+	e.bytesSent.Add(uint64(size))
 	t := uint32((now - e.base) / 1000)
 	e.sent[s&(histSize-1)].Store(uint64(s)<<48 | flag | uint64(min(size, sizeMask))<<32 | uint64(t))
 	return s
@@ -123,6 +136,8 @@ type Stats struct {
 	Loss               float64 // share of packets lost lately
 	Trend, Threshold   float64 // the delay trend and what it is compared with (ms)
 	Overusing          bool    // the delay trend says the queue keeps growing
+	Building           bool    // the queue is growing now, even if not for long (a probe stops)
+	Ignored            int     // overuse signals ignored for a receiver that was not reading
 	LastDecrease       int64   // unix nanos; 0 if never
 	LastCause          Cause
 	Decreases          [NumCauses]int // how many times, by cause
@@ -133,7 +148,8 @@ func (e *Estimator) Stats() Stats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return Stats{Estimate: int(e.est), Received: int(e.rateLocked()), Loss: e.loss,
-		Trend: e.det.lastSample, Threshold: e.det.threshold, Overusing: e.det.state == overusing, LastDecrease: e.lastDown,
+		Trend: e.det.lastSample, Threshold: e.det.threshold, Overusing: e.det.state == overusing,
+		Building: e.det.building(), Ignored: e.det.ignored, LastDecrease: e.lastDown,
 		LastCause: e.lastCause, Decreases: e.decreases}
 }
 
@@ -158,7 +174,7 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 		// it: their loss and delay would only decrease again.
 		stale := e.lastDown != 0 && int16(seq-e.downSeq) < 0
 		if !received {
-			if !stale && v&resentBit == 0 {
+			if !stale && v&uncountedBit == 0 {
 				e.missing(seq, now)
 			}
 			return
@@ -185,7 +201,7 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 	if maxArr != 0 {
 		e.lastArr = maxArr
 	}
-	e.noteLoss(n+settled, lost)
+	e.noteLoss(n+settled, lost, now)
 	e.update(now)
 }
 
@@ -243,11 +259,15 @@ func (e *Estimator) extend(t uint32) int64 {
 }
 
 // noteLoss folds a feedback's counts into the loss figure, renewed every
-// lossMinCount packets.
-func (e *Estimator) noteLoss(n, lost int) {
+// lossMinCount packets, or every lossSpan with lossFewest at least (a
+// slow stream would wait too long for lossMinCount).
+func (e *Estimator) noteLoss(n, lost int, now int64) {
+	if e.lossN == 0 {
+		e.lossFrom = now
+	}
 	e.lossN += n
 	e.lossLost += lost
-	if e.lossN >= lossMinCount {
+	if e.lossN >= lossMinCount || e.lossN >= lossFewest && now-e.lossFrom >= lossSpan {
 		e.loss = float64(e.lossLost) / float64(e.lossN)
 		e.lossN, e.lossLost = 0, 0
 	}
@@ -276,17 +296,26 @@ func (e *Estimator) update(now int64) {
 		dt = 0
 	}
 	e.lastUpdate = now
+	e.noteSendRate(now)
 	rate := e.rateLocked()
 	if now-e.lastDown > decreaseEvery {
 		target, cause := e.est, CauseNone
 		if e.det.state == overusing && rate > 0 {
-			target, cause = min(target, 0.85*rate), CauseDelay // the link is full at what arrives
+			// the link is full at what arrives; but at most half of what
+			// is sent goes in one step (a receiver reading late measures
+			// too little; a real queue keeps growing and halves it again)
+			target, cause = min(target, max(0.85*rate, 0.5*e.sendRate)), CauseDelay
 		}
 		if e.loss > lossHigh {
 			cause = CauseLoss
-			// heavy loss: not above what got through, and not below most
-			// of it (that much the link does carry)
-			target = min(target, max(min(e.est*(1-0.5*e.loss), rate), 0.85*rate))
+			// heavy loss: down by half the share lost; and from a receiver
+			// that reads on time (so its rate means something), not above
+			// what got through, nor below most of it
+			what := min(e.est, e.sendRate) * (1 - 0.5*e.loss)
+			if !e.det.stalled(e.lastArr) {
+				what = max(min(what, rate), 0.85*rate)
+			}
+			target = min(target, what)
 			e.lossN, e.lossLost, e.loss = 0, 0, 0 // judge the new rate on its own losses
 		}
 		if target < e.est {
@@ -313,6 +342,25 @@ func (e *Estimator) update(now int64) {
 		}
 	}
 	e.est = max(e.min, min(e.max, e.est))
+}
+
+// noteSendRate samples what was sent since the last sample (at least
+// 100 ms ago) into a smoothed rate: unlike the received rate, it does not
+// depend on when the receiver got to read.
+func (e *Estimator) noteSendRate(now int64) {
+	if e.sentAt == 0 {
+		e.sentAt, e.sentBytes = now, e.bytesSent.Load()
+		return
+	}
+	if dt := now - e.sentAt; dt >= int64(100e6) {
+		b := e.bytesSent.Load()
+		r := float64(b-e.sentBytes) * 8 * 1e9 / float64(dt)
+		if e.sendRate == 0 {
+			e.sendRate = r
+		}
+		e.sendRate += 0.3 * (r - e.sendRate)
+		e.sentAt, e.sentBytes = now, b
+	}
 }
 
 func (e *Estimator) decrease(to float64, cause Cause, now int64) {

@@ -188,6 +188,14 @@ func (d *detector) built() float64 {
 	return d.acc - low
 }
 
+// probeQueue is the growth of the queue (ms) that ends a probe for more
+// bandwidth: a probe is cheap to give up, a full queue drops audio.
+const probeQueue = 15.0
+
+// building reports a queue that has grown by probeQueue and still grows,
+// stalled receiver or not.
+func (d *detector) building() bool { return d.trend > 0 && d.built() > probeQueue }
+
 // detect compares the trend with the threshold: overuse once it has
 // stayed above for overuseTime over more than one group and is not
 // falling.

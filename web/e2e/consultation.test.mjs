@@ -6,11 +6,12 @@
 // someone who came or after one's own feedback.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchIsolated, apiLogin, apiCall, screenshot } from "./harness.mjs";
+import { startServer, launchIsolated, apiLogin, apiCall, screenshot, watchCSP } from "./harness.mjs";
 import { watch, consultationCall, WAIT } from "./room-lib.mjs";
 
 let server, browsers;
 const sink = { errors: [], logs: [] };
+const csp = []; // Content-Security-Policy violations in any page
 before(async () => { server = await startServer(); browsers = await launchIsolated(server.url); });
 after(async () => { await browsers?.close(); await server?.stop(); });
 
@@ -21,6 +22,7 @@ function report(e) {
 
 async function person(email) {
   const ctx = await browsers.browser.newContext({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
+  await watchCSP(ctx, csp);
   const page = await ctx.newPage();
   watch(page, email.split("@")[0], sink);
   const auth = await apiLogin(page, server.url, email);
@@ -86,4 +88,5 @@ test("a booked consultation: both people, on phones, see and hear each other in 
   assert.match(await hanako.page.textContent(`article[data-id="${live.id}"] .feedback-later`), /予定の終了時刻（\d\d:\d\d）を過ぎると/);
   await screenshot(hanako.page, "consultation-feedback-later");
   assert.deepEqual(sink.errors, []);
+  assert.deepEqual(csp, [], "Content-Security-Policy violations");
 });

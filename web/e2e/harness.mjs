@@ -151,3 +151,18 @@ export async function login(page, url, email, password = "zadankai-demo") {
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(outDir, name + ".png"), fullPage: true });
 }
+
+// watchCSP collects every Content-Security-Policy violation in the pages
+// of ctx (a browser context) into the list it returns, which tests assert
+// stays empty: the policy allows no inline script or style, so a
+// violation is something of ours that it broke.
+export async function watchCSP(ctx, into = []) {
+  await ctx.addInitScript(() => document.addEventListener("securitypolicyviolation", (e) =>
+    console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${e.sourceFile}:${e.lineNumber}`)));
+  const watchPage = (p) => p.on("console", (m) => {
+    if (/Content.Security.Policy|CSP violation/i.test(m.text())) into.push(`${p.url()}: ${m.text()}`);
+  });
+  ctx.pages().forEach(watchPage);
+  ctx.on("page", watchPage);
+  return into;
+}

@@ -2,11 +2,14 @@
 // and a wrong password shown as a message, at phone width.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, login, screenshot } from "./harness.mjs";
+import { startServer, launchBrowser, login, screenshot, apiLogin, watchCSP } from "./harness.mjs";
 
-let server, browser;
-before(async () => { server = await startServer(); browser = await launchBrowser(server.url); });
+let server, browser, csp;
+before(async () => { server = await startServer(); browser = await launchBrowser(server.url); csp = await watchCSP(browser.ctx); });
 after(async () => { await browser?.close(); await server?.stop(); });
+
+// The probe page below breaks the policy on purpose; everything else must not.
+const violations = () => csp.filter((v) => !v.includes("csp-probe"));
 
 test("wrong password shows a message and no session", async () => {
   const page = await browser.ctx.newPage();
@@ -42,5 +45,48 @@ test("a member logs in, sees recommended peers and the booked consultation, logs
   const me = await page.evaluate(async () => (await fetch("/api/v1/me")).status);
   assert.equal(me, 401);
   assert.deepEqual(errors, []);
+  assert.deepEqual(violations(), [], "Content-Security-Policy violations");
   await page.close();
+});
+
+test("every page and asset carries the security headers, and the policy blocks inline script", async () => {
+  const page = await browser.ctx.newPage();
+  const res = await page.goto(server.url + "/?csp-probe");
+  const h = res.headers();
+  assert.match(h["content-security-policy"], /script-src 'self';/);
+  assert.match(h["content-security-policy"], /frame-ancestors 'none'/);
+  assert.equal(h["x-frame-options"], "DENY");
+  assert.equal(h["x-content-type-options"], "nosniff");
+  assert.equal(h["referrer-policy"], "no-referrer");
+  const asset = await page.evaluate(async () => (await fetch("/assets/app.js")).headers.get("content-security-policy"));
+  assert.equal(asset, h["content-security-policy"], "an asset lacks the policy");
+  const ran = await page.evaluate(async () => {
+    const s = document.createElement("script");
+    s.textContent = "window.inlineRan = true";
+    document.head.append(s);
+    await new Promise((r) => setTimeout(r, 100));
+    return window.inlineRan === true;
+  });
+  assert.equal(ran, false, "an injected inline script ran");
+  for (let i = 0; i < 50 && !csp.some((v) => v.includes("csp-probe")); i++) await page.waitForTimeout(100);
+  assert.ok(csp.some((v) => v.includes("csp-probe")), "the injected script was not reported: the watch would miss violations");
+  await page.close();
+});
+
+test("an operator and a member open every page without a policy violation", async () => {
+  const pages = ["/", "/home", "/consultations", "/roundtables", "/profile", "/admin", "/operator", "/invite?token=x", "/reset?token=x",
+    "/room?dev=1&room=csp&name=csp", "/dev", "/dev/mail"];
+  for (const who of ["operator@zadankai.example", "hanako@sakura.example"]) {
+    const page = await browser.ctx.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await apiLogin(page, server.url, who);
+    for (const path of pages) {
+      await page.goto(server.url + path);
+      await page.waitForLoadState("networkidle", { timeout: 5000 }).catch(() => {}); // a page may keep polling
+    }
+    assert.deepEqual(errors, [], `page errors as ${who}`);
+    await page.close();
+  }
+  assert.deepEqual(violations(), [], "Content-Security-Policy violations");
 });

@@ -17,7 +17,7 @@ export class Call {
     const claims = tokenClaims(this.token.token);
     this.role = this.token.role || claims.attributes?.role || "";
     this.inLobby = !!this.token.lobby || claims.attributes?.lobby === "1";
-    this.isModerator = this.role === "moderator" || !!claims.video?.roomAdmin;
+    this.isModerator = this.role === "moderator";
     this.selfChange = 0; // > 0 while this page toggles its own tracks
     this.met = new Map(); // identity → name of everyone else seen in this visit
     this.handUp = false; // her own hand, as last seen
@@ -49,11 +49,18 @@ export class Call {
     await this.room.connect(this.token.url, this.token.token, opts);
     this.connectedMs = performance.now() - this.connectStarted;
     document.body.dataset.conn = "connected";
-    if (this.inLobby && !this.local.permissions?.canSubscribe) {
-      show("lobby");
-      return;
-    }
+    if (this.toLobby()) return;
     await this.enter();
+  }
+
+  // toLobby shows the lobby while she waits there. The media plane may
+  // hold her in it although her token did not say so: the lobby was
+  // turned on after the token was minted.
+  toLobby() {
+    if (this.local.permissions?.canSubscribe || !(this.inLobby || this.local.attributes?.lobby === "1")) return false;
+    this.inLobby = true;
+    show("lobby");
+    return true;
   }
 
   // enter shows the stage and publishes what the person chose before joining.
@@ -108,7 +115,10 @@ export class Call {
     });
     r.on(RoomEvent.ParticipantAttributesChanged, (changed, p) => {
       this.stage.sync(p);
-      if (p.isLocal) this.ownAttributes(changed);
+      if (p.isLocal) {
+        this.toLobby();
+        this.ownAttributes(changed);
+      }
       this.emit("people");
     });
   }
@@ -187,6 +197,7 @@ export class Call {
   // stage and audience, which the control plane does by changing grants.
   async permissionsChanged(prev) {
     const now = this.local.permissions || {};
+    if (!this.inLobby && this.toLobby()) return;
     // Never turn anyone's microphone on for her: after a wait in the lobby
     // or on being brought on stage she is told she may speak now, and
     // turns it on herself when she is ready.

@@ -79,9 +79,11 @@ function lobbyScreen() {
     el("div", { class: "row" }, el("button", { type: "button", class: "secondary", onclick: () => current?.leave() }, t("leave"))));
 }
 
-// join connects with a fresh enough token and builds the call screen.
+// join connects with a token fetched right before (roundtable tokens live
+// a minute, so one fetched before a lock, the lobby or the end soon stops
+// working) and builds the call screen.
 async function join(token, prefs) {
-  if (Date.now() - token.fetchedAt > 4 * 60_000) token = await fetchToken(tg);
+  if (Date.now() - token.fetchedAt > 15_000) token = await fetchToken(tg);
   buildCall();
   lobbyScreen();
   const call = new Call({ target: tg, token, prefs, onEnd: ended });

@@ -27,7 +27,8 @@ type Config struct {
 
 	JoinRate    float64       // participants joined per second, over all rooms
 	JoinTimeout time.Duration // per participant
-	Warmup      time.Duration // after the last join, before measuring
+	MediaWait   time.Duration // after the last join, at most this for media on every track
+	Warmup      time.Duration // then this, before measuring
 	Duration    time.Duration // the measured window
 	RoomPrefix  string
 	ServerPID   int // 0 = do not measure the server's CPU
@@ -36,7 +37,7 @@ type Config struct {
 // DefaultConfig is 1 room, 1 publisher, 10 subscribers, 10 s measured.
 func DefaultConfig() Config {
 	return Config{Rooms: 1, Publishers: 1, Subscribers: 10, PublishersSubscribe: true, Simulcast: true, Video: true, Audio: true,
-		JoinRate: 10, JoinTimeout: 15 * time.Second, Warmup: 2 * time.Second, Duration: 10 * time.Second, RoomPrefix: "load"}
+		JoinRate: 10, JoinTimeout: 15 * time.Second, MediaWait: 30 * time.Second, Warmup: 2 * time.Second, Duration: 10 * time.Second, RoomPrefix: "load"}
 }
 
 // Validate reports the first bad field, by its flag name.
@@ -63,8 +64,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--join-rate %g: want (0, 1000] per second", c.JoinRate)
 	case c.JoinTimeout <= 0:
 		return errors.New("--join-timeout must be positive")
-	case c.Warmup < 0:
-		return errors.New("--warmup must not be negative")
+	case c.Warmup < 0 || c.MediaWait < 0:
+		return errors.New("--warmup and --media-wait must not be negative")
 	case c.Duration <= 0 || c.Duration > time.Hour:
 		return fmt.Errorf("--duration %v: want (0, 1h]", c.Duration)
 	case c.ServerPID < 0:

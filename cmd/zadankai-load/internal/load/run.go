@@ -50,7 +50,12 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 	}()
 	started := time.Now()
 	r.joinAll(ctx, mediaCtx, &pumps)
-	fmt.Fprintf(progress, "joined %d of %d in %.1f s; warming up %v\n", len(r.joined()), cfg.Rooms*(cfg.Publishers+cfg.Subscribers), time.Since(started).Seconds(), cfg.Warmup)
+	fmt.Fprintf(progress, "joined %d of %d in %.1f s\n", len(r.joined()), cfg.Rooms*(cfg.Publishers+cfg.Subscribers), time.Since(started).Seconds())
+	// A busy machine negotiates slowly: measure once everything flows.
+	if !r.waitMedia(ctx, cfg.MediaWait) {
+		return nil, ctx.Err()
+	}
+	fmt.Fprintf(progress, "media on every track after %.1f s; warming up %v\n", time.Since(started).Seconds(), cfg.Warmup)
 	if !sleep(ctx, cfg.Warmup) {
 		return nil, ctx.Err()
 	}
@@ -65,6 +70,35 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 		return nil, err
 	}
 	return r.report(before, after), nil
+}
+
+// waitMedia waits until every receiver has packets on every track it
+// should, or d passes; false if ctx ended.
+func (r *run) waitMedia(ctx context.Context, d time.Duration) bool {
+	end := time.Now().Add(d)
+	for time.Now().Before(end) && !r.allFlowing() {
+		if !sleep(ctx, 100*time.Millisecond) {
+			return false
+		}
+	}
+	return true
+}
+
+// allFlowing reports whether every joined receiver has media on all the
+// tracks it should.
+func (r *run) allFlowing() bool {
+	for _, m := range r.joined() {
+		n := 0
+		for _, t := range m.snapshot() {
+			if t.packets > 0 {
+				n++
+			}
+		}
+		if n < r.wantTracks(m) {
+			return false
+		}
+	}
+	return true
 }
 
 // sleep waits d or until ctx ends; false if ctx ended.
