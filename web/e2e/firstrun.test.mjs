@@ -5,16 +5,22 @@
 // month of real figures and the operator the platform's.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchIsolated, apiLogin, apiCall, screenshot } from "./harness.mjs";
+import { startServer, launchIsolated, apiLogin, apiCall, screenshot, watchCSP } from "./harness.mjs";
 
 const T = { timeout: 45_000 };
 let server, browser;
+const csp = []; // Content-Security-Policy violations in any page
 before(async () => { server = await startServer(); browser = await launchIsolated(server.url); });
-after(async () => { await browser?.close(); await server?.stop(); });
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  assert.deepEqual(csp, [], "Content-Security-Policy violations");
+});
 
 // fresh is a logged-out page in a cookie jar of its own, in Japanese.
 async function fresh(viewport) {
   const ctx = await browser.newContext(viewport);
+  await watchCSP(ctx, csp);
   await ctx.addInitScript(() => localStorage.setItem("lang", "ja"));
   const page = await ctx.newPage();
   page.errors = [];
