@@ -45,11 +45,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closeStore(store, log)
-	var logins []rooms.DemoLogin
-	if cfg.Demo {
-		if logins, err = rooms.SeedDemo(ctx, store, api.HashPassword); err != nil {
-			return fmt.Errorf("demo data: %w", err)
-		}
+	logins, err := seedIfDemo(ctx, cfg, store)
+	if err != nil {
+		return err
 	}
 
 	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Server.Bind, strconv.Itoa(cfg.Server.Port)))
@@ -84,21 +82,47 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stopMetrics()
-	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer runJobs(ctx, a)()
+	return serveUntil(ctx, srv, limited, embedded, cfg.Server.ShutdownTimeout, log, func() {
+		welcome(stdout, public, cfg.Dev, logins)
+		log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
+	})
+}
+
+// seedIfDemo loads the demo data when asked (--demo) and returns how to
+// log in as each demo account.
+func seedIfDemo(ctx context.Context, cfg *Config, store rooms.Store) ([]rooms.DemoLogin, error) {
+	if !cfg.Demo {
+		return nil, nil
+	}
+	logins, err := rooms.SeedDemo(ctx, store, api.HashPassword)
+	if err != nil {
+		return nil, fmt.Errorf("demo data: %w", err)
+	}
+	return logins, nil
+}
+
+// runJobs starts the API's periodic jobs; the function it returns stops
+// them and waits until they have.
+func runJobs(ctx context.Context, a *api.API) func() {
+	jobsCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { a.RunJobs(jobsCtx, 10*time.Minute) })
-	defer func() { stopJobs(); wg.Wait() }()
+	return func() { stop(); wg.Wait() }
+}
 
+// serveUntil serves on ln, says so with listening once the server runs,
+// and drains when ctx ends; a server that fails ends it at once.
+func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, embedded *mediaPlane, timeout time.Duration, log *slog.Logger, listening func()) error {
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(limited) }()
-	welcome(stdout, public, cfg.Dev, logins)
-	log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
+	go func() { serveErr <- srv.Serve(ln) }()
+	listening()
 	select {
 	case err := <-serveErr:
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
-	return drain(srv, embedded, cfg.Server.ShutdownTimeout, log)
+	return drain(srv, embedded, timeout, log)
 }
 
 // moderatedPlane is where moderation goes: the embedded SFU, or a remote
