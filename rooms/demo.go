@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -14,6 +15,9 @@ type DemoLogin struct {
 	Password string
 	Company  string
 	Note     string // what this account is for in the demo, if anything special
+	// Extra marks colleagues who are there to give a company enough
+	// people for unsuppressed figures; the banner only counts them.
+	Extra bool
 }
 
 // DemoPassword is the password of every demo account. Demo data is for
@@ -23,6 +27,7 @@ const DemoPassword = "zadankai-demo"
 type demoCompany struct {
 	name    string
 	members []demoMember
+	extras  []demoMember // listed apart in the banner (DemoLogin.Extra)
 }
 
 type demoMember struct {
@@ -41,14 +46,23 @@ func demoProfile(industry, function string, level, years, kids int, bands, theme
 
 var demoData = []demoCompany{
 	{name: "さくら精密株式会社", members: []demoMember{
-		{"hr@sakura.example", "佐藤 由美 (人事)", RoleCompanyAdmin, false, "ja", nil},
+		{"hr@sakura.example", "佐藤 由美", RoleCompanyAdmin, false, "ja", nil},
 		{"hanako@sakura.example", "山田 花子", RoleMember, true, "ja", demoProfile("manufacturing", "engineering", 3, 12, 2,
 			[]string{"0-2", "6-12"}, []string{"promotion", "work_life_balance", "partner_sharing"}, "設計チームのリーダーです。二児の母。")},
 		{"keiko@sakura.example", "中村 恵子", RoleMember, false, "ja", demoProfile("manufacturing", "hr", 2, 6, 1,
 			[]string{"0-2"}, []string{"return_from_leave", "childcare_services"}, "育休から復帰したばかりです。")},
+	}, extras: []demoMember{
+		{"aya@sakura.example", "佐々木 彩", RoleMember, false, "ja", demoProfile("manufacturing", "research", 2, 9, 1,
+			[]string{"3-5"}, []string{"reskilling", "work_life_balance"}, "研究開発。保育園の送り迎え担当です。")},
+		{"yuki@sakura.example", "松本 由紀", RoleMember, false, "ja", demoProfile("manufacturing", "sales", 3, 14, 2,
+			[]string{"6-12"}, []string{"promotion", "leadership"}, "営業課長。小学生が2人います。")},
+		{"mayumi@sakura.example", "井上 真由美", RoleMember, false, "ja", demoProfile("manufacturing", "finance", 2, 10, 1,
+			[]string{"0-2"}, []string{"return_from_leave", "partner_sharing"}, "経理。夫と育休を分けて取りました。")},
+		{"tomoko@sakura.example", "木村 智子", RoleMember, false, "ja", demoProfile("manufacturing", "operations", 1, 4, 2,
+			[]string{"3-5", "6-12"}, []string{"work_life_balance", "child_health"}, "工場の生産管理。時短勤務です。")},
 	}},
 	{name: "みなと商事", members: []demoMember{
-		{"hr@minato.example", "鈴木 健 (人事)", RoleCompanyAdmin, false, "ja", nil},
+		{"hr@minato.example", "鈴木 健", RoleCompanyAdmin, false, "ja", nil},
 		{"yoko@minato.example", "高橋 洋子", RoleMember, false, "ja", demoProfile("retail", "sales", 4, 17, 2,
 			[]string{"6-12", "13-18"}, []string{"promotion", "leadership", "education"}, "営業部長。子どもは小学生と中学生。")},
 		{"emma@minato.example", "Emma Wilson", RoleMember, false, "en", demoProfile("retail", "marketing", 2, 8, 1,
@@ -61,8 +75,8 @@ var demoData = []demoCompany{
 			[]string{"3-5", "6-12"}, []string{"partner_sharing", "leadership", "child_health"}, "育休を取った父親です。")},
 	}},
 	{name: "", members: []demoMember{ // platform staff and a guest, in no company
-		{"operator@zadankai.example", "運営 スタッフ", RoleOperator, true, "ja", nil},
-		{"speaker@guest.example", "小林 真理 (ゲスト)", RoleGuestSpeaker, false, "ja", nil},
+		{"operator@zadankai.example", "石田 涼子", RoleOperator, true, "ja", nil},
+		{"speaker@guest.example", "小林 真理", RoleGuestSpeaker, false, "ja", nil},
 	}},
 }
 
@@ -80,25 +94,30 @@ func SeedDemo(ctx context.Context, s Store, hash func(string) (string, error)) (
 		if err != nil {
 			return nil, err
 		}
-		for _, dm := range dc.members {
+		for i, dm := range slices.Concat(dc.members, dc.extras) {
 			if err := seedMember(ctx, s, companyID, dm, pw); err != nil {
 				return nil, err
 			}
-			logins = append(logins, DemoLogin{Role: dm.role, Email: dm.email, Password: DemoPassword, Company: dc.name, Note: demoNotes[dm.email]})
+			logins = append(logins, DemoLogin{Role: dm.role, Email: dm.email, Password: DemoPassword, Company: dc.name,
+				Note: demoNotes[dm.email], Extra: i >= len(dc.members)})
 		}
 	}
 	now := time.Now()
 	if err := seedDemoActivity(ctx, s, now); err != nil {
 		return nil, err
 	}
-	return logins, seedDemoRoundtables(ctx, s, now)
+	if err := seedDemoRoundtables(ctx, s, now); err != nil {
+		return nil, err
+	}
+	return logins, seedDemoHistory(ctx, s, now)
 }
 
 // demoNotes say what the special demo accounts are for (roundtables).
 var demoNotes = map[string]string{
+	"hr@sakura.example":         "company admin: last month's figures are readable (みなと商事's stay hidden: too few people)",
 	"hanako@sakura.example":     "moderator of the demo roundtables (live one open now)",
 	"yoko@minato.example":       "has a seat in the live roundtable; can give feedback on yesterday's roundtable",
-	"operator@zadankai.example": "schedules roundtables, reads feedback and the moderation log",
+	"operator@zadankai.example": "reads the platform's figures, feedback and the moderation log; schedules roundtables",
 	"speaker@guest.example":     "guest speaker: sees only her roundtables",
 }
 

@@ -16,7 +16,7 @@ func seedDemoActivity(ctx context.Context, s Store, now time.Time) error {
 	var members []*Member
 	var profiles = map[MemberID]*Profile{}
 	for _, dc := range demoData {
-		for _, dm := range dc.members {
+		for _, dm := range slices.Concat(dc.members, dc.extras) {
 			m, err := s.GetMemberByEmail(ctx, dm.email)
 			if err != nil {
 				return err

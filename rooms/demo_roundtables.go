@@ -150,11 +150,17 @@ func seedDemoPast(ctx context.Context, s Store, p demoPeople, now time.Time, has
 	return seedDemoPastActivity(ctx, s, p, r)
 }
 
-// seedDemoPastActivity gives the past roundtable a moderation log and one
-// piece of feedback (中村 恵子's), so the operators' sections have
-// something to show; 高橋 洋子 can still give hers.
+// seedDemoPastActivity gives the past roundtable its attendance (all
+// three came), a moderation log and one piece of feedback (中村 恵子's),
+// so the operators' sections have something to show; 高橋 洋子 can still
+// give hers.
 func seedDemoPastActivity(ctx context.Context, s Store, p demoPeople, r *Roundtable) error {
 	mika, keiko := p.audience[2], p.audience[4]
+	for _, m := range []*Member{p.audience[0], mika, keiko} {
+		if err := s.ClaimOnce(ctx, AttendanceKey(r.ID, m.ID), r.Start); err != nil && !errors.Is(err, ErrConflict) {
+			return err
+		}
+	}
 	for i, e := range []AuditEntry{
 		{Action: "admit_all"},
 		{Action: "mute", TargetID: mika.ID, Detail: "microphone"},

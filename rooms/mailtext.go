@@ -16,12 +16,12 @@ func InvitationEmail(iv *Invitation, inviterName, companyName, link string) Emai
 	return Email{
 		To:      iv.Email,
 		Subject: "座談会 Zadankai へのご招待 / Your invitation to Zadankai",
-		Text: fmt.Sprintf(`%s さんから、座談会（%s）への招待が届いています。
-次のリンクからアカウントを作成してください（%s まで有効、1回のみ使えます）:
+		Text: fmt.Sprintf(`%sから、座談会 Zadankai（%s）への招待が届いています。
+次のリンクからアカウントを作成してください（%sまで有効、1回だけ使えます）。
 
 %s
 
-心当たりがない場合は、このメールを破棄してください。
+お心当たりがない場合は、このメールを破棄してください。
 
 ---
 
@@ -31,7 +31,7 @@ Create your account with this link (valid until %s, usable once):
 %s
 
 If you did not expect this, you can ignore this message.
-`, inviterName, where, exp, link, inviterName, where, exp, link),
+`, San(inviterName), where, exp, link, inviterName, where, exp, link),
 	}
 }
 
@@ -47,14 +47,14 @@ Use this link within one hour to set a new password (it works once):
 If you did not ask for this, ignore this message; your password stays as it is.
 `, m.DisplayName, link)}
 	}
-	return Email{To: m.Email, Subject: "座談会 パスワード再設定のご案内", Text: fmt.Sprintf(`%s さん
+	return Email{To: m.Email, Subject: "座談会 Zadankai パスワード再設定のご案内", Text: fmt.Sprintf(`%s
 
-次のリンクから1時間以内に新しいパスワードを設定してください（1回のみ使えます）:
+次のリンクから、1時間以内に新しいパスワードを設定してください（1回だけ使えます）。
 
 %s
 
-お心当たりがない場合は、このメールを破棄してください。パスワードは変わりません。
-`, m.DisplayName, link)}
+お心当たりがない場合は、このメールを破棄してください。パスワードはそのままです。
+`, San(m.DisplayName), link)}
 }
 
 // tokyo is the zone for dates in invitations, whose readers' zones are
@@ -78,29 +78,29 @@ func bilingual(m *Member, ja, en string) string {
 // RequestReceivedEmail tells m that someone asked for a consultation.
 func RequestReceivedEmail(m *Member, from, link string) Email {
 	return Email{To: m.Email,
-		Subject: bilingual(m, "座談会: "+from+" さんから相談のリクエストが届きました", "Zadankai: "+from+" asked you for a consultation"),
-		Text: bilingual(m, fmt.Sprintf("%s さん\n\n%s さんから1対1の相談のリクエストが届きました。\n都合のよい時間を選ぶか、お断りください（理由は相手に伝わりません）:\n\n%s\n", m.DisplayName, from, link),
+		Subject: bilingual(m, "座談会: "+San(from)+"から相談の申し込みが届きました", "Zadankai: "+from+" asked you for a consultation"),
+		Text: bilingual(m, fmt.Sprintf("%s\n\n%sから、1対1の相談の申し込みが届きました。\n都合のよい日時を選ぶか、お断りしてください（理由はお相手に伝わりません）。\n\n%s\n", San(m.DisplayName), San(from), link),
 			fmt.Sprintf("Hello %s,\n\n%s asked you for a 1:1 consultation.\nPick a time that suits you, or decline (your reason is never shown to them):\n\n%s\n", m.DisplayName, from, link))}
 }
 
 // DeclinedEmail tells the requester, kindly and without the reason.
 func DeclinedEmail(m *Member, by string) Email {
-	return Email{To: m.Email, Subject: bilingual(m, "座談会: 相談リクエストについて", "Zadankai: about your consultation request"),
-		Text: bilingual(m, fmt.Sprintf("%s さん\n\n今回は %s さんのご都合が合いませんでした。ほかのおすすめの方にも声をかけてみてください。\n", m.DisplayName, by),
+	return Email{To: m.Email, Subject: bilingual(m, "座談会: 相談の申し込みについて", "Zadankai: about your consultation request"),
+		Text: bilingual(m, fmt.Sprintf("%s\n\n今回は%sのご都合が合いませんでした。ほかのおすすめの方にも、気軽に申し込んでみてください。\n", San(m.DisplayName), San(by)),
 			fmt.Sprintf("Hello %s,\n\n%s cannot make it this time. Why not ask another of your recommended peers?\n", m.DisplayName, by))}
 }
 
 // CancelledEmail tells the other party a request was withdrawn.
 func CancelledEmail(m *Member, by string) Email {
 	return Email{To: m.Email, Subject: bilingual(m, "座談会: 相談がキャンセルされました", "Zadankai: a consultation was cancelled"),
-		Text: bilingual(m, fmt.Sprintf("%s さん\n\n%s さんとの相談はキャンセルになりました。よくあることなので、気にしないでくださいね。\n", m.DisplayName, by),
+		Text: bilingual(m, fmt.Sprintf("%s\n\n%sとの相談はキャンセルになりました。よくあることなので、どうぞ気になさらないでください。\n", San(m.DisplayName), San(by)),
 			fmt.Sprintf("Hello %s,\n\nYour consultation with %s was cancelled. It happens; no worries.\n", m.DisplayName, by))}
 }
 
 // RescheduleEmail asks the other party to pick a new time.
 func RescheduleEmail(m *Member, by, link string) Email {
 	return Email{To: m.Email, Subject: bilingual(m, "座談会: 日程変更のお願い", "Zadankai: new times proposed"),
-		Text: bilingual(m, fmt.Sprintf("%s さん\n\n%s さんから新しい候補日時が届きました。都合のよい時間を選んでください:\n\n%s\n", m.DisplayName, by, link),
+		Text: bilingual(m, fmt.Sprintf("%s\n\n%sから新しい候補日時が届きました。都合のよい日時を選んでください。\n\n%s\n", San(m.DisplayName), San(by), link),
 			fmt.Sprintf("Hello %s,\n\n%s proposed new times. Please pick one:\n\n%s\n", m.DisplayName, by, link))}
 }
 
@@ -109,12 +109,12 @@ func RescheduleEmail(m *Member, by, link string) Email {
 func BookingEmail(m *Member, peer, when string, cancelled bool, ics []byte, method CalendarMethod) Email {
 	e := Email{To: m.Email}
 	if cancelled {
-		e.Subject = bilingual(m, "座談会: "+when+" の相談はキャンセルされました", "Zadankai: "+when+" consultation cancelled")
-		e.Text = bilingual(m, fmt.Sprintf("%s さん\n\n%s の %s さんとの相談はキャンセルされました。カレンダーから削除されます。\n", m.DisplayName, when, peer),
+		e.Subject = bilingual(m, "座談会: "+when+"の相談はキャンセルになりました", "Zadankai: "+when+" consultation cancelled")
+		e.Text = bilingual(m, fmt.Sprintf("%s\n\n%sの%sとの相談はキャンセルになりました。カレンダーからも削除されます。\n", San(m.DisplayName), when, San(peer)),
 			fmt.Sprintf("Hello %s,\n\nYour %s consultation with %s is cancelled; your calendar will drop it.\n", m.DisplayName, when, peer))
 	} else {
-		e.Subject = bilingual(m, "座談会: "+when+" に相談が決まりました", "Zadankai: consultation booked for "+when)
-		e.Text = bilingual(m, fmt.Sprintf("%s さん\n\n%s さんとの相談が %s に決まりました。カレンダーに追加できる招待を添付しています。\n", m.DisplayName, peer, when),
+		e.Subject = bilingual(m, "座談会: "+when+"に相談が決まりました", "Zadankai: consultation booked for "+when)
+		e.Text = bilingual(m, fmt.Sprintf("%s\n\n%sとの相談が%sに決まりました。添付の招待から、カレンダーに追加できます。\n", San(m.DisplayName), San(peer), when),
 			fmt.Sprintf("Hello %s,\n\nYour consultation with %s is booked for %s. The attached invitation adds it to your calendar.\n", m.DisplayName, peer, when))
 	}
 	e.Attachments = []Attachment{{Name: "zadankai.ics", ContentType: "text/calendar; charset=utf-8; method=" + string(method), Data: ics}}
@@ -124,7 +124,7 @@ func BookingEmail(m *Member, peer, when string, cancelled bool, ics []byte, meth
 // ReminderEmail reminds m of an upcoming consultation.
 func ReminderEmail(m *Member, peer, when, link string) Email {
 	return Email{To: m.Email, Subject: bilingual(m, "座談会: まもなく相談の時間です（"+when+"）", "Zadankai: reminder, consultation at "+when),
-		Text: bilingual(m, fmt.Sprintf("%s さん\n\n%s に %s さんとの相談があります。\n%s\n\n都合が悪くなったら、ワンタップで変更・キャンセルできます。\n", m.DisplayName, when, peer, link),
+		Text: bilingual(m, fmt.Sprintf("%s\n\n%sに%sとの相談があります。\n%s\n\n都合が悪くなったら、ワンタップで日程の変更やキャンセルができます。\n", San(m.DisplayName), when, San(peer), link),
 			fmt.Sprintf("Hello %s,\n\nYou meet %s at %s.\n%s\n\nIf plans change, you can reschedule or cancel in one tap.\n", m.DisplayName, peer, when, link))}
 }
 
@@ -144,6 +144,6 @@ func LocalTime(m *Member, t time.Time) string {
 // RoundtableReminderEmail reminds m of a roundtable they take part in.
 func RoundtableReminderEmail(m *Member, title, when, link string) Email {
 	return Email{To: m.Email, Subject: bilingual(m, "座談会: まもなく「"+title+"」です（"+when+"）", "Zadankai: reminder, "+title+" at "+when),
-		Text: bilingual(m, fmt.Sprintf("%s さん\n\n%s から座談会「%s」が始まります。開始15分前から入室できます:\n%s\n\n参加できなくなったら、キャンセルすると待っている方に席が回ります。\n", m.DisplayName, when, title, link),
+		Text: bilingual(m, fmt.Sprintf("%s\n\n%sから座談会「%s」が始まります。開始15分前から入室できます。\n%s\n\n参加できなくなったら、キャンセルしていただくと、キャンセル待ちの方に席が回ります。\n", San(m.DisplayName), when, title, link),
 			fmt.Sprintf("Hello %s,\n\nThe roundtable \"%s\" starts at %s. The room opens 15 minutes before:\n%s\n\nIf you cannot come, withdraw so someone on the waitlist gets your seat.\n", m.DisplayName, title, when, link))}
 }

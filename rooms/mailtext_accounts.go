@@ -16,16 +16,16 @@ func AccountExistsEmail(m *Member, inviterName, companyName, loginURL, resetURL 
 	}
 	return Email{To: m.Email,
 		Subject: bilingual(m, "座談会: このアドレスはすでに登録されています", "Zadankai: this address already has an account"),
-		Text: bilingual(m, fmt.Sprintf(`%s さん
+		Text: bilingual(m, fmt.Sprintf(`%s
 
-%s さん（%s）がこのアドレスを座談会に招待しようとしましたが、このアドレスにはすでにアカウントがあります。
-新しいアカウントは作られていません。いつものようにログインしてください:
+%s（%s）が、このアドレスを座談会 Zadankai に招待しようとしましたが、このアドレスにはすでにアカウントがあります。
+新しいアカウントは作られていません。いつものようにログインしてください。
 
 %s
 
-パスワードを忘れた場合はこちら: %s
-所属が変わった場合は運営にご連絡ください。心当たりがない場合は、このメールを破棄してください。
-`, m.DisplayName, inviterName, where, loginURL, resetURL), fmt.Sprintf(`Hello %s,
+パスワードを忘れた場合はこちら：%s
+所属が変わった場合は、運営スタッフにご連絡ください。お心当たりがない場合は、このメールを破棄してください。
+`, San(m.DisplayName), San(inviterName), where, loginURL, resetURL), fmt.Sprintf(`Hello %s,
 
 %s (%s) tried to invite this address to Zadankai, but it already has an account,
 so no new one was made. Log in as usual:
@@ -42,8 +42,8 @@ If you moved to another company, tell the operators. If you did not expect this,
 func OperatorWelcomeEmail(m *Member, link string, expiresAt time.Time) Email {
 	expires := expiresAt.In(tokyo).Format("2006-01-02 15:04 MST")
 	return Email{To: m.Email, Subject: "座談会 Zadankai: 運営アカウントのパスワード設定 / Set your operator password",
-		Text: fmt.Sprintf(`座談会の運営アカウント（%s）が作成されました。
-次のリンクからパスワードを設定してください（%s まで有効、1回のみ使えます）:
+		Text: fmt.Sprintf(`座談会 Zadankai の運営アカウント（%s）が作成されました。
+次のリンクからパスワードを設定してください（%sまで有効、1回だけ使えます）。
 
 %s
 

@@ -30,13 +30,13 @@ func RoundtableSeatEmail(m *Member, news SeatNews, title, when, link string, ics
 		ja, en = "申し訳ありません。座談会「%s」（%s）は中止になりました。カレンダーから削除されます。", "Sorry: \"%s\" (%s) is called off; your calendar will drop it."
 	case Changed:
 		jaSub, enSub = "座談会: 「"+title+"」の日時・場所が変わりました", "Zadankai: "+title+" has changed"
-		ja, en = "座談会「%s」の予定が変わりました。新しい日時は %s です。添付の招待でカレンダーが更新されます。", "\"%s\" has changed; it is now at %s. The attached invitation updates your calendar."
+		ja, en = "座談会「%s」の予定が変わりました。新しい日時は%sです。添付の招待で、カレンダーの予定も更新されます。", "\"%s\" has changed; it is now at %s. The attached invitation updates your calendar."
 	default:
 		jaSub, enSub = "座談会: 「"+title+"」に参加登録しました", "Zadankai: you are registered for "+title
 		ja, en = "座談会「%s」（%s）に参加登録しました。カレンダーに追加できる招待を添付しています。", "You are registered for \"%s\" (%s). The attached invitation adds it to your calendar."
 	}
 	e := Email{To: m.Email, Subject: bilingual(m, jaSub, enSub),
-		Text: bilingual(m, fmt.Sprintf("%s さん\n\n"+ja+"\n%s\n", m.DisplayName, title, when, link),
+		Text: bilingual(m, fmt.Sprintf("%s\n\n"+ja+"\n%s\n", San(m.DisplayName), title, when, link),
 			fmt.Sprintf("Hello %s,\n\n"+en+"\n%s\n", m.DisplayName, title, when, link))}
 	e.Attachments = []Attachment{{Name: "zadankai.ics", ContentType: "text/calendar; charset=utf-8; method=" + string(method), Data: ics}}
 	return e

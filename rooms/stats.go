@@ -15,8 +15,8 @@ type Figure struct {
 	Suppressed bool     `json:"suppressed" bson:"suppressed"` // built from fewer than MinGroup people
 }
 
-func figure(v float64, people int) Figure {
-	if people < MinGroup {
+func figure(v float64, people int, exact bool) Figure {
+	if people < MinGroup && !exact {
 		return Figure{Suppressed: true}
 	}
 	return Figure{Value: &v}
@@ -28,8 +28,8 @@ func figure(v float64, people int) Figure {
 // when given. So once a month is over nothing that happens later belongs
 // to it, and its figures can be published for good (Store.PublishMonthStats).
 type MonthStats struct {
-	Month                  string `json:"month" bson:"month"` // YYYY-MM
-	MembersInvited         Figure `json:"members_invited" bson:"members_invited"`
+	Month                  string `json:"month" bson:"month"`                   // YYYY-MM
+	MembersJoined          Figure `json:"members_joined" bson:"members_joined"` // members whose invitation was accepted in the month
 	MembersActive          Figure `json:"members_active" bson:"members_active"` // requested or received a consultation
 	ConsultationsRequested Figure `json:"consultations_requested" bson:"consultations_requested"`
 	ConsultationsHeld      Figure `json:"consultations_held" bson:"consultations_held"`
@@ -45,6 +45,9 @@ type StatsInput struct {
 	Feedback      []*Feedback
 	Now           time.Time
 	Location      *time.Location
+	// Exact turns suppression off: operators run the platform and read
+	// feedback by name anyway; company admins never get exact figures.
+	Exact bool
 }
 
 // MonthlyStats computes figures per month for the months listed
@@ -61,10 +64,12 @@ func MonthlyStats(in StatsInput, months []string) []MonthStats {
 
 func monthStats(in StatsInput, month string) MonthStats {
 	inMonth := func(t time.Time) bool { return !t.IsZero() && t.In(in.Location).Format("2006-01") == month }
-	invited := map[string]bool{}
+	// Accounts made in the month, members only: the admin's own account,
+	// invitations still open and revoked ones are not people who joined.
+	joined := map[MemberID]bool{}
 	for _, iv := range in.Invitations {
-		if inMonth(iv.CreatedAt) && (in.Company == "" || iv.CompanyID == in.Company) {
-			invited[iv.Email] = true
+		if iv.Role == RoleMember && inMonth(iv.AcceptedAt) && (in.Company == "" || iv.CompanyID == in.Company) {
+			joined[iv.AcceptedBy] = true
 		}
 	}
 	active, held, cancelled := map[MemberID]bool{}, map[MemberID]bool{}, map[MemberID]bool{}
@@ -95,10 +100,20 @@ func monthStats(in StatsInput, month string) MonthStats {
 		}
 	}
 	avg, raters := averageRating(in, inMonth)
+	fig := func(v float64, people int) Figure { return figure(v, people, in.Exact) }
 	return MonthStats{Month: month,
-		MembersInvited: figure(float64(len(invited)), len(invited)), MembersActive: figure(float64(len(active)), len(active)),
-		ConsultationsRequested: figure(float64(nReq), len(active)), ConsultationsHeld: figure(float64(nHeld), len(held)),
-		ConsultationsCancelled: figure(float64(nCancelled), len(cancelled)), AverageRating: figure(avg, raters)}
+		MembersJoined: fig(float64(len(joined)), len(joined)), MembersActive: fig(float64(len(active)), len(active)),
+		ConsultationsRequested: fig(float64(nReq), len(active)), ConsultationsHeld: fig(float64(nHeld), len(held)),
+		ConsultationsCancelled: fig(float64(nCancelled), len(cancelled)), AverageRating: ratingFigure(avg, raters, in.Exact)}
+}
+
+// ratingFigure is fig for the average rating, except that with no rating
+// at all there is no average to show, not a zero.
+func ratingFigure(avg float64, raters int, exact bool) Figure {
+	if raters == 0 && exact {
+		return Figure{}
+	}
+	return figure(avg, raters, exact)
 }
 
 // averageRating is the mean rating given in the month, to one decimal

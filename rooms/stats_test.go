@@ -96,3 +96,41 @@ func TestMonthlyStatsCountEventsInTheirMonth(t *testing.T) {
 		t.Errorf("ClosedMonths = %v, want the two months before December", m)
 	}
 }
+
+// TestMonthlyStatsMembersJoined counts the members whose invitation was
+// accepted in the month: not the admin's own account, not invitations
+// still open, revoked or expired, not another company's.
+func TestMonthlyStatsMembersJoined(t *testing.T) {
+	loc := time.UTC
+	co, other := NewCompanyID(), NewCompanyID()
+	nov := time.Date(2026, 11, 10, 0, 0, 0, 0, loc)
+	in := StatsInput{Company: co, Now: time.Date(2026, 12, 2, 0, 0, 0, 0, loc), Location: loc}
+	accepted := func(role Role, company CompanyID, at time.Time) *Invitation {
+		return &Invitation{Role: role, CompanyID: company, CreatedAt: at.Add(-24 * time.Hour), AcceptedAt: at, AcceptedBy: NewMemberID()}
+	}
+	for range 5 {
+		in.Invitations = append(in.Invitations, accepted(RoleMember, co, nov))
+	}
+	in.Invitations = append(in.Invitations,
+		accepted(RoleCompanyAdmin, co, nov),                                          // the admin herself
+		accepted(RoleMember, other, nov),                                             // someone elsewhere
+		accepted(RoleMember, co, nov.AddDate(0, -1, 0)),                              // joined in October
+		&Invitation{Role: RoleMember, CompanyID: co, CreatedAt: nov},                 // still open
+		&Invitation{Role: RoleMember, CompanyID: co, CreatedAt: nov, RevokedAt: nov}, // revoked
+	)
+	got := MonthlyStats(in, []string{"2026-10", "2026-11"})
+	if v := got[1].MembersJoined.Value; v == nil || *v != 5 {
+		t.Errorf("November joined = %+v, want 5", got[1].MembersJoined)
+	}
+	if !got[0].MembersJoined.Suppressed {
+		t.Errorf("October's one member must be suppressed: %+v", got[0].MembersJoined)
+	}
+	in.Exact = true
+	exact := MonthlyStats(in, []string{"2026-10"})[0]
+	if v := exact.MembersJoined.Value; v == nil || *v != 1 {
+		t.Errorf("exact October joined = %+v, want 1", exact.MembersJoined)
+	}
+	if exact.AverageRating.Value != nil || exact.AverageRating.Suppressed {
+		t.Errorf("no rating at all is no average, not %+v", exact.AverageRating)
+	}
+}

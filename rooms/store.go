@@ -119,8 +119,9 @@ type Store interface {
 	// ListBlocks returns the blocks m made or received; an empty m means all.
 	ListBlocks(ctx context.Context, m MemberID) ([]*Block, error)
 
-	// CreateFeedback stores f; a second entry by the same author for the
-	// same consultation is a ConflictError.
+	// CreateFeedback stores f, stamping CreatedAt now unless it is set
+	// (demo history is written in the past); a second entry by the same
+	// author for the same consultation is a ConflictError.
 	CreateFeedback(ctx context.Context, f *Feedback) error
 	// ListFeedbackBetween returns feedback created in [from, to).
 	ListFeedbackBetween(ctx context.Context, from, to time.Time) ([]*Feedback, error)

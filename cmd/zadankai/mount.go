@@ -25,6 +25,19 @@ func mountMedia(r *gin.Engine, sig *signaling.Server) {
 	r.POST("/twirp/*method", gin.WrapH(sig.RoomServiceHandler()))
 }
 
+// notFoundPage is the page a browser gets for an address that does not
+// exist (the API answers it; see api.Params.NotFoundPage).
+const notFoundPage = "404.html"
+
+// notFoundHTML returns the embedded not-found page.
+func notFoundHTML() []byte {
+	b, err := fs.ReadFile(web.FS(), notFoundPage)
+	if err != nil {
+		panic(err) // embedded with the client; a build without it is broken
+	}
+	return b
+}
+
 // mountMediaWebhook receives a LiveKit media plane's webhooks at
 // media.webhook, verified with the configured keys, and keeps the room
 // rules on it through media.
@@ -35,7 +48,8 @@ func mountMediaWebhook(r *gin.Engine, cfg *Config, rules remotemedia.Rules, medi
 }
 
 // mountWeb serves the embedded browser client: each top-level NAME.html
-// as the page /NAME (index.html as /), and every file under /assets/.
+// as the page /NAME (index.html as /), every file under /assets/, and the
+// icon browsers ask for at /favicon.ico.
 func mountWeb(r *gin.Engine, dev bool) {
 	files := web.FS()
 	names, err := fs.Glob(files, "*.html")
@@ -51,8 +65,8 @@ func mountWeb(r *gin.Engine, dev bool) {
 		if path == "/index" {
 			path = "/"
 		}
-		if path == "/dev" && !dev {
-			continue // the dev room exists only in development mode
+		if path == "/dev" && !dev || name == notFoundPage {
+			continue // the dev room exists only in development mode; 404.html is no page of its own
 		}
 		page := func(c *gin.Context) {
 			c.Header("Cache-Control", "no-cache")
@@ -65,6 +79,7 @@ func mountWeb(r *gin.Engine, dev bool) {
 		}
 	}
 	r.StaticFS("/assets", http.FS(files))
+	r.GET("/favicon.ico", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/assets/favicon.svg") })
 }
 
 // devRoles are the room roles /dev/token can give, as the control plane

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -9,6 +12,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/livekit/protocol/auth"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/zadankai/zadankai/rooms/api"
+	"github.com/zadankai/zadankai/rooms/mail"
+	"github.com/zadankai/zadankai/rooms/sqlitestore"
 )
 
 func get(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
@@ -80,4 +88,59 @@ func TestDevTokenRoles(t *testing.T) {
 			t.Errorf("%s: %d, want 400", q, w.Code)
 		}
 	}
+}
+
+// TestMistypedAddressGetsAPage: a browser asking for a page that does not
+// exist gets the friendly not-found page with status 404; the API and
+// programs keep the JSON error, and /favicon.ico leads to the icon.
+func TestMistypedAddressGetsAPage(t *testing.T) {
+	r := gin.New()
+	a := newTestAPI(t, notFoundHTML())
+	a.Register(r)
+	mountWeb(r, false)
+	ask := func(path, accept string) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		r.ServeHTTP(w, req)
+		return w
+	}
+	browser := "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+	if w := ask("/consultatoins", browser); w.Code != 404 || !strings.Contains(w.Body.String(), "ページが見つかりません") ||
+		!strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+		t.Errorf("mistyped page = %d %s %.80q", w.Code, w.Header().Get("Content-Type"), w.Body.String())
+	}
+	for _, c := range []struct{ path, accept string }{{"/api/v1/nope", browser}, {"/consultatoins", ""}, {"/assets/nope.js", browser}} {
+		if w := ask(c.path, c.accept); w.Code != 404 || !strings.Contains(w.Body.String(), `"code":"not_found"`) {
+			t.Errorf("%s (Accept %q) = %d %.80q, want the JSON error", c.path, c.accept, w.Code, w.Body.String())
+		}
+	}
+	if w := ask("/404", browser); w.Code != 404 {
+		t.Errorf("/404 is a page of its own: %d", w.Code)
+	}
+	if w := ask("/favicon.ico", ""); w.Code != http.StatusMovedPermanently || w.Header().Get("Location") != "/assets/favicon.svg" {
+		t.Errorf("/favicon.ico = %d %q", w.Code, w.Header().Get("Location"))
+	}
+	if w := ask("/assets/favicon.svg", ""); w.Code != 200 || !strings.Contains(w.Body.String(), "<svg") {
+		t.Errorf("favicon.svg = %d", w.Code)
+	}
+}
+
+// newTestAPI is the real control plane on a temporary SQLite store.
+func newTestAPI(t *testing.T, notFound []byte) *api.API {
+	t.Helper()
+	store, err := sqlitestore.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close(context.Background()) })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := api.New(api.Params{Store: store, Logger: log, Registry: prometheus.NewRegistry(), Mailer: mail.NewOutbox(log, 1),
+		PublicURL: "http://zadankai.test", NotFoundPage: notFound})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

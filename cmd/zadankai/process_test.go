@@ -184,10 +184,16 @@ func TestServeRestartKeepsData(t *testing.T) {
 	dir := t.TempDir()
 	p := start(t, "--dev", "--demo", "--data-dir", dir)
 	waitReady(t, p.url)
+	// stdout travels through its own pipe: give it the moment it may need
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(p.stdout.String(), "can be joined now") && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
 	if !strings.Contains(p.stdout.String(), "hanako@sakura.example") {
 		t.Errorf("--demo did not print the demo logins:\n%s", p.stdout)
 	}
-	for _, want := range []string{"operator@zadankai.example", "speaker@guest.example", "moderator of the demo roundtables", "/roundtables"} {
+	// the address to open, plainly, not only inside a log line
+	for _, want := range []string{"Zadankai is running: " + p.url + "  (Ctrl+C stops it)", "operator@zadankai.example", "speaker@guest.example",
+		"moderator of the demo roundtables", p.url + "/roundtables", p.url + "/dev/mail", "4 more members"} {
 		if !strings.Contains(p.stdout.String(), want) {
 			t.Errorf("--demo output lacks %q (how to log in as each role):\n%s", want, p.stdout)
 		}

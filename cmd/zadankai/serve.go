@@ -45,10 +45,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closeStore(store, log)
-	if cfg.Demo {
-		if err := seedDemo(ctx, store, stdout); err != nil {
-			return fmt.Errorf("demo data: %w", err)
-		}
+	logins, err := seedIfDemo(ctx, cfg, store)
+	if err != nil {
+		return err
 	}
 
 	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Server.Bind, strconv.Itoa(cfg.Server.Port)))
@@ -73,16 +72,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	gin.SetMode(gin.ReleaseMode)
-	engine := gin.New()
-	a.Register(engine)
-	mountMedia(engine, embedded.sig)
-	mountMediaWebhook(engine, cfg, rules, media, log)
-	mountWeb(engine, cfg.Dev)
-	if cfg.Dev {
-		mountDevToken(engine, "devkey", cfg.Keys["devkey"], cfg.mediaURL(public))
-	}
-
+	engine := newEngine(cfg, a, embedded, public, func(r *gin.Engine) { mountMediaWebhook(r, cfg, rules, media, log) })
 	srv, limited, err := api.NewServer(engine, ln, cfg.httpLimits(), log, reg)
 	if err != nil {
 		return err
@@ -92,20 +82,47 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stopMetrics()
-	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer runJobs(ctx, a)()
+	return serveUntil(ctx, srv, limited, embedded, cfg.Server.ShutdownTimeout, log, func() {
+		welcome(stdout, public, cfg.Dev, logins)
+		log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
+	})
+}
+
+// seedIfDemo loads the demo data when asked (--demo) and returns how to
+// log in as each demo account.
+func seedIfDemo(ctx context.Context, cfg *Config, store rooms.Store) ([]rooms.DemoLogin, error) {
+	if !cfg.Demo {
+		return nil, nil
+	}
+	logins, err := rooms.SeedDemo(ctx, store, api.HashPassword)
+	if err != nil {
+		return nil, fmt.Errorf("demo data: %w", err)
+	}
+	return logins, nil
+}
+
+// runJobs starts the API's periodic jobs; the function it returns stops
+// them and waits until they have.
+func runJobs(ctx context.Context, a *api.API) func() {
+	jobsCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { a.RunJobs(jobsCtx, 10*time.Minute) })
-	defer func() { stopJobs(); wg.Wait() }()
+	return func() { stop(); wg.Wait() }
+}
 
+// serveUntil serves on ln, says so with listening once the server runs,
+// and drains when ctx ends; a server that fails ends it at once.
+func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, embedded *mediaPlane, timeout time.Duration, log *slog.Logger, listening func()) error {
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(limited) }()
-	log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
+	go func() { serveErr <- srv.Serve(ln) }()
+	listening()
 	select {
 	case err := <-serveErr:
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
-	return drain(srv, embedded, cfg.Server.ShutdownTimeout, log)
+	return drain(srv, embedded, timeout, log)
 }
 
 // moderatedPlane is where moderation goes: the embedded SFU, or a remote
@@ -133,7 +150,23 @@ func newAPI(cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Re
 		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets, MinNotice: cfg.Consultations.MinNotice},
 		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media,
 		Login: cfg.loginLimits(), TrustedProxies: cfg.Server.TrustedProxies,
-		MetricsToken: cfg.Server.MetricsToken, MetricsElsewhere: cfg.Server.MetricsListen != ""})
+		MetricsToken: cfg.Server.MetricsToken, MetricsElsewhere: cfg.Server.MetricsListen != "", NotFoundPage: notFoundHTML()})
+}
+
+// newEngine routes the API, the media plane (mountMore adds what only
+// some set-ups have), the web client and, in development mode, the dev
+// token.
+func newEngine(cfg *Config, a *api.API, embedded *mediaPlane, public string, mountMore func(*gin.Engine)) *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	engine := gin.New()
+	a.Register(engine)
+	mountMedia(engine, embedded.sig)
+	mountMore(engine)
+	mountWeb(engine, cfg.Dev)
+	if cfg.Dev {
+		mountDevToken(engine, "devkey", cfg.Keys["devkey"], cfg.mediaURL(public))
+	}
+	return engine
 }
 
 // mediaPlane is the embedded SFU and its signaling server.
@@ -238,14 +271,23 @@ func closeStore(s rooms.Store, log *slog.Logger) {
 	}
 }
 
-func seedDemo(ctx context.Context, s rooms.Store, out io.Writer) error {
-	logins, err := rooms.SeedDemo(ctx, s, api.HashPassword)
-	if err != nil {
-		return err
+// welcome tells the person who started the server, on stdout and once it
+// is listening, where to open it and (with demo data) how to log in.
+func welcome(out io.Writer, url string, dev bool, logins []rooms.DemoLogin) {
+	fmt.Fprintf(out, "\nZadankai is running: %s  (Ctrl+C stops it)\n", url)
+	if dev {
+		fmt.Fprintf(out, "Emails are not sent in development mode; read them at %s/dev/mail\n", url)
 	}
-	fmt.Fprintln(out, "Roundtables are at /roundtables; \""+rooms.DemoLiveTitle+"\" can be joined now.")
-	fmt.Fprintln(out, "Demo data is loaded. Log in at the server's URL with any of these (password "+rooms.DemoPassword+"):")
+	if len(logins) == 0 {
+		return
+	}
+	fmt.Fprintln(out, "\nDemo accounts (password "+rooms.DemoPassword+"):")
+	var extras []string
 	for _, l := range logins {
+		if l.Extra {
+			extras = append(extras, l.Email)
+			continue
+		}
 		company := l.Company
 		if company == "" {
 			company = "-"
@@ -255,9 +297,12 @@ func seedDemo(ctx context.Context, s rooms.Store, out io.Writer) error {
 			fmt.Fprintf(out, "  %-14s   ↳ %s\n", "", l.Note)
 		}
 	}
-	fmt.Fprintln(out, "As hanako@sakura.example: ask 伊藤 美香 for a free time, answer Emma Wilson's request,\n"+
+	if len(extras) > 0 {
+		fmt.Fprintf(out, "  and %d more members, so HR sees real figures: %s\n", len(extras), strings.Join(extras, ", "))
+	}
+	fmt.Fprintln(out, "\nAs hanako@sakura.example: ask 伊藤 美香 for a free time, answer Emma Wilson's request,\n"+
 		"join the call with 渡辺 大輔 under way now, and give feedback on yesterday's with 高橋 洋子.")
-	return nil
+	fmt.Fprintf(out, "Roundtables are at %s/roundtables; \"%s\" can be joined now.\n\n", url, rooms.DemoLiveTitle)
 }
 
 // newMailer returns the SMTP mailer when a relay is configured, else the

@@ -188,7 +188,7 @@ func TestInvitationRules(t *testing.T) {
 		field  string
 	}{
 		{"admin invites a member of own company", w.adminA, `{"email":"m1@alpha.test","role":"member"}`, 201, "", ""},
-		{"admin invites into another company", w.adminA, `{"email":"m2@beta.test","role":"member","company_id":"` + string(w.coB.ID) + `"}`, 403, "forbidden", ""},
+		{"admin invites into another company", w.adminA, `{"email":"m2@beta.test","role":"member","company_id":"` + string(w.coB.ID) + `"}`, 404, "not_found", ""},
 		{"admin invites an admin", w.adminA, `{"email":"m3@alpha.test","role":"company_admin"}`, 403, "forbidden", ""},
 		{"admin invites an operator", w.adminA, `{"email":"m4@alpha.test","role":"operator"}`, 403, "forbidden", ""},
 		{"member invites", w.memberA, `{"email":"m5@alpha.test","role":"member"}`, 403, "forbidden", ""},

@@ -35,11 +35,12 @@ func monthsParam(c *gin.Context) (int, error) {
 const statsLookback = 366 * 24 * time.Hour
 
 // computeStats computes the figures of the months listed for company
-// (empty = platform) from what is stored now.
+// (empty = platform, with exact figures for operators) from what is
+// stored now.
 func (a *API) computeStats(c *gin.Context, company rooms.CompanyID, months []string) ([]rooms.MonthStats, error) {
 	now := a.now()
 	from, _ := time.ParseInLocation("2006-01", months[0], tokyo)
-	in := rooms.StatsInput{Company: company, Now: now, Location: tokyo}
+	in := rooms.StatsInput{Company: company, Now: now, Location: tokyo, Exact: company == ""}
 	var err error
 	if in.Invitations, err = a.store.ListInvitations(c.Request.Context(), company); err != nil {
 		return nil, err
@@ -118,8 +119,10 @@ func (a *API) companyStats(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"company_id": co.ID, "min_group": rooms.MinGroup, "closed_months_only": true, "months": s})
 }
 
-// platformStats is the operators' platform-wide view, live and with the
-// month under way: operators may see individual activity anyway.
+// platformStats is the operators' platform-wide view, live, with the
+// month under way and no suppression: operators may see individual
+// activity anyway (they read feedback by name), and a platform run on
+// "—" cannot be run.
 func (a *API) platformStats(c *gin.Context) {
 	n, err := monthsParam(c)
 	if err != nil {
@@ -131,7 +134,7 @@ func (a *API) platformStats(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"min_group": rooms.MinGroup, "closed_months_only": false, "months": s})
+	c.JSON(http.StatusOK, gin.H{"min_group": 0, "closed_months_only": false, "months": s})
 }
 
 // FeedbackView is feedback as operators see it.

@@ -54,6 +54,9 @@ type Params struct {
 	// PasswordCost is bcrypt's cost for new passwords; default
 	// bcrypt.DefaultCost (tests lower it to keep the race detector fast).
 	PasswordCost int
+	// NotFoundPage, when set, is the HTML answered (with 404) to a browser
+	// asking for a page that does not exist; the API keeps its JSON.
+	NotFoundPage []byte
 	// Login bounds password guessing and password-hashing work.
 	Login LoginLimits
 	// TrustedProxies are the addresses or CIDR networks of reverse proxies
@@ -112,6 +115,7 @@ type API struct {
 	decodes      chan struct{} // photo decoding turns (photoDecodes)
 	lists        listCache     // the upcoming-roundtable snapshot (roundtable_cache.go)
 	listTurns    chan struct{} // roundtable lists built at once (listTurn)
+	notFoundPage []byte
 
 	// Login limits, trusted proxies, headers and metrics (security.go).
 	resetLimit    *limiter
@@ -170,6 +174,7 @@ func New(p Params) (*API, error) {
 	a.noticeLimit = newLimiter(1, 24*time.Hour, a.now)
 	a.decodes = make(chan struct{}, photoDecodes)
 	a.listTurns = make(chan struct{}, runtime.GOMAXPROCS(0))
+	a.notFoundPage = p.NotFoundPage
 	return a, nil
 }
 
@@ -179,6 +184,11 @@ func (a *API) Register(r *gin.Engine) {
 	a.trustProxies(r)
 	r.Use(a.securityHeadersMiddleware, requestIDMiddleware, accessLog(a.log), a.metrics.middleware, a.recovery, a.errorMiddleware)
 	r.NoRoute(func(c *gin.Context) {
+		if a.notFoundPage != nil && wantsPage(c.Request) {
+			c.Header("Cache-Control", "no-cache")
+			c.Data(http.StatusNotFound, "text/html; charset=utf-8", a.notFoundPage)
+			return
+		}
 		fail(c, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint: " + c.Request.Method + " " + c.Request.URL.Path})
 	})
 	r.NoMethod(func(c *gin.Context) {
@@ -241,6 +251,7 @@ func (a *API) Register(r *gin.Engine) {
 	operator.GET("/companies", a.listCompanies)
 	operator.PATCH("/companies/:id", a.updateCompany)
 	operator.GET("/stats", a.platformStats)
+	operator.GET("/overview", a.platformOverview)
 	operator.GET("/feedback", a.listFeedback)
 	authed.GET("/companies/:id/stats", a.companyStats)
 	inviters := authed.Group("", requireRole(rooms.RoleOperator, rooms.RoleCompanyAdmin))
@@ -256,6 +267,20 @@ func (a *API) Register(r *gin.Engine) {
 		r.GET("/dev/mail", a.devMail)
 	}
 	a.registerRoundtableExtras(authed, operator)
+}
+
+// wantsPage tells a person's browser asking for a page (a mistyped
+// address, an old link) from a program: those keep the JSON error.
+func wantsPage(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	for _, prefix := range []string{"/api/", "/rtc", "/twirp/", "/dev/", "/assets/"} {
+		if strings.HasPrefix(r.URL.Path, prefix) {
+			return false
+		}
+	}
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
 // registerRoundtableExtras adds roundtable feedback, calendar files, the

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/zadankai/zadankai/rooms"
 )
 
 // TestAuthorizationMatrix walks role × endpoint × own/other company and
@@ -44,16 +46,23 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/api/v1/companies/" + B, "", cell{"anonymous": 401, "member A": 404, "admin A": 404, "guest": 404, "operator": 200}},
 		{"PATCH", "/api/v1/companies/" + B, `{"name":"Beta KK"}`, cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 200}},
 		{"GET", "/api/v1/invitations", "", cell{"anonymous": 401, "member A": 403, "admin A": 200, "guest": 403, "operator": 200}},
-		{"GET", "/api/v1/invitations?company_id=" + B, "", cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 200}},
+		{"GET", "/api/v1/invitations?company_id=" + B, "", cell{"anonymous": 401, "member A": 403, "admin A": 404, "guest": 403, "operator": 200}},
+		// A company that does not exist answers her exactly as B does: she cannot tell them apart.
+		{"GET", "/api/v1/invitations?company_id=" + string(rooms.NewCompanyID()), "", cell{"anonymous": 401, "member A": 403, "admin A": 404, "guest": 403, "operator": 200}},
+		{"GET", "/api/v1/invitations?company_id=" + A, "", cell{"anonymous": 401, "member A": 403, "admin A": 200, "guest": 403, "operator": 200}},
 		{"GET", "/api/v1/members/" + string(w.memberB.m.ID) + "/photo", "", cell{"anonymous": 401, "member A": 404, "admin A": 404, "guest": 404, "operator": 404}},
 		{"GET", "/api/v1/companies/" + A + "/stats", "", cell{"anonymous": 401, "member A": 403, "admin A": 200, "guest": 404, "operator": 200}},
 		{"GET", "/api/v1/companies/" + B + "/stats", "", cell{"anonymous": 401, "member A": 404, "admin A": 404, "guest": 404, "operator": 200}},
 		{"GET", "/api/v1/stats", "", cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 200}},
+		{"GET", "/api/v1/overview", "", cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 200}},
 		{"GET", "/api/v1/feedback", "", cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 200}},
 		{"GET", "/api/v1/recommendations", "", cell{"anonymous": 401, "member A": 200, "admin A": 200, "guest": 200, "operator": 200}},
 		{"GET", "/api/v1/consultations", "", cell{"anonymous": 401, "member A": 200, "admin A": 200, "guest": 200, "operator": 200}},
 		{"GET", "/api/v1/me/profile", "", cell{"anonymous": 401, "member A": 200, "admin A": 200, "guest": 200, "operator": 200}},
 		{"POST", "/api/v1/invitations", `{"email":"n@beta.test","role":"member","company_id":"` + B + `"}`,
+			cell{"anonymous": 401, "member A": 403, "admin A": 404, "guest": 403, "operator": 201}},
+		// A role she may not invite is a matter of her role (403), in her own company.
+		{"POST", "/api/v1/invitations", `{"email":"hr2@alpha.test","role":"company_admin","company_id":"` + A + `"}`,
 			cell{"anonymous": 401, "member A": 403, "admin A": 403, "guest": 403, "operator": 201}},
 		// control plane, second pass
 		{"PATCH", "/api/v1/me", `{"locale":"ja"}`, cell{"anonymous": 401, "member A": 200, "admin A": 200, "guest": 200, "operator": 200}},

@@ -224,7 +224,7 @@ func (a *API) remindRoundtable(ctx context.Context, r *rooms.Roundtable) {
 		if err != nil {
 			continue
 		}
-		if err := a.mailer.Send(ctx, rooms.RoundtableReminderEmail(m, r.Title, rooms.LocalTime(m, r.Start), a.publicURL+"/roundtables")); err != nil {
+		if err := a.mailer.Send(ctx, rooms.RoundtableReminderEmail(m, r.Title, rooms.LocalTime(m, r.Start), a.publicURL+"/roundtables?id="+string(r.ID))); err != nil {
 			a.log.WarnContext(ctx, "roundtable reminder failed", "member_id", id, "err", err)
 		}
 	}

@@ -95,6 +95,9 @@ func (a *API) checkInvitation(c *gin.Context, inviter *rooms.Member, req *create
 	if err := probe.Validate(); err != nil {
 		return "", nil, err
 	}
+	if inviter.Role == rooms.RoleCompanyAdmin && req.CompanyID != inviter.CompanyID {
+		return "", nil, rooms.ErrNotFound // another company is not there for her, as everywhere else
+	}
 	if !rooms.CanInvite(inviter, req.Role, req.CompanyID) {
 		return "", nil, rooms.ErrForbidden
 	}
@@ -126,7 +129,7 @@ func (a *API) listInvitations(c *gin.Context) {
 	company := rooms.CompanyID(c.Query("company_id"))
 	if m.Role == rooms.RoleCompanyAdmin {
 		if company != "" && company != m.CompanyID {
-			fail(c, rooms.ErrForbidden)
+			fail(c, rooms.ErrNotFound) // another company's: as if it did not exist, like every other resource of theirs
 			return
 		}
 		company = m.CompanyID

@@ -283,6 +283,7 @@ func (a *API) modLobby(m *modCtx) error {
 		return rooms.Invalid("on", "required", "say whether the lobby is on")
 	}
 	m.r.Live.Lobby = *m.req.On
+	m.detail = onOff(*m.req.On) // the log tells turning it on from turning it off
 	return a.saveLive(m)
 }
 
@@ -300,7 +301,15 @@ func (a *API) modLock(m *modCtx) error {
 			m.r.Live.LockedIn = append(m.r.Live.LockedIn, rooms.MemberID(p.Identity))
 		}
 	}
+	m.detail = onOff(*m.req.On)
 	return a.saveLive(m)
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
 }
 
 // modAdmit lets one person in from the lobby with their role's grants.

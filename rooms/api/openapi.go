@@ -42,11 +42,11 @@ var operations = []operation{
 	{method: "PATCH", path: "/api/v1/companies/{id}", id: "updateCompany", summary: "Rename a company or change its status (operators).",
 		session: true, body: "CompanyUpdate", status: 200, result: "Company", errors: []int{400, 401, 403, 404, 409, 422}},
 	{method: "POST", path: "/api/v1/invitations", id: "createInvitation",
-		summary: "Invite someone by email (operators: any role; company admins: members of their company).",
-		session: true, body: "InvitationCreate", status: 201, result: "Invitation", errors: []int{400, 401, 403, 422, 429}},
+		summary: "Invite someone by email (operators: any role; company admins: members of their company; another company is 404 to them).",
+		session: true, body: "InvitationCreate", status: 201, result: "Invitation", errors: []int{400, 401, 403, 404, 422, 429}},
 	{method: "GET", path: "/api/v1/invitations", id: "listInvitations",
-		summary: "Invitations, newest first (operators: all or ?company_id=; company admins: their company's).",
-		session: true, status: 200, result: "InvitationList", errors: []int{400, 401, 403}},
+		summary: "Invitations, newest first (operators: all or ?company_id=; company admins: their company's, another company's is 404).",
+		session: true, status: 200, result: "InvitationList", errors: []int{400, 401, 403, 404}},
 	{method: "GET", path: "/api/v1/invitations/lookup", id: "lookupInvitation",
 		summary: "Whom an invitation link (?token=) is for, for the sign-up page.",
 		status:  200, result: "InvitationLookup", errors: []int{404, 410, 422}},
@@ -147,8 +147,11 @@ var operations = []operation{
 	{method: "GET", path: "/api/v1/companies/{id}/stats", id: "companyStats",
 		summary: "A company's aggregates for its admins and operators, per closed month (?months=1-24 before the current one): each month's figures are published once it is over and never change; averages to one decimal; figures from fewer than 5 people are suppressed.",
 		session: true, status: 200, result: "CompanyStats", errors: []int{400, 401, 403, 404}},
-	{method: "GET", path: "/api/v1/stats", id: "platformStats", summary: "Platform-wide monthly aggregates (operators), live and including the current month.",
+	{method: "GET", path: "/api/v1/stats", id: "platformStats", summary: "Platform-wide monthly aggregates (operators), live, exact and including the current month.",
 		session: true, status: 200, result: "CompanyStats", errors: []int{400, 401, 403}},
+	{method: "GET", path: "/api/v1/overview", id: "platformOverview",
+		summary: "What operators run the platform by over the last ?days= (1–365, default 30): members and active members by company, consultations, roundtable attendance, problem reports and no-shows.",
+		session: true, status: 200, result: "Overview", errors: []int{400, 401, 403}},
 	{method: "GET", path: "/api/v1/feedback", id: "listFeedback",
 		summary: "Feedback texts and problem reports of the last ?days= (operators only); ?reports=1 for reports only.",
 		session: true, status: 200, result: "FeedbackList", errors: []int{400, 401, 403}},
@@ -188,9 +191,17 @@ var schemas = map[string]any{
 	"CompanyStats": obj(map[string]any{"company_id": str(""), "min_group": map[string]any{"type": "integer"},
 		"closed_months_only": map[string]any{"type": "boolean", "description": "True for a company: only months that are over, each published once and never changed."},
 		"months": map[string]any{"type": "array", "items": obj(map[string]any{"month": str("YYYY-MM"),
-			"members_invited": ref("Figure"), "members_active": ref("Figure"), "consultations_requested": ref("Figure"),
+			"members_joined": ref("Figure"), "members_active": ref("Figure"), "consultations_requested": ref("Figure"),
 			"consultations_held": ref("Figure"), "consultations_cancelled": ref("Figure"), "average_rating": ref("Figure")}, "month")}},
 		"min_group", "closed_months_only", "months"),
+	"Overview": obj(map[string]any{"days": integer, "overview": obj(map[string]any{"from": dateTime, "to": dateTime,
+		"companies": map[string]any{"type": "array", "items": obj(map[string]any{"id": str(""), "name": str(""), "status": str(""),
+			"members": integer, "active": integer, "consultations_held": integer}, "id", "name", "members", "active")},
+		"consultations": obj(map[string]any{"requested": integer, "held": integer, "cancelled": integer, "upcoming": integer}),
+		"roundtables":   obj(map[string]any{"held": integer, "seats": integer, "attended": integer}),
+		"reports":       integer, "no_shows": integer,
+		"companies_by_status": map[string]any{"type": "object", "additionalProperties": integer}},
+		"companies", "consultations", "roundtables", "reports")}, "days", "overview"),
 	"FeedbackList": obj(map[string]any{"feedback": map[string]any{"type": "array", "items": obj(map[string]any{
 		"consultation_id": str(""), "author_id": str(""), "rating": map[string]any{"type": "integer"}, "tags": strList,
 		"text": str(""), "would_meet_again": boolean, "report": str(""), "created_at": dateTime,
@@ -297,6 +308,7 @@ var (
 var (
 	dateTime = map[string]any{"type": "string", "format": "date-time"}
 	boolean  = map[string]any{"type": "boolean"}
+	integer  = map[string]any{"type": "integer"}
 	mode     = map[string]any{"type": "string", "enum": []string{"online", "in_person"}}
 	strList  = map[string]any{"type": "array", "items": map[string]any{"type": "string"}}
 	hhmm     = map[string]any{"type": "string", "pattern": "^([01][0-9]|2[0-4]):[0-5][0-9]$"}

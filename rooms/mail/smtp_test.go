@@ -61,7 +61,7 @@ func TestSMTPDeliversCalendarInvitation(t *testing.T) {
 	}
 	mr := multipart.NewReader(msg.Body, params["boundary"])
 	text := readPart(t, mr, "text/plain", "quoted-printable")
-	if !strings.Contains(text, "山田 花子 さん") || !strings.Contains(text, "高橋 洋子") {
+	if !strings.Contains(text, "山田 花子さん\r\n") || !strings.Contains(text, "高橋 洋子さんとの相談") {
 		t.Errorf("text part: %q", text)
 	}
 	cal := readPart(t, mr, "text/calendar", "base64")

@@ -153,7 +153,10 @@ type feedbackDoc struct {
 
 // CreateFeedback implements rooms.Store.
 func (s *Store) CreateFeedback(ctx context.Context, f *rooms.Feedback) error {
-	f.CreatedAt = now()
+	if f.CreatedAt.IsZero() {
+		f.CreatedAt = now()
+	}
+	f.CreatedAt = norm(f.CreatedAt)
 	_, err := s.db.Collection("feedback").InsertOne(ctx, feedbackDoc{ID: string(f.ConsultationID) + ":" + string(f.AuthorID), Feedback: *f})
 	return mapErr(err, "consultation_id")
 }

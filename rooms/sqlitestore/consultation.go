@@ -128,7 +128,10 @@ func (s *Store) ListBlocks(ctx context.Context, m rooms.MemberID) ([]*rooms.Bloc
 
 // CreateFeedback implements rooms.Store.
 func (s *Store) CreateFeedback(ctx context.Context, f *rooms.Feedback) error {
-	f.CreatedAt = time.Now().UTC().Truncate(time.Millisecond)
+	if f.CreatedAt.IsZero() {
+		f.CreatedAt = time.Now()
+	}
+	f.CreatedAt = f.CreatedAt.UTC().Truncate(time.Millisecond)
 	doc, err := json.Marshal(f)
 	if err != nil {
 		return err

@@ -106,6 +106,14 @@ func testBlocksFeedbackRecommendations(t *testing.T, open Opener, _ Options) {
 	if err != nil || len(fb) != 2 || fb[0].Text != "ありがとう" || !fb[0].WouldMeetAgain {
 		t.Errorf("ListFeedbackBetween = %v, %v", fb, err)
 	}
+	// Feedback written with its time (demo history) keeps it.
+	then := time.Date(2026, 10, 14, 12, 30, 0, 0, time.UTC)
+	if err := s.CreateFeedback(c, &rooms.Feedback{ConsultationID: rooms.NewConsultationID(), AuthorID: a, Rating: 3, CreatedAt: then}); err != nil {
+		t.Fatal(err)
+	}
+	if fb, err := s.ListFeedbackBetween(c, then, then.Add(time.Minute)); err != nil || len(fb) != 1 || !fb[0].CreatedAt.Equal(then) {
+		t.Errorf("feedback given a time: ListFeedbackBetween = %v, %v; want the one of %v", fb, err, then)
+	}
 	if _, err := s.GetRecommendation(c, a); !errors.Is(err, rooms.ErrNotFound) {
 		t.Errorf("recommendation before any: %v", err)
 	}

@@ -13,7 +13,7 @@ import (
 
 func monthStats(month string, rating float64) *rooms.MonthStats {
 	n := 12.0
-	return &rooms.MonthStats{Month: month, MembersInvited: rooms.Figure{Value: &n}, MembersActive: rooms.Figure{Suppressed: true},
+	return &rooms.MonthStats{Month: month, MembersJoined: rooms.Figure{Value: &n}, MembersActive: rooms.Figure{Suppressed: true},
 		ConsultationsRequested: rooms.Figure{Value: &n}, ConsultationsHeld: rooms.Figure{Suppressed: true},
 		ConsultationsCancelled: rooms.Figure{Suppressed: true}, AverageRating: rooms.Figure{Value: &rating}}
 }

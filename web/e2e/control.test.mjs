@@ -119,7 +119,9 @@ test("the language switch and the time zone are saved to the account; a photo up
 });
 
 test("a company admin invites, resends, revokes and sees only suppressed aggregates", async () => {
-  const { page, errors } = await freshPage("hr@sakura.example", "/admin");
+  // みなと商事 has two active members: every figure stays hidden (さくら精密's
+  // readable month is in firstrun.test.mjs)
+  const { page, errors } = await freshPage("hr@minato.example", "/admin");
   await page.fill('form.invite input[name="email"]', "new.member@sakura.example");
   await page.click('form.invite button[type="submit"]');
   const row = () => page.locator("#invitations li", { hasText: "new.member@sakura.example" });
@@ -146,7 +148,7 @@ test("a company admin invites, resends, revokes and sees only suppressed aggrega
   const cells = await page.$$eval(".stats-table td .cell-value", (tds) => tds.map((td) => td.textContent.trim()));
   assert.ok(cells.length > 0 && cells.every((c) => c.startsWith("—")), `a figure from a small group is shown: ${cells}`);
   const text = await page.textContent("main");
-  for (const name of ["山田 花子", "中村 恵子", "高橋 洋子"]) assert.ok(!text.includes(name), `the admin page names ${name}`);
+  for (const name of ["山田 花子", "Emma Wilson", "高橋 洋子"]) assert.ok(!text.includes(name), `the admin page names ${name}`);
   await screenshot(page, "control-admin");
   assert.deepEqual(errors, []);
   await page.close();
@@ -156,7 +158,7 @@ test("an operator sees companies, figures and who wrote feedback about whom", as
   const { page, errors } = await freshPage("operator@zadankai.example", "/operator");
   for (const co of ["さくら精密株式会社", "みなと商事", "Aozora Software"]) await page.locator("#companies", { hasText: co }).waitFor(T);
   await page.locator("#stats .stats-table").waitFor(T);
-  await page.locator("#feedback .feedback-item", { hasText: "山田 花子（さくら精密株式会社） → 高橋 洋子（みなと商事）" }).waitFor(T);
+  await page.locator("#feedback .feedback-item", { hasText: "書いた人：山田 花子（さくら精密株式会社）　相手：高橋 洋子（みなと商事）" }).waitFor(T);
   await screenshot(page, "control-operator");
   assert.deepEqual(errors, []);
   await page.close();

@@ -54,6 +54,8 @@ test("1:1 room: both see the other's video, mute shows on the other side, chat a
   await b.click("#btn-chat");
   await b.waitForFunction(() => document.getElementById("chat-log")?.textContent.includes("こんにちは、聞こえますか？"), null, { timeout: WAIT });
   assert.match(await b.textContent("#chat-log"), /alice/);
+  // her own line says "you", not her name with an honorific
+  assert.match(await a.textContent("#chat-log li.mine .who"), /^(あなた|You)$/);
   await screenshot(b, "room-pair-bob-chat");
   await b.click("#btn-chat");
   await a.click("#btn-chat");

@@ -246,13 +246,13 @@ test("stage roundtable: the audience listens in a strip, a raised hand is brough
     await p.page.waitForSelector('#audience:not([hidden])', { timeout: WAIT }).catch(report);
     assert.equal(await p.page.locator(`.tile[data-identity="${keiko.id}"]`).count(), 0, "a listener got a tile");
   }
-  assert.match(await speaker.page.textContent("#audience"), /視聴者 1人/);
-  assert.match(await keiko.page.textContent("#audience"), /視聴者 1人（あなたを含む）/);
+  assert.match(await speaker.page.textContent("#audience"), /聞き手 1人/);
+  assert.match(await keiko.page.textContent("#audience"), /聞き手 1人（あなたを含む）/);
   // Her page says on screen, over the bar, that she listens and how to
   // speak: the reason the microphone is disabled.
   assert.equal(await keiko.page.isDisabled("#btn-mic"), true, "the audience can use the microphone");
   assert.equal(await keiko.page.getAttribute("#btn-mic", "aria-describedby"), "ctl-hint");
-  assert.match(await keiko.page.textContent("#ctl-hint"), /視聴者のあいだはマイクとカメラを使えません。話したいときは「挙手」を押してください/);
+  assert.match(await keiko.page.textContent("#ctl-hint"), /聞き手のあいだは、マイクとカメラを使えません。話したいときは「挙手」を押してください/);
   assert.equal(await keiko.page.isVisible("#ctl-hint"), true);
 
   // Nobody asks a listener to unmute: she cannot; the panel does not offer it and the server refuses.
@@ -308,10 +308,10 @@ test("stage roundtable: the audience listens in a strip, a raised hand is brough
   // A pending request to unmute disappears when she is moved back to the audience.
   assert.match(await modAction(op.page, "ask_unmute", keiko.id).catch(report), /お願いしました/);
   await keiko.page.waitForSelector("#ask:not([hidden])", { timeout: WAIT }).catch(report);
-  assert.match(await modAction(op.page, "demote", keiko.id).catch(report), /視聴者に戻しました/);
+  assert.match(await modAction(op.page, "demote", keiko.id).catch(report), /聞き手に戻しました/);
   await keiko.page.waitForSelector("#btn-mic[disabled]", { timeout: WAIT }).catch(report);
   await keiko.page.waitForSelector("#ask", { state: "hidden", timeout: WAIT }).catch(report);
-  assert.match(await keiko.page.textContent('.notice[data-key="mic-prompt"]'), /視聴者に戻りました/);
+  assert.match(await keiko.page.textContent('.notice[data-key="mic-prompt"]'), /聞き手に戻りました/);
   await speaker.page.waitForFunction((id) => (window.zdkRoom.room.remoteParticipants.get(id)?.audioTrackPublications.size ?? 0) === 0, keiko.id, { timeout: WAIT }).catch(report);
   await speaker.page.waitForSelector(`.tile[data-identity="${keiko.id}"]`, { state: "detached", timeout: WAIT }).catch(report);
   await screenshot(op.page, "room-stage-moderator");

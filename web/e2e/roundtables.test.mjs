@@ -176,7 +176,8 @@ test("an operator creates a roundtable: the invalid field first, then valid", as
   assert.match(fb, /もっと聞きたい 2 \/ 2件/);
   await page.waitForSelector("#rt-audit li.audit-item");
   const log = await page.$$eval("#rt-audit li.audit-item .name", (xs) => xs.map((x) => x.textContent));
-  assert.deepEqual(log, ["スポットライト", "ミュート", "全員の入室を許可"]);
+  assert.deepEqual(log, ["石田 涼子さんが中村 恵子さんをスポットライトで表示しました", "石田 涼子さんが伊藤 美香さんのマイクをオフにしました",
+    "石田 涼子さんが待合室の全員の入室を許可しました"]);
   await screenshot(page, "operator-roundtable-sections");
   await shot(page.locator("section", { has: page.locator("#rt-audit") }), "operator-audit-section");
   await shot(page.locator("section", { has: page.locator("#rt-feedback") }), "operator-rt-feedback-section");

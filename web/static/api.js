@@ -35,7 +35,7 @@ export async function api(method, path, body, raw) {
     throw new APIError(0, null);
   }
   const data = res.status === 204 ? null : await res.json().catch(() => null);
-  if (res.status === 401 && path !== "/auth/login") location.href = "/";
+  if (res.status === 401 && path !== "/auth/login") toLogin();
   if (!res.ok) throw new APIError(res.status, data);
   return data;
 }
@@ -46,6 +46,26 @@ export async function session() {
   const s = await api("GET", "/me");
   csrf = s.csrf_token;
   return s.member;
+}
+
+// toLogin sends a visitor whose session has gone to the landing page,
+// which brings her back to this page after she logs in (a link from an
+// email keeps its destination).
+export function toLogin() {
+  const here = location.pathname + location.search + location.hash;
+  location.href = here === "/" ? "/" : "/?next=" + encodeURIComponent(here);
+}
+
+// safeNext returns where to go after logging in: a page of this site
+// given as a path, or "" for anything else (another site, "//host",
+// "/\host", a scheme, the API), so the parameter can never send anyone
+// elsewhere.
+export function safeNext(raw) {
+  if (typeof raw !== "string" || raw.length > 2000 || !/^\/(?![/\\])/.test(raw) || /[\\\u0000-\u001f]/.test(raw)) return "";
+  let url;
+  try { url = new URL(raw, location.origin); } catch { return ""; }
+  if (url.origin !== location.origin || url.pathname.startsWith("/api/")) return "";
+  return url.pathname + url.search + url.hash;
 }
 
 // homeFor is where each role starts.

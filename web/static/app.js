@@ -1,8 +1,10 @@
-// Landing page: log in, then go to the home of one's role (members to
-// /home, guest speakers to /roundtables, company admins to /admin, operators to
-// /operator). Someone already logged in goes there straight away.
+// Landing page: log in, then go back to the page that sent her here
+// (?next=, a link from an email followed while logged out) or to the home
+// of her role (members to /home, guest speakers to /roundtables, company
+// admins to /admin, operators to /operator). Someone already logged in
+// goes there straight away.
 import { setupLanguageSwitch, errorText, postJSON, tf } from "/assets/i18n.js";
-import { homeFor } from "/assets/api.js";
+import { homeFor, safeNext } from "/assets/api.js";
 
 let csrf = "";
 
@@ -12,7 +14,7 @@ function goHome(session) {
   const me = document.getElementById("me-section");
   me.hidden = false;
   document.getElementById("me-name").textContent = tf("going_home", { name: session.member.display_name });
-  location.replace(homeFor(session.member.role));
+  location.replace(safeNext(new URLSearchParams(location.search).get("next")) || homeFor(session.member.role));
 }
 
 async function init() {

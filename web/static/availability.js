@@ -3,7 +3,8 @@
 // with the version read; a stale version offers to load the latest.
 import { t } from "/assets/i18n.js";
 import { api, el } from "/assets/api.js";
-import { browserZone, zones, quarterHours, dateIn } from "/assets/format.js";
+import { browserZone, quarterHours, dateIn } from "/assets/format.js";
+import { zoneField, zoneLabel } from "/assets/zones.js";
 import { tx, say, unsay, uid, option, field, errorLine, formError, clearErrors, showError, busy } from "/assets/forms.js";
 
 const DAYS = [1, 2, 3, 4, 5, 6, 0]; // Monday first; the API counts from Sunday = 0
@@ -71,7 +72,8 @@ export async function availabilityEditor(container, member) {
   function fill() {
     reload.hidden = true;
     const zone = av.version ? av.time_zone : browserZone();
-    const tz = el("select", { name: "time_zone", id: uid("tz") }, ...zones(zone, member.time_zone, "Asia/Tokyo").map((z) => option(z, "", z === zone, z)));
+    const tzField = zoneField("time_zone", "time_zone", zone, [member.time_zone, browserZone()]);
+    const tz = tzField.querySelector("select");
     const days = DAYS.map((d) => {
       const rows = el("div", { class: "rows" }, ...av.weekly.filter((w) => w.weekday === d).map(windowRow));
       const legend = uid("day");
@@ -92,8 +94,8 @@ export async function availabilityEditor(container, member) {
       row.querySelector("input").focus();
     });
     form.replaceChildren(
-      field("time_zone", tz, "time_zone", null),
-      el("p", { class: "hint" }, tx("browser_zone", { zone: browserZone() })),
+      tzField,
+      el("p", { class: "hint" }, tx("browser_zone", { zone: zoneLabel(browserZone()) })),
       el("fieldset", { class: "weekly" }, el("legend", {}, tx("weekly_windows")), el("p", { class: "hint" }, tx("weekly_hint")),
         ...days, errorLine("weekly")),
       el("fieldset", { class: "exceptions" }, el("legend", {}, tx("exceptions")), el("p", { class: "hint" }, tx("exceptions_hint")),

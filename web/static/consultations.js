@@ -332,7 +332,7 @@ function showCard(id) {
   card.focus();
 }
 
-page(["member", "guest_speaker"], async (member) => {
+page(["member"], async (member) => { // consultations are between members
   zone = member.time_zone || zone;
   const list = await draw();
   const q = new URLSearchParams(location.search);

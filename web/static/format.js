@@ -83,14 +83,6 @@ export function browserZone() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "Asia/Tokyo";
 }
 
-// zones lists IANA time zones the browser knows, with the given ones first.
-export function zones(...first) {
-  let all = [];
-  try { all = Intl.supportedValuesOf("timeZone"); } catch { all = ["Asia/Tokyo", "UTC"]; }
-  const head = [...new Set(first.filter(Boolean))];
-  return [...head, ...all.filter((z) => !head.includes(z))];
-}
-
 // quarterHours is "00:00" … "23:45" (and "24:00" when asked, for ends).
 export function quarterHours(withMidnight = false) {
   const out = [];

@@ -5,6 +5,7 @@
 import { t } from "/assets/i18n.js";
 import { api, el } from "/assets/api.js";
 import { fmt, timeEl, slotEl } from "/assets/format.js";
+import { zoneLabel } from "/assets/zones.js";
 import { tx, uid, option, errorLine, say, unsay, choice } from "/assets/forms.js";
 
 const MAX = 3;
@@ -21,11 +22,13 @@ export function offeredSlots(peerID, zone) {
   const chosenList = el("ul", { class: "chosen-times", "aria-live": "polite" });
   const state = el("p", { class: "hint", role: "status" });
   const general = errorLine("slots");
+  // Three chosen is a choice made, not an error: said calmly, in a hint.
+  const full = el("p", { class: "hint", role: "status" });
   const element = el("fieldset", { class: "slots offered" },
     el("legend", {}, tx("offered_times")),
-    el("p", { class: "hint" }, tx("offered_times_hint", { zone })),
+    el("p", { class: "hint" }, tx("offered_times_hint", { zone: zoneLabel(zone) })),
     el("div", { class: "field" }, el("label", { for: length.id, "data-i18n": "length" }, t("length")), length),
-    state, dayField, times, el("h5", { class: "sub" }, tx("chosen_times")), chosenList, general);
+    state, dayField, times, el("h5", { class: "sub" }, tx("chosen_times")), chosenList, full, general);
   let byDay = new Map();
   let chosen = []; // ISO starts, in order of choosing
   let minutes = Number(length.value);
@@ -66,7 +69,8 @@ export function offeredSlots(peerID, zone) {
   function toggle(iso, on) {
     chosen = chosen.filter((x) => x !== iso);
     if (on && chosen.length < MAX) chosen.push(iso);
-    if (chosen.length >= MAX) say(general, "max_three"); else unsay(general);
+    unsay(general);
+    if (chosen.length >= MAX) say(full, "max_three"); else unsay(full);
     syncTimes();
     drawChosen();
   }

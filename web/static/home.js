@@ -146,7 +146,7 @@ async function draw() {
   else say(status(), "recommendations_count", { n: recs.candidates.length });
 }
 
-page(["member", "guest_speaker"], async (member) => {
+page(["member"], async (member) => { // a guest speaker's home is her roundtables
   zone = member.time_zone || zone;
   options = await api("GET", "/profile-options").catch(() => options);
   await draw();

@@ -9,7 +9,7 @@ import { say } from "/assets/forms.js";
 
 const navs = {
   member: [["/home", "nav_home"], ["/consultations", "nav_consultations"], ["/roundtables", "nav_roundtables"], ["/profile", "nav_profile"]],
-  guest_speaker: [["/roundtables", "nav_roundtables"], ["/profile", "nav_profile"]],
+  guest_speaker: [["/roundtables", "nav_my_roundtables"], ["/profile", "nav_account"]],
   company_admin: [["/admin", "nav_admin"]],
   operator: [["/operator", "nav_operator"], ["/roundtables", "nav_roundtables"]],
 };

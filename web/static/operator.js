@@ -8,6 +8,7 @@ import { timeEl } from "/assets/format.js";
 import { tx, say, unsay, announce, uid, field, option, choice, formError, clearErrors, showError, busy } from "/assets/forms.js";
 import { inviteForm, invitationList } from "/assets/invites.js";
 import { statsBlock, refreshNumbers } from "/assets/stats.js";
+import { overviewBlock } from "/assets/overview.js";
 import { TAGS } from "/assets/feedback.js";
 
 const STATUSES = ["trial", "active", "ended"];
@@ -123,6 +124,6 @@ function feedbackControls() {
 page(["operator"], async (member) => {
   me = member;
   await drawCompanies();
-  await Promise.all([drawInvitations(), feedbackControls(),
+  await Promise.all([drawInvitations(), feedbackControls(), overviewBlock(document.getElementById("overview")),
     statsBlock(document.getElementById("stats"), (n) => api("GET", `/stats?months=${n}`), "stats_caption_platform")]);
 }, () => refreshNumbers());

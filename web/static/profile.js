@@ -1,7 +1,7 @@
 // My profile: a break from recommendations (saved at once), the photo
 // (preview, then upload), the profile itself (saved with the version
 // read; a stale one offers to load the latest) and the availability.
-import { t } from "/assets/i18n.js";
+import { t, render } from "/assets/i18n.js";
 import { api, el } from "/assets/api.js";
 import { page } from "/assets/layout.js";
 import { tx, say, unsay, uid, option, field, choice, formError, clearErrors, showError, busy, counter } from "/assets/forms.js";
@@ -173,8 +173,23 @@ function drawProfile() {
   document.getElementById("pause").replaceChildren(...pauseSection());
 }
 
+// guestPage keeps what is a guest speaker's own: her account and her
+// data. Matching (profile, availability, a break from recommendations)
+// and the photo, which only members' recommendations show, are members'.
+function guestPage(member) {
+  for (const id of ["pause", "photo", "profile-form", "availability"]) document.getElementById(id).closest("section").hidden = true;
+  const heading = document.querySelector("main h2");
+  say(heading, "nav_account");
+  document.body.dataset.title = "nav_account";
+  heading.after(el("p", { class: "lead" }, tx("guest_profile_lead"), " ", el("a", { href: "/roundtables" }, tx("nav_my_roundtables"))));
+  render();
+  document.getElementById("account").replaceChildren(accountForm(member));
+  return myData(document.getElementById("mydata"));
+}
+
 page(["member", "guest_speaker"], async (member) => {
   me = member;
+  if (member.role === "guest_speaker") return guestPage(member);
   [saved, options] = await Promise.all([api("GET", "/me/profile"), api("GET", "/profile-options")]);
   drawProfile();
   document.getElementById("account").replaceChildren(accountForm(member));

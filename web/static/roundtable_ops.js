@@ -2,7 +2,7 @@
 // included: operators only) with "want more" per theme, and the
 // moderation log across roundtables, newest first, page by page.
 // Loaded by operator.html next to operator.js.
-import { t, tf } from "/assets/i18n.js";
+import { tf, has } from "/assets/i18n.js";
 import { api, el, session } from "/assets/api.js";
 import { timeEl } from "/assets/format.js";
 import { tx, uid, option, formError, clearErrors, showError, busy } from "/assets/forms.js";
@@ -44,13 +44,20 @@ async function feedbackSection(root) {
   await load();
 }
 
+// logKey picks the sentence for an entry: the action with its detail
+// (mute_microphone, lock_on), a spotlight without anyone (cleared), or
+// the action alone for entries written before details were kept.
+function logKey(e) {
+  const keys = [e.detail && `rt_log_${e.action}_${e.detail}`, e.action === "spotlight" && !e.target && "rt_log_spotlight_off", `rt_log_${e.action}`];
+  return keys.find((k) => k && has(k));
+}
+
 function auditItem(e) {
-  const action = t("rt_act_" + e.action) === "rt_act_" + e.action ? el("span", {}, e.action) : tx("rt_act_" + e.action);
+  const key = logKey(e);
+  const params = { who: e.actor.display_name || e.actor.id, target: e.target ? e.target.display_name || e.target.id : "" };
   return el("li", { class: "row-item audit-item" },
-    el("div", { class: "row-main" }, el("span", { class: "name" }, action), el("span", { class: "hint" }, timeEl(e.at, me.time_zone))),
-    el("p", {}, tx("rt_audit_by", { who: e.actor.display_name || e.actor.id }),
-      e.target ? el("span", {}, " → ", e.target.display_name || e.target.id) : null,
-      e.detail ? el("span", { class: "hint" }, ` (${e.detail})`) : null),
+    el("div", { class: "row-main" }, el("span", { class: "name" }, key ? tx(key, params) : `${params.who}: ${e.action}`),
+      el("span", { class: "hint" }, timeEl(e.at, me.time_zone))),
     el("p", { class: "hint" }, e.roundtable_title || e.roundtable_id));
 }
 

@@ -7,6 +7,7 @@ import { t, lang } from "/assets/i18n.js";
 import { api, el } from "/assets/api.js";
 import { page } from "/assets/layout.js";
 import { timeEl } from "/assets/format.js";
+import { zoneLabel } from "/assets/zones.js";
 import { tx, say, uid, option, field, formError, clearErrors, showError, busy, confirmInline } from "/assets/forms.js";
 import { themeChips, themeLabel } from "/assets/peer.js";
 import { roundtableForm, organiserContext } from "/assets/rt_form.js";
@@ -52,7 +53,7 @@ const organises = (r) => me.role === "operator" || r.moderators.some((m) => m.id
 function whenLine(r) {
   const line = el("p", { class: "when" }, timeEl(r.start, zone, "datetime"), "–", timeEl(end(r), zone, "time"));
   if (r.time_zone === zone) return [line];
-  return [line, el("p", { class: "hint" }, tx("rt_local_time", { zone: r.time_zone }), " ", timeEl(r.start, r.time_zone, "datetime"))];
+  return [line, el("p", { class: "hint" }, tx("rt_local_time", { zone: zoneLabel(r.time_zone) }), " ", timeEl(r.start, r.time_zone, "datetime"))];
 }
 
 function facts(r) {
@@ -264,6 +265,7 @@ setInterval(() => { for (const b of document.querySelectorAll("[data-join]")) if
 page(null, async (member) => {
   me = member;
   zone = member.time_zone || zone;
+  if (me.role === "guest_speaker") say(document.querySelector("main .lead"), "rt_lead_guest"); // hers, not the members' list
   options = await api("GET", "/profile-options").catch(() => options);
   document.getElementById("tools").replaceChildren(...[createPanel(), filters()].filter(Boolean));
   await draw();

@@ -6,7 +6,8 @@
 // "rt." prefix so their messages never collide with the profile's.
 import { t, tf } from "/assets/i18n.js";
 import { api, el } from "/assets/api.js";
-import { zones, quarterHours, zonedToISO, dateIn } from "/assets/format.js";
+import { quarterHours, zonedToISO, dateIn } from "/assets/format.js";
+import { zoneField } from "/assets/zones.js";
 import { tx, uid, option, field, choice, formError, errorLine, clearErrors, showError, busy, counter } from "/assets/forms.js";
 import { themeLabel } from "/assets/peer.js";
 
@@ -40,14 +41,13 @@ function whenFields(r, me) {
   const wc = r ? wallClock(r.start, zone) : { date: "", time: "20:00" };
   const date = el("input", { type: "date", name: "date", id: uid("date"), value: wc.date, min: dateIn(zone) });
   const time = el("select", { name: "time", id: uid("time") }, ...quarterHours().map((q) => option(q, "", q === wc.time, q)));
-  const tz = el("select", { name: "time_zone" }, ...zones(zone, "Asia/Tokyo").map((z) => option(z, "", z === zone, z)));
   const minutes = el("input", { type: "number", name: "minutes", min: 15, max: 240, step: 15, value: r ? r.minutes : 60, inputmode: "numeric" });
   const start = el("fieldset", { class: "slot" }, el("legend", {}, tx("rt_start")),
     el("div", { class: "slot-row" },
       el("div", { class: "field" }, el("label", { for: date.id }, tx("date")), date),
       el("div", { class: "field" }, el("label", { for: time.id }, tx("start_time")), time)),
     errorLine("rt.start", date));
-  return [start, field("rt_time_zone", tz, "rt.time_zone", "rt_time_zone_hint"), field("rt_minutes", minutes, "rt.minutes", "rt_minutes_hint")];
+  return [start, zoneField("rt_time_zone", "time_zone", zone, [], "rt_time_zone_hint"), field("rt_minutes", minutes, "rt.minutes", "rt_minutes_hint")];
 }
 
 function formatFields(r) {

@@ -5,6 +5,7 @@
 import { t } from "/assets/i18n.js";
 import { el } from "/assets/api.js";
 import { dateIn, quarterHours, zonedToISO } from "/assets/format.js";
+import { zoneLabel } from "/assets/zones.js";
 import { tx, uid, option, errorLine, say } from "/assets/forms.js";
 
 export function slotPicker(zone) {
@@ -26,7 +27,7 @@ export function slotPicker(zone) {
   const general = errorLine("slots");
   const element = el("fieldset", { class: "slots" },
     el("legend", {}, tx("proposed_times")),
-    el("p", { class: "hint" }, tx("times_in_zone", { zone })),
+    el("p", { class: "hint" }, tx("times_in_zone", { zone: zoneLabel(zone) })),
     el("div", { class: "field" }, el("label", { for: length.id, "data-i18n": "length" }, t("length")), length),
     ...rows.map((r) => r.box), general);
 

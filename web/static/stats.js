@@ -1,19 +1,25 @@
 // The monthly aggregates table shared by the company and operator pages.
 // Figures built from fewer than min_group people arrive suppressed and
-// are shown as "—" with the reason beneath the table. A company's figures
-// come per closed month only (closed_months_only), which the page says.
+// are shown as "—" with the reason beneath the table (operators get exact
+// figures: min_group 0). A company's figures come per closed month only
+// (closed_months_only), which the page says.
 import { lang, tf } from "/assets/i18n.js";
 import { el } from "/assets/api.js";
 import { monthLabel } from "/assets/format.js";
 import { tx, uid } from "/assets/forms.js";
 
-const COLUMNS = ["members_invited", "members_active", "consultations_requested", "consultations_held",
+const COLUMNS = ["members_joined", "members_active", "consultations_requested", "consultations_held",
   "consultations_cancelled", "average_rating"];
 
+// dash is "—" with what it means for screen readers: hidden (fewer than
+// five people), nothing to count (no rating), or not counted that month
+// (a month published before the figure existed).
+function dash(key) { return [el("span", { "aria-hidden": "true" }, "—"), el("span", { class: "sr-only" }, tx(key))]; }
+
 function figure(f, col) {
-  if (!f || f.suppressed || f.value === null || f.value === undefined) {
-    return [el("span", { "aria-hidden": "true" }, "—"), el("span", { class: "sr-only" }, tx("suppressed_sr"))];
-  }
+  if (!f) return dash("stat_not_counted");
+  if (f.suppressed) return dash("suppressed_sr");
+  if (f.value === null || f.value === undefined) return dash("stat_none");
   const digits = col === "average_rating" ? 1 : 0;
   return el("span", { "data-number": f.value, "data-digits": digits }, number(f.value, digits));
 }
@@ -36,7 +42,8 @@ export function statsTable(data, captionKey) {
   return el("div", { class: "stats" },
     el("div", { class: "table-wrap" },
       el("table", { class: "stats-table" }, el("caption", {}, tx(captionKey)), el("thead", {}, head), el("tbody", {}, ...rows))),
-    el("p", { class: anySuppressed ? "suppressed-note" : "hint" }, tx("suppressed_note", { n: data.min_group ?? 5 })),
+    data.min_group ? el("p", { class: anySuppressed ? "suppressed-note" : "hint" }, tx("suppressed_note", { n: data.min_group })) : null,
+    el("p", { class: "hint" }, tx("stats_defs")),
     el("p", { class: "hint" }, tx("stats_months_note")),
     data.closed_months_only ? el("p", { class: "hint" }, tx("stats_closed_note")) : null);
 }

@@ -74,7 +74,8 @@ export class Chat {
 
   add(name, text, ts, mine) {
     this.empty.hidden = true;
-    this.log.append(el("li", { class: mine ? "mine" : "" }, el("span", { class: "who" }, tf("chat_from", { name })),
+    // her own lines say "you": "山田 花子さん" above what she just wrote reads as if someone else had
+    this.log.append(el("li", { class: mine ? "mine" : "" }, el("span", { class: "who" }, mine ? t("you") : tf("chat_from", { name })),
       el("time", { datetime: new Date(ts).toISOString() }, clock(ts)), el("p", {}, text)));
     this.log.scrollTop = this.log.scrollHeight;
   }
@@ -91,7 +92,7 @@ export class Chat {
       this.err.textContent = t("chat_failed");
       return;
     }
-    this.add(this.call.local.name || t("you"), text, ts, true);
+    this.add(this.call.local.name, text, ts, true);
     this.input.value = "";
   }
 

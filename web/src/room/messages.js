@@ -1,6 +1,8 @@
 // The room page's message table, Japanese first. Nothing the room shows
 // is written anywhere else. The language follows an explicit choice (the
 // same "lang" key the other pages use), then the account, then the browser.
+import { fill } from "../../static/fill.js";
+
 export const messages = {
   ja: {
     title: "ビデオルーム", title_consultation: "1対1の相談", title_roundtable: "座談会", title_dev: "開発用ルーム",
@@ -11,7 +13,7 @@ export const messages = {
     prejoin_title: "入室前の確認", prejoin_lead: "カメラとマイクを確認してから入室しましょう。カメラなし・音声のみでも参加できます。",
     camera: "カメラ", microphone: "マイク", no_device_option: "使わない", preview: "あなたの映像のプレビュー",
     preview_off: "カメラはオフです", mic_level: "マイクの音量", mic_level_hint: "話すとバーが動きます。",
-    join_camera_off: "カメラをオフにして入室", join_audio_only: "音声のみ（映像を受信しない・通信量を節約）",
+    join_camera_off: "カメラをオフにして入室", join_audio_only: "音声のみ（ほかの人の映像を受け取らず、通信量を節約）",
     join: "入室する", joining: "入室しています…", checking_devices: "カメラとマイクを確認しています…",
     perm_denied: "カメラやマイクの使用が許可されていません。ブラウザのアドレスバーの設定から許可して、ページを再読み込みしてください。許可しなくても、聞くだけで参加できます。",
     no_devices: "カメラとマイクが見つかりません。聞くだけで参加できます。",
@@ -19,11 +21,11 @@ export const messages = {
     device_busy: "カメラかマイクを別のアプリが使っています。そのアプリを閉じて、もう一度お試しください。",
     device_error: "カメラかマイクを使えませんでした。", retry_devices: "もう一度確認する",
     // token / entry errors
-    too_early: "まだ入室できません。開始の少し前から入室できます。", ended: "このセッションは終了しました。",
-    removed: "モデレーターによってこのセッションから退出させられました。", locked: "モデレーターがルームを締め切りました。",
+    too_early: "まだ入室できません。開始の少し前から入室できます。", ended: "予定の時間が終わったため、入室できません。",
+    removed: "モデレーターの判断で退出となったため、このルームには入れません。", locked: "モデレーターがルームを締め切りました。",
     not_registered: "この座談会に申し込んでいないため入室できません。", not_found: "ルームが見つかりません。",
     wrong_state: "このルームには入室できません。", forbidden: "このルームに入室する権限がありません。",
-    token_refused: "入室を受け付けてもらえませんでした。ページを再読み込みしてください。",
+    token_refused: "入室できませんでした。ページを再読み込みしてください。",
     network: "通信できませんでした。電波の良いところでもう一度お試しください。", generic: "うまくいきませんでした。もう一度お試しください。",
     dev_only: "開発用ルームは --dev で起動したときだけ使えます。",
     // lobby
@@ -32,15 +34,15 @@ export const messages = {
     admitted_mic_off: "モデレーターが入室を許可しました。マイクはオフにしてあります。準備ができたらオンにしてください。",
     // room
     room_label: "参加者の映像", you: "あなた", you_suffix: "（あなた）", role_moderator: "モデレーター", role_speaker: "ゲストスピーカー",
-    role_audience: "視聴者", mic_muted: "マイクオフ", camera_off: "カメラオフ", hand_raised: "挙手中", away_status: "少し席を外しています",
-    video_paused_bandwidth: "回線が混んでいるため映像を一時停止中（音声は続きます）",
-    screen_of: "{name}さんの画面", speaking: "話しています", alone: "まだ誰もいません。相手の入室をお待ちください。",
+    role_audience: "聞き手", mic_muted: "マイクオフ", camera_off: "カメラオフ", hand_raised: "挙手中", away_status: "少し席を外しています",
+    video_paused_bandwidth: "回線が混んでいるため、映像を止めています（音声は聞こえます）",
+    screen_of: "{name}さんの画面", speaking: "話しています", alone: "まだ誰もいません。お相手の入室をお待ちください。",
     alone_left_one: "{name}さんは退出しました。戻ってくるかもしれないので、このままお待ちいただくこともできます。",
     alone_left: "ほかの参加者はみなさん退出しました。",
-    audience_count: "視聴者 {n}人", audience_count_you: "視聴者 {n}人（あなたを含む）", audience_hands: " · 挙手 {n}人", audience_list: "一覧を見る",
-    quality_excellent: "通信品質: 良好", quality_good: "通信品質: 普通", quality_poor: "通信品質: 不安定", quality_lost: "通信品質: 切断",
-    quality_unknown: "通信品質: 確認中",
-    layout_grid: "グリッド表示", layout_speaker: "話者を大きく表示", layout_spotlight: "モデレーターがスポットライト表示にしているため、表示は切り替えられません。",
+    audience_count: "聞き手 {n}人", audience_count_you: "聞き手 {n}人（あなたを含む）", audience_hands: "・挙手 {n}人", audience_list: "一覧を見る",
+    quality_excellent: "通信状態：良好", quality_good: "通信状態：普通", quality_poor: "通信状態：不安定", quality_lost: "通信状態：切断",
+    quality_unknown: "通信状態：確認中",
+    layout_grid: "グリッド表示", layout_speaker: "話している人を大きく表示", layout_spotlight: "モデレーターがスポットライト表示にしているため、表示は切り替えられません。",
     spotlight_on: "{name}さんがスポットライトに表示されています。",
     // controls
     controls: "操作", mic_on: "マイク", mic_off: "マイク", mic_turn_off: "マイクをオフにする", mic_turn_on: "マイクをオンにする",
@@ -52,10 +54,10 @@ export const messages = {
     chat: "チャット", chat_open: "チャットを開く", people: "参加者", people_open: "参加者を開く", layout: "表示",
     leave: "退出", leave_label: "ルームから退出する", more: "その他",
     audio_only: "音声のみ", audio_only_on: "音声のみにする", audio_only_off: "映像も受信する",
-    audience_hint: "視聴者として参加しています。話したいときは「挙手」を押してください。",
+    audience_hint: "聞き手として参加しています。話したいときは「挙手」を押してください。",
     on_stage: "ステージに上がりました。準備ができたらマイクをオンにしてください。",
-    off_stage: "視聴者に戻りました。また話したいときは「挙手」を押してください。", not_allowed_publish: "今はマイクやカメラを使えません。",
-    reason_audience: "視聴者のあいだはマイクとカメラを使えません。話したいときは「挙手」を押してください。",
+    off_stage: "聞き手に戻りました。また話したいときは「挙手」を押してください。", not_allowed_publish: "今はマイクやカメラを使えません。",
+    reason_audience: "聞き手のあいだは、マイクとカメラを使えません。話したいときは「挙手」を押してください。",
     reason_away: "離席中のため、マイクとカメラは使えません。「戻る」を押すと使えるようになります。",
     hand_lowered_by_moderator: "モデレーターがあなたの手を下ろしました。",
     mute_failed: "マイクやカメラを切り替えられませんでした。",
@@ -68,36 +70,36 @@ export const messages = {
     video_resumed: "映像を再開しました。",
     ask_unmute_mic: "{from}さんが、マイクをオンにするようお願いしています。", ask_unmute_camera: "{from}さんが、カメラをオンにするようお願いしています。",
     ask_label: "モデレーターからのお願い", accept_unmute: "オンにする", decline_unmute: "今はしない", muted_by_moderator: "モデレーターがあなたのマイクをオフにしました。",
-    camera_muted_by_moderator: "モデレーターがあなたのカメラをオフにしました。", notice: "お知らせ: {text}",
+    camera_muted_by_moderator: "モデレーターがあなたのカメラをオフにしました。", notice: "お知らせ：{text}",
     // ended
     give_feedback: "相談の感想を送る", feedback_lead: "話してみていかがでしたか？感想は運営スタッフだけが読み、これからのおすすめに役立てます。",
-    ended_title: "退出しました", title_over: "セッションは終了しました", title_disconnected: "接続が切れました", left_room: "ルームから退出しました。おつかれさまでした。",
-    ended_for_all: "このセッションは終了しました。ご参加ありがとうございました。",
-    removed_msg: "モデレーターによってこのセッションから退出させられました。このセッションには再入室できません。",
+    ended_title: "退出しました", title_over: "終了しました", title_disconnected: "接続が切れました", left_room: "ルームから退出しました。おつかれさまでした。",
+    ended_for_all: "ルームは閉じられました。ご参加ありがとうございました。",
+    removed_msg: "モデレーターの判断で、ルームから退出となりました。この回には戻れません。",
     duplicate: "別のタブや端末から同じアカウントで入室したため、こちらは退出しました。",
     connection_lost: "接続が切れました。通信状況を確認して、もう一度入室してください。",
     join_failed: "ルームに接続できませんでした。通信状況を確認して、もう一度お試しください。",
     // chat
     chat_title: "チャット", chat_message: "メッセージ", chat_send: "送信", chat_empty: "まだメッセージはありません。",
     chat_too_long: "メッセージは1000文字までです。", chat_failed: "メッセージを送れませんでした。", chat_from: "{name}さん",
-    chat_new: "{name}さんからのメッセージ: {text}", close: "閉じる",
+    chat_new: "{name}さんからのメッセージ：{text}", close: "閉じる",
     // moderator
     mod_title: "参加者と進行", mod_hands: "挙手の順番", mod_no_hands: "挙手している人はいません。", mod_lobby: "待合室",
     mod_no_lobby: "待合室には誰もいません。", mod_people: "ルームの参加者", mod_room: "ルームの操作",
-    mod_mute_mic: "マイクをオフ", mod_mute_cam: "カメラをオフ", mod_ask_unmute: "マイクをオンにするよう依頼",
+    mod_mute_mic: "マイクをオフ", mod_mute_cam: "カメラをオフ", mod_ask_unmute: "マイクをオンにするようお願いする",
     mod_spotlight: "スポットライト", mod_unspotlight: "スポットライトを外す", mod_promote: "ステージに上げる",
-    mod_demote: "視聴者に戻す", mod_remove: "退出させる", mod_lower_hand: "手を下ろす", mod_admit: "入室を許可",
+    mod_demote: "聞き手に戻す", mod_remove: "退出させる", mod_lower_hand: "手を下ろす", mod_admit: "入室を許可",
     mod_admit_all: "全員の入室を許可", mod_lower_all: "全員の手を下ろす", mod_mute_all: "全員のマイクをオフ",
     mod_lobby_on: "待合室をオンにする", mod_lobby_off: "待合室をオフにする", mod_lock: "ルームを締め切る", mod_unlock: "締め切りを解除",
-    mod_end: "全員のセッションを終了", mod_confirm_remove: "{name}さんをこのセッションから退出させますか？再入室はできなくなります。",
-    mod_confirm_end: "全員のセッションを終了しますか？", confirm: "実行する", cancel: "やめる",
+    mod_end: "座談会を終了する", mod_confirm_remove: "{name}さんに退出してもらいますか？この回には戻れなくなります。",
+    mod_confirm_end: "座談会を終了しますか？全員がルームから退出します。", confirm: "実行する", cancel: "やめる",
     mod_working: "実行しています…", mod_for: "{name}さんへの操作",
     mod_mute_all_hint: "モデレーターとゲストスピーカー以外の全員のマイクをオフにします",
     res_mute_mic: "{name}さんのマイクをオフにしました。", res_mute_cam: "{name}さんのカメラをオフにしました。",
     res_ask_unmute: "{name}さんに、マイクをオンにするようお願いしました。オンにするかどうかはご本人が決めます。",
     res_spotlight: "{name}さんをスポットライトで大きく表示しています。", res_spotlight_off: "スポットライトを外しました。",
     res_promote: "{name}さんをステージに上げました。マイクはご本人がオンにするまでオフのままです。",
-    res_demote: "{name}さんを視聴者に戻しました。", res_remove: "{name}さんに退出してもらいました。",
+    res_demote: "{name}さんを聞き手に戻しました。", res_remove: "{name}さんに退出してもらいました。",
     res_lower_hand: "{name}さんの手を下ろしました。", res_admit: "{name}さんの入室を許可しました。",
     res_admit_all: "{n}人の入室を許可しました。", res_admit_all_none: "待合室には誰もいませんでした。",
     res_lower_all_hands: "{n}人の手を下ろしました。", res_lower_all_hands_none: "手を挙げている人はいませんでした。",
@@ -107,9 +109,9 @@ export const messages = {
     res_lock_on: "ルームを締め切りました。これから新しく入ることはできません。", res_lock_off: "締め切りを解除しました。",
     res_end: "座談会を終了しました。",
     mod_locked_state: "締め切り中", mod_lobby_state: "待合室オン", mod_in_lobby: "待合室で待機中",
-    err_not_in_room: "その人はもうルームにいません。", err_no_such_track: "その人はマイクやカメラを使っていません。",
-    err_media_unavailable: "メディアサーバーに接続できません。", err_stale: "ほかの操作と重なりました。もう一度お試しください。",
-    err_cannot_publish: "その方は今は話せない状態です（視聴者か待合室にいます）。先にステージに上げてください。",
+    err_not_in_room: "その方はもうルームにいません。", err_no_such_track: "その方はマイクもカメラも使っていません。",
+    err_media_unavailable: "映像と音声のサーバーにつながりません。少し待ってから、もう一度お試しください。", err_stale: "ほかの操作と重なりました。もう一度お試しください。",
+    err_cannot_publish: "その方はいま話せません（聞き手か、待合室にいます）。先にステージに上げてください。",
     err_already_on: "その方のマイクはもうオンになっています。",
   },
   en: {
@@ -127,8 +129,8 @@ export const messages = {
     no_camera: "No camera found. You can join with audio.", no_mic: "No microphone found. You will join with video only.",
     device_busy: "Another app is using the camera or microphone. Close it and try again.",
     device_error: "The camera or microphone could not be used.", retry_devices: "Check again",
-    too_early: "The room is not open yet. You can join shortly before the start.", ended: "This session has ended.",
-    removed: "A moderator removed you from this session.", locked: "The moderators have locked the room.",
+    too_early: "The room is not open yet. You can join shortly before the start.", ended: "Its time is over, so the room cannot be joined.",
+    removed: "A moderator removed you, so you cannot join this room again.", locked: "The moderators have locked the room.",
     not_registered: "You are not registered for this roundtable.", not_found: "Room not found.",
     wrong_state: "This room cannot be joined.", forbidden: "You may not join this room.",
     token_refused: "The room refused your entry. Reload the page.",
@@ -174,9 +176,9 @@ export const messages = {
     ask_label: "A request from a moderator", accept_unmute: "Turn on", decline_unmute: "Not now", muted_by_moderator: "A moderator turned your microphone off.",
     camera_muted_by_moderator: "A moderator turned your camera off.", notice: "Notice: {text}",
     give_feedback: "Send feedback on this talk", feedback_lead: "How did it go? Only the operators read your feedback; it helps future recommendations.",
-    ended_title: "You have left", title_over: "The session is over", title_disconnected: "Disconnected", left_room: "You left the room. Thank you!",
-    ended_for_all: "This session has ended. Thank you for taking part.",
-    removed_msg: "A moderator removed you from this session. You cannot rejoin it.",
+    ended_title: "You have left", title_over: "It has ended", title_disconnected: "Disconnected", left_room: "You left the room. Thank you!",
+    ended_for_all: "The room has closed. Thank you for taking part.",
+    removed_msg: "A moderator removed you from the room. You cannot come back this time.",
     duplicate: "You joined from another tab or device with the same account, so this one left.",
     connection_lost: "The connection was lost. Check your network and join again.",
     join_failed: "Could not connect to the room. Check your network and try again.",
@@ -190,8 +192,8 @@ export const messages = {
     mod_demote: "Move to audience", mod_remove: "Remove", mod_lower_hand: "Lower hand", mod_admit: "Admit",
     mod_admit_all: "Admit everyone", mod_lower_all: "Lower all hands", mod_mute_all: "Mute everyone",
     mod_lobby_on: "Turn lobby on", mod_lobby_off: "Turn lobby off", mod_lock: "Lock the room", mod_unlock: "Unlock the room",
-    mod_end: "End for everyone", mod_confirm_remove: "Remove {name} from this session? They will not be able to rejoin.",
-    mod_confirm_end: "End the session for everyone?", confirm: "Do it", cancel: "Cancel",
+    mod_end: "End the roundtable", mod_confirm_remove: "Remove {name}? They will not be able to come back this time.",
+    mod_confirm_end: "End the roundtable? Everyone leaves the room.", confirm: "Do it", cancel: "Cancel",
     mod_working: "Working…", mod_for: "Actions for {name}",
     mod_mute_all_hint: "Mutes everyone except moderators and guest speakers",
     res_mute_mic: "You muted {name}'s microphone.", res_mute_cam: "You turned {name}'s camera off.",
@@ -209,7 +211,7 @@ export const messages = {
     res_end: "The roundtable has ended.",
     mod_locked_state: "Locked", mod_lobby_state: "Lobby on", mod_in_lobby: "Waiting in the lobby",
     err_not_in_room: "That person is no longer in the room.", err_no_such_track: "That person is not using a microphone or camera.",
-    err_media_unavailable: "The media server is not reachable.", err_stale: "Another change came first. Please try again.",
+    err_media_unavailable: "The audio and video server cannot be reached. Wait a moment and try again.", err_stale: "Another change came first. Please try again.",
     err_cannot_publish: "They cannot speak right now (in the audience or the lobby). Bring them on stage first.",
     err_already_on: "Their microphone is already on.",
   },
@@ -231,8 +233,8 @@ export function setLang(l) { lang = l; localStorage.setItem("lang", l); document
 
 export function t(key) { return messages[lang][key] ?? messages.ja[key] ?? key; }
 
-// tf fills {name} placeholders.
-export function tf(key, params = {}) { return t(key).replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? "")); }
+// tf fills {name} placeholders (さん placed by fill).
+export function tf(key, params = {}) { return fill(t(key), params); }
 
 // errorMessage turns an API or connection error into the room's text.
 export function errorMessage(err) {
