@@ -171,8 +171,11 @@ type LimitsConfig struct {
 	LoginFreeFailures        int           `yaml:"login_free_failures"`
 	LoginBackoffMax          time.Duration `yaml:"login_backoff_max"`
 	LoginAccountFailures     int           `yaml:"login_account_failures"`
-	// PasswordChecks bounds concurrent password hashing; 0 = CPUs.
+	// PasswordChecks bounds concurrent password hashing (0 = half the
+	// CPUs, at least one); PasswordQueue bounds the requests waiting for a
+	// turn (0 = 32 per check).
 	PasswordChecks int `yaml:"password_checks"`
+	PasswordQueue  int `yaml:"password_queue"`
 	// What a participant may set on herself in a room.
 	MaxNameBytes       int     `yaml:"max_participant_name_bytes"`
 	MaxMetadataBytes   int     `yaml:"max_participant_metadata_bytes"`

@@ -33,7 +33,8 @@ func (c *Config) validateSafety() error {
 		{"limits.login_free_failures", l.LoginFreeFailures < 1 || l.LoginFreeFailures > 100, fmt.Sprintf("must be 1-100, got %d", l.LoginFreeFailures)},
 		{"limits.login_backoff_max", l.LoginBackoffMax < 30*time.Second, "must be at least 30s"},
 		{"limits.login_account_failures", l.LoginAccountFailures < 1, "must be at least 1"},
-		{"limits.password_checks", l.PasswordChecks < 0, "must not be negative (0 = one per CPU)"},
+		{"limits.password_checks", l.PasswordChecks < 0, "must not be negative (0 = half the CPUs)"},
+		{"limits.password_queue", l.PasswordQueue < 0, "must not be negative (0 = 32 per password check)"},
 	}
 	for _, ch := range checks {
 		if ch.bad {
@@ -57,7 +58,8 @@ func validHostPort(s string) bool {
 func (c *Config) loginLimits() api.LoginLimits {
 	l := c.Limits
 	return api.LoginLimits{PerIPPerMinute: l.LoginAttemptsPerIPMinute, FreeFailures: l.LoginFreeFailures,
-		BackoffMax: l.LoginBackoffMax, AccountFailures: l.LoginAccountFailures, PasswordChecks: l.PasswordChecks}
+		BackoffMax: l.LoginBackoffMax, AccountFailures: l.LoginAccountFailures, PasswordChecks: l.PasswordChecks,
+		PasswordQueue: l.PasswordQueue}
 }
 
 // httpLimits is the HTTP server's view of the server.* keys.

@@ -118,17 +118,16 @@ type API struct {
 	notFoundPage []byte
 
 	// Login limits, trusted proxies, headers and metrics (security.go).
-	resetLimit    *limiter
-	noticeLimit   *limiter // "you already have an account" notes, per address
-	guard         *loginGuard
-	passwordSlots chan struct{} // bounds concurrent bcrypt work (see withPasswordSlot)
-	passwordWait  time.Duration
-	loginRefused  *prometheus.CounterVec
-	trusted       []string
-	metricsToken  string
-	noMetrics     bool
-	prom          http.Handler // the Prometheus exposition of reg
-	headers       http.Header  // security headers of every response
+	resetLimit   *limiter
+	noticeLimit  *limiter // "you already have an account" notes, per address
+	guard        *loginGuard
+	passwords    *passwordGate // bounds bcrypt work (password.go)
+	loginRefused *prometheus.CounterVec
+	trusted      []string
+	metricsToken string
+	noMetrics    bool
+	prom         http.Handler // the Prometheus exposition of reg
+	headers      http.Header  // security headers of every response
 }
 
 // New checks p and returns the API.

@@ -34,11 +34,14 @@ type LoginLimits struct {
 	// sources within 15 minutes; above it only known-good sources may
 	// try. Default 100.
 	AccountFailures int
-	// PasswordChecks bounds concurrent bcrypt work; default the number of
-	// CPUs. A request waits up to PasswordWait (default 3 s) for a slot,
-	// then gets 503 server_busy.
+	// PasswordChecks bounds concurrent bcrypt work; default half the
+	// CPUs, at least one, so a login storm leaves the other half to
+	// everyone else. A request waits up to PasswordWait (default 3 s) for
+	// a slot, then gets 503 server_busy; beyond PasswordQueue waiting
+	// (default 32 per slot) it gets 503 server_busy at once.
 	PasswordChecks int
 	PasswordWait   time.Duration
+	PasswordQueue  int
 }
 
 const (
@@ -65,7 +68,12 @@ func (l LoginLimits) withDefaults(cpus int) LoginLimits {
 		l.AccountFailures = 100
 	}
 	if l.PasswordChecks <= 0 {
-		l.PasswordChecks = max(cpus, 1)
+		l.PasswordChecks = max(cpus/2, 1)
+	}
+	if l.PasswordQueue <= 0 {
+		// About what the slots get through in PasswordWait at bcrypt's
+		// default cost; more would only wait to be refused.
+		l.PasswordQueue = 32 * l.PasswordChecks
 	}
 	if l.PasswordWait <= 0 {
 		l.PasswordWait = 3 * time.Second // an honest burst (a roundtable about to start) queues; a storm is turned away

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/zadankai/zadankai/rooms"
 )
@@ -108,7 +107,12 @@ func (a *API) deleteMyAccount(c *gin.Context) {
 		return
 	}
 	me := currentMember(c)
-	if bcrypt.CompareHashAndPassword([]byte(me.PasswordHash), []byte(req.Password)) != nil {
+	match, err := a.comparePassword(c, []byte(me.PasswordHash), req.Password)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if !match {
 		fail(c, &Error{Status: http.StatusForbidden, Code: "wrong_password", Field: "password", Message: "confirm with your password"})
 		return
 	}

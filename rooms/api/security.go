@@ -32,12 +32,15 @@ func (a *API) setLoginLimits(p Params) error {
 	// who retries, not a mail bomb.
 	a.resetLimit = newLimiter(10, time.Minute, a.now)
 	a.guard = newLoginGuard(lim, a.now, deviceKey(p.Media.APISecret))
-	a.passwordSlots, a.passwordWait = make(chan struct{}, lim.PasswordChecks), lim.PasswordWait
+	a.passwords = newPasswordGate(lim)
 	a.loginRefused = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zadankai_login_refused_total",
-		Help: "Login attempts refused before any password check, by limit: address, backoff, account or busy."}, []string{"limit"})
+		Help: "Login attempts refused before any password check, by limit: address, backoff, account, busy (no password-check slot in time) or queue (too many waiting)."}, []string{"limit"})
 	a.metricsToken, a.noMetrics = p.MetricsToken, p.MetricsElsewhere
 	a.prom = promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg})
 	a.headers = securityHeaders(p.Media.URL, p.SecureCookies)
+	if err := p.Registry.Register(a.passwords.checks); err != nil {
+		return err
+	}
 	return p.Registry.Register(a.loginRefused)
 }
 
