@@ -23,8 +23,9 @@ import (
 )
 
 // server is a real API on a SQLite file, as "zadankai serve" runs it
-// (password checks at the cheapest bcrypt cost, to spare the race
-// detector).
+// (new passwords at the cheapest bcrypt cost, to spare the race
+// detector; three password checks at once, each waiting up to a minute
+// for its turn, as one check may take seconds under the race detector).
 func server(t *testing.T) (url, dbPath string) {
 	dbPath = filepath.Join(t.TempDir(), "zadankai.db")
 	store, err := sqlitestore.OpenFile(context.Background(), dbPath)
@@ -35,7 +36,8 @@ func server(t *testing.T) (url, dbPath string) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := api.New(api.Params{Store: store, Logger: log, Registry: prometheus.NewRegistry(), Mailer: mail.NewOutbox(log, 10),
 		Version: "test", MaxBodyBytes: 4096, PublicURL: "http://zadankai.test", PasswordCost: bcrypt.MinCost,
-		Media: api.MediaConfig{URL: "ws://media.test", APIKey: "k", APISecret: "testsecret-testsecret-testsecret"}})
+		Media: api.MediaConfig{URL: "ws://media.test", APIKey: "k", APISecret: "testsecret-testsecret-testsecret"},
+		Login: api.LoginLimits{PasswordChecks: 3, PasswordWait: time.Minute}})
 	if err != nil {
 		t.Fatal(err)
 	}
