@@ -80,6 +80,27 @@ func TestListReaders(t *testing.T) {
 	}
 }
 
+// TestPacedReaders: with --rate the readers together ask no more than
+// the rate (plus each reader's first), not as fast as answered.
+func TestPacedReaders(t *testing.T) {
+	url, db := server(t)
+	c := DefaultConfig()
+	c.URL, c.SQLite, c.Roundtables, c.Companies, c.MembersPerCompany = url, db, 1, 1, 10
+	c.Path, c.Readers, c.Rate, c.Duration = "/api/v1/me", 4, 20, time.Second
+	rep, err := Run(context.Background(), c, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := rep.Readers0; p.Requests < c.Readers || p.Requests > 20+c.Readers || len(p.Failures) > 0 {
+		t.Errorf("4 readers paced at 20/s for 1 s asked %d times (failures %v); want 4..24", p.Requests, p.Failures)
+	}
+	var out strings.Builder
+	rep.WriteTable(&out)
+	if !strings.Contains(out.String(), "together 20 requests/s") {
+		t.Errorf("table does not say the pace:\n%s", out.String())
+	}
+}
+
 // TestLoginStorm measures /api/v1/me beside clients logging in: the
 // readers are served in both phases and every login is checked and
 // refused (401), none cut short by the per-address limit.

@@ -30,7 +30,11 @@ type Config struct {
 	Companies         int
 	MembersPerCompany int
 
-	Readers  int           // concurrent readers, each looping
+	Readers int // concurrent readers, each looping
+	// Rate paces the readers together at this many requests a second,
+	// each timed from when it was due (0: each reader asks again as soon
+	// as answered, which measures throughput rather than latency).
+	Rate     float64
 	Path     string        // what readers GET
 	Duration time.Duration // per phase; the run then stops
 	Timeout  time.Duration // per request
@@ -56,6 +60,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.Companies, "companies", c.Companies, "companies to seed")
 	fs.IntVar(&c.MembersPerCompany, "members-per-company", c.MembersPerCompany, "members per seeded company")
 	fs.IntVar(&c.Readers, "readers", c.Readers, "concurrent readers")
+	fs.Float64Var(&c.Rate, "rate", c.Rate, "requests a second of all readers together, timed from when due (0: as fast as answered)")
 	fs.StringVar(&c.Path, "path", c.Path, "what readers GET (with --storm, default /api/v1/me)")
 	fs.DurationVar(&c.Duration, "duration", c.Duration, "measured time (per phase with --storm)")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "per request")
@@ -84,6 +89,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--duration %v: want (0, 1h]", c.Duration)
 	case c.Timeout <= 0:
 		return errors.New("--timeout must be positive")
+	case c.Rate < 0 || c.Rate > 100_000:
+		return fmt.Errorf("--rate %g: want 0..100000", c.Rate)
 	case c.Storm < 0 || c.Storm > 1000:
 		return fmt.Errorf("--storm %d: want 0..1000", c.Storm)
 	}

@@ -12,10 +12,11 @@ import (
 
 // Report is what a run measured.
 type Report struct {
-	URL     string `json:"url"`
-	Path    string `json:"path"`
-	Readers int    `json:"readers"`
-	Storm   int    `json:"storm,omitempty"`
+	URL     string  `json:"url"`
+	Path    string  `json:"path"`
+	Readers int     `json:"readers"`
+	Rate    float64 `json:"rate,omitempty"` // requests a second, paced; 0: as fast as answered
+	Storm   int     `json:"storm,omitempty"`
 	// Readers0 is the readers alone; ReadersStorm beside the storm.
 	Readers0     Phase   `json:"alone"`
 	ReadersStorm *Phase  `json:"beside_storm,omitempty"`
@@ -90,7 +91,11 @@ func (r *Report) WriteJSON(w io.Writer) error {
 
 // WriteTable writes the report for people.
 func (r *Report) WriteTable(w io.Writer) {
-	fmt.Fprintf(w, "GET %s%s, %d concurrent readers\n", r.URL, r.Path, r.Readers)
+	pace := "each asking again when answered"
+	if r.Rate > 0 {
+		pace = fmt.Sprintf("together %g requests/s, timed from when due", r.Rate)
+	}
+	fmt.Fprintf(w, "GET %s%s, %d concurrent readers, %s\n", r.URL, r.Path, r.Readers, pace)
 	fmt.Fprintf(w, "%-22s %9s %9s %9s %9s %9s %9s %9s  %s\n", "phase", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "KiB", "failures")
 	row := func(name string, p Phase) {
 		fmt.Fprintf(w, "%-22s %9d %9.1f %9.2f %9.2f %9.2f %9.2f %9.1f  %s\n", name, p.Requests, p.PerSecond, p.P50, p.P90, p.P99, p.Max, p.MeanKiB, counts(p.Failures))

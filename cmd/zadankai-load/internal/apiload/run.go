@@ -34,7 +34,7 @@ func Run(ctx context.Context, c Config, log io.Writer) (*Report, error) {
 		return nil, err
 	}
 	defer end()
-	rep := &Report{URL: c.URL, Path: c.Path, Readers: c.Readers, Storm: c.Storm}
+	rep := &Report{URL: c.URL, Path: c.Path, Readers: c.Readers, Rate: c.Rate, Storm: c.Storm}
 	fmt.Fprintf(log, "%d readers of %s for %v\n", c.Readers, c.Path, c.Duration)
 	rep.Readers0 = readPhase(ctx, c, cookies, nil)
 	if c.Storm > 0 && ctx.Err() == nil {
@@ -60,8 +60,14 @@ func readPhase(ctx context.Context, c Config, cookies []string, beside func(ctx 
 	}
 	results := make([]readerResult, len(cookies))
 	start := time.Now()
+	var every time.Duration // between one reader's requests
+	if c.Rate > 0 {
+		every = time.Duration(float64(len(cookies)) / c.Rate * float64(time.Second))
+	}
 	for i, cookie := range cookies {
-		wg.Go(func() { results[i] = read(ctx, deadline, client, c.URL+c.Path, cookie) })
+		// Paced readers start spread over one interval, not all at once.
+		first := start.Add(every * time.Duration(i) / time.Duration(len(cookies)))
+		wg.Go(func() { results[i] = read(ctx, deadline, client, c.URL+c.Path, cookie, first, every) })
 	}
 	wg.Wait()
 	return summarise(results, time.Since(start))
@@ -74,14 +80,24 @@ type readerResult struct {
 	failures  map[string]int // by status, or the error
 }
 
-func read(ctx context.Context, deadline time.Time, client *http.Client, url, cookie string) readerResult {
+// read asks url again and again until the deadline: every interval from
+// due if every > 0, each request timed from when it was due (a late
+// answer delays the next ones, and they count that delay), else as soon
+// as answered.
+func read(ctx context.Context, deadline time.Time, client *http.Client, url, cookie string, due time.Time, every time.Duration) readerResult {
 	r := readerResult{failures: map[string]int{}}
 	// Each reader reads at least once, even if a starved machine starts
 	// its goroutine after the deadline.
-	for first := true; ctx.Err() == nil && (first || time.Now().Before(deadline)); first = false {
+	for first := true; ctx.Err() == nil && (first || time.Now().Before(deadline) && due.Before(deadline)); first = false {
+		t0 := time.Now()
+		if every > 0 {
+			if !pause(ctx, time.Until(due)) {
+				break
+			}
+			t0, due = due, due.Add(every)
+		}
 		req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
 		req.Header.Set("Cookie", cookie)
-		t0 := time.Now()
 		res, err := client.Do(req)
 		if err != nil {
 			r.failures[shortErr(err)]++
@@ -100,6 +116,21 @@ func read(ctx context.Context, deadline time.Time, client *http.Client, url, coo
 		}
 	}
 	return r
+}
+
+// pause waits d (if positive) unless ctx ends first.
+func pause(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func shortErr(err error) string {
