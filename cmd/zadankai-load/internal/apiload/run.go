@@ -52,7 +52,11 @@ func Run(ctx context.Context, c Config, log io.Writer) (*Report, error) {
 // then are waited for and counted: cutting them would drop the slowest.
 func readPhase(ctx context.Context, c Config, cookies []string, beside func(ctx context.Context, deadline time.Time)) Phase {
 	deadline := time.Now().Add(c.Duration)
-	client := &http.Client{Timeout: c.Timeout, Transport: &http.Transport{MaxIdleConnsPerHost: len(cookies), MaxIdleConns: len(cookies)}}
+	// One connection per reader at most: the server caps connections per
+	// address (200), and a spare dial raced against a connection coming
+	// back would be refused.
+	client := &http.Client{Timeout: c.Timeout, Transport: &http.Transport{MaxIdleConnsPerHost: len(cookies), MaxIdleConns: len(cookies),
+		MaxConnsPerHost: len(cookies)}}
 	defer client.CloseIdleConnections()
 	var wg sync.WaitGroup
 	if beside != nil {
