@@ -29,3 +29,16 @@ func TestOpenBadPath(t *testing.T) {
 		t.Fatal("Open in a missing directory succeeded")
 	}
 }
+
+func TestBulk(t *testing.T) {
+	storetest.RunBulk(t, func(t *testing.T) storetest.Opener {
+		path := filepath.Join(t.TempDir(), "test.db")
+		return func(t *testing.T) rooms.Store {
+			s, err := sqlitestore.OpenFile(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+	})
+}
