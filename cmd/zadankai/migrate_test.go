@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zadankai/zadankai/rooms"
+	"github.com/zadankai/zadankai/rooms/mongostore"
+	"github.com/zadankai/zadankai/rooms/mongostore/ferrettest"
+	"github.com/zadankai/zadankai/rooms/sqlitestore"
+	"github.com/zadankai/zadankai/rooms/storetest"
+)
+
+// sqliteDeployment is a data directory holding one company and one
+// member, as `serve` leaves it.
+func sqliteDeployment(t *testing.T) (dir string, m *rooms.Member) {
+	t.Helper()
+	ctx := context.Background()
+	dir = t.TempDir()
+	s, err := sqlitestore.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	co := storetest.NewCompany("Migrate KK")
+	m = storetest.NewMember(co.ID, "a@migrate.example")
+	if err := s.CreateCompany(ctx, co); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateMember(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	return dir, m
+}
+
+func runCmd(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestMigrateCommand: `zadankai migrate` copies a data directory into
+// MongoDB and says so by kind; run again it copies nothing; a mistyped
+// directory or a database of another deployment is refused.
+func TestMigrateCommand(t *testing.T) {
+	srv, err := ferrettest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Stop)
+	dir, m := sqliteDeployment(t)
+	args := []string{"migrate", "--from", dir, "--to", srv.URI, "--database", "moved"}
+	code, out, errs := runCmd(args...)
+	if code != 0 || !strings.Contains(out, "Every record of "+dir+" is in moved, equal.") || !hasRow(out, "members", "1 1 1 1") {
+		t.Fatalf("migrate = %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := runCmd(args...); code != 0 || !hasRow(out, "members", "1 0 1 1") || !hasRow(out, "companies", "1 0 1 1") {
+		t.Errorf("second migrate = %d, want nothing copied\n%s%s", code, out, errs)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := mongostore.Open(ctx, srv.URI, "moved", mongostore.Options{MaxPoolSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	if got, err := s.GetMemberByEmail(ctx, m.Email); err != nil || got.ID != m.ID || got.Version != m.Version {
+		t.Errorf("moved member = %+v, %v; want %s at version %d", got, err, m.ID, m.Version)
+	}
+	other, _ := sqliteDeployment(t)
+	code, _, errs = runCmd("migrate", "--from", other, "--to", srv.URI, "--database", "moved")
+	if code != 1 || !strings.Contains(errs, "nothing was written (--force copies anyway)") {
+		t.Errorf("migrate of another deployment into it = %d %q, want a refusal", code, errs)
+	}
+	code, _, errs = runCmd("migrate", "--from", filepath.Join(dir, "typo"), "--to", srv.URI)
+	if code != 1 || !strings.Contains(errs, "no Zadankai database in") {
+		t.Errorf("migrate from a missing directory = %d %q", code, errs)
+	}
+}
+
+// hasRow reports whether out has the report line of kind with the
+// counts want (space separated).
+func hasRow(out, kind, want string) bool {
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) == 5 && f[0] == kind {
+			return strings.Join(f[1:], " ") == want
+		}
+	}
+	return false
+}
+
+// TestBackupCommand: `zadankai backup` writes a database that opens with
+// the deployment's records, and never overwrites a file.
+func TestBackupCommand(t *testing.T) {
+	dir, m := sqliteDeployment(t)
+	to := filepath.Join(t.TempDir(), "backup.db")
+	if code, out, errs := runCmd("backup", "--data-dir", dir, "--to", to); code != 0 || !strings.Contains(out, "Backed up") {
+		t.Fatalf("backup = %d %q %q", code, out, errs)
+	}
+	ctx := context.Background()
+	s, err := sqlitestore.OpenFile(ctx, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	if got, err := s.GetMember(ctx, m.ID); err != nil || got.Email != m.Email {
+		t.Errorf("member in the backup = %+v, %v", got, err)
+	}
+	if code, _, errs := runCmd("backup", "--data-dir", dir, "--to", to); code != 1 || !strings.Contains(errs, "exists already") {
+		t.Errorf("backup over an existing file = %d %q, want a refusal", code, errs)
+	}
+	if code, _, errs := runCmd("backup", "--data-dir", dir); code != 1 || !strings.Contains(errs, "usage") {
+		t.Errorf("backup without --to = %d %q", code, errs)
+	}
+}
