@@ -149,11 +149,18 @@ func testBulkEveryKind(t *testing.T, from, to rooms.Store) {
 	if err != nil || len(regs) != 1 || regs[0].Status != rooms.Waitlisted {
 		t.Errorf("moved registrations of b = %v, %v; want her place on the waiting list", regs, err)
 	}
-	if mine, err := to.ListMemberConsultations(c, se.MemberID); err != nil || len(mine) != 1 || mine[0].Booked == nil {
-		t.Errorf("moved consultations of a = %v, %v; want the booked one", mine, err)
+	mine, err := to.ListMemberConsultations(c, se.MemberID)
+	if err != nil || len(mine) != 1 || mine[0].Booked == nil {
+		t.Fatalf("moved consultations of a = %v, %v; want the booked one", mine, err)
 	}
 	if keys := claimKeys(t, to); len(keys) == 0 {
 		t.Error("the booked time was not held on the target")
+	}
+	// The moved booking owns its time there: cancelling frees it.
+	mine[0].Status = rooms.StatusCancelled
+	mustDo(t, to.UpdateConsultationTime(c, mine[0], nil, mine[0].TimeKeys()))
+	if keys := claimKeys(t, to); len(keys) != 0 {
+		t.Errorf("cancelling the moved booking left its time held: %v", keys)
 	}
 }
 
