@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/zadankai/zadankai/rooms/migrate"
@@ -29,6 +30,9 @@ func migrateCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if *from == "" || *to == "" || fs.NArg() > 0 {
 		return errors.New("migrate: usage: zadankai migrate --from DATA_DIR --to mongodb://HOST/ [--database NAME] [--force]")
+	}
+	if !strings.HasPrefix(*to, "mongodb://") && !strings.HasPrefix(*to, "mongodb+srv://") {
+		return fmt.Errorf("migrate: --to must be a MongoDB connection string (mongodb://… or mongodb+srv://…), got %q", *to)
 	}
 	if _, err := os.Stat(filepath.Join(*from, sqlitestore.FileName)); err != nil {
 		return fmt.Errorf("migrate: no Zadankai database in %s: %w", *from, err)

@@ -76,6 +76,10 @@ func TestMigrateCommand(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "nothing was written (--force copies anyway)") {
 		t.Errorf("migrate of another deployment into it = %d %q, want a refusal", code, errs)
 	}
+	code, _, errs = runCmd("migrate", "--from", dir, "--to", "/var/lib/mongo")
+	if code != 1 || !strings.Contains(errs, "must be a MongoDB connection string") {
+		t.Errorf("migrate to a path = %d %q", code, errs)
+	}
 	code, _, errs = runCmd("migrate", "--from", filepath.Join(dir, "typo"), "--to", srv.URI)
 	if code != 1 || !strings.Contains(errs, "no Zadankai database in") {
 		t.Errorf("migrate from a missing directory = %d %q", code, errs)
