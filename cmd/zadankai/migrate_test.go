@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -119,5 +120,69 @@ func TestBackupCommand(t *testing.T) {
 	}
 	if code, _, errs := runCmd("backup", "--data-dir", dir); code != 1 || !strings.Contains(errs, "usage") {
 		t.Errorf("backup without --to = %d %q", code, errs)
+	}
+}
+
+// sessionOf logs email in on url and returns the id her session is
+// stored under.
+func sessionOf(t *testing.T, url, email string) rooms.SessionID {
+	t.Helper()
+	res, err := http.Post(url+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"email":"`+email+`","password":"`+rooms.DemoPassword+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	for _, c := range res.Cookies() {
+		if c.Name == "zadankai_session" && res.StatusCode == http.StatusOK {
+			return rooms.SessionIDFor(c.Value)
+		}
+	}
+	t.Fatalf("login of %s = %s", email, res.Status)
+	return ""
+}
+
+// TestBackupWhileServingThenMigrate is the way a pilot moves: a backup of
+// the running server's database holds even its latest write (a login),
+// and once the server stops, its data directory moves to MongoDB, where
+// a server started on it lets the same person in.
+func TestBackupWhileServingThenMigrate(t *testing.T) {
+	dir := t.TempDir()
+	p := start(t, "--dev", "--demo", "--data-dir", dir)
+	waitReady(t, p.url)
+	session := sessionOf(t, p.url, "hanako@sakura.example")
+	to := filepath.Join(t.TempDir(), "live.db")
+	if code, out, errs := runCmd("backup", "--data-dir", dir, "--to", to); code != 0 {
+		t.Fatalf("backup while serving = %d %q %q", code, out, errs)
+	}
+	ctx := context.Background()
+	copied, err := sqlitestore.OpenFile(ctx, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := copied.GetSession(ctx, session); err != nil {
+		t.Errorf("the login made just before the backup is not in it: %v", err)
+	}
+	copied.Close(ctx)
+	if err := p.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := ferrettest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Stop)
+	if code, out, errs := runCmd("migrate", "--from", dir, "--to", srv.URI, "--database", "pilot"); code != 0 {
+		t.Fatalf("migrate = %d\n%s%s", code, out, errs)
+	}
+	// One connection: FerretDB loses concurrent updates otherwise (storage.md).
+	uri := strings.TrimSuffix(srv.URI, "/") + "/?maxPoolSize=1"
+	p = startEnv(t, []string{"ZADANKAI_STORAGE_MONGO_DATABASE=pilot"}, "--dev", "--mongo-uri", uri)
+	waitReady(t, p.url)
+	if code := login(t, p.url, "hanako@sakura.example"); code != http.StatusOK {
+		t.Errorf("login on the moved deployment = %d, want 200", code)
+	}
+	if err := p.stop(t); err != nil {
+		t.Fatal(err)
 	}
 }
