@@ -104,10 +104,12 @@ func TestDemoMovesWithEveryReadEqual(t *testing.T) {
 	for _, email := range demoReaders {
 		sessions[email] = login(t, before, email)
 	}
+	began := time.Now()
 	rep, err := migrate.Copy(ctx, src, dst, migrate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("copied and verified in %s", time.Since(began).Round(time.Millisecond))
 	checkWhole(t, rep)
 	compared := 0
 	for _, email := range demoReaders {
