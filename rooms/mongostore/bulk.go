@@ -115,7 +115,8 @@ var bulkColls = map[rooms.Kind]*bulkColl{
 		if regs == nil {
 			regs = []*rooms.Registration{} // as CreateRoundtable writes it
 		}
-		return roundtableDoc{Roundtable: *r.Roundtable, Regs: regs}
+		seated, waiting := (&rooms.Seating{Regs: regs}).Counts()
+		return roundtableDoc{Roundtable: *r.Roundtable, Regs: regs, Seated: seated, Waiting: waiting}
 	})),
 	rooms.KindAudit: collOf(rooms.KindAudit, "audit", func(e *rooms.AuditEntry) *rooms.AuditEntry {
 		e.At = e.At.UTC()
@@ -203,12 +204,14 @@ func (s *Store) ExportRecords(ctx context.Context, kind rooms.Kind, fn func([]ro
 // ImportRecords implements rooms.Bulk one document at a time (no
 // multi-document transactions): a failure leaves the records before it
 // written, and a second run completes the rest.
-func (s *Store) ImportRecords(ctx context.Context, kind rooms.Kind, recs []rooms.Record, replace bool) (int, error) {
+func (s *Store) ImportRecords(ctx context.Context, kind rooms.Kind, recs []rooms.Record, replace bool) (written int, err error) {
 	bc, ok := bulkColls[kind]
 	if !ok {
 		return 0, rooms.UnknownKind(kind)
 	}
-	written := 0
+	// Many kinds show in roundtable lists (seats, names, profiles): a new
+	// list stamp once per batch, written or failed.
+	defer func() { err = s.touched(ctx, err) }()
 	for _, r := range recs {
 		doc, err := bc.encode(r)
 		if err != nil {

@@ -310,10 +310,15 @@ func fillSeats(ctx context.Context, q querier, page []rooms.Record) error {
 	return nil
 }
 
-// writeSeats makes a roundtable's registrations exactly those of r.
+// writeSeats makes a roundtable's registrations exactly those of r, and
+// its seat counts theirs (CountSeats reads them).
 func writeSeats(ctx context.Context, tx *sql.Tx, r rooms.Record) error {
 	sr := r.(*rooms.SeatedRoundtable)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM registrations WHERE roundtable_id = ?`, sr.Roundtable.ID); err != nil {
+		return mapErr(err, "")
+	}
+	seated, waiting := (&rooms.Seating{Regs: sr.Registrations}).Counts()
+	if _, err := tx.ExecContext(ctx, `UPDATE roundtables SET seated = ?, waiting = ? WHERE id = ?`, seated, waiting, sr.Roundtable.ID); err != nil {
 		return mapErr(err, "")
 	}
 	for _, reg := range sr.Registrations {

@@ -134,13 +134,15 @@ func testBulkEveryKind(t *testing.T, from, to rooms.Store) {
 			t.Fatalf("no %s exported: the fill or the export misses a kind", k)
 		}
 	}
+	c := ctx(t)
+	stamp, err := to.ListStamp(c)
+	mustDo(t, err)
 	copyAll(t, from, to, false)
 	if got := ExportAll(t, to); !equalExports(t, got, want) {
 		t.Fatal("the moved records differ from the source's")
 	}
 	// The target's own reads find what was moved: the login, the seat
-	// queue in order, the booked time.
-	c := ctx(t)
+	// queue in order, the seat counts lists show, the booked time.
 	se, err := to.GetSession(c, rooms.SessionIDFor("secret"))
 	mustDo(t, err)
 	m, err := to.GetMemberByEmail(c, "b@move.example")
@@ -148,6 +150,14 @@ func testBulkEveryKind(t *testing.T, from, to rooms.Store) {
 	regs, err := to.ListMemberRegistrations(c, m.ID)
 	if err != nil || len(regs) != 1 || regs[0].Status != rooms.Waitlisted {
 		t.Errorf("moved registrations of b = %v, %v; want her place on the waiting list", regs, err)
+	} else {
+		counts, err := to.CountSeats(c, []rooms.RoundtableID{regs[0].RoundtableID})
+		if got := counts[regs[0].RoundtableID]; err != nil || got != (rooms.SeatCount{Seated: 1, Waiting: 1}) {
+			t.Errorf("moved roundtable's seat counts = %+v, %v; want one seated, one waiting", got, err)
+		}
+	}
+	if after, err := to.ListStamp(c); err != nil || after == stamp {
+		t.Errorf("list stamp after the move = %q (%v), before %q: lists would not show what was moved", after, err, stamp)
 	}
 	mine, err := to.ListMemberConsultations(c, se.MemberID)
 	if err != nil || len(mine) != 1 || mine[0].Booked == nil {
