@@ -36,6 +36,7 @@ type bulkTable struct {
 var unmovedTables = map[string]string{
 	"schema_migrations": "each store's own schema bookkeeping",
 	"registrations":     "moved with their roundtable (rooms.SeatedRoundtable)",
+	"list_stamp":        "each store's own: its triggers raise it on every import",
 }
 
 var bulkTables = map[rooms.Kind]*bulkTable{
