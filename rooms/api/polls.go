@@ -148,12 +148,8 @@ func (a *API) thePoll(c *gin.Context, q *qaAccess) (*rooms.Poll, bool) {
 
 // closePoll ends a poll's voting; its counts stay on the roundtable's page.
 func (a *API) closePoll(c *gin.Context) {
-	q, ok := a.qaAccessFor(c)
+	q, ok := a.qaModerator(c)
 	if !ok {
-		return
-	}
-	if !q.moderates {
-		fail(c, rooms.ErrForbidden)
 		return
 	}
 	p, ok := a.thePoll(c, q)
@@ -225,13 +221,11 @@ func (a *API) answerPoll(c *gin.Context, q *qaAccess, p *rooms.Poll, err error) 
 // last ?days= (default 30, at most 365) across roundtables, newest
 // first, as counts.
 func (a *API) listAllPolls(c *gin.Context) {
-	days, err := atoiRange(c.DefaultQuery("days", "30"), 1, 365)
-	if err != nil {
-		fail(c, badRequest("out_of_range", "days", "days must be 1 to 365"))
+	from, to, ok := a.lastDays(c)
+	if !ok {
 		return
 	}
-	now := a.now()
-	list, err := a.store.ListPolls(c.Request.Context(), "", now.AddDate(0, 0, -days), now.Add(time.Second))
+	list, err := a.store.ListPolls(c.Request.Context(), "", from, to)
 	if err != nil {
 		fail(c, err)
 		return

@@ -23,12 +23,8 @@ func (a *API) setQuestionState(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	q, ok := a.qaAccessFor(c)
+	q, ok := a.qaModerator(c)
 	if !ok {
-		return
-	}
-	if !q.moderates {
-		fail(c, rooms.ErrForbidden)
 		return
 	}
 	x, ok := a.theQuestion(c, q)
@@ -63,6 +59,17 @@ func (a *API) setQuestionState(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, a.questionView(c, q, x))
+}
+
+// qaModerator is qaAccessFor for the roundtable's moderators (and
+// operators) alone.
+func (a *API) qaModerator(c *gin.Context) (*qaAccess, bool) {
+	q, ok := a.qaAccessFor(c)
+	if ok && !q.moderates {
+		fail(c, rooms.ErrForbidden)
+		return nil, false
+	}
+	return q, ok
 }
 
 // clearOnScreen puts back to open whatever question of r is on screen

@@ -164,16 +164,26 @@ func (a *API) listRoundtableFeedback(c *gin.Context) {
 // last ?days= (default 30, at most 365), newest first, and which themes
 // people want more of.
 func (a *API) listAllRoundtableFeedback(c *gin.Context) {
-	days, err := atoiRange(c.DefaultQuery("days", "30"), 1, 365)
-	if err != nil {
-		fail(c, badRequest("out_of_range", "days", "days must be 1 to 365"))
+	from, to, ok := a.lastDays(c)
+	if !ok {
 		return
 	}
-	now := a.now()
-	list, err := a.store.ListRoundtableFeedback(c.Request.Context(), "", now.AddDate(0, 0, -days), now.Add(time.Second))
+	list, err := a.store.ListRoundtableFeedback(c.Request.Context(), "", from, to)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"summary": summarise(list), "by_theme": rooms.DemandByTheme(list), "feedback": a.feedbackViews(c, list)})
+}
+
+// lastDays reads ?days= (default 30, at most 365) of the operators'
+// listings into the window that ends now.
+func (a *API) lastDays(c *gin.Context) (from, to time.Time, ok bool) {
+	days, err := atoiRange(c.DefaultQuery("days", "30"), 1, 365)
+	if err != nil {
+		fail(c, badRequest("out_of_range", "days", "days must be 1 to 365"))
+		return from, to, false
+	}
+	now := a.now()
+	return now.AddDate(0, 0, -days), now.Add(time.Second), true
 }
