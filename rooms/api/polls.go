@@ -131,19 +131,8 @@ func (a *API) pollAllowed(c *gin.Context, q *qaAccess, p *rooms.Poll) error {
 // thePoll loads the poll in the path, which must belong to the roundtable.
 func (a *API) thePoll(c *gin.Context, q *qaAccess) (*rooms.Poll, bool) {
 	id := rooms.PollID(c.Param("pid"))
-	var p *rooms.Poll
-	err := rooms.ErrNotFound
-	if id.Valid() {
-		p, err = a.store.GetPoll(c.Request.Context(), id)
-	}
-	if err == nil && p.RoundtableID != q.r.ID {
-		err = rooms.ErrNotFound
-	}
-	if err != nil {
-		fail(c, err)
-		return nil, false
-	}
-	return p, true
+	return inRoundtable(c, id.Valid(), func() (*rooms.Poll, error) { return a.store.GetPoll(c.Request.Context(), id) },
+		func(p *rooms.Poll) bool { return p.RoundtableID == q.r.ID })
 }
 
 // closePoll ends a poll's voting; its counts stay on the roundtable's page.

@@ -186,17 +186,25 @@ func (a *API) questionAllowed(c *gin.Context, q *qaAccess, x *rooms.Question) er
 // roundtable and be visible to the caller.
 func (a *API) theQuestion(c *gin.Context, q *qaAccess) (*rooms.Question, bool) {
 	id := rooms.QuestionID(c.Param("qid"))
-	var x *rooms.Question
+	return inRoundtable(c, id.Valid(), func() (*rooms.Question, error) { return a.store.GetQuestion(c.Request.Context(), id) },
+		func(x *rooms.Question) bool { return x.RoundtableID == q.r.ID && q.visible(x) })
+}
+
+// inRoundtable loads a record named in the path with get (when its id is
+// well formed) and answers 404 unless belongs says it is the caller's to
+// see in this roundtable.
+func inRoundtable[T any](c *gin.Context, valid bool, get func() (T, error), belongs func(T) bool) (T, bool) {
+	var x T
 	err := rooms.ErrNotFound
-	if id.Valid() {
-		x, err = a.store.GetQuestion(c.Request.Context(), id)
+	if valid {
+		x, err = get()
 	}
-	if err == nil && (x.RoundtableID != q.r.ID || !q.visible(x)) {
+	if err == nil && !belongs(x) {
 		err = rooms.ErrNotFound
 	}
 	if err != nil {
 		fail(c, err)
-		return nil, false
+		return x, false
 	}
 	return x, true
 }
