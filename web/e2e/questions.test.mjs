@@ -3,7 +3,8 @@
 // it starts, emma asks one in the room, and the moderator (hanako, a
 // trained member, not an operator) sees both without a name, on the page
 // and in every answer of the API her page reads. Votes reorder them; "on
-// screen" shows one to everyone; a poll shows counts only.
+// screen" shows one to everyone; a poll shows counts only, to operators
+// too, who alone can find who sent a question (for an abuse report).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchIsolated, apiLogin, apiCall, screenshot, watchCSP } from "./harness.mjs";
@@ -119,6 +120,12 @@ test("questions: anonymous to the moderator, reordered by votes, on screen for a
   assert.deepEqual(await row.locator("li[data-count]").evaluateAll((lis) => lis.map((li) => li.dataset.count)), ["1", "1"]);
   for (const who of [yoko, emma]) assert.ok(!(await row.textContent()).includes(who.name), `the operators' poll names ${who.name}`);
   await screenshot(op.page, "questions-operator-polls");
+  // Only there, operators find who sent an anonymous question (for an abuse report).
+  await op.page.selectOption("#rt-question-authors select", rt.id);
+  await op.page.click("#rt-question-authors button[type=submit]");
+  const sent = op.page.locator("#rt-question-authors li", { hasText: yokoQ });
+  await sent.waitFor({ timeout: WAIT }).catch(report);
+  assert.match(await sent.textContent(), new RegExp(`${yoko.name}.*匿名で送信`));
   assert.deepEqual(csp, []);
   assert.deepEqual(sink.errors, []);
 });
@@ -138,7 +145,8 @@ async function poll(hanako, yoko, emma) {
     await p.page.click("#qa-tab-polls");
     await p.page.check(`#polls-list article.poll input[value="${choice}"]`, { timeout: WAIT });
     await p.page.click("#polls-list article.poll form.ballot button[type=submit]");
-    await p.page.waitForSelector("#polls-list .poll-results", { timeout: WAIT });
+    await p.page.waitForSelector("#polls-list .poll-results", { timeout: WAIT })
+      .catch(async (e) => { console.error("the panel:", await p.page.innerHTML("#qa-panel")); throw e; });
   }
   const counts = () => hanako.page.$$eval("#polls-list .poll-results li", (lis) => lis.map((li) => li.dataset.count).join(","));
   await hanako.page.waitForFunction(() => [...document.querySelectorAll("#polls-list .poll-results li")].map((li) => li.dataset.count).join(",") === "1,1", null, { timeout: WAIT });

@@ -308,6 +308,10 @@ export const messages = {
     rt_log_question_on_screen: "{who}さんが質問を画面に表示しました", rt_log_question_answered: "{who}さんが質問を回答済みにしました",
     rt_log_question_hidden: "{who}さんが質問を非表示にしました", rt_log_question_open: "{who}さんが質問を一覧に戻しました",
     rt_log_poll_open: "{who}さんが投票を始めました", rt_log_poll_close: "{who}さんが投票を締め切りました",
+    rt_ops_questions: "座談会の質問を送った人", rt_ops_questions_hint: "匿名の質問を送った人は、ここで運営スタッフだけが確認できます（モデレーターにも表示されません）。問題の報告に対応するときだけ開いてください。",
+    rt_qa_which: "座談会", rt_qa_sent_by: "送った人：{name}さん", rt_qa_was_anonymous: "匿名で送信", rt_qa_was_named: "名前を出して送信",
+    rt_qa_state_open: "未回答", rt_qa_state_on_screen: "画面に表示中", rt_qa_state_answered: "回答済み", rt_qa_state_hidden: "非表示",
+    rt_qa_no_questions: "質問はありません。",
     // a guest speaker's pages (issue 14)
     nav_my_roundtables: "あなたの座談会", nav_account: "アカウント",
     rt_lead_guest: "ゲストスピーカーとして参加する座談会です。ルームには開始15分前から入れます。",
@@ -635,6 +639,10 @@ export const messages = {
     rt_log_question_on_screen: "{who} put a question on screen", rt_log_question_answered: "{who} marked a question answered",
     rt_log_question_hidden: "{who} hid a question", rt_log_question_open: "{who} put a question back in the list",
     rt_log_poll_open: "{who} started a poll", rt_log_poll_close: "{who} closed a poll",
+    rt_ops_questions: "Who sent roundtable questions", rt_ops_questions_hint: "Only operators can see here who sent an anonymous question (moderators never can). Open it only to act on a problem report.",
+    rt_qa_which: "Roundtable", rt_qa_sent_by: "Sent by {name}", rt_qa_was_anonymous: "sent anonymously", rt_qa_was_named: "sent with the name",
+    rt_qa_state_open: "not answered", rt_qa_state_on_screen: "on screen", rt_qa_state_answered: "answered", rt_qa_state_hidden: "hidden",
+    rt_qa_no_questions: "No questions.",
     // a guest speaker's pages (issue 14)
     nav_my_roundtables: "Your roundtables", nav_account: "Account",
     rt_lead_guest: "The roundtables you speak at. The room opens 15 minutes before the start.",

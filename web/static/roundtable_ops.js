@@ -9,7 +9,7 @@ import { timeEl } from "/assets/format.js";
 import { tx, uid, option, formError, clearErrors, showError, busy } from "/assets/forms.js";
 import { themeLabel } from "/assets/peer.js";
 import { feedbackEntry, summaryLine } from "/assets/rt_feedback.js";
-import { pollResult } from "/assets/rt_qa.js";
+import { pollResult, questionAuthorsSection } from "/assets/rt_qa.js";
 
 let me = null;
 let themes = [];
@@ -117,8 +117,9 @@ async function start() {
     me = await session();
     if (me.role !== "operator") return;
     themes = (await api("GET", "/profile-options")).themes;
-    const polls = document.getElementById("rt-polls");
-    await Promise.all([feedbackSection(fb), auditSection(audit), polls && pollsSection(polls)]);
+    const polls = document.getElementById("rt-polls"), asked = document.getElementById("rt-question-authors");
+    await Promise.all([feedbackSection(fb), auditSection(audit), polls && pollsSection(polls),
+      asked && questionAuthorsSection(asked, roundtableChoices, me.time_zone)]);
   } catch (e) {
     for (const root of [fb, audit]) { const p = formError(); root.append(p); showError(root, e); }
   }

@@ -82,3 +82,28 @@ export function qaActions(r, me, actions, extra, toggle, done, zone) {
     toggle(read, extra, () => afterwards(r, zone));
   }
 }
+
+// questionAuthorsSection is the operators' abuse view: pick a roundtable,
+// read who sent each of its questions (hidden ones too). Nobody else,
+// moderators included, is ever shown this.
+export async function questionAuthorsSection(root, roundtables, zone) {
+  const which = el("select", { name: "roundtable_id", id: uid("rt") }, ...(await roundtables()).map((r) => el("option", { value: r.id }, r.title)));
+  const show = el("button", { type: "submit", class: "secondary" }, tx("show"));
+  const out = el("div", { "aria-live": "polite" });
+  const form = el("form", { class: "inline-form filters" }, el("label", { for: which.id }, tx("rt_qa_which")), which, show, formError());
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    busy(show, async () => {
+      try {
+        const { questions } = await api("GET", path({ id: which.value }, "/question-authors"));
+        out.replaceChildren(questions.length ? el("ul", { class: "rows-list question-authors" }, ...questions.map((x) => el("li", { class: "row-item", "data-id": x.id },
+          el("p", {}, x.text),
+          el("p", { class: "hint" }, tx("rt_qa_sent_by", { name: x.author.display_name || x.author.id }), " · ",
+            tx(x.anonymous ? "rt_qa_was_anonymous" : "rt_qa_was_named"), " · ", tx(`rt_qa_state_${x.state}`), " · ", timeEl(x.created_at, zone)))))
+          : el("p", { class: "hint" }, tx("rt_qa_no_questions")));
+      } catch (e) { showError(form, e); }
+    });
+  });
+  root.replaceChildren(form, out);
+}

@@ -125,14 +125,19 @@ export class QA {
     this.draw(true);
   }
 
+  // refresh fetches both lists and redraws; asked while a fetch is under
+  // way (right after a vote), it fetches again once that one is back, so
+  // the page never shows an answer from before its own change.
   async refresh() {
-    if (this.busy) return;
+    if (this.busy) { this.again = true; return; }
     this.busy = true;
+    let data = null;
     try {
       const [q, p] = await Promise.all([api("GET", `${this.base}/questions`), api("GET", `${this.base}/polls`)]);
-      this.data = { questions: q.questions, polls: p.polls, moderator: q.moderator, canAsk: q.can_ask };
-      this.draw(false);
+      data = { questions: q.questions, polls: p.polls, moderator: q.moderator, canAsk: q.can_ask };
     } catch { /* the next round tries again */ } finally { this.busy = false; }
+    if (data) { this.data = data; this.draw(false); }
+    if (this.again) { this.again = false; await this.refresh(); }
   }
 
   // draw redraws the lists and the on-screen banner when the data (or,
@@ -140,7 +145,6 @@ export class QA {
   draw(force) {
     const key = JSON.stringify(this.data);
     if (!force && key === this.seen) return;
-    this.seen = key;
     this.tellNewPoll();
     const focused = document.activeElement?.dataset?.key;
     for (const [name, b] of Object.entries(this.tabs)) b.setAttribute("aria-selected", String(this.tab === name));
@@ -151,6 +155,7 @@ export class QA {
     this.qList.replaceChildren(...(this.data.questions.length ? this.data.questions.map((x) => this.questionItem(x)) : [el("li", { class: "hint" }, t("qa_no_questions"))]));
     this.pList.replaceChildren(...(this.data.polls.length ? this.data.polls.map((p) => this.pollItem(p)) : [el("p", { class: "hint" }, t("qa_no_polls"))]));
     this.banner();
+    this.seen = key; // drawn: the same answer again needs no redraw
     if (focused) document.querySelector(`#qa-panel [data-key="${CSS.escape(focused)}"]`)?.focus();
   }
 
