@@ -227,12 +227,7 @@ func (a *API) listAllPolls(c *gin.Context) {
 			fail(c, err)
 			return
 		}
-		if _, ok := titles[p.RoundtableID]; !ok {
-			if r, err := a.store.GetRoundtable(c.Request.Context(), p.RoundtableID); err == nil {
-				titles[p.RoundtableID] = r.Title
-			}
-		}
-		v.Title = titles[p.RoundtableID]
+		v.Title = a.roundtableTitle(c, titles, p.RoundtableID)
 		out = append(out, v)
 	}
 	c.JSON(http.StatusOK, gin.H{"polls": out})

@@ -91,12 +91,7 @@ func (a *API) feedbackViews(c *gin.Context, list []*rooms.RoundtableFeedback) []
 	titles, names := map[rooms.RoundtableID]string{}, map[rooms.MemberID]string{}
 	out := make([]RoundtableFeedbackView, 0, len(list))
 	for _, f := range slices.Backward(list) {
-		if _, ok := titles[f.RoundtableID]; !ok {
-			if r, err := a.store.GetRoundtable(c.Request.Context(), f.RoundtableID); err == nil {
-				titles[f.RoundtableID] = r.Title
-			}
-		}
-		out = append(out, RoundtableFeedbackView{RoundtableID: f.RoundtableID, Title: titles[f.RoundtableID],
+		out = append(out, RoundtableFeedbackView{RoundtableID: f.RoundtableID, Title: a.roundtableTitle(c, titles, f.RoundtableID),
 			Author: PeerView{ID: f.AuthorID, DisplayName: a.displayName(c, names, f.AuthorID)}, Rating: f.Rating,
 			Tags: orEmpty(f.Tags), Text: f.Text, WantMore: f.WantMore, Axis: f.Axis, Themes: orEmpty(f.Themes), CreatedAt: f.CreatedAt})
 	}
@@ -117,6 +112,19 @@ func (a *API) displayName(c *gin.Context, cache map[rooms.MemberID]string, id ro
 	}
 	cache[id] = n
 	return n
+}
+
+// roundtableTitle looks a roundtable's title up once per request.
+func (a *API) roundtableTitle(c *gin.Context, cache map[rooms.RoundtableID]string, id rooms.RoundtableID) string {
+	if t, ok := cache[id]; ok {
+		return t
+	}
+	t := ""
+	if r, err := a.store.GetRoundtable(c.Request.Context(), id); err == nil {
+		t = r.Title
+	}
+	cache[id] = t
+	return t
 }
 
 // farFuture bounds "every entry" queries whatever the clock says.
