@@ -153,7 +153,7 @@ async function poll(hanako, yoko, emma) {
   assert.equal(await counts(), "1,1");
   const text = await hanako.page.textContent("#polls-list");
   for (const who of [yoko, emma]) assert.ok(!text.includes(who.name), `the poll names ${who.name}`);
-  assert.match(await yoko.page.textContent("#polls-list"), /2人が回答/);
+  await yoko.page.waitForFunction(() => /2人が回答/.test(document.getElementById("polls-list").textContent), null, { timeout: WAIT }); // at her next fetch
   await shots(hanako.page, "questions-poll-moderator");
   await shots(emma.page, "questions-poll-member");
 }
