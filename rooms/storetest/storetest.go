@@ -70,6 +70,10 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		// a capacity raised seats those waiting
 		{"ConsultationMove", testConsultationMove},
 		{"CapacityGrowthPromotes", testCapacityGrowthPromotes},
+		// anonymous questions and quick polls (issue 16)
+		{"Questions", testQuestions},
+		{"QuestionVotesConcurrent", testQuestionVotesConcurrent},
+		{"Polls", testPolls},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })
