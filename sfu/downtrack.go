@@ -38,6 +38,11 @@ type DownTrack struct {
 	capped    atomic.Int32            // highest layer the subscriber's bandwidth allows
 	paused    atomic.Bool             // the bandwidth allows no video at all
 
+	// owned by the downlink's ticking goroutine: when the pause began or
+	// last ended, and how long this one holds without proof the link
+	// carries the video (longer each time a resume did not last)
+	pausedAt, resumedAt, hold int64
+
 	mu       sync.Mutex // guards the rewrite state below (layers arrive on their own goroutines)
 	current  Quality
 	started  bool
@@ -329,6 +334,9 @@ func (d *DownTrack) noteLoss(reports []rtcp.ReceptionReport) {
 		worst = max(worst, r.FractionLost)
 	}
 	d.lost.Store(uint32(worst))
+	if d.link != nil {
+		d.link.bwe.OnReceiverReport(float64(worst)/256, time.Now().UnixNano())
+	}
 }
 
 // FractionLost is the share of packets the subscriber last reported lost

@@ -55,6 +55,9 @@ func startServer(t *testing.T) string {
 	srv := &http.Server{Handler: sig, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("SFU congestion state: %+v", s.CongestionStats())
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = sig.Close(ctx)
