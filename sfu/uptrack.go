@@ -112,7 +112,7 @@ func (u *UpTrack) readLoop(q Quality, l *layer) {
 		if u.onRTP != nil {
 			u.onRTP(q, &p)
 		}
-		key := u.Kind != webrtc.RTPCodecTypeVideo || isKeyframe(u.Codec.MimeType, p.Payload)
+		key := u.Kind != webrtc.RTPCodecTypeVideo || IsKeyframe(u.Codec.MimeType, p.Payload)
 		avail := u.available(now) // once per packet, not per subscriber
 		for _, d := range *u.downs.Load() {
 			d.forward(q, &p, key, avail, now)
