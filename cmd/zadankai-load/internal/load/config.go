@@ -23,6 +23,7 @@ type Config struct {
 	// roundtable where everyone talks and listens).
 	PublishersSubscribe bool
 	Simulcast           bool // q/h/f video layers; false = one layer (f)
+	AnswerPLI           bool // a keyframe at the next frame when the server asks, as browsers do
 	Video, Audio        bool
 
 	JoinRate    float64       // participants joined per second, over all rooms
@@ -36,7 +37,7 @@ type Config struct {
 
 // DefaultConfig is 1 room, 1 publisher, 10 subscribers, 10 s measured.
 func DefaultConfig() Config {
-	return Config{Rooms: 1, Publishers: 1, Subscribers: 10, PublishersSubscribe: true, Simulcast: true, Video: true, Audio: true,
+	return Config{Rooms: 1, Publishers: 1, Subscribers: 10, PublishersSubscribe: true, Simulcast: true, AnswerPLI: true, Video: true, Audio: true,
 		JoinRate: 10, JoinTimeout: 15 * time.Second, MediaWait: 30 * time.Second, Warmup: 2 * time.Second, Duration: 10 * time.Second, RoomPrefix: "load"}
 }
 

@@ -194,22 +194,26 @@ func (r *run) publish(mediaCtx context.Context, pumps *sync.WaitGroup, m *member
 		r.publishing.Add(1)
 		return nil
 	}
-	tracks, layers, err := newVideoTracks(r.cfg.Simulcast, m.room+"-"+m.identity)
+	tracks, err := newVideoTracks(r.cfg.Simulcast, r.cfg.AnswerPLI, m.room+"-"+m.identity)
 	if err != nil {
 		return err
 	}
-	top := layers[len(layers)-1]
+	top := tracks[len(tracks)-1].layer
 	opts := &lksdk.TrackPublicationOptions{Name: "cam", Source: livekit.TrackSource_CAMERA, VideoWidth: top.width, VideoHeight: top.height}
+	local := make([]*lksdk.LocalTrack, len(tracks))
+	for i, v := range tracks {
+		local[i] = v.track
+	}
 	if r.cfg.Simulcast {
-		_, err = lp.PublishSimulcastTrack(tracks, opts)
+		_, err = lp.PublishSimulcastTrack(local, opts)
 	} else {
-		_, err = lp.PublishTrack(tracks[0], opts)
+		_, err = lp.PublishTrack(local[0], opts)
 	}
 	if err != nil {
 		return fmt.Errorf("publish video: %w", err)
 	}
-	for i, t := range tracks {
-		pumps.Go(func() { pumpVideo(mediaCtx, t, layers[i], &r.sent) })
+	for _, v := range tracks {
+		pumps.Go(func() { pumpVideo(mediaCtx, v, &r.sent) })
 	}
 	r.publishing.Add(1)
 	return nil
