@@ -9,6 +9,7 @@
 # own: WebRTC skips loopback-only hosts), taskset and jq.
 #
 #   scripts/compare-livekit.sh [ROUNDS]     (default 2)
+#   scripts/compare-livekit.sh --table DIR  (the table of an earlier run's results)
 #
 # Environment: LOADS (default "1x30 8x8 1x30audio"), DURATION (measured
 # window, default 20s), WARMUP (3s), LIVEKIT (the LiveKit binary; default
@@ -17,6 +18,43 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+
+# The table: values of both rounds side by side, ratios of like rounds.
+print_table() {
+	jq -s -r -f /dev/stdin "$1"/[0-9]*-*.json <<'EOF'
+def vals(f): map(f | if . == null then "–" else (. * 10 | round / 10 | tostring) end) | join(", ");
+def ratio(ours; lk; f): [range(0; [ours | length, lk | length] | min) as $i | (ours[$i] | f) as $a | (lk[$i] | f) as $b
+  | if $a == null or $b == null or $b == 0 then "–" else $a / $b | . * 100 | round / 100 | tostring end] | join(", ");
+def row(name; l; f; unit):
+  (map(select(.load == l)) | sort_by(.round)) as $all
+  | ($all | map(select(.server == "ours"))) as $o | ($all | map(select(.server == "livekit"))) as $k
+  | if ($o | length) == 0 and ($k | length) == 0 then empty else
+    "| \(name) | \($o | vals(f)) \(unit) | \($k | vals(f)) \(unit) | \(ratio($o; $k; f)) |" end;
+"| load (one sitting, pinned) | ours | LiveKit v1.13.3 | ratio |",
+"|---|---|---|---|",
+row("1 × 30: server CPU per 1000 forwarded packets"; "1x30"; .server_cpu_ms_per_1000_packets; "ms"),
+row("8 × 8: server CPU per 1000 forwarded packets"; "8x8"; .server_cpu_ms_per_1000_packets; "ms"),
+row("1 × 30 audio only: server CPU per 1000 forwarded packets"; "1x30audio"; .server_cpu_ms_per_1000_packets; "ms"),
+row("1 × 30: worst receiver"; "1x30"; .min_delivery_pct; "%"),
+row("8 × 8: worst receiver"; "8x8"; .min_delivery_pct; "%"),
+row("1 × 30 audio only: worst receiver"; "1x30audio"; .min_delivery_pct; "%"),
+row("1 × 30: per receiver"; "1x30"; .mbps_per_receiver * 1000; "kb/s"),
+row("8 × 8: per receiver"; "8x8"; .mbps_per_receiver * 1000; "kb/s"),
+row("1 × 30 audio only: per receiver"; "1x30audio"; .mbps_per_receiver * 1000; "kb/s"),
+row("join → first audio, 1 × 30 (median)"; "1x30"; .first_audio_ms.median; "ms"),
+row("join → first video packet, 1 × 30 (median)"; "1x30"; .first_video_ms.median; "ms"),
+row("join → first video keyframe, 1 × 30 (median)"; "1x30"; .first_video_frame_ms.median; "ms"),
+row("8 × 8: RcvbufErrors during the run"; "8x8"; .rcvbuf_errors; ""),
+row("8 × 8: of which on the server's socket"; "8x8"; .server_udp_drops; ""),
+row("machine load average (1 min) at the start, 1 × 30"; "1x30"; .loadavg; ""),
+row("machine load average (1 min) at the start, 8 × 8"; "8x8"; .loadavg; "")
+EOF
+}
+
+if [ "${1:-}" = --table ]; then
+	print_table "${2:?--table needs the directory of the results}"
+	exit 0
+fi
 rounds=${1:-2}
 loads=${LOADS:-1x30 8x8 1x30audio}
 duration=${DURATION:-20s}
@@ -115,6 +153,13 @@ rcvbuf_errors() {
 	ip netns exec "$ns" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) col[$i] = i; h = 1 } else print $col["RcvbufErrors"] }' /proc/net/snmp
 }
 
+# server_drops prints the datagrams dropped so far on the server's media
+# socket (UDP 7882; the drops column of /proc/net/udp): the rest of
+# RcvbufErrors fell on the load tool's sockets.
+server_drops() {
+	ip netns exec "$ns" awk 'NR > 1 && $2 ~ /:1EBA$/ { d += $NF } END { print d + 0 }' /proc/net/udp
+}
+
 # run_load SERVER LOAD ROUND runs the load tool against the running server.
 run_load() {
 	local args
@@ -135,11 +180,11 @@ run_load() {
 		rm -f "$file.tmp"
 		return 0
 	fi
-	jq --arg drops "$(($(rcvbuf_errors) - drops0))" --arg load "$load1" --arg server "$1" --arg kind "$2" --arg round "$3" \
-		'. + {server: $server, load: $kind, round: ($round | tonumber), rcvbuf_errors: ($drops | tonumber), loadavg: ($load | tonumber)}' \
+	jq --arg drops "$(($(rcvbuf_errors) - drops0))" --arg sdrops "$(server_drops)" --arg load "$load1" --arg server "$1" --arg kind "$2" --arg round "$3" \
+		'. + {server: $server, load: $kind, round: ($round | tonumber), rcvbuf_errors: ($drops | tonumber), server_udp_drops: ($sdrops | tonumber), loadavg: ($load | tonumber)}' \
 		"$file.tmp" >"$file"
 	rm -f "$file.tmp"
-	jq -r '"\(.round) \(.load) \(.server): \(.server_cpu_ms_per_1000_packets | . * 100 | round / 100) cpu-ms/1000, worst \(.min_delivery_pct | . * 100 | round / 100) %, \(.mbps_per_receiver | . * 1000 | round / 1000) Mb/s per receiver, first audio \(.first_audio_ms.median) ms, first video \(.first_video_ms.median) ms, first keyframe \(.first_video_frame_ms.median) ms, RcvbufErrors \(.rcvbuf_errors), load \(.loadavg)"' "$file"
+	jq -r '"\(.round) \(.load) \(.server): \(.server_cpu_ms_per_1000_packets | . * 100 | round / 100) cpu-ms/1000, worst \(.min_delivery_pct | . * 100 | round / 100) %, \(.mbps_per_receiver | . * 1000 | round / 1000) Mb/s per receiver, first audio \(.first_audio_ms.median) ms, first video \(.first_video_ms.median) ms, first keyframe \(.first_video_frame_ms.median) ms, RcvbufErrors \(.rcvbuf_errors) (server socket \(.server_udp_drops)), load \(.loadavg)"' "$file"
 }
 
 echo "compare-livekit: $rounds round(s) of $loads, $duration each; $(nproc) cores; results in $out"
@@ -154,31 +199,4 @@ for round in $(seq "$rounds"); do
 		done
 	done
 done
-
-# The table: values of both rounds side by side, ratios of like rounds.
-jq -s -r -f /dev/stdin "$out"/[0-9]*-*.json <<'EOF'
-def vals(f): map(f | if . == null then "–" else (. * 10 | round / 10 | tostring) end) | join(", ");
-def ratio(ours; lk; f): [range(0; [ours | length, lk | length] | min) as $i | (ours[$i] | f) / (lk[$i] | f) | . * 100 | round / 100 | tostring] | join(", ");
-def row(name; l; f; unit):
-  (map(select(.load == l)) | sort_by(.round)) as $all
-  | ($all | map(select(.server == "ours"))) as $o | ($all | map(select(.server == "livekit"))) as $k
-  | if ($o | length) == 0 and ($k | length) == 0 then empty else
-    "| \(name) | \($o | vals(f)) \(unit) | \($k | vals(f)) \(unit) | \(ratio($o; $k; f)) |" end;
-"| load (one sitting, pinned) | ours | LiveKit v1.13.3 | ratio |",
-"|---|---|---|---|",
-row("1 × 30: server CPU per 1000 forwarded packets"; "1x30"; .server_cpu_ms_per_1000_packets; "ms"),
-row("8 × 8: server CPU per 1000 forwarded packets"; "8x8"; .server_cpu_ms_per_1000_packets; "ms"),
-row("1 × 30 audio only: server CPU per 1000 forwarded packets"; "1x30audio"; .server_cpu_ms_per_1000_packets; "ms"),
-row("1 × 30: worst receiver"; "1x30"; .min_delivery_pct; "%"),
-row("8 × 8: worst receiver"; "8x8"; .min_delivery_pct; "%"),
-row("1 × 30 audio only: worst receiver"; "1x30audio"; .min_delivery_pct; "%"),
-row("1 × 30: per receiver"; "1x30"; .mbps_per_receiver * 1000; "kb/s"),
-row("8 × 8: per receiver"; "8x8"; .mbps_per_receiver * 1000; "kb/s"),
-row("1 × 30 audio only: per receiver"; "1x30audio"; .mbps_per_receiver * 1000; "kb/s"),
-row("join → first audio, 1 × 30 (median)"; "1x30"; .first_audio_ms.median; "ms"),
-row("join → first video packet, 1 × 30 (median)"; "1x30"; .first_video_ms.median; "ms"),
-row("join → first video keyframe, 1 × 30 (median)"; "1x30"; .first_video_frame_ms.median; "ms"),
-row("8 × 8: RcvbufErrors during the run"; "8x8"; .rcvbuf_errors; ""),
-row("machine load average (1 min) at the start, 1 × 30"; "1x30"; .loadavg; ""),
-row("machine load average (1 min) at the start, 8 × 8"; "8x8"; .loadavg; "")
-EOF
+print_table "$out"

@@ -6,8 +6,9 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/zadankai/zadankai/internal/sockbuf"
 )
 
 // HogCPU keeps every core busy until the test ends, as other work on a
@@ -53,30 +54,11 @@ func UDPDrops() map[int]int64 {
 }
 
 // GrowUDPBuffers gives every UDP socket of this process, except the one
-// on port skip, a receive buffer of size bytes (the kernel caps it at
-// net.core.rmem_max). Test clients share one process, starved with the
-// rest of the machine, where browsers each have their own: at the
-// kernel's default (about 208 KB, some 90 datagrams of media) a client
-// would drop at its own socket what a browser would read.
+// on port skip, a receive buffer of size bytes: test clients share one
+// starved process where browsers each have their own (see sockbuf).
 func GrowUDPBuffers(t testing.TB, skip, size int) {
 	t.Helper()
-	fds, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
+	if err := sockbuf.GrowUDP(skip, size); err != nil {
 		t.Fatal(err)
-	}
-	for _, e := range fds {
-		fd, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if typ, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TYPE); err != nil || typ != syscall.SOCK_DGRAM {
-			continue
-		}
-		if sa, err := syscall.Getsockname(fd); err == nil {
-			if in, ok := sa.(*syscall.SockaddrInet4); ok && in.Port == skip {
-				continue
-			}
-		}
-		_ = syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_RCVBUF, size)
 	}
 }
