@@ -48,7 +48,8 @@ before(async () => {
     servers.push({ name: "LiveKit", srv: await startServer(), frames: [] });
     delete process.env.ZADANKAI_MEDIA_URL;
   }
-  browser = await launchBrowser(servers[0].srv.url);
+  // Both servers' pages need the camera: each origin counts as secure.
+  browser = await launchBrowser(servers.map((s) => s.srv.url).join(","));
 });
 after(async () => {
   await browser?.close();
