@@ -15,11 +15,8 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 go test -race -count=1 -timeout 30m ./... "$@"
-# the hot path's allocation test, which the race detector would blind;
-# eight participants all publishing and subscribing under a CPU hog, at a
-# load the race detector would turn into a measure of itself
+# the hot path's allocation test, which the race detector would blind
 go test -count=1 -run 'Allocs' ./sfu/...
-go test -count=1 -run 'TestEightByEight' ./signaling/
 ./scripts/e2e.sh
 # The roundtables again with every core kept busy, as on a shared machine:
 # media must still flow, and a local link must never pause a video.
