@@ -1,7 +1,10 @@
 //go:build !race
 
 // The race detector slows Pion several times over: at this load it would
-// measure the detector. scripts/test.sh runs this file without it.
+// measure the detector. Run it without: go test -count=5 -run
+// TestEightByEight ./signaling/ (not in CI yet: congestion control still
+// pauses videos on loss the clients' TWCC feedback reports, see
+// docs/benchmarks.md).
 
 package signaling_test
 
