@@ -142,17 +142,32 @@ func (d *DownTrack) SetDisabled(v bool) {
 // were never sent, so the decoder cannot go on from where it stopped.
 func (d *DownTrack) resume() {
 	d.needKey.Store(true)
-	d.up.requestKeyframe(d.effective(), keyframeStartEvery)
+	d.askStart(keyframeStartEvery)
 }
 
-// Start asks for a keyframe if nothing has reached the subscriber yet: its
+// Start asks for keyframes if nothing has reached the subscriber yet: its
 // connection just came up, so the next keyframe can begin the stream.
 func (d *DownTrack) Start() {
 	if !d.delivered.Load() && d.bound.Load() != nil {
 		// The request at negotiation was most likely spent while the
-		// transport was still coming up: do not wait out the full throttle.
-		d.up.requestKeyframe(d.effective(), keyframeStartEvery)
+		// transport was still coming up: this is the moment a keyframe
+		// can be used, so only a burst of connections shares one.
+		d.askStart(keyframeConnectEvery)
 	}
+}
+
+// askStart asks for the keyframes a subscriber that sees nothing (yet,
+// or since a pause) waits for: on the lowest available layer, whose
+// keyframe is the smallest and so arrives whole first, to begin with,
+// and on the layer it wants, to climb to; each at most once per every
+// (nanoseconds) per layer.
+func (d *DownTrack) askStart(every int64) {
+	avail := d.up.available(time.Now().UnixNano())
+	want := d.effectiveIn(avail)
+	if low, ok := lowest(avail, want); ok && low != want {
+		d.up.requestKeyframe(low, every)
+	}
+	d.up.requestKeyframe(want, every)
 }
 
 // keyframeThrottle is how often this DownTrack may ask again for the
@@ -208,14 +223,17 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 	d.mu.Lock()
 	switched := false
 	if q != d.current || !d.started || d.needKey.Load() {
-		// Start on the first keyframe of any layer up to the wanted one
-		// (then climb at the wanted layer's keyframe): the layers'
-		// keyframes come at different moments, so this starts sooner.
-		first := !d.started && q <= want
+		// Start (or resume) on the first keyframe of any layer up to the
+		// wanted one, then climb at the wanted layer's keyframe: the
+		// layers' keyframes come at different moments, and the lowest
+		// layer's, the smallest, is asked for too, so this starts sooner.
+		first := (!d.started || d.needKey.Load()) && q <= want
 		if (q != want && !first) || !keyframe {
 			d.mu.Unlock()
 			if q == want {
 				d.up.requestKeyframe(q, d.keyframeThrottle())
+			} else if low, _ := lowest(avail, want); first && q == low {
+				d.up.requestKeyframe(q, keyframeStartEvery)
 			}
 			return
 		}
