@@ -1,0 +1,155 @@
+package main
+
+import (
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/zadankai/zadankai/rooms"
+)
+
+// roomLivesOnOneNode: the two parties of a consultation join through
+// different replicas and are both sent to the node that hosts its room
+// (placed at the first join); the other node's SFU refuses the room with
+// 421 and says where it lives.
+func roomLivesOnOneNode(t *testing.T, x *pair, reps []*replica) {
+	pw := &crashWorld{sessions: map[rooms.MemberID]crashSession{}}
+	pw.sessions[x.p.ID] = crashLogin(t, reps[0].url, x.p.Email)
+	pw.sessions[x.q.ID] = crashLogin(t, reps[1].url, x.q.Email)
+	type joined struct{ URL, Room, Token string }
+	var viaA, viaB joined
+	path := "/api/v1/consultations/" + string(x.live) + "/join"
+	if code, err := pw.call(reps[0].url, x.p.ID, "POST", path, "", &viaA); code != 200 {
+		t.Fatalf("join through a: %d %v", code, err)
+	}
+	if code, err := pw.call(reps[1].url, x.q.ID, "POST", path, "", &viaB); code != 200 {
+		t.Fatalf("join through b: %d %v", code, err)
+	}
+	if viaA.URL != reps[0].node || viaB.URL != reps[0].node {
+		t.Fatalf("join answers sent the parties to %q (through a) and %q (through b), want both to a's node %q", viaA.URL, viaB.URL, reps[0].node)
+	}
+	validate := func(r *replica, token string) (int, string) {
+		res, err := http.Get(r.url + "/rtc/validate?access_token=" + token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if code, body := validate(reps[1], viaB.Token); code != http.StatusMisdirectedRequest || !strings.Contains(body, reps[0].node) {
+		t.Fatalf("b's SFU asked for a room hosted on a: %d %q, want 421 naming %s", code, body, reps[0].node)
+	}
+	if code, body := validate(reps[0], viaB.Token); code != 200 {
+		t.Fatalf("a's SFU refused its own room: %d %q", code, body)
+	}
+}
+
+// burstKillingOne has every member act through either replica at once,
+// kills replica b (SIGKILL) once before changes were answered, and goes
+// on through a until after more were: a keeps answering throughout.
+func (w *crashWorld) burstKillingOne(t *testing.T, reps []*replica, before, after int) {
+	var answered, onB, aSilent atomic.Int64
+	var killed atomic.Bool
+	dead, due, stop := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	var wg sync.WaitGroup
+	for _, m := range w.members {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				r := reps[0]
+				if !killed.Load() && rand2() {
+					r = reps[1]
+				}
+				ok, err := w.randomOp(r.url, m.ID)
+				switch {
+				case err != nil && r == reps[0]:
+					aSilent.Add(1)
+				case ok && r == reps[1]:
+					onB.Add(1)
+				}
+				if ok {
+					n := answered.Add(1)
+					if n == int64(before) {
+						close(dead)
+					}
+					if n == int64(before+after) && killed.Load() {
+						once.Do(func() { close(due) })
+					}
+				}
+			}
+		})
+	}
+	waitClosed(t, dead, 2*time.Minute, "changes before the kill", reps[1].proc)
+	if err := reps[1].cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-reps[1].done
+	killed.Store(true)
+	answered.Store(int64(before)) // count again from here: only a answers now
+	waitClosed(t, due, 2*time.Minute, "changes after the kill", reps[0].proc)
+	close(stop)
+	wg.Wait()
+	if onB.Load() == 0 {
+		t.Fatalf("no change went through replica b before it was killed")
+	}
+	if aSilent.Load() > 0 {
+		t.Fatalf("replica a left %d requests unanswered", aSilent.Load())
+	}
+	t.Logf("%d changes through b before the kill, %d+%d in all", onB.Load(), before, after)
+}
+
+func rand2() bool { return rand.IntN(2) == 0 }
+
+// randomOp is one seat or consultation change as m, like the crash test.
+func (w *crashWorld) randomOp(url string, m rooms.MemberID) (bool, error) {
+	if rand2() {
+		return w.seatOp(url, m, w.roundtables[rand.IntN(len(w.roundtables))].ID)
+	}
+	return w.consultOp(url, m)
+}
+
+func waitClosed(t *testing.T, ch chan struct{}, d time.Duration, what string, p *proc) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(d):
+		t.Fatalf("%s not answered within %v:\n%s", what, d, tail(p.logs(), 20))
+	}
+}
+
+var reminderLine = regexp.MustCompile(`dev mail \(not sent\)" to=(\S+) subject="[^"]*(まもなく相談|reminder, consultation)`)
+
+// jobsRanOnce: the start-up jobs of both replicas ran once between them:
+// one recommendation round, and one reminder to each party of the
+// booking starting in 13 minutes.
+func jobsRanOnce(t *testing.T, x *pair, reps []*replica) {
+	rounds, reminders := 0, map[string]int{}
+	for _, r := range reps {
+		logs := r.logs()
+		rounds += strings.Count(logs, "recommendation round done")
+		for _, m := range reminderLine.FindAllStringSubmatch(logs, -1) {
+			reminders[m[1]]++
+		}
+	}
+	if rounds != 1 {
+		t.Errorf("%d recommendation rounds ran between the replicas, want 1", rounds)
+	}
+	for _, m := range []*rooms.Member{x.p, x.q} {
+		if reminders[m.Email] != 1 {
+			t.Errorf("%s got %d reminders of the booking starting in 13 minutes, want 1 (%v)", m.Email, reminders[m.Email], reminders)
+		}
+	}
+}
