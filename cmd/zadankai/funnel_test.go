@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	wire "encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -69,6 +75,50 @@ func newFunnel(t *testing.T, addr string) *funnel {
 	})
 	return f
 }
+
+// ferretProcess runs FerretDB as a process of its own (built from
+// testdata/ferretdb, outside the race detector that slows this one
+// fourfold) until the test ends, and returns its host:port.
+func ferretProcess(t *testing.T) string {
+	t.Helper()
+	ferretOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "ferretdb-bin-")
+		if err != nil {
+			ferretErr = err
+			return
+		}
+		ferretBin = filepath.Join(dir, "ferretdb")
+		if out, err := exec.Command("go", "build", "-o", ferretBin, "./testdata/ferretdb").CombinedOutput(); err != nil {
+			ferretErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if ferretErr != nil {
+		t.Fatal(ferretErr)
+	}
+	cmd := exec.Command(ferretBin)
+	stdin, err := cmd.StdinPipe()
+	must(t, err)
+	stdout, err := cmd.StdoutPipe()
+	must(t, err)
+	cmd.Stderr = os.Stderr
+	must(t, cmd.Start())
+	t.Cleanup(func() { stdin.Close(); _ = cmd.Wait() }) // closing stdin stops it
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("FerretDB did not start: %v", err)
+	}
+	u, err := url.Parse(strings.TrimSpace(line))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
+}
+
+var (
+	ferretOnce sync.Once
+	ferretBin  string
+	ferretErr  error
+)
 
 func (f *funnel) uri() string { return "mongodb://" + f.ln.Addr().String() + "/" }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/zadankai/zadankai/rooms"
 	"github.com/zadankai/zadankai/rooms/mongostore"
-	"github.com/zadankai/zadankai/rooms/mongostore/ferrettest"
 )
 
 // Two `zadankai serve` processes on one MongoDB-wire store behave as one
@@ -57,23 +55,15 @@ func TestReplicasShareOneStore(t *testing.T) {
 }
 
 // replicaStore is the store the replicas share: the MongoDB of
-// ZADANKAI_TEST_MONGO_URI, or FerretDB behind a funnel (funnel_test.go),
+// ZADANKAI_TEST_MONGO_URI, or FerretDB as a process of its own behind a
+// funnel (funnel_test.go),
 // and a database of this run's own.
 func replicaStore(t *testing.T) (uri, db string) {
 	db = "replicas_" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	if uri := os.Getenv("ZADANKAI_TEST_MONGO_URI"); uri != "" {
 		return uri, db
 	}
-	srv, err := ferrettest.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Stop)
-	u, err := url.Parse(srv.URI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return newFunnel(t, u.Host).uri(), db
+	return newFunnel(t, ferretProcess(t)).uri(), db
 }
 
 func openReplicaStore(t *testing.T, uri, db string) rooms.Store {
