@@ -37,17 +37,17 @@ func NewPlacement(ls *Leases, url string) *Placement {
 
 // Place returns the media URL of the node hosting room, placing room on
 // this node when no live node hosts it; here says whether it is this one.
+// Each join here counts as a placement anew for placementGrace, so that
+// Renew keeps the room while its joiner connects.
 func (p *Placement) Place(ctx context.Context, room string) (url string, here bool, err error) {
+	p.mu.Lock() // against Renew giving the room back meanwhile
+	defer p.mu.Unlock()
 	got, mine, err := p.Leases.Take(ctx, placementPrefix+room, p.URL)
 	if err != nil {
 		return "", false, err
 	}
 	if mine {
-		p.mu.Lock()
-		if _, ok := p.held[room]; !ok {
-			p.held[room] = p.Leases.now()
-		}
-		p.mu.Unlock()
+		p.held[room] = p.Leases.now()
 		return p.URL, true, nil
 	}
 	return got.Value, false, nil
@@ -66,11 +66,13 @@ func (p *Placement) Where(ctx context.Context, room string) (url string, here bo
 	return l.Value, l.Holder == p.Leases.Node, nil
 }
 
-// Release gives room back: it ended on this node.
+// Release gives room back now (a node leaving it on purpose). A room that
+// merely emptied is given back by Renew instead, after the grace: a join
+// racing with its end must not find it unplaced.
 func (p *Placement) Release(ctx context.Context, room string) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	delete(p.held, room)
-	p.mu.Unlock()
 	_ = p.Leases.Release(ctx, placementPrefix+room) // else it runs out after a TTL
 }
 
@@ -78,21 +80,19 @@ func (p *Placement) Release(ctx context.Context, room string) {
 // here (live reports which) or were placed within the grace, and gives
 // the others back. Call it more often than the TTL.
 func (p *Placement) Renew(ctx context.Context, live func(room string) bool) {
-	now := p.Leases.now()
 	p.mu.Lock()
-	var keep, drop []string
+	now := p.Leases.now()
+	var keep []string
 	for room, at := range p.held {
 		if live(room) || now.Sub(at) < placementGrace {
 			keep = append(keep, room)
-		} else {
-			drop = append(drop, room)
-			delete(p.held, room)
+			continue
 		}
-	}
-	p.mu.Unlock()
-	for _, room := range drop {
+		// Under mu: a join placing it again waits, then places it afresh.
+		delete(p.held, room)
 		_ = p.Leases.Release(ctx, placementPrefix+room)
 	}
+	p.mu.Unlock()
 	for _, room := range keep {
 		if _, mine, err := p.Leases.Take(ctx, placementPrefix+room, p.URL); err == nil && !mine {
 			p.mu.Lock()

@@ -13,15 +13,14 @@ import (
 // it meets in one SFU.
 type Placement interface {
 	// Place returns the media URL of the node hosting room, placing it on
-	// this node when no live node hosts it; here says whether it is this one.
+	// this node when no live node hosts it; here says whether it is this
+	// one. The placement keeps rooms placed while HasRoom says they live.
 	Place(ctx context.Context, room string) (url string, here bool, err error)
-	// Release gives room back: it ended on this node.
-	Release(ctx context.Context, room string)
 }
 
 var _ Placement = (*rooms.Placement)(nil)
 
-// placementTimeout bounds the store work a join or a room's end waits for.
+// placementTimeout bounds the store work a join waits for.
 const placementTimeout = 5 * time.Second
 
 // placed reports whether room lives on this node (placing it here when
@@ -53,14 +52,4 @@ func (s *Server) HasRoom(room string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.rooms[room] != nil
-}
-
-// released gives a room that ended here back to the placement.
-func (s *Server) released(room string) {
-	if s.placement == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), placementTimeout)
-	defer cancel()
-	s.placement.Release(ctx, room)
 }

@@ -198,19 +198,14 @@ func (s *Server) roomFor(name string) *room {
 	return r
 }
 
-// dropRoomIfEmpty forgets a room when its last participant has left,
-// and gives its placement back.
+// dropRoomIfEmpty forgets a room when its last participant has left.
 func (s *Server) dropRoomIfEmpty(r *room) {
 	s.mu.Lock()
-	dropped := s.rooms[r.name] == r && r.empty()
-	if dropped {
+	defer s.mu.Unlock()
+	if s.rooms[r.name] == r && r.empty() {
 		delete(s.rooms, r.name)
 		close(r.stop)
 		s.hooks.notify(EventRoomFinished, r.info(), nil, nil)
-	}
-	s.mu.Unlock()
-	if dropped {
-		s.released(r.name) // store work: never under mu
 	}
 }
 

@@ -40,21 +40,14 @@ func joinCluster(ctx context.Context, cfg *Config, store rooms.Store, log *slog.
 	return c, c.repairAtStart(ctx)
 }
 
-// repairAtStart frees all the time no booking holds when this server is
-// alone on its store; with other replicas live, only time claimed over
-// a minute ago: one of them may be between a booking's writes now.
+// repairAtStart frees all the time no booking holds. Safe with other
+// replicas live: RepairTimeClaims fences each owner first, so a booking
+// another replica is between the writes of fails (409) rather than keeps
+// time it no longer holds.
 func (c *cluster) repairAtStart(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	others, err := c.leases.OtherNodes(ctx)
-	if err != nil {
-		return fmt.Errorf("listing replicas: %w", err)
-	}
-	grace := time.Duration(0)
-	if len(others) > 0 {
-		grace = time.Minute
-	}
-	n, err := rooms.RepairTimeClaims(ctx, c.leases.Store, time.Now(), grace)
+	n, err := rooms.RepairTimeClaims(ctx, c.leases.Store, time.Now(), 0)
 	if err != nil {
 		return fmt.Errorf("repairing booked time: %w", err)
 	}
