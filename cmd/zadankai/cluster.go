@@ -76,10 +76,11 @@ func (c *cluster) plane(local rooms.MediaPlane, key, secret string) rooms.MediaP
 	return &remotemedia.Placed{Local: local, Placement: c.placement, Key: key, Secret: secret}
 }
 
-// keep announces this node and renews the placements of the rooms live
-// here (live says which) every third of a lease until the function it
-// returns is called.
-func (c *cluster) keep(live func(room string) bool) func() {
+// keep announces this node, renews the placements of the rooms live here
+// (live says which) and tells the API where rooms may be sent (nodes:
+// every live replica's node_url) every third of a lease until the
+// function it returns is called.
+func (c *cluster) keep(live func(room string) bool, nodes func(urls []string)) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	url := ""
@@ -90,6 +91,7 @@ func (c *cluster) keep(live func(room string) bool) func() {
 	if others, err := c.leases.OtherNodes(ctx); err == nil {
 		c.log.Info("cluster", "node", c.leases.Node, "other_replicas", len(others), "node_url", url)
 	}
+	c.publishNodes(ctx, nodes)
 	wg.Go(func() {
 		t := time.NewTicker(c.leases.TTL / 3)
 		defer t.Stop()
@@ -102,10 +104,30 @@ func (c *cluster) keep(live func(room string) bool) func() {
 			c.announce(ctx, url)
 			if c.placement != nil {
 				c.placement.Renew(ctx, live)
+				c.publishNodes(ctx, nodes)
 			}
 		}
 	})
 	return func() { cancel(); wg.Wait() }
+}
+
+// publishNodes passes the media URLs of this node and of the live
+// others to nodes, when rooms are placed.
+func (c *cluster) publishNodes(ctx context.Context, nodes func(urls []string)) {
+	if c.placement == nil {
+		return
+	}
+	others, err := c.leases.OtherNodes(ctx)
+	if err != nil {
+		return // the last list holds until the next renewal
+	}
+	urls := []string{c.placement.URL}
+	for _, l := range others {
+		if l.Value != "" {
+			urls = append(urls, l.Value)
+		}
+	}
+	nodes(urls)
 }
 
 func (c *cluster) announce(ctx context.Context, url string) {
@@ -131,7 +153,7 @@ func (c *cluster) leave() {
 // run starts the jobs and keeps this node's leases; the function it
 // returns ends both after a drain and gives the leases back.
 func (c *cluster) run(ctx context.Context, a *api.API, live func(room string) bool, timeout time.Duration) func() {
-	stopKeeping := c.keep(live)
+	stopKeeping := c.keep(live, a.SetMediaNodes)
 	stopJobs := runJobs(ctx, a, timeout)
 	return func() { stopJobs(); stopKeeping(); c.leave() }
 }

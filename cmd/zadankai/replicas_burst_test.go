@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -18,8 +19,23 @@ import (
 // roomLivesOnOneNode: the two parties of a consultation join through
 // different replicas and are both sent to the node that hosts its room
 // (placed at the first join); the other node's SFU refuses the room with
-// 421 and says where it lives.
+// 421 and says where it lives. Pages from either replica may connect to
+// both nodes (their Content-Security-Policy).
 func roomLivesOnOneNode(t *testing.T, x *pair, reps []*replica) {
+	for i, r := range reps {
+		other := reps[1-i].node
+		waitFor(t, 15*time.Second, func() string {
+			res, err := http.Get(r.url + "/healthz")
+			if err != nil {
+				return err.Error()
+			}
+			res.Body.Close()
+			if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self' ") || !strings.Contains(csp, other+" ") {
+				return fmt.Sprintf("pages from %s may not connect to the other node %s: %s", r.url, other, csp)
+			}
+			return ""
+		})
+	}
 	pw := &crashWorld{sessions: map[rooms.MemberID]crashSession{}}
 	pw.sessions[x.p.ID] = crashLogin(t, reps[0].url, x.p.Email)
 	pw.sessions[x.q.ID] = crashLogin(t, reps[1].url, x.q.Email)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -132,8 +133,10 @@ type API struct {
 	trusted       []string
 	metricsToken  string
 	noMetrics     bool
-	prom          http.Handler // the Prometheus exposition of reg
-	headers       http.Header  // security headers of every response
+	prom          http.Handler                // the Prometheus exposition of reg
+	headers       atomic.Pointer[http.Header] // security headers of every response (SetMediaNodes)
+	mediaURL      string
+	https         bool
 }
 
 // New checks p and returns the API.
