@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -146,26 +147,64 @@ func waitClosed(t *testing.T, ch chan struct{}, d time.Duration, what string, p 
 	}
 }
 
-var reminderLine = regexp.MustCompile(`dev mail \(not sent\)" to=(\S+) subject="[^"]*(まもなく相談|reminder, consultation)`)
+var reminderLine = regexp.MustCompile(`dev mail \(not sent\)" to=(\S+) subject="([^"]*(まもなく相談|reminder, consultation)[^"]*)"`)
 
-// jobsRanOnce: the start-up jobs of both replicas ran once between them:
-// one recommendation round, and one reminder to each party of the
-// booking starting in 13 minutes.
-func jobsRanOnce(t *testing.T, x *pair, reps []*replica) {
-	rounds, reminders := 0, map[string]int{}
+// reminders counts the reminder emails the replicas sent, by address and
+// subject (which names the time).
+func reminders(reps []*replica) map[[2]string]int {
+	n := map[[2]string]int{}
 	for _, r := range reps {
-		logs := r.logs()
-		rounds += strings.Count(logs, "recommendation round done")
-		for _, m := range reminderLine.FindAllStringSubmatch(logs, -1) {
-			reminders[m[1]]++
+		for _, m := range reminderLine.FindAllStringSubmatch(r.logs(), -1) {
+			n[[2]string{m[1], m[2]}]++
 		}
+	}
+	return n
+}
+
+// reminderOfDeadReplica: a replica died while sending the pair's
+// reminder of a new booking (its lease taken, never renewed nor done).
+// The other party's goes out at once, and the dead replica's is taken
+// over once its lease ran out.
+func reminderOfDeadReplica(t *testing.T, uri, db string, x *pair, reps []*replica) {
+	s := openReplicaStore(t, uri, db)
+	defer s.Close(context.Background())
+	before := len(reminders(reps))
+	slot := rooms.Slot{Start: time.Now().UTC().Truncate(time.Minute).Add(15 * time.Minute), Minutes: 30}
+	c := &rooms.Consultation{ID: rooms.NewConsultationID(), RequesterID: x.p.ID, RecipientID: x.q.ID, RequesterCompany: x.p.CompanyID,
+		RecipientCompany: x.q.CompanyID, Note: "ghost", Mode: rooms.ModeOnline, Status: rooms.StatusBooked, Proposed: []rooms.Slot{slot},
+		Booked: &slot, Sequence: 1, ExpiresAt: slot.Start.Add(24 * time.Hour), NoShows: []rooms.MemberID{}}
+	// The key SendDueReminders gives p's reminder of c at the 15m offset.
+	key := "reminder:" + string(c.ID) + ":15m0s:1:" + string(x.p.ID)
+	now := time.Now()
+	if _, err := s.TakeLease(context.Background(), &rooms.Lease{Key: key, Holder: "ghost", Until: now.Add(3 * time.Second)}, now); err != nil {
+		t.Fatal(err)
+	}
+	must(t, s.CreateConsultation(context.Background(), c))
+	waitFor(t, 30*time.Second, func() string {
+		if n := len(reminders(reps)); n != before+2 {
+			return fmt.Sprintf("%d reminders of the booking whose sender died, want 2: %v", n-before, reminders(reps))
+		}
+		return ""
+	})
+}
+
+// jobsRanOnce: the jobs of both replicas ran once between them: one
+// recommendation round, one reminder to each party of each booking.
+func jobsRanOnce(t *testing.T, x *pair, reps []*replica) {
+	rounds := 0
+	for _, r := range reps {
+		rounds += strings.Count(r.logs(), "recommendation round done")
 	}
 	if rounds != 1 {
 		t.Errorf("%d recommendation rounds ran between the replicas, want 1", rounds)
 	}
-	for _, m := range []*rooms.Member{x.p, x.q} {
-		if reminders[m.Email] != 1 {
-			t.Errorf("%s got %d reminders of the booking starting in 13 minutes, want 1 (%v)", m.Email, reminders[m.Email], reminders)
+	got := reminders(reps)
+	for k, n := range got {
+		if n != 1 {
+			t.Errorf("%s got %q %d times, want once", k[0], k[1], n)
 		}
+	}
+	if len(got) != 4 {
+		t.Errorf("reminders: %v, want one to each of %s and %s for each of two bookings", got, x.p.Email, x.q.Email)
 	}
 }

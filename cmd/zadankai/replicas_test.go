@@ -19,8 +19,8 @@ import (
 // Two `zadankai serve` processes on one MongoDB-wire store behave as one
 // service: a session made on one is good on the other, a request made
 // through one is accepted through the other, a media room lives on one
-// of them whichever one people ask, the start-up jobs run once between
-// them, and killing one in the middle of a burst of changes loses and
+// of them whichever one people ask, the jobs run once between them (and
+// one whose replica died is taken over), and killing one in the middle of a burst of changes loses and
 // doubles nothing.
 func TestReplicasShareOneStore(t *testing.T) {
 	uri, db := replicaStore(t)
@@ -35,6 +35,7 @@ func TestReplicasShareOneStore(t *testing.T) {
 	sessionGoodEverywhere(t, w, reps)
 	bookOnOneAcceptOnAnother(t, w, reps)
 	roomLivesOnOneNode(t, x, reps)
+	reminderOfDeadReplica(t, uri, db, x, reps)
 	w.burstKillingOne(t, reps, 30, 30)
 	jobsRanOnce(t, x, reps)
 

@@ -17,7 +17,7 @@ const (
 )
 
 // RunJobs runs the API's periodic jobs until stopping closes: reminders
-// at start and every minute, a recommendation round when one is due (looked at hourly
+// at start and every minute (or lease), a recommendation round when one is due (looked at hourly
 // and at start), and every interval the sweep of expired sessions and
 // leases and the repair of time no booking holds.
 //
@@ -29,7 +29,10 @@ const (
 func (a *API) RunJobs(ctx context.Context, interval time.Duration, stopping <-chan struct{}) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	minute := time.NewTicker(time.Minute)
+	// A reminder whose replica died mid-send is taken over at the next
+	// run after its lease ran out: with leases shorter than a minute, that
+	// soon.
+	minute := time.NewTicker(min(time.Minute, a.leases.TTL))
 	defer minute.Stop()
 	hour := time.NewTicker(time.Hour)
 	defer hour.Stop()
