@@ -272,4 +272,24 @@ type Store interface {
 	CastBallot(ctx context.Context, b *Ballot) error
 	// ListBallots returns the ballots of poll p.
 	ListBallots(ctx context.Context, p PollID) ([]*Ballot, error)
+	// --- replicas on one store (issue 15) ---
+
+	// TakeLease gives l.Key to l.Holder, with l's Value, Until and Done,
+	// when nobody holds it, its lease ran out at or before now, or
+	// l.Holder holds it already and it is not done (a renewal, or marking
+	// it done). It returns the lease stored after the call: another
+	// holder's live lease, or a done one, comes back unchanged and nothing
+	// is written. Of several takers at once exactly one wins.
+	TakeLease(ctx context.Context, l *Lease, now time.Time) (*Lease, error)
+	// GetLease returns the lease of key, run out or not.
+	GetLease(ctx context.Context, key string) (*Lease, error)
+	// ReleaseLease removes key's lease if holder holds it; another
+	// holder's, or none, is left as it is and is not an error.
+	ReleaseLease(ctx context.Context, key, holder string) error
+	// ListLeases returns the leases whose key starts with prefix, by key,
+	// run out or not.
+	ListLeases(ctx context.Context, prefix string) ([]*Lease, error)
+	// DeleteLeasesBefore removes the leases that ran out before t and
+	// returns how many went.
+	DeleteLeasesBefore(ctx context.Context, t time.Time) (int64, error)
 }
