@@ -266,8 +266,13 @@ func (a *API) joinRoundtable(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	url, err := a.mediaURLFor(c.Request.Context(), r.RoomName())
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	a.recordAttendance(c.Request.Context(), r, me, role, now)
-	c.JSON(http.StatusOK, gin.H{"url": a.media.URL, "room": r.RoomName(), "token": jwt, "role": role, "lobby": entry.Lobby,
+	c.JSON(http.StatusOK, gin.H{"url": url, "room": r.RoomName(), "token": jwt, "role": role, "lobby": entry.Lobby,
 		"expires_at": now.Add(valid)})
 }
 

@@ -74,6 +74,13 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"BatchReads", testBatchReads},
 		{"SeatCountsAndStandings", testSeatCountsAndStandings},
 		{"ListStamp", testListStamp},
+		// anonymous questions and quick polls (issue 16)
+		{"Questions", testQuestions},
+		{"QuestionVotesConcurrent", testQuestionVotesConcurrent},
+		{"Polls", testPolls},
+		// replicas on one store (issue 15)
+		{"Leases", testLeases},
+		{"LeaseTakenOnce", testLeaseTakenOnce},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })
