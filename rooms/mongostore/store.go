@@ -101,6 +101,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		// A member's data export lists the feedback she gave (issue 12).
 		{s.db.Collection("feedback"), mongo.IndexModel{Keys: bson.D{{Key: "author_id", Value: 1}}, Options: options.Index().SetName("author")}},
 		{s.db.Collection("roundtable_feedback"), mongo.IndexModel{Keys: bson.D{{Key: "author_id", Value: 1}}, Options: options.Index().SetName("author")}},
+		// One record per subscribed browser, listed per member (issue 17).
+		{s.db.Collection("push_subscriptions"), mongo.IndexModel{Keys: bson.D{{Key: "endpoint", Value: 1}}, Options: options.Index().SetName("endpoint_unique").SetUnique(true)}},
+		{s.db.Collection("push_subscriptions"), mongo.IndexModel{Keys: bson.D{{Key: "member_id", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("member_created")}},
 	}
 	for _, i := range idx {
 		if _, err := i.coll.Indexes().CreateOne(ctx, i.model); err != nil {

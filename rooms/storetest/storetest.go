@@ -70,6 +70,11 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		// a capacity raised seats those waiting
 		{"ConsultationMove", testConsultationMove},
 		{"CapacityGrowthPromotes", testCapacityGrowthPromotes},
+		// notifications (issue 17)
+		{"PushSubscriptions", testPushSubscriptions},
+		{"NoticePrefs", testNoticePrefs},
+		{"DevicesGoWithMemberData", testDevicesGoWithMemberData},
+		{"VAPIDKeys", testVAPIDKeys},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })
