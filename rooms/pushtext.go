@@ -16,6 +16,7 @@ const (
 	EventDeclined         NoticeEvent = "declined"
 	EventRescheduled      NoticeEvent = "rescheduled"
 	EventCancelled        NoticeEvent = "cancelled"
+	EventTimeKept         NoticeEvent = "time_kept"
 	EventConsultationSoon NoticeEvent = "consultation_soon"
 	EventRoundtableSoon   NoticeEvent = "roundtable_soon"
 	EventSeat             NoticeEvent = "seat"
@@ -73,6 +74,8 @@ var noticeTexts = map[NoticeEvent][4]string{
 		"%sから日程変更のご相談があります", "%s proposed new times"},
 	EventCancelled: {"相談がキャンセルになりました", "A consultation was cancelled",
 		"%sとの相談がキャンセルになりました", "Your consultation with %s was cancelled"},
+	EventTimeKept: {"相談の日時は変わらずそのままです", "Your consultation keeps its time",
+		"%sとの相談の日時はそのままです", "Your consultation with %s keeps its time"},
 	EventConsultationSoon: {"まもなく相談が始まります。入室できます", "Your consultation starts soon. The room is open",
 		"まもなく%sとの相談です。入室できます", "You meet %s soon. The room is open"},
 	EventRoundtableSoon: {"まもなく座談会が始まります。入室できます", "Your roundtable starts soon. The room is open",
@@ -101,4 +104,12 @@ func (n Notice) Message(locale, baseURL string, names bool) PushMessage {
 		body = fmt.Sprintf(t[2+i], name)
 	}
 	return PushMessage{Title: "座談会 Zadankai", Body: body, URL: strings.TrimSuffix(baseURL, "/") + n.Path, Tag: string(n.Event)}
+}
+
+// RecommendationsEmail tells m her new batch of recommended peers is
+// ready (the email of a member without a subscribed device).
+func RecommendationsEmail(m *Member, link string) Email {
+	return Email{To: m.Email, Subject: bilingual(m, "座談会: 今週のおすすめの方が届きました", "Zadankai: your recommended peers for this week"),
+		Text: bilingual(m, fmt.Sprintf("%s\n\n今週のおすすめの方が届きました。気になる方がいれば、気軽に相談を申し込んでみてください。\n\n%s\n\n通知の受け取り方はプロフィールのページで変えられます。\n", San(m.DisplayName), link),
+			fmt.Sprintf("Hello %s,\n\nYour recommended peers for this week are here. If someone catches your eye, ask them for a consultation.\n\n%s\n\nYou can change how you are notified on your profile page.\n", m.DisplayName, link))}
 }

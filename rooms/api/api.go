@@ -67,6 +67,9 @@ type Params struct {
 	// MetricsElsewhere leaves /metrics off this router (it is served on
 	// another address, see MetricsHandler).
 	MetricsElsewhere bool
+	// Notifier tells members what happened by push, email or not at all,
+	// by their preferences; nil mails everything, as before push.
+	Notifier Notifier
 }
 
 // ConsultationConfig tunes the consultation flow.
@@ -126,6 +129,7 @@ type API struct {
 	noMetrics     bool
 	prom          http.Handler // the Prometheus exposition of reg
 	headers       http.Header  // security headers of every response
+	notifier      Notifier
 }
 
 // New checks p and returns the API.
@@ -171,6 +175,10 @@ func New(p Params) (*API, error) {
 	a.noticeLimit = newLimiter(1, 24*time.Hour, a.now)
 	a.decodes = make(chan struct{}, photoDecodes)
 	a.notFoundPage = p.NotFoundPage
+	a.notifier = p.Notifier
+	if a.notifier == nil {
+		a.notifier = mailOnly{mailer: a.mailer, log: a.log}
+	}
 	return a, nil
 }
 
@@ -263,6 +271,18 @@ func (a *API) Register(r *gin.Engine) {
 		r.GET("/dev/mail", a.devMail)
 	}
 	a.registerRoundtableExtras(authed, operator)
+	a.registerNotifications(authed)
+}
+
+// registerNotifications adds push devices and notification preferences
+// (issue 17).
+func (a *API) registerNotifications(authed *gin.RouterGroup) {
+	authed.GET("/push/key", a.pushKey)
+	authed.GET("/me/devices", a.listDevices)
+	authed.POST("/me/devices", a.subscribeDevice)
+	authed.DELETE("/me/devices/:id", a.deleteDevice)
+	authed.GET("/me/notifications", a.getMyNoticePrefs)
+	authed.PUT("/me/notifications", a.putMyNoticePrefs)
 }
 
 // wantsPage tells a person's browser asking for a page (a mistyped

@@ -27,9 +27,15 @@ func (a *API) calendarEvent(cs *rooms.Consultation, m *rooms.Member, peer string
 	return ev
 }
 
+// bookingEvents is the notification of each booking news for the person
+// who did not act.
+var bookingEvents = map[rooms.BookingNews]rooms.NoticeEvent{rooms.BookingMade: rooms.EventAccepted,
+	rooms.BookingMoved: rooms.EventRescheduled, rooms.BookingCancelled: rooms.EventCancelled}
+
 // sendCalendar emails both parties their calendar entry for cs with
-// words for the news.
-func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, news rooms.BookingNews) {
+// words for the news; the one who did not act (actor did) is notified
+// too, by her preferences.
+func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, news rooms.BookingNews, actor rooms.MemberID) {
 	req, err1 := a.store.GetMember(c.Request.Context(), cs.RequesterID)
 	rec, err2 := a.store.GetMember(c.Request.Context(), cs.RecipientID)
 	if err := errors.Join(err1, err2); err != nil {
@@ -39,7 +45,13 @@ func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, news rooms.Bo
 	for _, pair := range [][2]*rooms.Member{{req, rec}, {rec, req}} {
 		m, peer := pair[0], pair[1]
 		ics := rooms.ICS(a.calendarEvent(cs, m, peer.DisplayName), news.Method(), a.now())
-		a.notify(c, m, rooms.ConsultationCalendarEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), news, ics))
+		mail := rooms.ConsultationCalendarEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), news, ics)
+		if m.ID == actor {
+			a.notify(c, m, mail)
+			continue
+		}
+		a.notifier.Notify(c.Request.Context(), m, rooms.Notice{Event: bookingEvents[news], Name: peer.DisplayName,
+			Path: "/consultations?id=" + string(cs.ID)}, &mail)
 	}
 }
 
@@ -182,7 +194,7 @@ func (a *API) SendDueReminders(ctx context.Context) {
 			if cs.Booked.Start.Before(now) || a.store.ClaimOnce(ctx, key, now) != nil {
 				continue
 			}
-			a.remind(ctx, cs)
+			a.remind(ctx, cs, off)
 		}
 	}
 	a.sendRoundtableReminders(ctx, now)
@@ -202,12 +214,12 @@ func (a *API) sendRoundtableReminders(ctx context.Context, now time.Time) {
 			if r.Cancelled || r.Start.Before(now) || a.store.ClaimOnce(ctx, key, now) != nil {
 				continue
 			}
-			a.remindRoundtable(ctx, r)
+			a.remindRoundtable(ctx, r, off)
 		}
 	}
 }
 
-func (a *API) remindRoundtable(ctx context.Context, r *rooms.Roundtable) {
+func (a *API) remindRoundtable(ctx context.Context, r *rooms.Roundtable, off time.Duration) {
 	regs, err := a.store.ListRegistrations(ctx, r.ID)
 	if err != nil {
 		a.log.WarnContext(ctx, "reminders: registrations", "roundtable_id", r.ID, "err", err)
@@ -224,13 +236,12 @@ func (a *API) remindRoundtable(ctx context.Context, r *rooms.Roundtable) {
 		if err != nil {
 			continue
 		}
-		if err := a.mailer.Send(ctx, rooms.RoundtableReminderEmail(m, r.Title, rooms.LocalTime(m, r.Start), a.publicURL+"/roundtables?id="+string(r.ID))); err != nil {
-			a.log.WarnContext(ctx, "roundtable reminder failed", "member_id", id, "err", err)
-		}
+		mail := rooms.RoundtableReminderEmail(m, r.Title, rooms.LocalTime(m, r.Start), a.publicURL+"/roundtables?id="+string(r.ID))
+		a.remindBy(ctx, m, off, rooms.Notice{Event: rooms.EventRoundtableSoon, Name: r.Title, Path: "/roundtables?id=" + string(r.ID)}, mail)
 	}
 }
 
-func (a *API) remind(ctx context.Context, cs *rooms.Consultation) {
+func (a *API) remind(ctx context.Context, cs *rooms.Consultation, off time.Duration) {
 	for _, pair := range [][2]rooms.MemberID{{cs.RequesterID, cs.RecipientID}, {cs.RecipientID, cs.RequesterID}} {
 		m, err1 := a.store.GetMember(ctx, pair[0])
 		peer, err2 := a.store.GetMember(ctx, pair[1])
@@ -238,9 +249,25 @@ func (a *API) remind(ctx context.Context, cs *rooms.Consultation) {
 			a.log.WarnContext(ctx, "reminders: loading parties", "consultation_id", cs.ID, "err", err)
 			continue
 		}
-		if err := a.mailer.Send(ctx, rooms.ReminderEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), a.publicURL+"/consultations")); err != nil {
-			a.log.WarnContext(ctx, "reminder email failed", "member_id", m.ID, "err", err)
-		}
+		mail := rooms.ReminderEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), a.publicURL+"/consultations")
+		a.remindBy(ctx, m, off, rooms.Notice{Event: rooms.EventConsultationSoon, Name: peer.DisplayName, Path: "/consultations?id=" + string(cs.ID)}, mail)
+	}
+}
+
+// soonReminder is the longest offset whose reminder means "the room opens
+// now": those go by her preferences (push even in quiet hours); earlier
+// ones (the day before) stay emails.
+const soonReminder = 30 * time.Minute
+
+// remindBy sends a reminder: a starting-soon one through the notifier,
+// an earlier one by email.
+func (a *API) remindBy(ctx context.Context, m *rooms.Member, off time.Duration, n rooms.Notice, mail rooms.Email) {
+	if off <= soonReminder {
+		a.notifier.Notify(ctx, m, n, &mail)
+		return
+	}
+	if err := a.mailer.Send(ctx, mail); err != nil {
+		a.log.WarnContext(ctx, "reminder email failed", "member_id", m.ID, "err", err)
 	}
 }
 
