@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,27 +17,13 @@ import (
 	"github.com/zadankai/zadankai/rooms/push/pushtest"
 )
 
-// pushClock is the notifier's clock: real time from a set moment, so
-// quiet hours do not depend on when the test runs.
-type pushClock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *pushClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-func (c *pushClock) set(t time.Time) { c.mu.Lock(); c.offset = time.Until(t); c.mu.Unlock() }
-
 // pushEnv is an env whose API notifies through a real push notifier and
 // a test push service on loopback.
 type pushEnv struct {
 	*env
 	svc   *pushtest.Service
 	n     *push.Notifier
-	clock *pushClock
+	clock *pushtest.Clock
 }
 
 func tokyoAt(day, hour int) time.Time {
@@ -49,8 +34,8 @@ func tokyoAt(day, hour int) time.Time {
 
 func newPushEnv(t *testing.T) *pushEnv {
 	t.Helper()
-	pe := &pushEnv{clock: &pushClock{}}
-	pe.clock.set(tokyoAt(0, 12))
+	pe := &pushEnv{clock: &pushtest.Clock{}}
+	pe.clock.Set(tokyoAt(0, 12))
 	pe.env = newEnvWith(t, nil, func(p *api.Params) {
 		keys, err := push.LoadKeys(context.Background(), p.Store, "", "")
 		if err != nil {
@@ -58,7 +43,7 @@ func newPushEnv(t *testing.T) *pushEnv {
 		}
 		pe.svc = pushtest.New(t, keys.Public)
 		pe.n, err = push.New(push.Params{Store: p.Store, Mailer: p.Mailer, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Keys: keys, BaseURL: p.PublicURL, Now: pe.clock.now,
+			Keys: keys, BaseURL: p.PublicURL, Now: pe.clock.Now,
 			Config: push.Config{Backoff: 10 * time.Millisecond, Recheck: 20 * time.Millisecond, AllowPrivateNetworks: true}})
 		if err != nil {
 			t.Fatal(err)
@@ -207,9 +192,9 @@ func TestQuietHoursAndGoneDevices(t *testing.T) {
 	pe.recommend(t, w.memberA.m, w.memberB.m)
 	pe.alwaysAvailable(t, w.memberB.m)
 	dev := pe.subscribe(t, w.memberB)
-	pe.clock.set(tokyoAt(0, 23))
+	pe.clock.Set(tokyoAt(0, 23))
 	cs := pe.request(t, w.memberA, w.memberB.m, slotAt(30))
-	waitFor(t, 10*time.Second, func() string {
+	pushtest.WaitFor(t, 10*time.Second, func() string {
 		if pe.n.Held() != 1 {
 			return "the request is not held"
 		}
@@ -218,14 +203,14 @@ func TestQuietHoursAndGoneDevices(t *testing.T) {
 	if pe.count(dev) != 0 {
 		t.Fatal("pushed in quiet hours")
 	}
-	pe.clock.set(tokyoAt(1, 7))
+	pe.clock.Set(tokyoAt(1, 7))
 	if got := pe.expect(t, dev, 0, 1)[0]; got.Message.Tag != "request" {
 		t.Errorf("in the morning: %+v", got)
 	}
 	dev.Answer(http.StatusGone)
 	mails := len(pe.outbox.Messages())
 	w.memberA.do(t, "POST", pe.srv.URL+"/api/v1/consultations/"+cs.ID+"/cancel", `{}`)
-	waitFor(t, 10*time.Second, func() string {
+	pushtest.WaitFor(t, 10*time.Second, func() string {
 		var list []api.DeviceView
 		json.Unmarshal(w.memberB.do(t, "GET", pe.srv.URL+"/api/v1/me/devices", "").body, &list)
 		if len(list) != 0 {
@@ -294,54 +279,5 @@ func TestDevicesAndPreferencesAPI(t *testing.T) {
 		if code, field := r.errorCode(t); r.status/100 != 4 || code != c.code || field != c.field {
 			t.Errorf("preferences %s = %d %s/%s, want %s/%s", c.body, r.status, code, field, c.code, c.field)
 		}
-	}
-}
-
-func waitFor(t *testing.T, d time.Duration, cond func() string) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		msg := cond()
-		if msg == "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v: %s", d, msg)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// TestNewRecommendationsPush: a weekly round tells each member with a new
-// batch once, by push to her device or by email when she has none.
-func TestNewRecommendationsPush(t *testing.T) {
-	pe := newPushEnv(t)
-	w := pe.world(t)
-	profile := `{"job_level":2,"years_experience":4,"industry":"it","job_function":"engineering","work_style":{"hours":"full_time","remote":"remote"},
-		"languages":["ja"],"capacity":3,"themes":["promotion"],"children":{"count":1,"age_bands":["0-2"]},"version":0}`
-	for _, a := range []*actor{w.memberA, w.memberB} {
-		if r := a.do(t, "PUT", pe.srv.URL+"/api/v1/me/profile", profile); r.status != 200 {
-			t.Fatalf("profile: %d %s", r.status, r.body)
-		}
-	}
-	dev := pe.subscribe(t, w.memberA)
-	mails := len(pe.outbox.Messages())
-	if _, err := pe.api.RecommendAll(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	got := pe.expect(t, dev, 0, 1)[0].Message
-	if got.Body != "今週のおすすめの方が届きました" || got.URL != "http://zadankai.test/home" {
-		t.Errorf("recommendation push = %+v", got)
-	}
-	var toB int
-	for _, m := range pe.outbox.Messages()[:len(pe.outbox.Messages())-mails] {
-		if m.Email.To == w.memberB.m.Email && strings.Contains(m.Email.Subject, "おすすめ") {
-			toB++
-		} else {
-			t.Errorf("unexpected email to %s: %s", m.Email.To, m.Email.Subject)
-		}
-	}
-	if toB != 1 {
-		t.Errorf("%d recommendation emails to the member without a device, want 1", toB)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,21 +17,12 @@ import (
 	"github.com/zadankai/zadankai/rooms/sqlitestore"
 )
 
-// clock runs at real speed from a time the test sets (quiet hours).
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.offset) }
-func (c *clock) set(t time.Time) { c.mu.Lock(); c.offset = time.Until(t); c.mu.Unlock() }
-
 type rig struct {
 	store  rooms.Store
 	outbox *mail.Outbox
 	svc    *pushtest.Service
 	n      *Notifier
-	clock  *clock
+	clock  *pushtest.Clock
 	her    *rooms.Member
 }
 
@@ -52,9 +42,9 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	r := &rig{store: store, outbox: mail.NewOutbox(log, 100), svc: pushtest.New(t, keys.Public),
-		clock: &clock{}}
-	r.clock.set(time.Date(2026, 12, 2, 12, 0, 0, 0, tokyo))
-	r.n, err = New(Params{Store: store, Mailer: r.outbox, Logger: log, Keys: keys, BaseURL: "https://z.example/", Now: r.clock.now,
+		clock: &pushtest.Clock{}}
+	r.clock.Set(time.Date(2026, 12, 2, 12, 0, 0, 0, tokyo))
+	r.n, err = New(Params{Store: store, Mailer: r.outbox, Logger: log, Keys: keys, BaseURL: "https://z.example/", Now: r.clock.Now,
 		Config: Config{Backoff: 10 * time.Millisecond, Recheck: 20 * time.Millisecond, AllowPrivateNetworks: true}})
 	if err != nil {
 		t.Fatal(err)
@@ -79,21 +69,6 @@ func (r *rig) subscribe(t *testing.T) *pushtest.Device {
 	return d
 }
 
-func waitFor(t *testing.T, d time.Duration, cond func() string) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		msg := cond()
-		if msg == "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v: %s", d, msg)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func received(r *rig, n int) func() string {
 	return func() string {
 		if got := len(r.svc.Received()); got != n {
@@ -116,7 +91,7 @@ func TestPushReachesEveryDeviceOnce(t *testing.T) {
 	r := newRig(t)
 	phone, laptop := r.subscribe(t), r.subscribe(t)
 	r.n.Notify(context.Background(), r.her, request, requestMail(r.her))
-	waitFor(t, 10*time.Second, received(r, 2))
+	pushtest.WaitFor(t, 10*time.Second, received(r, 2))
 	ends := map[string]bool{}
 	for _, got := range r.svc.Received() {
 		ends[got.Endpoint] = true
@@ -138,21 +113,21 @@ func TestPushReachesEveryDeviceOnce(t *testing.T) {
 func TestQuietHoursHoldUntilMorning(t *testing.T) {
 	r := newRig(t)
 	r.subscribe(t)
-	r.clock.set(time.Date(2026, 12, 2, 22, 0, 0, 0, tokyo))
+	r.clock.Set(time.Date(2026, 12, 2, 22, 0, 0, 0, tokyo))
 	r.n.Notify(context.Background(), r.her, request, requestMail(r.her))
 	r.n.Notify(context.Background(), r.her, rooms.Notice{Event: rooms.EventConsultationSoon, Path: "/consultations"}, nil)
-	waitFor(t, 10*time.Second, received(r, 1))
+	pushtest.WaitFor(t, 10*time.Second, received(r, 1))
 	if got := r.svc.Received()[0]; got.Message.Body != "まもなく相談が始まります。入室できます" || got.Urgency != "high" || got.TTL > 900 {
 		t.Errorf("the reminder at night = %+v", got)
 	}
-	waitFor(t, 10*time.Second, func() string {
+	pushtest.WaitFor(t, 10*time.Second, func() string {
 		if r.n.Held() != 1 {
 			return "the request is not held"
 		}
 		return ""
 	})
-	r.clock.set(time.Date(2026, 12, 3, 7, 0, 0, 0, tokyo))
-	waitFor(t, 10*time.Second, received(r, 2))
+	r.clock.Set(time.Date(2026, 12, 3, 7, 0, 0, 0, tokyo))
+	pushtest.WaitFor(t, 10*time.Second, received(r, 2))
 	if got := r.svc.Received()[1]; got.Message.Tag != "request" {
 		t.Errorf("released in the morning: %+v", got)
 	}
@@ -168,7 +143,7 @@ func TestGoneSubscriptionIsRemoved(t *testing.T) {
 	d := r.subscribe(t)
 	d.Answer(http.StatusGone)
 	r.n.Notify(context.Background(), r.her, request, requestMail(r.her))
-	waitFor(t, 10*time.Second, func() string {
+	pushtest.WaitFor(t, 10*time.Second, func() string {
 		if list, _ := r.store.ListPushSubscriptions(context.Background(), r.her.ID); len(list) != 0 {
 			return "the gone subscription is still stored"
 		}
@@ -189,8 +164,8 @@ func TestRetriesBusyPushService(t *testing.T) {
 	d := r.subscribe(t)
 	d.Answer(http.StatusServiceUnavailable, http.StatusTooManyRequests)
 	r.n.Notify(context.Background(), r.her, request, requestMail(r.her))
-	waitFor(t, 10*time.Second, received(r, 1))
-	waitFor(t, 10*time.Second, func() string {
+	pushtest.WaitFor(t, 10*time.Second, received(r, 1))
+	pushtest.WaitFor(t, 10*time.Second, func() string {
 		if r.n.Held() != 0 {
 			return "a retry is still held"
 		}
