@@ -197,3 +197,17 @@ func ParseClock(s string) (int, bool) {
 func FormatClock(min int) string {
 	return time.Date(2000, 1, 1, min/60, min%60, 0, 0, time.UTC).Format("15:04")
 }
+
+// HeldNotice is a notification waiting for the end of a member's quiet
+// hours. It is kept in the store, so a restart loses nothing and exactly
+// one replica sends it (the one whose TakeHeldNotice succeeds).
+type HeldNotice struct {
+	ID       string    `json:"id" bson:"_id"` // "hn_…"
+	MemberID MemberID  `json:"member_id" bson:"member_id"`
+	Notice   Notice    `json:"notice" bson:"notice"`
+	Mail     *Email    `json:"mail,omitempty" bson:"mail,omitempty"` // the email if no device takes it
+	Due      time.Time `json:"due" bson:"due"`
+}
+
+// NewHeldNoticeID returns a fresh random id for a HeldNotice.
+func NewHeldNoticeID() string { return newID("hn_") }

@@ -128,9 +128,9 @@ type Store interface {
 
 	// DeleteMemberData removes what a member told about themselves and
 	// their sessions: profile, availability, photo, sessions and current
-	// recommendations, push subscriptions and notification preferences, and
-	// takes her out of everyone else's current recommendations. The
-	// account record itself is anonymised separately.
+	// recommendations, push subscriptions, notification preferences and
+	// held notifications, and takes her out of everyone else's current
+	// recommendations. The account record itself is anonymised separately.
 	DeleteMemberData(ctx context.Context, id MemberID) error
 
 	// CreateRoundtable inserts r.
@@ -260,4 +260,12 @@ type Store interface {
 	// stored already, and returns the stored ones: the first start wins on
 	// every store, so replicas and restarts sign with one key.
 	EnsureVAPIDKeys(ctx context.Context, k *VAPIDKeys) (*VAPIDKeys, error)
+	// HoldNotice keeps h until its Due time (quiet hours).
+	HoldNotice(ctx context.Context, h *HeldNotice) error
+	// ListDueNotices returns up to limit held notices due at or before
+	// before, earliest first.
+	ListDueNotices(ctx context.Context, before time.Time, limit int) ([]*HeldNotice, error)
+	// TakeHeldNotice removes the held notice id; ErrNotFound when it is
+	// gone already. Whoever removes it sends it: exactly one caller wins.
+	TakeHeldNotice(ctx context.Context, id string) error
 }

@@ -3,6 +3,7 @@ package mongostore
 import (
 	"context"
 	"errors"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -89,12 +90,51 @@ func (s *Store) EnsureVAPIDKeys(ctx context.Context, k *rooms.VAPIDKeys) (*rooms
 	return &doc.VAPIDKeys, nil
 }
 
-// deletePushData removes a member's devices and preferences (her data
-// deletion).
+// deletePushData removes a member's devices, preferences and held
+// notices (her data deletion).
 func (s *Store) deletePushData(ctx context.Context, m rooms.MemberID) error {
 	if _, err := s.db.Collection("push_subscriptions").DeleteMany(ctx, bson.D{{Key: "member_id", Value: string(m)}}); err != nil {
 		return mapErr(err, "")
 	}
-	_, err := s.db.Collection("notice_prefs").DeleteOne(ctx, bson.D{{Key: "_id", Value: string(m)}})
+	if _, err := s.db.Collection("notice_prefs").DeleteOne(ctx, bson.D{{Key: "_id", Value: string(m)}}); err != nil {
+		return mapErr(err, "")
+	}
+	_, err := s.db.Collection("held_notices").DeleteMany(ctx, bson.D{{Key: "member_id", Value: string(m)}})
 	return mapErr(err, "")
+}
+
+// HoldNotice implements rooms.Store.
+func (s *Store) HoldNotice(ctx context.Context, h *rooms.HeldNotice) error {
+	h.Due = norm(h.Due)
+	_, err := s.db.Collection("held_notices").InsertOne(ctx, h)
+	return mapErr(err, "id")
+}
+
+// ListDueNotices implements rooms.Store.
+func (s *Store) ListDueNotices(ctx context.Context, before time.Time, limit int) ([]*rooms.HeldNotice, error) {
+	cur, err := s.db.Collection("held_notices").Find(ctx, bson.D{{Key: "due", Value: bson.D{{Key: "$lte", Value: norm(before)}}}},
+		options.Find().SetSort(bson.D{{Key: "due", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, mapErr(err, "")
+	}
+	var out []*rooms.HeldNotice
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "")
+	}
+	for _, h := range out {
+		h.Due = h.Due.UTC()
+	}
+	return out, nil
+}
+
+// TakeHeldNotice implements rooms.Store.
+func (s *Store) TakeHeldNotice(ctx context.Context, id string) error {
+	res, err := s.db.Collection("held_notices").DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return mapErr(err, "")
+	}
+	if res.DeletedCount == 0 {
+		return rooms.ErrNotFound
+	}
+	return nil
 }

@@ -104,6 +104,8 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		// One record per subscribed browser, listed per member (issue 17).
 		{s.db.Collection("push_subscriptions"), mongo.IndexModel{Keys: bson.D{{Key: "endpoint", Value: 1}}, Options: options.Index().SetName("endpoint_unique").SetUnique(true)}},
 		{s.db.Collection("push_subscriptions"), mongo.IndexModel{Keys: bson.D{{Key: "member_id", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("member_created")}},
+		{s.db.Collection("held_notices"), mongo.IndexModel{Keys: bson.D{{Key: "due", Value: 1}}, Options: options.Index().SetName("due")}},
+		{s.db.Collection("held_notices"), mongo.IndexModel{Keys: bson.D{{Key: "member_id", Value: 1}}, Options: options.Index().SetName("member")}},
 	}
 	for _, i := range idx {
 		if _, err := i.coll.Indexes().CreateOne(ctx, i.model); err != nil {

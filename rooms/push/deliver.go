@@ -31,10 +31,10 @@ const (
 // deliver sends j to the member's devices, or holds it for the morning.
 func (n *Notifier) deliver(ctx context.Context, j *job) {
 	m := j.member
-	if !j.notice.Urgent() && !j.quietOK {
+	// A retry (attempt > 0) of a notice already under way is not held.
+	if !j.notice.Urgent() && !j.quietOK && j.attempt == 0 {
 		if quiet, until := j.prefs.QuietUntil(n.now(), m.TimeZone); quiet {
-			j.due, j.quietOK = until, true
-			n.hold(j)
+			n.holdQuiet(ctx, j, until)
 			return
 		}
 	}

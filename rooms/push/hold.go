@@ -2,8 +2,53 @@ package push
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"github.com/zadankai/zadankai/rooms"
 )
+
+// holdQuiet keeps j in the store until her quiet hours end, so a restart
+// loses nothing; if the store fails, in memory.
+func (n *Notifier) holdQuiet(ctx context.Context, j *job, until time.Time) {
+	h := &rooms.HeldNotice{ID: rooms.NewHeldNoticeID(), MemberID: j.member.ID, Notice: j.notice, Mail: j.fallback, Due: until}
+	if err := n.store.HoldNotice(ctx, h); err != nil {
+		n.log.WarnContext(ctx, "push: holding a notice in the store", "member_id", j.member.ID, "err", err)
+		j.due, j.quietOK = until, true
+		n.hold(j)
+	}
+}
+
+// releaseStored queues the stored notices that are due. Taking one from
+// the store is the claim: with several replicas, one sends it.
+func (n *Notifier) releaseStored(ctx context.Context) {
+	due, err := n.store.ListDueNotices(ctx, n.now(), cap(n.queue))
+	if err != nil {
+		n.log.WarnContext(ctx, "push: listing held notices", "err", err)
+		return
+	}
+	for _, h := range due {
+		if len(n.queue) == cap(n.queue) {
+			return // the rest next round
+		}
+		if err := n.store.TakeHeldNotice(ctx, h.ID); err != nil {
+			continue // another replica has it
+		}
+		m, err := n.store.GetMember(ctx, h.MemberID)
+		if err != nil {
+			if !errors.Is(err, rooms.ErrNotFound) {
+				n.log.WarnContext(ctx, "push: loading a held notice's member", "member_id", h.MemberID, "err", err)
+			}
+			continue
+		}
+		j := &job{member: m, notice: h.Notice, prefs: n.prefsOf(ctx, m.ID), fallback: h.Mail, quietOK: true}
+		select {
+		case n.queue <- j:
+		default:
+			n.sendMail(ctx, m, h.Mail)
+		}
+	}
+}
 
 // hold keeps j until j.due (the morning, or its next retry).
 func (n *Notifier) hold(j *job) {
@@ -16,12 +61,14 @@ func (n *Notifier) hold(j *job) {
 	}
 }
 
-// releaseLoop puts held jobs back in the queue when they are due. It
-// sleeps until the earliest is due, a new one is held, or Recheck passes.
+// releaseLoop puts held jobs back in the queue when they are due, those
+// in the store included. It sleeps until the earliest in memory is due, a
+// new one is held, or Recheck passes.
 func (n *Notifier) releaseLoop(ctx context.Context) {
 	t := time.NewTimer(n.cfg.Recheck)
 	defer t.Stop()
 	for {
+		n.releaseStored(ctx)
 		next := n.releaseDue()
 		t.Reset(min(n.cfg.Recheck, max(next, time.Millisecond)))
 		select {

@@ -97,7 +97,7 @@ type Notifier struct {
 
 	// guarded by mu
 	mu   sync.Mutex
-	held []*job // waiting for the morning or a retry, unordered
+	held []*job // waiting for a retry (or the morning, when the store failed), unordered
 }
 
 // job is one notice for one member.
@@ -141,13 +141,7 @@ func (n *Notifier) InsecureEndpoints() bool { return n.cfg.AllowPrivateNetworks 
 // that kind off. A mail with attachments (calendar invitations) is always
 // sent, since her calendar needs it whatever else she chose.
 func (n *Notifier) Notify(ctx context.Context, m *rooms.Member, note rooms.Notice, mail *rooms.Email) {
-	prefs, err := n.store.GetNoticePrefs(ctx, m.ID)
-	if err != nil {
-		if !errors.Is(err, rooms.ErrNotFound) {
-			n.log.WarnContext(ctx, "loading notification preferences", "member_id", m.ID, "err", err)
-		}
-		prefs = rooms.DefaultNoticePrefs(m.ID)
-	}
+	prefs := n.prefsOf(ctx, m.ID)
 	keep := mail != nil && len(mail.Attachments) > 0
 	if keep {
 		n.sendMail(ctx, m, mail)
@@ -180,6 +174,19 @@ func (n *Notifier) Notify(ctx context.Context, m *rooms.Member, note rooms.Notic
 	}
 }
 
+// prefsOf returns m's preferences, the defaults when she has none (or
+// the store fails: she still hears of it).
+func (n *Notifier) prefsOf(ctx context.Context, m rooms.MemberID) *rooms.NoticePrefs {
+	prefs, err := n.store.GetNoticePrefs(ctx, m)
+	if err != nil {
+		if !errors.Is(err, rooms.ErrNotFound) {
+			n.log.WarnContext(ctx, "loading notification preferences", "member_id", m, "err", err)
+		}
+		return rooms.DefaultNoticePrefs(m)
+	}
+	return prefs
+}
+
 func (n *Notifier) sendMail(ctx context.Context, m *rooms.Member, mail *rooms.Email) {
 	if mail == nil {
 		return
@@ -209,7 +216,8 @@ func (n *Notifier) Run(ctx context.Context) {
 	wg.Wait()
 }
 
-// Held returns how many notifications wait for the morning or a retry.
+// Held returns how many notifications wait in memory for a retry (those
+// held for the morning wait in the store).
 func (n *Notifier) Held() int {
 	n.mu.Lock()
 	defer n.mu.Unlock()

@@ -2,12 +2,14 @@ package push
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,12 +17,14 @@ import (
 	"github.com/zadankai/zadankai/rooms/mail"
 	"github.com/zadankai/zadankai/rooms/push/pushtest"
 	"github.com/zadankai/zadankai/rooms/sqlitestore"
+	"github.com/zadankai/zadankai/rooms/storetest"
 )
 
 type rig struct {
 	store  rooms.Store
 	outbox *mail.Outbox
 	svc    *pushtest.Service
+	keys   *rooms.VAPIDKeys
 	n      *Notifier
 	clock  *pushtest.Clock
 	her    *rooms.Member
@@ -31,30 +35,45 @@ var tokyo, _ = time.LoadLocation("Asia/Tokyo")
 // newRig starts a notifier on a real SQLite store with a push service on
 // loopback; the clock starts at noon in Tokyo, outside quiet hours.
 func newRig(t *testing.T) *rig {
-	store, err := sqlitestore.OpenFile(context.Background(), filepath.Join(t.TempDir(), "push.db"))
+	ctx := context.Background()
+	store, err := sqlitestore.OpenFile(ctx, filepath.Join(t.TempDir(), "push.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close(context.Background()) })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	keys, err := LoadKeys(context.Background(), store, "", "")
+	t.Cleanup(func() { store.Close(ctx) })
+	keys, err := LoadKeys(ctx, store, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{store: store, outbox: mail.NewOutbox(log, 100), svc: pushtest.New(t, keys.Public),
-		clock: &pushtest.Clock{}}
+	r := &rig{store: store, outbox: mail.NewOutbox(slog.New(slog.NewTextHandler(io.Discard, nil)), 100), svc: pushtest.New(t, keys.Public),
+		keys: keys, clock: &pushtest.Clock{}}
 	r.clock.Set(time.Date(2026, 12, 2, 12, 0, 0, 0, tokyo))
-	r.n, err = New(Params{Store: store, Mailer: r.outbox, Logger: log, Keys: keys, BaseURL: "https://z.example/", Now: r.clock.Now,
+	r.n, _ = r.start(t)
+	co := storetest.NewCompany("Sakura")
+	r.her = storetest.NewMember(co.ID, "hanako@example.com")
+	r.her.DisplayName = "山田 花子"
+	if err := errors.Join(store.CreateCompany(ctx, co), store.CreateMember(ctx, r.her)); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// start runs another notifier on the rig's store (a restarted server or
+// a second replica); stop ends it and waits.
+func (r *rig) start(t *testing.T) (n *Notifier, stop func()) {
+	n, err := New(Params{Store: r.store, Mailer: r.outbox, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Keys: r.keys,
+		BaseURL: "https://z.example/", Now: r.clock.Now,
 		Config: Config{Backoff: 10 * time.Millisecond, Recheck: 20 * time.Millisecond, AllowPrivateNetworks: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { r.n.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	r.her = &rooms.Member{ID: rooms.NewMemberID(), Email: "hanako@example.com", DisplayName: "山田 花子", Locale: "ja", TimeZone: "Asia/Tokyo"}
-	return r
+	go func() { n.Run(ctx); close(done) }()
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	return n, stop
 }
 
 func (r *rig) subscribe(t *testing.T) *pushtest.Device {
@@ -121,15 +140,30 @@ func TestQuietHoursHoldUntilMorning(t *testing.T) {
 		t.Errorf("the reminder at night = %+v", got)
 	}
 	pushtest.WaitFor(t, 10*time.Second, func() string {
-		if r.n.Held() != 1 {
-			return "the request is not held"
+		if held, _ := r.store.ListDueNotices(context.Background(), time.Now().Add(48*time.Hour), 10); len(held) != 1 {
+			return "the request is not held in the store"
 		}
 		return ""
 	})
+	// The server restarts overnight, and a second replica runs beside it:
+	// the morning brings the request once.
+	_, stop := r.start(t)
+	stop()
+	r.start(t)
+	r.start(t)
 	r.clock.Set(time.Date(2026, 12, 3, 7, 0, 0, 0, tokyo))
 	pushtest.WaitFor(t, 10*time.Second, received(r, 2))
 	if got := r.svc.Received()[1]; got.Message.Tag != "request" {
 		t.Errorf("released in the morning: %+v", got)
+	}
+	pushtest.WaitFor(t, 10*time.Second, func() string {
+		if held, _ := r.store.ListDueNotices(context.Background(), time.Now().Add(48*time.Hour), 10); len(held) != 0 {
+			return "the request is still held"
+		}
+		return ""
+	})
+	if n := len(r.svc.Received()); n != 2 {
+		t.Errorf("%d notifications, want the reminder and the request once each", n)
 	}
 	if n := len(r.outbox.Messages()); n != 0 {
 		t.Errorf("%d emails sent for held pushes", n)

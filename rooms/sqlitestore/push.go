@@ -74,3 +74,25 @@ func (s *Store) EnsureVAPIDKeys(ctx context.Context, k *rooms.VAPIDKeys) (*rooms
 	}
 	return &out, nil
 }
+
+// HoldNotice implements rooms.Store.
+func (s *Store) HoldNotice(ctx context.Context, h *rooms.HeldNotice) error {
+	h.Due = h.Due.UTC().Truncate(time.Millisecond)
+	doc, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO held_notices (id, member_id, due, doc) VALUES (?, ?, ?, ?)`, h.ID, h.MemberID, millis(h.Due), string(doc))
+	return mapErr(err, "id")
+}
+
+// ListDueNotices implements rooms.Store.
+func (s *Store) ListDueNotices(ctx context.Context, before time.Time, limit int) ([]*rooms.HeldNotice, error) {
+	return queryDocs[rooms.HeldNotice](ctx, s.db, `SELECT doc FROM held_notices WHERE due <= ? ORDER BY due, id LIMIT ?`, millis(before), limit)
+}
+
+// TakeHeldNotice implements rooms.Store.
+func (s *Store) TakeHeldNotice(ctx context.Context, id string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM held_notices WHERE id = ?`, id)
+	return mapErr(affected(res, err), "")
+}

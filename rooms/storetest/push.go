@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/zadankai/zadankai/rooms"
 )
@@ -149,5 +150,63 @@ func testVAPIDKeys(t *testing.T, open Opener, _ Options) {
 	k, err := s.EnsureVAPIDKeys(c, &rooms.VAPIDKeys{Public: "later", Private: "later"})
 	if err != nil || *k != *got[0] {
 		t.Errorf("after a restart = %+v, %v; want %+v", k, err, got[0])
+	}
+}
+
+// testHeldNotices: held notices come back when due, earliest first, are
+// taken exactly once however many replicas try, and go with her data.
+func testHeldNotices(t *testing.T, open Opener, _ Options) {
+	s, c := mustOpen(t, open), ctx(t)
+	her := rooms.NewMemberID()
+	morning := time.Now().Add(10 * time.Hour).UTC().Truncate(time.Millisecond)
+	mail := &rooms.Email{To: "hanako@example.com", Subject: "相談の申し込み", Text: "本文"}
+	late := &rooms.HeldNotice{ID: rooms.NewHeldNoticeID(), MemberID: her, Due: morning.Add(time.Minute),
+		Notice: rooms.Notice{Event: rooms.EventDeclined, Path: "/consultations"}}
+	early := &rooms.HeldNotice{ID: rooms.NewHeldNoticeID(), MemberID: her, Due: morning, Mail: mail,
+		Notice: rooms.Notice{Event: rooms.EventRequest, Name: "佐藤 恵", Path: "/consultations"}}
+	for _, h := range []*rooms.HeldNotice{late, early} {
+		if err := s.HoldNotice(c, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if due, err := s.ListDueNotices(c, morning.Add(-time.Second), 10); err != nil || len(due) != 0 {
+		t.Errorf("before the morning: %d due, %v", len(due), err)
+	}
+	due, err := s.ListDueNotices(c, morning.Add(time.Hour), 10)
+	if err != nil || len(due) != 2 || due[0].ID != early.ID || due[1].ID != late.ID {
+		t.Fatalf("in the morning: %+v, %v; want early then late", due, err)
+	}
+	if got := due[0]; got.MemberID != her || got.Notice != early.Notice || !got.Due.Equal(morning) || got.Mail == nil || got.Mail.To != mail.To || got.Mail.Subject != mail.Subject || got.Mail.Text != mail.Text {
+		t.Errorf("read back %+v (mail %+v), want %+v", got, got.Mail, early)
+	}
+	if due[1].Mail != nil {
+		t.Errorf("a notice held without a mail came back with one: %+v", due[1].Mail)
+	}
+	if one, _ := s.ListDueNotices(c, morning.Add(time.Hour), 1); len(one) != 1 {
+		t.Errorf("limit 1 gave %d", len(one))
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins := 0
+	for range 6 {
+		wg.Go(func() {
+			if err := s.TakeHeldNotice(c, early.ID); err == nil {
+				mu.Lock()
+				wins++
+				mu.Unlock()
+			} else if !errors.Is(err, rooms.ErrNotFound) {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if wins != 1 {
+		t.Errorf("%d replicas took the same notice, want 1", wins)
+	}
+	if err := s.DeleteMemberData(c, her); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := s.ListDueNotices(c, morning.Add(time.Hour), 10); len(due) != 0 {
+		t.Errorf("held notices after DeleteMemberData: %d", len(due))
 	}
 }

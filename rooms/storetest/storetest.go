@@ -75,6 +75,7 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"NoticePrefs", testNoticePrefs},
 		{"DevicesGoWithMemberData", testDevicesGoWithMemberData},
 		{"VAPIDKeys", testVAPIDKeys},
+		{"HeldNotices", testHeldNotices},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })
