@@ -211,3 +211,15 @@ type HeldNotice struct {
 
 // NewHeldNoticeID returns a fresh random id for a HeldNotice.
 func NewHeldNoticeID() string { return newID("hn_") }
+
+// RecordKey implements Record.
+func (s *PushSubscription) RecordKey() string { return string(s.ID) }
+
+// RecordKey implements Record.
+func (p *NoticePrefs) RecordKey() string { return string(p.MemberID) }
+
+// RecordKey implements Record: a store keeps one pair.
+func (k *VAPIDKeys) RecordKey() string { return "vapid" }
+
+// RecordKey implements Record.
+func (h *HeldNotice) RecordKey() string { return h.ID }

@@ -69,6 +69,9 @@ func (s *Store) PutNoticePrefs(ctx context.Context, p *rooms.NoticePrefs) error 
 	return putDoc(ctx, s.db.Collection("notice_prefs"), string(p.MemberID), &p.Version, p)
 }
 
+// vapidColl holds the server's one VAPID key pair, under a fixed _id.
+const vapidColl = "vapid_keys"
+
 // vapidDoc holds the server's one key pair under a fixed _id.
 type vapidDoc struct {
 	ID              string `bson:"_id"`
@@ -78,13 +81,13 @@ type vapidDoc struct {
 // EnsureVAPIDKeys implements rooms.Store: the insert under the fixed _id
 // wins once; the others find the duplicate and read the first back.
 func (s *Store) EnsureVAPIDKeys(ctx context.Context, k *rooms.VAPIDKeys) (*rooms.VAPIDKeys, error) {
-	coll := s.db.Collection("settings")
-	_, err := coll.InsertOne(ctx, vapidDoc{ID: "vapid", VAPIDKeys: *k})
+	coll := s.db.Collection(vapidColl)
+	_, err := coll.InsertOne(ctx, vapidDoc{ID: k.RecordKey(), VAPIDKeys: *k})
 	if err := mapErr(err, ""); err != nil && !errors.Is(err, rooms.ErrConflict) {
 		return nil, err
 	}
 	var doc vapidDoc
-	if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "vapid"}}).Decode(&doc); err != nil {
+	if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: k.RecordKey()}}).Decode(&doc); err != nil {
 		return nil, mapErr(err, "")
 	}
 	return &doc.VAPIDKeys, nil
