@@ -55,21 +55,28 @@ func Encode(ic Icon) ([]byte, error) {
 }
 
 // Draw renders the icon at size pixels. Shapes are in the favicon's 64-unit
-// space; each pixel averages 4×4 samples for smooth edges.
+// space; a pixel whose corners differ (an edge) averages 4×4 samples.
 func Draw(size int, maskable bool) *image.NRGBA {
 	img := image.NewNRGBA(image.Rect(0, 0, size, size))
 	scale, offset := float64(size)/64, 0.0
 	if maskable { // the table and seats shrink into the safe circle
 		scale, offset = float64(size)/64*0.72, float64(size)*0.14
 	}
+	at := func(px, py float64) color.RGBA {
+		return sample(px, py, float64(size), (px-offset)/scale, (py-offset)/scale, maskable)
+	}
 	const n = 4
 	for y := range size {
 		for x := range size {
+			fx, fy := float64(x), float64(y)
+			if c := at(fx+0.125, fy+0.125); c == at(fx+0.875, fy+0.125) && c == at(fx+0.125, fy+0.875) && c == at(fx+0.875, fy+0.875) {
+				img.SetNRGBA(x, y, color.NRGBA(c)) // shapes are many pixels wide: equal corners, one colour
+				continue
+			}
 			var r, g, b, a float64
 			for sy := range n {
 				for sx := range n {
-					px, py := float64(x)+(float64(sx)+0.5)/n, float64(y)+(float64(sy)+0.5)/n
-					c := sample(px, py, float64(size), (px-offset)/scale, (py-offset)/scale, maskable)
+					c := at(fx+(float64(sx)+0.5)/n, fy+(float64(sy)+0.5)/n)
 					r, g, b, a = r+float64(c.R)*float64(c.A), g+float64(c.G)*float64(c.A), b+float64(c.B)*float64(c.A), a+float64(c.A)
 				}
 			}
@@ -87,9 +94,8 @@ func sample(px, py, size, u, v float64, maskable bool) color.RGBA {
 	if dist(u, v, 32, 32) <= 10 {
 		return white
 	}
-	for i := range 5 { // seats around the table, the first at the top
-		ang := -math.Pi/2 + float64(i)*2*math.Pi/5
-		if dist(u, v, 32+20.5*math.Cos(ang), 32+20.5*math.Sin(ang)) <= 5 {
+	for _, c := range seats {
+		if dist(u, v, c[0], c[1]) <= 5 {
 			return seat
 		}
 	}
@@ -98,6 +104,16 @@ func sample(px, py, size, u, v float64, maskable bool) color.RGBA {
 	}
 	return color.RGBA{}
 }
+
+// seats are the centres of the five seats around the table, the first
+// at the top.
+var seats = func() (out [5][2]float64) {
+	for i := range out {
+		ang := -math.Pi/2 + float64(i)*2*math.Pi/5
+		out[i] = [2]float64{32 + 20.5*math.Cos(ang), 32 + 20.5*math.Sin(ang)}
+	}
+	return out
+}()
 
 func dist(x, y, cx, cy float64) float64 { return math.Hypot(x-cx, y-cy) }
 
