@@ -76,8 +76,10 @@ var noticeTexts = map[NoticeEvent][4]string{
 		"%sとの相談がキャンセルになりました", "Your consultation with %s was cancelled"},
 	EventTimeKept: {"相談の日時は変わらずそのままです", "Your consultation keeps its time",
 		"%sとの相談の日時はそのままです", "Your consultation with %s keeps its time"},
-	EventConsultationSoon: {"まもなく相談が始まります。入室できます", "Your consultation starts soon. The room is open",
-		"まもなく%sとの相談です。入室できます", "You meet %s soon. The room is open"},
+	// A consultation's room opens 10 minutes before the start (a
+	// roundtable's 15), while reminders go 15 minutes before.
+	EventConsultationSoon: {"まもなく相談が始まります。開始10分前から入室できます", "Your consultation starts soon. The room opens 10 minutes before",
+		"まもなく%sとの相談です。開始10分前から入室できます", "You meet %s soon. The room opens 10 minutes before"},
 	EventRoundtableSoon: {"まもなく座談会が始まります。入室できます", "Your roundtable starts soon. The room is open",
 		"まもなく「%s」が始まります。入室できます", "\"%s\" starts soon. The room is open"},
 	EventSeat: {"キャンセル待ちの席が確保できました", "A seat opened up for you",

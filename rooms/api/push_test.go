@@ -141,8 +141,8 @@ func TestEveryEventPushesOnce(t *testing.T) {
 	pe.skew.Store(int64(time.Until(booked.Booked.Start) - 15*time.Minute + time.Second))
 	beforeA := pe.count(devA)
 	step("reminder", devB, func() { pe.api.SendDueReminders(context.Background()) },
-		"まもなく相談が始まります。入室できます", "http://zadankai.test/consultations?id="+cs.ID)
-	if r := pe.expect(t, devA, beforeA, 1)[0]; r.Message.Body != "まもなく相談が始まります。入室できます" || r.Urgency != "high" {
+		"まもなく相談が始まります。開始10分前から入室できます", "http://zadankai.test/consultations?id="+cs.ID)
+	if r := pe.expect(t, devA, beforeA, 1)[0]; r.Message.Body != "まもなく相談が始まります。開始10分前から入室できます" || r.Urgency != "high" {
 		t.Errorf("the requester's reminder: %+v", r)
 	}
 	pe.skew.Store(0)

@@ -136,7 +136,7 @@ func TestQuietHoursHoldUntilMorning(t *testing.T) {
 	r.n.Notify(context.Background(), r.her, request, requestMail(r.her))
 	r.n.Notify(context.Background(), r.her, rooms.Notice{Event: rooms.EventConsultationSoon, Path: "/consultations"}, nil)
 	pushtest.WaitFor(t, 10*time.Second, received(r, 1))
-	if got := r.svc.Received()[0]; got.Message.Body != "まもなく相談が始まります。入室できます" || got.Urgency != "high" || got.TTL > 900 {
+	if got := r.svc.Received()[0]; got.Message.Body != "まもなく相談が始まります。開始10分前から入室できます" || got.Urgency != "high" || got.TTL > 900 {
 		t.Errorf("the reminder at night = %+v", got)
 	}
 	pushtest.WaitFor(t, 10*time.Second, func() string {
