@@ -268,4 +268,38 @@ type Store interface {
 	// TakeHeldNotice removes the held notice id; ErrNotFound when it is
 	// gone already. Whoever removes it sends it: exactly one caller wins.
 	TakeHeldNotice(ctx context.Context, id string) error
+
+	// --- anonymous questions and quick polls (issue 16) ---
+
+	// CreateQuestion inserts q (CreatedAt and UpdatedAt are set, Voters
+	// left empty).
+	CreateQuestion(ctx context.Context, q *Question) error
+	// GetQuestion returns the question with id, its Voters filled.
+	GetQuestion(ctx context.Context, id QuestionID) (*Question, error)
+	// ListQuestions returns every question of r, hidden ones included,
+	// oldest first, each with its Voters.
+	ListQuestions(ctx context.Context, r RoundtableID) ([]*Question, error)
+	// SetQuestionState moves the question to s (UpdatedAt is set).
+	SetQuestionState(ctx context.Context, id QuestionID, s QuestionState) error
+	// VoteQuestion records m's vote for the question (a unique insert: a
+	// second vote is a ConflictError{Field: "vote"}), or with up false
+	// takes it back (none is not an error). ErrNotFound if the question
+	// does not exist.
+	VoteQuestion(ctx context.Context, id QuestionID, m MemberID, up bool) error
+
+	// CreatePoll inserts p (CreatedAt is set).
+	CreatePoll(ctx context.Context, p *Poll) error
+	// GetPoll returns the poll with id.
+	GetPoll(ctx context.Context, id PollID) (*Poll, error)
+	// ListPolls returns polls created in [from, to), oldest first; a
+	// non-empty r keeps only that roundtable's.
+	ListPolls(ctx context.Context, r RoundtableID, from, to time.Time) ([]*Poll, error)
+	// ClosePoll closes the poll at at; closing a closed poll keeps its
+	// first closing time and is not an error.
+	ClosePoll(ctx context.Context, id PollID, at time.Time) error
+	// CastBallot stores b (CreatedAt is set); a second ballot by the same
+	// member on the same poll is a ConflictError{Field: "ballot"}.
+	CastBallot(ctx context.Context, b *Ballot) error
+	// ListBallots returns the ballots of poll p.
+	ListBallots(ctx context.Context, p PollID) ([]*Ballot, error)
 }

@@ -130,6 +130,10 @@ type API struct {
 	prom          http.Handler // the Prometheus exposition of reg
 	headers       http.Header  // security headers of every response
 	notifier      Notifier
+
+	// Questions and votes per member (questions.go).
+	questionLimit *limiter
+	voteLimit     *limiter
 }
 
 // New checks p and returns the API.
@@ -179,6 +183,8 @@ func New(p Params) (*API, error) {
 	if a.notifier == nil {
 		a.notifier = mailOnly{mailer: a.mailer, log: a.log}
 	}
+	a.questionLimit = newLimiter(questionsPerWindow, questionWindow, a.now)
+	a.voteLimit = newLimiter(votesPerWindow, voteWindow, a.now)
 	return a, nil
 }
 
@@ -271,6 +277,7 @@ func (a *API) Register(r *gin.Engine) {
 		r.GET("/dev/mail", a.devMail)
 	}
 	a.registerRoundtableExtras(authed, operator)
+	a.registerQA(authed, operator)
 	a.registerNotifications(authed)
 }
 
@@ -309,6 +316,22 @@ func (a *API) registerRoundtableExtras(authed, operator *gin.RouterGroup) {
 	operator.GET("/feedback/roundtables", a.listAllRoundtableFeedback)
 	operator.GET("/audit", a.listAllAudit)
 	operator.POST("/roundtable-people/moderators", a.nameModerator)
+}
+
+// registerQA adds a roundtable's anonymous questions and quick polls
+// (issue 16).
+func (a *API) registerQA(authed, operator *gin.RouterGroup) {
+	authed.GET("/roundtables/:id/questions", a.listQuestions)
+	authed.POST("/roundtables/:id/questions", a.askQuestion)
+	authed.POST("/roundtables/:id/questions/:qid/vote", a.voteQuestion)
+	authed.DELETE("/roundtables/:id/questions/:qid/vote", a.unvoteQuestion)
+	authed.POST("/roundtables/:id/questions/:qid/state", a.setQuestionState)
+	authed.GET("/roundtables/:id/polls", a.listPolls)
+	authed.POST("/roundtables/:id/polls", a.createPoll)
+	authed.POST("/roundtables/:id/polls/:pid/close", a.closePoll)
+	authed.POST("/roundtables/:id/polls/:pid/vote", a.votePoll)
+	operator.GET("/roundtables/:id/question-authors", a.questionAuthors)
+	operator.GET("/feedback/polls", a.listAllPolls)
 }
 
 // RunJobs runs the API's periodic jobs until ctx ends: reminders every

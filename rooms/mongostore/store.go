@@ -106,6 +106,12 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		{s.db.Collection("push_subscriptions"), mongo.IndexModel{Keys: bson.D{{Key: "member_id", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("member_created")}},
 		{s.db.Collection("held_notices"), mongo.IndexModel{Keys: bson.D{{Key: "due", Value: 1}}, Options: options.Index().SetName("due")}},
 		{s.db.Collection("held_notices"), mongo.IndexModel{Keys: bson.D{{Key: "member_id", Value: 1}}, Options: options.Index().SetName("member")}},
+		// Anonymous questions and quick polls (issue 16).
+		{s.db.Collection("questions"), mongo.IndexModel{Keys: bson.D{{Key: "roundtable_id", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("roundtable_created")}},
+		{s.db.Collection("question_votes"), mongo.IndexModel{Keys: bson.D{{Key: "roundtable_id", Value: 1}}, Options: options.Index().SetName("roundtable")}},
+		{s.db.Collection("question_votes"), mongo.IndexModel{Keys: bson.D{{Key: "question_id", Value: 1}}, Options: options.Index().SetName("question")}},
+		{s.db.Collection("polls"), mongo.IndexModel{Keys: bson.D{{Key: "created_at", Value: 1}}, Options: options.Index().SetName("created")}},
+		{s.db.Collection("ballots"), mongo.IndexModel{Keys: bson.D{{Key: "poll_id", Value: 1}}, Options: options.Index().SetName("poll")}},
 	}
 	for _, i := range idx {
 		if _, err := i.coll.Indexes().CreateOne(ctx, i.model); err != nil {

@@ -76,6 +76,10 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"DevicesGoWithMemberData", testDevicesGoWithMemberData},
 		{"VAPIDKeys", testVAPIDKeys},
 		{"HeldNotices", testHeldNotices},
+		// anonymous questions and quick polls (issue 16)
+		{"Questions", testQuestions},
+		{"QuestionVotesConcurrent", testQuestionVotesConcurrent},
+		{"Polls", testPolls},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })
