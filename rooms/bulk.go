@@ -33,12 +33,18 @@ const (
 	KindAudit              Kind = "audit"
 	KindRoundtableFeedback Kind = "roundtable_feedback"
 	KindPublishedStats     Kind = "published_stats"
+	// Notifications (issue 17): devices, preferences, the server's push
+	// keys (subscriptions are tied to them) and notices held overnight.
+	KindPushSubscriptions Kind = "push_subscriptions"
+	KindNoticePrefs       Kind = "notice_prefs"
+	KindVAPIDKeys         Kind = "vapid_keys"
+	KindHeldNotices       Kind = "held_notices"
 )
 
 // Kinds lists every kind, in copying order.
 var Kinds = []Kind{KindCompanies, KindMembers, KindSessions, KindPasswordResets, KindInvitations, KindClaims, KindProfiles, KindAvailability,
 	KindPhotos, KindConsultations, KindBlocks, KindFeedback, KindRecommendations, KindRoundtables, KindAudit,
-	KindRoundtableFeedback, KindPublishedStats}
+	KindRoundtableFeedback, KindPublishedStats, KindPushSubscriptions, KindNoticePrefs, KindVAPIDKeys, KindHeldNotices}
 
 // BulkPage is the most records ExportRecords hands over at once.
 const BulkPage = 256

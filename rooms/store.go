@@ -128,7 +128,8 @@ type Store interface {
 
 	// DeleteMemberData removes what a member told about themselves and
 	// their sessions: profile, availability, photo, sessions and current
-	// recommendations, and takes her out of everyone else's current
+	// recommendations, push subscriptions, notification preferences and
+	// held notifications, and takes her out of everyone else's current
 	// recommendations. The account record itself is anonymised separately.
 	DeleteMemberData(ctx context.Context, id MemberID) error
 
@@ -238,6 +239,35 @@ type Store interface {
 	// ListRoundtableFeedbackBy returns the feedback author gave on
 	// roundtables, oldest first.
 	ListRoundtableFeedbackBy(ctx context.Context, author MemberID) ([]*RoundtableFeedback, error)
+
+	// --- notifications (issue 17) ---
+
+	// SavePushSubscription stores s (CreatedAt is set), first removing any
+	// record with the same endpoint: a browser that subscribes again, for
+	// this or another account, keeps one record, the newest.
+	SavePushSubscription(ctx context.Context, s *PushSubscription) error
+	// ListPushSubscriptions returns m's subscriptions, oldest first.
+	ListPushSubscriptions(ctx context.Context, m MemberID) ([]*PushSubscription, error)
+	// DeletePushSubscription removes m's subscription id; ErrNotFound when
+	// m has none with that id (another member's is left alone).
+	DeletePushSubscription(ctx context.Context, m MemberID, id PushSubscriptionID) error
+	// GetNoticePrefs returns m's notification preferences (ErrNotFound
+	// before the first save).
+	GetNoticePrefs(ctx context.Context, m MemberID) (*NoticePrefs, error)
+	// PutNoticePrefs saves p with the same versioning as PutProfile.
+	PutNoticePrefs(ctx context.Context, p *NoticePrefs) error
+	// EnsureVAPIDKeys stores k as the server's push keys unless keys are
+	// stored already, and returns the stored ones: the first start wins on
+	// every store, so replicas and restarts sign with one key.
+	EnsureVAPIDKeys(ctx context.Context, k *VAPIDKeys) (*VAPIDKeys, error)
+	// HoldNotice keeps h until its Due time (quiet hours).
+	HoldNotice(ctx context.Context, h *HeldNotice) error
+	// ListDueNotices returns up to limit held notices due at or before
+	// before, earliest first.
+	ListDueNotices(ctx context.Context, before time.Time, limit int) ([]*HeldNotice, error)
+	// TakeHeldNotice removes the held notice id; ErrNotFound when it is
+	// gone already. Whoever removes it sends it: exactly one caller wins.
+	TakeHeldNotice(ctx context.Context, id string) error
 
 	// --- anonymous questions and quick polls (issue 16) ---
 

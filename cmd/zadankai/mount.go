@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -80,6 +84,50 @@ func mountWeb(r *gin.Engine, dev bool) {
 	}
 	r.StaticFS("/assets", http.FS(files))
 	r.GET("/favicon.ico", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/assets/favicon.svg") })
+	mountApp(r, files)
+}
+
+// mountApp serves what makes the client an installable app at the site
+// root: the manifest, and the service worker, whose scope is the folder
+// it is served from. The worker carries a digest of every embedded file,
+// so a release that changes anything is a new worker (which the browser
+// installs and switches to on the next open).
+func mountApp(r *gin.Engine, files fs.FS) {
+	manifest, err := fs.ReadFile(files, "manifest.webmanifest")
+	if err != nil {
+		panic(err) // embedded with the client; a build without it is broken
+	}
+	sw, err := fs.ReadFile(files, "sw.js")
+	if err != nil {
+		panic(err)
+	}
+	sw = bytes.Replace(sw, []byte("__ZADANKAI_VERSION__"), []byte(digest(files)), 1)
+	r.GET("/manifest.webmanifest", func(c *gin.Context) {
+		c.Header("Cache-Control", "no-cache")
+		c.Data(http.StatusOK, "application/manifest+json", manifest)
+	})
+	r.GET("/sw.js", func(c *gin.Context) {
+		c.Header("Cache-Control", "no-cache") // browsers check for a new worker on every open
+		c.Data(http.StatusOK, "text/javascript; charset=utf-8", sw)
+	})
+}
+
+// digest is a short hash of every file in files, names included.
+func digest(files fs.FS) string {
+	h := sha256.New()
+	_ = fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(files, path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // devRoles are the room roles /dev/token can give, as the control plane

@@ -21,6 +21,7 @@ import (
 	"github.com/zadankai/zadankai/rooms/api"
 	"github.com/zadankai/zadankai/rooms/mail"
 	"github.com/zadankai/zadankai/rooms/mongostore"
+	"github.com/zadankai/zadankai/rooms/push"
 	"github.com/zadankai/zadankai/rooms/remotemedia"
 	"github.com/zadankai/zadankai/rooms/sqlitestore"
 	"github.com/zadankai/zadankai/sfu"
@@ -68,7 +69,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer embedded.close()
 	reg := newRegistry(embedded)
 	media := moderatedPlane(cfg, embedded.sig, cl, log)
-	a, err := newAPI(cfg, store, log, reg, public, media, cl)
+	a, notifier, err := newAPI(ctx, cfg, store, log, reg, public, media, cl)
 	if err != nil {
 		return err
 	}
@@ -82,6 +83,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stopMetrics()
+	defer runNotifier(ctx, notifier)() // stopped after the jobs, which may still notify
 	defer cl.run(ctx, a, embedded.sig.HasRoom, cfg.Server.ShutdownTimeout)()
 	return serveUntil(ctx, srv, limited, embedded, cfg.Server.ShutdownTimeout, log, func() {
 		welcome(stdout, public, cfg.Dev, logins)
@@ -100,6 +102,18 @@ func seedIfDemo(ctx context.Context, cfg *Config, store rooms.Store) ([]rooms.De
 		return nil, fmt.Errorf("demo data: %w", err)
 	}
 	return logins, nil
+}
+
+// runNotifier runs the push notifier (when there is one); the function
+// it returns stops it and waits until it has.
+func runNotifier(ctx context.Context, n *push.Notifier) func() {
+	if n == nil {
+		return func() {}
+	}
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() { n.Run(runCtx); close(done) }()
+	return func() { stop(); <-done }
 }
 
 // serveUntil serves on ln, says so with listening once the server runs,
@@ -132,11 +146,20 @@ func moderatedPlane(cfg *Config, embedded *signaling.Server, cl *cluster, log *s
 }
 
 // newAPI is the control plane as configured, public being the address
-// people reach it at, moderating through media.
-func newAPI(cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Registry, public string, media rooms.MediaPlane, cl *cluster) (*api.API, error) {
+// people reach it at, moderating through media, and its push notifier
+// (nil when push is off).
+func newAPI(ctx context.Context, cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Registry, public string, media rooms.MediaPlane, cl *cluster) (*api.API, *push.Notifier, error) {
 	mailer, outbox := newMailer(cfg, log)
+	notifier, err := newNotifier(ctx, cfg, store, mailer, log, public)
+	if err != nil {
+		return nil, nil, err
+	}
 	key, secret := cfg.mediaKey()
-	return api.New(api.Params{Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes,
+	var tell api.Notifier
+	if notifier != nil {
+		tell = notifier
+	}
+	a, err := api.New(api.Params{Notifier: tell, Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes,
 		Mailer: mailer, PublicURL: public, DevOutbox: outbox, SecureCookies: strings.HasPrefix(public, "https://"),
 		FromAddress:   envelopeAddress(cfg.Mail.From),
 		Recommend:     api.RecommendConfig{Every: cfg.Recommendations.Every, RecentlyMet: cfg.Recommendations.RecentlyMet, BatchSize: cfg.Recommendations.BatchSize},
@@ -145,6 +168,25 @@ func newAPI(cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Re
 		Login: cfg.loginLimits(), TrustedProxies: cfg.Server.TrustedProxies,
 		MetricsToken: cfg.Server.MetricsToken, MetricsElsewhere: cfg.Server.MetricsListen != "", NotFoundPage: notFoundHTML(),
 		Leases: cl.leases, Placement: cl.placement})
+	return a, notifier, err
+}
+
+// newNotifier is the push notifier, with the configured VAPID keys or
+// those kept in the store; nil when push is off.
+func newNotifier(ctx context.Context, cfg *Config, store rooms.Store, mailer rooms.Mailer, log *slog.Logger, public string) (*push.Notifier, error) {
+	if !cfg.Push.Enabled {
+		return nil, nil
+	}
+	keys, err := push.LoadKeys(ctx, store, cfg.Push.VAPIDPublicKey, cfg.Push.VAPIDPrivateKey)
+	if err != nil {
+		return nil, err
+	}
+	subject := cfg.Push.Subject
+	if subject == "" {
+		subject = "mailto:" + envelopeAddress(cfg.Mail.From)
+	}
+	return push.New(push.Params{Store: store, Mailer: mailer, Logger: log, Keys: keys, BaseURL: public,
+		Config: push.Config{Subject: subject, QueueSize: cfg.Push.QueueSize}})
 }
 
 // newEngine routes the API, the media plane (mountMore adds what only

@@ -74,6 +74,9 @@ type Params struct {
 	// Placement, when set, puts each media room on one node of the
 	// embedded SFU: join answers send people to the node that hosts it.
 	Placement *rooms.Placement
+	// Notifier tells members what happened by push, email or not at all,
+	// by their preferences; nil mails everything, as before push.
+	Notifier Notifier
 }
 
 // ConsultationConfig tunes the consultation flow.
@@ -137,6 +140,7 @@ type API struct {
 	headers       atomic.Pointer[http.Header] // security headers of every response (SetMediaNodes)
 	mediaURL      string
 	https         bool
+	notifier      Notifier
 	// Questions and votes per member (questions.go).
 	questionLimit *limiter
 	voteLimit     *limiter
@@ -185,6 +189,10 @@ func New(p Params) (*API, error) {
 	a.noticeLimit = newLimiter(1, 24*time.Hour, a.now)
 	a.decodes = make(chan struct{}, photoDecodes)
 	a.notFoundPage = p.NotFoundPage
+	a.notifier = p.Notifier
+	if a.notifier == nil {
+		a.notifier = mailOnly{mailer: a.mailer, log: a.log}
+	}
 	a.questionLimit = newLimiter(questionsPerWindow, questionWindow, a.now)
 	a.voteLimit = newLimiter(votesPerWindow, voteWindow, a.now)
 	a.leases, a.placement = p.Leases, p.Placement
@@ -284,6 +292,18 @@ func (a *API) Register(r *gin.Engine) {
 	}
 	a.registerRoundtableExtras(authed, operator)
 	a.registerQA(authed, operator)
+	a.registerNotifications(authed)
+}
+
+// registerNotifications adds push devices and notification preferences
+// (issue 17).
+func (a *API) registerNotifications(authed *gin.RouterGroup) {
+	authed.GET("/push/key", a.pushKey)
+	authed.GET("/me/devices", a.listDevices)
+	authed.POST("/me/devices", a.subscribeDevice)
+	authed.DELETE("/me/devices/:id", a.deleteDevice)
+	authed.GET("/me/notifications", a.getMyNoticePrefs)
+	authed.PUT("/me/notifications", a.putMyNoticePrefs)
 }
 
 // wantsPage tells a person's browser asking for a page (a mistyped

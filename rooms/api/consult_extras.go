@@ -27,9 +27,15 @@ func (a *API) calendarEvent(cs *rooms.Consultation, m *rooms.Member, peer string
 	return ev
 }
 
+// bookingEvents is the notification of each booking news for the person
+// who did not act.
+var bookingEvents = map[rooms.BookingNews]rooms.NoticeEvent{rooms.BookingMade: rooms.EventAccepted,
+	rooms.BookingMoved: rooms.EventRescheduled, rooms.BookingCancelled: rooms.EventCancelled}
+
 // sendCalendar emails both parties their calendar entry for cs with
-// words for the news.
-func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, news rooms.BookingNews) {
+// words for the news; the one who did not act (actor did) is notified
+// too, by her preferences.
+func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, news rooms.BookingNews, actor rooms.MemberID) {
 	req, err1 := a.store.GetMember(c.Request.Context(), cs.RequesterID)
 	rec, err2 := a.store.GetMember(c.Request.Context(), cs.RecipientID)
 	if err := errors.Join(err1, err2); err != nil {
@@ -39,7 +45,13 @@ func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, news rooms.Bo
 	for _, pair := range [][2]*rooms.Member{{req, rec}, {rec, req}} {
 		m, peer := pair[0], pair[1]
 		ics := rooms.ICS(a.calendarEvent(cs, m, peer.DisplayName), news.Method(), a.now())
-		a.notify(c, m, rooms.ConsultationCalendarEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), news, ics))
+		mail := rooms.ConsultationCalendarEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), news, ics)
+		if m.ID == actor {
+			a.notify(c, m, mail)
+			continue
+		}
+		a.notifier.Notify(c.Request.Context(), m, rooms.Notice{Event: bookingEvents[news], Name: peer.DisplayName,
+			Path: "/consultations?id=" + string(cs.ID)}, &mail)
 	}
 }
 
@@ -186,7 +198,7 @@ func (a *API) SendDueReminders(ctx context.Context) {
 		}
 		for _, cs := range list {
 			if !cs.Booked.Start.Before(now) {
-				a.remind(ctx, "reminder:"+string(cs.ID)+":"+off.String()+":"+strconv.Itoa(cs.Sequence), cs)
+				a.remind(ctx, "reminder:"+string(cs.ID)+":"+off.String()+":"+strconv.Itoa(cs.Sequence), cs, off)
 			}
 		}
 	}
@@ -205,13 +217,13 @@ func (a *API) sendRoundtableReminders(ctx context.Context, now time.Time) {
 		}
 		for _, r := range list {
 			if !r.Cancelled && !r.Start.Before(now) {
-				a.remindRoundtable(ctx, "reminder:"+string(r.ID)+":"+off.String()+":"+strconv.FormatInt(r.Version, 10), r)
+				a.remindRoundtable(ctx, "reminder:"+string(r.ID)+":"+off.String()+":"+strconv.FormatInt(r.Version, 10), r, off)
 			}
 		}
 	}
 }
 
-func (a *API) remindRoundtable(ctx context.Context, key string, r *rooms.Roundtable) {
+func (a *API) remindRoundtable(ctx context.Context, key string, r *rooms.Roundtable, off time.Duration) {
 	regs, err := a.store.ListRegistrations(ctx, r.ID)
 	if err != nil {
 		a.log.WarnContext(ctx, "reminders: registrations", "roundtable_id", r.ID, "err", err)
@@ -232,12 +244,13 @@ func (a *API) remindRoundtable(ctx context.Context, key string, r *rooms.Roundta
 			if err != nil {
 				return err
 			}
-			return a.mailer.Send(ctx, rooms.RoundtableReminderEmail(m, r.Title, rooms.LocalTime(m, r.Start), a.publicURL+"/roundtables?id="+string(r.ID)))
+			mail := rooms.RoundtableReminderEmail(m, r.Title, rooms.LocalTime(m, r.Start), a.publicURL+"/roundtables?id="+string(r.ID))
+			return a.remindBy(ctx, m, off, rooms.Notice{Event: rooms.EventRoundtableSoon, Name: r.Title, Path: "/roundtables?id=" + string(r.ID)}, mail)
 		})
 	}
 }
 
-func (a *API) remind(ctx context.Context, key string, cs *rooms.Consultation) {
+func (a *API) remind(ctx context.Context, key string, cs *rooms.Consultation, off time.Duration) {
 	for _, pair := range [][2]rooms.MemberID{{cs.RequesterID, cs.RecipientID}, {cs.RecipientID, cs.RequesterID}} {
 		a.once(ctx, key+":"+string(pair[0]), reminderKeep, func(ctx context.Context) error {
 			m, err1 := a.store.GetMember(ctx, pair[0])
@@ -245,9 +258,26 @@ func (a *API) remind(ctx context.Context, key string, cs *rooms.Consultation) {
 			if err := errors.Join(err1, err2); err != nil {
 				return err
 			}
-			return a.mailer.Send(ctx, rooms.ReminderEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), a.publicURL+"/consultations"))
+			mail := rooms.ReminderEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), a.publicURL+"/consultations")
+			return a.remindBy(ctx, m, off, rooms.Notice{Event: rooms.EventConsultationSoon, Name: peer.DisplayName, Path: "/consultations?id=" + string(cs.ID)}, mail)
 		})
 	}
+}
+
+// soonReminder is the longest offset whose reminder means "the room opens
+// now": those go by her preferences (push even in quiet hours); earlier
+// ones (the day before) stay emails.
+const soonReminder = 30 * time.Minute
+
+// remindBy sends a reminder: a starting-soon one through the notifier
+// (which falls back to email itself), an earlier one by email, whose
+// failure makes the job try again.
+func (a *API) remindBy(ctx context.Context, m *rooms.Member, off time.Duration, n rooms.Notice, mail rooms.Email) error {
+	if off <= soonReminder {
+		a.notifier.Notify(ctx, m, n, &mail)
+		return nil
+	}
+	return a.mailer.Send(ctx, mail)
 }
 
 // blocks lists whom the caller has blocked.

@@ -148,7 +148,8 @@ func (a *API) createConsultation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	a.notify(c, recipient, rooms.RequestReceivedEmail(recipient, me.DisplayName, a.publicURL+"/consultations"))
+	mail := rooms.RequestReceivedEmail(recipient, me.DisplayName, a.publicURL+"/consultations")
+	a.notifier.Notify(c.Request.Context(), recipient, rooms.Notice{Event: rooms.EventRequest, Name: me.DisplayName, Path: "/consultations"}, &mail)
 	c.JSON(http.StatusCreated, a.viewConsultation(c, cs, me))
 }
 

@@ -204,7 +204,15 @@ func (a *API) sendRoundtableCalendar(c *gin.Context, r *rooms.Roundtable, id roo
 		method = rooms.MethodCancel
 	}
 	ev := a.roundtableEvent(r, m)
-	a.notify(c, m, rooms.RoundtableSeatEmail(m, news, r.Title, rooms.LocalTime(m, r.Start), ev.URL, rooms.ICS(ev, method, a.now()), method))
+	mail := rooms.RoundtableSeatEmail(m, news, r.Title, rooms.LocalTime(m, r.Start), ev.URL, rooms.ICS(ev, method, a.now()), method)
+	switch news {
+	case rooms.SeatPromoted: // news she did not make herself: worth a push
+		a.notifier.Notify(c.Request.Context(), m, rooms.Notice{Event: rooms.EventSeat, Name: r.Title, Path: "/roundtables?id=" + string(r.ID)}, &mail)
+	case rooms.CalledOff:
+		a.notifier.Notify(c.Request.Context(), m, rooms.Notice{Event: rooms.EventCalledOff, Name: r.Title, Path: "/roundtables?id=" + string(r.ID)}, &mail)
+	default:
+		a.notify(c, m, mail)
+	}
 }
 
 // Roles in a roundtable's media room, carried in the token's attributes.

@@ -132,6 +132,20 @@ var bulkColls = map[rooms.Kind]*bulkColl{
 	}, func(p *rooms.PublishedStats) publishedDoc {
 		return publishedDoc{ID: p.RecordKey(), Company: p.Company, MonthStats: *p.Stats}
 	}),
+	rooms.KindPushSubscriptions: unique("endpoint", collOf(rooms.KindPushSubscriptions, "push_subscriptions", func(p *rooms.PushSubscription) *rooms.PushSubscription {
+		p.CreatedAt = p.CreatedAt.UTC()
+		return p
+	}, deref[rooms.PushSubscription])),
+	rooms.KindNoticePrefs: collOf(rooms.KindNoticePrefs, "notice_prefs", func(p *rooms.NoticePrefs) *rooms.NoticePrefs {
+		p.UpdatedAt = p.UpdatedAt.UTC()
+		return p
+	}, deref[rooms.NoticePrefs]),
+	rooms.KindVAPIDKeys: collOf(rooms.KindVAPIDKeys, vapidColl, func(d *vapidDoc) *rooms.VAPIDKeys { return &d.VAPIDKeys },
+		func(k *rooms.VAPIDKeys) vapidDoc { return vapidDoc{ID: k.RecordKey(), VAPIDKeys: *k} }),
+	rooms.KindHeldNotices: collOf(rooms.KindHeldNotices, "held_notices", func(h *rooms.HeldNotice) *rooms.HeldNotice {
+		h.Due = h.Due.UTC()
+		return h
+	}, deref[rooms.HeldNotice]),
 }
 
 func unique(field string, c *bulkColl) *bulkColl { c.unique = field; return c }

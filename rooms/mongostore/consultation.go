@@ -225,6 +225,9 @@ func (s *Store) DeleteMemberData(ctx context.Context, id rooms.MemberID) error {
 	if err := s.DeleteMemberSessions(ctx, id); err != nil {
 		return err
 	}
+	if err := s.deletePushData(ctx, id); err != nil {
+		return err
+	}
 	return s.dropFromRecommendations(ctx, id)
 }
 

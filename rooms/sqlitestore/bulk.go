@@ -117,7 +117,19 @@ var bulkTables = map[rooms.Kind]*bulkTable{
 		row: rowOf(rooms.KindPublishedStats, func(p *rooms.PublishedStats) []any {
 			return []any{p.Company, p.Stats.Month, millis(time.Now()), doc{p.Stats}}
 		})},
+	rooms.KindPushSubscriptions: unique("endpoint", docTable[rooms.PushSubscription](rooms.KindPushSubscriptions, "push_subscriptions", "id",
+		"id, member_id, endpoint, created_at, doc", func(p *rooms.PushSubscription) []any {
+			return []any{p.ID, p.MemberID, p.Endpoint, millis(p.CreatedAt)}
+		})),
+	rooms.KindNoticePrefs: docTable[rooms.NoticePrefs](rooms.KindNoticePrefs, "notice_prefs", "member_id", "member_id, version, doc",
+		func(p *rooms.NoticePrefs) []any { return []any{p.MemberID, p.Version} }),
+	rooms.KindVAPIDKeys: docTable[rooms.VAPIDKeys](rooms.KindVAPIDKeys, "vapid_keys", "id", "id, doc",
+		func(*rooms.VAPIDKeys) []any { return []any{1} }),
+	rooms.KindHeldNotices: docTable[rooms.HeldNotice](rooms.KindHeldNotices, "held_notices", "id", "id, member_id, due, doc",
+		func(h *rooms.HeldNotice) []any { return []any{h.ID, h.MemberID, millis(h.Due)} }),
 }
+
+func unique(field string, t *bulkTable) *bulkTable { t.unique = field; return t }
 
 // docTable is the bulkTable of a kind stored as a JSON document beside
 // the columns its queries use: keys gives those, the document comes last.

@@ -124,6 +124,22 @@ func fillEveryKind(t *testing.T, s rooms.Store) {
 	mustDo(t, s.CreateRoundtableFeedback(c, &rooms.RoundtableFeedback{RoundtableID: r.ID, AuthorID: a.ID, AuthorCompany: co.ID, Rating: 4}))
 	_, err := s.PublishMonthStats(c, co.ID, monthStats("2026-11", 4.2))
 	mustDo(t, err)
+	fillNotifications(t, s, a.ID)
+}
+
+// fillNotifications writes a device, preferences, the push keys and a
+// notice held for the morning (issue 17).
+func fillNotifications(t *testing.T, s rooms.Store, m rooms.MemberID) {
+	c := ctx(t)
+	mustDo(t, s.SavePushSubscription(c, NewPushSubscription(m, "https://push.example/ep/move")))
+	p := rooms.DefaultNoticePrefs(m)
+	p.Channels[rooms.NoticeRequests], p.ShowNames = rooms.ChannelEmail, true
+	mustDo(t, s.PutNoticePrefs(c, p))
+	_, err := s.EnsureVAPIDKeys(c, &rooms.VAPIDKeys{Public: "public-key", Private: "private-key"})
+	mustDo(t, err)
+	mustDo(t, s.HoldNotice(c, &rooms.HeldNotice{ID: rooms.NewHeldNoticeID(), MemberID: m, Due: time.Now().Add(8 * time.Hour),
+		Notice: rooms.Notice{Event: rooms.EventRequest, Name: "佐藤 恵", Path: "/consultations"},
+		Mail:   &rooms.Email{To: "a@move.example", Subject: "相談の申し込み", Text: "本文"}}))
 }
 
 func testBulkEveryKind(t *testing.T, from, to rooms.Store) {

@@ -70,6 +70,12 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		// a capacity raised seats those waiting
 		{"ConsultationMove", testConsultationMove},
 		{"CapacityGrowthPromotes", testCapacityGrowthPromotes},
+		// notifications (issue 17)
+		{"PushSubscriptions", testPushSubscriptions},
+		{"NoticePrefs", testNoticePrefs},
+		{"DevicesGoWithMemberData", testDevicesGoWithMemberData},
+		{"VAPIDKeys", testVAPIDKeys},
+		{"HeldNotices", testHeldNotices},
 		// anonymous questions and quick polls (issue 16)
 		{"Questions", testQuestions},
 		{"QuestionVotesConcurrent", testQuestionVotesConcurrent},
