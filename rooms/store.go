@@ -238,4 +238,15 @@ type Store interface {
 	// ListRoundtableFeedbackBy returns the feedback author gave on
 	// roundtables, oldest first.
 	ListRoundtableFeedbackBy(ctx context.Context, author MemberID) ([]*RoundtableFeedback, error)
+
+	// --- media rooms seen through the media plane's events (issue 15) ---
+
+	// GetRoomPresence returns who is in the media room named room, as its
+	// events told it (ErrNotFound before its first event).
+	GetRoomPresence(ctx context.Context, room string) (*RoomPresence, error)
+	// PutRoomPresence creates p when p.Version is 0, else replaces it if
+	// the stored Version still equals p.Version (a ConflictError
+	// otherwise, and for a creation that finds one stored); then bumps
+	// p.Version.
+	PutRoomPresence(ctx context.Context, p *RoomPresence) error
 }

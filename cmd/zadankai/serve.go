@@ -68,11 +68,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	registerTURNMetrics(reg, embedded.sfu)
 	registerCongestionMetrics(reg, embedded.sfu)
 	media := moderatedPlane(cfg, embedded.sig, log)
+	hook, err := mediaWebhook(cfg, store, rules, media, log)
+	if err != nil {
+		return err
+	}
 	a, err := newAPI(cfg, store, log, reg, public, media)
 	if err != nil {
 		return err
 	}
-	engine := newEngine(cfg, a, embedded, public, func(r *gin.Engine) { mountMediaWebhook(r, cfg, rules, media, log) })
+	engine := newEngine(cfg, a, embedded, public, hook)
 	srv, limited, err := api.NewServer(engine, ln, cfg.httpLimits(), log, reg)
 	if err != nil {
 		return err
@@ -148,20 +152,23 @@ func newAPI(cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Re
 		FromAddress:   envelopeAddress(cfg.Mail.From),
 		Recommend:     api.RecommendConfig{Every: cfg.Recommendations.Every, RecentlyMet: cfg.Recommendations.RecentlyMet, BatchSize: cfg.Recommendations.BatchSize},
 		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets, MinNotice: cfg.Consultations.MinNotice},
-		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media,
+		Media: api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret,
+			EventsRecordAttendance: cfg.eventsRecordAttendance()}, MediaPlane: media,
 		Login: cfg.loginLimits(), TrustedProxies: cfg.Server.TrustedProxies,
 		MetricsToken: cfg.Server.MetricsToken, MetricsElsewhere: cfg.Server.MetricsListen != "", NotFoundPage: notFoundHTML()})
 }
 
-// newEngine routes the API, the media plane (mountMore adds what only
-// some set-ups have), the web client and, in development mode, the dev
-// token.
-func newEngine(cfg *Config, a *api.API, embedded *mediaPlane, public string, mountMore func(*gin.Engine)) *gin.Engine {
+// newEngine routes the API, the media plane, a remote media plane's
+// webhooks (hook, when media.webhook is set), the web client and, in
+// development mode, the dev token.
+func newEngine(cfg *Config, a *api.API, embedded *mediaPlane, public string, hook http.Handler) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	a.Register(engine)
 	mountMedia(engine, embedded.sig)
-	mountMore(engine)
+	if hook != nil {
+		engine.POST(cfg.Media.Webhook, gin.WrapH(hook))
+	}
 	mountWeb(engine, cfg.Dev)
 	if cfg.Dev {
 		mountDevToken(engine, "devkey", cfg.Keys["devkey"], cfg.mediaURL(public))

@@ -97,29 +97,15 @@ func (a *API) joinConsultation(c *gin.Context) {
 }
 
 // markJoined records, once, that m opened the consultation's room, so
-// the other person is not offered to report that m did not come. A
-// concurrent change is retried once; failing to record never keeps m out.
+// the other person is not offered to report that m did not come; failing
+// to record never keeps m out. With the media plane's events, her
+// participant_joined records it instead.
 func (a *API) markJoined(ctx context.Context, cs *rooms.Consultation, m rooms.MemberID) {
-	for try := 0; try < 2; try++ {
-		if try > 0 {
-			fresh, err := a.store.GetConsultation(ctx, cs.ID)
-			if err != nil {
-				break
-			}
-			cs = fresh
-		}
-		if cs.HasJoined(m) {
-			return
-		}
-		next := *cs
-		next.Joined = append(slices.Clone(cs.Joined), m)
-		err := a.store.UpdateConsultation(ctx, &next)
-		if err == nil || !errors.Is(err, rooms.ErrConflict) {
-			if err != nil {
-				a.log.WarnContext(ctx, "recording who joined", "consultation_id", cs.ID, "err", err)
-			}
-			return
-		}
+	if a.media.EventsRecordAttendance {
+		return
+	}
+	if err := rooms.RecordJoined(ctx, a.store, cs.ID, m); err != nil {
+		a.log.WarnContext(ctx, "recording who joined", "consultation_id", cs.ID, "err", err)
 	}
 }
 

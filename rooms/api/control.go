@@ -77,7 +77,7 @@ func (a *API) freeSlots(c *gin.Context) {
 	for i := range slots {
 		slots[i].Start = slots[i].Start.In(loc)
 	}
-	c.JSON(http.StatusOK, FreeSlotsView{TimeZone: loc.String(), Minutes: minutes, Days: days, Slots: orEmptySlots(slots), Truncated: truncated})
+	c.JSON(http.StatusOK, FreeSlotsView{TimeZone: loc.String(), Minutes: minutes, Days: days, Slots: orEmpty(slots), Truncated: truncated})
 }
 
 func freeSlotsQuery(c *gin.Context) (days, minutes int, err error) {
@@ -165,13 +165,6 @@ func (a *API) bookedSlots(c *gin.Context, members ...rooms.MemberID) ([]rooms.Sl
 		}
 	}
 	return out, nil
-}
-
-func orEmptySlots(s []rooms.Slot) []rooms.Slot {
-	if s == nil {
-		return []rooms.Slot{}
-	}
-	return s
 }
 
 type patchMeRequest struct {

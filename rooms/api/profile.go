@@ -104,9 +104,10 @@ func (a *API) putMyProfile(c *gin.Context) {
 	c.JSON(http.StatusOK, p)
 }
 
-func orEmpty(s []string) []string {
+// orEmpty makes an empty list read [] in JSON rather than null.
+func orEmpty[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }

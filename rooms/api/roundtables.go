@@ -36,6 +36,11 @@ type RoundtableView struct {
 	MyPosition int `json:"my_position"`
 	// Ended is true once the time is over or a moderator ended it.
 	Ended bool `json:"ended"`
+	// InRoom is how many people are in its video room now, and LiveNow
+	// whether anyone is, while it may be joined: as the media plane's
+	// events report them (media.webhook), so 0 without them.
+	InRoom  int  `json:"in_room"`
+	LiveNow bool `json:"live_now"`
 	// FeedbackOpen: the caller took part, it has ended and they have not
 	// given feedback yet.
 	FeedbackOpen  bool  `json:"feedback_open"`
@@ -72,6 +77,13 @@ func (a *API) viewRoundtable(c *gin.Context, r *rooms.Roundtable, me *rooms.Memb
 		}
 	}
 	v.Ended = r.Live.Ended || !a.now().Before(r.End())
+	if from, _ := r.JoinWindow(); !v.Ended && !r.Cancelled && !a.now().Before(from) {
+		present, err := rooms.PresenceOf(c.Request.Context(), a.store, r.RoomName())
+		if err != nil {
+			return RoundtableView{}, err
+		}
+		v.InRoom, v.LiveNow = len(present), len(present) > 0
+	}
 	v.SeatsLeft = max(r.Capacity-registered, 0)
 	for _, id := range r.Moderators {
 		v.Moderators = append(v.Moderators, PeerView{ID: id, DisplayName: a.peer(c, id).DisplayName})
