@@ -83,8 +83,9 @@ func (a *API) joinConsultation(c *gin.Context) {
 		return
 	}
 	yes := true
+	valid := min(to.Sub(now)+5*time.Minute, joinTokenTTL) // fetched right before connecting, as for roundtables
 	tok := auth.NewAccessToken(a.media.APIKey, a.media.APISecret).SetIdentity(string(me.ID)).SetName(me.DisplayName).
-		SetValidFor(to.Sub(now) + 5*time.Minute).
+		SetValidFor(valid).
 		SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: cs.RoomName(), CanPublish: &yes, CanSubscribe: &yes, CanPublishData: &yes,
 			CanUpdateOwnMetadata: &yes}) // "stepping away" is an attribute the page sets
 	jwt, err := tok.ToJWT()
@@ -93,7 +94,7 @@ func (a *API) joinConsultation(c *gin.Context) {
 		return
 	}
 	a.markJoined(c.Request.Context(), cs, me.ID)
-	c.JSON(http.StatusOK, gin.H{"url": a.media.URL, "room": cs.RoomName(), "token": jwt, "expires_at": to.Add(5 * time.Minute)})
+	c.JSON(http.StatusOK, gin.H{"url": a.media.URL, "room": cs.RoomName(), "token": jwt, "expires_at": now.Add(valid)})
 }
 
 // markJoined records, once, that m opened the consultation's room, so

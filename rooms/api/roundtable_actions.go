@@ -275,7 +275,7 @@ func (a *API) joinRoundtable(c *gin.Context) {
 		"expires_at": now.Add(valid), "talk": r.Talk, "moderators": orEmpty(r.Moderators), "speakers": orEmpty(r.Speakers)})
 }
 
-// joinTokenTTL keeps roundtable tokens short-lived: the room page fetches
+// joinTokenTTL keeps join tokens short-lived: the room page fetches
 // one right before it connects, and connected clients get refreshed
 // tokens from the media plane. A remote LiveKit cannot revoke a token, so
 // a token minted before a lock, a lobby, a removal or the end is usable
