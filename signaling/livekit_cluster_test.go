@@ -18,7 +18,6 @@ import (
 	lksdk "github.com/livekit/server-sdk-go/v2"
 
 	"github.com/zadankai/zadankai/rooms"
-	"github.com/zadankai/zadankai/rooms/remotemedia"
 )
 
 // redisServer is Debian's Redis, which LiveKit nodes share to form a
@@ -120,12 +119,8 @@ func hostedIn(room *lksdk.Room, region string) string {
 // and the nodes' webhooks tell the control plane who is in which room,
 // who came, and that the roundtable's room finished.
 func TestLiveKitClusterRoundtable(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lk := startCluster(t, "http://"+ln.Addr().String()+webhookPath)
-	cp := newControlPlaneWith(t, cpOptions{store: newStore(t), media: remotemedia.New(lk.a, apiKey, apiSecret), mediaURL: lk.a, webhook: true, ln: ln})
+	var lk cluster
+	cp := liveKitControlPlane(t, func(hook string) string { lk = startCluster(t, hook); return lk.a })
 	mod := cp.user(t, "mod@z.test", rooms.RoleOperator, true)
 	aki, ben := cp.user(t, "aki@a.test", rooms.RoleMember, false), cp.user(t, "ben@b.test", rooms.RoleMember, false)
 	rt := cp.roundtable(t, mod, "stage", false, aki, ben)

@@ -219,18 +219,27 @@ func keptOut(t *testing.T, url, tok string) string {
 	return "joined against the rules and was not removed"
 }
 
+// liveKitControlPlane runs a control plane whose media plane start runs
+// (given the URL its webhooks go to; it returns the ws:// URL of media.url)
+// and which receives those webhooks.
+func liveKitControlPlane(t *testing.T, start func(hook string) string) *controlPlane {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := start("http://" + ln.Addr().String() + webhookPath)
+	return newControlPlaneWith(t, cpOptions{store: newStore(t), media: remotemedia.New(url, apiKey, apiSecret), mediaURL: url, webhook: true, ln: ln})
+}
+
 // TestLiveKitServerKeepsTheRules runs the room rules on LiveKit's own
 // server, which cannot revoke a token: whoever joins with a token held
 // from before a removal, a lock or the end is removed by the control plane
 // when her participant_joined webhook arrives; a token from before the
 // lobby lands in the lobby; the moderator's token cannot call RoomService.
 func TestLiveKitServerKeepsTheRules(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lk := startLiveKit(t, "http://"+ln.Addr().String()+webhookPath)
-	cp := newControlPlaneWith(t, cpOptions{store: newStore(t), media: remotemedia.New(lk, apiKey, apiSecret), mediaURL: lk, webhook: true, ln: ln})
+	var lk string
+	cp := liveKitControlPlane(t, func(hook string) string { lk = startLiveKit(t, hook); return lk })
 	sc := cp.scene(t, "small_round", false, "removed@a.test", "late@b.test", "waiting@c.test")
 	removed, late, waiting := sc.members[0], sc.members[1], sc.members[2]
 	_, modTok, _ := sc.mod.token(t, sc.rt)
