@@ -296,7 +296,8 @@ func (l *Downlink) allocate(now int64) {
 		return
 	}
 	cause := l.countDecreases()
-	budget := float64(est)
+	st := l.bwe.Stats()
+	budget, proven := float64(est), float64(st.Received)
 	var videos []*want
 	for _, d := range downs {
 		avail := d.up.available(now)
@@ -305,7 +306,8 @@ func (l *Downlink) allocate(now int64) {
 			// nothing arrives (a muted microphone, a camera off): it costs
 			// nothing, and a video is not "paused for bandwidth"
 		case d.up.Kind == webrtc.RTPCodecTypeAudio:
-			budget -= float64(layerRate(d.up, High, true)) // audio is always sent
+			r := float64(layerRate(d.up, High, true)) // audio is always sent
+			budget, proven = budget-r, proven-r
 		case !d.Disabled() && d.bound.Load() != nil:
 			v := &want{d: d, avail: avail, target: d.TargetQuality(), has: d.Capped(), had: !d.Paused()}
 			for q := range v.rates {
@@ -319,12 +321,12 @@ func (l *Downlink) allocate(now int64) {
 	})
 	// One delay-based cut, not (yet) confirmed by a second or by loss, may
 	// have been a receiver that read late: videos keep their lowest layer.
-	if st := l.bwe.Stats(); st.LastCause == bwe.CauseDelay && st.DelayStreak < 2 && now-st.LastDecrease < confirmWithin {
+	if st.LastCause == bwe.CauseDelay && st.DelayStreak < 2 && now-st.LastDecrease < confirmWithin {
 		for _, v := range videos {
 			v.keep = v.had
 		}
 	}
-	budget, deficit := fillVideo(videos, budget)
+	budget, deficit := fillVideo(videos, budget, proven)
 	for _, v := range videos {
 		l.apply(v.d, v.layer, !v.on, v.short, cause)
 	}
@@ -334,19 +336,26 @@ func (l *Downlink) allocate(now int64) {
 // fillVideo gives each video its lowest available layer in priority
 // order while the budget lasts (the rest pause), then climbs them in the
 // same order. It returns the budget left and the cost of the first climb
-// that did not fit.
-func fillVideo(videos []*want, budget float64) (float64, int) {
+// that did not fit. A paused video resumes only once what the link has
+// carried lately (proven, probes included) also fits it with the climb's
+// margin: an estimate that grew while little was sent proves nothing,
+// and resuming on it pauses the video again a moment later.
+func fillVideo(videos []*want, budget, proven float64) (float64, int) {
 	deficit := 0 // a paused video resumes before any climbs
 	for _, v := range videos {
 		q, ok := lowest(v.avail, v.target)
 		if !ok {
 			continue
 		}
-		if r := float64(v.rates[q]); r <= budget || v.keep {
+		r, room := float64(v.rates[q]), budget
+		if !v.had {
+			r, room = r*upgradeMargin, min(budget, proven)
+		}
+		if r <= room || v.keep {
 			v.layer, v.on = q, true
-			budget -= r
+			budget, proven = budget-float64(v.rates[q]), proven-float64(v.rates[q])
 		} else if deficit == 0 {
-			deficit = v.rates[q]
+			deficit = int(math.Ceil(r))
 		}
 	}
 	for _, v := range videos {

@@ -20,22 +20,27 @@ func TestFillVideo(t *testing.T) {
 	cases := []struct {
 		name    string
 		budget  float64
+		proven  float64 // 0: as much as the budget
 		setup   func([]*want)
 		layers  []Quality // -1: paused
 		deficit int
 	}{
-		{"everything fits", 4_000_000, nil, []Quality{High, High}, 0},
+		{"everything fits", 4_000_000, 0, nil, []Quality{High, High}, 0},
 		// both get the lowest layer first; the first ranked climbs first
-		{"first ranked climbs first", 1_000_000, nil, []Quality{Medium, Low}, int(1_000_000 * upgradeMargin)},
-		{"second pauses before the first drops", 200_000, nil, []Quality{Low, -1}, 150_000},
-		{"audio took it all", -10_000, nil, []Quality{-1, -1}, 150_000},
-		{"keeping a layer needs no margin", 500_000, func(w []*want) { w[0].has, w[0].had = Medium, true }, []Quality{Medium}, int(1_000_000 * upgradeMargin)},
-		{"climbing one needs the margin", 500_000, nil, []Quality{Low}, int(350_000 * upgradeMargin)},
-		{"a paused one climbed back to needs the margin too", 500_000, func(w []*want) { w[0].has, w[0].had = Medium, false }, []Quality{Low}, int(350_000 * upgradeMargin)},
-		{"the subscriber's own target caps it", 4_000_000, func(w []*want) { w[1].target = Low }, []Quality{High, Low}, 0},
-		{"a layer the publisher stopped is skipped", 4_000_000, func(w []*want) { w[0].avail = 0b011 }, []Quality{Medium, High}, 0},
+		{"first ranked climbs first", 1_000_000, 0, nil, []Quality{Medium, Low}, int(1_000_000 * upgradeMargin)},
+		{"second pauses before the first drops", 200_000, 0, nil, []Quality{Low, -1}, int(150_000 * upgradeMargin)},
+		{"audio took it all", -10_000, 0, nil, []Quality{-1, -1}, int(150_000 * upgradeMargin)},
+		{"a flowing video keeps its lowest layer at the edge", 160_000, 0, func(w []*want) { w[0].had = true }, []Quality{Low}, int(350_000 * upgradeMargin)},
+		{"a paused video resumes only with the margin", 160_000, 0, nil, []Quality{-1}, int(150_000 * upgradeMargin)},
+		{"a paused video waits until the link carried it", 1_000_000, 100_000, nil, []Quality{-1}, int(150_000 * upgradeMargin)},
+		{"a flowing video does not wait for that", 1_000_000, 100_000, func(w []*want) { w[0].had = true }, []Quality{Medium}, int(1_000_000 * upgradeMargin)},
+		{"keeping a layer needs no margin", 500_000, 0, func(w []*want) { w[0].has, w[0].had = Medium, true }, []Quality{Medium}, int(1_000_000 * upgradeMargin)},
+		{"climbing one needs the margin", 500_000, 0, nil, []Quality{Low}, int(350_000 * upgradeMargin)},
+		{"a paused one climbed back to needs the margin too", 500_000, 0, func(w []*want) { w[0].has, w[0].had = Medium, false }, []Quality{Low}, int(350_000 * upgradeMargin)},
+		{"the subscriber's own target caps it", 4_000_000, 0, func(w []*want) { w[1].target = Low }, []Quality{High, Low}, 0},
+		{"a layer the publisher stopped is skipped", 4_000_000, 0, func(w []*want) { w[0].avail = 0b011 }, []Quality{Medium, High}, 0},
 		// after a lone delay-based cut, flowing videos keep their lowest layer
-		{"a kept video is not paused", 200_000, func(w []*want) { w[1].keep = true }, []Quality{Low, Low}, int(350_000 * upgradeMargin)},
+		{"a kept video is not paused", 200_000, 0, func(w []*want) { w[1].keep = true }, []Quality{Low, Low}, int(350_000 * upgradeMargin)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -43,7 +48,11 @@ func TestFillVideo(t *testing.T) {
 			if c.setup != nil {
 				c.setup(w)
 			}
-			_, deficit := fillVideo(w, c.budget)
+			proven := c.proven
+			if proven == 0 {
+				proven = c.budget
+			}
+			_, deficit := fillVideo(w, c.budget, proven)
 			for i, v := range w {
 				got := v.layer
 				if !v.on {
