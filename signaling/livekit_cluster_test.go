@@ -116,8 +116,9 @@ func hostedIn(room *lksdk.Room, region string) string {
 // Tokens carry each role's grants, the audience cannot publish until
 // promoted, the control plane's mute and removal reach people on the far
 // node, a removed person's old token opens the room through neither node,
-// and the nodes' webhooks tell the control plane who is in which room,
-// who came, and that the roundtable's room finished.
+// and the nodes' webhooks tell the control plane who is in which room
+// (how many only to those who take part), who came, and that the
+// roundtable's room finished.
 func TestLiveKitClusterRoundtable(t *testing.T) {
 	var lk cluster
 	cp := liveKitControlPlane(t, func(hook string) string { lk = startCluster(t, hook); return lk.a })
@@ -144,6 +145,11 @@ func TestLiveKitClusterRoundtable(t *testing.T) {
 		t.Fatal("an audience member published")
 	}
 	waitFor(t, 15*time.Second, func() string { return inRoom(t, aki, rt, 3, true) })
+	// Someone who takes no part (an HR admin, a member who did not
+	// register) sees that it is live, not how many come and go.
+	if msg := inRoom(t, cp.user(t, "dai@d.test", rooms.RoleMember, false), rt, 0, true); msg != "" {
+		t.Error("a member who did not register: " + msg)
+	}
 	waitFor(t, 10*time.Second, func() string { return attended(t, cp.store, rt, aki, ben) })
 
 	clusterModeration(t, mod, aki, rt, akiRoom, modRoom, modRec)
