@@ -153,21 +153,7 @@ func TestLiveKitClusterRoundtable(t *testing.T) {
 	waitFor(t, 10*time.Second, func() string { return attended(t, cp.store, rt, aki, ben) })
 
 	clusterModeration(t, mod, aki, rt, akiRoom, modRoom, modRec)
-	if s := mod.moderate(t, rt, `{"action":"remove","identity":"`+string(ben.m.ID)+`"}`); s != 200 {
-		t.Fatalf("remove: %d", s)
-	}
-	waitFor(t, 10*time.Second, func() string {
-		if r, _ := benGone.Load().(lksdk.DisconnectionReason); r != lksdk.ParticipantRemoved {
-			return fmt.Sprintf("the removed member is still connected (reason %q)", r)
-		}
-		return ""
-	})
-	for _, node := range []string{lk.a, lk.b} {
-		if msg := keptOut(t, node, benHeld); msg != "" {
-			t.Errorf("removed member through %s: %s", node, msg)
-		}
-	}
-
+	clusterRemoval(t, mod, ben, rt, &benGone, benHeld, lk)
 	clusterConsultation(t, cp, lk, aki)
 	modRoom.Disconnect()
 	akiRoom.Disconnect()
@@ -213,6 +199,27 @@ func clusterModeration(t *testing.T, mod, aki *user, rt string, akiRoom, modRoom
 		}
 		return ""
 	})
+}
+
+// clusterRemoval removes ben (connected to node b) through the control
+// plane, which talks to node a; the token he held opens the room through
+// neither node.
+func clusterRemoval(t *testing.T, mod, ben *user, rt string, gone *atomic.Value, held string, lk cluster) {
+	t.Helper()
+	if s := mod.moderate(t, rt, `{"action":"remove","identity":"`+string(ben.m.ID)+`"}`); s != 200 {
+		t.Fatalf("remove: %d", s)
+	}
+	waitFor(t, 10*time.Second, func() string {
+		if r, _ := gone.Load().(lksdk.DisconnectionReason); r != lksdk.ParticipantRemoved {
+			return fmt.Sprintf("the removed member is still connected (reason %q)", r)
+		}
+		return ""
+	})
+	for _, node := range []string{lk.a, lk.b} {
+		if msg := keptOut(t, node, held); msg != "" {
+			t.Errorf("removed member through %s: %s", node, msg)
+		}
+	}
 }
 
 // clusterConsultation books aki a consultation with chie under way now;

@@ -55,8 +55,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen on %s:%d: %w", cfg.Server.Bind, cfg.Server.Port, err)
 	}
 	defer ln.Close()
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg := newRegistry()
 	public := cfg.publicURL(ln.Addr())
 	// The room rules live in the store; both media planes consult them.
 	rules := rooms.RoomRules{Store: store}
@@ -67,8 +66,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer embedded.close()
 	registerTURNMetrics(reg, embedded.sfu)
 	registerCongestionMetrics(reg, embedded.sfu)
-	media := moderatedPlane(cfg, embedded.sig, log)
-	hook, err := mediaWebhook(cfg, store, rules, media, log)
+	media, hook, err := moderation(cfg, embedded.sig, store, rules, log)
 	if err != nil {
 		return err
 	}
@@ -91,6 +89,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		welcome(stdout, public, cfg.Dev, logins)
 		log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
 	})
+}
+
+// newRegistry is the metrics registry, with the Go runtime's and the
+// process's own metrics.
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
 }
 
 // seedIfDemo loads the demo data when asked (--demo) and returns how to
@@ -127,6 +133,14 @@ func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, embedded
 	case <-ctx.Done():
 	}
 	return drain(srv, embedded, timeout, log)
+}
+
+// moderation is where moderation goes (moderatedPlane) and, with a
+// remote media plane, the receiver of its webhooks (mediaWebhook).
+func moderation(cfg *Config, embedded *signaling.Server, store rooms.Store, rules remotemedia.Rules, log *slog.Logger) (rooms.MediaPlane, http.Handler, error) {
+	media := moderatedPlane(cfg, embedded, log)
+	hook, err := mediaWebhook(cfg, store, rules, media, log)
+	return media, hook, err
 }
 
 // moderatedPlane is where moderation goes: the embedded SFU, or a remote
