@@ -99,8 +99,10 @@ export async function startBalancer(ports) {
 // startCluster runs Redis and the nodes of ports ([a, b], from
 // nodePorts), in regions a and b, posting their webhooks to hookURL; it
 // resolves to {urls: [ws://a, ws://b], stop}. A room is placed on the
-// node nearest to the one its first participant reached.
-export async function startCluster(bins, ports, hookURL) {
+// node nearest to the one its first participant reached. more adds API
+// keys (key → secret) the nodes accept, e.g. the dev mode's.
+export async function startCluster(bins, ports, hookURL, more = {}) {
+  const keys = Object.entries({ [key]: secret, ...more }).map(([k, v]) => `${k}: ${v}`).join(", ");
   const redisPort = await freePort("tcp", "127.0.0.1");
   const procs = [await spawnLogged("redis", bins.redis, ["--bind", "127.0.0.1", "--port", String(redisPort), "--save", "", "--appendonly", "no"],
     () => new Promise((resolve) => { const c = connect(redisPort, "127.0.0.1", () => { c.end(); resolve(true); }); c.once("error", () => resolve(false)); }))];
@@ -114,7 +116,7 @@ rtc: {udp_port: ${p.udp}, tcp_port: ${p.tcp}, use_external_ip: false, node_ip: "
 redis: {address: "127.0.0.1:${redisPort}"}
 region: ${region}
 node_selector: {kind: regionaware, regions: [{name: a, lat: 0, lon: 0}, {name: b, lat: 0, lon: 90}]}
-keys: {${key}: ${secret}}
+keys: {${keys}}
 webhook: {api_key: ${key}, urls: ["${hookURL}"]}
 room: {empty_timeout: 30, departure_timeout: 5}
 logging: {level: warn}

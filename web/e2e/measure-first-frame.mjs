@@ -1,16 +1,40 @@
 // Measures page open → first remote video frame painted on the room page,
-// ten times, in headless Chromium against the embedded SFU. The device
-// check is already passed (autojoin=1 opens the fake camera and microphone
-// and joins without a click). Not a test: it prints figures for
-// docs/benchmarks.md. Run: ./scripts/e2e.sh measure-first-frame.mjs
+// ten times, in headless Chromium against the embedded SFU, or with
+// MEDIA=livekit against a two-node LiveKit cluster behind a load balancer
+// (livekit.mjs). The device check is already passed (autojoin=1 opens the
+// fake camera and microphone and joins without a click). Not a test: it
+// prints figures for docs/benchmarks.md. Run: ./scripts/e2e.sh
+// measure-first-frame.mjs (MEDIA=livekit ./scripts/e2e.sh …).
 import { test, before, after } from "node:test";
 import { startServer, launchBrowser } from "./harness.mjs";
 import { devRoomURL, waitInCall } from "./room-lib.mjs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { binaries, nodePorts, startBalancer, startCluster, key, secret } from "./livekit.mjs";
 
 const RUNS = Number(process.env.RUNS || 10);
-let server, browser;
-before(async () => { server = await startServer(); browser = await launchBrowser(server.url); });
-after(async () => { await browser?.close(); await server?.stop(); });
+let server, browser, balancer, cluster;
+before(async () => {
+  if (process.env.MEDIA !== "livekit") server = await startServer();
+  else ({ server, balancer, cluster } = await onLiveKit());
+  browser = await launchBrowser(server.url);
+});
+after(async () => { await browser?.close(); await server?.stop(); await balancer?.stop(); await cluster?.stop(); });
+
+// onLiveKit starts the server with media.url at a balancer in front of a
+// LiveKit cluster that also accepts the dev mode's key (dev tokens).
+async function onLiveKit() {
+  const bins = binaries();
+  if (bins.missing) throw new Error(bins.missing);
+  const ports = [await nodePorts(), await nodePorts()];
+  const balancer = await startBalancer(ports);
+  const config = join(mkdtempSync(join(tmpdir(), "zdk-measure-")), "zadankai.yaml");
+  writeFileSync(config, `media:\n  url: ${balancer.url}\n  api_key: ${key}\n  webhook: /livekit/webhook\n`);
+  const server = await startServer(["--config", config, "--keys", `${key}: ${secret}`]);
+  const cluster = await startCluster(bins, ports, server.url + "/livekit/webhook", { devkey: "secret" });
+  return { server, balancer, cluster };
+}
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
