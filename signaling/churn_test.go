@@ -97,7 +97,7 @@ func TestSinglePCChurn(t *testing.T) {
 			before := p.rec.count(o.v)
 			waitFor(t, 10*time.Second, func() string {
 				if n := p.rec.count(o.v); n <= before+20 {
-					return fmt.Sprintf("%s: %s's camera stalled at %d packets", id, oid, n)
+					return fmt.Sprintf("%s: %s's camera stalled at %d packets (congestion: %+v)", id, oid, n, ts.sfu.CongestionStats())
 				}
 				return ""
 			})

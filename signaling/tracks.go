@@ -108,10 +108,11 @@ func (p *participant) onTrack(remote *webrtc.TrackRemote, receiver *webrtc.RTPRe
 	t.tr = transceiverOf(p.pub, receiver)
 	p.tracks[t.info.Sid] = t
 	p.changedLocked()
+	info := proto.Clone(t.info).(*livekit.TrackInfo) // a moderator's mute writes t.info under mu
 	p.mu.Unlock()
 	t.up.AddLayer(remote)
 	p.room.broadcastInfo(p, true)
-	p.room.s.hooks.notify(EventTrackPublished, p.room.info(), p.info(), proto.Clone(t.info).(*livekit.TrackInfo))
+	p.room.s.hooks.notify(EventTrackPublished, p.room.info(), p.info(), info)
 	for _, o := range p.room.others(p) {
 		if o.autoSubscribe {
 			o.subscribe(p, t, true)

@@ -3,6 +3,8 @@
 //
 //	zadankai serve [flags]              run the server
 //	zadankai operator add EMAIL [flags] create an operator, print its set-password link
+//	zadankai migrate --from DIR --to URI copy a SQLite deployment into MongoDB
+//	zadankai backup --to FILE           back up the SQLite database, also while serving
 //	zadankai version                    print the version
 //	zadankai help [serve]    show usage
 package main
@@ -49,6 +51,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		return 0
+	case "migrate", "backup":
+		cmd := map[string]func(context.Context, []string, io.Writer) error{"migrate": migrateCmd, "backup": backupCmd}[args[0]]
+		if err := cmd(context.Background(), args[1:], stdout); err != nil {
+			fmt.Fprintln(stderr, "zadankai:", err)
+			return 1
+		}
+		return 0
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "zadankai", version)
 		return 0
@@ -66,6 +75,11 @@ func usage(w io.Writer) {
   zadankai serve [flags]               run the server (web UI, API, signaling, SFU)
   zadankai operator add EMAIL [flags]  create an operator account without a password and
                                        print (or, with SMTP, mail) a one-time link to set it
+  zadankai migrate --from DATA_DIR --to mongodb://HOST/ [--database NAME] [--force]
+                                       copy an embedded SQLite deployment into MongoDB, then
+                                       check every record; a second run writes nothing
+  zadankai backup [--data-dir DIR] --to FILE
+                                       consistent copy of the SQLite database, also while serving
   zadankai version                     print the version
 
 Flags of serve and operator add (they override the config file and ZADANKAI_* variables):

@@ -275,7 +275,12 @@ func (a *API) modRemove(m *modCtx) error {
 	if err := a.saveLive(m); err != nil {
 		return err
 	}
-	return a.mediaPlane.RemoveParticipant(m.ctx, m.r.RoomName(), p.Identity)
+	// Gone already (she left, or the media plane's join hook removed her
+	// once the rule was stored): the removal holds all the same.
+	if err := a.mediaPlane.RemoveParticipant(m.ctx, m.r.RoomName(), p.Identity); err != nil && !errors.Is(err, rooms.ErrNotFound) {
+		return err
+	}
+	return nil
 }
 
 func (a *API) modLobby(m *modCtx) error {

@@ -72,12 +72,16 @@ func (a *API) exportTheRest(c *gin.Context, me *rooms.Member, out gin.H) error {
 		exported = append(exported, e)
 	}
 	out["roundtable_registrations"] = exported
-	if out["feedback_given"], err = a.store.ListFeedbackBy(ctx, me.ID); err != nil {
+	fb, err := a.store.ListFeedbackBy(ctx, me.ID)
+	if err != nil {
 		return err
 	}
-	if out["roundtable_feedback_given"], err = a.store.ListRoundtableFeedbackBy(ctx, me.ID); err != nil {
+	rfb, err := a.store.ListRoundtableFeedbackBy(ctx, me.ID)
+	if err != nil {
 		return err
 	}
+	// [] rather than null when none, whichever store answers.
+	out["feedback_given"], out["roundtable_feedback_given"] = orEmpty(fb), orEmpty(rfb)
 	blocks, err := a.store.ListBlocks(ctx, me.ID)
 	if err != nil {
 		return err

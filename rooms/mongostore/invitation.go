@@ -162,8 +162,12 @@ func (s *Store) GetPasswordReset(ctx context.Context, hash string) (*rooms.Passw
 	if err := s.db.Collection("password_resets").FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&d); err != nil {
 		return nil, mapErr(err, "")
 	}
+	return d.domain(), nil
+}
+
+func (d *resetDoc) domain() *rooms.PasswordReset {
 	return &rooms.PasswordReset{TokenHash: d.TokenHash, MemberID: rooms.MemberID(d.MemberID),
-		CreatedAt: d.CreatedAt.UTC(), ExpiresAt: d.ExpiresAt.UTC()}, nil
+		CreatedAt: d.CreatedAt.UTC(), ExpiresAt: d.ExpiresAt.UTC()}
 }
 
 // DeletePasswordResets implements rooms.Store.

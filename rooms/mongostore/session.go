@@ -35,8 +35,12 @@ func (s *Store) GetSession(ctx context.Context, id rooms.SessionID) (*rooms.Sess
 	if err := s.sessions.FindOne(ctx, bson.D{{Key: "_id", Value: string(id)}}).Decode(&d); err != nil {
 		return nil, mapErr(err, "")
 	}
+	return d.domain(), nil
+}
+
+func (d *sessionDoc) domain() *rooms.Session {
 	return &rooms.Session{ID: rooms.SessionID(d.ID), MemberID: rooms.MemberID(d.MemberID), CSRFToken: d.CSRFToken,
-		UserAgent: d.UserAgent, CreatedAt: d.CreatedAt.UTC(), ExpiresAt: d.ExpiresAt.UTC()}, nil
+		UserAgent: d.UserAgent, CreatedAt: d.CreatedAt.UTC(), ExpiresAt: d.ExpiresAt.UTC()}
 }
 
 // DeleteSession implements rooms.Store.

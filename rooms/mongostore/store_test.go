@@ -87,3 +87,15 @@ func TestOpenUnreachable(t *testing.T) {
 		t.Fatal("Open against a closed port succeeded")
 	}
 }
+
+func TestBulkFerretDB(t *testing.T) {
+	storetest.RunBulk(t, opener(ferretURI, mongostore.Options{MaxPoolSize: 1}))
+}
+
+func TestBulkMongoDB(t *testing.T) {
+	uri := os.Getenv("ZADANKAI_TEST_MONGO_URI")
+	if uri == "" {
+		t.Skip("set ZADANKAI_TEST_MONGO_URI to run the suite against a real MongoDB")
+	}
+	storetest.RunBulk(t, opener(uri, mongostore.Options{}))
+}

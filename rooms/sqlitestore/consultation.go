@@ -104,9 +104,9 @@ func (s *Store) DeleteBlock(ctx context.Context, blocker, blocked rooms.MemberID
 
 // ListBlocks implements rooms.Store.
 func (s *Store) ListBlocks(ctx context.Context, m rooms.MemberID) ([]*rooms.Block, error) {
-	q, args := `SELECT blocker_id, blocked_id, created_at FROM blocks ORDER BY created_at`, []any{}
+	q, args := `SELECT `+blockCols+` FROM blocks ORDER BY created_at`, []any{}
 	if m != "" {
-		q, args = `SELECT blocker_id, blocked_id, created_at FROM blocks WHERE blocker_id = ? OR blocked_id = ? ORDER BY created_at`, []any{m, m}
+		q, args = `SELECT `+blockCols+` FROM blocks WHERE blocker_id = ? OR blocked_id = ? ORDER BY created_at`, []any{m, m}
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -115,15 +115,25 @@ func (s *Store) ListBlocks(ctx context.Context, m rooms.MemberID) ([]*rooms.Bloc
 	defer rows.Close()
 	var out []*rooms.Block
 	for rows.Next() {
-		var b rooms.Block
-		var at int64
-		if err := rows.Scan(&b.BlockerID, &b.BlockedID, &at); err != nil {
+		b, err := scanBlock(rows)
+		if err != nil {
 			return nil, mapErr(err, "")
 		}
-		b.CreatedAt = fromMillis(at)
-		out = append(out, &b)
+		out = append(out, b)
 	}
 	return out, mapErr(rows.Err(), "")
+}
+
+const blockCols = `blocker_id, blocked_id, created_at`
+
+func scanBlock(row scanner) (*rooms.Block, error) {
+	var b rooms.Block
+	var at int64
+	if err := row.Scan(&b.BlockerID, &b.BlockedID, &at); err != nil {
+		return nil, err
+	}
+	b.CreatedAt = fromMillis(at)
+	return &b, nil
 }
 
 // CreateFeedback implements rooms.Store.

@@ -2,7 +2,6 @@ package sqlitestore
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/zadankai/zadankai/rooms"
@@ -111,15 +110,17 @@ func (s *Store) CreatePasswordReset(ctx context.Context, r *rooms.PasswordReset)
 
 // GetPasswordReset implements rooms.Store.
 func (s *Store) GetPasswordReset(ctx context.Context, hash string) (*rooms.PasswordReset, error) {
+	r, err := scanReset(s.db.QueryRowContext(ctx, `SELECT `+resetCols+` FROM password_resets WHERE token_hash = ?`, hash))
+	return r, mapErr(err, "")
+}
+
+const resetCols = `token_hash, member_id, created_at, expires_at`
+
+func scanReset(row scanner) (*rooms.PasswordReset, error) {
 	var r rooms.PasswordReset
 	var created, expires int64
-	err := s.db.QueryRowContext(ctx, `SELECT token_hash, member_id, created_at, expires_at FROM password_resets WHERE token_hash = ?`, hash).
-		Scan(&r.TokenHash, &r.MemberID, &created, &expires)
-	if err != nil {
-		if err == sql.ErrNoRows {
-			return nil, rooms.ErrNotFound
-		}
-		return nil, mapErr(err, "")
+	if err := row.Scan(&r.TokenHash, &r.MemberID, &created, &expires); err != nil {
+		return nil, err
 	}
 	r.CreatedAt, r.ExpiresAt = fromMillis(created), fromMillis(expires)
 	return &r, nil

@@ -19,12 +19,17 @@ func (s *Store) CreateSession(ctx context.Context, se *rooms.Session) error {
 
 // GetSession implements rooms.Store.
 func (s *Store) GetSession(ctx context.Context, id rooms.SessionID) (*rooms.Session, error) {
+	se, err := scanSession(s.db.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE id = ?`, id))
+	return se, mapErr(err, "")
+}
+
+const sessionCols = `id, member_id, csrf_token, user_agent, created_at, expires_at`
+
+func scanSession(row scanner) (*rooms.Session, error) {
 	var se rooms.Session
 	var created, expires int64
-	err := s.db.QueryRowContext(ctx, `SELECT id, member_id, csrf_token, user_agent, created_at, expires_at
-		FROM sessions WHERE id = ?`, id).Scan(&se.ID, &se.MemberID, &se.CSRFToken, &se.UserAgent, &created, &expires)
-	if err != nil {
-		return nil, mapErr(err, "")
+	if err := row.Scan(&se.ID, &se.MemberID, &se.CSRFToken, &se.UserAgent, &created, &expires); err != nil {
+		return nil, err
 	}
 	se.CreatedAt, se.ExpiresAt = fromMillis(created), fromMillis(expires)
 	return &se, nil

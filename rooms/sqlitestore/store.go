@@ -43,15 +43,7 @@ func Open(ctx context.Context, dataDir string) (*Store, error) {
 
 // OpenFile opens the database at path and migrates it.
 func OpenFile(ctx context.Context, path string) (*Store, error) {
-	q := url.Values{}
-	// busy_timeout lets concurrent writers queue instead of failing with
-	// SQLITE_BUSY; _txlock=immediate takes the write lock at BEGIN so
-	// read-then-write transactions cannot deadlock on upgrade.
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
-		q.Add("_pragma", p)
-	}
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
 	}
@@ -61,6 +53,18 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlitestore: migrate %s: %w", path, err)
 	}
 	return s, nil
+}
+
+func dsn(path string) string {
+	q := url.Values{}
+	// busy_timeout lets concurrent writers queue instead of failing with
+	// SQLITE_BUSY; _txlock=immediate takes the write lock at BEGIN so
+	// read-then-write transactions cannot deadlock on upgrade.
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
 }
 
 // migrate applies, in order and each in its own transaction, the numbered

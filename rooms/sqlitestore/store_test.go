@@ -10,17 +10,20 @@ import (
 	"github.com/zadankai/zadankai/rooms/storetest"
 )
 
-func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) storetest.Opener {
-		path := filepath.Join(t.TempDir(), "test.db")
-		return func(t *testing.T) rooms.Store {
-			s, err := sqlitestore.OpenFile(context.Background(), path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
+// fileOpener opens a store on a fresh file per test.
+func fileOpener(t *testing.T) storetest.Opener {
+	path := filepath.Join(t.TempDir(), "test.db")
+	return func(t *testing.T) rooms.Store {
+		s, err := sqlitestore.OpenFile(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}, storetest.Options{})
+		return s
+	}
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, fileOpener, storetest.Options{})
 }
 
 func TestOpenBadPath(t *testing.T) {
@@ -28,4 +31,8 @@ func TestOpenBadPath(t *testing.T) {
 	if err == nil {
 		t.Fatal("Open in a missing directory succeeded")
 	}
+}
+
+func TestBulk(t *testing.T) {
+	storetest.RunBulk(t, fileOpener)
 }

@@ -52,7 +52,7 @@ func (s *Store) UpdateConsultationTime(ctx context.Context, c *rooms.Consultatio
 func (s *Store) ListClaims(ctx context.Context, prefix string, before time.Time) ([]*rooms.Claim, error) {
 	// A key range, not LIKE: it walks the primary key, and a prefix may
 	// hold % or _.
-	rows, err := s.db.QueryContext(ctx, `SELECT key, claimed_at, owner, token FROM claims
+	rows, err := s.db.QueryContext(ctx, `SELECT `+claimCols+` FROM claims
 		WHERE key >= ? AND key < ? AND claimed_at < ? ORDER BY key`, prefix, prefix+"\uffff", millis(before))
 	if err != nil {
 		return nil, mapErr(err, "")
@@ -60,15 +60,25 @@ func (s *Store) ListClaims(ctx context.Context, prefix string, before time.Time)
 	defer rows.Close()
 	var out []*rooms.Claim
 	for rows.Next() {
-		var c rooms.Claim
-		var at int64
-		if err := rows.Scan(&c.Key, &at, &c.Owner, &c.Token); err != nil {
+		c, err := scanClaim(rows)
+		if err != nil {
 			return nil, mapErr(err, "")
 		}
-		c.At = fromMillis(at)
-		out = append(out, &c)
+		out = append(out, c)
 	}
 	return out, mapErr(rows.Err(), "")
+}
+
+const claimCols = `key, claimed_at, owner, token`
+
+func scanClaim(row scanner) (*rooms.Claim, error) {
+	var c rooms.Claim
+	var at int64
+	if err := row.Scan(&c.Key, &at, &c.Owner, &c.Token); err != nil {
+		return nil, err
+	}
+	c.At = fromMillis(at)
+	return &c, nil
 }
 
 // ReleaseClaimIf implements rooms.Store.

@@ -88,9 +88,12 @@ func TestLoadAgainstEmbeddedSFU(t *testing.T) {
 	}
 	checkTotals(t, rep)
 	// Sent per publisher per second: 50 audio + at least 30 video (one
-	// packet a frame at 30 fps, more for the bigger frames).
-	if min := 0.8 * 80 * float64(rep.TracksMedia/2) * rep.WindowSeconds; float64(rep.Packets) < min {
-		t.Errorf("%d packets in %.1f s; want at least %.0f", rep.Packets, rep.WindowSeconds, min)
+	// packet a frame at 30 fps, more for the bigger frames), at the pace
+	// the publishers kept (a busy machine makes them late; what they did
+	// send is held to the delivery figure above).
+	pace := min(rep.PacePct, 100) / 100
+	if min := 0.8 * 80 * float64(rep.TracksMedia/2) * rep.WindowSeconds * pace; float64(rep.Packets) < min {
+		t.Errorf("%d packets in %.1f s at a publisher pace of %.0f %%; want at least %.0f", rep.Packets, rep.WindowSeconds, rep.PacePct, min)
 	}
 	if rep.PacePct <= 0 || rep.PacePct > 105 {
 		t.Errorf("publisher pace %.1f %%; want (0, 105]", rep.PacePct)
