@@ -239,6 +239,61 @@ type Store interface {
 	// roundtables, oldest first.
 	ListRoundtableFeedbackBy(ctx context.Context, author MemberID) ([]*RoundtableFeedback, error)
 
+	// --- anonymous questions and quick polls (issue 16) ---
+
+	// CreateQuestion inserts q (CreatedAt and UpdatedAt are set, Voters
+	// left empty).
+	CreateQuestion(ctx context.Context, q *Question) error
+	// GetQuestion returns the question with id, its Voters filled.
+	GetQuestion(ctx context.Context, id QuestionID) (*Question, error)
+	// ListQuestions returns every question of r, hidden ones included,
+	// oldest first, each with its Voters.
+	ListQuestions(ctx context.Context, r RoundtableID) ([]*Question, error)
+	// SetQuestionState moves the question to s (UpdatedAt is set).
+	SetQuestionState(ctx context.Context, id QuestionID, s QuestionState) error
+	// VoteQuestion records m's vote for the question (a unique insert: a
+	// second vote is a ConflictError{Field: "vote"}), or with up false
+	// takes it back (none is not an error). ErrNotFound if the question
+	// does not exist.
+	VoteQuestion(ctx context.Context, id QuestionID, m MemberID, up bool) error
+
+	// CreatePoll inserts p (CreatedAt is set).
+	CreatePoll(ctx context.Context, p *Poll) error
+	// GetPoll returns the poll with id.
+	GetPoll(ctx context.Context, id PollID) (*Poll, error)
+	// ListPolls returns polls created in [from, to), oldest first; a
+	// non-empty r keeps only that roundtable's.
+	ListPolls(ctx context.Context, r RoundtableID, from, to time.Time) ([]*Poll, error)
+	// ClosePoll closes the poll at at; closing a closed poll keeps its
+	// first closing time and is not an error.
+	ClosePoll(ctx context.Context, id PollID, at time.Time) error
+	// CastBallot stores b (CreatedAt is set); a second ballot by the same
+	// member on the same poll is a ConflictError{Field: "ballot"}.
+	CastBallot(ctx context.Context, b *Ballot) error
+	// ListBallots returns the ballots of poll p.
+	ListBallots(ctx context.Context, p PollID) ([]*Ballot, error)
+
+	// --- replicas on one store (issue 15) ---
+
+	// TakeLease gives l.Key to l.Holder, with l's Value, Until and Done,
+	// when nobody holds it, its lease ran out at or before now, or
+	// l.Holder holds it already and it is not done (a renewal, or marking
+	// it done). It returns the lease stored after the call: another
+	// holder's live lease, or a done one, comes back unchanged and nothing
+	// is written. Of several takers at once exactly one wins.
+	TakeLease(ctx context.Context, l *Lease, now time.Time) (*Lease, error)
+	// GetLease returns the lease of key, run out or not.
+	GetLease(ctx context.Context, key string) (*Lease, error)
+	// ReleaseLease removes key's lease if holder holds it; another
+	// holder's, or none, is left as it is and is not an error.
+	ReleaseLease(ctx context.Context, key, holder string) error
+	// ListLeases returns the leases whose key starts with prefix, by key,
+	// run out or not.
+	ListLeases(ctx context.Context, prefix string) ([]*Lease, error)
+	// DeleteLeasesBefore removes the leases that ran out before t and
+	// returns how many went.
+	DeleteLeasesBefore(ctx context.Context, t time.Time) (int64, error)
+
 	// --- media rooms seen through the media plane's events (issue 15) ---
 
 	// GetRoomPresence returns who is in the media room named room, as its

@@ -67,7 +67,10 @@ const (
 	probeQuiet      = int64(2 * time.Second) // since the last decrease
 	upgradeMargin   = 1.15                   // a layer is taken only if this much more fits
 	confirmWithin   = int64(3 * time.Second) // a lone delay-based cut not confirmed by then pauses after all
-	rtxShare        = 0.15                   // of the estimate, at most, for retransmissions
+	pauseHold       = int64(3 * time.Second) // a paused video resumes on the estimate alone after this
+	pauseHoldMax    = int64(24 * time.Second)
+	resumeLasted    = int64(15 * time.Second) // a pause this soon after a resume holds twice as long
+	rtxShare        = 0.15                    // of the estimate, at most, for retransmissions
 )
 
 // NewDownlink starts a subscriber's downlink, or returns nil when
@@ -276,6 +279,7 @@ type want struct {
 	rates  [3]int  // bits per second of each layer
 	has    Quality // the layer it may send now (keeping it needs no margin)
 	had    bool    // it was not paused
+	held   bool    // paused long enough that the estimate alone may resume it
 	layer  Quality // allocated
 	on     bool    // allocated at all
 	short  bool    // a layer it wants and that arrives did not fit
@@ -291,7 +295,7 @@ func (l *Downlink) allocate(now int64) {
 	est, ok := l.bwe.Estimate()
 	if !ok {
 		for _, d := range downs { // no feedback: nothing to go by, do not limit
-			l.apply(d, High, false, false, bwe.CauseNone)
+			l.apply(d, High, false, false, bwe.CauseNone, now)
 		}
 		return
 	}
@@ -309,7 +313,7 @@ func (l *Downlink) allocate(now int64) {
 			r := float64(layerRate(d.up, High, true)) // audio is always sent
 			budget, proven = budget-r, proven-r
 		case !d.Disabled() && d.bound.Load() != nil:
-			v := &want{d: d, avail: avail, target: d.TargetQuality(), has: d.Capped(), had: !d.Paused()}
+			v := &want{d: d, avail: avail, target: d.TargetQuality(), has: d.Capped(), had: !d.Paused(), held: now-d.pausedAt >= d.hold}
 			for q := range v.rates {
 				v.rates[q] = layerRate(d.up, Quality(q), false)
 			}
@@ -328,7 +332,7 @@ func (l *Downlink) allocate(now int64) {
 	}
 	budget, deficit := fillVideo(videos, budget, proven)
 	for _, v := range videos {
-		l.apply(v.d, v.layer, !v.on, v.short, cause)
+		l.apply(v.d, v.layer, !v.on, v.short, cause, now)
 	}
 	l.steerProbe(now, allocation{estimate: est, media: est - int(budget), deficit: deficit})
 }
@@ -336,10 +340,11 @@ func (l *Downlink) allocate(now int64) {
 // fillVideo gives each video its lowest available layer in priority
 // order while the budget lasts (the rest pause), then climbs them in the
 // same order. It returns the budget left and the cost of the first climb
-// that did not fit. A paused video resumes only once what the link has
-// carried lately (proven, probes included) also fits it with the climb's
-// margin: an estimate that grew while little was sent proves nothing,
-// and resuming on it pauses the video again a moment later.
+// that did not fit. A paused video resumes with the climb's margin, and
+// before its hold is over only once what the link has carried lately
+// (proven, probes included) fits it too: an estimate that grew while
+// little was sent proves little, and resuming on it at once on a narrow
+// link pauses the video again a moment later.
 func fillVideo(videos []*want, budget, proven float64) (float64, int) {
 	deficit := 0 // a paused video resumes before any climbs
 	for _, v := range videos {
@@ -349,7 +354,10 @@ func fillVideo(videos []*want, budget, proven float64) (float64, int) {
 		}
 		r, room := float64(v.rates[q]), budget
 		if !v.had {
-			r, room = r*upgradeMargin, min(budget, proven)
+			r = r * upgradeMargin
+			if !v.held {
+				room = min(budget, proven)
+			}
 		}
 		if r <= room || v.keep {
 			v.layer, v.on = q, true
@@ -431,9 +439,19 @@ func (l *Downlink) countDecreases() bwe.Cause {
 // apply sets d's cap and tells the subscriber when a pause starts or ends;
 // pauses, and layers lowered because a wanted one did not fit (short),
 // are counted under the estimate's last cause.
-func (l *Downlink) apply(d *DownTrack, q Quality, paused, short bool, cause bwe.Cause) {
+func (l *Downlink) apply(d *DownTrack, q Quality, paused, short bool, cause bwe.Cause, now int64) {
 	lowered := short && !paused && !d.Paused() && q < d.Capped()
 	if d.setCap(q, paused) {
+		if paused {
+			if d.resumedAt != 0 && now-d.resumedAt < resumeLasted {
+				d.hold = min(2*max(d.hold, pauseHold), pauseHoldMax)
+			} else {
+				d.hold = pauseHold
+			}
+			d.pausedAt = now
+		} else {
+			d.resumedAt = now
+		}
 		if paused && l.sfu != nil {
 			l.sfu.pauses[cause].Add(1)
 		}

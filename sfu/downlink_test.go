@@ -33,6 +33,7 @@ func TestFillVideo(t *testing.T) {
 		{"a flowing video keeps its lowest layer at the edge", 160_000, 0, func(w []*want) { w[0].had = true }, []Quality{Low}, int(350_000 * upgradeMargin)},
 		{"a paused video resumes only with the margin", 160_000, 0, nil, []Quality{-1}, int(150_000 * upgradeMargin)},
 		{"a paused video waits until the link carried it", 1_000_000, 100_000, nil, []Quality{-1}, int(150_000 * upgradeMargin)},
+		{"or until its hold is over", 1_000_000, 100_000, func(w []*want) { w[0].held = true }, []Quality{Medium}, int(1_000_000 * upgradeMargin)},
 		{"a flowing video does not wait for that", 1_000_000, 100_000, func(w []*want) { w[0].had = true }, []Quality{Medium}, int(1_000_000 * upgradeMargin)},
 		{"keeping a layer needs no margin", 500_000, 0, func(w []*want) { w[0].has, w[0].had = Medium, true }, []Quality{Medium}, int(1_000_000 * upgradeMargin)},
 		{"climbing one needs the margin", 500_000, 0, nil, []Quality{Low}, int(350_000 * upgradeMargin)},

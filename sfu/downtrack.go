@@ -38,6 +38,11 @@ type DownTrack struct {
 	capped    atomic.Int32            // highest layer the subscriber's bandwidth allows
 	paused    atomic.Bool             // the bandwidth allows no video at all
 
+	// owned by the downlink's ticking goroutine: when the pause began or
+	// last ended, and how long this one holds without proof the link
+	// carries the video (longer each time a resume did not last)
+	pausedAt, resumedAt, hold int64
+
 	mu       sync.Mutex // guards the rewrite state below (layers arrive on their own goroutines)
 	current  Quality
 	started  bool
@@ -137,17 +142,32 @@ func (d *DownTrack) SetDisabled(v bool) {
 // were never sent, so the decoder cannot go on from where it stopped.
 func (d *DownTrack) resume() {
 	d.needKey.Store(true)
-	d.up.requestKeyframe(d.effective(), keyframeStartEvery)
+	d.askStart(keyframeStartEvery)
 }
 
-// Start asks for a keyframe if nothing has reached the subscriber yet: its
+// Start asks for keyframes if nothing has reached the subscriber yet: its
 // connection just came up, so the next keyframe can begin the stream.
 func (d *DownTrack) Start() {
 	if !d.delivered.Load() && d.bound.Load() != nil {
 		// The request at negotiation was most likely spent while the
-		// transport was still coming up: do not wait out the full throttle.
-		d.up.requestKeyframe(d.effective(), keyframeStartEvery)
+		// transport was still coming up: this is the moment a keyframe
+		// can be used, so only a burst of connections shares one.
+		d.askStart(keyframeConnectEvery)
 	}
+}
+
+// askStart asks for the keyframes a subscriber that sees nothing (yet,
+// or since a pause) waits for: on the lowest available layer, whose
+// keyframe is the smallest and so arrives whole first, to begin with,
+// and on the layer it wants, to climb to; each at most once per every
+// (nanoseconds) per layer.
+func (d *DownTrack) askStart(every int64) {
+	avail := d.up.available(time.Now().UnixNano())
+	want := d.effectiveIn(avail)
+	if low, ok := lowest(avail, want); ok && low != want {
+		d.up.requestKeyframe(low, every)
+	}
+	d.up.requestKeyframe(want, every)
 }
 
 // keyframeThrottle is how often this DownTrack may ask again for the
@@ -203,14 +223,17 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 	d.mu.Lock()
 	switched := false
 	if q != d.current || !d.started || d.needKey.Load() {
-		// Start on the first keyframe of any layer up to the wanted one
-		// (then climb at the wanted layer's keyframe): the layers'
-		// keyframes come at different moments, so this starts sooner.
-		first := !d.started && q <= want
+		// Start (or resume) on the first keyframe of any layer up to the
+		// wanted one, then climb at the wanted layer's keyframe: the
+		// layers' keyframes come at different moments, and the lowest
+		// layer's, the smallest, is asked for too, so this starts sooner.
+		first := (!d.started || d.needKey.Load()) && q <= want
 		if (q != want && !first) || !keyframe {
 			d.mu.Unlock()
 			if q == want {
 				d.up.requestKeyframe(q, d.keyframeThrottle())
+			} else if low, _ := lowest(avail, want); first && q == low {
+				d.up.requestKeyframe(q, keyframeStartEvery)
 			}
 			return
 		}
@@ -329,6 +352,9 @@ func (d *DownTrack) noteLoss(reports []rtcp.ReceptionReport) {
 		worst = max(worst, r.FractionLost)
 	}
 	d.lost.Store(uint32(worst))
+	if d.link != nil {
+		d.link.bwe.OnReceiverReport(float64(worst)/256, time.Now().UnixNano())
+	}
 }
 
 // FractionLost is the share of packets the subscriber last reported lost

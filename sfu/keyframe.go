@@ -2,10 +2,10 @@ package sfu
 
 import "strings"
 
-// isKeyframe reports whether an RTP payload starts a keyframe, for the
+// IsKeyframe reports whether an RTP payload starts a keyframe, for the
 // codecs we forward. Layer switches happen only on keyframes so the
 // subscriber's decoder never sees a frame it cannot decode.
-func isKeyframe(mime string, payload []byte) bool {
+func IsKeyframe(mime string, payload []byte) bool {
 	switch strings.ToLower(mime) {
 	case "video/vp8":
 		return vp8Keyframe(payload)

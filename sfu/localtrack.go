@@ -50,7 +50,7 @@ func (t *localTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParamete
 		}
 	}
 	t.d.bound.Store(b)
-	t.d.up.RequestKeyframe(t.d.effective()) // the stream starts at the next keyframe
+	t.d.askStart(keyframeStartEvery) // the stream starts at the next keyframe
 	var fb []webrtc.RTCPFeedback
 	for _, f := range c.RTCPFeedback {
 		if f.Type != "nack" || f.Parameter != "" {

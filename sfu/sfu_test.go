@@ -31,8 +31,8 @@ func TestKeyframeDetection(t *testing.T) {
 		{"audio", "audio/opus", []byte{1}, true},
 	}
 	for _, c := range cases {
-		if got := isKeyframe(c.mime, c.payload); got != c.want {
-			t.Errorf("%s: isKeyframe = %v, want %v", c.name, got, c.want)
+		if got := IsKeyframe(c.mime, c.payload); got != c.want {
+			t.Errorf("%s: IsKeyframe = %v, want %v", c.name, got, c.want)
 		}
 	}
 }

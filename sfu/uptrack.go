@@ -112,7 +112,7 @@ func (u *UpTrack) readLoop(q Quality, l *layer) {
 		if u.onRTP != nil {
 			u.onRTP(q, &p)
 		}
-		key := u.Kind != webrtc.RTPCodecTypeVideo || isKeyframe(u.Codec.MimeType, p.Payload)
+		key := u.Kind != webrtc.RTPCodecTypeVideo || IsKeyframe(u.Codec.MimeType, p.Payload)
 		avail := u.available(now) // once per packet, not per subscriber
 		for _, d := range *u.downs.Load() {
 			d.forward(q, &p, key, avail, now)
@@ -231,11 +231,15 @@ func (u *UpTrack) Received(q Quality) uint64 {
 func (u *UpTrack) RequestKeyframe(q Quality) { u.requestKeyframe(q, keyframeEvery) }
 
 // keyframeEvery is the throttle of keyframe requests per layer;
-// keyframeStartEvery the shorter one for a subscriber whose connection
-// just came up (once per subscriber, so a burst of joins stays bounded).
+// keyframeStartEvery the shorter one while a subscriber waits for the
+// keyframe that begins (or resumes) its stream, and keyframeConnectEvery
+// the one at the moment its connection comes up (once per subscriber;
+// it only merges a burst of connections: an encoder answers requests
+// that come within a frame with one keyframe).
 const (
-	keyframeEvery      = int64(500 * time.Millisecond)
-	keyframeStartEvery = int64(100 * time.Millisecond)
+	keyframeEvery        = int64(500 * time.Millisecond)
+	keyframeStartEvery   = int64(100 * time.Millisecond)
+	keyframeConnectEvery = int64(20 * time.Millisecond)
 )
 
 func (u *UpTrack) requestKeyframe(q Quality, every int64) {

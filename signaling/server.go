@@ -39,6 +39,9 @@ type Params struct {
 	// Rules, when set, are asked at every new join (see RoomRules); nil
 	// lets tokens alone decide (development rooms, tests).
 	Rules RoomRules
+	// Placement, when set, keeps each room on one of several nodes: a
+	// node refuses joins of rooms that another node hosts. Nil: one node.
+	Placement Placement
 }
 
 // Server serves the signal WebSocket and keeps the rooms.
@@ -55,6 +58,7 @@ type Server struct {
 	roomJoins *rates
 	grace     time.Duration
 	rules     RoomRules // nil: tokens alone decide
+	placement Placement // nil: every room lives here
 
 	mu      sync.Mutex
 	rooms   map[string]*room     // guarded by mu
@@ -69,7 +73,7 @@ func New(p Params) (*Server, error) {
 		return nil, errors.New("signaling: SFU, Logger and Keys are required")
 	}
 	s := &Server{keys: p.Keys, sfu: p.SFU, log: p.Logger, ping: p.PingInterval, pingWait: p.PingTimeout, rooms: map[string]*room{}, removed: map[string]time.Time{},
-		limits: p.Limits.withDefaults(), grace: p.ResumeGrace, rules: p.Rules}
+		limits: p.Limits.withDefaults(), grace: p.ResumeGrace, rules: p.Rules, placement: p.Placement}
 	if s.grace <= 0 {
 		s.grace = defaultResumeGrace
 	}
@@ -122,6 +126,9 @@ func (s *Server) validate(w http.ResponseWriter, r *http.Request, v1 bool) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	if !s.placed(w, r, g.room) {
+		return
+	}
 	if !opts.reconnect {
 		if _, status, err := s.applyRules(r.Context(), g); err != nil {
 			http.Error(w, err.Error(), status)
@@ -151,7 +158,7 @@ func (s *Server) serveRTC(w http.ResponseWriter, r *http.Request, v1 bool) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	if !s.admit(w, r, g.room, opts.reconnect) {
+	if !s.admit(w, r, g.room, opts.reconnect) || !s.placed(w, r, g.room) {
 		return
 	}
 	if !opts.reconnect {

@@ -41,6 +41,8 @@ func run(args []string) error {
 	fs.IntVar(&cfg.Publishers, "publishers", cfg.Publishers, "publishers per room (P)")
 	fs.IntVar(&cfg.Subscribers, "subscribers", cfg.Subscribers, "subscribe-only participants per room (S)")
 	fs.BoolVar(&cfg.PublishersSubscribe, "publishers-subscribe", cfg.PublishersSubscribe, "publishers also subscribe to each other")
+	fs.BoolVar(&cfg.AnswerPLI, "answer-pli", cfg.AnswerPLI, "send a keyframe at the next frame when the server asks (PLI/FIR), as browsers do; else only every second")
+	fs.IntVar(&cfg.ClientRcvBuf, "client-rcvbuf", cfg.ClientRcvBuf, "receive buffer of the clients' UDP sockets in bytes (capped by net.core.rmem_max), so the tool's own busy process does not drop what the server sent; 0 = kernel default")
 	fs.BoolVar(&cfg.Simulcast, "simulcast", cfg.Simulcast, "publish video as q/h/f simulcast (else the 720p layer only)")
 	fs.BoolVar(&cfg.Audio, "audio", cfg.Audio, "publish audio")
 	fs.BoolVar(&cfg.Video, "video", cfg.Video, "publish video")

@@ -38,6 +38,8 @@ type Config struct {
 	Recommendations RecommendationsConfig `yaml:"recommendations"`
 	// Consultations tunes the 1:1 consultation flow.
 	Consultations ConsultationsConfig `yaml:"consultations"`
+	// Cluster is this server among replicas sharing one store.
+	Cluster ClusterConfig `yaml:"cluster"`
 	// KeysFile names a file of "key: secret" lines (mode 0600). Keys are
 	// secrets, so they never sit in this file itself: use KeysFile,
 	// ZADANKAI_KEYS or --keys.
@@ -195,6 +197,19 @@ type ConsultationsConfig struct {
 	MinNotice       time.Duration   `yaml:"min_notice"`
 }
 
+// ClusterConfig names this server among replicas on one store and, with
+// the embedded SFU on several of them, where its rooms are reached.
+type ClusterConfig struct {
+	// NodeID names this replica in leases and logs; empty = host name
+	// and process id.
+	NodeID string `yaml:"node_id"`
+	// NodeURL is the ws(s):// address clients reach this replica's
+	// embedded SFU at directly; set, each room is placed on one replica.
+	NodeURL string `yaml:"node_url"`
+	// Lease is how long a replica's leases outlive it.
+	Lease time.Duration `yaml:"lease"`
+}
+
 // LogConfig is log/slog's level and format.
 type LogConfig struct {
 	Level  string `yaml:"level"`
@@ -218,6 +233,7 @@ func DefaultConfig() Config {
 		Recommendations: RecommendationsConfig{Every: 7 * 24 * time.Hour, RecentlyMet: 4368 * time.Hour, BatchSize: 5},
 		Consultations: ConsultationsConfig{RequestTTL: 72 * time.Hour,
 			ReminderOffsets: []time.Duration{24 * time.Hour, 15 * time.Minute}, MinNotice: rooms.DefaultMinNotice},
+		Cluster: ClusterConfig{Lease: rooms.DefaultLeaseTTL},
 	}
 }
 
@@ -491,6 +507,9 @@ func (c *Config) validateExceptKeys() error {
 		{"consultations.reminder_offsets", !positive(c.Consultations.ReminderOffsets), "must be positive durations, e.g. [24h, 15m]"},
 		{"consultations.min_notice", c.Consultations.MinNotice < time.Minute || c.Consultations.MinNotice > 72*time.Hour,
 			fmt.Sprintf("must be 1m to 72h, got %s", c.Consultations.MinNotice)},
+		{"cluster.node_url", c.Cluster.NodeURL != "" && !validNodeURL(c.Cluster.NodeURL), fmt.Sprintf("must be a ws(s):// URL without a path, got %q", c.Cluster.NodeURL)},
+		{"cluster.node_url", c.Cluster.NodeURL != "" && c.Media.URL != "", "rooms are placed on replicas only with the embedded SFU: leave it empty when media.url is set"},
+		{"cluster.lease", c.Cluster.Lease < 3*time.Second || c.Cluster.Lease > 5*time.Minute, fmt.Sprintf("must be 3s to 5m, got %s", c.Cluster.Lease)},
 		{"log.level", !oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("must be debug, info, warn or error, got %q", c.Log.Level)},
 		{"log.format", !oneOf(c.Log.Format, "text", "json"), fmt.Sprintf("must be text or json, got %q", c.Log.Format)},
 	}
@@ -534,6 +553,12 @@ func validWebhookPath(p string) bool {
 func validPublicURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && (u.Path == "" || u.Path == "/") && u.RawQuery == ""
+}
+
+// validNodeURL: a ws(s):// address without a path, as clients dial it.
+func validNodeURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "ws")
+	return ok && (strings.HasPrefix(rest, "://") || strings.HasPrefix(rest, "s://")) && validPublicURL("http"+rest)
 }
 
 // publicURL is where links in emails point.

@@ -121,6 +121,10 @@ func TestConfigInvalid(t *testing.T) {
 		{"bad trusted proxy", []string{"--dev"}, map[string]string{"ZADANKAI_SERVER_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, "", `config: server.trusted_proxies[1]: not an IP or CIDR: "proxy.local"`},
 		{"bad metrics address", []string{"--dev"}, map[string]string{"ZADANKAI_SERVER_METRICS_LISTEN": "9090"}, "", `config: server.metrics_listen: must be host:port`},
 		{"short metrics token", []string{"--dev"}, map[string]string{"ZADANKAI_SERVER_METRICS_TOKEN": "abc"}, "", "config: ZADANKAI_SERVER_METRICS_TOKEN: must be at least 16 characters"},
+		{"node url not websocket", []string{"--dev"}, map[string]string{"ZADANKAI_CLUSTER_NODE_URL": "http://news.example"}, "", `config: cluster.node_url: must be a ws(s):// URL without a path, got "http://news.example"`},
+		{"node url with remote media", []string{"--dev"}, map[string]string{"ZADANKAI_CLUSTER_NODE_URL": "wss://a.example", "ZADANKAI_MEDIA_URL": "wss://lk.example"}, "",
+			"config: cluster.node_url: rooms are placed on replicas only with the embedded SFU: leave it empty when media.url is set"},
+		{"lease too short", []string{"--dev"}, map[string]string{"ZADANKAI_CLUSTER_LEASE": "1s"}, "", "config: cluster.lease: must be 3s to 5m, got 1s"},
 		{"read timeout below the header's", []string{"--dev"}, map[string]string{"ZADANKAI_SERVER_READ_TIMEOUT": "5s"}, "", "config: server.read_timeout: must be at least server.read_header_timeout"},
 	}
 	for _, tc := range cases {

@@ -267,11 +267,13 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)-1].Microseconds())/1000, "max-ms-to-ready")
 }
 
-// TestMain removes the binary the process tests built.
+// TestMain removes the binaries the process tests built.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
+	for _, bin := range []string{binPath, ferretBin} {
+		if bin != "" {
+			os.RemoveAll(filepath.Dir(bin))
+		}
 	}
 	os.Exit(code)
 }

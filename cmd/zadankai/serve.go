@@ -11,7 +11,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -40,37 +39,35 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("starting", "version", version, "config", sprint(cfg.Redacted()))
 
-	store, err := openStore(ctx, cfg, log)
+	store, logins, err := openSeeded(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeStore(store, log)
-	logins, err := seedIfDemo(ctx, cfg, store)
-	if err != nil {
-		return err
-	}
 
 	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Server.Bind, strconv.Itoa(cfg.Server.Port)))
 	if err != nil {
 		return fmt.Errorf("listen on %s:%d: %w", cfg.Server.Bind, cfg.Server.Port, err)
 	}
 	defer ln.Close()
-	reg := newRegistry()
 	public := cfg.publicURL(ln.Addr())
 	// The room rules live in the store; both media planes consult them.
 	rules := rooms.RoomRules{Store: store}
-	embedded, err := startMedia(cfg, log, rules)
+	cl, err := joinCluster(ctx, cfg, store, log)
+	if err != nil {
+		return err
+	}
+	embedded, err := startMedia(cfg, log, rules, cl.signalingPlacement())
 	if err != nil {
 		return err
 	}
 	defer embedded.close()
-	registerTURNMetrics(reg, embedded.sfu)
-	registerCongestionMetrics(reg, embedded.sfu)
-	media, hook, err := moderation(cfg, embedded.sig, store, rules, log)
+	reg := newRegistry(embedded)
+	media, hook, err := moderation(cfg, embedded.sig, cl, store, rules, log)
 	if err != nil {
 		return err
 	}
-	a, err := newAPI(cfg, store, log, reg, public, media)
+	a, err := newAPI(cfg, store, log, reg, public, media, cl)
 	if err != nil {
 		return err
 	}
@@ -84,19 +81,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stopMetrics()
-	defer runJobs(ctx, a)()
+	defer cl.run(ctx, a, embedded.sig.HasRoom, cfg.Server.ShutdownTimeout)()
 	return serveUntil(ctx, srv, limited, embedded, cfg.Server.ShutdownTimeout, log, func() {
 		welcome(stdout, public, cfg.Dev, logins)
 		log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
 	})
 }
 
-// newRegistry is the metrics registry, with the Go runtime's and the
-// process's own metrics.
-func newRegistry() *prometheus.Registry {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return reg
+// openSeeded opens the configured store and, when asked, loads the demo
+// data into it (seedIfDemo).
+func openSeeded(ctx context.Context, cfg *Config, log *slog.Logger) (rooms.Store, []rooms.DemoLogin, error) {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	logins, err := seedIfDemo(ctx, cfg, store)
+	if err != nil {
+		closeStore(store, log)
+		return nil, nil, err
+	}
+	return store, logins, nil
 }
 
 // seedIfDemo loads the demo data when asked (--demo) and returns how to
@@ -110,15 +114,6 @@ func seedIfDemo(ctx context.Context, cfg *Config, store rooms.Store) ([]rooms.De
 		return nil, fmt.Errorf("demo data: %w", err)
 	}
 	return logins, nil
-}
-
-// runJobs starts the API's periodic jobs; the function it returns stops
-// them and waits until they have.
-func runJobs(ctx context.Context, a *api.API) func() {
-	jobsCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	var wg sync.WaitGroup
-	wg.Go(func() { a.RunJobs(jobsCtx, 10*time.Minute) })
-	return func() { stop(); wg.Wait() }
 }
 
 // serveUntil serves on ln, says so with listening once the server runs,
@@ -137,17 +132,19 @@ func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, embedded
 
 // moderation is where moderation goes (moderatedPlane) and, with a
 // remote media plane, the receiver of its webhooks (mediaWebhook).
-func moderation(cfg *Config, embedded *signaling.Server, store rooms.Store, rules remotemedia.Rules, log *slog.Logger) (rooms.MediaPlane, http.Handler, error) {
-	media := moderatedPlane(cfg, embedded, log)
+func moderation(cfg *Config, embedded *signaling.Server, cl *cluster, store rooms.Store, rules remotemedia.Rules, log *slog.Logger) (rooms.MediaPlane, http.Handler, error) {
+	media := moderatedPlane(cfg, embedded, cl, log)
 	hook, err := mediaWebhook(cfg, store, rules, media, log)
 	return media, hook, err
 }
 
-// moderatedPlane is where moderation goes: the embedded SFU, or a remote
+// moderatedPlane is where moderation goes: the embedded SFU (the node
+// hosting the room, with rooms placed on replicas), or a remote
 // LiveKit-compatible media plane when media.url names one.
-func moderatedPlane(cfg *Config, embedded *signaling.Server, log *slog.Logger) rooms.MediaPlane {
+func moderatedPlane(cfg *Config, embedded *signaling.Server, cl *cluster, log *slog.Logger) rooms.MediaPlane {
 	if cfg.Media.URL == "" {
-		return embedded
+		key, secret := cfg.mediaKey()
+		return cl.plane(embedded, key, secret)
 	}
 	if cfg.Media.Webhook == "" {
 		log.Warn("media.url is set without media.webhook: removal, lock, lobby and end are checked only when tokens are minted (join tokens live a minute)")
@@ -158,7 +155,7 @@ func moderatedPlane(cfg *Config, embedded *signaling.Server, log *slog.Logger) r
 
 // newAPI is the control plane as configured, public being the address
 // people reach it at, moderating through media.
-func newAPI(cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Registry, public string, media rooms.MediaPlane) (*api.API, error) {
+func newAPI(cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Registry, public string, media rooms.MediaPlane, cl *cluster) (*api.API, error) {
 	mailer, outbox := newMailer(cfg, log)
 	key, secret := cfg.mediaKey()
 	return api.New(api.Params{Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes,
@@ -169,7 +166,8 @@ func newAPI(cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Re
 		Media: api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret,
 			EventsRecordAttendance: cfg.eventsRecordAttendance()}, MediaPlane: media,
 		Login: cfg.loginLimits(), TrustedProxies: cfg.Server.TrustedProxies,
-		MetricsToken: cfg.Server.MetricsToken, MetricsElsewhere: cfg.Server.MetricsListen != "", NotFoundPage: notFoundHTML()})
+		MetricsToken: cfg.Server.MetricsToken, MetricsElsewhere: cfg.Server.MetricsListen != "", NotFoundPage: notFoundHTML(),
+		Leases: cl.leases, Placement: cl.placement})
 }
 
 // newEngine routes the API, the media plane, a remote media plane's
@@ -190,13 +188,22 @@ func newEngine(cfg *Config, a *api.API, embedded *mediaPlane, public string, hoo
 	return engine
 }
 
+// newRegistry holds the process's and the embedded SFU's metrics.
+func newRegistry(embedded *mediaPlane) *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	registerTURNMetrics(reg, embedded.sfu)
+	registerCongestionMetrics(reg, embedded.sfu)
+	return reg
+}
+
 // mediaPlane is the embedded SFU and its signaling server.
 type mediaPlane struct {
 	sfu *sfu.SFU
 	sig *signaling.Server
 }
 
-func startMedia(cfg *Config, log *slog.Logger, rules signaling.RoomRules) (*mediaPlane, error) {
+func startMedia(cfg *Config, log *slog.Logger, rules signaling.RoomRules, placement signaling.Placement) (*mediaPlane, error) {
 	s, err := sfu.New(cfg.sfuConfig(), log.With("component", "sfu"))
 	if errors.Is(err, sfu.ErrTURN) {
 		return nil, &ConfigError{Key: "turn", Msg: err.Error()}
@@ -208,7 +215,7 @@ func startMedia(cfg *Config, log *slog.Logger, rules signaling.RoomRules) (*medi
 	if hooks.APIKey == "" && len(hooks.URLs) > 0 {
 		hooks.APIKey, _ = cfg.mediaKey()
 	}
-	sig, err := signaling.New(signaling.Params{Keys: cfg.Keys, SFU: s, Logger: log.With("component", "signaling"), Webhooks: hooks, Rules: rules,
+	sig, err := signaling.New(signaling.Params{Keys: cfg.Keys, SFU: s, Logger: log.With("component", "signaling"), Webhooks: hooks, Rules: rules, Placement: placement,
 		Limits: signaling.Limits{MaxParticipants: cfg.Limits.MaxParticipants, MaxTracks: cfg.Limits.MaxTracks,
 			JoinsPerSecondIP: cfg.Limits.JoinsPerSecondIP, JoinsPerSecondRm: cfg.Limits.JoinsPerSecondRoom,
 			MaxMessageBytes: cfg.Limits.MaxSignalMessage, MaxNameBytes: cfg.Limits.MaxNameBytes, MaxMetadataBytes: cfg.Limits.MaxMetadataBytes,
@@ -243,28 +250,10 @@ func drain(srv *http.Server, media *mediaPlane, timeout time.Duration, log *slog
 	return err
 }
 
-// openStore opens the configured store and frees the booked time that a
-// crash between a booking's writes left claimed (possible on MongoDB),
-// before the first request is served.
+// openStore opens the configured store.
 func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (rooms.Store, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	s, err := openConfiguredStore(ctx, cfg, log)
-	if err != nil {
-		return nil, err
-	}
-	n, err := rooms.RepairTimeClaims(ctx, s, time.Now(), 0)
-	if err != nil {
-		closeStore(s, log)
-		return nil, fmt.Errorf("repairing booked time: %w", err)
-	}
-	if n > 0 {
-		log.Info("freed time that no booking held", "count", n)
-	}
-	return s, nil
-}
-
-func openConfiguredStore(ctx context.Context, cfg *Config, log *slog.Logger) (rooms.Store, error) {
 	if cfg.Storage.MongoURI != "" {
 		s, err := mongostore.Open(ctx, cfg.Storage.MongoURI, cfg.Storage.MongoDatabase, mongostore.Options{})
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -67,6 +68,12 @@ type Params struct {
 	// MetricsElsewhere leaves /metrics off this router (it is served on
 	// another address, see MetricsHandler).
 	MetricsElsewhere bool
+	// Leases run each job on one of the replicas sharing Store; nil makes
+	// this server a node of its own (a random name, the default TTL).
+	Leases *rooms.Leases
+	// Placement, when set, puts each media room on one node of the
+	// embedded SFU: join answers send people to the node that hosts it.
+	Placement *rooms.Placement
 }
 
 // ConsultationConfig tunes the consultation flow.
@@ -118,6 +125,8 @@ type API struct {
 	rec          RecommendConfig
 	decodes      chan struct{} // photo decoding turns (photoDecodes)
 	notFoundPage []byte
+	leases       *rooms.Leases    // jobs run once across replicas
+	placement    *rooms.Placement // nil: one node, rooms are not placed
 
 	// Login limits, trusted proxies, headers and metrics (security.go).
 	resetLimit    *limiter
@@ -129,8 +138,13 @@ type API struct {
 	trusted       []string
 	metricsToken  string
 	noMetrics     bool
-	prom          http.Handler // the Prometheus exposition of reg
-	headers       http.Header  // security headers of every response
+	prom          http.Handler                // the Prometheus exposition of reg
+	headers       atomic.Pointer[http.Header] // security headers of every response (SetMediaNodes)
+	mediaURL      string
+	https         bool
+	// Questions and votes per member (questions.go).
+	questionLimit *limiter
+	voteLimit     *limiter
 }
 
 // New checks p and returns the API.
@@ -176,6 +190,12 @@ func New(p Params) (*API, error) {
 	a.noticeLimit = newLimiter(1, 24*time.Hour, a.now)
 	a.decodes = make(chan struct{}, photoDecodes)
 	a.notFoundPage = p.NotFoundPage
+	a.questionLimit = newLimiter(questionsPerWindow, questionWindow, a.now)
+	a.voteLimit = newLimiter(votesPerWindow, voteWindow, a.now)
+	a.leases, a.placement = p.Leases, p.Placement
+	if a.leases == nil {
+		a.leases = &rooms.Leases{Store: a.store, Node: "node-" + rooms.NewSecret()[:8], TTL: rooms.DefaultLeaseTTL, Now: a.now}
+	}
 	return a, nil
 }
 
@@ -268,6 +288,7 @@ func (a *API) Register(r *gin.Engine) {
 		r.GET("/dev/mail", a.devMail)
 	}
 	a.registerRoundtableExtras(authed, operator)
+	a.registerQA(authed, operator)
 }
 
 // wantsPage tells a person's browser asking for a page (a mistyped
@@ -296,49 +317,20 @@ func (a *API) registerRoundtableExtras(authed, operator *gin.RouterGroup) {
 	operator.POST("/roundtable-people/moderators", a.nameModerator)
 }
 
-// RunJobs runs the API's periodic jobs until ctx ends: reminders every
-// minute, and expired sessions swept every interval.
-func (a *API) RunJobs(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	minute := time.NewTicker(time.Minute)
-	defer minute.Stop()
-	hour := time.NewTicker(time.Hour)
-	defer hour.Stop()
-	a.runRecommendRounds(ctx) // a round at start-up if this period has none yet
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-minute.C:
-			a.SendDueReminders(ctx)
-		case <-hour.C:
-			a.runRecommendRounds(ctx)
-		case <-t.C:
-			n, err := a.store.DeleteExpiredSessions(ctx, a.now())
-			if err != nil && ctx.Err() == nil {
-				a.log.Warn("sweeping expired sessions", "err", err)
-			} else if n > 0 {
-				a.log.Debug("swept expired sessions", "count", n)
-			}
-			// Time left claimed by a server that died and never came back;
-			// a restarted one repairs at start-up.
-			a.RepairTimeClaims(ctx, interval)
-		}
-	}
-}
-
-// RepairTimeClaims frees booked time that no booking holds any more (what
-// a crash between a booking's writes can leave on MongoDB), among claims
-// older than grace, and logs what it did.
-func (a *API) RepairTimeClaims(ctx context.Context, grace time.Duration) {
-	n, err := rooms.RepairTimeClaims(ctx, a.store, a.now(), grace)
-	if err != nil && ctx.Err() == nil {
-		a.log.Warn("repairing time claims", "err", err)
-	}
-	if n > 0 {
-		a.log.Info("freed time that no booking held", "count", n)
-	}
+// registerQA adds a roundtable's anonymous questions and quick polls
+// (issue 16).
+func (a *API) registerQA(authed, operator *gin.RouterGroup) {
+	authed.GET("/roundtables/:id/questions", a.listQuestions)
+	authed.POST("/roundtables/:id/questions", a.askQuestion)
+	authed.POST("/roundtables/:id/questions/:qid/vote", a.voteQuestion)
+	authed.DELETE("/roundtables/:id/questions/:qid/vote", a.unvoteQuestion)
+	authed.POST("/roundtables/:id/questions/:qid/state", a.setQuestionState)
+	authed.GET("/roundtables/:id/polls", a.listPolls)
+	authed.POST("/roundtables/:id/polls", a.createPoll)
+	authed.POST("/roundtables/:id/polls/:pid/close", a.closePoll)
+	authed.POST("/roundtables/:id/polls/:pid/vote", a.votePoll)
+	operator.GET("/roundtables/:id/question-authors", a.questionAuthors)
+	operator.GET("/feedback/polls", a.listAllPolls)
 }
 
 func (a *API) healthz(c *gin.Context) {

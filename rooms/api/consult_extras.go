@@ -93,8 +93,13 @@ func (a *API) joinConsultation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	url, err := a.mediaURLFor(c.Request.Context(), cs.RoomName())
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	a.markJoined(c.Request.Context(), cs, me.ID)
-	c.JSON(http.StatusOK, gin.H{"url": a.media.URL, "room": cs.RoomName(), "token": jwt, "expires_at": now.Add(valid)})
+	c.JSON(http.StatusOK, gin.H{"url": url, "room": cs.RoomName(), "token": jwt, "expires_at": now.Add(valid)})
 }
 
 // markJoined records, once, that m opened the consultation's room, so
@@ -154,8 +159,10 @@ func (a *API) createFeedback(c *gin.Context) {
 }
 
 // SendDueReminders emails both parties of bookings starting at each offset
-// from now; a claim per booking, offset and calendar sequence makes each
-// reminder go out once even across restarts or several servers.
+// from now, and the people of roundtables. Each email is a job of its own
+// (per booking, offset, calendar sequence and person), run once across
+// restarts and replicas; a failed one is tried again at the next run
+// while its time is still due.
 func (a *API) SendDueReminders(ctx context.Context) {
 	now := a.now()
 	for _, off := range a.cfg.ReminderOffsets {
@@ -165,18 +172,17 @@ func (a *API) SendDueReminders(ctx context.Context) {
 			return
 		}
 		for _, cs := range list {
-			key := "reminder:" + string(cs.ID) + ":" + off.String() + ":" + strconv.Itoa(cs.Sequence)
-			if cs.Booked.Start.Before(now) || a.store.ClaimOnce(ctx, key, now) != nil {
-				continue
+			if !cs.Booked.Start.Before(now) {
+				a.remind(ctx, "reminder:"+string(cs.ID)+":"+off.String()+":"+strconv.Itoa(cs.Sequence), cs)
 			}
-			a.remind(ctx, cs)
 		}
 	}
 	a.sendRoundtableReminders(ctx, now)
 }
 
 // sendRoundtableReminders emails registered people, speakers and
-// moderators before a roundtable, once per roundtable, offset and version.
+// moderators before a roundtable, once per roundtable, offset, version
+// and person.
 func (a *API) sendRoundtableReminders(ctx context.Context, now time.Time) {
 	for _, off := range a.cfg.ReminderOffsets {
 		list, err := a.store.ListRoundtables(ctx, now.Add(off-5*time.Minute), now.Add(off+time.Minute))
@@ -185,16 +191,14 @@ func (a *API) sendRoundtableReminders(ctx context.Context, now time.Time) {
 			return
 		}
 		for _, r := range list {
-			key := "reminder:" + string(r.ID) + ":" + off.String() + ":" + strconv.FormatInt(r.Version, 10)
-			if r.Cancelled || r.Start.Before(now) || a.store.ClaimOnce(ctx, key, now) != nil {
-				continue
+			if !r.Cancelled && !r.Start.Before(now) {
+				a.remindRoundtable(ctx, "reminder:"+string(r.ID)+":"+off.String()+":"+strconv.FormatInt(r.Version, 10), r)
 			}
-			a.remindRoundtable(ctx, r)
 		}
 	}
 }
 
-func (a *API) remindRoundtable(ctx context.Context, r *rooms.Roundtable) {
+func (a *API) remindRoundtable(ctx context.Context, key string, r *rooms.Roundtable) {
 	regs, err := a.store.ListRegistrations(ctx, r.ID)
 	if err != nil {
 		a.log.WarnContext(ctx, "reminders: registrations", "roundtable_id", r.ID, "err", err)
@@ -207,27 +211,29 @@ func (a *API) remindRoundtable(ctx context.Context, r *rooms.Roundtable) {
 		}
 	}
 	for _, id := range people {
-		m, err := a.store.GetMember(ctx, id)
-		if err != nil {
-			continue
-		}
-		if err := a.mailer.Send(ctx, rooms.RoundtableReminderEmail(m, r.Title, rooms.LocalTime(m, r.Start), a.publicURL+"/roundtables?id="+string(r.ID))); err != nil {
-			a.log.WarnContext(ctx, "roundtable reminder failed", "member_id", id, "err", err)
-		}
+		a.once(ctx, key+":"+string(id), reminderKeep, func(ctx context.Context) error {
+			m, err := a.store.GetMember(ctx, id)
+			if errors.Is(err, rooms.ErrNotFound) {
+				return nil // gone meanwhile: nobody to remind
+			}
+			if err != nil {
+				return err
+			}
+			return a.mailer.Send(ctx, rooms.RoundtableReminderEmail(m, r.Title, rooms.LocalTime(m, r.Start), a.publicURL+"/roundtables?id="+string(r.ID)))
+		})
 	}
 }
 
-func (a *API) remind(ctx context.Context, cs *rooms.Consultation) {
+func (a *API) remind(ctx context.Context, key string, cs *rooms.Consultation) {
 	for _, pair := range [][2]rooms.MemberID{{cs.RequesterID, cs.RecipientID}, {cs.RecipientID, cs.RequesterID}} {
-		m, err1 := a.store.GetMember(ctx, pair[0])
-		peer, err2 := a.store.GetMember(ctx, pair[1])
-		if err := errors.Join(err1, err2); err != nil {
-			a.log.WarnContext(ctx, "reminders: loading parties", "consultation_id", cs.ID, "err", err)
-			continue
-		}
-		if err := a.mailer.Send(ctx, rooms.ReminderEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), a.publicURL+"/consultations")); err != nil {
-			a.log.WarnContext(ctx, "reminder email failed", "member_id", m.ID, "err", err)
-		}
+		a.once(ctx, key+":"+string(pair[0]), reminderKeep, func(ctx context.Context) error {
+			m, err1 := a.store.GetMember(ctx, pair[0])
+			peer, err2 := a.store.GetMember(ctx, pair[1])
+			if err := errors.Join(err1, err2); err != nil {
+				return err
+			}
+			return a.mailer.Send(ctx, rooms.ReminderEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), a.publicURL+"/consultations"))
+		})
 	}
 }
 

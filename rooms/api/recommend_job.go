@@ -203,17 +203,16 @@ func recommendation(id string, b []match.Candidate, now time.Time) *rooms.Recomm
 }
 
 // runRecommendRounds runs a round when the last one is older than the
-// cadence (checked hourly); a claim per period keeps several servers
-// from running the same round.
+// cadence (looked at hourly): once per period across replicas, and run
+// again by another replica when the one running it dies (a round only
+// replaces batches, so a repeat does no harm).
 func (a *API) runRecommendRounds(ctx context.Context) {
 	period := a.now().Unix() / int64(a.rec.Every.Seconds())
-	if a.store.ClaimOnce(ctx, "recommend-round:"+itoa(int(period)), a.now()) != nil {
-		return
-	}
-	n, err := a.RecommendAll(ctx)
-	if err != nil {
-		a.log.WarnContext(ctx, "recommendation round failed", "err", err)
-		return
-	}
-	a.log.Info("recommendation round done", "members", n)
+	a.once(ctx, "recommend-round:"+itoa(int(period)), a.rec.Every+24*time.Hour, func(ctx context.Context) error {
+		n, err := a.RecommendAll(ctx)
+		if err == nil {
+			a.log.Info("recommendation round done", "members", n)
+		}
+		return err
+	})
 }

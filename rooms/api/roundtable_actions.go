@@ -266,12 +266,17 @@ func (a *API) joinRoundtable(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	url, err := a.mediaURLFor(c.Request.Context(), r.RoomName())
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	a.recordAttendance(c.Request.Context(), r, me, role, now)
 	// Who moderates and who speaks, for the room page: a participant on a
 	// LiveKit server may set any attribute on herself, so the page reads
 	// roles from here and from the room metadata (promotions), never from
 	// participants' attributes.
-	c.JSON(http.StatusOK, gin.H{"url": a.media.URL, "room": r.RoomName(), "token": jwt, "role": role, "lobby": entry.Lobby,
+	c.JSON(http.StatusOK, gin.H{"url": url, "room": r.RoomName(), "token": jwt, "role": role, "lobby": entry.Lobby,
 		"expires_at": now.Add(valid), "talk": r.Talk, "moderators": orEmpty(r.Moderators), "speakers": orEmpty(r.Speakers)})
 }
 

@@ -186,12 +186,7 @@ func (a *API) listAllAudit(c *gin.Context) {
 	titles, names := map[rooms.RoundtableID]string{}, map[rooms.MemberID]string{}
 	out := make([]AuditView, 0, len(list))
 	for _, e := range list {
-		if _, ok := titles[e.RoundtableID]; !ok {
-			if r, err := a.store.GetRoundtable(c.Request.Context(), e.RoundtableID); err == nil {
-				titles[e.RoundtableID] = r.Title
-			}
-		}
-		v := AuditView{ID: e.ID, RoundtableID: e.RoundtableID, Title: titles[e.RoundtableID], Action: e.Action, Detail: e.Detail, At: e.At,
+		v := AuditView{ID: e.ID, RoundtableID: e.RoundtableID, Title: a.roundtableTitle(c, titles, e.RoundtableID), Action: e.Action, Detail: e.Detail, At: e.At,
 			Actor: PeerView{ID: e.ActorID, DisplayName: a.displayName(c, names, e.ActorID)}}
 		if e.TargetID != "" {
 			v.Target = &PeerView{ID: e.TargetID, DisplayName: a.displayName(c, names, e.TargetID)}

@@ -91,12 +91,7 @@ func (a *API) feedbackViews(c *gin.Context, list []*rooms.RoundtableFeedback) []
 	titles, names := map[rooms.RoundtableID]string{}, map[rooms.MemberID]string{}
 	out := make([]RoundtableFeedbackView, 0, len(list))
 	for _, f := range slices.Backward(list) {
-		if _, ok := titles[f.RoundtableID]; !ok {
-			if r, err := a.store.GetRoundtable(c.Request.Context(), f.RoundtableID); err == nil {
-				titles[f.RoundtableID] = r.Title
-			}
-		}
-		out = append(out, RoundtableFeedbackView{RoundtableID: f.RoundtableID, Title: titles[f.RoundtableID],
+		out = append(out, RoundtableFeedbackView{RoundtableID: f.RoundtableID, Title: a.roundtableTitle(c, titles, f.RoundtableID),
 			Author: PeerView{ID: f.AuthorID, DisplayName: a.displayName(c, names, f.AuthorID)}, Rating: f.Rating,
 			Tags: orEmpty(f.Tags), Text: f.Text, WantMore: f.WantMore, Axis: f.Axis, Themes: orEmpty(f.Themes), CreatedAt: f.CreatedAt})
 	}
@@ -117,6 +112,19 @@ func (a *API) displayName(c *gin.Context, cache map[rooms.MemberID]string, id ro
 	}
 	cache[id] = n
 	return n
+}
+
+// roundtableTitle looks a roundtable's title up once per request.
+func (a *API) roundtableTitle(c *gin.Context, cache map[rooms.RoundtableID]string, id rooms.RoundtableID) string {
+	if t, ok := cache[id]; ok {
+		return t
+	}
+	t := ""
+	if r, err := a.store.GetRoundtable(c.Request.Context(), id); err == nil {
+		t = r.Title
+	}
+	cache[id] = t
+	return t
 }
 
 // farFuture bounds "every entry" queries whatever the clock says.
@@ -164,16 +172,26 @@ func (a *API) listRoundtableFeedback(c *gin.Context) {
 // last ?days= (default 30, at most 365), newest first, and which themes
 // people want more of.
 func (a *API) listAllRoundtableFeedback(c *gin.Context) {
-	days, err := atoiRange(c.DefaultQuery("days", "30"), 1, 365)
-	if err != nil {
-		fail(c, badRequest("out_of_range", "days", "days must be 1 to 365"))
+	from, to, ok := a.lastDays(c)
+	if !ok {
 		return
 	}
-	now := a.now()
-	list, err := a.store.ListRoundtableFeedback(c.Request.Context(), "", now.AddDate(0, 0, -days), now.Add(time.Second))
+	list, err := a.store.ListRoundtableFeedback(c.Request.Context(), "", from, to)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"summary": summarise(list), "by_theme": rooms.DemandByTheme(list), "feedback": a.feedbackViews(c, list)})
+}
+
+// lastDays reads ?days= (default 30, at most 365) of the operators'
+// listings into the window that ends now.
+func (a *API) lastDays(c *gin.Context) (from, to time.Time, ok bool) {
+	days, err := atoiRange(c.DefaultQuery("days", "30"), 1, 365)
+	if err != nil {
+		fail(c, badRequest("out_of_range", "days", "days must be 1 to 365"))
+		return from, to, false
+	}
+	now := a.now()
+	return now.AddDate(0, 0, -days), now.Add(time.Second), true
 }

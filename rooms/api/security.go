@@ -37,7 +37,8 @@ func (a *API) setLoginLimits(p Params) error {
 		Help: "Login attempts refused before any password check, by limit: address, backoff, account or busy."}, []string{"limit"})
 	a.metricsToken, a.noMetrics = p.MetricsToken, p.MetricsElsewhere
 	a.prom = promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg})
-	a.headers = securityHeaders(p.Media.URL, p.SecureCookies)
+	a.mediaURL, a.https = p.Media.URL, p.SecureCookies
+	a.SetMediaNodes(nil)
 	return p.Registry.Register(a.loginRefused)
 }
 
@@ -74,10 +75,15 @@ func deviceKey(secret string) []byte {
 // securityHeaders are sent with every response: pages, assets and API.
 // The policy allows no inline script or style, no framing, and network
 // connections only to this origin and the media plane (which livekit-client
-// reaches over WebSocket and, to diagnose failures, over HTTP).
-func securityHeaders(mediaURL string, https bool) http.Header {
+// reaches over WebSocket and, to diagnose failures, over HTTP): its URL,
+// and with rooms placed on replicas, every replica's.
+func securityHeaders(mediaURLs []string, https bool) http.Header {
 	connect := []string{"'self'"}
-	if u, err := url.Parse(mediaURL); err == nil && u.Host != "" {
+	for _, m := range mediaURLs {
+		u, err := url.Parse(m)
+		if err != nil || u.Host == "" {
+			continue
+		}
 		switch u.Scheme {
 		case "wss":
 			connect = append(connect, "wss://"+u.Host, "https://"+u.Host)
@@ -101,11 +107,20 @@ func securityHeaders(mediaURL string, https bool) http.Header {
 	return h
 }
 
+// SetMediaNodes lets pages connect to the embedded SFUs of these nodes
+// too (rooms placed on replicas: a join answer may name any of them); the
+// cluster calls it as replicas come and go. A page keeps the policy it was
+// loaded with.
+func (a *API) SetMediaNodes(urls []string) {
+	h := securityHeaders(append([]string{a.mediaURL}, urls...), a.https)
+	a.headers.Store(&h)
+}
+
 // securityHeadersMiddleware sets the security headers before anything is
 // written, so even errors and 404s carry them.
 func (a *API) securityHeadersMiddleware(c *gin.Context) {
 	dst := c.Writer.Header()
-	for k, v := range a.headers {
+	for k, v := range *a.headers.Load() {
 		dst[k] = v
 	}
 	c.Next()

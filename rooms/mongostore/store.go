@@ -101,6 +101,12 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		// A member's data export lists the feedback she gave (issue 12).
 		{s.db.Collection("feedback"), mongo.IndexModel{Keys: bson.D{{Key: "author_id", Value: 1}}, Options: options.Index().SetName("author")}},
 		{s.db.Collection("roundtable_feedback"), mongo.IndexModel{Keys: bson.D{{Key: "author_id", Value: 1}}, Options: options.Index().SetName("author")}},
+		// Anonymous questions and quick polls (issue 16).
+		{s.db.Collection("questions"), mongo.IndexModel{Keys: bson.D{{Key: "roundtable_id", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("roundtable_created")}},
+		{s.db.Collection("question_votes"), mongo.IndexModel{Keys: bson.D{{Key: "roundtable_id", Value: 1}}, Options: options.Index().SetName("roundtable")}},
+		{s.db.Collection("question_votes"), mongo.IndexModel{Keys: bson.D{{Key: "question_id", Value: 1}}, Options: options.Index().SetName("question")}},
+		{s.db.Collection("polls"), mongo.IndexModel{Keys: bson.D{{Key: "created_at", Value: 1}}, Options: options.Index().SetName("created")}},
+		{s.db.Collection("ballots"), mongo.IndexModel{Keys: bson.D{{Key: "poll_id", Value: 1}}, Options: options.Index().SetName("poll")}},
 	}
 	for _, i := range idx {
 		if _, err := i.coll.Indexes().CreateOne(ctx, i.model); err != nil {

@@ -70,6 +70,13 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		// a capacity raised seats those waiting
 		{"ConsultationMove", testConsultationMove},
 		{"CapacityGrowthPromotes", testCapacityGrowthPromotes},
+		// anonymous questions and quick polls (issue 16)
+		{"Questions", testQuestions},
+		{"QuestionVotesConcurrent", testQuestionVotesConcurrent},
+		{"Polls", testPolls},
+		// replicas on one store (issue 15)
+		{"Leases", testLeases},
+		{"LeaseTakenOnce", testLeaseTakenOnce},
 		// media rooms seen through the media plane's events (issue 15)
 		{"RoomPresence", testRoomPresence},
 	}

@@ -28,6 +28,11 @@ const (
 	lossMinCount  = 100     // packets a loss figure needs (fewer: 4 % random loss reads as 10 % too often)
 	lossFewest    = 40      // or this many, over lossSpan at least
 	lossSpan      = int64(500e6)
+	// Receiver reports confirm TWCC's loss: a client that records arrivals
+	// when its application reads (Pion does) reports a late-read stream's
+	// packets lost, while its receiver reports, counted from what did
+	// arrive, show none. Without reports for this long, TWCC alone counts.
+	rrConfirmWithin = int64(2500e6)
 )
 
 // Estimator is one subscriber's bandwidth estimate. OnSend is called on
@@ -68,7 +73,10 @@ type Estimator struct {
 	downSeq     uint16  // the first packet sent after it
 	ceiling     float64
 	lastCause   Cause
-	delayStreak int // delay decreases in a row, each within streakGap of the last
+	delayStreak int   // delay decreases in a row, each within streakGap of the last
+	rrAt        int64 // unix nanos of the latest receiver report
+	rrLossAt    int64 // of the latest that reported loss of lossLow or more
+	unconfirmed int   // heavy TWCC loss the receiver reports did not show
 	decreases   [NumCauses]int
 }
 
@@ -140,6 +148,7 @@ type Stats struct {
 	Overusing          bool    // the delay trend says the queue keeps growing
 	Building           bool    // the queue is growing now, even if not for long (a probe stops)
 	Ignored            int     // overuse signals ignored for a receiver that was not reading
+	Unconfirmed        int     // heavy TWCC loss ignored: the receiver's reports showed none
 	LastDecrease       int64   // unix nanos; 0 if never
 	LastCause          Cause
 	// DelayStreak counts the delay-based decreases in a row; a lone one
@@ -155,7 +164,7 @@ func (e *Estimator) Stats() Stats {
 	defer e.mu.Unlock()
 	return Stats{Estimate: int(e.est), Received: int(e.rateLocked()), Loss: e.loss,
 		Trend: e.det.lastSample, Threshold: e.det.threshold, Overusing: e.det.state == overusing,
-		Building: e.det.building(), Ignored: e.det.ignored, LastDecrease: e.lastDown,
+		Building: e.det.building(), Ignored: e.det.ignored, Unconfirmed: e.unconfirmed, LastDecrease: e.lastDown,
 		LastCause: e.lastCause, DelayStreak: e.delayStreak, Decreases: e.decreases}
 }
 
@@ -279,6 +288,23 @@ func (e *Estimator) noteLoss(n, lost int, now int64) {
 	}
 }
 
+// OnReceiverReport takes the worst fraction lost (0–1) of a receiver
+// report from the subscriber, received at now.
+func (e *Estimator) OnReceiverReport(fraction float64, now int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.rrAt = now
+	if fraction >= lossLow {
+		e.rrLossAt = now
+	}
+}
+
+// lossConfirmed says whether TWCC's loss may be believed: the receiver
+// reported loss lately too, or sends no reports to go by.
+func (e *Estimator) lossConfirmed(now int64) bool {
+	return e.rrAt == 0 || now-e.rrAt > rrConfirmWithin || now-e.rrLossAt <= rrConfirmWithin
+}
+
 // rateLocked is the received rate over the last rateSpan of arrivals,
 // bits per second; 0 when unknown.
 func (e *Estimator) rateLocked() float64 {
@@ -311,6 +337,10 @@ func (e *Estimator) update(now int64) {
 			// is sent goes in one step (a receiver reading late measures
 			// too little; a real queue keeps growing and halves it again)
 			target, cause = min(target, max(0.85*rate, 0.5*e.sendRate)), CauseDelay
+		}
+		if e.loss > lossHigh && !e.lossConfirmed(now) {
+			e.unconfirmed++
+			e.lossN, e.lossLost, e.loss = 0, 0, 0
 		}
 		if e.loss > lossHigh {
 			cause = CauseLoss

@@ -185,6 +185,32 @@ func TestEstimateFallsUnderHeavyLoss(t *testing.T) {
 	}
 }
 
+// TestTWCCLossNeedsTheReceiverReports: a client that reads a stream late
+// reports its packets lost in TWCC while its receiver reports, counted
+// from what arrived, show none: the estimate holds. Once the reports
+// show loss too, it falls as with any heavy loss.
+func TestTWCCLossNeedsTheReceiverReports(t *testing.T) {
+	now := int64(time.Hour)
+	e := New(2_000_000, 50_000, 20_000_000, now)
+	l := newLink(50_000_000)
+	l.loss = 0.3
+	e.OnReceiverReport(0, now)
+	for range 10 { // a report a second, reporting no loss
+		run(e, l, 2_000_000, &now, time.Second)
+		e.OnReceiverReport(0, now)
+	}
+	if st := e.Stats(); st.Estimate < 1_500_000 || st.Decreases[CauseLoss] != 0 || st.Unconfirmed == 0 {
+		t.Fatalf("loss the receiver did not see lowered the estimate: %+v", st)
+	}
+	for range 10 {
+		run(e, l, 2_000_000, &now, time.Second)
+		e.OnReceiverReport(0.3, now)
+	}
+	if st := e.Stats(); st.Estimate > 600_000 || st.Decreases[CauseLoss] == 0 {
+		t.Fatalf("loss the receiver reported left the estimate at %+v", st)
+	}
+}
+
 func TestNoEstimateBeforeFeedback(t *testing.T) {
 	e := New(2_000_000, 50_000, 20_000_000, 0)
 	e.OnSend(1200, 1)

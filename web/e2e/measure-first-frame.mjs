@@ -1,12 +1,18 @@
-// Measures page open → first remote video frame painted on the room page,
-// ten times, in headless Chromium against the embedded SFU, or with
-// MEDIA=livekit against a two-node LiveKit cluster behind a load balancer
-// (livekit.mjs). The device check is already passed (autojoin=1 opens the
-// fake camera and microphone and joins without a click). Not a test: it
-// prints figures for docs/benchmarks.md. Run: ./scripts/e2e.sh
-// measure-first-frame.mjs (MEDIA=livekit ./scripts/e2e.sh …).
+// Measures page open → first remote video frame painted on the room page
+// in headless Chromium, RUNS times (default 10). The device check is
+// already passed (autojoin=1 opens the fake camera and microphone and
+// joins without a click). With ZADANKAI_LIVEKIT_SERVER naming LiveKit's
+// server binary it measures LiveKit too, in the same sitting: a second
+// zadankai whose media plane (media.url) is that LiveKit; with
+// MEDIA=livekit it measures a two-node LiveKit cluster behind a load
+// balancer too (livekit.mjs). The servers are taken in turns of five
+// guests, the order flipping each time. Not a test: it prints figures for
+// docs/benchmarks.md. Run:
+// [ZADANKAI_LIVEKIT_SERVER=$(go env GOPATH)/bin/server] [MEDIA=livekit] ./scripts/e2e.sh measure-first-frame.mjs
 import { test, before, after } from "node:test";
-import { startServer, launchBrowser } from "./harness.mjs";
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { startServer, launchBrowser, ip } from "./harness.mjs";
 import { devRoomURL, waitInCall } from "./room-lib.mjs";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,17 +20,59 @@ import { join } from "node:path";
 import { binaries, nodePorts, startBalancer, startCluster, key, secret } from "./livekit.mjs";
 
 const RUNS = Number(process.env.RUNS || 10);
-let server, browser, balancer, cluster;
-before(async () => {
-  if (process.env.MEDIA !== "livekit") server = await startServer();
-  else ({ server, balancer, cluster } = await onLiveKit());
-  browser = await launchBrowser(server.url);
-});
-after(async () => { await browser?.close(); await server?.stop(); await balancer?.stop(); await cluster?.stop(); });
+const TURN = 5; // guests per turn of one server
+const livekitBin = process.env.ZADANKAI_LIVEKIT_SERVER;
+const servers = [];
+let browser, livekit, balancer, cluster;
 
-// onLiveKit starts the server with media.url at a balancer in front of a
-// LiveKit cluster that also accepts the dev mode's key (dev tokens).
-async function onLiveKit() {
+const freePort = () => new Promise((resolve, reject) => {
+  const s = createServer().once("error", reject).listen(0, ip, () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+// startLiveKit runs LiveKit's server on the namespace address with the dev
+// key (it logs that the secret is short, and runs) and resolves to its URL.
+async function startLiveKit() {
+  const [port, rtc] = [await freePort(), await freePort()];
+  const cfg = `port: ${port}\nbind_addresses: ["${ip}"]\nrtc: {udp_port: ${rtc}, tcp_port: 0, use_external_ip: false, node_ip: "${ip}", ips: {includes: ["${ip}/32"]}}\n`
+    + "keys: {devkey: secret}\nlogging: {level: warn}\n";
+  const proc = spawn(livekitBin, ["--config-body", cfg], { stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  proc.stderr.on("data", (d) => { log += d; });
+  const url = `http://${ip}:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (proc.exitCode !== null) throw new Error("LiveKit exited:\n" + log);
+    try { await fetch(url); return { url: `ws://${ip}:${port}`, stop: () => proc.kill("SIGTERM") }; } catch { await new Promise((r) => setTimeout(r, 100)); }
+  }
+  throw new Error("LiveKit did not listen in 30 s:\n" + log);
+}
+
+before(async () => {
+  servers.push({ name: "zadankai", srv: await startServer(), frames: [] });
+  if (livekitBin) {
+    livekit = await startLiveKit();
+    process.env.ZADANKAI_MEDIA_URL = livekit.url; // read by the second server only
+    servers.push({ name: "LiveKit", srv: await startServer(), frames: [] });
+    delete process.env.ZADANKAI_MEDIA_URL;
+  }
+  if (process.env.MEDIA === "livekit") {
+    let srv;
+    ({ server: srv, balancer, cluster } = await onLiveKitCluster());
+    servers.push({ name: "LiveKit cluster", srv, frames: [] });
+  }
+  // Every server's pages need the camera: each origin counts as secure.
+  browser = await launchBrowser(servers.map((s) => s.srv.url).join(","));
+});
+after(async () => {
+  await browser?.close();
+  for (const s of servers) await s.srv.stop();
+  livekit?.stop();
+  await balancer?.stop();
+  await cluster?.stop();
+});
+
+// onLiveKitCluster starts a server with media.url at a balancer in front
+// of a LiveKit cluster that also accepts the dev mode's key (dev tokens).
+async function onLiveKitCluster() {
   const bins = binaries();
   if (bins.missing) throw new Error(bins.missing);
   const ports = [await nodePorts(), await nodePorts()];
@@ -38,38 +86,48 @@ async function onLiveKit() {
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
-test(`page open → first remote frame, ${RUNS} runs`, async (t) => {
+// guest opens one new page in room on server s, waits for its first
+// remote frame and returns the page's timings.
+async function guest(s, room, name) {
+  const page = await browser.ctx.newPage();
+  await page.goto(devRoomURL(s.srv.url, room, name));
+  await waitInCall(page, 1);
+  await page.waitForFunction(() => window.zdkRoom.state.firstFrameMs > 0, null, { timeout: 45_000, polling: 20 });
+  const r = await page.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const st = window.zdkRoom.state;
+    return { frame: st.firstFrameMs, connect: window.zdkRoom.call.connectedMs, loaded: nav.domContentLoadedEventEnd, devices: st.devicesMs,
+      connectStart: st.connectStartMs, track: st.firstTrackMs };
+  });
+  await page.close();
+  return r;
+}
+
+// turn opens a publishing host page on server s and n guests one after
+// another (each closed after its first frame).
+async function turn(t, s, n) {
   const room = "measure-" + Date.now();
-  const host = await browser.ctx.newPage(); // already in the room, publishing
-  await host.goto(devRoomURL(server.url, room, "host"));
+  const host = await browser.ctx.newPage();
+  await host.goto(devRoomURL(s.srv.url, room, "host"));
   await host.waitForFunction(() => document.body.dataset.screen === "call" && window.zdkRoom?.room.localParticipant.videoTrackPublications.size > 0, null, { timeout: 45_000 });
-  const rows = [];
-  for (let i = 0; i < RUNS; i++) {
-    const page = await browser.ctx.newPage();
-    // When the subscriber peer connection reaches "connected" (SDK internals,
-    // read only here to split the time; the page does not depend on them).
-    await page.addInitScript(() => {
-      const iv = setInterval(() => {
-        const sub = window.zdkRoom?.room.engine?.pcManager?.subscriber;
-        if (sub?.getConnectionState?.() === "connected") { window.subConnectedMs = performance.now(); clearInterval(iv); }
-      }, 5);
-    });
-    await page.goto(devRoomURL(server.url, room, `guest${i}`));
-    await waitInCall(page, 1);
-    await page.waitForFunction(() => window.zdkRoom.state.firstFrameMs > 0, null, { timeout: 45_000, polling: 20 });
-    const r = await page.evaluate(() => {
-      const nav = performance.getEntriesByType("navigation")[0];
-      const s = window.zdkRoom.state;
-      return { frame: s.firstFrameMs, connect: window.zdkRoom.call.connectedMs, loaded: nav.domContentLoadedEventEnd, devices: s.devicesMs,
-        connectStart: s.connectStartMs, track: s.firstTrackMs, sub: window.subConnectedMs || 0 };
-    });
-    rows.push(r);
-    t.diagnostic(`run ${i + 1}: first frame ${r.frame.toFixed(0)} ms (page loaded ${r.loaded.toFixed(0)}, devices open ${r.devices.toFixed(0)}, `
-      + `connect ${r.connectStart.toFixed(0)}→${(r.connectStart + r.connect).toFixed(0)}, remote track ${r.track.toFixed(0)}, subscriber PC connected ${r.sub.toFixed(0)} ms)`);
-    await page.close();
-    await new Promise((res) => setTimeout(res, 500)); // let the SFU tidy up the departed guest
+  for (let i = 0; i < n; i++) {
+    const r = await guest(s, room, `guest${i}`);
+    s.frames.push(r);
+    t.diagnostic(`${s.name} run ${s.frames.length}: first frame ${r.frame.toFixed(0)} ms (page loaded ${r.loaded.toFixed(0)}, devices open ${r.devices.toFixed(0)}, `
+      + `connect ${r.connectStart.toFixed(0)}→${(r.connectStart + r.connect).toFixed(0)}, remote track ${r.track.toFixed(0)} ms)`);
+    await new Promise((res) => setTimeout(res, 500)); // let the media plane tidy up the departed guest
   }
-  const f = rows.map((r) => r.frame);
-  t.diagnostic(`median first frame ${median(f).toFixed(0)} ms; min ${Math.min(...f).toFixed(0)}, max ${Math.max(...f).toFixed(0)}; medians: devices open ${median(rows.map((r) => r.devices)).toFixed(0)}, `
-    + `room.connect ${median(rows.map((r) => r.connect)).toFixed(0)} ms long, remote track ${median(rows.map((r) => r.track)).toFixed(0)}, subscriber PC connected ${median(rows.map((r) => r.sub)).toFixed(0)} ms`);
+  await host.close();
+}
+
+test(`page open → first remote frame, ${RUNS} runs${servers.length > 1 ? " on each media plane" : ""}`, async (t) => {
+  for (let done = 0, k = 0; done < RUNS; done += TURN, k++) {
+    const order = k % 2 ? [...servers].reverse() : servers;
+    for (const s of order) await turn(t, s, Math.min(TURN, RUNS - done));
+  }
+  for (const s of servers) {
+    const f = s.frames.map((r) => r.frame);
+    t.diagnostic(`${s.name}: median first frame ${median(f).toFixed(0)} ms; min ${Math.min(...f).toFixed(0)}, max ${Math.max(...f).toFixed(0)}; medians: devices open ${median(s.frames.map((r) => r.devices)).toFixed(0)}, `
+      + `room.connect ${median(s.frames.map((r) => r.connect)).toFixed(0)} ms long, remote track ${median(s.frames.map((r) => r.track)).toFixed(0)} ms`);
+  }
 });

@@ -1,6 +1,7 @@
 // The operators' roundtable sections: feedback after roundtables (text
-// included: operators only) with "want more" per theme, and the
-// moderation log across roundtables, newest first, page by page.
+// included: operators only) with "want more" per theme, the polls of
+// every roundtable (counts only), and the moderation log across
+// roundtables, newest first, page by page.
 // Loaded by operator.html next to operator.js.
 import { tf, has } from "/assets/i18n.js";
 import { api, el, session } from "/assets/api.js";
@@ -8,6 +9,7 @@ import { timeEl } from "/assets/format.js";
 import { tx, uid, option, formError, clearErrors, showError, busy } from "/assets/forms.js";
 import { themeLabel } from "/assets/peer.js";
 import { feedbackEntry, summaryLine } from "/assets/rt_feedback.js";
+import { pollResult, questionAuthorsSection } from "/assets/rt_qa.js";
 
 let me = null;
 let themes = [];
@@ -24,24 +26,36 @@ function demandList(byTheme) {
       el("span", {}, tx("rt_demand", { want: d.want_more, n: d.responses, avg: d.average_rating.toFixed(1) }))))));
 }
 
-async function feedbackSection(root) {
+// periodSection is a period choice over a list that render(days) draws
+// (a list of nodes), drawn at once and again on "show".
+async function periodSection(root, render) {
   const days = daysSelect();
   const show = el("button", { type: "submit", class: "secondary" }, tx("show"));
   const out = el("div", { "aria-live": "polite" });
   const form = el("form", { class: "inline-form filters" }, el("label", { for: days.id }, tx("period")), days, show, formError());
   const load = () => busy(show, async () => {
     clearErrors(form);
-    try {
-      const r = await api("GET", `/feedback/roundtables?days=${days.value}`);
-      out.replaceChildren(
-        summaryLine(r.summary),
-        demandList(r.by_theme) || "",
-        r.feedback.length ? el("ul", { class: "rows-list" }, ...r.feedback.map((f) => feedbackEntry(f, me.time_zone))) : el("p", { class: "hint" }, tx("no_feedback")));
-    } catch (e) { showError(form, e); }
+    try { out.replaceChildren(...await render(days.value)); } catch (e) { showError(form, e); }
   });
   form.addEventListener("submit", (ev) => { ev.preventDefault(); load(); });
   root.replaceChildren(form, out);
   await load();
+}
+
+function feedbackSection(root) {
+  return periodSection(root, async (days) => {
+    const r = await api("GET", `/feedback/roundtables?days=${days}`);
+    return [summaryLine(r.summary), demandList(r.by_theme) || "",
+      r.feedback.length ? el("ul", { class: "rows-list" }, ...r.feedback.map((f) => feedbackEntry(f, me.time_zone))) : el("p", { class: "hint" }, tx("no_feedback"))];
+  });
+}
+
+// pollsSection lists the polls of every roundtable: counts only.
+function pollsSection(root) {
+  return periodSection(root, async (days) => {
+    const { polls } = await api("GET", `/feedback/polls?days=${days}`);
+    return [polls.length ? el("ul", { class: "rows-list" }, ...polls.map((p) => pollResult(p, me.time_zone))) : el("p", { class: "hint" }, tx("rt_qa_no_polls"))];
+  });
 }
 
 // logKey picks the sentence for an entry: the action with its detail
@@ -103,7 +117,9 @@ async function start() {
     me = await session();
     if (me.role !== "operator") return;
     themes = (await api("GET", "/profile-options")).themes;
-    await Promise.all([feedbackSection(fb), auditSection(audit)]);
+    const polls = document.getElementById("rt-polls"), asked = document.getElementById("rt-question-authors");
+    await Promise.all([feedbackSection(fb), auditSection(audit), polls && pollsSection(polls),
+      asked && questionAuthorsSection(asked, roundtableChoices, me.time_zone)]);
   } catch (e) {
     for (const root of [fb, audit]) { const p = formError(); root.append(p); showError(root, e); }
   }

@@ -12,6 +12,7 @@ import { tx, say, uid, option, field, formError, clearErrors, showError, busy, c
 import { themeChips, themeLabel } from "/assets/peer.js";
 import { roundtableForm, organiserContext } from "/assets/rt_form.js";
 import { rtFeedbackForm, roundtableFeedback } from "/assets/rt_feedback.js";
+import { qaActions } from "/assets/rt_qa.js";
 
 const OPEN_BEFORE = 15 * 60 * 1000;
 let me = null;
@@ -169,6 +170,7 @@ function card(r) {
     actions.append(give);
     toggle(give, extra, (close) => rtFeedbackForm(r, (key) => { close(); if (key) done(key); }));
   }
+  qaActions(r, me, actions, extra, toggle, done, zone);
   organiserActions(r, actions, extra);
   return el("article", { class: "card roundtable", "data-id": r.id, "aria-labelledby": h, tabindex: "-1" },
     el("h4", { id: h }, r.title), badge(r), ...whenLine(r), themeChips(r.themes, options.themes), ...facts(r),

@@ -1,6 +1,6 @@
 // Package ferrettest starts the FerretDB test server in-process: the only
-// MongoDB-wire server on these machines (storage.md). Only _test.go files
-// import it.
+// MongoDB-wire server on these machines (storage.md). Only tests and
+// their tool cmd/zadankai/testdata/ferretdb import it.
 package ferrettest
 
 import (

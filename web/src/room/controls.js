@@ -21,12 +21,14 @@ export function buildCall() {
     el("h2", { class: "sr-only" }, t("room_label")),
     el("div", { class: "call-body" },
       el("div", { class: "stage-wrap" },
+        el("p", { id: "on-screen", class: "on-screen", role: "status", hidden: true }),
         el("div", { id: "tiles", class: "tiles layout-grid", role: "group", "aria-label": t("room_label") }),
         el("div", { id: "audience", class: "audience", hidden: true }),
         el("p", { id: "alone", class: "alone" }, t("alone"))),
       el("aside", { id: "side", class: "side", hidden: true },
         el("section", { id: "people-panel", class: "panel", hidden: true, "aria-labelledby": "people-h" }),
-        el("section", { id: "chat-panel", class: "panel", hidden: true, "aria-labelledby": "chat-h" }))),
+        el("section", { id: "chat-panel", class: "panel", hidden: true, "aria-labelledby": "chat-h" }),
+        el("section", { id: "qa-panel", class: "panel", hidden: true, "aria-labelledby": "qa-h" }))),
     el("div", { id: "audio-prompt", class: "audio-prompt", hidden: true }),
     el("div", { id: "ask", class: "ask", hidden: true, role: "alertdialog", "aria-live": "assertive", "aria-label": t("ask_label") }),
     el("p", { id: "ctl-hint", class: "ctl-hint", hidden: true }),
@@ -56,10 +58,12 @@ export class Controls {
       layout: button("btn-layout", "layout", t("layout"), () => this.layout()),
       chat: button("btn-chat", "chat", t("chat"), () => panels.toggle("chat"), { "aria-controls": "chat-panel" }),
       people: button("btn-people", "people", t("people"), () => panels.toggle("people"), { "aria-controls": "people-panel" }),
+      qa: button("btn-qa", "qa", t("qa"), () => panels.toggle("qa"), { "aria-controls": "qa-panel" }),
       leave: button("btn-leave", "leave", t("leave"), () => c.leave(), { class: "ctl leave", "aria-label": t("leave_label") }),
     };
     this.b.share.hidden = !canShareScreen();
     this.b.hand.hidden = call.target.kind === "consultation"; // a 1:1 talk has no queue to speak
+    this.b.qa.hidden = call.target.kind !== "roundtable"; // questions and polls belong to a roundtable
     const shown = Object.values(this.b).filter((b) => !b.hidden);
     $("controls").dataset.n = String(shown.length);
     $("controls").replaceChildren(...shown);
@@ -85,6 +89,7 @@ export class Controls {
     this.explain();
     this.pressed(b.chat, this.panels.open === "chat", t("chat_open"));
     this.pressed(b.people, this.panels.open === "people", t("people_open"));
+    this.pressed(b.qa, this.panels.open === "qa", t("qa_open_panel"));
     b.chat.disabled = !c.local.permissions?.canPublishData && !c.local.permissions?.canSubscribe;
     document.body.dataset.away = away ? "1" : "0";
   }

@@ -14,6 +14,7 @@ const shapes = {
   chat: [["path", { d: "M4 5h16v11H9l-5 4z" }]],
   people: [["circle", { cx: 9, cy: 8, r: 3 }], ["path", { d: "M3 20a6 6 0 0 1 12 0M15 14.5a5 5 0 0 1 6 4.5" }], ["circle", { cx: 17, cy: 9, r: 2.5 }]],
   leave: [["path", { d: "M10 17l-5-5 5-5M5 12h11M14 4h5v16h-5" }]],
+  qa: [["circle", { cx: 12, cy: 12, r: 9 }], ["path", { d: "M9.5 9.5a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.6V14M12 17.5v.01" }]],
   wait: [["circle", { cx: 12, cy: 12, r: 9 }], ["path", { d: "M12 7v5l3 2" }]],
 };
 

@@ -12,6 +12,7 @@ import { Call } from "./call.js";
 import { Controls, buildCall } from "./controls.js";
 import { Chat, Panels } from "./chat.js";
 import { People } from "./people.js";
+import { QA } from "./qa.js";
 import { hooks, state as timing } from "./hooks.js";
 
 const tg = target();
@@ -90,11 +91,13 @@ async function join(token, prefs) {
   current = call;
   call.panels = new Panels(call);
   call.stage.onList = () => { if (call.panels.open !== "people") call.panels.toggle("people"); };
-  const parts = { controls: new Controls(call, call.panels), chat: new Chat(call, call.panels), people: new People(call) };
+  const parts = { controls: new Controls(call, call.panels), chat: new Chat(call, call.panels), people: new People(call),
+    qa: tg.kind === "roundtable" ? new QA(call, call.panels) : null };
   relabel = () => {
     parts.controls = new Controls(call, call.panels);
     parts.people.render();
     parts.chat.relabel();
+    parts.qa?.relabel();
     for (const p of call.stage.everyone()) call.stage.update(p);
     // built once with the call screen
     call.aloneHint();

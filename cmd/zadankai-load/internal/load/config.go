@@ -23,6 +23,8 @@ type Config struct {
 	// roundtable where everyone talks and listens).
 	PublishersSubscribe bool
 	Simulcast           bool // q/h/f video layers; false = one layer (f)
+	AnswerPLI           bool // a keyframe at the next frame when the server asks, as browsers do
+	ClientRcvBuf        int  // receive buffer of the clients' UDP sockets, bytes; 0 = the kernel's default
 	Video, Audio        bool
 
 	JoinRate    float64       // participants joined per second, over all rooms
@@ -36,7 +38,7 @@ type Config struct {
 
 // DefaultConfig is 1 room, 1 publisher, 10 subscribers, 10 s measured.
 func DefaultConfig() Config {
-	return Config{Rooms: 1, Publishers: 1, Subscribers: 10, PublishersSubscribe: true, Simulcast: true, Video: true, Audio: true,
+	return Config{Rooms: 1, Publishers: 1, Subscribers: 10, PublishersSubscribe: true, Simulcast: true, AnswerPLI: true, ClientRcvBuf: 4 << 20, Video: true, Audio: true,
 		JoinRate: 10, JoinTimeout: 15 * time.Second, MediaWait: 30 * time.Second, Warmup: 2 * time.Second, Duration: 10 * time.Second, RoomPrefix: "load"}
 }
 
@@ -68,6 +70,8 @@ func (c Config) Validate() error {
 		return errors.New("--warmup and --media-wait must not be negative")
 	case c.Duration <= 0 || c.Duration > time.Hour:
 		return fmt.Errorf("--duration %v: want (0, 1h]", c.Duration)
+	case c.ClientRcvBuf < 0:
+		return fmt.Errorf("--client-rcvbuf %d: want >= 0 bytes", c.ClientRcvBuf)
 	case c.ServerPID < 0:
 		return fmt.Errorf("--server-pid %d is not a process id", c.ServerPID)
 	}

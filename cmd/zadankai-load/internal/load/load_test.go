@@ -55,6 +55,9 @@ func startServer(t *testing.T) string {
 	srv := &http.Server{Handler: sig, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("SFU congestion state: %+v", s.CongestionStats())
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = sig.Close(ctx)
@@ -176,5 +179,39 @@ func TestParseStat(t *testing.T) {
 	}
 	if _, err := parseStat([]byte("garbage")); err == nil {
 		t.Error("garbage accepted")
+	}
+}
+
+// TestSeenWindow: a retransmission of a packet that had arrived counts
+// once, one that fills a gap counts, and very old ones are assumed new.
+func TestSeenWindow(t *testing.T) {
+	var w seenWindow
+	base := uint64(1 << 32)
+	w.advance(base, base)
+	w.advance(base, base+3) // base+1 and base+2 missing
+	for _, c := range []struct {
+		name string
+		e    uint64
+		want bool
+	}{
+		{"gap filled", base + 1, true},
+		{"same again", base + 1, false},
+		{"had arrived", base, false},
+		{"other gap", base + 2, true},
+		{"newest again", base + 3, false},
+	} {
+		if got := w.mark(c.e, base+3); got != c.want {
+			t.Errorf("%s: mark(%d) = %v, want %v", c.name, c.e-base, got, c.want)
+		}
+	}
+	w.advance(base+3, base+300)
+	if !w.mark(base+3, base+300) {
+		t.Error("a packet older than the window must count as new")
+	}
+	if w.mark(base+300, base+300) {
+		t.Error("the newest packet again must not count")
+	}
+	if !w.mark(base+299, base+300) {
+		t.Error("a jump must clear the window: base+299 never arrived")
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/livekit/protocol/livekit"
 	lksdk "github.com/livekit/server-sdk-go/v2"
+	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
 )
@@ -57,26 +58,58 @@ func vp8Frame(b []byte, key bool, width, height int) {
 	}
 }
 
+// videoTrack is one layer of the publisher's video and whether a
+// keyframe was asked for.
+type videoTrack struct {
+	track    *lksdk.LocalTrack
+	layer    videoLayer
+	keyAsked atomic.Bool
+}
+
 // newVideoTracks creates the publisher's video: three simulcast layers,
-// or the high layer alone.
-func newVideoTracks(simulcast bool, id string) ([]*lksdk.LocalTrack, []videoLayer, error) {
+// or the high layer alone. With answerPLI, a layer answers the server's
+// keyframe requests (PLI, FIR) with a keyframe at its next frame, as a
+// browser's encoder does; else keyframes come only every second.
+func newVideoTracks(simulcast, answerPLI bool, id string) ([]*videoTrack, error) {
 	layers := videoLayers
 	if !simulcast {
 		layers = videoLayers[2:]
 	}
-	var tracks []*lksdk.LocalTrack
+	var tracks []*videoTrack
 	for _, l := range layers {
+		v := &videoTrack{layer: l}
 		var opts []lksdk.LocalTrackOptions
 		if simulcast {
 			opts = append(opts, lksdk.WithSimulcast("cam-"+id, &livekit.VideoLayer{Quality: l.quality, Width: uint32(l.width), Height: uint32(l.height), Bitrate: uint32(l.bitrate)}))
 		}
+		if answerPLI {
+			opts = append(opts, lksdk.WithRTCPHandler(v.onRTCP))
+		}
 		t, err := lksdk.NewLocalSampleTrack(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, opts...)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		tracks = append(tracks, t)
+		v.track = t
+		tracks = append(tracks, v)
 	}
-	return tracks, layers, nil
+	return tracks, nil
+}
+
+// onRTCP notes a keyframe request for this layer's stream.
+func (v *videoTrack) onRTCP(p rtcp.Packet) {
+	ssrc := uint32(v.track.SSRC())
+	switch p := p.(type) {
+	case *rtcp.PictureLossIndication:
+		if p.MediaSSRC == ssrc {
+			v.keyAsked.Store(true)
+		}
+	case *rtcp.FullIntraRequest:
+		for _, e := range p.FIR {
+			if e.SSRC == ssrc {
+				v.keyAsked.Store(true)
+			}
+		}
+	}
 }
 
 // framesPerSecond is what one publisher should write in a second.
@@ -98,8 +131,9 @@ func (c Config) framesPerSecond() int {
 }
 
 // pumpVideo writes one layer's frames in real time, a keyframe every
-// second, until ctx ends.
-func pumpVideo(ctx context.Context, t *lksdk.LocalTrack, l videoLayer, sent *atomic.Uint64) {
+// second and when asked, until ctx ends.
+func pumpVideo(ctx context.Context, v *videoTrack, sent *atomic.Uint64) {
+	t, l := v.track, v.layer
 	delta, key := l.frameSizes()
 	buf := make([]byte, key)
 	for i := range buf {
@@ -109,7 +143,7 @@ func pumpVideo(ctx context.Context, t *lksdk.LocalTrack, l videoLayer, sent *ato
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for i := 0; ; i++ {
-		isKey := i%l.fps == 0
+		isKey := v.keyAsked.Swap(false) || i%l.fps == 0
 		frame := buf[:delta]
 		if isKey {
 			frame = buf[:key]

@@ -23,8 +23,9 @@ type Report struct {
 	Joined      int      `json:"joined"`
 	JoinFailed  []string `json:"join_failed,omitempty"`
 	JoinMs      Dist     `json:"join_ms"`
-	FirstAudio  Dist     `json:"first_audio_ms"` // subscribers only: join start to first packet
-	FirstVideo  Dist     `json:"first_video_ms"`
+	FirstAudio  Dist     `json:"first_audio_ms"`       // subscribers only: join start to first packet
+	FirstVideo  Dist     `json:"first_video_ms"`       // any packet (LiveKit sends padding first)
+	FirstFrame  Dist     `json:"first_video_frame_ms"` // the first packet of a keyframe
 	Receivers   int      `json:"receivers"`
 	TracksWant  int      `json:"tracks_expected"`
 	TracksMedia int      `json:"tracks_with_media"` // received packets in the window
@@ -99,7 +100,7 @@ func (r *run) report(before, after sample) *Report {
 	r.mu.Lock()
 	rep.JoinFailed = append([]string(nil), r.failed...)
 	r.mu.Unlock()
-	var joins, audio, video []time.Duration
+	var joins, audio, video, frames []time.Duration
 	var bytes uint64
 	for _, m := range r.joined() {
 		rep.Joined++
@@ -110,8 +111,8 @@ func (r *run) report(before, after sample) *Report {
 		}
 		rr := r.receiver(m, want, before.counts[m], after.counts[m], window)
 		if !m.publisher {
-			a, v := firstMedia(m, after.counts[m])
-			audio, video = append(audio, a...), append(video, v...)
+			a, v, f := firstMedia(m, after.counts[m])
+			audio, video, frames = append(audio, a...), append(video, v...), append(frames, f...)
 		}
 		rep.add(rr)
 		bytes += rr.Bytes
@@ -120,7 +121,7 @@ func (r *run) report(before, after sample) *Report {
 		rep.MinDeliveryPct = 0
 		rep.ReceiversBelow += len(rep.JoinFailed)
 	}
-	rep.JoinMs, rep.FirstAudio, rep.FirstVideo = dist(joins), dist(audio), dist(video)
+	rep.JoinMs, rep.FirstAudio, rep.FirstVideo, rep.FirstFrame = dist(joins), dist(audio), dist(video), dist(frames)
 	rep.finish(window, bytes)
 	if pubs := r.publishing.Load(); pubs > 0 {
 		rep.PacePct = 100 * float64(after.sent-before.sent) / (window * float64(pubs) * float64(c.framesPerSecond()))
@@ -165,8 +166,9 @@ func (r *run) receiver(m *member, want int, before, after []trackCount, window f
 	return rr
 }
 
-// firstMedia is, per received track kind, join start to first packet.
-func firstMedia(m *member, counts []trackCount) (audio, video []time.Duration) {
+// firstMedia is, per received track kind, join start to first packet,
+// and for video to the first keyframe.
+func firstMedia(m *member, counts []trackCount) (audio, video, frames []time.Duration) {
 	for _, t := range counts {
 		at := t.stat.firstAt.Load()
 		if at == 0 {
@@ -175,11 +177,14 @@ func firstMedia(m *member, counts []trackCount) (audio, video []time.Duration) {
 		d := time.Unix(0, at).Sub(m.joinStart)
 		if t.stat.kind == "audio" {
 			audio = append(audio, d)
-		} else {
-			video = append(video, d)
+			continue
+		}
+		video = append(video, d)
+		if key := t.stat.keyAt.Load(); key != 0 {
+			frames = append(frames, time.Unix(0, key).Sub(m.joinStart))
 		}
 	}
-	return audio, video
+	return audio, video, frames
 }
 
 func (rep *Report) add(rr ReceiverReport) {
@@ -235,6 +240,7 @@ func (rep *Report) WriteTable(w io.Writer, detail int) {
 	d("join", rep.JoinMs)
 	d("join->first audio", rep.FirstAudio)
 	d("join->first video", rep.FirstVideo)
+	d("join->first keyframe", rep.FirstFrame)
 	p("window               %.1f s\n", rep.WindowSeconds)
 	p("tracks with media    %d of %d on %d receivers\n", rep.TracksMedia, rep.TracksWant, rep.Receivers)
 	p("packets received     %d (%.0f/s), expected %d, loss %.2f %%\n", rep.Packets, rep.PacketsPerSec, rep.Expected, rep.LossPct)

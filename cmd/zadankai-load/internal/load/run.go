@@ -13,6 +13,8 @@ import (
 	"github.com/livekit/protocol/livekit"
 	lksdk "github.com/livekit/server-sdk-go/v2"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/zadankai/zadankai/internal/sockbuf"
 )
 
 // run is the state of one load run.
@@ -77,11 +79,22 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 func (r *run) waitMedia(ctx context.Context, d time.Duration) bool {
 	end := time.Now().Add(d)
 	for time.Now().Before(end) && !r.allFlowing() {
+		r.growBuffers() // sockets ICE opened since
 		if !sleep(ctx, 100*time.Millisecond) {
 			return false
 		}
 	}
+	r.growBuffers()
 	return true
+}
+
+// growBuffers gives the clients' UDP sockets the configured receive
+// buffer, so that the tool's own starved process does not drop what the
+// server sent (browsers, each in its own process, would read it).
+func (r *run) growBuffers() {
+	if r.cfg.ClientRcvBuf > 0 {
+		_ = sockbuf.GrowUDP(0, r.cfg.ClientRcvBuf)
+	}
 }
 
 // allFlowing reports whether every joined receiver has media on all the
@@ -168,6 +181,7 @@ func (r *run) join(ctx, mediaCtx context.Context, pumps *sync.WaitGroup, m *memb
 	}
 	m.joinTook = time.Since(m.joinStart)
 	m.lkRoom = room
+	r.growBuffers()
 	r.mu.Lock()
 	r.members = append(r.members, m)
 	r.mu.Unlock()
@@ -194,22 +208,26 @@ func (r *run) publish(mediaCtx context.Context, pumps *sync.WaitGroup, m *member
 		r.publishing.Add(1)
 		return nil
 	}
-	tracks, layers, err := newVideoTracks(r.cfg.Simulcast, m.room+"-"+m.identity)
+	tracks, err := newVideoTracks(r.cfg.Simulcast, r.cfg.AnswerPLI, m.room+"-"+m.identity)
 	if err != nil {
 		return err
 	}
-	top := layers[len(layers)-1]
+	top := tracks[len(tracks)-1].layer
 	opts := &lksdk.TrackPublicationOptions{Name: "cam", Source: livekit.TrackSource_CAMERA, VideoWidth: top.width, VideoHeight: top.height}
+	local := make([]*lksdk.LocalTrack, len(tracks))
+	for i, v := range tracks {
+		local[i] = v.track
+	}
 	if r.cfg.Simulcast {
-		_, err = lp.PublishSimulcastTrack(tracks, opts)
+		_, err = lp.PublishSimulcastTrack(local, opts)
 	} else {
-		_, err = lp.PublishTrack(tracks[0], opts)
+		_, err = lp.PublishTrack(local[0], opts)
 	}
 	if err != nil {
 		return fmt.Errorf("publish video: %w", err)
 	}
-	for i, t := range tracks {
-		pumps.Go(func() { pumpVideo(mediaCtx, t, layers[i], &r.sent) })
+	for _, v := range tracks {
+		pumps.Go(func() { pumpVideo(mediaCtx, v, &r.sent) })
 	}
 	r.publishing.Add(1)
 	return nil
