@@ -39,12 +39,16 @@ const (
 	KindNoticePrefs       Kind = "notice_prefs"
 	KindVAPIDKeys         Kind = "vapid_keys"
 	KindHeldNotices       Kind = "held_notices"
+	// Only done leases move: they keep a finished job (a reminder) from
+	// running again. Live ones are the running servers' (renewed every
+	// few seconds, so a copy would differ at once) and run out by themselves.
+	KindLeases Kind = "leases"
 )
 
 // Kinds lists every kind, in copying order.
 var Kinds = []Kind{KindCompanies, KindMembers, KindSessions, KindPasswordResets, KindInvitations, KindClaims, KindProfiles, KindAvailability,
 	KindPhotos, KindConsultations, KindBlocks, KindFeedback, KindRecommendations, KindRoundtables, KindAudit,
-	KindRoundtableFeedback, KindPublishedStats, KindPushSubscriptions, KindNoticePrefs, KindVAPIDKeys, KindHeldNotices}
+	KindRoundtableFeedback, KindPublishedStats, KindPushSubscriptions, KindNoticePrefs, KindVAPIDKeys, KindHeldNotices, KindLeases}
 
 // BulkPage is the most records ExportRecords hands over at once.
 const BulkPage = 256
@@ -58,7 +62,8 @@ type Record interface {
 // Bulk is what moving a deployment needs of a store. Both stores
 // implement it beside rooms.Store and pass storetest's bulk suite.
 type Bulk interface {
-	// ExportRecords calls fn with every record of kind, in pages of at
+	// ExportRecords calls fn with every record of kind (of leases, the
+	// done ones), in pages of at
 	// most BulkPage, each record once. Times are in UTC. fn must not
 	// write to this store. An unknown kind is ErrInvalid.
 	ExportRecords(ctx context.Context, kind Kind, fn func([]Record) error) error
@@ -144,6 +149,9 @@ func (f *RoundtableFeedback) RecordKey() string {
 
 // RecordKey implements Record.
 func (p *PublishedStats) RecordKey() string { return string(p.Company) + "/" + p.Stats.Month }
+
+// RecordKey implements Record.
+func (l *Lease) RecordKey() string { return l.Key }
 
 // RecordAs returns r as a T, or ErrInvalid naming kind when it is not one:
 // the stores' importers check each record with it.

@@ -302,6 +302,7 @@ type Store interface {
 	CastBallot(ctx context.Context, b *Ballot) error
 	// ListBallots returns the ballots of poll p.
 	ListBallots(ctx context.Context, p PollID) ([]*Ballot, error)
+
 	// --- replicas on one store (issue 15) ---
 
 	// TakeLease gives l.Key to l.Holder, with l's Value, Until and Done,
@@ -322,4 +323,15 @@ type Store interface {
 	// DeleteLeasesBefore removes the leases that ran out before t and
 	// returns how many went.
 	DeleteLeasesBefore(ctx context.Context, t time.Time) (int64, error)
+
+	// --- media rooms seen through the media plane's events (issue 15) ---
+
+	// GetRoomPresence returns who is in the media room named room, as its
+	// events told it (ErrNotFound before its first event).
+	GetRoomPresence(ctx context.Context, room string) (*RoomPresence, error)
+	// PutRoomPresence creates p when p.Version is 0, else replaces it if
+	// the stored Version still equals p.Version (a ConflictError
+	// otherwise, and for a creation that finds one stored); then bumps
+	// p.Version.
+	PutRoomPresence(ctx context.Context, p *RoomPresence) error
 }

@@ -166,7 +166,8 @@ type MediaConfig struct {
 	// APIKey signs join tokens; empty = the first configured key (sorted).
 	APIKey string `yaml:"api_key"`
 	// Webhook is the path on this server where a LiveKit media plane
-	// posts its webhooks, which keep the room rules on it; empty = none.
+	// posts its webhooks, which keep the room rules on it and tell the
+	// control plane who is in which room; empty = none.
 	Webhook string `yaml:"webhook"`
 }
 
@@ -610,6 +611,11 @@ func (c *Config) mediaKey() (string, string) {
 	slices.Sort(keys)
 	return keys[0], c.Keys[keys[0]]
 }
+
+// eventsRecordAttendance: a remote media plane posts its webhooks to
+// media.webhook, so who came is recorded from her actual join there
+// rather than from fetching a token.
+func (c *Config) eventsRecordAttendance() bool { return c.Media.URL != "" && c.Media.Webhook != "" }
 
 // mediaURL is where clients connect for video: the configured media
 // plane, or this server with its scheme turned into ws(s).

@@ -42,13 +42,17 @@ func notFoundHTML() []byte {
 	return b
 }
 
-// mountMediaWebhook receives a LiveKit media plane's webhooks at
-// media.webhook, verified with the configured keys, and keeps the room
-// rules on it through media.
-func mountMediaWebhook(r *gin.Engine, cfg *Config, rules remotemedia.Rules, media rooms.MediaPlane, log *slog.Logger) {
-	if cfg.Media.Webhook != "" {
-		r.POST(cfg.Media.Webhook, gin.WrapH(remotemedia.NewReceiver(cfg.Keys, rules, media, log.With("component", "media_webhook"))))
+// mediaWebhook is the receiver of a LiveKit media plane's webhooks, to
+// be served at media.webhook (nil when that is not set), verified with
+// the configured keys: it keeps the room rules through media and records
+// what happens in the rooms (who is in, who came, which room finished)
+// in store.
+func mediaWebhook(cfg *Config, store rooms.Store, rules remotemedia.Rules, media rooms.MediaPlane, log *slog.Logger) (http.Handler, error) {
+	if cfg.Media.Webhook == "" {
+		return nil, nil
 	}
+	return remotemedia.NewReceiver(remotemedia.ReceiverParams{Keys: cfg.Keys, Rules: rules, Media: media,
+		Events: rooms.RoomEvents{Store: store}, Logger: log.With("component", "media_webhook")})
 }
 
 // mountWeb serves the embedded browser client: each top-level NAME.html

@@ -40,15 +40,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("starting", "version", version, "config", sprint(cfg.Redacted()))
 
-	store, err := openStore(ctx, cfg, log)
+	store, logins, err := openSeeded(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeStore(store, log)
-	logins, err := seedIfDemo(ctx, cfg, store)
-	if err != nil {
-		return err
-	}
 
 	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Server.Bind, strconv.Itoa(cfg.Server.Port)))
 	if err != nil {
@@ -68,12 +64,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer embedded.close()
 	reg := newRegistry(embedded)
-	media := moderatedPlane(cfg, embedded.sig, cl, log)
+	media, hook, err := moderation(cfg, embedded.sig, cl, store, rules, log)
+	if err != nil {
+		return err
+	}
 	a, notifier, err := newAPI(ctx, cfg, store, log, reg, public, media, cl)
 	if err != nil {
 		return err
 	}
-	engine := newEngine(cfg, a, embedded, public, func(r *gin.Engine) { mountMediaWebhook(r, cfg, rules, media, log) })
+	engine := newEngine(cfg, a, embedded, public, hook)
 	srv, limited, err := api.NewServer(engine, ln, cfg.httpLimits(), log, reg)
 	if err != nil {
 		return err
@@ -89,6 +88,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		welcome(stdout, public, cfg.Dev, logins)
 		log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
 	})
+}
+
+// openSeeded opens the configured store and, when asked, loads the demo
+// data into it (seedIfDemo).
+func openSeeded(ctx context.Context, cfg *Config, log *slog.Logger) (rooms.Store, []rooms.DemoLogin, error) {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	logins, err := seedIfDemo(ctx, cfg, store)
+	if err != nil {
+		closeStore(store, log)
+		return nil, nil, err
+	}
+	return store, logins, nil
 }
 
 // seedIfDemo loads the demo data when asked (--demo) and returns how to
@@ -130,6 +144,14 @@ func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, embedded
 	return drain(srv, embedded, timeout, log)
 }
 
+// moderation is where moderation goes (moderatedPlane) and, with a
+// remote media plane, the receiver of its webhooks (mediaWebhook).
+func moderation(cfg *Config, embedded *signaling.Server, cl *cluster, store rooms.Store, rules remotemedia.Rules, log *slog.Logger) (rooms.MediaPlane, http.Handler, error) {
+	media := moderatedPlane(cfg, embedded, cl, log)
+	hook, err := mediaWebhook(cfg, store, rules, media, log)
+	return media, hook, err
+}
+
 // moderatedPlane is where moderation goes: the embedded SFU (the node
 // hosting the room, with rooms placed on replicas), or a remote
 // LiveKit-compatible media plane when media.url names one.
@@ -164,7 +186,8 @@ func newAPI(ctx context.Context, cfg *Config, store rooms.Store, log *slog.Logge
 		FromAddress:   envelopeAddress(cfg.Mail.From),
 		Recommend:     api.RecommendConfig{Every: cfg.Recommendations.Every, RecentlyMet: cfg.Recommendations.RecentlyMet, BatchSize: cfg.Recommendations.BatchSize},
 		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets, MinNotice: cfg.Consultations.MinNotice},
-		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media,
+		Media: api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret,
+			EventsRecordAttendance: cfg.eventsRecordAttendance()}, MediaPlane: media,
 		Login: cfg.loginLimits(), TrustedProxies: cfg.Server.TrustedProxies,
 		MetricsToken: cfg.Server.MetricsToken, MetricsElsewhere: cfg.Server.MetricsListen != "", NotFoundPage: notFoundHTML(),
 		Leases: cl.leases, Placement: cl.placement})
@@ -189,15 +212,17 @@ func newNotifier(ctx context.Context, cfg *Config, store rooms.Store, mailer roo
 		Config: push.Config{Subject: subject, QueueSize: cfg.Push.QueueSize}})
 }
 
-// newEngine routes the API, the media plane (mountMore adds what only
-// some set-ups have), the web client and, in development mode, the dev
-// token.
-func newEngine(cfg *Config, a *api.API, embedded *mediaPlane, public string, mountMore func(*gin.Engine)) *gin.Engine {
+// newEngine routes the API, the media plane, a remote media plane's
+// webhooks (hook, when media.webhook is set), the web client and, in
+// development mode, the dev token.
+func newEngine(cfg *Config, a *api.API, embedded *mediaPlane, public string, hook http.Handler) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	a.Register(engine)
 	mountMedia(engine, embedded.sig)
-	mountMore(engine)
+	if hook != nil {
+		engine.POST(cfg.Media.Webhook, gin.WrapH(hook))
+	}
 	mountWeb(engine, cfg.Dev)
 	if cfg.Dev {
 		mountDevToken(engine, "devkey", cfg.Keys["devkey"], cfg.mediaURL(public))

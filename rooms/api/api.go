@@ -96,6 +96,11 @@ type MediaConfig struct {
 	URL       string // ws(s):// address clients connect to
 	APIKey    string
 	APISecret string
+	// EventsRecordAttendance: the media plane's events (a LiveKit
+	// cluster's webhooks through rooms.RoomEvents) record who came, from
+	// her actual join. Without them, fetching a join token counts as
+	// coming.
+	EventsRecordAttendance bool
 }
 
 // API serves the control plane.

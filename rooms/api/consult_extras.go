@@ -95,8 +95,9 @@ func (a *API) joinConsultation(c *gin.Context) {
 		return
 	}
 	yes := true
+	valid := min(to.Sub(now)+5*time.Minute, joinTokenTTL) // fetched right before connecting, as for roundtables
 	tok := auth.NewAccessToken(a.media.APIKey, a.media.APISecret).SetIdentity(string(me.ID)).SetName(me.DisplayName).
-		SetValidFor(to.Sub(now) + 5*time.Minute).
+		SetValidFor(valid).
 		SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: cs.RoomName(), CanPublish: &yes, CanSubscribe: &yes, CanPublishData: &yes,
 			CanUpdateOwnMetadata: &yes}) // "stepping away" is an attribute the page sets
 	jwt, err := tok.ToJWT()
@@ -110,33 +111,19 @@ func (a *API) joinConsultation(c *gin.Context) {
 		return
 	}
 	a.markJoined(c.Request.Context(), cs, me.ID)
-	c.JSON(http.StatusOK, gin.H{"url": url, "room": cs.RoomName(), "token": jwt, "expires_at": to.Add(5 * time.Minute)})
+	c.JSON(http.StatusOK, gin.H{"url": url, "room": cs.RoomName(), "token": jwt, "expires_at": now.Add(valid)})
 }
 
 // markJoined records, once, that m opened the consultation's room, so
-// the other person is not offered to report that m did not come. A
-// concurrent change is retried once; failing to record never keeps m out.
+// the other person is not offered to report that m did not come; failing
+// to record never keeps m out. With the media plane's events, her
+// participant_joined records it instead.
 func (a *API) markJoined(ctx context.Context, cs *rooms.Consultation, m rooms.MemberID) {
-	for try := 0; try < 2; try++ {
-		if try > 0 {
-			fresh, err := a.store.GetConsultation(ctx, cs.ID)
-			if err != nil {
-				break
-			}
-			cs = fresh
-		}
-		if cs.HasJoined(m) {
-			return
-		}
-		next := *cs
-		next.Joined = append(slices.Clone(cs.Joined), m)
-		err := a.store.UpdateConsultation(ctx, &next)
-		if err == nil || !errors.Is(err, rooms.ErrConflict) {
-			if err != nil {
-				a.log.WarnContext(ctx, "recording who joined", "consultation_id", cs.ID, "err", err)
-			}
-			return
-		}
+	if a.media.EventsRecordAttendance {
+		return
+	}
+	if err := rooms.RecordJoined(ctx, a.store, cs.ID, m); err != nil {
+		a.log.WarnContext(ctx, "recording who joined", "consultation_id", cs.ID, "err", err)
 	}
 }
 

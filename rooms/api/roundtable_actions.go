@@ -280,11 +280,15 @@ func (a *API) joinRoundtable(c *gin.Context) {
 		return
 	}
 	a.recordAttendance(c.Request.Context(), r, me, role, now)
+	// Who moderates and who speaks, for the room page: a participant on a
+	// LiveKit server may set any attribute on herself, so the page reads
+	// roles from here and from the room metadata (promotions), never from
+	// participants' attributes.
 	c.JSON(http.StatusOK, gin.H{"url": url, "room": r.RoomName(), "token": jwt, "role": role, "lobby": entry.Lobby,
-		"expires_at": now.Add(valid)})
+		"expires_at": now.Add(valid), "talk": r.Talk, "moderators": orEmpty(r.Moderators), "speakers": orEmpty(r.Speakers)})
 }
 
-// joinTokenTTL keeps roundtable tokens short-lived: the room page fetches
+// joinTokenTTL keeps join tokens short-lived: the room page fetches
 // one right before it connects, and connected clients get refreshed
 // tokens from the media plane. A remote LiveKit cannot revoke a token, so
 // a token minted before a lock, a lobby, a removal or the end is usable

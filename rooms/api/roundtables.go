@@ -36,6 +36,12 @@ type RoundtableView struct {
 	MyPosition int `json:"my_position"`
 	// Ended is true once the time is over or a moderator ended it.
 	Ended bool `json:"ended"`
+	// InRoom is how many people are in its video room now (shown only to
+	// those who take part or run it), and LiveNow whether anyone is, while
+	// it may be joined: as the media plane's events report them
+	// (media.webhook), so 0 without them.
+	InRoom  int  `json:"in_room"`
+	LiveNow bool `json:"live_now"`
 	// FeedbackOpen: the caller took part, it has ended and they have not
 	// given feedback yet.
 	FeedbackOpen  bool  `json:"feedback_open"`
@@ -88,10 +94,31 @@ func (a *API) viewRoundtable(c *gin.Context, r *rooms.Roundtable, me *rooms.Memb
 	if a.organises(me, r) {
 		v.ExcludedCompanies = r.ExcludedCompanies
 	}
+	if err := a.liveState(c, r, me, &v); err != nil {
+		return RoundtableView{}, err
+	}
 	if err := a.feedbackState(c, r, me, &v); err != nil {
 		return RoundtableView{}, err
 	}
 	return v, nil
+}
+
+// liveState fills whether anyone is in r's video room now, while it may
+// be joined, and for those who take part or run it how many: anyone else
+// (an HR admin watching) must not see one person's coming and going.
+func (a *API) liveState(c *gin.Context, r *rooms.Roundtable, me *rooms.Member, v *RoundtableView) error {
+	if from, _ := r.JoinWindow(); v.Ended || r.Cancelled || a.now().Before(from) {
+		return nil
+	}
+	present, err := rooms.PresenceOf(c.Request.Context(), a.store, r.RoomName())
+	if err != nil {
+		return err
+	}
+	v.LiveNow = len(present) > 0
+	if v.MyStatus == string(rooms.Registered) || v.MyStatus == "moderator" || v.MyStatus == "speaker" || a.organises(me, r) {
+		v.InRoom = len(present)
+	}
+	return nil
 }
 
 // organises reports whether m may change r: operators and its moderators.

@@ -20,6 +20,7 @@ var _ rooms.Bulk = (*Store)(nil)
 type bulkColl struct {
 	coll   string
 	unique string // the field a ConflictError names
+	filter bson.D // which documents move, when not all
 	decode func(cur *mongo.Cursor) (rooms.Record, error)
 	encode func(r rooms.Record) (any, error)
 	// index writes what lets a record be found from elsewhere (a
@@ -44,6 +45,12 @@ func collOf[D any, R rooms.Record](kind rooms.Kind, coll string, toRecord func(*
 			}
 			return toDoc(v), nil
 		}}
+}
+
+// onlyDone moves only done leases (see rooms.KindLeases).
+func onlyDone(c *bulkColl) *bulkColl {
+	c.filter = bson.D{{Key: "done", Value: true}}
+	return c
 }
 
 // deref is collOf's encoding of kinds stored as the domain type itself.
@@ -146,6 +153,9 @@ var bulkColls = map[rooms.Kind]*bulkColl{
 		h.Due = h.Due.UTC()
 		return h
 	}, deref[rooms.HeldNotice]),
+	rooms.KindLeases: onlyDone(collOf(rooms.KindLeases, "leases", (*leaseDoc).lease, func(l *rooms.Lease) leaseDoc {
+		return leaseDoc{Key: l.Key, Holder: l.Holder, Value: l.Value, Until: norm(l.Until), Done: l.Done}
+	})),
 }
 
 func unique(field string, c *bulkColl) *bulkColl { c.unique = field; return c }
@@ -187,7 +197,11 @@ func (s *Store) ExportRecords(ctx context.Context, kind rooms.Kind, fn func([]ro
 	if !ok {
 		return rooms.UnknownKind(kind)
 	}
-	cur, err := s.db.Collection(bc.coll).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	filter := bc.filter
+	if filter == nil {
+		filter = bson.D{}
+	}
+	cur, err := s.db.Collection(bc.coll).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return mapErr(err, "")
 	}

@@ -23,6 +23,7 @@ type scanner = interface{ Scan(dest ...any) error }
 type bulkTable struct {
 	table, key, read, cols string
 	unique                 string // the field a ConflictError names
+	where                  string // which rows move, when not all
 	scan                   func(scanner) (rooms.Record, error)
 	row                    func(rooms.Record) ([]any, error)
 	// fill completes a page after it is read; seat writes what goes
@@ -36,6 +37,14 @@ type bulkTable struct {
 var unmovedTables = map[string]string{
 	"schema_migrations": "each store's own schema bookkeeping",
 	"registrations":     "moved with their roundtable (rooms.SeatedRoundtable)",
+	// Attendance it led to is in claims, which move.
+	"room_presence": "who is in a media room now: rebuilt from the media plane's events as people come and go; a copy would be stale",
+	// Not moved yet (issue 16's tables came after the move): a move loses
+	// roundtables' questions and polls. To do: kinds for them.
+	"questions":      "not moved yet: roundtables' questions (to do)",
+	"question_votes": "not moved yet: votes on roundtables' questions (to do)",
+	"polls":          "not moved yet: roundtables' polls (to do)",
+	"ballots":        "not moved yet: answers to roundtables' polls (to do)",
 }
 
 var bulkTables = map[rooms.Kind]*bulkTable{
@@ -127,6 +136,10 @@ var bulkTables = map[rooms.Kind]*bulkTable{
 		func(*rooms.VAPIDKeys) []any { return []any{1} }),
 	rooms.KindHeldNotices: docTable[rooms.HeldNotice](rooms.KindHeldNotices, "held_notices", "id", "id, member_id, due, doc",
 		func(h *rooms.HeldNotice) []any { return []any{h.ID, h.MemberID, millis(h.Due)} }),
+	rooms.KindLeases: {table: "leases", key: "key", read: leaseCols, cols: leaseCols, where: "done = 1",
+		scan: scanAs(scanLease), row: rowOf(rooms.KindLeases, func(l *rooms.Lease) []any {
+			return []any{l.Key, l.Holder, l.Value, millis(l.Until), l.Done}
+		})},
 }
 
 func unique(field string, t *bulkTable) *bulkTable { t.unique = field; return t }
@@ -230,7 +243,11 @@ type rowidScanner struct {
 func (r rowidScanner) Scan(dest ...any) error { return r.rows.Scan(append([]any{r.rowid}, dest...)...) }
 
 func (s *Store) exportPage(ctx context.Context, bt *bulkTable, after int64) ([]rooms.Record, int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT rowid, `+bt.read+` FROM `+bt.table+` WHERE rowid > ? ORDER BY rowid LIMIT ?`, after, rooms.BulkPage)
+	where := "rowid > ?"
+	if bt.where != "" {
+		where += " AND " + bt.where
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid, `+bt.read+` FROM `+bt.table+` WHERE `+where+` ORDER BY rowid LIMIT ?`, after, rooms.BulkPage)
 	if err != nil {
 		return nil, 0, mapErr(err, "")
 	}

@@ -124,6 +124,10 @@ func fillEveryKind(t *testing.T, s rooms.Store) {
 	mustDo(t, s.CreateRoundtableFeedback(c, &rooms.RoundtableFeedback{RoundtableID: r.ID, AuthorID: a.ID, AuthorCompany: co.ID, Rating: 4}))
 	_, err := s.PublishMonthStats(c, co.ID, monthStats("2026-11", 4.2))
 	mustDo(t, err)
+	_, err = s.TakeLease(c, &rooms.Lease{Key: "reminder:move", Holder: "node-a", Until: time.Now().Add(time.Hour), Done: true}, time.Now())
+	mustDo(t, err)
+	_, err = s.TakeLease(c, &rooms.Lease{Key: "node:a", Holder: "node-a", Until: time.Now().Add(time.Hour)}, time.Now()) // live: stays
+	mustDo(t, err)
 	fillNotifications(t, s, a.ID)
 }
 
@@ -177,6 +181,13 @@ func testBulkEveryKind(t *testing.T, from, to rooms.Store) {
 	mustDo(t, to.UpdateConsultationTime(c, mine[0], nil, mine[0].TimeKeys()))
 	if keys := claimKeys(t, to); len(keys) != 0 {
 		t.Errorf("cancelling the moved booking left its time held: %v", keys)
+	}
+	// A finished job stays finished there; a running server's lease stays behind.
+	if l, err := to.GetLease(c, "reminder:move"); err != nil || !l.Done {
+		t.Errorf("moved done lease = %+v, %v; want it done on the target", l, err)
+	}
+	if l, err := to.GetLease(c, "node:a"); !errors.Is(err, rooms.ErrNotFound) {
+		t.Errorf("a live lease moved: %+v, %v", l, err)
 	}
 }
 

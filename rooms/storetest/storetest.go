@@ -83,6 +83,8 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		// replicas on one store (issue 15)
 		{"Leases", testLeases},
 		{"LeaseTakenOnce", testLeaseTakenOnce},
+		// media rooms seen through the media plane's events (issue 15)
+		{"RoomPresence", testRoomPresence},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })
