@@ -86,9 +86,9 @@ func copyAll(t *testing.T, from, to rooms.Store, replace bool) map[rooms.Kind]in
 	return written
 }
 
-// fillEveryKind writes at least one record of every kind through the
+// FillEveryKind writes at least one record of every kind through the
 // store's own methods, as the server would.
-func fillEveryKind(t *testing.T, s rooms.Store) {
+func FillEveryKind(t *testing.T, s rooms.Store) {
 	t.Helper()
 	c := ctx(t)
 	co := NewCompany("移行 KK")
@@ -197,7 +197,7 @@ func fillNotifications(t *testing.T, s rooms.Store, m rooms.MemberID) {
 }
 
 func testBulkEveryKind(t *testing.T, from, to rooms.Store) {
-	fillEveryKind(t, from)
+	FillEveryKind(t, from)
 	want := ExportAll(t, from)
 	for _, k := range rooms.Kinds {
 		if len(want[k]) == 0 {
@@ -261,7 +261,7 @@ func equalExports(t *testing.T, got, want map[rooms.Kind]map[string]string) bool
 }
 
 func testBulkIdempotent(t *testing.T, from, to rooms.Store) {
-	fillEveryKind(t, from)
+	FillEveryKind(t, from)
 	copyAll(t, from, to, false)
 	first := ExportAll(t, to)
 	for k, n := range copyAll(t, from, to, false) {
