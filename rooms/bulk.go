@@ -43,12 +43,20 @@ const (
 	// running again. Live ones are the running servers' (renewed every
 	// few seconds, so a copy would differ at once) and run out by themselves.
 	KindLeases Kind = "leases"
+	// Questions and quick polls (issue 16): questions keep their author
+	// (operators act on abuse reports by it) and state; votes and
+	// ballots stay one per member on the target.
+	KindQuestions     Kind = "questions"
+	KindQuestionVotes Kind = "question_votes"
+	KindPolls         Kind = "polls"
+	KindBallots       Kind = "ballots"
 )
 
 // Kinds lists every kind, in copying order.
 var Kinds = []Kind{KindCompanies, KindMembers, KindSessions, KindPasswordResets, KindInvitations, KindClaims, KindProfiles, KindAvailability,
 	KindPhotos, KindConsultations, KindBlocks, KindFeedback, KindRecommendations, KindRoundtables, KindAudit,
-	KindRoundtableFeedback, KindPublishedStats, KindPushSubscriptions, KindNoticePrefs, KindVAPIDKeys, KindHeldNotices, KindLeases}
+	KindRoundtableFeedback, KindPublishedStats, KindPushSubscriptions, KindNoticePrefs, KindVAPIDKeys, KindHeldNotices, KindLeases,
+	KindQuestions, KindQuestionVotes, KindPolls, KindBallots}
 
 // BulkPage is the most records ExportRecords hands over at once.
 const BulkPage = 256

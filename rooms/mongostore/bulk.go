@@ -156,6 +156,25 @@ var bulkColls = map[rooms.Kind]*bulkColl{
 	rooms.KindLeases: onlyDone(collOf(rooms.KindLeases, "leases", (*leaseDoc).lease, func(l *rooms.Lease) leaseDoc {
 		return leaseDoc{Key: l.Key, Holder: l.Holder, Value: l.Value, Until: norm(l.Until), Done: l.Done}
 	})),
+	rooms.KindQuestions: collOf(rooms.KindQuestions, "questions", func(q *rooms.Question) *rooms.Question {
+		q.CreatedAt, q.UpdatedAt = q.CreatedAt.UTC(), q.UpdatedAt.UTC()
+		return q
+	}, deref[rooms.Question]),
+	// A vote's time only orders voters, which nobody sees (counts are
+	// shown), and SQLite keeps none: a moved vote takes the move's time.
+	rooms.KindQuestionVotes: collOf(rooms.KindQuestionVotes, "question_votes", func(d *voteDoc) *rooms.QuestionVote {
+		return &rooms.QuestionVote{QuestionID: d.QuestionID, MemberID: d.MemberID, RoundtableID: d.RoundtableID}
+	}, func(v *rooms.QuestionVote) voteDoc {
+		return voteDoc{ID: v.RecordKey(), QuestionID: v.QuestionID, MemberID: v.MemberID, RoundtableID: v.RoundtableID, At: now()}
+	}),
+	rooms.KindPolls: collOf(rooms.KindPolls, "polls", func(p *rooms.Poll) *rooms.Poll {
+		p.CreatedAt, p.ClosedAt = p.CreatedAt.UTC(), p.ClosedAt.UTC()
+		return p
+	}, deref[rooms.Poll]),
+	rooms.KindBallots: collOf(rooms.KindBallots, "ballots", func(d *ballotDoc) *rooms.Ballot {
+		d.CreatedAt = d.CreatedAt.UTC()
+		return &d.Ballot
+	}, func(b *rooms.Ballot) ballotDoc { return ballotDoc{ID: b.RecordKey(), Ballot: *b} }),
 }
 
 func unique(field string, c *bulkColl) *bulkColl { c.unique = field; return c }

@@ -140,7 +140,23 @@ var bulkTables = map[rooms.Kind]*bulkTable{
 		scan: scanAs(scanLease), row: rowOf(rooms.KindLeases, func(l *rooms.Lease) []any {
 			return []any{l.Key, l.Holder, l.Value, millis(l.Until), l.Done}
 		})},
+	rooms.KindQuestions: docTable[rooms.Question](rooms.KindQuestions, "questions", "id", "id, roundtable_id, created_at, doc",
+		func(q *rooms.Question) []any { return []any{q.ID, q.RoundtableID, millis(q.CreatedAt)} }),
+	rooms.KindQuestionVotes: {table: "question_votes", key: "question_id, member_id", read: voteCols, cols: voteCols,
+		scan: scanAs(func(row scanner) (*rooms.QuestionVote, error) {
+			var v rooms.QuestionVote
+			return &v, row.Scan(&v.QuestionID, &v.MemberID, &v.RoundtableID)
+		}),
+		row: rowOf(rooms.KindQuestionVotes, func(v *rooms.QuestionVote) []any {
+			return []any{v.QuestionID, v.MemberID, v.RoundtableID}
+		})},
+	rooms.KindPolls: docTable[rooms.Poll](rooms.KindPolls, "polls", "id", "id, roundtable_id, created_at, doc",
+		func(p *rooms.Poll) []any { return []any{p.ID, p.RoundtableID, millis(p.CreatedAt)} }),
+	rooms.KindBallots: docTable[rooms.Ballot](rooms.KindBallots, "ballots", "poll_id, member_id", "poll_id, member_id, doc",
+		func(b *rooms.Ballot) []any { return []any{b.PollID, b.MemberID} }),
 }
+
+const voteCols = "question_id, member_id, roundtable_id"
 
 func unique(field string, t *bulkTable) *bulkTable { t.unique = field; return t }
 
