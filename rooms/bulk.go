@@ -33,12 +33,30 @@ const (
 	KindAudit              Kind = "audit"
 	KindRoundtableFeedback Kind = "roundtable_feedback"
 	KindPublishedStats     Kind = "published_stats"
+	// Notifications (issue 17): devices, preferences, the server's push
+	// keys (subscriptions are tied to them) and notices held overnight.
+	KindPushSubscriptions Kind = "push_subscriptions"
+	KindNoticePrefs       Kind = "notice_prefs"
+	KindVAPIDKeys         Kind = "vapid_keys"
+	KindHeldNotices       Kind = "held_notices"
+	// Only done leases move: they keep a finished job (a reminder) from
+	// running again. Live ones are the running servers' (renewed every
+	// few seconds, so a copy would differ at once) and run out by themselves.
+	KindLeases Kind = "leases"
+	// Questions and quick polls (issue 16): questions keep their author
+	// (operators act on abuse reports by it) and state; votes and
+	// ballots stay one per member on the target.
+	KindQuestions     Kind = "questions"
+	KindQuestionVotes Kind = "question_votes"
+	KindPolls         Kind = "polls"
+	KindBallots       Kind = "ballots"
 )
 
 // Kinds lists every kind, in copying order.
 var Kinds = []Kind{KindCompanies, KindMembers, KindSessions, KindPasswordResets, KindInvitations, KindClaims, KindProfiles, KindAvailability,
 	KindPhotos, KindConsultations, KindBlocks, KindFeedback, KindRecommendations, KindRoundtables, KindAudit,
-	KindRoundtableFeedback, KindPublishedStats}
+	KindRoundtableFeedback, KindPublishedStats, KindPushSubscriptions, KindNoticePrefs, KindVAPIDKeys, KindHeldNotices, KindLeases,
+	KindQuestions, KindQuestionVotes, KindPolls, KindBallots}
 
 // BulkPage is the most records ExportRecords hands over at once.
 const BulkPage = 256
@@ -52,7 +70,8 @@ type Record interface {
 // Bulk is what moving a deployment needs of a store. Both stores
 // implement it beside rooms.Store and pass storetest's bulk suite.
 type Bulk interface {
-	// ExportRecords calls fn with every record of kind, in pages of at
+	// ExportRecords calls fn with every record of kind (of leases, the
+	// done ones), in pages of at
 	// most BulkPage, each record once. Times are in UTC. fn must not
 	// write to this store. An unknown kind is ErrInvalid.
 	ExportRecords(ctx context.Context, kind Kind, fn func([]Record) error) error
@@ -138,6 +157,9 @@ func (f *RoundtableFeedback) RecordKey() string {
 
 // RecordKey implements Record.
 func (p *PublishedStats) RecordKey() string { return string(p.Company) + "/" + p.Stats.Month }
+
+// RecordKey implements Record.
+func (l *Lease) RecordKey() string { return l.Key }
 
 // RecordAs returns r as a T, or ErrInvalid naming kind when it is not one:
 // the stores' importers check each record with it.

@@ -216,7 +216,7 @@ func BusyKeys(m MemberID, s Slot) []string {
 
 // RoomName is the media room of an online consultation: bound to it, so a
 // token for one consultation never opens another.
-func (c *Consultation) RoomName() string { return "consultation-" + string(c.ID) }
+func (c *Consultation) RoomName() string { return consultationRoomPrefix + string(c.ID) }
 
 // JoinWindow is when the two may enter the video room: from ten minutes
 // before the slot until it ends.

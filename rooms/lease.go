@@ -45,6 +45,10 @@ type Leases struct {
 	TTL time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// running holds the keys this node's Once is running: a lease is the
+	// node's, so two goroutines of one node would both hold it.
+	running sync.Map
 }
 
 func (ls *Leases) now() time.Time {
@@ -78,6 +82,10 @@ func (ls *Leases) Release(ctx context.Context, key string) error {
 // the lease after TTL and another node runs step again: steps must be
 // safe to repeat. ran says whether this node ran step.
 func (ls *Leases) Once(ctx context.Context, key string, keep time.Duration, step func(context.Context) error) (ran bool, err error) {
+	if _, busy := ls.running.LoadOrStore(key, true); busy {
+		return false, nil
+	}
+	defer ls.running.Delete(key)
 	if _, mine, err := ls.Take(ctx, key, ""); err != nil || !mine {
 		return false, err
 	}

@@ -192,3 +192,23 @@ func (p *Poll) Tally(ballots []*Ballot) (counts []int, voters int) {
 	}
 	return counts, voters
 }
+
+// QuestionVote is one member's vote for a question, as moved between
+// stores (a Question's Voters are read from these).
+type QuestionVote struct {
+	QuestionID   QuestionID   `json:"question_id"`
+	MemberID     MemberID     `json:"member_id"`
+	RoundtableID RoundtableID `json:"roundtable_id"`
+}
+
+// RecordKey implements Record.
+func (q *Question) RecordKey() string { return string(q.ID) }
+
+// RecordKey implements Record.
+func (v *QuestionVote) RecordKey() string { return string(v.QuestionID) + ":" + string(v.MemberID) }
+
+// RecordKey implements Record.
+func (p *Poll) RecordKey() string { return string(p.ID) }
+
+// RecordKey implements Record.
+func (b *Ballot) RecordKey() string { return string(b.PollID) + ":" + string(b.MemberID) }

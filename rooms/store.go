@@ -128,7 +128,8 @@ type Store interface {
 
 	// DeleteMemberData removes what a member told about themselves and
 	// their sessions: profile, availability, photo, sessions and current
-	// recommendations, and takes her out of everyone else's current
+	// recommendations, push subscriptions, notification preferences and
+	// held notifications, and takes her out of everyone else's current
 	// recommendations. The account record itself is anonymised separately.
 	DeleteMemberData(ctx context.Context, id MemberID) error
 
@@ -263,6 +264,35 @@ type Store interface {
 	// while it does.
 	ListStamp(ctx context.Context) (string, error)
 
+	// --- notifications (issue 17) ---
+
+	// SavePushSubscription stores s (CreatedAt is set), first removing any
+	// record with the same endpoint: a browser that subscribes again, for
+	// this or another account, keeps one record, the newest.
+	SavePushSubscription(ctx context.Context, s *PushSubscription) error
+	// ListPushSubscriptions returns m's subscriptions, oldest first.
+	ListPushSubscriptions(ctx context.Context, m MemberID) ([]*PushSubscription, error)
+	// DeletePushSubscription removes m's subscription id; ErrNotFound when
+	// m has none with that id (another member's is left alone).
+	DeletePushSubscription(ctx context.Context, m MemberID, id PushSubscriptionID) error
+	// GetNoticePrefs returns m's notification preferences (ErrNotFound
+	// before the first save).
+	GetNoticePrefs(ctx context.Context, m MemberID) (*NoticePrefs, error)
+	// PutNoticePrefs saves p with the same versioning as PutProfile.
+	PutNoticePrefs(ctx context.Context, p *NoticePrefs) error
+	// EnsureVAPIDKeys stores k as the server's push keys unless keys are
+	// stored already, and returns the stored ones: the first start wins on
+	// every store, so replicas and restarts sign with one key.
+	EnsureVAPIDKeys(ctx context.Context, k *VAPIDKeys) (*VAPIDKeys, error)
+	// HoldNotice keeps h until its Due time (quiet hours).
+	HoldNotice(ctx context.Context, h *HeldNotice) error
+	// ListDueNotices returns up to limit held notices due at or before
+	// before, earliest first.
+	ListDueNotices(ctx context.Context, before time.Time, limit int) ([]*HeldNotice, error)
+	// TakeHeldNotice removes the held notice id; ErrNotFound when it is
+	// gone already. Whoever removes it sends it: exactly one caller wins.
+	TakeHeldNotice(ctx context.Context, id string) error
+
 	// --- anonymous questions and quick polls (issue 16) ---
 
 	// CreateQuestion inserts q (CreatedAt and UpdatedAt are set, Voters
@@ -296,6 +326,7 @@ type Store interface {
 	CastBallot(ctx context.Context, b *Ballot) error
 	// ListBallots returns the ballots of poll p.
 	ListBallots(ctx context.Context, p PollID) ([]*Ballot, error)
+
 	// --- replicas on one store (issue 15) ---
 
 	// TakeLease gives l.Key to l.Holder, with l's Value, Until and Done,
@@ -316,4 +347,15 @@ type Store interface {
 	// DeleteLeasesBefore removes the leases that ran out before t and
 	// returns how many went.
 	DeleteLeasesBefore(ctx context.Context, t time.Time) (int64, error)
+
+	// --- media rooms seen through the media plane's events (issue 15) ---
+
+	// GetRoomPresence returns who is in the media room named room, as its
+	// events told it (ErrNotFound before its first event).
+	GetRoomPresence(ctx context.Context, room string) (*RoomPresence, error)
+	// PutRoomPresence creates p when p.Version is 0, else replaces it if
+	// the stored Version still equals p.Version (a ConflictError
+	// otherwise, and for a creation that finds one stored); then bumps
+	// p.Version.
+	PutRoomPresence(ctx context.Context, p *RoomPresence) error
 }

@@ -19,10 +19,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -527,19 +529,20 @@ func TestAttackRemotePlaneJoinsAgainstTheRules(t *testing.T) {
 // testForgedWebhooks posts participant_joined events for someone who
 // joined before the lobby (the receiver would send her there): unsigned,
 // signed with a wrong secret or an unknown key, or for another body, each
-// is refused and she keeps her grants; only a genuine event acts.
+// is refused with 401 and a stable code, she keeps her grants and the
+// control plane does not count the session; only a genuine event acts.
 func testForgedWebhooks(t *testing.T, cp *controlPlane, room, identity string) {
 	t.Helper()
-	ev := &livekit.WebhookEvent{Event: "participant_joined", Id: "EV_forged", CreatedAt: time.Now().Unix(), Room: &livekit.Room{Name: room},
-		Participant: &livekit.ParticipantInfo{Identity: identity, Permission: &livekit.ParticipantPermission{CanSubscribe: true, CanPublish: true}}}
+	ev := &livekit.WebhookEvent{Event: "participant_joined", Id: "EV_forged", CreatedAt: time.Now().Unix(), Room: &livekit.Room{Name: room, Sid: "RM_forged"},
+		Participant: &livekit.ParticipantInfo{Sid: "PA_forged", Identity: identity, Permission: &livekit.ParticipantPermission{CanSubscribe: true, CanPublish: true}}}
 	forged := []struct {
 		name, key, secret string
 		tamper            bool
 	}{{"unsigned", "", "", false}, {"wrong secret", apiKey, "not-the-secret-not-the-secret-00", false},
 		{"unknown key", "otherkey", apiSecret, false}, {"another body", apiKey, apiSecret, true}}
 	for _, f := range forged {
-		if code := postEvent(t, cp.url+webhookPath, ev, f.key, f.secret, f.tamper); code != http.StatusUnauthorized {
-			t.Errorf("%s webhook: %d, want 401", f.name, code)
+		if status, code := postEvent(t, cp.url+webhookPath, ev, f.key, f.secret, f.tamper); status != http.StatusUnauthorized || code != "webhook_unverified" {
+			t.Errorf("%s webhook: %d %q, want 401 webhook_unverified", f.name, status, code)
 		}
 	}
 	granted := func() bool {
@@ -551,20 +554,25 @@ func testForgedWebhooks(t *testing.T, cp *controlPlane, room, identity string) {
 		}
 		return false
 	}
-	if !granted() {
-		t.Fatalf("a forged webhook sent %s to the lobby", identity)
+	counted := func() bool {
+		p, err := cp.store.GetRoomPresence(context.Background(), room)
+		return err == nil && slices.ContainsFunc(p.Sessions, func(s rooms.PresenceSession) bool { return s.SID == "PA_forged" })
 	}
-	if code := postEvent(t, cp.url+webhookPath, ev, apiKey, apiSecret, false); code != http.StatusNoContent {
-		t.Errorf("a genuine webhook: %d, want 204", code)
+	if !granted() || counted() {
+		t.Fatalf("a forged webhook acted: granted %v, session counted %v", granted(), counted())
 	}
-	if granted() {
-		t.Errorf("a genuine webhook did not act: the forged ones were refused for nothing")
+	if status, _ := postEvent(t, cp.url+webhookPath, ev, apiKey, apiSecret, false); status != http.StatusNoContent {
+		t.Errorf("a genuine webhook: %d, want 204", status)
+	}
+	if granted() || !counted() {
+		t.Errorf("a genuine webhook did not act (granted %v, counted %v): the forged ones were refused for nothing", granted(), counted())
 	}
 }
 
 // postEvent posts ev to url signed as LiveKit signs its webhooks with key
-// and secret (none: unsigned); tamper changes the body after signing.
-func postEvent(t *testing.T, url string, ev *livekit.WebhookEvent, key, secret string, tamper bool) int {
+// and secret (none: unsigned); tamper changes the body after signing. It
+// returns the status and the error code answered, if any.
+func postEvent(t *testing.T, url string, ev *livekit.WebhookEvent, key, secret string, tamper bool) (int, string) {
 	t.Helper()
 	body, err := protojson.Marshal(ev)
 	if err != nil {
@@ -585,6 +593,10 @@ func postEvent(t *testing.T, url string, ev *livekit.WebhookEvent, key, secret s
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
-	return res.StatusCode
+	defer res.Body.Close()
+	var e struct {
+		Error struct{ Code string } `json:"error"`
+	}
+	_ = json.NewDecoder(res.Body).Decode(&e)
+	return res.StatusCode, e.Error.Code
 }

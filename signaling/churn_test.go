@@ -116,3 +116,40 @@ func TestSinglePCChurn(t *testing.T) {
 		t.Fatalf("the room lists %v, want %v", ids, want)
 	}
 }
+
+// TestJoinAsTheLastOneLeaves: someone joins at the moment the last person
+// in the room leaves. She must land in the room everyone else finds
+// (listed, and seen by whoever comes next), never in the one being
+// dropped.
+func TestJoinAsTheLastOneLeaves(t *testing.T) {
+	ts := newServer(t)
+	last := connect(t, ts, "last-0", grants{}, nil)
+	for i := range 8 {
+		id := fmt.Sprintf("last-%d", i+1)
+		joined := make(chan *lksdk.Room, 1)
+		go func() {
+			room, err := lksdk.ConnectToRoomWithToken(ts.url, token(t, id, grants{}), &lksdk.RoomCallback{})
+			if err != nil {
+				joined <- nil
+				return
+			}
+			joined <- room
+		}()
+		last.Disconnect()
+		room := <-joined
+		if room == nil {
+			t.Fatalf("%s could not join", id)
+		}
+		waitFor(t, 10*time.Second, func() string {
+			listed, _ := ts.sig.ListParticipants(context.Background(), "test-room")
+			for _, p := range listed {
+				if p.Identity == id {
+					return ""
+				}
+			}
+			return fmt.Sprintf("%s joined as the last one left, but the room lists %d others", id, len(listed))
+		})
+		last = room
+	}
+	last.Disconnect()
+}

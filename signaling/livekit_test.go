@@ -82,6 +82,26 @@ func freePort(t *testing.T, network string) int {
 // test key, posting its webhooks to hookURL, and returns its ws:// URL.
 // Without the binary the test is skipped, saying how to install it.
 func startLiveKit(t *testing.T, hookURL string) string {
+	return startLiveKitNode(t, lkNode{hook: hookURL})
+}
+
+// lkNode says how to run one LiveKit node: where its webhooks go and, as
+// a node of a cluster, the Redis it shares with the others and its
+// region.
+type lkNode struct {
+	hook   string
+	redis  string // host:port; empty: a node on its own
+	region string // with redis: "a" or "b", see clusterSelector
+}
+
+// clusterSelector places a new room on the node nearest to the one its
+// first participant connected to (LiveKit's region-aware selector), so
+// a test decides which node hosts which room.
+const clusterSelector = `node_selector: {kind: regionaware, regions: [{name: a, lat: 0, lon: 0}, {name: b, lat: 0, lon: 90}]}`
+
+// startLiveKitNode runs one LiveKit node as n says and returns its ws://
+// URL once it answers.
+func startLiveKitNode(t *testing.T, n lkNode) string {
 	t.Helper()
 	bin := livekitBinary(t)
 	if bin == "" {
@@ -104,8 +124,26 @@ keys: {%s: %s}
 webhook: {api_key: %s, urls: [%q]}
 room: {empty_timeout: 30, departure_timeout: 5}
 logging: {level: warn}
-`, port, sfutest.NamespaceIP, freePort(t, "udp"), freePort(t, "tcp"), sfutest.NamespaceIP, sfutest.NamespaceIP, apiKey, apiSecret, apiKey, hookURL)
-	cmd := exec.Command(bin, "--config-body", cfg)
+`, port, sfutest.NamespaceIP, freePort(t, "udp"), freePort(t, "tcp"), sfutest.NamespaceIP, sfutest.NamespaceIP, apiKey, apiSecret, apiKey, n.hook)
+	if n.redis != "" {
+		cfg += fmt.Sprintf("redis: {address: %q}\nregion: %s\n%s\n", n.redis, n.region, clusterSelector)
+	}
+	base := fmt.Sprintf("http://%s:%d", sfutest.NamespaceIP, port)
+	run(t, "LiveKit server "+n.region, exec.Command(bin, "--config-body", cfg), func() error {
+		res, err := http.Get(base)
+		if err == nil {
+			res.Body.Close()
+		}
+		return err
+	})
+	return strings.Replace(base, "http://", "ws://", 1)
+}
+
+// run starts cmd, stops it when the test ends (showing its output if the
+// test failed) and waits until ready reports no error; a command that
+// exits before fails the test.
+func run(t *testing.T, name string, cmd *exec.Cmd, ready func() error) {
+	t.Helper()
 	var logs syncBuffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -122,24 +160,20 @@ logging: {level: warn}
 			<-exited
 		}
 		if t.Failed() {
-			t.Logf("LiveKit server output:\n%s", logs.String())
+			t.Logf("%s output:\n%s", name, logs.String())
 		}
 	})
-	base := fmt.Sprintf("http://%s:%d", sfutest.NamespaceIP, port)
 	waitFor(t, 30*time.Second, func() string {
 		select {
 		case <-exited:
-			t.Fatalf("LiveKit server exited:\n%s", logs.String())
+			t.Fatalf("%s exited:\n%s", name, logs.String())
 		default:
 		}
-		res, err := http.Get(base)
-		if err != nil {
-			return fmt.Sprintf("LiveKit server not up: %v", err)
+		if err := ready(); err != nil {
+			return fmt.Sprintf("%s not up: %v", name, err)
 		}
-		res.Body.Close()
 		return ""
 	})
-	return strings.Replace(base, "http://", "ws://", 1)
 }
 
 // syncBuffer is a bytes.Buffer a child process and the test share.
@@ -185,18 +219,27 @@ func keptOut(t *testing.T, url, tok string) string {
 	return "joined against the rules and was not removed"
 }
 
+// liveKitControlPlane runs a control plane whose media plane start runs
+// (given the URL its webhooks go to; it returns the ws:// URL of media.url)
+// and which receives those webhooks.
+func liveKitControlPlane(t *testing.T, start func(hook string) string) *controlPlane {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := start("http://" + ln.Addr().String() + webhookPath)
+	return newControlPlaneWith(t, cpOptions{store: newStore(t), media: remotemedia.New(url, apiKey, apiSecret), mediaURL: url, webhook: true, ln: ln})
+}
+
 // TestLiveKitServerKeepsTheRules runs the room rules on LiveKit's own
 // server, which cannot revoke a token: whoever joins with a token held
 // from before a removal, a lock or the end is removed by the control plane
 // when her participant_joined webhook arrives; a token from before the
 // lobby lands in the lobby; the moderator's token cannot call RoomService.
 func TestLiveKitServerKeepsTheRules(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lk := startLiveKit(t, "http://"+ln.Addr().String()+webhookPath)
-	cp := newControlPlaneWith(t, cpOptions{store: newStore(t), media: remotemedia.New(lk, apiKey, apiSecret), mediaURL: lk, webhook: true, ln: ln})
+	var lk string
+	cp := liveKitControlPlane(t, func(hook string) string { lk = startLiveKit(t, hook); return lk })
 	sc := cp.scene(t, "small_round", false, "removed@a.test", "late@b.test", "waiting@c.test")
 	removed, late, waiting := sc.members[0], sc.members[1], sc.members[2]
 	_, modTok, _ := sc.mod.token(t, sc.rt)

@@ -72,7 +72,7 @@ func newControlPlaneWith(t *testing.T, o cpOptions) *controlPlane {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := api.New(api.Params{Store: o.store, Logger: log, Registry: prometheus.NewRegistry(), Mailer: mail.NewOutbox(log, 10),
 		PublicURL: "http://cp.test", PasswordCost: bcrypt.MinCost, MediaPlane: o.media,
-		Media: api.MediaConfig{URL: o.mediaURL, APIKey: apiKey, APISecret: apiSecret}})
+		Media: api.MediaConfig{URL: o.mediaURL, APIKey: apiKey, APISecret: apiSecret, EventsRecordAttendance: o.webhook}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,11 @@ func newControlPlaneWith(t *testing.T, o cpOptions) *controlPlane {
 	e := gin.New()
 	a.Register(e)
 	if o.webhook {
-		rc := remotemedia.NewReceiver(map[string]string{apiKey: apiSecret}, rooms.RoomRules{Store: o.store}, o.media, log)
+		rc, err := remotemedia.NewReceiver(remotemedia.ReceiverParams{Keys: map[string]string{apiKey: apiSecret},
+			Rules: rooms.RoomRules{Store: o.store}, Media: o.media, Events: rooms.RoomEvents{Store: o.store}, Logger: log})
+		if err != nil {
+			t.Fatal(err)
+		}
 		e.POST(webhookPath, gin.WrapH(rc))
 	}
 	srv := httptest.NewUnstartedServer(e)

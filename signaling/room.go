@@ -28,6 +28,11 @@ type room struct {
 	participants map[string]*participant // by identity; guarded by mu
 	metadata     string                  // guarded by mu
 	deleted      bool                    // DeleteRoom ended it: no more refreshed tokens; guarded by mu
+	// entering counts joins between finding the room and being in it: the
+	// room is not dropped under them (the last one out leaving meanwhile
+	// would leave the newcomer alone in a room nobody else finds).
+	// Guarded by the server's mu.
+	entering int
 }
 
 func newRoom(s *Server, name string) *room {

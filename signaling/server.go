@@ -186,7 +186,14 @@ func (s *Server) serveRTC(w http.ResponseWriter, r *http.Request, v1 bool) {
 }
 
 // roomFor returns the room named name, creating it.
-func (s *Server) roomFor(name string) *room {
+func (s *Server) roomFor(name string) *room { return s.findRoom(name, 0) }
+
+// enterRoom is roomFor for a join: the room stays until entered says
+// the join is done.
+func (s *Server) enterRoom(name string) *room { return s.findRoom(name, 1) }
+
+// findRoom returns the room, created if need be, counting a join into it.
+func (s *Server) findRoom(name string, entering int) *room {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.rooms[name]
@@ -195,14 +202,22 @@ func (s *Server) roomFor(name string) *room {
 		s.rooms[name] = r
 		s.hooks.notify(EventRoomStarted, r.info(), nil, nil)
 	}
+	r.entering += entering
 	return r
+}
+
+// entered ends a join begun with enterRoom (in the room or failed).
+func (s *Server) entered(r *room) {
+	s.mu.Lock()
+	r.entering--
+	s.mu.Unlock()
 }
 
 // dropRoomIfEmpty forgets a room when its last participant has left.
 func (s *Server) dropRoomIfEmpty(r *room) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.rooms[r.name] == r && r.empty() {
+	if s.rooms[r.name] == r && r.entering == 0 && r.empty() {
 		delete(s.rooms, r.name)
 		close(r.stop)
 		s.hooks.notify(EventRoomFinished, r.info(), nil, nil)

@@ -20,15 +20,18 @@ func (s *Server) run(c *conn, g *grant, opts joinOptions) {
 		s.resume(c, g, opts)
 		return
 	}
-	r := s.roomFor(g.room)
+	r := s.enterRoom(g.room)
 	p, err := s.newParticipant(r, c, g, opts)
 	if err != nil {
+		s.entered(r)
 		c.log.Warn("join failed", "err", err)
 		c.sendLeave(livekit.DisconnectReason_JOIN_FAILURE, livekit.LeaveRequest_DISCONNECT)
 		s.dropRoomIfEmpty(r)
 		return
 	}
-	if old := r.join(p, s.joinResponse(p)); old != nil {
+	old := r.join(p, s.joinResponse(p))
+	s.entered(r)
+	if old != nil {
 		old.sendLeave(livekit.DisconnectReason_DUPLICATE_IDENTITY, livekit.LeaveRequest_DISCONNECT)
 		s.teardown(old, livekit.DisconnectReason_DUPLICATE_IDENTITY, false) // no DISCONNECTED update: the identity lives on in p
 	}

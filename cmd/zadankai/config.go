@@ -31,6 +31,7 @@ type Config struct {
 	Storage StorageConfig `yaml:"storage"`
 	Log     LogConfig     `yaml:"log"`
 	Mail    MailConfig    `yaml:"mail"`
+	Push    PushConfig    `yaml:"push"`
 	Media   MediaConfig   `yaml:"media"`
 	Webhook WebhookConfig `yaml:"webhook"`
 	Limits  LimitsConfig  `yaml:"limits"`
@@ -96,6 +97,22 @@ type MailConfig struct {
 	SMTPPassword string `yaml:"-"`
 }
 
+// PushConfig is Web Push (issue 17). The VAPID key pair is generated on
+// the first start and kept in the store, unless both halves are given in
+// ZADANKAI_PUSH_VAPID_PUBLIC_KEY and ZADANKAI_PUSH_VAPID_PRIVATE_KEY.
+type PushConfig struct {
+	Enabled bool `yaml:"enabled"`
+	// Subject is how push services reach the operator (mailto: or
+	// https:); empty = mailto: with mail.from's address.
+	Subject string `yaml:"subject"`
+	// QueueSize bounds the notifications waiting to go out; beyond it
+	// they go by email.
+	QueueSize int `yaml:"queue_size"`
+	// VAPIDPublicKey and VAPIDPrivateKey come only from the environment.
+	VAPIDPublicKey  string `yaml:"-"`
+	VAPIDPrivateKey string `yaml:"-"`
+}
+
 // RTCConfig is the media side: where ICE candidates come from.
 type RTCConfig struct {
 	NodeIP        string       `yaml:"node_ip"`
@@ -149,7 +166,8 @@ type MediaConfig struct {
 	// APIKey signs join tokens; empty = the first configured key (sorted).
 	APIKey string `yaml:"api_key"`
 	// Webhook is the path on this server where a LiveKit media plane
-	// posts its webhooks, which keep the room rules on it; empty = none.
+	// posts its webhooks, which keep the room rules on it and tell the
+	// control plane who is in which room; empty = none.
 	Webhook string `yaml:"webhook"`
 }
 
@@ -229,6 +247,7 @@ func DefaultConfig() Config {
 		Storage: StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Mail:    MailConfig{SMTPPort: 587, From: "Zadankai <no-reply@zadankai.invalid>"},
+		Push:    PushConfig{Enabled: true, QueueSize: 1024},
 		Limits: LimitsConfig{MaxParticipants: 100, MaxTracks: 8, JoinsPerSecondIP: 5, JoinsPerSecondRoom: 20, MaxSignalMessage: 256 << 10,
 			LoginAttemptsPerIPMinute: 60, LoginFreeFailures: 5, LoginBackoffMax: 15 * time.Minute, LoginAccountFailures: 100,
 			MaxNameBytes: 256, MaxMetadataBytes: 4 << 10, MaxAttributesBytes: 4 << 10, SelfUpdatesPerSec: 2},
@@ -291,6 +310,7 @@ func parseConfig(args []string, getenv func(string) string) (*Config, []string, 
 	cfg.Mail.SMTPPassword = getenv("ZADANKAI_MAIL_SMTP_PASSWORD")
 	cfg.TURN.Secret = getenv("ZADANKAI_TURN_SECRET")
 	cfg.Server.MetricsToken = getenv("ZADANKAI_SERVER_METRICS_TOKEN")
+	cfg.Push.VAPIDPublicKey, cfg.Push.VAPIDPrivateKey = getenv("ZADANKAI_PUSH_VAPID_PUBLIC_KEY"), getenv("ZADANKAI_PUSH_VAPID_PRIVATE_KEY")
 	keys := getenv("ZADANKAI_KEYS")
 	fs.Visit(func(f *flag.Flag) { fl.apply(f.Name, &cfg, &keys) })
 	if err := cfg.loadKeys(keys); err != nil {
@@ -488,6 +508,8 @@ func (c *Config) validateExceptKeys() error {
 		{"server.public_url", c.Server.PublicURL != "" && !validPublicURL(c.Server.PublicURL), fmt.Sprintf("must be an http(s) URL without a path, got %q", c.Server.PublicURL)},
 		{"mail.smtp_port", c.Mail.SMTPHost != "" && (c.Mail.SMTPPort <= 0 || c.Mail.SMTPPort > 65535), fmt.Sprintf("must be 1-65535, got %d", c.Mail.SMTPPort)},
 		{"mail.from", c.Mail.SMTPHost != "" && !strings.Contains(c.Mail.From, "@"), "must be an address, e.g. Zadankai <no-reply@example.com>"},
+		{"push.subject", c.Push.Subject != "" && !strings.HasPrefix(c.Push.Subject, "mailto:") && !strings.HasPrefix(c.Push.Subject, "https://"), "must start with mailto: or https://"},
+		{"push.queue_size", c.Push.QueueSize < 0, fmt.Sprintf("must be 0 or more, got %d", c.Push.QueueSize)},
 		{"media.url", c.Media.URL != "" && !strings.HasPrefix(c.Media.URL, "ws://") && !strings.HasPrefix(c.Media.URL, "wss://"), "must start with ws:// or wss://"},
 		{"media.api_key", c.Media.APIKey != "" && c.Keys[c.Media.APIKey] == "", fmt.Sprintf("%q is not one of the configured keys", c.Media.APIKey)},
 		{"media.webhook", c.Media.Webhook != "" && !validWebhookPath(c.Media.Webhook), fmt.Sprintf("must be a path such as /livekit/webhook, outside /api/, /rtc and /twirp/, got %q", c.Media.Webhook)},
@@ -593,6 +615,11 @@ func (c *Config) mediaKey() (string, string) {
 	return keys[0], c.Keys[keys[0]]
 }
 
+// eventsRecordAttendance: a remote media plane posts its webhooks to
+// media.webhook, so who came is recorded from her actual join there
+// rather than from fetching a token.
+func (c *Config) eventsRecordAttendance() bool { return c.Media.URL != "" && c.Media.Webhook != "" }
+
 // mediaURL is where clients connect for video: the configured media
 // plane, or this server with its scheme turned into ws(s).
 func (c *Config) mediaURL(public string) string {
@@ -633,6 +660,9 @@ func (c Config) Redacted() Config {
 	}
 	if c.Server.MetricsToken != "" {
 		c.Server.MetricsToken = "***"
+	}
+	if c.Push.VAPIDPrivateKey != "" {
+		c.Push.VAPIDPrivateKey = "***"
 	}
 	if c.Storage.MongoURI != "" {
 		c.Storage.MongoURI = redactURI(c.Storage.MongoURI)

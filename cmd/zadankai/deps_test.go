@@ -25,8 +25,9 @@ func TestDependencyDirection(t *testing.T) {
 		{"rooms/migrate", []string{module + "/rooms/", module + "/sfu", module + "/signaling", "github.com/gin-gonic", "go.mongodb.org", "modernc.org"}},
 		{"sfu", []string{module + "/", "github.com/livekit", "google.golang.org/protobuf", "github.com/gin-gonic"}},
 		{"signaling", []string{module + "/rooms/api", module + "/rooms/sqlitestore", module + "/rooms/mongostore", module + "/rooms/storetest", "github.com/gin-gonic", "go.mongodb.org/mongo-driver/v2/mongo", "modernc.org"}},
+		{"rooms/push", []string{module + "/sfu", module + "/signaling", module + "/rooms/api", module + "/rooms/sqlitestore", module + "/rooms/mongostore", "github.com/gin-gonic", "go.mongodb.org/mongo-driver/v2/mongo", "modernc.org/sqlite"}},
 		{"web", []string{module + "/", "github.com/"}},
-		{"cmd/zadankai", []string{module + "/rooms/storetest", module + "/sfu/sfutest", module + "/signaling/signaltest", "github.com/FerretDB"}},
+		{"cmd/zadankai", []string{module + "/rooms/storetest", module + "/rooms/push/pushtest", module + "/sfu/sfutest", module + "/signaling/signaltest", "github.com/FerretDB"}},
 	}
 	for _, r := range rules {
 		t.Run(r.pkg, func(t *testing.T) {

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -38,13 +42,17 @@ func notFoundHTML() []byte {
 	return b
 }
 
-// mountMediaWebhook receives a LiveKit media plane's webhooks at
-// media.webhook, verified with the configured keys, and keeps the room
-// rules on it through media.
-func mountMediaWebhook(r *gin.Engine, cfg *Config, rules remotemedia.Rules, media rooms.MediaPlane, log *slog.Logger) {
-	if cfg.Media.Webhook != "" {
-		r.POST(cfg.Media.Webhook, gin.WrapH(remotemedia.NewReceiver(cfg.Keys, rules, media, log.With("component", "media_webhook"))))
+// mediaWebhook is the receiver of a LiveKit media plane's webhooks, to
+// be served at media.webhook (nil when that is not set), verified with
+// the configured keys: it keeps the room rules through media and records
+// what happens in the rooms (who is in, who came, which room finished)
+// in store.
+func mediaWebhook(cfg *Config, store rooms.Store, rules remotemedia.Rules, media rooms.MediaPlane, log *slog.Logger) (http.Handler, error) {
+	if cfg.Media.Webhook == "" {
+		return nil, nil
 	}
+	return remotemedia.NewReceiver(remotemedia.ReceiverParams{Keys: cfg.Keys, Rules: rules, Media: media,
+		Events: rooms.RoomEvents{Store: store}, Logger: log.With("component", "media_webhook")})
 }
 
 // mountWeb serves the embedded browser client: each top-level NAME.html
@@ -80,6 +88,50 @@ func mountWeb(r *gin.Engine, dev bool) {
 	}
 	r.StaticFS("/assets", http.FS(files))
 	r.GET("/favicon.ico", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/assets/favicon.svg") })
+	mountApp(r, files)
+}
+
+// mountApp serves what makes the client an installable app at the site
+// root: the manifest, and the service worker, whose scope is the folder
+// it is served from. The worker carries a digest of every embedded file,
+// so a release that changes anything is a new worker (which the browser
+// installs and switches to on the next open).
+func mountApp(r *gin.Engine, files fs.FS) {
+	manifest, err := fs.ReadFile(files, "manifest.webmanifest")
+	if err != nil {
+		panic(err) // embedded with the client; a build without it is broken
+	}
+	sw, err := fs.ReadFile(files, "sw.js")
+	if err != nil {
+		panic(err)
+	}
+	sw = bytes.Replace(sw, []byte("__ZADANKAI_VERSION__"), []byte(digest(files)), 1)
+	r.GET("/manifest.webmanifest", func(c *gin.Context) {
+		c.Header("Cache-Control", "no-cache")
+		c.Data(http.StatusOK, "application/manifest+json", manifest)
+	})
+	r.GET("/sw.js", func(c *gin.Context) {
+		c.Header("Cache-Control", "no-cache") // browsers check for a new worker on every open
+		c.Data(http.StatusOK, "text/javascript; charset=utf-8", sw)
+	})
+}
+
+// digest is a short hash of every file in files, names included.
+func digest(files fs.FS) string {
+	h := sha256.New()
+	_ = fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(files, path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // devRoles are the room roles /dev/token can give, as the control plane

@@ -17,6 +17,7 @@ import (
 	"github.com/zadankai/zadankai/rooms/api"
 	"github.com/zadankai/zadankai/rooms/mail"
 	"github.com/zadankai/zadankai/rooms/sqlitestore"
+	"github.com/zadankai/zadankai/web"
 )
 
 func get(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
@@ -143,4 +144,30 @@ func newTestAPI(t *testing.T, notFound []byte) *api.API {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// TestAppFilesAtTheRoot: the service worker is served from the root (its
+// scope is every page), never cached by the HTTP cache, and names this
+// build (a release with any changed file is a new worker); the manifest
+// has its media type.
+func TestAppFilesAtTheRoot(t *testing.T) {
+	r := gin.New()
+	mountWeb(r, false)
+	sw := get(t, r, "/sw.js")
+	if sw.Code != http.StatusOK || !strings.HasPrefix(sw.Header().Get("Content-Type"), "text/javascript") || sw.Header().Get("Cache-Control") != "no-cache" {
+		t.Fatalf("/sw.js: %d %q %q", sw.Code, sw.Header().Get("Content-Type"), sw.Header().Get("Cache-Control"))
+	}
+	if body := sw.Body.String(); strings.Contains(body, "__ZADANKAI_VERSION__") || !strings.Contains(body, `const VERSION = "`+digest(web.FS())+`"`) {
+		t.Errorf("/sw.js does not carry the build's digest %s", digest(web.FS()))
+	}
+	m := get(t, r, "/manifest.webmanifest")
+	var manifest struct {
+		StartURL string `json:"start_url"`
+	}
+	if m.Code != http.StatusOK || m.Header().Get("Content-Type") != "application/manifest+json" || json.Unmarshal(m.Body.Bytes(), &manifest) != nil || manifest.StartURL == "" {
+		t.Errorf("/manifest.webmanifest: %d %q", m.Code, m.Header().Get("Content-Type"))
+	}
+	if off := get(t, r, "/offline"); off.Code != http.StatusOK || !strings.Contains(off.Body.String(), "オフライン") {
+		t.Errorf("/offline: %d", off.Code)
+	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/zadankai/zadankai/rooms/api"
 	"github.com/zadankai/zadankai/rooms/mail"
 	"github.com/zadankai/zadankai/rooms/mongostore"
+	"github.com/zadankai/zadankai/rooms/push"
 	"github.com/zadankai/zadankai/rooms/remotemedia"
 	"github.com/zadankai/zadankai/rooms/sqlitestore"
 	"github.com/zadankai/zadankai/sfu"
@@ -39,15 +40,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("starting", "version", version, "config", sprint(cfg.Redacted()))
 
-	store, err := openStore(ctx, cfg, log)
+	store, logins, err := openSeeded(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeStore(store, log)
-	logins, err := seedIfDemo(ctx, cfg, store)
-	if err != nil {
-		return err
-	}
 
 	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Server.Bind, strconv.Itoa(cfg.Server.Port)))
 	if err != nil {
@@ -67,12 +64,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer embedded.close()
 	reg := newRegistry(embedded)
-	media := moderatedPlane(cfg, embedded.sig, cl, log)
-	a, err := newAPI(cfg, store, log, reg, public, media, cl)
+	media, hook, err := moderation(cfg, embedded.sig, cl, store, rules, log)
 	if err != nil {
 		return err
 	}
-	engine := newEngine(cfg, a, embedded, public, func(r *gin.Engine) { mountMediaWebhook(r, cfg, rules, media, log) })
+	a, notifier, err := newAPI(ctx, cfg, store, log, reg, public, media, cl)
+	if err != nil {
+		return err
+	}
+	engine := newEngine(cfg, a, embedded, public, hook)
 	srv, limited, err := api.NewServer(engine, ln, cfg.httpLimits(), log, reg)
 	if err != nil {
 		return err
@@ -82,11 +82,27 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stopMetrics()
+	defer runNotifier(ctx, notifier)() // stopped after the jobs, which may still notify
 	defer cl.run(ctx, a, embedded.sig.HasRoom, cfg.Server.ShutdownTimeout)()
 	return serveUntil(ctx, srv, limited, embedded, cfg.Server.ShutdownTimeout, log, func() {
 		welcome(stdout, public, cfg.Dev, logins)
 		log.Info("zadankai listening", "url", "http://"+ln.Addr().String())
 	})
+}
+
+// openSeeded opens the configured store and, when asked, loads the demo
+// data into it (seedIfDemo).
+func openSeeded(ctx context.Context, cfg *Config, log *slog.Logger) (rooms.Store, []rooms.DemoLogin, error) {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	logins, err := seedIfDemo(ctx, cfg, store)
+	if err != nil {
+		closeStore(store, log)
+		return nil, nil, err
+	}
+	return store, logins, nil
 }
 
 // seedIfDemo loads the demo data when asked (--demo) and returns how to
@@ -102,6 +118,18 @@ func seedIfDemo(ctx context.Context, cfg *Config, store rooms.Store) ([]rooms.De
 	return logins, nil
 }
 
+// runNotifier runs the push notifier (when there is one); the function
+// it returns stops it and waits until it has.
+func runNotifier(ctx context.Context, n *push.Notifier) func() {
+	if n == nil {
+		return func() {}
+	}
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() { n.Run(runCtx); close(done) }()
+	return func() { stop(); <-done }
+}
+
 // serveUntil serves on ln, says so with listening once the server runs,
 // and drains when ctx ends; a server that fails ends it at once.
 func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, embedded *mediaPlane, timeout time.Duration, log *slog.Logger, listening func()) error {
@@ -114,6 +142,14 @@ func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, embedded
 	case <-ctx.Done():
 	}
 	return drain(srv, embedded, timeout, log)
+}
+
+// moderation is where moderation goes (moderatedPlane) and, with a
+// remote media plane, the receiver of its webhooks (mediaWebhook).
+func moderation(cfg *Config, embedded *signaling.Server, cl *cluster, store rooms.Store, rules remotemedia.Rules, log *slog.Logger) (rooms.MediaPlane, http.Handler, error) {
+	media := moderatedPlane(cfg, embedded, cl, log)
+	hook, err := mediaWebhook(cfg, store, rules, media, log)
+	return media, hook, err
 }
 
 // moderatedPlane is where moderation goes: the embedded SFU (the node
@@ -132,30 +168,61 @@ func moderatedPlane(cfg *Config, embedded *signaling.Server, cl *cluster, log *s
 }
 
 // newAPI is the control plane as configured, public being the address
-// people reach it at, moderating through media.
-func newAPI(cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Registry, public string, media rooms.MediaPlane, cl *cluster) (*api.API, error) {
+// people reach it at, moderating through media, and its push notifier
+// (nil when push is off).
+func newAPI(ctx context.Context, cfg *Config, store rooms.Store, log *slog.Logger, reg *prometheus.Registry, public string, media rooms.MediaPlane, cl *cluster) (*api.API, *push.Notifier, error) {
 	mailer, outbox := newMailer(cfg, log)
+	notifier, err := newNotifier(ctx, cfg, store, mailer, log, public)
+	if err != nil {
+		return nil, nil, err
+	}
 	key, secret := cfg.mediaKey()
-	return api.New(api.Params{Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes,
+	var tell api.Notifier
+	if notifier != nil {
+		tell = notifier
+	}
+	a, err := api.New(api.Params{Notifier: tell, Store: store, Logger: log, Registry: reg, Version: version, MaxBodyBytes: cfg.Server.MaxBodyBytes,
 		Mailer: mailer, PublicURL: public, DevOutbox: outbox, SecureCookies: strings.HasPrefix(public, "https://"),
 		FromAddress:   envelopeAddress(cfg.Mail.From),
 		Recommend:     api.RecommendConfig{Every: cfg.Recommendations.Every, RecentlyMet: cfg.Recommendations.RecentlyMet, BatchSize: cfg.Recommendations.BatchSize},
 		Consultations: api.ConsultationConfig{RequestTTL: cfg.Consultations.RequestTTL, ReminderOffsets: cfg.Consultations.ReminderOffsets, MinNotice: cfg.Consultations.MinNotice},
-		Media:         api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret}, MediaPlane: media,
+		Media: api.MediaConfig{URL: cfg.mediaURL(public), APIKey: key, APISecret: secret,
+			EventsRecordAttendance: cfg.eventsRecordAttendance()}, MediaPlane: media,
 		Login: cfg.loginLimits(), TrustedProxies: cfg.Server.TrustedProxies,
 		MetricsToken: cfg.Server.MetricsToken, MetricsElsewhere: cfg.Server.MetricsListen != "", NotFoundPage: notFoundHTML(),
 		Leases: cl.leases, Placement: cl.placement})
+	return a, notifier, err
 }
 
-// newEngine routes the API, the media plane (mountMore adds what only
-// some set-ups have), the web client and, in development mode, the dev
-// token.
-func newEngine(cfg *Config, a *api.API, embedded *mediaPlane, public string, mountMore func(*gin.Engine)) *gin.Engine {
+// newNotifier is the push notifier, with the configured VAPID keys or
+// those kept in the store; nil when push is off.
+func newNotifier(ctx context.Context, cfg *Config, store rooms.Store, mailer rooms.Mailer, log *slog.Logger, public string) (*push.Notifier, error) {
+	if !cfg.Push.Enabled {
+		return nil, nil
+	}
+	keys, err := push.LoadKeys(ctx, store, cfg.Push.VAPIDPublicKey, cfg.Push.VAPIDPrivateKey)
+	if err != nil {
+		return nil, err
+	}
+	subject := cfg.Push.Subject
+	if subject == "" {
+		subject = "mailto:" + envelopeAddress(cfg.Mail.From)
+	}
+	return push.New(push.Params{Store: store, Mailer: mailer, Logger: log, Keys: keys, BaseURL: public,
+		Config: push.Config{Subject: subject, QueueSize: cfg.Push.QueueSize}})
+}
+
+// newEngine routes the API, the media plane, a remote media plane's
+// webhooks (hook, when media.webhook is set), the web client and, in
+// development mode, the dev token.
+func newEngine(cfg *Config, a *api.API, embedded *mediaPlane, public string, hook http.Handler) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	a.Register(engine)
 	mountMedia(engine, embedded.sig)
-	mountMore(engine)
+	if hook != nil {
+		engine.POST(cfg.Media.Webhook, gin.WrapH(hook))
+	}
 	mountWeb(engine, cfg.Dev)
 	if cfg.Dev {
 		mountDevToken(engine, "devkey", cfg.Keys["devkey"], cfg.mediaURL(public))

@@ -75,6 +75,9 @@ type Params struct {
 	// Placement, when set, puts each media room on one node of the
 	// embedded SFU: join answers send people to the node that hosts it.
 	Placement *rooms.Placement
+	// Notifier tells members what happened by push, email or not at all,
+	// by their preferences; nil mails everything, as before push.
+	Notifier Notifier
 }
 
 // ConsultationConfig tunes the consultation flow.
@@ -94,6 +97,11 @@ type MediaConfig struct {
 	URL       string // ws(s):// address clients connect to
 	APIKey    string
 	APISecret string
+	// EventsRecordAttendance: the media plane's events (a LiveKit
+	// cluster's webhooks through rooms.RoomEvents) record who came, from
+	// her actual join. Without them, fetching a join token counts as
+	// coming.
+	EventsRecordAttendance bool
 }
 
 // API serves the control plane.
@@ -139,6 +147,7 @@ type API struct {
 	headers      atomic.Pointer[http.Header] // security headers of every response (SetMediaNodes)
 	mediaURL     string
 	https        bool
+	notifier     Notifier
 	// Questions and votes per member (questions.go).
 	questionLimit *limiter
 	voteLimit     *limiter
@@ -188,6 +197,10 @@ func New(p Params) (*API, error) {
 	a.decodes = make(chan struct{}, photoDecodes)
 	a.listTurns = make(chan struct{}, runtime.GOMAXPROCS(0))
 	a.notFoundPage = p.NotFoundPage
+	a.notifier = p.Notifier
+	if a.notifier == nil {
+		a.notifier = mailOnly{mailer: a.mailer, log: a.log}
+	}
 	a.questionLimit = newLimiter(questionsPerWindow, questionWindow, a.now)
 	a.voteLimit = newLimiter(votesPerWindow, voteWindow, a.now)
 	a.leases, a.placement = p.Leases, p.Placement
@@ -287,6 +300,18 @@ func (a *API) Register(r *gin.Engine) {
 	}
 	a.registerRoundtableExtras(authed, operator)
 	a.registerQA(authed, operator)
+	a.registerNotifications(authed)
+}
+
+// registerNotifications adds push devices and notification preferences
+// (issue 17).
+func (a *API) registerNotifications(authed *gin.RouterGroup) {
+	authed.GET("/push/key", a.pushKey)
+	authed.GET("/me/devices", a.listDevices)
+	authed.POST("/me/devices", a.subscribeDevice)
+	authed.DELETE("/me/devices/:id", a.deleteDevice)
+	authed.GET("/me/notifications", a.getMyNoticePrefs)
+	authed.PUT("/me/notifications", a.putMyNoticePrefs)
 }
 
 // wantsPage tells a person's browser asking for a page (a mistyped

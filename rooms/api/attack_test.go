@@ -368,7 +368,7 @@ func TestAttackSecurityHeadersOnEveryResponse(t *testing.T) {
 		r := do(t, client(t), "GET", e.srv.URL+path, "", "")
 		csp := r.header.Get("Content-Security-Policy")
 		for _, want := range []string{"default-src 'self'", "script-src 'self';", "style-src 'self';", "frame-ancestors 'none'",
-			"connect-src 'self' ws://media.test http://media.test;", "object-src 'none'"} {
+			"connect-src 'self' ws://media.test http://media.test;", "object-src 'none'", "worker-src 'self'", "manifest-src 'self'"} {
 			if !strings.Contains(csp, want) {
 				t.Errorf("%s (%d): policy %q lacks %q", path, r.status, csp, want)
 			}

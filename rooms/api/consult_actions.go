@@ -89,7 +89,7 @@ func (a *API) acceptConsultation(c *gin.Context) {
 		fail(c, a.whoseTime(c, cs, me, slot, err))
 		return
 	}
-	a.sendCalendar(c, cs, rooms.BookingMade)
+	a.sendCalendar(c, cs, rooms.BookingMade, me.ID)
 	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
 }
 
@@ -144,7 +144,7 @@ func (a *API) declineConsultation(c *gin.Context) {
 	if !a.save(c, cs) {
 		return
 	}
-	a.notifyOther(c, cs, me, func(other *rooms.Member) rooms.Email { return rooms.DeclinedEmail(other, me.DisplayName) })
+	a.notifyOther(c, cs, me, rooms.EventDeclined, func(other *rooms.Member) rooms.Email { return rooms.DeclinedEmail(other, me.DisplayName) })
 	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
 }
 
@@ -171,9 +171,9 @@ func (a *API) cancelConsultation(c *gin.Context) {
 		return
 	}
 	if wasBooked {
-		a.sendCalendar(c, cs, rooms.BookingCancelled)
+		a.sendCalendar(c, cs, rooms.BookingCancelled, me.ID)
 	} else {
-		a.notifyOther(c, cs, me, func(other *rooms.Member) rooms.Email { return rooms.CancelledEmail(other, me.DisplayName) })
+		a.notifyOther(c, cs, me, rooms.EventCancelled, func(other *rooms.Member) rooms.Email { return rooms.CancelledEmail(other, me.DisplayName) })
 	}
 	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
 }
@@ -210,13 +210,15 @@ func (a *API) reportNoShow(c *gin.Context) {
 	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
 }
 
-// notifyOther emails the other party of cs.
-func (a *API) notifyOther(c *gin.Context, cs *rooms.Consultation, me *rooms.Member, mk func(*rooms.Member) rooms.Email) {
+// notifyOther tells the other party of cs what I did (ev), by her
+// preferences; mk words the email.
+func (a *API) notifyOther(c *gin.Context, cs *rooms.Consultation, me *rooms.Member, ev rooms.NoticeEvent, mk func(*rooms.Member) rooms.Email) {
 	id, _ := cs.Party(me.ID)
 	other, err := a.store.GetMember(c.Request.Context(), id)
 	if err != nil {
 		a.log.WarnContext(c.Request.Context(), "notify: loading the other party", "member_id", id, "err", err)
 		return
 	}
-	a.notify(c, other, mk(other))
+	mail := mk(other)
+	a.notifier.Notify(c.Request.Context(), other, rooms.Notice{Event: ev, Name: me.DisplayName, Path: "/consultations?id=" + string(cs.ID)}, &mail)
 }

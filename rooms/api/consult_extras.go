@@ -27,9 +27,15 @@ func (a *API) calendarEvent(cs *rooms.Consultation, m *rooms.Member, peer string
 	return ev
 }
 
+// bookingEvents is the notification of each booking news for the person
+// who did not act.
+var bookingEvents = map[rooms.BookingNews]rooms.NoticeEvent{rooms.BookingMade: rooms.EventAccepted,
+	rooms.BookingMoved: rooms.EventRescheduled, rooms.BookingCancelled: rooms.EventCancelled}
+
 // sendCalendar emails both parties their calendar entry for cs with
-// words for the news.
-func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, news rooms.BookingNews) {
+// words for the news; the one who did not act (actor did) is notified
+// too, by her preferences.
+func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, news rooms.BookingNews, actor rooms.MemberID) {
 	req, err1 := a.store.GetMember(c.Request.Context(), cs.RequesterID)
 	rec, err2 := a.store.GetMember(c.Request.Context(), cs.RecipientID)
 	if err := errors.Join(err1, err2); err != nil {
@@ -39,7 +45,13 @@ func (a *API) sendCalendar(c *gin.Context, cs *rooms.Consultation, news rooms.Bo
 	for _, pair := range [][2]*rooms.Member{{req, rec}, {rec, req}} {
 		m, peer := pair[0], pair[1]
 		ics := rooms.ICS(a.calendarEvent(cs, m, peer.DisplayName), news.Method(), a.now())
-		a.notify(c, m, rooms.ConsultationCalendarEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), news, ics))
+		mail := rooms.ConsultationCalendarEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), news, ics)
+		if m.ID == actor {
+			a.notify(c, m, mail)
+			continue
+		}
+		a.notifier.Notify(c.Request.Context(), m, rooms.Notice{Event: bookingEvents[news], Name: peer.DisplayName,
+			Path: "/consultations?id=" + string(cs.ID)}, &mail)
 	}
 }
 
@@ -83,8 +95,9 @@ func (a *API) joinConsultation(c *gin.Context) {
 		return
 	}
 	yes := true
+	valid := min(to.Sub(now)+5*time.Minute, joinTokenTTL) // fetched right before connecting, as for roundtables
 	tok := auth.NewAccessToken(a.media.APIKey, a.media.APISecret).SetIdentity(string(me.ID)).SetName(me.DisplayName).
-		SetValidFor(to.Sub(now) + 5*time.Minute).
+		SetValidFor(valid).
 		SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: cs.RoomName(), CanPublish: &yes, CanSubscribe: &yes, CanPublishData: &yes,
 			CanUpdateOwnMetadata: &yes}) // "stepping away" is an attribute the page sets
 	jwt, err := tok.ToJWT()
@@ -98,33 +111,19 @@ func (a *API) joinConsultation(c *gin.Context) {
 		return
 	}
 	a.markJoined(c.Request.Context(), cs, me.ID)
-	c.JSON(http.StatusOK, gin.H{"url": url, "room": cs.RoomName(), "token": jwt, "expires_at": to.Add(5 * time.Minute)})
+	c.JSON(http.StatusOK, gin.H{"url": url, "room": cs.RoomName(), "token": jwt, "expires_at": now.Add(valid)})
 }
 
 // markJoined records, once, that m opened the consultation's room, so
-// the other person is not offered to report that m did not come. A
-// concurrent change is retried once; failing to record never keeps m out.
+// the other person is not offered to report that m did not come; failing
+// to record never keeps m out. With the media plane's events, her
+// participant_joined records it instead.
 func (a *API) markJoined(ctx context.Context, cs *rooms.Consultation, m rooms.MemberID) {
-	for try := 0; try < 2; try++ {
-		if try > 0 {
-			fresh, err := a.store.GetConsultation(ctx, cs.ID)
-			if err != nil {
-				break
-			}
-			cs = fresh
-		}
-		if cs.HasJoined(m) {
-			return
-		}
-		next := *cs
-		next.Joined = append(slices.Clone(cs.Joined), m)
-		err := a.store.UpdateConsultation(ctx, &next)
-		if err == nil || !errors.Is(err, rooms.ErrConflict) {
-			if err != nil {
-				a.log.WarnContext(ctx, "recording who joined", "consultation_id", cs.ID, "err", err)
-			}
-			return
-		}
+	if a.media.EventsRecordAttendance {
+		return
+	}
+	if err := rooms.RecordJoined(ctx, a.store, cs.ID, m); err != nil {
+		a.log.WarnContext(ctx, "recording who joined", "consultation_id", cs.ID, "err", err)
 	}
 }
 
@@ -186,7 +185,7 @@ func (a *API) SendDueReminders(ctx context.Context) {
 		}
 		for _, cs := range list {
 			if !cs.Booked.Start.Before(now) {
-				a.remind(ctx, "reminder:"+string(cs.ID)+":"+off.String()+":"+strconv.Itoa(cs.Sequence), cs)
+				a.remind(ctx, "reminder:"+string(cs.ID)+":"+off.String()+":"+strconv.Itoa(cs.Sequence), cs, off)
 			}
 		}
 	}
@@ -205,13 +204,13 @@ func (a *API) sendRoundtableReminders(ctx context.Context, now time.Time) {
 		}
 		for _, r := range list {
 			if !r.Cancelled && !r.Start.Before(now) {
-				a.remindRoundtable(ctx, "reminder:"+string(r.ID)+":"+off.String()+":"+strconv.FormatInt(r.Version, 10), r)
+				a.remindRoundtable(ctx, "reminder:"+string(r.ID)+":"+off.String()+":"+strconv.FormatInt(r.Version, 10), r, off)
 			}
 		}
 	}
 }
 
-func (a *API) remindRoundtable(ctx context.Context, key string, r *rooms.Roundtable) {
+func (a *API) remindRoundtable(ctx context.Context, key string, r *rooms.Roundtable, off time.Duration) {
 	regs, err := a.store.ListRegistrations(ctx, r.ID)
 	if err != nil {
 		a.log.WarnContext(ctx, "reminders: registrations", "roundtable_id", r.ID, "err", err)
@@ -232,12 +231,13 @@ func (a *API) remindRoundtable(ctx context.Context, key string, r *rooms.Roundta
 			if err != nil {
 				return err
 			}
-			return a.mailer.Send(ctx, rooms.RoundtableReminderEmail(m, r.Title, rooms.LocalTime(m, r.Start), a.publicURL+"/roundtables?id="+string(r.ID)))
+			mail := rooms.RoundtableReminderEmail(m, r.Title, rooms.LocalTime(m, r.Start), a.publicURL+"/roundtables?id="+string(r.ID))
+			return a.remindBy(ctx, m, off, rooms.Notice{Event: rooms.EventRoundtableSoon, Name: r.Title, Path: "/roundtables?id=" + string(r.ID)}, mail)
 		})
 	}
 }
 
-func (a *API) remind(ctx context.Context, key string, cs *rooms.Consultation) {
+func (a *API) remind(ctx context.Context, key string, cs *rooms.Consultation, off time.Duration) {
 	for _, pair := range [][2]rooms.MemberID{{cs.RequesterID, cs.RecipientID}, {cs.RecipientID, cs.RequesterID}} {
 		a.once(ctx, key+":"+string(pair[0]), reminderKeep, func(ctx context.Context) error {
 			m, err1 := a.store.GetMember(ctx, pair[0])
@@ -245,9 +245,26 @@ func (a *API) remind(ctx context.Context, key string, cs *rooms.Consultation) {
 			if err := errors.Join(err1, err2); err != nil {
 				return err
 			}
-			return a.mailer.Send(ctx, rooms.ReminderEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), a.publicURL+"/consultations"))
+			mail := rooms.ReminderEmail(m, peer.DisplayName, rooms.LocalTime(m, cs.Booked.Start), a.publicURL+"/consultations")
+			return a.remindBy(ctx, m, off, rooms.Notice{Event: rooms.EventConsultationSoon, Name: peer.DisplayName, Path: "/consultations?id=" + string(cs.ID)}, mail)
 		})
 	}
+}
+
+// soonReminder is the longest offset whose reminder means "the room opens
+// now": those go by her preferences (push even in quiet hours); earlier
+// ones (the day before) stay emails.
+const soonReminder = 30 * time.Minute
+
+// remindBy sends a reminder: a starting-soon one through the notifier
+// (which falls back to email itself), an earlier one by email, whose
+// failure makes the job try again.
+func (a *API) remindBy(ctx context.Context, m *rooms.Member, off time.Duration, n rooms.Notice, mail rooms.Email) error {
+	if off <= soonReminder {
+		a.notifier.Notify(ctx, m, n, &mail)
+		return nil
+	}
+	return a.mailer.Send(ctx, mail)
 }
 
 // blocks lists whom the caller has blocked.

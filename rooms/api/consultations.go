@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -39,6 +40,8 @@ type ConsultationView struct {
 	DeclineReason string                   `json:"decline_reason,omitempty"` // only to the one who declined
 	NoShows       []rooms.MemberID         `json:"no_shows"`
 	PeerJoined    bool                     `json:"peer_joined"`    // the other person opened the video room
+	LiveNow       bool                     `json:"live_now"`       // someone is in its video room now, as the media plane's events say (media.webhook)
+	PeerInRoom    bool                     `json:"peer_in_room"`   // the other person is in it now (same source)
 	FeedbackGiven bool                     `json:"feedback_given"` // the viewer has given feedback on it
 	CreatedAt     time.Time                `json:"created_at"`
 	ExpiresAt     time.Time                `json:"expires_at"`
@@ -71,6 +74,7 @@ func (a *API) viewConsultationWith(c *gin.Context, cs *rooms.Consultation, viewe
 		v.Reschedule = &RescheduleView{ByMe: p.By == viewer.ID, Proposed: busy.slots(cs, viewer.ID, p.Slots), Note: p.Note, ExpiresAt: p.ExpiresAt}
 	}
 	v.PeerJoined = cs.HasJoined(other)
+	a.presence(c, cs, other, &v)
 	if cs.Status == rooms.StatusDeclined && cs.AwaitingID == viewer.ID { // the decliner
 		v.DeclineReason = cs.DeclineReason
 	}
@@ -85,6 +89,19 @@ func (a *API) viewConsultationWith(c *gin.Context, cs *rooms.Consultation, viewe
 		v.FeedbackGiven = given
 	}
 	return v
+}
+
+// presence fills who is in cs's video room now, while it may be joined.
+func (a *API) presence(c *gin.Context, cs *rooms.Consultation, other rooms.MemberID, v *ConsultationView) {
+	from, to, online := cs.JoinWindow()
+	if now := a.now(); !online || cs.Status != rooms.StatusBooked || now.Before(from) || !now.Before(to) {
+		return
+	}
+	present, err := rooms.PresenceOf(c.Request.Context(), a.store, cs.RoomName())
+	if err != nil {
+		a.log.WarnContext(c.Request.Context(), "reading who is in the room", "consultation_id", cs.ID, "err", err)
+	}
+	v.LiveNow, v.PeerInRoom = len(present) > 0, slices.Contains(present, string(other))
 }
 
 // peer returns the minimal profile of m (a name at least, even if the
@@ -158,7 +175,8 @@ func (a *API) createConsultation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	a.notify(c, recipient, rooms.RequestReceivedEmail(recipient, me.DisplayName, a.publicURL+"/consultations"))
+	mail := rooms.RequestReceivedEmail(recipient, me.DisplayName, a.publicURL+"/consultations")
+	a.notifier.Notify(c.Request.Context(), recipient, rooms.Notice{Event: rooms.EventRequest, Name: me.DisplayName, Path: "/consultations"}, &mail)
 	c.JSON(http.StatusCreated, a.viewConsultation(c, cs, me))
 }
 

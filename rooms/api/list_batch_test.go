@@ -25,7 +25,9 @@ import (
 // reads per roundtable, kept in list_reference_test.go) showed: same
 // bytes, for the demo data and generated roundtables (waitlists,
 // withdrawals, excluded companies, cancelled, ended, past with and
-// without feedback), on both stores.
+// without feedback, one under way with people in its video room: live
+// for all, how many only for those who take part or run it), on both
+// stores.
 func TestListMatchesOneByOne(t *testing.T) {
 	t.Run("SQLite", func(t *testing.T) {
 		checkListMatches(t, newEnv(t), rooms.LoadSize{Roundtables: 30, Companies: 3, MembersPerCompany: 8}, 4, listQueries)
@@ -84,6 +86,11 @@ func checkListMatches(t *testing.T, e *env, size rooms.LoadSize, readers int, qu
 	if _, err := e.store.UpdateRoundtable(ctx, ended); err != nil {
 		t.Fatal(err)
 	}
+	live := underWay(t, e.store, seed.Roundtables)
+	for _, id := range []rooms.MemberID{live.Moderators[0], seed.Members[len(seed.Members)-1].ID, "mb_left"} {
+		mediaEvent(t, e.store, rooms.MediaJoined, live, id)
+	}
+	mediaEvent(t, e.store, rooms.MediaLeft, live, "mb_left") // gone: not counted
 	viewers := append([]*rooms.Member{}, seed.Speakers[0])
 	for _, l := range logins {
 		if readers == 0 && !strings.Contains("operator hanako speaker yoko keiko", strings.Split(l.Email, "@")[0]) {
@@ -110,6 +117,35 @@ func checkListMatches(t *testing.T, e *env, size rooms.LoadSize, readers int, qu
 	}
 	if missing := seen.missing(); missing != "" {
 		t.Errorf("the data never showed %s: the comparison proves less than it claims", missing)
+	}
+}
+
+// underWay moves the first of list that nobody ended or cancelled and
+// that excludes no company to have started ten minutes ago, in its join
+// window, and returns it.
+func underWay(t *testing.T, s rooms.Store, list []*rooms.Roundtable) *rooms.Roundtable {
+	t.Helper()
+	for _, r := range list {
+		if r.Cancelled || r.Live.Ended || len(r.ExcludedCompanies) > 0 {
+			continue
+		}
+		r.Start = time.Now().Add(-10 * time.Minute)
+		if _, err := s.UpdateRoundtable(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	t.Fatal("no roundtable to start")
+	return nil
+}
+
+// mediaEvent records that who joined or left r's video room, as the media
+// plane's webhook reports it.
+func mediaEvent(t *testing.T, s rooms.Store, kind string, r *rooms.Roundtable, who rooms.MemberID) {
+	t.Helper()
+	ev := rooms.MediaEvent{Kind: kind, Room: r.RoomName(), RoomSID: "RM_1", SID: "PA_" + string(who), Identity: string(who), At: time.Now()}
+	if err := (rooms.RoomEvents{Store: s}).Record(context.Background(), ev); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -184,7 +220,8 @@ func (f *listFeatures) add(t *testing.T, body []byte) {
 			"a seat": v.MyStatus == "registered", "a guest speaker's view": v.MyStatus == "speaker", "a moderator's view": v.MyStatus == "moderator",
 			"feedback open": v.FeedbackOpen, "feedback given": v.FeedbackGiven, "a full roundtable": v.SeatsLeft == 0 && v.Waitlist > 0,
 			"a cancelled roundtable": v.Cancelled, "an ended roundtable": v.Ended, "excluded companies": len(v.ExcludedCompanies) > 0,
-			"a speaker with a photo": hasPhoto(v.Speakers)} {
+			"a speaker with a photo": hasPhoto(v.Speakers), "people in the room, counted": v.LiveNow && v.InRoom == 2,
+			"a live room, not counted for an onlooker": v.LiveNow && v.InRoom == 0} {
 			(*f)[k] = (*f)[k] || ok
 		}
 	}

@@ -16,8 +16,9 @@ import (
 // every change shows in the next list, on both stores — a registration
 // through the API (the seat count and her own status), and writes
 // straight into the store as another server process would make them (a
-// seat, a moderator's new name, a new title) — each list equal to the
-// one-by-one reference.
+// seat, a moderator's new name, a new title) and people coming into and
+// leaving a roundtable's video room (the media plane's events) — each
+// list equal to the one-by-one reference.
 func TestListNotStale(t *testing.T) {
 	t.Run("SQLite", func(t *testing.T) { checkNotStale(t, newEnv(t)) })
 	t.Run("FerretDB", func(t *testing.T) { checkNotStale(t, newFerretEnv(t)) })
@@ -70,6 +71,34 @@ func checkNotStale(t *testing.T, e *env) {
 	}
 	if v := listEntry(t, e, a, r.ID); v.Title != r.Title {
 		t.Errorf("the new title does not show: %q", v.Title)
+	}
+	checkLiveNotStale(t, e, r, a, b, sessionFor(t, e.store, mod))
+}
+
+// checkLiveNotStale: once r is under way, each list shows whether anyone
+// is in its room as people come and go, and how many only to those who
+// take part (b, seated) or run it (its moderator), not to a.
+func checkLiveNotStale(t *testing.T, e *env, r *rooms.Roundtable, a, b, moderator string) {
+	r = underWay(t, e.store, []*rooms.Roundtable{r})
+	if v := listEntry(t, e, b, r.ID); v.LiveNow || v.InRoom != 0 {
+		t.Fatalf("an empty room shows live %v, %d in it", v.LiveNow, v.InRoom)
+	}
+	for i, who := range []rooms.MemberID{r.Moderators[0], "mb_guest"} {
+		mediaEvent(t, e.store, rooms.MediaJoined, r, who)
+		for _, cookie := range []string{b, moderator} {
+			if v := listEntry(t, e, cookie, r.ID); !v.LiveNow || v.InRoom != i+1 {
+				t.Errorf("%d came in; a list shows live %v, %d in the room", i+1, v.LiveNow, v.InRoom)
+			}
+		}
+		if v := listEntry(t, e, a, r.ID); !v.LiveNow || v.InRoom != 0 {
+			t.Errorf("%d came in; an onlooker's list shows live %v, %d in the room (want live, no count)", i+1, v.LiveNow, v.InRoom)
+		}
+	}
+	for _, who := range []rooms.MemberID{r.Moderators[0], "mb_guest"} {
+		mediaEvent(t, e.store, rooms.MediaLeft, r, who)
+	}
+	if v := listEntry(t, e, moderator, r.ID); v.LiveNow || v.InRoom != 0 {
+		t.Errorf("everyone left; the list shows live %v, %d in the room", v.LiveNow, v.InRoom)
 	}
 }
 

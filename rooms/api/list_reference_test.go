@@ -104,7 +104,27 @@ func (a *API) viewOneByOne(c *gin.Context, r *rooms.Roundtable, me *rooms.Member
 	if a.organises(me, r) {
 		v.ExcludedCompanies = r.ExcludedCompanies
 	}
+	if err := a.liveOneByOne(c, r, me, &v); err != nil {
+		return RoundtableView{}, err
+	}
 	return v, a.feedbackOneByOne(c, r, me, &v)
+}
+
+// liveOneByOne is the single view's live state as it was before the
+// batched list took it over: presence read for r alone.
+func (a *API) liveOneByOne(c *gin.Context, r *rooms.Roundtable, me *rooms.Member, v *RoundtableView) error {
+	if from, _ := r.JoinWindow(); v.Ended || r.Cancelled || a.now().Before(from) {
+		return nil
+	}
+	present, err := rooms.PresenceOf(c.Request.Context(), a.store, r.RoomName())
+	if err != nil {
+		return err
+	}
+	v.LiveNow = len(present) > 0
+	if v.MyStatus == string(rooms.Registered) || v.MyStatus == "moderator" || v.MyStatus == "speaker" || a.organises(me, r) {
+		v.InRoom = len(present)
+	}
+	return nil
 }
 
 func (a *API) feedbackOneByOne(c *gin.Context, r *rooms.Roundtable, me *rooms.Member, v *RoundtableView) error {

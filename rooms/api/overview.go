@@ -94,6 +94,9 @@ func (a *API) recordAttendance(ctx context.Context, r *rooms.Roundtable, me *roo
 	if role != roomRoleAudience && role != roomRoleMember {
 		return // moderators and guests run it; they are not its attendance
 	}
+	if a.media.EventsRecordAttendance {
+		return // her participant_joined records it, once she is actually in
+	}
 	err := a.store.ClaimOnce(ctx, rooms.AttendanceKey(r.ID, me.ID), now)
 	if err != nil && !errors.Is(err, rooms.ErrConflict) {
 		a.log.WarnContext(ctx, "recording roundtable attendance", "roundtable_id", r.ID, "err", err)

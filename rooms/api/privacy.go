@@ -195,9 +195,9 @@ func (a *API) cancelOpenConsultations(c *gin.Context, me *rooms.Member) error {
 			return err
 		}
 		if wasBooked {
-			a.sendCalendar(c, cs, rooms.BookingCancelled)
+			a.sendCalendar(c, cs, rooms.BookingCancelled, me.ID)
 		} else {
-			a.notifyOther(c, cs, me, func(other *rooms.Member) rooms.Email { return rooms.CancelledEmail(other, me.DisplayName) })
+			a.notifyOther(c, cs, me, rooms.EventCancelled, func(other *rooms.Member) rooms.Email { return rooms.CancelledEmail(other, me.DisplayName) })
 		}
 	}
 	return nil

@@ -104,7 +104,7 @@ func (a *API) putMyProfile(c *gin.Context) {
 	c.JSON(http.StatusOK, p)
 }
 
-// orEmpty makes a list none of answer [] rather than null.
+// orEmpty makes an empty list read [] in JSON rather than null.
 func orEmpty[T any](s []T) []T {
 	if s == nil {
 		return []T{}

@@ -159,12 +159,26 @@ func (a *API) RecommendAll(ctx context.Context) (int, error) {
 		if err := a.store.SaveRecommendation(ctx, recommendation(id, b.Candidates, now)); err != nil {
 			return 0, err
 		}
+		if len(b.Candidates) > 0 {
+			a.tellRecommended(ctx, rooms.MemberID(id))
+		}
 	}
 	if stats.Violations > 0 { // the engine's own checker disagrees with it: worth an alarm
 		a.log.ErrorContext(ctx, "recommendation round broke hard rules", "violations", stats.Violations)
 	}
 	a.log.DebugContext(ctx, "recommendation round", "members", len(batches), "exposure_gini", stats.Gini)
 	return len(batches), nil
+}
+
+// tellRecommended lets a member know her new batch is there.
+func (a *API) tellRecommended(ctx context.Context, id rooms.MemberID) {
+	m, err := a.store.GetMember(ctx, id)
+	if err != nil {
+		a.log.WarnContext(ctx, "recommendation notice: loading member", "member_id", id, "err", err)
+		return
+	}
+	mail := rooms.RecommendationsEmail(m, a.publicURL+"/home")
+	a.notifier.Notify(ctx, m, rooms.Notice{Event: rooms.EventRecommendations, Path: "/home"}, &mail)
 }
 
 // RecommendFor makes a first batch for one member (a new one) at once.

@@ -53,7 +53,7 @@ func (a *API) rescheduleConsultation(c *gin.Context) {
 	if !a.save(c, cs) {
 		return
 	}
-	a.notifyOther(c, cs, me, func(o *rooms.Member) rooms.Email {
+	a.notifyOther(c, cs, me, rooms.EventRescheduled, func(o *rooms.Member) rooms.Email {
 		return rooms.RescheduleEmail(o, me.DisplayName, a.publicURL+"/consultations")
 	})
 	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
@@ -66,7 +66,7 @@ func (a *API) proposeMove(c *gin.Context, cs *rooms.Consultation, me *rooms.Memb
 	if !a.save(c, cs) {
 		return
 	}
-	a.notifyOther(c, cs, me, func(o *rooms.Member) rooms.Email {
+	a.notifyOther(c, cs, me, rooms.EventRescheduled, func(o *rooms.Member) rooms.Email {
 		times := make([]string, len(req.Slots))
 		for i, s := range req.Slots {
 			times[i] = rooms.LocalSlot(o, s)
@@ -100,7 +100,7 @@ func (a *API) acceptMove(c *gin.Context, cs *rooms.Consultation, me *rooms.Membe
 		fail(c, a.whoseTime(c, cs, me, slot, err))
 		return
 	}
-	a.sendCalendar(c, cs, rooms.BookingMoved)
+	a.sendCalendar(c, cs, rooms.BookingMoved, me.ID)
 	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))
 }
 
@@ -122,7 +122,7 @@ func (a *API) keepBookedTime(c *gin.Context) {
 	if !a.save(c, cs) {
 		return
 	}
-	a.notifyOther(c, cs, me, func(o *rooms.Member) rooms.Email {
+	a.notifyOther(c, cs, me, rooms.EventTimeKept, func(o *rooms.Member) rooms.Email {
 		return rooms.MoveOffEmail(o, me.DisplayName, rooms.LocalSlot(o, *cs.Booked), withdrawn)
 	})
 	c.JSON(http.StatusOK, a.viewConsultation(c, cs, me))

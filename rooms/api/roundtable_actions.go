@@ -204,7 +204,15 @@ func (a *API) sendRoundtableCalendar(c *gin.Context, r *rooms.Roundtable, id roo
 		method = rooms.MethodCancel
 	}
 	ev := a.roundtableEvent(r, m)
-	a.notify(c, m, rooms.RoundtableSeatEmail(m, news, r.Title, rooms.LocalTime(m, r.Start), ev.URL, rooms.ICS(ev, method, a.now()), method))
+	mail := rooms.RoundtableSeatEmail(m, news, r.Title, rooms.LocalTime(m, r.Start), ev.URL, rooms.ICS(ev, method, a.now()), method)
+	switch news {
+	case rooms.SeatPromoted: // news she did not make herself: worth a push
+		a.notifier.Notify(c.Request.Context(), m, rooms.Notice{Event: rooms.EventSeat, Name: r.Title, Path: "/roundtables?id=" + string(r.ID)}, &mail)
+	case rooms.CalledOff:
+		a.notifier.Notify(c.Request.Context(), m, rooms.Notice{Event: rooms.EventCalledOff, Name: r.Title, Path: "/roundtables?id=" + string(r.ID)}, &mail)
+	default:
+		a.notify(c, m, mail)
+	}
 }
 
 // Roles in a roundtable's media room, carried in the token's attributes.
@@ -272,11 +280,15 @@ func (a *API) joinRoundtable(c *gin.Context) {
 		return
 	}
 	a.recordAttendance(c.Request.Context(), r, me, role, now)
+	// Who moderates and who speaks, for the room page: a participant on a
+	// LiveKit server may set any attribute on herself, so the page reads
+	// roles from here and from the room metadata (promotions), never from
+	// participants' attributes.
 	c.JSON(http.StatusOK, gin.H{"url": url, "room": r.RoomName(), "token": jwt, "role": role, "lobby": entry.Lobby,
-		"expires_at": now.Add(valid)})
+		"expires_at": now.Add(valid), "talk": r.Talk, "moderators": orEmpty(r.Moderators), "speakers": orEmpty(r.Speakers)})
 }
 
-// joinTokenTTL keeps roundtable tokens short-lived: the room page fetches
+// joinTokenTTL keeps join tokens short-lived: the room page fetches
 // one right before it connects, and connected clients get refreshed
 // tokens from the media plane. A remote LiveKit cannot revoke a token, so
 // a token minted before a lock, a lobby, a removal or the end is usable

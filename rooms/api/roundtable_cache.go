@@ -183,6 +183,8 @@ func (e *encodedView) appendTo(b []byte, p personal) []byte {
 	b = appendStatus(b, p.status)
 	b = strconv.AppendInt(append(b, `,"my_position":`...), int64(p.position), 10)
 	b = strconv.AppendBool(append(b, `,"ended":`...), p.ended)
+	b = strconv.AppendInt(append(b, `,"in_room":`...), int64(p.inRoom), 10)
+	b = strconv.AppendBool(append(b, `,"live_now":`...), p.liveNow)
 	b = strconv.AppendBool(append(b, `,"feedback_open":`...), p.feedbackOpen)
 	b = strconv.AppendBool(append(b, `,"feedback_given":`...), p.feedbackGiven)
 	if p.organiser {

@@ -74,10 +74,13 @@ type personal struct {
 	position                           int
 	ended, feedbackOpen, feedbackGiven bool
 	organiser                          bool // sees the excluded companies
+	inRoom                             int  // see liveState
+	liveNow                            bool
 }
 
 func (p personal) apply(v *RoundtableView, r *rooms.Roundtable) {
 	v.MyStatus, v.MyPosition, v.Ended, v.FeedbackOpen, v.FeedbackGiven = p.status, p.position, p.ended, p.feedbackOpen, p.feedbackGiven
+	v.InRoom, v.LiveNow = p.inRoom, p.liveNow
 	if p.organiser {
 		v.ExcludedCompanies = r.ExcludedCompanies
 	}
@@ -112,9 +115,33 @@ func (a *API) personalise(c *gin.Context, list []*rooms.Roundtable, me *rooms.Me
 			}
 			p.feedbackGiven, p.feedbackOpen = given[r.ID], !given[r.ID]
 		}
+		if err := a.liveState(c, r, &p, now); err != nil {
+			return nil, nil, err
+		}
 		shown, out = append(shown, r), append(out, p)
 	}
 	return shown, out, nil
+}
+
+// liveState fills whether anyone is in r's video room now, while it may
+// be joined, and for those who take part or run it how many: anyone else
+// (an HR admin watching) must not see one person's coming and going.
+// Presence is read afresh for each view, never kept in a list snapshot
+// (it changes by the second while a room runs, and writes no list
+// stamp); only the few roundtables in their join window read it.
+func (a *API) liveState(c *gin.Context, r *rooms.Roundtable, p *personal, now time.Time) error {
+	if from, _ := r.JoinWindow(); p.ended || r.Cancelled || now.Before(from) {
+		return nil
+	}
+	present, err := rooms.PresenceOf(c.Request.Context(), a.store, r.RoomName())
+	if err != nil {
+		return err
+	}
+	p.liveNow = len(present) > 0
+	if p.status == string(rooms.Registered) || p.status == "moderator" || p.status == "speaker" || p.organiser {
+		p.inRoom = len(present)
+	}
+	return nil
 }
 
 // staticView is r as anybody sees it; personal.apply adds the rest.

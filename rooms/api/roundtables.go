@@ -37,6 +37,12 @@ type RoundtableView struct {
 	MyPosition int `json:"my_position"`
 	// Ended is true once the time is over or a moderator ended it.
 	Ended bool `json:"ended"`
+	// InRoom is how many people are in its video room now (shown only to
+	// those who take part or run it), and LiveNow whether anyone is, while
+	// it may be joined: as the media plane's events report them
+	// (media.webhook), so 0 without them.
+	InRoom  int  `json:"in_room"`
+	LiveNow bool `json:"live_now"`
 	// FeedbackOpen: the caller took part, it has ended and they have not
 	// given feedback yet.
 	FeedbackOpen  bool  `json:"feedback_open"`

@@ -96,6 +96,7 @@ func securityHeaders(mediaURLs []string, https bool) http.Header {
 	}
 	csp := strings.Join([]string{"default-src 'self'", "script-src 'self'", "style-src 'self'",
 		"img-src 'self' blob:", "media-src 'self' blob:", "connect-src " + strings.Join(connect, " "),
+		"worker-src 'self'", "manifest-src 'self'", // the installed app's service worker and manifest
 		"object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"}, "; ")
 	h := http.Header{}
 	h.Set("Content-Security-Policy", csp)

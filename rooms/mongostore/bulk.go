@@ -20,6 +20,7 @@ var _ rooms.Bulk = (*Store)(nil)
 type bulkColl struct {
 	coll   string
 	unique string // the field a ConflictError names
+	filter bson.D // which documents move, when not all
 	decode func(cur *mongo.Cursor) (rooms.Record, error)
 	encode func(r rooms.Record) (any, error)
 	// index writes what lets a record be found from elsewhere (a
@@ -44,6 +45,12 @@ func collOf[D any, R rooms.Record](kind rooms.Kind, coll string, toRecord func(*
 			}
 			return toDoc(v), nil
 		}}
+}
+
+// onlyDone moves only done leases (see rooms.KindLeases).
+func onlyDone(c *bulkColl) *bulkColl {
+	c.filter = bson.D{{Key: "done", Value: true}}
+	return c
 }
 
 // deref is collOf's encoding of kinds stored as the domain type itself.
@@ -133,6 +140,42 @@ var bulkColls = map[rooms.Kind]*bulkColl{
 	}, func(p *rooms.PublishedStats) publishedDoc {
 		return publishedDoc{ID: p.RecordKey(), Company: p.Company, MonthStats: *p.Stats}
 	}),
+	rooms.KindPushSubscriptions: unique("endpoint", collOf(rooms.KindPushSubscriptions, "push_subscriptions", func(p *rooms.PushSubscription) *rooms.PushSubscription {
+		p.CreatedAt = p.CreatedAt.UTC()
+		return p
+	}, deref[rooms.PushSubscription])),
+	rooms.KindNoticePrefs: collOf(rooms.KindNoticePrefs, "notice_prefs", func(p *rooms.NoticePrefs) *rooms.NoticePrefs {
+		p.UpdatedAt = p.UpdatedAt.UTC()
+		return p
+	}, deref[rooms.NoticePrefs]),
+	rooms.KindVAPIDKeys: collOf(rooms.KindVAPIDKeys, vapidColl, func(d *vapidDoc) *rooms.VAPIDKeys { return &d.VAPIDKeys },
+		func(k *rooms.VAPIDKeys) vapidDoc { return vapidDoc{ID: k.RecordKey(), VAPIDKeys: *k} }),
+	rooms.KindHeldNotices: collOf(rooms.KindHeldNotices, "held_notices", func(h *rooms.HeldNotice) *rooms.HeldNotice {
+		h.Due = h.Due.UTC()
+		return h
+	}, deref[rooms.HeldNotice]),
+	rooms.KindLeases: onlyDone(collOf(rooms.KindLeases, "leases", (*leaseDoc).lease, func(l *rooms.Lease) leaseDoc {
+		return leaseDoc{Key: l.Key, Holder: l.Holder, Value: l.Value, Until: norm(l.Until), Done: l.Done}
+	})),
+	rooms.KindQuestions: collOf(rooms.KindQuestions, "questions", func(q *rooms.Question) *rooms.Question {
+		q.CreatedAt, q.UpdatedAt = q.CreatedAt.UTC(), q.UpdatedAt.UTC()
+		return q
+	}, deref[rooms.Question]),
+	// A vote's time only orders voters, which nobody sees (counts are
+	// shown), and SQLite keeps none: a moved vote takes the move's time.
+	rooms.KindQuestionVotes: collOf(rooms.KindQuestionVotes, "question_votes", func(d *voteDoc) *rooms.QuestionVote {
+		return &rooms.QuestionVote{QuestionID: d.QuestionID, MemberID: d.MemberID, RoundtableID: d.RoundtableID}
+	}, func(v *rooms.QuestionVote) voteDoc {
+		return voteDoc{ID: v.RecordKey(), QuestionID: v.QuestionID, MemberID: v.MemberID, RoundtableID: v.RoundtableID, At: now()}
+	}),
+	rooms.KindPolls: collOf(rooms.KindPolls, "polls", func(p *rooms.Poll) *rooms.Poll {
+		p.CreatedAt, p.ClosedAt = p.CreatedAt.UTC(), p.ClosedAt.UTC()
+		return p
+	}, deref[rooms.Poll]),
+	rooms.KindBallots: collOf(rooms.KindBallots, "ballots", func(d *ballotDoc) *rooms.Ballot {
+		d.CreatedAt = d.CreatedAt.UTC()
+		return &d.Ballot
+	}, func(b *rooms.Ballot) ballotDoc { return ballotDoc{ID: b.RecordKey(), Ballot: *b} }),
 }
 
 func unique(field string, c *bulkColl) *bulkColl { c.unique = field; return c }
@@ -174,7 +217,11 @@ func (s *Store) ExportRecords(ctx context.Context, kind rooms.Kind, fn func([]ro
 	if !ok {
 		return rooms.UnknownKind(kind)
 	}
-	cur, err := s.db.Collection(bc.coll).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	filter := bc.filter
+	if filter == nil {
+		filter = bson.D{}
+	}
+	cur, err := s.db.Collection(bc.coll).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return mapErr(err, "")
 	}

@@ -225,6 +225,9 @@ func (s *Store) DeleteMemberData(ctx context.Context, id rooms.MemberID) error {
 	if err := s.DeleteMemberSessions(ctx, id); err != nil {
 		return err
 	}
+	if err := s.deletePushData(ctx, id); err != nil {
+		return s.touched(ctx, err) // her profile and photo are gone already
+	}
 	return s.touched(ctx, s.dropFromRecommendations(ctx, id))
 }
 

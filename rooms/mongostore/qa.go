@@ -99,7 +99,7 @@ func (s *Store) VoteQuestion(ctx context.Context, id rooms.QuestionID, m rooms.M
 	if err := s.db.Collection("questions").FindOne(ctx, bson.D{{Key: "_id", Value: string(id)}}).Decode(&q); err != nil {
 		return mapErr(err, "")
 	}
-	key := string(id) + ":" + string(m)
+	key := (&rooms.QuestionVote{QuestionID: id, MemberID: m}).RecordKey()
 	if !up {
 		_, err := s.db.Collection("question_votes").DeleteOne(ctx, bson.D{{Key: "_id", Value: key}})
 		return mapErr(err, "")
@@ -159,7 +159,7 @@ func (s *Store) ClosePoll(ctx context.Context, id rooms.PollID, at time.Time) er
 // CastBallot implements rooms.Store.
 func (s *Store) CastBallot(ctx context.Context, b *rooms.Ballot) error {
 	b.CreatedAt = now()
-	_, err := s.db.Collection("ballots").InsertOne(ctx, ballotDoc{ID: string(b.PollID) + ":" + string(b.MemberID), Ballot: *b})
+	_, err := s.db.Collection("ballots").InsertOne(ctx, ballotDoc{ID: b.RecordKey(), Ballot: *b})
 	return mapErr(err, "ballot")
 }
 

@@ -106,6 +106,11 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		// A member's data export lists the feedback she gave (issue 12).
 		{s.db.Collection("feedback"), mongo.IndexModel{Keys: bson.D{{Key: "author_id", Value: 1}}, Options: options.Index().SetName("author")}},
 		{s.db.Collection("roundtable_feedback"), mongo.IndexModel{Keys: bson.D{{Key: "author_id", Value: 1}}, Options: options.Index().SetName("author")}},
+		// One record per subscribed browser, listed per member (issue 17).
+		{s.db.Collection("push_subscriptions"), mongo.IndexModel{Keys: bson.D{{Key: "endpoint", Value: 1}}, Options: options.Index().SetName("endpoint_unique").SetUnique(true)}},
+		{s.db.Collection("push_subscriptions"), mongo.IndexModel{Keys: bson.D{{Key: "member_id", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("member_created")}},
+		{s.db.Collection("held_notices"), mongo.IndexModel{Keys: bson.D{{Key: "due", Value: 1}}, Options: options.Index().SetName("due")}},
+		{s.db.Collection("held_notices"), mongo.IndexModel{Keys: bson.D{{Key: "member_id", Value: 1}}, Options: options.Index().SetName("member")}},
 		// Anonymous questions and quick polls (issue 16).
 		{s.db.Collection("questions"), mongo.IndexModel{Keys: bson.D{{Key: "roundtable_id", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("roundtable_created")}},
 		{s.db.Collection("question_votes"), mongo.IndexModel{Keys: bson.D{{Key: "roundtable_id", Value: 1}}, Options: options.Index().SetName("roundtable")}},

@@ -23,6 +23,7 @@ type scanner = interface{ Scan(dest ...any) error }
 type bulkTable struct {
 	table, key, read, cols string
 	unique                 string // the field a ConflictError names
+	where                  string // which rows move, when not all
 	scan                   func(scanner) (rooms.Record, error)
 	row                    func(rooms.Record) ([]any, error)
 	// fill completes a page after it is read; seat writes what goes
@@ -37,6 +38,8 @@ var unmovedTables = map[string]string{
 	"schema_migrations": "each store's own schema bookkeeping",
 	"registrations":     "moved with their roundtable (rooms.SeatedRoundtable)",
 	"list_stamp":        "each store's own: its triggers raise it on every import",
+	// Attendance it led to is in claims, which move.
+	"room_presence": "who is in a media room now: rebuilt from the media plane's events as people come and go; a copy would be stale",
 }
 
 var bulkTables = map[rooms.Kind]*bulkTable{
@@ -118,7 +121,39 @@ var bulkTables = map[rooms.Kind]*bulkTable{
 		row: rowOf(rooms.KindPublishedStats, func(p *rooms.PublishedStats) []any {
 			return []any{p.Company, p.Stats.Month, millis(time.Now()), doc{p.Stats}}
 		})},
+	rooms.KindPushSubscriptions: unique("endpoint", docTable[rooms.PushSubscription](rooms.KindPushSubscriptions, "push_subscriptions", "id",
+		"id, member_id, endpoint, created_at, doc", func(p *rooms.PushSubscription) []any {
+			return []any{p.ID, p.MemberID, p.Endpoint, millis(p.CreatedAt)}
+		})),
+	rooms.KindNoticePrefs: docTable[rooms.NoticePrefs](rooms.KindNoticePrefs, "notice_prefs", "member_id", "member_id, version, doc",
+		func(p *rooms.NoticePrefs) []any { return []any{p.MemberID, p.Version} }),
+	rooms.KindVAPIDKeys: docTable[rooms.VAPIDKeys](rooms.KindVAPIDKeys, "vapid_keys", "id", "id, doc",
+		func(*rooms.VAPIDKeys) []any { return []any{1} }),
+	rooms.KindHeldNotices: docTable[rooms.HeldNotice](rooms.KindHeldNotices, "held_notices", "id", "id, member_id, due, doc",
+		func(h *rooms.HeldNotice) []any { return []any{h.ID, h.MemberID, millis(h.Due)} }),
+	rooms.KindLeases: {table: "leases", key: "key", read: leaseCols, cols: leaseCols, where: "done = 1",
+		scan: scanAs(scanLease), row: rowOf(rooms.KindLeases, func(l *rooms.Lease) []any {
+			return []any{l.Key, l.Holder, l.Value, millis(l.Until), l.Done}
+		})},
+	rooms.KindQuestions: docTable[rooms.Question](rooms.KindQuestions, "questions", "id", "id, roundtable_id, created_at, doc",
+		func(q *rooms.Question) []any { return []any{q.ID, q.RoundtableID, millis(q.CreatedAt)} }),
+	rooms.KindQuestionVotes: {table: "question_votes", key: "question_id, member_id", read: voteCols, cols: voteCols,
+		scan: scanAs(func(row scanner) (*rooms.QuestionVote, error) {
+			var v rooms.QuestionVote
+			return &v, row.Scan(&v.QuestionID, &v.MemberID, &v.RoundtableID)
+		}),
+		row: rowOf(rooms.KindQuestionVotes, func(v *rooms.QuestionVote) []any {
+			return []any{v.QuestionID, v.MemberID, v.RoundtableID}
+		})},
+	rooms.KindPolls: docTable[rooms.Poll](rooms.KindPolls, "polls", "id", "id, roundtable_id, created_at, doc",
+		func(p *rooms.Poll) []any { return []any{p.ID, p.RoundtableID, millis(p.CreatedAt)} }),
+	rooms.KindBallots: docTable[rooms.Ballot](rooms.KindBallots, "ballots", "poll_id, member_id", "poll_id, member_id, doc",
+		func(b *rooms.Ballot) []any { return []any{b.PollID, b.MemberID} }),
 }
+
+const voteCols = "question_id, member_id, roundtable_id"
+
+func unique(field string, t *bulkTable) *bulkTable { t.unique = field; return t }
 
 // docTable is the bulkTable of a kind stored as a JSON document beside
 // the columns its queries use: keys gives those, the document comes last.
@@ -219,7 +254,11 @@ type rowidScanner struct {
 func (r rowidScanner) Scan(dest ...any) error { return r.rows.Scan(append([]any{r.rowid}, dest...)...) }
 
 func (s *Store) exportPage(ctx context.Context, bt *bulkTable, after int64) ([]rooms.Record, int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT rowid, `+bt.read+` FROM `+bt.table+` WHERE rowid > ? ORDER BY rowid LIMIT ?`, after, rooms.BulkPage)
+	where := "rowid > ?"
+	if bt.where != "" {
+		where += " AND " + bt.where
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid, `+bt.read+` FROM `+bt.table+` WHERE `+where+` ORDER BY rowid LIMIT ?`, after, rooms.BulkPage)
 	if err != nil {
 		return nil, 0, mapErr(err, "")
 	}

@@ -189,7 +189,9 @@ func (s *Store) GetRecommendation(ctx context.Context, m rooms.MemberID) (*rooms
 func (s *Store) DeleteMemberData(ctx context.Context, id rooms.MemberID) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{`DELETE FROM profiles WHERE member_id = ?`, `DELETE FROM availability WHERE member_id = ?`,
-			`DELETE FROM photos WHERE member_id = ?`, `DELETE FROM sessions WHERE member_id = ?`, `DELETE FROM recommendations WHERE member_id = ?`} {
+			`DELETE FROM photos WHERE member_id = ?`, `DELETE FROM sessions WHERE member_id = ?`, `DELETE FROM recommendations WHERE member_id = ?`,
+			`DELETE FROM push_subscriptions WHERE member_id = ?`, `DELETE FROM notice_prefs WHERE member_id = ?`,
+			`DELETE FROM held_notices WHERE member_id = ?`} {
 			if _, err := tx.ExecContext(ctx, q, id); err != nil {
 				return mapErr(err, "")
 			}

@@ -16,7 +16,7 @@ func (s *Store) TakeLease(ctx context.Context, l *rooms.Lease, now time.Time) (*
 	want.Until = want.Until.UTC().Truncate(time.Millisecond)
 	var out *rooms.Lease
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		cur, err := scanLease(tx.QueryRowContext(ctx, `SELECT key, holder, value, until, done FROM leases WHERE key = ?`, l.Key))
+		cur, err := scanLease(tx.QueryRowContext(ctx, `SELECT `+leaseCols+` FROM leases WHERE key = ?`, l.Key))
 		if err != nil && !errors.Is(err, rooms.ErrNotFound) {
 			return err
 		}
@@ -24,7 +24,7 @@ func (s *Store) TakeLease(ctx context.Context, l *rooms.Lease, now time.Time) (*
 			out = cur
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO leases (key, holder, value, until, done) VALUES (?, ?, ?, ?, ?)
+		_, err = tx.ExecContext(ctx, `INSERT INTO leases (`+leaseCols+`) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, value = excluded.value, until = excluded.until, done = excluded.done`,
 			want.Key, want.Holder, want.Value, millis(want.Until), want.Done)
 		out = &want
@@ -38,7 +38,7 @@ func (s *Store) TakeLease(ctx context.Context, l *rooms.Lease, now time.Time) (*
 
 // GetLease implements rooms.Store.
 func (s *Store) GetLease(ctx context.Context, key string) (*rooms.Lease, error) {
-	return scanLease(s.db.QueryRowContext(ctx, `SELECT key, holder, value, until, done FROM leases WHERE key = ?`, key))
+	return scanLease(s.db.QueryRowContext(ctx, `SELECT `+leaseCols+` FROM leases WHERE key = ?`, key))
 }
 
 // ReleaseLease implements rooms.Store.
@@ -49,7 +49,7 @@ func (s *Store) ReleaseLease(ctx context.Context, key, holder string) error {
 
 // ListLeases implements rooms.Store.
 func (s *Store) ListLeases(ctx context.Context, prefix string) ([]*rooms.Lease, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT key, holder, value, until, done FROM leases
+	rows, err := s.db.QueryContext(ctx, `SELECT `+leaseCols+` FROM leases
 		WHERE key >= ? AND key < ? ORDER BY key`, prefix, prefix+"\uffff")
 	if err != nil {
 		return nil, mapErr(err, "")
@@ -75,6 +75,8 @@ func (s *Store) DeleteLeasesBefore(ctx context.Context, t time.Time) (int64, err
 	n, err := res.RowsAffected()
 	return n, mapErr(err, "")
 }
+
+const leaseCols = "key, holder, value, until, done"
 
 func scanLease(row interface{ Scan(...any) error }) (*rooms.Lease, error) {
 	var l rooms.Lease

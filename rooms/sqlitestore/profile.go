@@ -8,18 +8,28 @@ import (
 	"github.com/zadankai/zadankai/rooms"
 )
 
-// getDoc decodes the JSON document stored under id in table.
+// getDoc decodes the JSON document stored under the member id in table.
 func (s *Store) getDoc(ctx context.Context, table, id string, v any) error {
+	return s.getDocBy(ctx, table, "member_id", id, v)
+}
+
+// getDocBy decodes the JSON document of table whose key column is id.
+func (s *Store) getDocBy(ctx context.Context, table, key, id string, v any) error {
 	var doc string
-	if err := s.db.QueryRowContext(ctx, `SELECT doc FROM `+table+` WHERE member_id = ?`, id).Scan(&doc); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT doc FROM `+table+` WHERE `+key+` = ?`, id).Scan(&doc); err != nil {
 		return mapErr(err, "")
 	}
 	return json.Unmarshal([]byte(doc), v)
 }
 
 // putDoc inserts (version 0) or compare-and-sets (version n) the JSON
-// document under id; on success *version is the new version.
+// document under the member id; on success *version is the new version.
 func (s *Store) putDoc(ctx context.Context, table, id string, version *int64, v any) error {
+	return s.putDocBy(ctx, table, "member_id", id, version, v)
+}
+
+// putDocBy is putDoc for a table whose key column is key.
+func (s *Store) putDocBy(ctx context.Context, table, key, id string, version *int64, v any) error {
 	old := *version
 	*version = old + 1
 	doc, err := json.Marshal(v)
@@ -28,18 +38,18 @@ func (s *Store) putDoc(ctx context.Context, table, id string, version *int64, v 
 		return err
 	}
 	if old == 0 {
-		_, err = s.db.ExecContext(ctx, `INSERT INTO `+table+` (member_id, version, doc) VALUES (?, 1, ?)`, id, string(doc))
+		_, err = s.db.ExecContext(ctx, `INSERT INTO `+table+` (`+key+`, version, doc) VALUES (?, 1, ?)`, id, string(doc))
 		if err != nil {
 			*version = old
 			return mapErr(err, "")
 		}
 		return nil
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE `+table+` SET version = ?, doc = ? WHERE member_id = ? AND version = ?`, old+1, string(doc), id, old)
+	res, err := s.db.ExecContext(ctx, `UPDATE `+table+` SET version = ?, doc = ? WHERE `+key+` = ? AND version = ?`, old+1, string(doc), id, old)
 	if err := affected(res, err); err != nil {
 		*version = old
 		var n int
-		if s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE member_id = ?`, id).Scan(&n); n == 0 {
+		if s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE `+key+` = ?`, id).Scan(&n); n == 0 {
 			return rooms.ErrNotFound
 		}
 		return &rooms.ConflictError{}

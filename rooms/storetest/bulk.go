@@ -86,9 +86,9 @@ func copyAll(t *testing.T, from, to rooms.Store, replace bool) map[rooms.Kind]in
 	return written
 }
 
-// fillEveryKind writes at least one record of every kind through the
+// FillEveryKind writes at least one record of every kind through the
 // store's own methods, as the server would.
-func fillEveryKind(t *testing.T, s rooms.Store) {
+func FillEveryKind(t *testing.T, s rooms.Store) {
 	t.Helper()
 	c := ctx(t)
 	co := NewCompany("移行 KK")
@@ -124,10 +124,80 @@ func fillEveryKind(t *testing.T, s rooms.Store) {
 	mustDo(t, s.CreateRoundtableFeedback(c, &rooms.RoundtableFeedback{RoundtableID: r.ID, AuthorID: a.ID, AuthorCompany: co.ID, Rating: 4}))
 	_, err := s.PublishMonthStats(c, co.ID, monthStats("2026-11", 4.2))
 	mustDo(t, err)
+	_, err = s.TakeLease(c, &rooms.Lease{Key: "reminder:move", Holder: "node-a", Until: time.Now().Add(time.Hour), Done: true}, time.Now())
+	mustDo(t, err)
+	_, err = s.TakeLease(c, &rooms.Lease{Key: "node:a", Holder: "node-a", Until: time.Now().Add(time.Hour)}, time.Now()) // live: stays
+	mustDo(t, err)
+	fillNotifications(t, s, a.ID)
+	fillQA(t, s, r.ID, a.ID, b.ID)
+}
+
+// fillQA writes an anonymous question put on screen with b's vote, and
+// a closed poll both answered (issue 16).
+func fillQA(t *testing.T, s rooms.Store, r rooms.RoundtableID, a, b rooms.MemberID) {
+	c := ctx(t)
+	q := &rooms.Question{ID: rooms.NewQuestionID(), RoundtableID: r, AuthorID: a, Text: "時短勤務と昇進は両立できますか", Anonymous: true, State: rooms.QuestionOpen}
+	mustDo(t, s.CreateQuestion(c, q))
+	mustDo(t, s.SetQuestionState(c, q.ID, rooms.QuestionOnScreen))
+	mustDo(t, s.VoteQuestion(c, q.ID, b, true))
+	p := &rooms.Poll{ID: rooms.NewPollID(), RoundtableID: r, Question: "今日のテーマは？", Choices: []string{"昇進", "復職", "介護"},
+		Multiple: true, CreatedBy: a}
+	mustDo(t, s.CreatePoll(c, p))
+	mustDo(t, s.CastBallot(c, &rooms.Ballot{PollID: p.ID, MemberID: a, Choices: []int{0, 2}}))
+	mustDo(t, s.CastBallot(c, &rooms.Ballot{PollID: p.ID, MemberID: b, Choices: []int{1}}))
+	mustDo(t, s.ClosePoll(c, p.ID, time.Now()))
+}
+
+// checkQAMoved: on the target the room sees the question on screen with
+// its vote, operators still find its author, nobody votes twice, and the
+// closed poll counts both ballots.
+func checkQAMoved(t *testing.T, to rooms.Store, a, b rooms.MemberID) {
+	t.Helper()
+	c := ctx(t)
+	var r rooms.RoundtableID
+	err := bulk(t, to).ExportRecords(c, rooms.KindQuestions, func(page []rooms.Record) error {
+		r = page[0].(*rooms.Question).RoundtableID
+		return nil
+	})
+	mustDo(t, err)
+	qs, err := to.ListQuestions(c, r)
+	if err != nil || len(qs) != 1 || qs[0].State != rooms.QuestionOnScreen || qs[0].AuthorID != a || !slices.Equal(qs[0].Voters, []rooms.MemberID{b}) {
+		t.Fatalf("moved questions = %+v, %v; want the one on screen, its author and b's vote", qs, err)
+	}
+	if err := to.VoteQuestion(c, qs[0].ID, b, true); !errors.Is(err, rooms.ErrConflict) {
+		t.Errorf("b voting again after the move = %v, want ErrConflict", err)
+	}
+	polls, err := to.ListPolls(c, r, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	if err != nil || len(polls) != 1 || !polls[0].Closed {
+		t.Fatalf("moved polls = %+v, %v; want the closed one", polls, err)
+	}
+	ballots, err := to.ListBallots(c, polls[0].ID)
+	mustDo(t, err)
+	if counts, voters := polls[0].Tally(ballots); voters != 2 || !slices.Equal(counts, []int{1, 1, 1}) {
+		t.Errorf("moved poll tallies %v by %d, want [1 1 1] by 2", counts, voters)
+	}
+	if err := to.CastBallot(c, &rooms.Ballot{PollID: polls[0].ID, MemberID: a, Choices: []int{1}}); !errors.Is(err, rooms.ErrConflict) {
+		t.Errorf("a casting a second ballot after the move = %v, want ErrConflict", err)
+	}
+}
+
+// fillNotifications writes a device, preferences, the push keys and a
+// notice held for the morning (issue 17).
+func fillNotifications(t *testing.T, s rooms.Store, m rooms.MemberID) {
+	c := ctx(t)
+	mustDo(t, s.SavePushSubscription(c, NewPushSubscription(m, "https://push.example/ep/move")))
+	p := rooms.DefaultNoticePrefs(m)
+	p.Channels[rooms.NoticeRequests], p.ShowNames = rooms.ChannelEmail, true
+	mustDo(t, s.PutNoticePrefs(c, p))
+	_, err := s.EnsureVAPIDKeys(c, &rooms.VAPIDKeys{Public: "public-key", Private: "private-key"})
+	mustDo(t, err)
+	mustDo(t, s.HoldNotice(c, &rooms.HeldNotice{ID: rooms.NewHeldNoticeID(), MemberID: m, Due: time.Now().Add(8 * time.Hour),
+		Notice: rooms.Notice{Event: rooms.EventRequest, Name: "佐藤 恵", Path: "/consultations"},
+		Mail:   &rooms.Email{To: "a@move.example", Subject: "相談の申し込み", Text: "本文"}}))
 }
 
 func testBulkEveryKind(t *testing.T, from, to rooms.Store) {
-	fillEveryKind(t, from)
+	FillEveryKind(t, from)
 	want := ExportAll(t, from)
 	for _, k := range rooms.Kinds {
 		if len(want[k]) == 0 {
@@ -159,6 +229,7 @@ func testBulkEveryKind(t *testing.T, from, to rooms.Store) {
 	if after, err := to.ListStamp(c); err != nil || after == stamp {
 		t.Errorf("list stamp after the move = %q (%v), before %q: lists would not show what was moved", after, err, stamp)
 	}
+	checkQAMoved(t, to, se.MemberID, m.ID)
 	mine, err := to.ListMemberConsultations(c, se.MemberID)
 	if err != nil || len(mine) != 1 || mine[0].Booked == nil {
 		t.Fatalf("moved consultations of a = %v, %v; want the booked one", mine, err)
@@ -171,6 +242,13 @@ func testBulkEveryKind(t *testing.T, from, to rooms.Store) {
 	mustDo(t, to.UpdateConsultationTime(c, mine[0], nil, mine[0].TimeKeys()))
 	if keys := claimKeys(t, to); len(keys) != 0 {
 		t.Errorf("cancelling the moved booking left its time held: %v", keys)
+	}
+	// A finished job stays finished there; a running server's lease stays behind.
+	if l, err := to.GetLease(c, "reminder:move"); err != nil || !l.Done {
+		t.Errorf("moved done lease = %+v, %v; want it done on the target", l, err)
+	}
+	if l, err := to.GetLease(c, "node:a"); !errors.Is(err, rooms.ErrNotFound) {
+		t.Errorf("a live lease moved: %+v, %v", l, err)
 	}
 }
 
@@ -193,7 +271,7 @@ func equalExports(t *testing.T, got, want map[rooms.Kind]map[string]string) bool
 }
 
 func testBulkIdempotent(t *testing.T, from, to rooms.Store) {
-	fillEveryKind(t, from)
+	FillEveryKind(t, from)
 	copyAll(t, from, to, false)
 	first := ExportAll(t, to)
 	for k, n := range copyAll(t, from, to, false) {

@@ -74,6 +74,12 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"BatchReads", testBatchReads},
 		{"SeatCountsAndStandings", testSeatCountsAndStandings},
 		{"ListStamp", testListStamp},
+		// notifications (issue 17)
+		{"PushSubscriptions", testPushSubscriptions},
+		{"NoticePrefs", testNoticePrefs},
+		{"DevicesGoWithMemberData", testDevicesGoWithMemberData},
+		{"VAPIDKeys", testVAPIDKeys},
+		{"HeldNotices", testHeldNotices},
 		// anonymous questions and quick polls (issue 16)
 		{"Questions", testQuestions},
 		{"QuestionVotesConcurrent", testQuestionVotesConcurrent},
@@ -81,6 +87,8 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		// replicas on one store (issue 15)
 		{"Leases", testLeases},
 		{"LeaseTakenOnce", testLeaseTakenOnce},
+		// media rooms seen through the media plane's events (issue 15)
+		{"RoomPresence", testRoomPresence},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newOpener(t), opt) })

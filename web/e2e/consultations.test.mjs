@@ -48,7 +48,7 @@ test("home: a request waiting for her is shown instead of 'ask', and reasons nam
   await hanako.page.goto(server.url + "/home");
   const emma = hanako.page.locator("article.peer", { has: hanako.page.locator("h3", { hasText: "Emma Wilson" }) });
   await emma.waitFor({ timeout: WAIT }).catch(report);
-  assert.match(await emma.textContent(), /Emma Wilsonさんから相談の申し込みが届いています/);
+  assert.match(await emma.textContent(), /Emma Wilson さんから相談の申し込みが届いています/);
   assert.equal(await emma.getByRole("button", { name: "相談を申し込む" }).count(), 0, "'ask' offered to someone whose request waits");
   assert.match(await emma.getByRole("link", { name: "お返事する" }).getAttribute("href"), /^\/consultations\?id=cs_/);
   // 伊藤 美香 and she both care about balancing work and childcare.
@@ -78,7 +78,7 @@ test("a request's time its sender booked elsewhere since is marked with whose it
   const c = card(hanako.page, req.id);
   await c.waitFor({ timeout: WAIT }).catch(report);
   const first = c.locator("label.choice").first();
-  assert.match(await first.textContent(), /Emma Wilsonさんに別の予定が入りました/);
+  assert.match(await first.textContent(), /Emma Wilson さんに別の予定が入りました/);
   assert.equal(await first.locator("input").isDisabled(), true, "a taken time can still be picked");
   assert.equal(await c.locator("label.choice").nth(1).locator("input").isDisabled(), false);
   await c.screenshot({ path: `${process.env.ZADANKAI_E2E_OUT || "."}/consultations-taken-time.png` });

@@ -3,21 +3,27 @@
 // already passed (autojoin=1 opens the fake camera and microphone and
 // joins without a click). With ZADANKAI_LIVEKIT_SERVER naming LiveKit's
 // server binary it measures LiveKit too, in the same sitting: a second
-// zadankai whose media plane (media.url) is that LiveKit, the two taken
-// in turns of five guests, the order flipping each time. Not a test: it
-// prints figures for docs/benchmarks.md. Run:
-// [ZADANKAI_LIVEKIT_SERVER=$(go env GOPATH)/bin/server] ./scripts/e2e.sh measure-first-frame.mjs
+// zadankai whose media plane (media.url) is that LiveKit; with
+// MEDIA=livekit it measures a two-node LiveKit cluster behind a load
+// balancer too (livekit.mjs). The servers are taken in turns of five
+// guests, the order flipping each time. Not a test: it prints figures for
+// docs/benchmarks.md. Run:
+// [ZADANKAI_LIVEKIT_SERVER=$(go env GOPATH)/bin/server] [MEDIA=livekit] ./scripts/e2e.sh measure-first-frame.mjs
 import { test, before, after } from "node:test";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { startServer, launchBrowser, ip } from "./harness.mjs";
 import { devRoomURL, waitInCall } from "./room-lib.mjs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { binaries, nodePorts, startBalancer, startCluster, key, secret } from "./livekit.mjs";
 
 const RUNS = Number(process.env.RUNS || 10);
 const TURN = 5; // guests per turn of one server
 const livekitBin = process.env.ZADANKAI_LIVEKIT_SERVER;
 const servers = [];
-let browser, livekit;
+let browser, livekit, balancer, cluster;
 
 const freePort = () => new Promise((resolve, reject) => {
   const s = createServer().once("error", reject).listen(0, ip, () => { const { port } = s.address(); s.close(() => resolve(port)); });
@@ -48,14 +54,35 @@ before(async () => {
     servers.push({ name: "LiveKit", srv: await startServer(), frames: [] });
     delete process.env.ZADANKAI_MEDIA_URL;
   }
-  // Both servers' pages need the camera: each origin counts as secure.
+  if (process.env.MEDIA === "livekit") {
+    let srv;
+    ({ server: srv, balancer, cluster } = await onLiveKitCluster());
+    servers.push({ name: "LiveKit cluster", srv, frames: [] });
+  }
+  // Every server's pages need the camera: each origin counts as secure.
   browser = await launchBrowser(servers.map((s) => s.srv.url).join(","));
 });
 after(async () => {
   await browser?.close();
   for (const s of servers) await s.srv.stop();
   livekit?.stop();
+  await balancer?.stop();
+  await cluster?.stop();
 });
+
+// onLiveKitCluster starts a server with media.url at a balancer in front
+// of a LiveKit cluster that also accepts the dev mode's key (dev tokens).
+async function onLiveKitCluster() {
+  const bins = binaries();
+  if (bins.missing) throw new Error(bins.missing);
+  const ports = [await nodePorts(), await nodePorts()];
+  const balancer = await startBalancer(ports);
+  const config = join(mkdtempSync(join(tmpdir(), "zdk-measure-")), "zadankai.yaml");
+  writeFileSync(config, `media:\n  url: ${balancer.url}\n  api_key: ${key}\n  webhook: /livekit/webhook\n`);
+  const server = await startServer(["--config", config, "--keys", `${key}: ${secret}`]);
+  const cluster = await startCluster(bins, ports, server.url + "/livekit/webhook", { devkey: "secret" });
+  return { server, balancer, cluster };
+}
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
@@ -93,7 +120,7 @@ async function turn(t, s, n) {
   await host.close();
 }
 
-test(`page open → first remote frame, ${RUNS} runs${livekitBin ? " on each media plane" : ""}`, async (t) => {
+test(`page open → first remote frame, ${RUNS} runs${servers.length > 1 ? " on each media plane" : ""}`, async (t) => {
   for (let done = 0, k = 0; done < RUNS; done += TURN, k++) {
     const order = k % 2 ? [...servers].reverse() : servers;
     for (const s of order) await turn(t, s, Math.min(TURN, RUNS - done));

@@ -3,6 +3,22 @@ import { fill } from "/assets/fill.js";
 
 export const messages = {
   ja: {
+    // notifications and the installed app (issue 17)
+    notices_title: "お知らせの受け取り方", notices_lead: "この端末に通知を送るか、メールで受け取るか、知らせないかを、種類ごとに選べます。通知する端末がないときはメールでお知らせします。",
+    devices_title: "通知を受け取る端末", devices_none: "通知を受け取る端末はまだありません。", device_remove: "通知を止める", device_this: "この端末",
+    device_removed: "{label}への通知を止めました。", push_enable: "この端末で通知を受け取る", push_enabled: "この端末に通知が届くようになりました。",
+    push_denied: "通知が許可されませんでした。ブラウザの設定で、このサイトの通知を許可してください。",
+    push_unsupported: "このブラウザは通知に対応していません。iPhoneでは、ホーム画面に追加した座談会 Zadankaiから設定できます。",
+    "push_unavailable": "このサーバーは通知を送りません。お知らせはメールで届きます。",
+    notices_kinds: "種類ごとの受け取り方", notice_recommendations: "今週のおすすめ", notice_requests: "相談のお申し込み",
+    notice_updates: "相談の決定・お断り・日程変更・キャンセル", notice_reminders: "開始前のお知らせ（入室できます）", notice_roundtables: "座談会の席・中止",
+    channel_push: "通知", channel_email: "メール", channel_off: "受け取らない",
+    quiet_title: "通知を控える時間", quiet_hint: "この時間は、開始前のお知らせだけを通知し、ほかは朝にまとめて届けます。あなたのタイムゾーンの時刻です。",
+    quiet_from: "開始", quiet_to: "終了", show_names: "通知にお相手の名前や座談会の名前を表示する",
+    show_names_hint: "オフのときは「新しい相談のお申し込みがあります」のように、ロック画面に名前が出ません。",
+    notices_save: "受け取り方を保存する", notices_saved: "お知らせの受け取り方を保存しました。",
+    "notices.malformed": "時刻は「21:00」の形で入力してください。", too_many_devices: "通知を受け取る端末は10台までです。どれかの通知を止めてから追加してください。",
+    install_offer: "座談会 Zadankaiをホーム画面に追加すると、アプリのようにすぐ開けます。", install_yes: "ホーム画面に追加する", install_later: "今はしない",
     // roundtables
     nav_roundtables: "座談会", rt_lead: "テーマごとの少人数の座談会です。都合が悪くなったら、いつでも気軽にキャンセルしてください。",
     rt_upcoming: "これからの座談会", rt_none: "条件に合う座談会はまだありません。", rt_past: "参加した座談会", rt_past_all: "終わった座談会",
@@ -334,6 +350,22 @@ export const messages = {
     ov_note: "期間は今日までです。「利用した人」は、期間中に相談を申し込んだ・申し込まれた・実施した人と、座談会のルームに入った人です。運営スタッフだけが見る数値なので、5人未満でもそのまま表示します。会社の担当者には表示されません。",
   },
   en: {
+    // notifications and the installed app (issue 17)
+    notices_title: "How you hear from us", notices_lead: "For each kind of news, choose a notification on your devices, an email, or nothing. With no device set up, we email you.",
+    devices_title: "Devices that get notifications", devices_none: "No device gets notifications yet.", device_remove: "Stop notifications", device_this: "This device",
+    device_removed: "Notifications to {label} stopped.", push_enable: "Get notifications on this device", push_enabled: "This device now gets notifications.",
+    push_denied: "Notifications were not allowed. Allow them for this site in your browser's settings.",
+    push_unsupported: "This browser cannot show notifications. On an iPhone, add Zadankai to your home screen and set them up there.",
+    "push_unavailable": "This server sends no notifications; news comes by email.",
+    notices_kinds: "Each kind of news", notice_recommendations: "This week's recommendations", notice_requests: "Consultation requests",
+    notice_updates: "Consultations booked, declined, moved or cancelled", notice_reminders: "Just before the start (the room is open)", notice_roundtables: "Roundtable seats and call-offs",
+    channel_push: "Notification", channel_email: "Email", channel_off: "Nothing",
+    quiet_title: "Quiet hours", quiet_hint: "During these hours only a just-before-the-start reminder comes as a notification; the rest waits for the morning. Times are in your time zone.",
+    quiet_from: "From", quiet_to: "Until", show_names: "Show the other person's or the roundtable's name in notifications",
+    show_names_hint: "When off, a lock screen reads like \"You have a new consultation request\", with no names.",
+    notices_save: "Save", notices_saved: "Your notification choices are saved.",
+    "notices.malformed": "Enter a time like 21:00.", too_many_devices: "Up to 10 devices get notifications. Stop one before adding another.",
+    install_offer: "Add Zadankai to your home screen to open it like an app.", install_yes: "Add to home screen", install_later: "Not now",
     // roundtables
     nav_roundtables: "Roundtables", rt_lead: "Small group talks by theme. If plans change, cancel any time — no need to explain.",
     rt_upcoming: "Upcoming roundtables", rt_none: "No roundtables match yet.", rt_past: "Roundtables you joined", rt_past_all: "Past roundtables",

@@ -6,6 +6,7 @@ import { setupLanguageSwitch, setLang, lang, t } from "/assets/i18n.js";
 import { session, logout, el, homeFor, api } from "/assets/api.js";
 import { refreshTimes } from "/assets/format.js";
 import { say } from "/assets/forms.js";
+import { setup as setupApp } from "/assets/pwa.js";
 
 const navs = {
   member: [["/home", "nav_home"], ["/consultations", "nav_consultations"], ["/roundtables", "nav_roundtables"], ["/profile", "nav_profile"]],
@@ -18,6 +19,7 @@ const navs = {
 // draws the header and runs render(member). onLang runs after the page
 // has been re-translated.
 export async function page(roles, render, onLang) {
+  setupApp();
   let member;
   try {
     member = await session();

@@ -9,6 +9,7 @@ import { initial, themeLabel } from "/assets/peer.js";
 import { availabilityEditor } from "/assets/availability.js";
 import { accountForm } from "/assets/account.js";
 import { myData } from "/assets/mydata.js";
+import { notifications } from "/assets/notify.js";
 
 const MAX_PHOTO = 5 * 1024 * 1024;
 let me = null;
@@ -184,7 +185,7 @@ function guestPage(member) {
   heading.after(el("p", { class: "lead" }, tx("guest_profile_lead"), " ", el("a", { href: "/roundtables" }, tx("nav_my_roundtables"))));
   render();
   document.getElementById("account").replaceChildren(accountForm(member));
-  return myData(document.getElementById("mydata"));
+  return Promise.all([myData(document.getElementById("mydata")), notifications(document.getElementById("notifications"), member)]);
 }
 
 page(["member", "guest_speaker"], async (member) => {
@@ -194,5 +195,6 @@ page(["member", "guest_speaker"], async (member) => {
   drawProfile();
   document.getElementById("account").replaceChildren(accountForm(member));
   document.getElementById("photo").replaceChildren(photoSection());
-  await Promise.all([availabilityEditor(document.getElementById("availability"), member), myData(document.getElementById("mydata"))]);
+  await Promise.all([availabilityEditor(document.getElementById("availability"), member), myData(document.getElementById("mydata")),
+    notifications(document.getElementById("notifications"), member)]);
 });

@@ -5,6 +5,7 @@ import { Room, RoomEvent, Track, DisconnectReason, ConnectionState } from "livek
 import { el, $, show, announce, banner, notify, dismiss } from "./ui.js";
 import { t, tf } from "./messages.js";
 import { Stage, roomMeta } from "./tiles.js";
+import { Roles } from "./roles.js";
 import { tokenClaims } from "./token.js";
 import { videoCapture } from "./prejoin.js";
 import { Network } from "./network.js";
@@ -30,7 +31,8 @@ export class Call {
       adaptiveStream: smart, dynacast: smart, videoCaptureDefaults: videoCapture,
       publishDefaults: { simulcast: true, videoCodec: "vp8" }, disconnectOnPageLeave: true,
     });
-    this.stage = new Stage(this.room, $("tiles"));
+    this.roles = new Roles(this.room, this.token, this.target.kind);
+    this.stage = new Stage(this.room, $("tiles"), this.roles);
     this.network = new Network(this);
     this.stage.qualityOf = (p) => this.network.qualityOf(p);
   }
@@ -175,7 +177,8 @@ export class Call {
     const r = this.room;
     r.on(RoomEvent.RoomMetadataChanged, () => {
       const meta = roomMeta(r);
-      for (const p of this.stage.everyone()) this.stage.update(p);
+      // who is on stage is in the metadata (promotions): re-seat everyone
+      for (const p of this.stage.everyone()) this.inLobby ? this.stage.update(p) : this.stage.sync(p);
       if (meta.ended) this.ended(DisconnectReason.ROOM_DELETED);
       this.emit("room");
     });

@@ -5,7 +5,6 @@
 import { Track } from "livekit-client";
 import { el, $, icon, announce, notify } from "./ui.js";
 import { t } from "./messages.js";
-import { inAudience } from "./tiles.js";
 
 // canShareScreen: only where a screen can be picked, which phones (iOS,
 // Android) cannot even where the browser defines getDisplayMedia.
@@ -100,7 +99,7 @@ export class Controls {
   explain() {
     const c = this.call, b = this.b;
     const away = c.local.attributes?.away === "1";
-    const media = away ? "reason_away" : c.canPublish() ? "" : inAudience(c.local) ? "reason_audience" : "not_allowed_publish";
+    const media = away ? "reason_away" : c.canPublish() ? "" : c.roles.inAudience(c.local) ? "reason_audience" : "not_allowed_publish";
     const reasons = [[["mic", "cam", "share"], media], [["layout"], b.layout.disabled ? "layout_spotlight" : ""]];
     const hint = $("ctl-hint");
     const shown = [];

@@ -7,7 +7,7 @@ import { Track } from "livekit-client";
 import { api } from "../../static/api.js";
 import { el, $, announce, confirmDialog } from "./ui.js";
 import { t, tf, errorMessage } from "./messages.js";
-import { roomMeta, inAudience } from "./tiles.js";
+import { roomMeta } from "./tiles.js";
 
 const handTime = (p) => Number(p.attributes?.hand) || 0;
 
@@ -72,9 +72,10 @@ export class People {
     const a = p.attributes || {};
     const bits = [p.name || p.identity];
     if (p.isLocal) bits.push(t("you_suffix").trim());
-    if (a.role === "moderator") bits.push(t("role_moderator"));
-    else if (a.role === "speaker" && !(roomMeta(this.call.room).promoted || []).includes(p.identity)) bits.push(t("role_speaker"));
-    else if (a.role === "audience") bits.push(t("role_audience"));
+    const role = this.call.roles.of(p);
+    if (role === "moderator") bits.push(t("role_moderator"));
+    else if (role === "speaker" && !(roomMeta(this.call.room).promoted || []).includes(p.identity)) bits.push(t("role_speaker"));
+    else if (role === "audience") bits.push(t("role_audience"));
     if (a.away === "1") bits.push(t("away_status"));
     const mic = p.getTrackPublication(Track.Source.Microphone);
     if (!mic || mic.isMuted) bits.push(t("mic_muted"));
@@ -95,11 +96,12 @@ export class People {
     const a = p.attributes || {};
     const on = (s) => { const pub = p.getTrackPublication(s); return pub && !pub.isMuted; };
     const promoted = (meta.promoted || []).includes(p.identity);
+    const role = this.call.roles.of(p);
     const fit = {
       // asking makes sense only of someone who may speak now
       mute_mic: on(Track.Source.Microphone), mute_cam: on(Track.Source.Camera), ask_unmute: !on(Track.Source.Microphone) && a.lobby !== "1" && !!p.permissions?.canPublish,
-      spotlight: a.lobby !== "1" && !inAudience(p), lower_hand: !!a.hand, promote: a.role === "audience" && !promoted, // only stage talks have an audience
-      demote: promoted, remove: a.role !== "moderator", admit: a.lobby === "1",
+      spotlight: a.lobby !== "1" && role !== "audience", lower_hand: !!a.hand, promote: role === "audience" && !promoted, // only stage talks have an audience
+      demote: promoted, remove: role !== "moderator", admit: a.lobby === "1",
     };
     return wanted.filter((w) => fit[w]).map((w) => {
       const spot = w === "spotlight" && meta.spotlight === p.identity;

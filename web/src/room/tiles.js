@@ -22,10 +22,6 @@ function pausedForBandwidth(pub) {
   return pub?.track?.streamState === Track.StreamState.Paused;
 }
 
-// inAudience: a listener of a stage talk. She publishes nothing, so she
-// gets no tile of her own: the audience is counted under the stage.
-export function inAudience(p) { return p.attributes?.role === "audience"; }
-
 // initials: the first letter of a Latin name, the first two characters
 // of a Japanese one (a family name often has two).
 function initials(name) {
@@ -34,8 +30,11 @@ function initials(name) {
 }
 
 export class Stage {
-  constructor(room, box) {
+  // roles says who is what (roles.js): an audience member of a stage talk
+  // gets no tile, moderators and guest speakers a badge.
+  constructor(room, box, roles) {
     this.room = room;
+    this.roles = roles;
     this.box = box; // the tiles container
     this.tiles = new Map(); // "identity|source" → figure
     this.mode = "grid"; // the person's choice: grid or speaker
@@ -46,7 +45,7 @@ export class Stage {
   // sync gives p a tile when she is on the stage (everyone in a small
   // round) and takes it away when she is in the audience.
   sync(p) {
-    if (inAudience(p)) {
+    if (this.roles.inAudience(p)) {
       if (this.tiles.has(`${p.identity}|camera`) || this.tiles.has(`${p.identity}|screen`)) this.drop(p);
       else this.layout();
       return;
@@ -77,7 +76,7 @@ export class Stage {
   }
 
   attach(track, p) {
-    if (track.kind !== Track.Kind.Video || inAudience(p)) return;
+    if (track.kind !== Track.Kind.Video || this.roles.inAudience(p)) return;
     const f = this.tile(p, track.source);
     track.attach(f.video);
     f.video.hidden = false;
@@ -122,8 +121,9 @@ export class Stage {
       f.setAttribute("aria-label", label);
       const badges = [];
       const promoted = (meta.promoted || []).includes(p.identity);
-      if (a.role === "moderator") badges.push(el("span", { class: "badge mod" }, t("role_moderator")));
-      else if (a.role === "speaker" && !promoted) badges.push(el("span", { class: "badge speaker" }, t("role_speaker")));
+      const role = this.roles.of(p);
+      if (role === "moderator") badges.push(el("span", { class: "badge mod" }, t("role_moderator")));
+      else if (role === "speaker" && !promoted) badges.push(el("span", { class: "badge speaker" }, t("role_speaker")));
       if (kind === "camera") {
         if (!mic || mic.isMuted) badges.push(el("span", { class: "state mic-off" }, icon("micOff"), t("mic_muted")));
         if (a.hand) badges.push(el("span", { class: "state hand" }, icon("hand"), t("hand_raised")));
@@ -186,9 +186,9 @@ export class Stage {
   audience() {
     const strip = this.box.parentElement?.querySelector(".audience");
     if (!strip) return;
-    const all = this.everyone().filter((p) => inAudience(p) && p.attributes?.lobby !== "1");
+    const all = this.everyone().filter((p) => this.roles.inAudience(p) && p.attributes?.lobby !== "1");
     const hands = all.filter((p) => p.attributes?.hand).length;
-    const me = inAudience(this.room.localParticipant);
+    const me = this.roles.inAudience(this.room.localParticipant);
     const text = tf(me ? "audience_count_you" : "audience_count", { n: all.length }) + (hands ? tf("audience_hands", { n: hands }) : "");
     strip.hidden = !all.length;
     this.box.parentElement.toggleAttribute("data-audience", all.length > 0);

@@ -21,7 +21,8 @@ export async function fetchToken(tg) {
 }
 
 // The consultations page fetched a token just before sending us here; use
-// it once (a reload asks again, so a stale one is never reused).
+// it once while it is still fresh (tokens live a minute; a reload asks
+// again, so a stale one is never reused).
 async function consultationToken(id) {
   const key = `zadankai.join.${id}`;
   const saved = sessionStorage.getItem(key);
@@ -29,7 +30,7 @@ async function consultationToken(id) {
   if (saved) {
     try {
       const tok = JSON.parse(saved);
-      if (tok.token && tok.url && (!tok.expires_at || Date.parse(tok.expires_at) > Date.now() + 60_000)) return tok;
+      if (tok.token && tok.url && (!tok.expires_at || Date.parse(tok.expires_at) > Date.now() + 20_000)) return tok;
     } catch { /* fall through to a fresh one */ }
   }
   return api("POST", `/consultations/${encodeURIComponent(id)}/join`);
