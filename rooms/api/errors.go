@@ -69,8 +69,14 @@ func (a *API) errorMiddleware(c *gin.Context) {
 	}
 	err := c.Errors.Last().Err
 	e := httpError(err)
-	if e.Status >= 500 {
+	// An unexpected failure is an error to look into; a deliberate 5xx
+	// (server_busy under a login storm, a media plane away) is the server
+	// protecting itself, worth a warning but not a page at night.
+	switch {
+	case e.Code == "internal":
 		a.log.ErrorContext(c.Request.Context(), "request failed", "request_id", requestID(c), "err", err)
+	case e.Status >= 500:
+		a.log.WarnContext(c.Request.Context(), "request refused", "request_id", requestID(c), "code", e.Code, "err", err)
 	}
 	c.JSON(e.Status, errorBody{Error: e, RequestID: requestID(c)})
 }
