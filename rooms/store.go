@@ -303,6 +303,9 @@ type Store interface {
 	// ListQuestions returns every question of r, hidden ones included,
 	// oldest first, each with its Voters.
 	ListQuestions(ctx context.Context, r RoundtableID) ([]*Question, error)
+	// ListQuestionsBy returns every question author asked, in any
+	// roundtable, oldest first, without Voters (her data export).
+	ListQuestionsBy(ctx context.Context, author MemberID) ([]*Question, error)
 	// SetQuestionState moves the question to s (UpdatedAt is set).
 	SetQuestionState(ctx context.Context, id QuestionID, s QuestionState) error
 	// VoteQuestion records m's vote for the question (a unique insert: a

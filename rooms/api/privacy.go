@@ -14,7 +14,7 @@ import (
 // exportMyData returns, as one JSON file, everything the platform keeps
 // about the caller that the caller may see: account, profile,
 // availability, photo, consultations, roundtable registrations, the
-// feedback she gave and whom she blocked.
+// feedback she gave, whom she blocked and the questions she asked.
 func (a *API) exportMyData(c *gin.Context) {
 	me := currentMember(c)
 	ctx := c.Request.Context()
@@ -92,6 +92,41 @@ func (a *API) exportTheRest(c *gin.Context, me *rooms.Member, out gin.H) error {
 		}
 	}
 	out["blocked"] = blocked
+	return a.exportQuestions(c, me, out)
+}
+
+// exportedQuestion is one question she asked, anonymous or not: her own
+// words are hers to take away.
+type exportedQuestion struct {
+	RoundtableID rooms.RoundtableID  `json:"roundtable_id"`
+	Title        string              `json:"roundtable_title"`
+	Text         string              `json:"text"`
+	Anonymous    bool                `json:"anonymous"`
+	State        rooms.QuestionState `json:"state"`
+	CreatedAt    time.Time           `json:"created_at"`
+}
+
+// exportQuestions adds the questions she asked to out.
+func (a *API) exportQuestions(c *gin.Context, me *rooms.Member, out gin.H) error {
+	ctx := c.Request.Context()
+	qs, err := a.store.ListQuestionsBy(ctx, me.ID)
+	if err != nil {
+		return err
+	}
+	titles := map[rooms.RoundtableID]string{}
+	exported := []exportedQuestion{}
+	for _, q := range qs {
+		title, ok := titles[q.RoundtableID]
+		if !ok {
+			if r, err := a.store.GetRoundtable(ctx, q.RoundtableID); err == nil {
+				title = r.Title
+			}
+			titles[q.RoundtableID] = title
+		}
+		exported = append(exported, exportedQuestion{RoundtableID: q.RoundtableID, Title: title, Text: q.Text,
+			Anonymous: q.Anonymous, State: q.State, CreatedAt: q.CreatedAt})
+	}
+	out["questions_asked"] = exported
 	return nil
 }
 

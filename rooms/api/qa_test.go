@@ -546,3 +546,33 @@ func checkPollRefusals(t *testing.T, q *qaWorld) {
 		t.Errorf("a member opens a poll: %d", r.status)
 	}
 }
+
+// Her data export holds the questions she asked, anonymous ones too, and
+// nobody else's: another member's export does not list hers.
+func TestExportHoldsHerQuestions(t *testing.T) {
+	q := newQAWorld(t)
+	q.ask(t, q.author, `{"text":"MY-ANONYMOUS-QUESTION"}`)
+	q.ask(t, q.member, `{"text":"SOMEONE-ELSES-QUESTION","anonymous":false}`)
+	r := q.author.do(t, "GET", q.e.srv.URL+"/api/v1/me/export", "")
+	if r.status != 200 {
+		t.Fatalf("export = %d %s", r.status, r.body)
+	}
+	var out struct {
+		Questions []struct {
+			RoundtableID string `json:"roundtable_id"`
+			Text         string `json:"text"`
+			Anonymous    bool   `json:"anonymous"`
+		} `json:"questions_asked"`
+	}
+	if err := json.Unmarshal(r.body, &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Questions) != 1 || out.Questions[0].Text != "MY-ANONYMOUS-QUESTION" || !out.Questions[0].Anonymous ||
+		out.Questions[0].RoundtableID != string(q.id) {
+		t.Errorf("her export's questions = %+v; want her one anonymous question in this roundtable", out.Questions)
+	}
+	other := q.member.do(t, "GET", q.e.srv.URL+"/api/v1/me/export", "")
+	if strings.Contains(string(other.body), "MY-ANONYMOUS-QUESTION") {
+		t.Errorf("another member's export holds her anonymous question: %s", other.body)
+	}
+}

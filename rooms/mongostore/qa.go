@@ -47,7 +47,25 @@ func (s *Store) GetQuestion(ctx context.Context, id rooms.QuestionID) (*rooms.Qu
 
 // ListQuestions implements rooms.Store.
 func (s *Store) ListQuestions(ctx context.Context, r rooms.RoundtableID) ([]*rooms.Question, error) {
-	cur, err := s.db.Collection("questions").Find(ctx, bson.D{{Key: "roundtable_id", Value: string(r)}},
+	list, err := s.findQuestions(ctx, bson.D{{Key: "roundtable_id", Value: string(r)}})
+	if err != nil {
+		return nil, err
+	}
+	voters, err := s.voters(ctx, bson.D{{Key: "roundtable_id", Value: string(r)}})
+	for _, q := range list {
+		q.Voters = voters[q.ID]
+	}
+	return list, err
+}
+
+// ListQuestionsBy implements rooms.Store.
+func (s *Store) ListQuestionsBy(ctx context.Context, author rooms.MemberID) ([]*rooms.Question, error) {
+	return s.findQuestions(ctx, bson.D{{Key: "author_id", Value: string(author)}})
+}
+
+// findQuestions returns the questions matching filter, oldest first.
+func (s *Store) findQuestions(ctx context.Context, filter bson.D) ([]*rooms.Question, error) {
+	cur, err := s.db.Collection("questions").Find(ctx, filter,
 		options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, mapErr(err, "")
@@ -56,11 +74,10 @@ func (s *Store) ListQuestions(ctx context.Context, r rooms.RoundtableID) ([]*roo
 	if err := cur.All(ctx, &list); err != nil {
 		return nil, mapErr(err, "")
 	}
-	voters, err := s.voters(ctx, bson.D{{Key: "roundtable_id", Value: string(r)}})
 	for _, q := range list {
-		q.CreatedAt, q.UpdatedAt, q.Voters = q.CreatedAt.UTC(), q.UpdatedAt.UTC(), voters[q.ID]
+		q.CreatedAt, q.UpdatedAt = q.CreatedAt.UTC(), q.UpdatedAt.UTC()
 	}
-	return list, err
+	return list, nil
 }
 
 // voters reads the votes matching filter into voters per question.

@@ -50,6 +50,12 @@ func (s *Store) ListQuestions(ctx context.Context, r rooms.RoundtableID) ([]*roo
 	return list, err
 }
 
+// ListQuestionsBy implements rooms.Store. It scans: only a member's data
+// export asks, rarely, and an index for it would be paid on every question.
+func (s *Store) ListQuestionsBy(ctx context.Context, author rooms.MemberID) ([]*rooms.Question, error) {
+	return queryDocs[rooms.Question](ctx, s.db, `SELECT doc FROM questions WHERE json_extract(doc, '$.author_id') = ? ORDER BY created_at, id`, author)
+}
+
 // voters reads (question, member) rows into voters per question.
 func (s *Store) voters(ctx context.Context, query string, arg any) (map[rooms.QuestionID][]rooms.MemberID, error) {
 	rows, err := s.db.QueryContext(ctx, query, arg)

@@ -27,6 +27,7 @@ func testQuestions(t *testing.T, open Opener, _ Options) {
 	time.Sleep(2 * time.Millisecond) // distinct creation times, so the order is defined
 	q2 := &rooms.Question{ID: rooms.NewQuestionID(), RoundtableID: r1, AuthorID: a, Text: "second", State: rooms.QuestionOpen}
 	mustDo(t, s.CreateQuestion(c, q2))
+	time.Sleep(2 * time.Millisecond)
 	mustDo(t, s.CreateQuestion(c, &rooms.Question{ID: rooms.NewQuestionID(), RoundtableID: r2, AuthorID: a, Text: "elsewhere", State: rooms.QuestionOpen}))
 
 	mustDo(t, s.VoteQuestion(c, q2.ID, a, true))
@@ -55,6 +56,13 @@ func testQuestions(t *testing.T, open Opener, _ Options) {
 	}
 	if v := list[1].Voters; len(v) != 2 || !slices.Contains(v, a) || !slices.Contains(v, b) {
 		t.Errorf("q2 voters = %v, want a and b once each", v)
+	}
+	mine, err := s.ListQuestionsBy(c, a)
+	if err != nil || len(mine) != 2 || mine[0].ID != q2.ID || mine[1].RoundtableID != r2 || mine[1].Text != "elsewhere" {
+		t.Errorf("ListQuestionsBy(a) = %+v, %v; want q2 then her question in r2, across roundtables", mine, err)
+	}
+	if none, err := s.ListQuestionsBy(c, b); err != nil || len(none) != 0 {
+		t.Errorf("ListQuestionsBy(a voter who asked nothing) = %d, %v; want none", len(none), err)
 	}
 	one, err := s.GetQuestion(c, q2.ID)
 	if err != nil || len(one.Voters) != 2 || one.RoundtableID != r1 {
