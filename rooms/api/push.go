@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -60,7 +61,12 @@ type DeviceView struct {
 type subscribeRequest struct {
 	Endpoint       string `json:"endpoint"`
 	ExpirationTime *int64 `json:"expirationTime"` // PushSubscription.toJSON() sends it; unused
-	Keys           struct {
+	// OldEndpoint is the subscription this one replaces: the service
+	// worker sends it when the browser renewed the subscription by
+	// itself (pushsubscriptionchange), so the device keeps its id and
+	// label instead of being listed twice.
+	OldEndpoint string `json:"old_endpoint"`
+	Keys        struct {
 		P256dh string `json:"p256dh"`
 		Auth   string `json:"auth"`
 	} `json:"keys"`
@@ -114,9 +120,12 @@ func (a *API) subscribeDevice(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	others := 0
+	others, replaced := 0, (*rooms.PushSubscription)(nil)
 	for _, old := range list {
-		if old.Endpoint != s.Endpoint {
+		switch {
+		case req.OldEndpoint != "" && old.Endpoint == req.OldEndpoint && old.Endpoint != s.Endpoint:
+			replaced = old
+		case old.Endpoint != s.Endpoint:
 			others++
 		}
 	}
@@ -124,6 +133,13 @@ func (a *API) subscribeDevice(c *gin.Context) {
 		fail(c, &Error{Status: http.StatusConflict, Code: "too_many_devices", Field: "endpoint",
 			Message: "ten devices receive notifications already; remove one first"})
 		return
+	}
+	if replaced != nil {
+		if err := a.store.DeletePushSubscription(ctx, me.ID, replaced.ID); err != nil && !errors.Is(err, rooms.ErrNotFound) {
+			fail(c, err)
+			return
+		}
+		s.ID, s.Label = replaced.ID, cmp.Or(s.Label, replaced.Label)
 	}
 	if err := a.store.SavePushSubscription(ctx, s); err != nil {
 		fail(c, err)

@@ -281,3 +281,41 @@ func TestDevicesAndPreferencesAPI(t *testing.T) {
 		}
 	}
 }
+
+// A subscription the browser renewed by itself (the service worker's
+// pushsubscriptionchange) replaces the device it came from: one device,
+// same id, the new endpoint. Naming someone else's endpoint as the old
+// one replaces nothing of hers.
+func TestRenewedSubscriptionReplacesTheDevice(t *testing.T) {
+	pe := newPushEnv(t)
+	w := pe.world(t)
+	devices := func(a *actor) []api.DeviceView {
+		var list []api.DeviceView
+		json.Unmarshal(a.do(t, "GET", pe.srv.URL+"/api/v1/me/devices", "").body, &list)
+		return list
+	}
+	old := pe.subscribe(t, w.memberA)
+	before := devices(w.memberA)
+	renewed := pe.svc.NewDevice()
+	body := func(d *pushtest.Device, oldEndpoint string) string {
+		return fmt.Sprintf(`{"endpoint":%q,"keys":{"p256dh":%q,"auth":%q},"old_endpoint":%q}`, d.Endpoint, d.P256dh, d.Auth, oldEndpoint)
+	}
+	if r := w.memberA.do(t, "POST", pe.srv.URL+"/api/v1/me/devices", body(renewed, old.Endpoint)); r.status != 201 {
+		t.Fatalf("renew = %d %s", r.status, r.body)
+	}
+	after := devices(w.memberA)
+	if len(before) != 1 || len(after) != 1 || after[0].ID != before[0].ID {
+		t.Fatalf("devices before %+v, after renewal %+v; want the same one device", before, after)
+	}
+	intruder := pe.svc.NewDevice()
+	if r := w.memberB.do(t, "POST", pe.srv.URL+"/api/v1/me/devices", body(intruder, renewed.Endpoint)); r.status != 201 {
+		t.Fatalf("another member's subscribe = %d %s", r.status, r.body)
+	}
+	if got := devices(w.memberA); len(got) != 1 || got[0].ID != before[0].ID {
+		t.Errorf("her devices after another member named her endpoint as his old one = %+v", got)
+	}
+	stored, err := pe.store.ListPushSubscriptions(context.Background(), w.memberA.m.ID)
+	if err != nil || len(stored) != 1 || stored[0].Endpoint != renewed.Endpoint {
+		t.Errorf("her stored subscriptions = %+v, %v; want the renewed endpoint alone", stored, err)
+	}
+}

@@ -153,3 +153,37 @@ test("the profile page sets how each kind of news arrives and the quiet hours", 
   assert.deepEqual(csp, [], "Content-Security-Policy violations");
   await page.close();
 });
+
+test("a subscription the browser renews by itself replaces her device, through the service worker", async () => {
+  const page = await controlled("/profile");
+  // A device as the profile page stores it; keys made here as a browser's
+  // push service would (a P-256 point and 16 bytes of secret).
+  const key = async () => page.evaluate(async () => {
+    const b64 = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+    return { p256dh: b64(await crypto.subtle.exportKey("raw", pair.publicKey)), auth: b64(crypto.getRandomValues(new Uint8Array(16))) };
+  });
+  const old = { endpoint: "https://push.example/old-" + Date.now(), keys: await key() };
+  const renewed = { endpoint: "https://push.example/new-" + Date.now(), keys: await key() };
+  const devices = () => page.evaluate(async () => (await fetch("/api/v1/me/devices")).json());
+  const stored = await page.evaluate(async (sub) => {
+    const { csrf_token: csrf } = await (await fetch("/api/v1/me")).json();
+    const r = await fetch("/api/v1/me/devices", { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(sub) });
+    return r.json();
+  }, old);
+  const before = await devices();
+  assert.deepEqual(before.map((d) => d.id), [stored.id]);
+  const [worker] = browser.ctx.serviceWorkers();
+  assert.ok(worker, "the service worker runs");
+  // What its pushsubscriptionchange handler does with the event's two
+  // subscriptions (Chromium never fires the event itself).
+  await worker.evaluate(([o, n]) => resubscribe(o, { toJSON: () => n }), [{ endpoint: old.endpoint }, renewed]);
+  const after = await devices();
+  assert.deepEqual(after.map((d) => d.id), [stored.id], "one device, the same one");
+  await page.evaluate(async (id) => {
+    const { csrf_token: csrf } = await (await fetch("/api/v1/me")).json();
+    await fetch("/api/v1/me/devices/" + id, { method: "DELETE", headers: { "X-CSRF-Token": csrf } });
+  }, stored.id);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -107,3 +107,34 @@ self.addEventListener("notificationclick", (event) => {
     return self.clients.openWindow(target);
   })());
 });
+
+// The browser may renew a push subscription by itself (Firefox does when
+// its push service rotates keys). Without a page open, the worker tells
+// the server, naming the old endpoint so the device keeps its place in
+// her settings; otherwise her notifications would stop silently.
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil(resubscribe(event.oldSubscription, event.newSubscription).catch(() => {}));
+});
+
+// resubscribe stores sub (or a fresh subscription with the server's key)
+// in place of old. A logged-out browser gets 401s and nothing changes.
+async function resubscribe(old, sub) {
+  const get = (path) => fetch("/api/v1" + path, { credentials: "same-origin" }).then((r) => r.ok ? r.json() : Promise.reject(r.status));
+  if (!sub) {
+    const { public_key: key } = await get("/push/key");
+    sub = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64URL(key) });
+  }
+  const { csrf_token: csrf } = await get("/me");
+  const res = await fetch("/api/v1/me/devices", {
+    method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: JSON.stringify({ ...sub.toJSON(), old_endpoint: old?.endpoint || "" }),
+  });
+  if (!res.ok) throw new Error("renewing the push subscription: " + res.status);
+  return res.json();
+}
+
+function fromBase64URL(s) {
+  const b = atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4));
+  return Uint8Array.from(b, (c) => c.charCodeAt(0));
+}
