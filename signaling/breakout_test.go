@@ -169,20 +169,16 @@ func TestBreakoutGroupsKeepTheRules(t *testing.T) {
 	testRemovedFromHerGroup(t, ts, sc, d, g2)
 	testStateShowsNamesOnly(t, sc, b)
 
+	if status, body := sc.mod.breakout(t, sc.rt, "broadcast", `{"message":"あと2分です"}`); status != 200 || !strings.Contains(body, "あと2分です") {
+		t.Fatalf("broadcast: %d %s", status, body)
+	}
+	waitFor(t, 5*time.Second, told(bRec, "あと2分です"))
+	waitFor(t, 5*time.Second, told(cRec, "あと2分です"))
 	_, bHeld, _ := b.token(t, sc.rt)
 	if status, body := sc.mod.breakout(t, sc.rt, "close", ""); status != 200 || strings.Contains(body, `"open":true`) {
 		t.Fatalf("close: %d %s", status, body)
 	}
-	waitFor(t, 5*time.Second, func() string {
-		bRec.mu.Lock()
-		defer bRec.mu.Unlock()
-		for i, p := range bRec.data {
-			if p.Topic == "breakout" && strings.Contains(bRec.dataBody[i], `"open":false`) {
-				return ""
-			}
-		}
-		return "b, in group 1, was not told that everyone is called back"
-	})
+	waitFor(t, 5*time.Second, told(bRec, `"open":false`))
 	if code, body := validateWith(t, ts, bHeld); code != 403 || !strings.Contains(body, "not open") {
 		t.Errorf("the SFU with a group token after the close: %d %q, want 403", code, body)
 	}
@@ -190,10 +186,25 @@ func TestBreakoutGroupsKeepTheRules(t *testing.T) {
 		t.Errorf("b's join after the close: %d %s, want the main room", status, ja.Room)
 	}
 	_, audit := sc.mod.do(t, "GET", "/api/v1/roundtables/"+sc.rt+"/audit", "")
-	for _, action := range []string{"breakout_open", "remove", "breakout_close"} {
+	for _, action := range []string{"breakout_open", "remove", "breakout_broadcast", "breakout_close"} {
 		if !strings.Contains(audit, `"action":"`+action+`"`) {
 			t.Errorf("the audit log lacks %s: %s", action, audit)
 		}
+	}
+}
+
+// told reports "" once rec received a data message of topic breakout
+// holding text.
+func told(rec *recorder, text string) func() string {
+	return func() string {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		for i, p := range rec.data {
+			if p.Topic == "breakout" && strings.Contains(rec.dataBody[i], text) {
+				return ""
+			}
+		}
+		return "no breakout message with " + text
 	}
 }
 
