@@ -379,7 +379,9 @@ func TestBreakoutPlanMixesCompanies(t *testing.T) {
 		if status != 200 {
 			t.Fatalf("plan %s: %d %s", body, status, resp)
 		}
-		var p struct{ Groups [][]struct{ ID, DisplayName string } }
+		var p struct {
+			Groups [][]struct{ ID, DisplayName string }
+		}
 		json.Unmarshal([]byte(resp), &p)
 		out := make([][]string, len(p.Groups))
 		for i, g := range p.Groups {
