@@ -2,6 +2,7 @@ package rooms_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -113,5 +114,36 @@ func TestBreakoutRulesFromTheStore(t *testing.T) {
 	}
 	if back, _ := store.GetRoundtable(ctx, r.ID); !back.Live.Ended {
 		t.Errorf("the main room finished after the groups closed did not end the roundtable")
+	}
+}
+
+// TestRoundtablePresenceCountsGroups: while groups are open, the people
+// in the groups' rooms are in the roundtable (its page says it is live,
+// though the main room is empty); once they close, only the main room
+// counts.
+func TestRoundtablePresenceCountsGroups(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlitestore.OpenFile(ctx, filepath.Join(t.TempDir(), "presence.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close(ctx) })
+	now := time.Now()
+	r := &rooms.Roundtable{ID: rooms.NewRoundtableID(), Start: now, Minutes: 60, Moderators: []rooms.MemberID{"mb_mod"}}
+	r.Live.Breakout = &rooms.Breakout{Round: 1, EndsAt: now.Add(time.Hour), Groups: rooms.NewBreakoutGroups([][]rooms.MemberID{{"mb_a"}, {"mb_b"}})}
+	events := rooms.RoomEvents{Store: store}
+	for i, room := range []string{r.BreakoutRoomName(1, "1"), r.BreakoutRoomName(1, "2"), r.BreakoutRoomName(1, "2")} {
+		ev := rooms.MediaEvent{Kind: rooms.MediaJoined, Room: room, RoomSID: "RM_" + room, SID: fmt.Sprintf("PA_%d", i),
+			Identity: []string{"mb_a", "mb_b", "mb_mod"}[i], At: now}
+		if err := events.Record(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := rooms.RoundtablePresence(ctx, store, r, now); err != nil || len(got) != 3 {
+		t.Errorf("presence with the groups open: %v, %v; want the three in the groups", got, err)
+	}
+	r.Live.Breakout.Closed = true
+	if got, err := rooms.RoundtablePresence(ctx, store, r, now); err != nil || len(got) != 0 {
+		t.Errorf("presence with the groups closed: %v, %v; want the empty main room", got, err)
 	}
 }
