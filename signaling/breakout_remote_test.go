@@ -1,7 +1,6 @@
 package signaling_test
 
 import (
-	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,12 +51,7 @@ func testBreakoutOnRemotePlane(t *testing.T, cp *controlPlane) {
 	_, jb, _ := b.joinTo(t, sc.rt, "")
 	connectWith(t, jb, &lksdk.RoomCallback{OnDisconnected: func() { bOut.Store(true) }})
 	_, bHeld, _ := b.token(t, sc.rt)
-	waitFor(t, 10*time.Second, func() string {
-		if s := sc.mod.moderate(t, sc.rt, `{"action":"remove","identity":"`+string(b.m.ID)+`"}`); s != 200 {
-			return fmt.Sprintf("remove b from her group: %d", s)
-		}
-		return ""
-	})
+	sc.removeWherever(t, b)
 	waitFor(t, 10*time.Second, func() string {
 		if !bOut.Load() {
 			return "the removed member is still in her group's room"

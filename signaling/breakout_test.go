@@ -218,12 +218,7 @@ func testRemovedFromHerGroup(t *testing.T, ts *testServer, sc *scene, d *user, g
 	_, jd, _ := d.joinTo(t, sc.rt, "")
 	connectWith(t, jd, &lksdk.RoomCallback{OnDisconnectedWithReason: func(r lksdk.DisconnectionReason) { kicked.Store(true) }})
 	_, held, _ := d.token(t, sc.rt)
-	waitFor(t, 5*time.Second, func() string {
-		if s := sc.mod.moderate(t, sc.rt, `{"action":"remove","identity":"`+string(d.m.ID)+`"}`); s != 200 {
-			return fmt.Sprintf("remove d from her group: %d", s)
-		}
-		return ""
-	})
+	sc.removeWherever(t, d)
 	waitFor(t, 5*time.Second, func() string {
 		if !kicked.Load() {
 			return "the removed member is still in her group's room"
@@ -244,6 +239,18 @@ func testRemovedFromHerGroup(t *testing.T, ts *testServer, sc *scene, d *user, g
 	if s, _ := sc.mod.breakoutState(t, sc.rt); slices.Contains(s.members("2"), string(d.m.ID)) {
 		t.Errorf("the removed member is still in group 2: %v", s.members("2"))
 	}
+}
+
+// removeWherever has the moderator remove u from the room she is in (a
+// group's), trying again while the media plane does not list her yet.
+func (sc *scene) removeWherever(t *testing.T, u *user) {
+	t.Helper()
+	waitFor(t, 10*time.Second, func() string {
+		if s := sc.mod.moderate(t, sc.rt, `{"action":"remove","identity":"`+string(u.m.ID)+`"}`); s != 200 {
+			return fmt.Sprintf("remove %s: %d", u.m.Email, s)
+		}
+		return ""
+	})
 }
 
 // testStateShowsNamesOnly: what a member reads of the breakout holds ids
