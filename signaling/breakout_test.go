@@ -123,8 +123,10 @@ func connectWith(t *testing.T, ja joinAnswer, cb *lksdk.RoomCallback) *lksdk.Roo
 // she hears her group and not the other; nobody takes another group's
 // token, from the API or with a token made for it; a removed member is
 // taken out of her group's room and kept out of it whatever token she
-// holds; calling everyone back reaches the group rooms, closes them to
-// held tokens and sends joins to the main room; it is all audited.
+// holds; a broadcast reaches every group; a lock while everyone is in the
+// groups lets them back; calling everyone back reaches the group rooms,
+// closes them to held tokens and sends joins to the main room; it is all
+// audited.
 func TestBreakoutGroupsKeepTheRules(t *testing.T) {
 	ts, cp := newRuledServer(t)
 	sc := cp.scene(t, "small_round", false, "a@a.test", "b@b.test", "c@c.test", "d@d.test")
@@ -174,6 +176,10 @@ func TestBreakoutGroupsKeepTheRules(t *testing.T) {
 	}
 	waitFor(t, 5*time.Second, told(bRec, "あと2分です"))
 	waitFor(t, 5*time.Second, told(cRec, "あと2分です"))
+	// Locked while everyone is in the groups: they may all come back.
+	if s := sc.mod.moderate(t, sc.rt, `{"action":"lock","on":true}`); s != 200 {
+		t.Fatalf("lock: %d", s)
+	}
 	_, bHeld, _ := b.token(t, sc.rt)
 	if status, body := sc.mod.breakout(t, sc.rt, "close", ""); status != 200 || strings.Contains(body, `"open":true`) {
 		t.Fatalf("close: %d %s", status, body)
@@ -182,8 +188,8 @@ func TestBreakoutGroupsKeepTheRules(t *testing.T) {
 	if code, body := validateWith(t, ts, bHeld); code != 403 || !strings.Contains(body, "not open") {
 		t.Errorf("the SFU with a group token after the close: %d %q, want 403", code, body)
 	}
-	if status, ja, _ := b.joinTo(t, sc.rt, ""); status != 200 || ja.Room != sc.room {
-		t.Errorf("b's join after the close: %d %s, want the main room", status, ja.Room)
+	if status, ja, body := b.joinTo(t, sc.rt, ""); status != 200 || ja.Room != sc.room {
+		t.Errorf("b's join after the close, the room locked while she was in her group: %d %s, want the main room", status, body)
 	}
 	_, audit := sc.mod.do(t, "GET", "/api/v1/roundtables/"+sc.rt+"/audit", "")
 	for _, action := range []string{"breakout_open", "remove", "breakout_broadcast", "breakout_close"} {
