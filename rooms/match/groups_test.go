@@ -110,3 +110,19 @@ func TestGroupsDuplicateID(t *testing.T) {
 		t.Error("duplicate ids were grouped")
 	}
 }
+
+// BenchmarkGroups plans a full roundtable (1000 people, 40 companies, 7
+// industries, some age bands) in groups of 4: what one plan request costs.
+func BenchmarkGroups(b *testing.B) {
+	bands := []string{"0-2", "3-5", "6-12", "13-18"}
+	people := make([]Person, 1000)
+	for i := range people {
+		people[i] = Person{ID: fmt.Sprintf("p%04d", i), Company: fmt.Sprintf("co%02d", i%40), Industry: fmt.Sprintf("in%d", i%7),
+			AgeBands: bands[i%3 : i%3+2]}
+	}
+	for b.Loop() {
+		if _, err := Groups(people, 4); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
