@@ -3,7 +3,9 @@ package rooms
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
+	"time"
 )
 
 // consultationRoomPrefix starts the name of every consultation's media room.
@@ -68,11 +70,11 @@ func (re RoomEvents) attended(ctx context.Context, ev MediaEvent) error {
 	if id, ok := strings.CutPrefix(ev.Room, consultationRoomPrefix); ok {
 		return RecordJoined(ctx, re.Store, ConsultationID(id), m)
 	}
-	id, ok := strings.CutPrefix(ev.Room, roundtableRoomPrefix)
+	of, ok := ParseRoomName(ev.Room)
 	if !ok {
 		return nil
 	}
-	r, err := re.Store.GetRoundtable(ctx, RoundtableID(id))
+	r, err := re.Store.GetRoundtable(ctx, of.Roundtable)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
@@ -88,18 +90,20 @@ func (re RoomEvents) attended(ctx context.Context, ev MediaEvent) error {
 // finished marks a roundtable ended when its room finishes (everyone
 // left and the media plane closed it) after the start. A room that
 // finishes before the start (a moderator trying her camera early) ends
-// nothing.
+// nothing, and neither does a group room's, nor the main room emptying
+// while everyone is in the breakout groups.
 func (re RoomEvents) finished(ctx context.Context, ev MediaEvent) error {
-	id, ok := strings.CutPrefix(ev.Room, roundtableRoomPrefix)
-	if !ok {
+	of, ok := ParseRoomName(ev.Room)
+	if !ok || of.Group != "" {
 		return nil
 	}
+	id := of.Roundtable
 	for try := 1; ; try++ {
-		r, err := re.Store.GetRoundtable(ctx, RoundtableID(id))
+		r, err := re.Store.GetRoundtable(ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}
-		if err != nil || r.Live.Ended || r.Cancelled || ev.At.Before(r.Start) {
+		if err != nil || r.Live.Ended || r.Cancelled || ev.At.Before(r.Start) || r.Live.Breakout.Open(ev.At) {
 			return err
 		}
 		r.Live.Ended = true
@@ -129,6 +133,29 @@ func RecordJoined(ctx context.Context, s Store, id ConsultationID, m MemberID) e
 			return err
 		}
 	}
+}
+
+// RoundtablePresence returns who is in r's rooms now: its main room and,
+// while breakout groups are open at now, its groups' rooms (everyone
+// once).
+func RoundtablePresence(ctx context.Context, s Store, r *Roundtable, now time.Time) ([]string, error) {
+	names := []string{r.RoomName()}
+	if r.Live.Breakout.Open(now) {
+		names = append(names, r.BreakoutRoomNames()...)
+	}
+	var out []string
+	for _, room := range names {
+		present, err := PresenceOf(ctx, s, room)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range present {
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out, nil
 }
 
 // PresenceOf returns who is in the media room named room now (nobody
