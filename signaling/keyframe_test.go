@@ -1,6 +1,7 @@
 package signaling_test
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"sync"
@@ -118,6 +119,7 @@ func (c *browserCam) send(key bool) {
 type camSeen struct {
 	firstKey atomic.Uint32 // the keyframe number of the first packet; 0: none yet
 	packets  atomic.Int64
+	byLayer  [3]atomic.Int64 // packets per layer
 	mu       sync.Mutex
 	frames   map[uint32]bool // frame numbers received
 }
@@ -137,6 +139,9 @@ func (s *camSeen) read(tr *webrtc.TrackRemote) {
 		s.frames[binary.BigEndian.Uint32(b[len(b)-5:])] = true
 		s.mu.Unlock()
 		s.packets.Add(1)
+		if l := b[len(b)-1]; l < 3 {
+			s.byLayer[l].Add(1)
+		}
 	}
 }
 
@@ -254,6 +259,87 @@ func TestHiddenThenShownKeepsTheVideo(t *testing.T) {
 	waitFor(t, 5*time.Second, func() string {
 		if m := seen.missing(first, last); m > 0 {
 			return fmt.Sprintf("bob missed %d of the %d frames around hiding and showing the video at once", m, last-first+1)
+		}
+		return ""
+	})
+}
+
+// adaptiveViewer joins as livekit-client does with adaptive stream on:
+// one peer connection offered in the join request (three receive
+// sections), from a raw signal client, recording the browserCam video it
+// receives in seen.
+func adaptiveViewer(t *testing.T, ts *testServer, seen *camSeen) *rawClient {
+	t.Helper()
+	se := webrtc.SettingEngine{}
+	se.SetIncludeLoopbackCandidate(true)
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	pc, err := webrtc.NewAPI(webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		if tr.Kind() == webrtc.RTPCodecTypeVideo {
+			go seen.read(tr)
+		}
+	})
+	for range 3 {
+		if _, err := pc.AddTransceiverFromKind(webrtc.RTPCodecTypeVideo, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := pc.CreateDataChannel("_reliable", nil); err != nil {
+		t.Fatal(err)
+	}
+	offer, err := pc.CreateOffer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gathered := webrtc.GatheringCompletePromise(pc)
+	if err := pc.SetLocalDescription(offer); err != nil {
+		t.Fatal(err)
+	}
+	<-gathered
+	jr := &livekit.JoinRequest{ConnectionSettings: &livekit.ConnectionSettings{AutoSubscribe: true, AdaptiveStream: true},
+		ClientInfo:     &livekit.ClientInfo{Sdk: livekit.ClientInfo_JS, Protocol: 17},
+		PublisherOffer: &livekit.SessionDescription{Type: "offer", Sdp: pc.LocalDescription().SDP, Id: 1}}
+	c := dialRaw(t, ts, "/rtc/v1?join_request="+joinRequestParam(t, jr, false), "viewer")
+	if first := c.next(5 * time.Second); first.GetJoin() == nil {
+		t.Fatalf("first message %v, want join", first)
+	}
+	go c.serve(pc, func(*livekit.SignalResponse) {})
+	return c
+}
+
+// TestAdaptiveStreamStartsLow: a browser with adaptive stream says at
+// what size it shows a video only once it shows it. Until then the
+// video starts, and stays, on the low layer, whose keyframe is the
+// smallest (as LiveKit's), instead of climbing at once to the top layer
+// whose keyframe came with it; the size it then gives picks the layer.
+func TestAdaptiveStreamStartsLow(t *testing.T) {
+	ts := newServer(t)
+	alice := connect(t, ts, "alice", grants{}, nil)
+	cam := publishBrowserCam(t, alice)
+	publisherUp(t, ts, 1)
+	ps, _ := ts.sig.ListParticipants(context.Background(), "test-room")
+	camSID := ps[0].Tracks[0].SID
+	var seen camSeen
+	seen.frames = map[uint32]bool{}
+	c := adaptiveViewer(t, ts, &seen)
+	waitFor(t, 10*time.Second, func() string {
+		if n := seen.packets.Load(); n < 25 {
+			return fmt.Sprintf("the viewer received %d video packets, want 25 (a second)", n)
+		}
+		return ""
+	})
+	if up := seen.byLayer[1].Load() + seen.byLayer[2].Load(); up > 0 {
+		t.Fatalf("the viewer got %d packets above the low layer before saying at what size it shows the video (keyframes made: %d)", up, cam.keys.Load())
+	}
+	c.send(&livekit.SignalRequest{Message: &livekit.SignalRequest_TrackSetting{TrackSetting: &livekit.UpdateTrackSettings{
+		TrackSids: []string{camSID}, Width: 1280, Height: 720}}})
+	waitFor(t, 10*time.Second, func() string {
+		if n := seen.byLayer[2].Load(); n < 10 {
+			return fmt.Sprintf("shown at 1280×720, the viewer got %d packets of the top layer, want 10", n)
 		}
 		return ""
 	})

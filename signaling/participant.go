@@ -24,6 +24,9 @@ type participant struct {
 	expires       time.Time // the original token's expiry
 	joinedAt      time.Time
 	autoSubscribe bool
+	// adaptiveStream: the client reports the size it shows each video at;
+	// until it does, its videos start at the low layer (as LiveKit's).
+	adaptiveStream bool
 	// single: one peer connection carries both directions (join_request
 	// clients); pub and sub are then the same PC and the client always
 	// offers.

@@ -27,7 +27,7 @@ func (s *Server) newParticipant(r *room, c *conn, g *grant, opts joinOptions) (*
 		}
 	}
 	p := &participant{room: r, sid: newSID("PA_"), identity: g.identity, name: g.name, metadata: g.metadata,
-		attributes: g.attributes, perm: g.perm, apiKey: g.apiKey, expires: g.expires, joinedAt: time.Now(), autoSubscribe: opts.autoSubscribe, single: opts.single,
+		attributes: g.attributes, perm: g.perm, apiKey: g.apiKey, expires: g.expires, joinedAt: time.Now(), autoSubscribe: opts.autoSubscribe, adaptiveStream: opts.adaptiveStream, single: opts.single,
 		pub: pub, sub: sub, state: livekit.ParticipantInfo_JOINED, version: 1, tracks: map[string]*pubTrack{}, subs: map[string]*subscription{}}
 	p.sig.Store(c)
 	p.log = c.log.With("sid", p.sid)

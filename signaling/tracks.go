@@ -163,6 +163,12 @@ func (p *participant) addSubscription(from *participant, t *pubTrack) {
 		p.log.Warn("subscribe", "err", err)
 		return
 	}
+	if p.adaptiveStream {
+		// Its size on screen comes once it shows the video: until then
+		// the low layer, whose keyframe is the smallest, rather than a
+		// climb to the top one it may not need.
+		down.SetTargetQuality(sfu.Low)
+	}
 	var sender *webrtc.RTPSender
 	if p.single {
 		sender, err = p.sub.AddTrack(down.Local())
