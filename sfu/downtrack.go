@@ -1,7 +1,9 @@
 package sfu
 
 import (
+	"context"
 	"encoding/binary"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,8 +22,9 @@ type DownTrack struct {
 	// immutable
 	up    *UpTrack
 	local *localTrack
-	link  *Downlink // the subscriber's transport; nil: no congestion control
-	clock uint32    // RTP clock rate
+	link  *Downlink    // the subscriber's transport; nil: no congestion control
+	clock uint32       // RTP clock rate
+	log   *slog.Logger // how the stream starts, at debug level
 
 	// atomic
 	target    atomic.Int32 // wanted quality
@@ -32,6 +35,7 @@ type DownTrack struct {
 	delivered atomic.Bool   // a packet has reached the subscriber's transport
 	needKey   atomic.Bool   // resumed after a pause: continue only at a keyframe
 	heard     atomic.Bool   // the subscriber has sent RTCP about this stream
+	connected atomic.Int64  // unix nanos the subscriber's transport came up; 0: not yet
 	resent    atomic.Uint64
 	bound     atomic.Pointer[binding] // nil until negotiated
 	priority  atomic.Int32            // higher is served first when bandwidth is short
@@ -70,9 +74,13 @@ type segment struct {
 
 // NewDownTrack returns a DownTrack for up whose local track has the given
 // id and stream id (LiveKit clients expect "PA_sid|TR_sid"), sent over
-// link (the subscriber's transport; nil for none).
-func NewDownTrack(up *UpTrack, id, streamID string, link *Downlink) (*DownTrack, error) {
-	d := &DownTrack{up: up, clock: up.Codec.ClockRate, link: link}
+// link (the subscriber's transport; nil for none). log (nil: none) gets
+// how the stream starts, at debug level.
+func NewDownTrack(up *UpTrack, id, streamID string, link *Downlink, log *slog.Logger) (*DownTrack, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	d := &DownTrack{up: up, clock: up.Codec.ClockRate, link: link, log: log}
 	d.local = &localTrack{id: id, streamID: streamID, kind: up.Kind, codec: up.Codec, d: d}
 	d.target.Store(int32(High))
 	d.capped.Store(int32(High))
@@ -110,7 +118,7 @@ func (d *DownTrack) setCap(q Quality, paused bool) bool {
 	if was && !paused {
 		d.resume()
 	} else if changedCap && !paused {
-		d.up.RequestKeyframe(d.effective())
+		d.requestKeyframe("the bandwidth's cap changed")
 	}
 	return was != paused
 }
@@ -127,7 +135,7 @@ func (d *DownTrack) TargetQuality() Quality { return Quality(d.target.Load()) }
 // SetTargetQuality chooses the layer to forward from the next keyframe.
 func (d *DownTrack) SetTargetQuality(q Quality) {
 	if Quality(d.target.Swap(int32(q))) != q {
-		d.up.RequestKeyframe(d.effective())
+		d.requestKeyframe("the subscriber wants another layer")
 	}
 }
 
@@ -142,17 +150,44 @@ func (d *DownTrack) SetDisabled(v bool) {
 // were never sent, so the decoder cannot go on from where it stopped.
 func (d *DownTrack) resume() {
 	d.needKey.Store(true)
-	d.askStart(keyframeStartEvery)
+	d.askStart(keyframeStartEvery, "resume")
 }
 
-// Start asks for keyframes if nothing has reached the subscriber yet: its
-// connection just came up, so the next keyframe can begin the stream.
+// Start tells d that its subscriber's transport is up: call it when the
+// connection comes up, and at once for a DownTrack added to a connection
+// already up. Until then d forwards nothing and asks for no keyframe: a
+// keyframe made for a subscriber that cannot receive it is lost, and a
+// browser ignores keyframe requests for a while (Chrome: 300 ms) after
+// one it answered, so the one that counts would be ignored.
 func (d *DownTrack) Start() {
-	if !d.delivered.Load() && d.bound.Load() != nil {
-		// The request at negotiation was most likely spent while the
-		// transport was still coming up: this is the moment a keyframe
-		// can be used, so only a burst of connections shares one.
-		d.askStart(keyframeConnectEvery)
+	d.connected.CompareAndSwap(0, time.Now().UnixNano())
+	d.log.Debug("subscriber transport up", "track", d.local.id, "negotiated", d.bound.Load() != nil)
+	if !d.delivered.Load() {
+		// Once negotiated, this is the moment a keyframe can be used, so
+		// only a burst of connections shares one (else bind asks).
+		d.askStart(keyframeConnectEvery, "subscriber connected")
+	}
+}
+
+// bind is called when the subscriber's sender is negotiated with b.
+func (d *DownTrack) bind(b *binding) {
+	d.bound.Store(b)
+	d.log.Debug("subscription negotiated", "track", d.local.id, "transport_up", d.connected.Load() != 0)
+	d.askStart(keyframeStartEvery, "subscription negotiated") // the stream starts at the next keyframe
+}
+
+// sending reports whether packets can reach the subscriber now: the
+// sender is negotiated and the transport is up. Keyframes asked for
+// before are lost to it (see Start).
+func (d *DownTrack) sending() bool {
+	return d.bound.Load() != nil && d.connected.Load() != 0
+}
+
+// requestKeyframe asks for a keyframe on the layer d forwards or climbs
+// to, at most once per keyframeEvery, if it can reach the subscriber.
+func (d *DownTrack) requestKeyframe(why string) {
+	if d.sending() {
+		d.up.RequestKeyframe(d.effective(), why)
 	}
 }
 
@@ -160,14 +195,17 @@ func (d *DownTrack) Start() {
 // or since a pause) waits for: on the lowest available layer, whose
 // keyframe is the smallest and so arrives whole first, to begin with,
 // and on the layer it wants, to climb to; each at most once per every
-// (nanoseconds) per layer.
-func (d *DownTrack) askStart(every int64) {
+// (nanoseconds) per layer. Not before packets can reach it (Start).
+func (d *DownTrack) askStart(every int64, why string) {
+	if !d.sending() {
+		return
+	}
 	avail := d.up.available(time.Now().UnixNano())
 	want := d.effectiveIn(avail)
 	if low, ok := lowest(avail, want); ok && low != want {
-		d.up.requestKeyframe(low, every)
+		d.up.requestKeyframe(low, every, why+": lowest layer, to start")
 	}
-	d.up.requestKeyframe(want, every)
+	d.up.requestKeyframe(want, every, why)
 }
 
 // keyframeThrottle is how often this DownTrack may ask again for the
@@ -216,8 +254,8 @@ func (d *DownTrack) effectiveIn(avail uint8) Quality {
 // with the layers available and the time (unix nanos) at its arrival.
 func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8, now int64) {
 	b := d.bound.Load()
-	if d.disabled.Load() || d.paused.Load() || b == nil {
-		return // not negotiated yet: starting now would spend the keyframe on nobody
+	if d.disabled.Load() || d.paused.Load() || b == nil || d.connected.Load() == 0 {
+		return // not negotiated or connected yet: starting now would spend the keyframe on nobody
 	}
 	want := d.effectiveIn(avail)
 	d.mu.Lock()
@@ -231,9 +269,9 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 		if (q != want && !first) || !keyframe {
 			d.mu.Unlock()
 			if q == want {
-				d.up.requestKeyframe(q, d.keyframeThrottle())
+				d.up.requestKeyframe(q, d.keyframeThrottle(), "waiting for the wanted layer's keyframe")
 			} else if low, _ := lowest(avail, want); first && q == low {
-				d.up.requestKeyframe(q, keyframeStartEvery)
+				d.up.requestKeyframe(q, keyframeStartEvery, "waiting for a keyframe to start")
 			}
 			return
 		}
@@ -252,10 +290,12 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 		d.written.Add(1)
 		if !d.delivered.Load() {
 			d.delivered.Store(true)
+			d.logFirst(b, q, now)
 		}
 		return
 	}
 	if !d.delivered.Load() {
+		d.log.Debug("first keyframe dropped: the transport is not ready", "track", d.local.id, "layer", int(q))
 		// Negotiated but the transport is not up yet (SRTP not ready): the
 		// stream must begin again at a keyframe the subscriber receives,
 		// or its decoder starts on frames it cannot decode.
@@ -265,9 +305,22 @@ func (d *DownTrack) forward(q Quality, p *rtp.Packet, keyframe bool, avail uint8
 	}
 }
 
+// logFirst notes at debug level the first packet that reached the
+// subscriber (on layer q, at now): how long after negotiation and after
+// its transport came up.
+func (d *DownTrack) logFirst(b *binding, q Quality, now int64) {
+	if d.log.Enabled(context.Background(), slog.LevelDebug) {
+		d.log.Debug("first packet forwarded", "track", d.local.id, "layer", int(q),
+			"since_negotiated_ms", msSince(b.since, now), "since_transport_up_ms", msSince(d.connected.Load(), now))
+	}
+}
+
 // switchTo starts forwarding layer q at packet p, continuing the outgoing
 // sequence and timestamp lines. Called with mu held.
 func (d *DownTrack) switchTo(q Quality, p *rtp.Packet, now int64) {
+	if d.started && q != d.current {
+		d.log.Debug("layer switch", "track", d.local.id, "from", int(d.current), "to", int(q))
+	}
 	if d.started {
 		d.seqOff = d.lastSeq + 1 - p.SequenceNumber
 		gap := uint32(float64(now-d.lastSent)/1e9*float64(d.clock)) + 1
@@ -375,7 +428,7 @@ func (d *DownTrack) ReadRTCP(sender *webrtc.RTPSender) {
 		for _, p := range pkts {
 			switch p := p.(type) {
 			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
-				d.up.RequestKeyframe(d.effective())
+				d.up.RequestKeyframe(d.effective(), "the subscriber asked")
 			case *rtcp.ReceiverReport:
 				d.noteLoss(p.Reports)
 			case *rtcp.TransportLayerCC:

@@ -110,7 +110,7 @@ func newForwardPair(tb testing.TB, interceptors bool) *forwardPair {
 	empty := []*DownTrack{}
 	up.downs.Store(&empty)
 	link := NewDownlink(nil) // stamps transport-wide sequence numbers, as for every subscriber
-	down, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", link)
+	down, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", link, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -128,6 +128,7 @@ func newForwardPair(tb testing.TB, interceptors bool) *forwardPair {
 	if err := connectPair(srv, cli); err != nil {
 		tb.Fatal(err)
 	}
+	down.Start() // as signaling does once the subscriber's connection is up
 	up.Subscribe(down)
 	return &forwardPair{up: up, down: down, received: received, seen: seen, close: func() {
 		_ = cli.Close()
@@ -362,11 +363,12 @@ func now() int64 { return time.Now().UnixNano() }
 // packet sent, so no outgoing sequence number is used twice.
 func TestLatePacketKeepsTheLine(t *testing.T) {
 	up := &UpTrack{ID: "TR_x", Kind: webrtc.RTPCodecTypeVideo, Codec: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, closed: make(chan struct{})}
-	d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", nil)
+	d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.bound.Store(&binding{w: sinkWriter{}}) // as if negotiated: the test reads the rewrite state, not the wire
+	d.bound.Store(&binding{w: sinkWriter{}}) // as if negotiated and connected: the test reads the rewrite state, not the wire
+	d.Start()
 	p := packet()
 	both := uint8(1<<Low | 1<<High)
 	d.SetTargetQuality(Low)
@@ -391,11 +393,12 @@ func (sinkWriter) WriteRTP(h *rtp.Header, payload []byte) (int, error) {
 func (sinkWriter) Write(b []byte) (int, error) { return len(b), nil }
 
 // TestStartsAtAKeyframeThatReachesTheSubscriber: packets before the
-// negotiation, or dropped because the transport is not up, do not start
-// the stream; the first keyframe that goes out does.
+// negotiation or before the transport is up, or dropped by a transport
+// not quite ready, do not start the stream; the first keyframe that goes
+// out does.
 func TestStartsAtAKeyframeThatReachesTheSubscriber(t *testing.T) {
 	up := &UpTrack{ID: "TR_x", Kind: webrtc.RTPCodecTypeVideo, Codec: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, closed: make(chan struct{})}
-	d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", nil)
+	d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,6 +407,12 @@ func TestStartsAtAKeyframeThatReachesTheSubscriber(t *testing.T) {
 	if d.started {
 		t.Fatal("started before the negotiation: the keyframe went nowhere")
 	}
+	d.bound.Store(&binding{w: sinkWriter{}})
+	d.forward(High, p, true, 1<<High, now())
+	if d.started || d.Written() != 0 {
+		t.Fatal("started before the transport was up: the keyframe went nowhere")
+	}
+	d.Start()
 	d.bound.Store(&binding{w: notReadyWriter{}})
 	d.forward(High, p, true, 1<<High, now())
 	if d.started || d.Written() != 0 {
@@ -440,7 +449,7 @@ func TestNewStreamLossUncounted(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			link := newDownlink(nil)
 			up := &UpTrack{ID: "TR_x", Kind: webrtc.RTPCodecTypeVideo, Codec: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, closed: make(chan struct{})}
-			d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", link)
+			d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", link, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -49,8 +49,7 @@ func (t *localTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParamete
 			b.twcc = uint8(e.ID)
 		}
 	}
-	t.d.bound.Store(b)
-	t.d.askStart(keyframeStartEvery) // the stream starts at the next keyframe
+	t.d.bind(b)
 	var fb []webrtc.RTCPFeedback
 	for _, f := range c.RTCPFeedback {
 		if f.Type != "nack" || f.Parameter != "" {

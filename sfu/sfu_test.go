@@ -75,7 +75,7 @@ func BenchmarkFanOut(b *testing.B) {
 	empty := []*DownTrack{}
 	up.downs.Store(&empty)
 	for range 30 {
-		d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", nil)
+		d, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", nil, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,6 +1,8 @@
 package sfu
 
 import (
+	"context"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,6 +43,7 @@ type UpTrack struct {
 	Codec  webrtc.RTPCodecCapability
 	pc     *webrtc.PeerConnection
 	onRTP  func(q Quality, p *rtp.Packet) // optional observer (audio levels, first packet)
+	log    *slog.Logger                   // keyframe requests and arrivals, at debug level
 	closed chan struct{}
 
 	mu sync.Mutex // serialises changes to downs
@@ -55,6 +58,7 @@ type layer struct {
 	ring     *packetRing  // video only: recent packets for retransmission
 	lastPkt  atomic.Int64 // unix nanos of the last packet
 	lastPLI  atomic.Int64 // unix nanos of the last keyframe request
+	held     atomic.Int32 // keyframe requests the throttle held back since the last one sent
 	received atomic.Uint64
 	expected atomic.Uint64 // packets the sequence numbers say were sent
 	bytes    atomic.Uint64 // RTP payload and header bytes received
@@ -67,9 +71,13 @@ type layer struct {
 
 // NewUpTrack returns an UpTrack for a track arriving on pc. onRTP, if
 // set, sees every packet (from the layer's reader goroutine); it must not
-// keep the packet, which is reused for the next one.
-func NewUpTrack(id string, remote *webrtc.TrackRemote, pc *webrtc.PeerConnection, onRTP func(Quality, *rtp.Packet)) *UpTrack {
-	u := &UpTrack{ID: id, Kind: remote.Kind(), Codec: remote.Codec().RTPCodecCapability, pc: pc, onRTP: onRTP, closed: make(chan struct{})}
+// keep the packet, which is reused for the next one. log (nil: none)
+// gets the keyframe requests and arrivals at debug level.
+func NewUpTrack(id string, remote *webrtc.TrackRemote, pc *webrtc.PeerConnection, onRTP func(Quality, *rtp.Packet), log *slog.Logger) *UpTrack {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	u := &UpTrack{ID: id, Kind: remote.Kind(), Codec: remote.Codec().RTPCodecCapability, pc: pc, onRTP: onRTP, log: log, closed: make(chan struct{})}
 	empty := []*DownTrack{}
 	u.downs.Store(&empty)
 	return u
@@ -113,6 +121,9 @@ func (u *UpTrack) readLoop(q Quality, l *layer) {
 			u.onRTP(q, &p)
 		}
 		key := u.Kind != webrtc.RTPCodecTypeVideo || IsKeyframe(u.Codec.MimeType, p.Payload)
+		if key && u.Kind == webrtc.RTPCodecTypeVideo {
+			u.logKeyframe(q, l, now)
+		}
 		avail := u.available(now) // once per packet, not per subscriber
 		for _, d := range *u.downs.Load() {
 			d.forward(q, &p, key, avail, now)
@@ -227,8 +238,8 @@ func (u *UpTrack) Received(q Quality) uint64 {
 }
 
 // RequestKeyframe asks the publisher for a keyframe on layer q, at most
-// once per 500 ms per layer.
-func (u *UpTrack) RequestKeyframe(q Quality) { u.requestKeyframe(q, keyframeEvery) }
+// once per 500 ms per layer; why says for whom, in the debug log.
+func (u *UpTrack) RequestKeyframe(q Quality, why string) { u.requestKeyframe(q, keyframeEvery, why) }
 
 // keyframeEvery is the throttle of keyframe requests per layer;
 // keyframeStartEvery the shorter one while a subscriber waits for the
@@ -242,7 +253,7 @@ const (
 	keyframeConnectEvery = int64(20 * time.Millisecond)
 )
 
-func (u *UpTrack) requestKeyframe(q Quality, every int64) {
+func (u *UpTrack) requestKeyframe(q Quality, every int64, why string) {
 	l := u.layers[q].Load()
 	if l == nil || u.Kind != webrtc.RTPCodecTypeVideo {
 		return
@@ -250,9 +261,38 @@ func (u *UpTrack) requestKeyframe(q Quality, every int64) {
 	now := time.Now().UnixNano()
 	last := l.lastPLI.Load()
 	if now-last < every || !l.lastPLI.CompareAndSwap(last, now) {
+		l.held.Add(1)
 		return
 	}
 	_ = u.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(l.remote.SSRC())}})
+	if u.debug() {
+		u.log.Debug("keyframe requested", "track", u.ID, "layer", int(q), "why", why,
+			"since_last_ms", msSince(last, now), "held_back", l.held.Swap(0))
+	}
+}
+
+// logKeyframe notes at debug level a keyframe's arrival on layer q at
+// now (unix nanos): how long after the last request tells whether the
+// publisher answered it.
+func (u *UpTrack) logKeyframe(q Quality, l *layer, now int64) {
+	if u.debug() {
+		u.log.Debug("keyframe from the publisher", "track", u.ID, "layer", int(q), "since_request_ms", msSince(l.lastPLI.Load(), now))
+	}
+}
+
+// debug reports whether u logs at debug level (a test's UpTrack may have
+// no logger).
+func (u *UpTrack) debug() bool {
+	return u.log != nil && u.log.Enabled(context.Background(), slog.LevelDebug)
+}
+
+// msSince is the time from then to now (unix nanos) in milliseconds, -1
+// if then never happened.
+func msSince(then, now int64) float64 {
+	if then == 0 {
+		return -1
+	}
+	return float64((now-then)/1e4) / 100
 }
 
 // Subscribe adds d to the fan-out.

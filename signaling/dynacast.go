@@ -61,10 +61,10 @@ func (p *participant) dynacast(t *pubTrack) {
 	if closed || !grows {
 		return
 	}
+	// No keyframe request here: a layer that restarts begins with one,
+	// and a subscriber asks for its own once its transport can carry it
+	// (asked earlier, a browser would ignore that one; see sfu.DownTrack.Start).
 	p.sendLayers(t, want)
-	if t.up != nil {
-		t.up.RequestKeyframe(sfu.Low) // a restarted encoder's first frame is what subscribers wait for
-	}
 }
 
 // stopDropLocked cancels t's pending layer drop. Called with the

@@ -79,8 +79,11 @@ func decodeJoinRequest(s string) (*livekit.JoinRequest, error) {
 // the signal connection.
 type joinOptions struct {
 	autoSubscribe bool
-	reconnect     bool
-	sid           string
+	// adaptiveStream: the client reports each video's size on screen
+	// (livekit-client's adaptive stream) once it shows it.
+	adaptiveStream bool
+	reconnect      bool
+	sid            string
 	// single is set by a join_request: one peer connection, which the
 	// client always offers.
 	single bool
@@ -97,18 +100,18 @@ func joinOptionsFrom(r *http.Request, v1 bool) (joinOptions, error) {
 		if v1 {
 			return joinOptions{}, &JoinRequestError{errJoinRequestRequired}
 		}
-		return joinOptions{autoSubscribe: !isFalse(q.Get("auto_subscribe")), reconnect: isTrue(q.Get("reconnect")),
-			sid: q.Get("sid")}, nil
+		return joinOptions{autoSubscribe: !isFalse(q.Get("auto_subscribe")), adaptiveStream: isTrue(q.Get("adaptive_stream")),
+			reconnect: isTrue(q.Get("reconnect")), sid: q.Get("sid")}, nil
 	}
 	jr, err := decodeJoinRequest(enc)
 	if err != nil {
 		return joinOptions{}, err
 	}
-	auto := true
+	auto, adaptive := true, false
 	if cs := jr.ConnectionSettings; cs != nil {
-		auto = cs.AutoSubscribe
+		auto, adaptive = cs.AutoSubscribe, cs.AdaptiveStream
 	}
-	return joinOptions{autoSubscribe: auto, reconnect: jr.Reconnect, sid: jr.ParticipantSid, single: true, join: jr}, nil
+	return joinOptions{autoSubscribe: auto, adaptiveStream: adaptive, reconnect: jr.Reconnect, sid: jr.ParticipantSid, single: true, join: jr}, nil
 }
 
 func isTrue(v string) bool  { return v == "1" || v == "true" }

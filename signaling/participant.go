@@ -24,6 +24,9 @@ type participant struct {
 	expires       time.Time // the original token's expiry
 	joinedAt      time.Time
 	autoSubscribe bool
+	// adaptiveStream: the client reports the size it shows each video at;
+	// until it does, its videos start at the low layer (as LiveKit's).
+	adaptiveStream bool
 	// single: one peer connection carries both directions (join_request
 	// clients); pub and sub are then the same PC and the client always
 	// offers.
@@ -32,7 +35,8 @@ type participant struct {
 	link     *sfu.Downlink // the bandwidth toward the client, shared among its subscriptions
 	meter    levelMeter    // audio level of p's microphone, for active speakers
 
-	sig atomic.Pointer[conn] // the current signal connection; swapped on resume
+	sig     atomic.Pointer[conn] // the current signal connection; swapped on resume
+	mediaUp atomic.Bool          // the connection carrying subscriptions has been up (DownTracks may send)
 	// negMu serialises single-PC negotiation: an answer and the track
 	// changes it must include never interleave.
 	negMu sync.Mutex
@@ -98,6 +102,7 @@ type subscription struct {
 	track     *pubTrack
 	down      *sfu.DownTrack
 	sender    *webrtc.RTPSender
+	hideTimer *time.Timer // a pending "hidden" (setHidden); guarded by the subscriber's mu
 }
 
 func (p *participant) hidden() bool {

@@ -27,7 +27,7 @@ func (s *Server) newParticipant(r *room, c *conn, g *grant, opts joinOptions) (*
 		}
 	}
 	p := &participant{room: r, sid: newSID("PA_"), identity: g.identity, name: g.name, metadata: g.metadata,
-		attributes: g.attributes, perm: g.perm, apiKey: g.apiKey, expires: g.expires, joinedAt: time.Now(), autoSubscribe: opts.autoSubscribe, single: opts.single,
+		attributes: g.attributes, perm: g.perm, apiKey: g.apiKey, expires: g.expires, joinedAt: time.Now(), autoSubscribe: opts.autoSubscribe, adaptiveStream: opts.adaptiveStream, single: opts.single,
 		pub: pub, sub: sub, state: livekit.ParticipantInfo_JOINED, version: 1, tracks: map[string]*pubTrack{}, subs: map[string]*subscription{}}
 	p.sig.Store(c)
 	p.log = c.log.With("sid", p.sid)
@@ -138,6 +138,7 @@ func (p *participant) onAnswer(sd *livekit.SessionDescription) {
 		p.log.Warn("subscriber answer refused", "err", err)
 	}
 	p.flushCandidates(livekit.SignalTarget_SUBSCRIBER)
+	p.log.Debug("subscriber answer applied", "id", sd.Id)
 	p.mu.Lock()
 	p.negotiating = false
 	again := p.renegotiate
@@ -262,9 +263,13 @@ func (p *participant) negotiate() {
 		Type: "offer", Sdp: p.sub.LocalDescription().SDP, Id: id}}})
 }
 
-// startDownTracks asks for the keyframes that begin p's subscriptions
-// once its media connection is up (what was sent before it went nowhere).
+// startDownTracks tells p's subscriptions that its media connection is
+// up: they may forward now and ask for the keyframes that begin them
+// (what was sent before went nowhere). Subscriptions added later start
+// at once (addSubscription).
 func (p *participant) startDownTracks() {
+	p.log.Debug("media connection up")
+	p.mediaUp.Store(true)
 	p.mu.Lock()
 	downs := make([]*sfu.DownTrack, 0, len(p.subs))
 	for _, s := range p.subs {

@@ -2,6 +2,7 @@ package signaling
 
 import (
 	"strings"
+	"time"
 
 	"github.com/livekit/protocol/livekit"
 	"github.com/pion/rtp"
@@ -104,7 +105,7 @@ func (p *participant) onTrack(remote *webrtc.TrackRemote, receiver *webrtc.RTPRe
 	if remote.Kind() == webrtc.RTPCodecTypeAudio && t.info.Source != livekit.TrackSource_SCREEN_SHARE_AUDIO {
 		observe = audioLevelObserver(receiver, &p.meter)
 	}
-	t.up = sfu.NewUpTrack(t.info.Sid, remote, p.pub, observe)
+	t.up = sfu.NewUpTrack(t.info.Sid, remote, p.pub, observe, p.log)
 	t.tr = transceiverOf(p.pub, receiver)
 	p.tracks[t.info.Sid] = t
 	p.changedLocked()
@@ -157,10 +158,16 @@ func (p *participant) addSubscription(from *participant, t *pubTrack) {
 		p.log.Info("not subscribed: the client's offer lacks the track's codec", "track", t.info.Sid, "codec", t.up.Codec.MimeType)
 		return
 	}
-	down, err := sfu.NewDownTrack(t.up, t.info.Sid, from.sid+"|"+t.info.Sid, p.link)
+	down, err := sfu.NewDownTrack(t.up, t.info.Sid, from.sid+"|"+t.info.Sid, p.link, p.log)
 	if err != nil {
 		p.log.Warn("subscribe", "err", err)
 		return
+	}
+	if p.adaptiveStream {
+		// Its size on screen comes once it shows the video: until then
+		// the low layer, whose keyframe is the smallest, rather than a
+		// climb to the top one it may not need.
+		down.SetTargetQuality(sfu.Low)
 	}
 	var sender *webrtc.RTPSender
 	if p.single {
@@ -182,6 +189,11 @@ func (p *participant) addSubscription(from *participant, t *pubTrack) {
 	p.mu.Unlock()
 	go down.ReadRTCP(sender)
 	t.up.Subscribe(down)
+	// After the subscription is in p.subs: either startDownTracks sees it
+	// or this sees the connection up.
+	if p.mediaUp.Load() {
+		down.Start()
+	}
 	from.dynacast(t)
 }
 
@@ -243,7 +255,8 @@ func (p *participant) onTrackSetting(m *livekit.UpdateTrackSettings) {
 		if s == nil {
 			continue
 		}
-		s.down.SetDisabled(m.Disabled || m.Quality == livekit.VideoQuality_OFF)
+		p.log.Debug("track settings", "track", sid, "disabled", m.Disabled, "quality", m.Quality.String(), "width", m.Width, "height", m.Height)
+		p.setHidden(s, m.Disabled || m.Quality == livekit.VideoQuality_OFF)
 		q := sfu.Quality(m.Quality)
 		if m.Width > 0 || m.Height > 0 {
 			q = layerForSize(s.track.info.Layers, m.Width, m.Height)
@@ -253,6 +266,44 @@ func (p *participant) onTrackSetting(m *livekit.UpdateTrackSettings) {
 		}
 		s.down.SetTargetQuality(q)
 		s.publisher.dynacast(s.track)
+	}
+}
+
+// hideAfter is how long a subscriber's "hidden" waits before forwarding
+// stops; "visible" applies at once (LiveKit waits alike). livekit-client
+// with adaptive stream reports a new video hidden and, tens of
+// milliseconds later, once its element is on screen, visible: stopping
+// in between cuts the first keyframe short, and the browser that
+// publishes ignores the keyframe request that follows for 300 ms.
+const hideAfter = 100 * time.Millisecond
+
+// setHidden stops forwarding s after hideAfter (unless shown again
+// meanwhile), or resumes it at once.
+func (p *participant) setHidden(s *subscription, hide bool) {
+	p.mu.Lock()
+	if s.hideTimer != nil {
+		s.hideTimer.Stop()
+		s.hideTimer = nil
+	}
+	if hide && !s.down.Disabled() {
+		var t *time.Timer
+		t = time.AfterFunc(hideAfter, func() {
+			p.mu.Lock()
+			current := s.hideTimer == t // not shown (or hidden anew) since
+			if current {
+				s.hideTimer = nil
+			}
+			p.mu.Unlock()
+			if current {
+				s.down.SetDisabled(true)
+				s.publisher.dynacast(s.track)
+			}
+		})
+		s.hideTimer = t
+	}
+	p.mu.Unlock()
+	if !hide {
+		s.down.SetDisabled(false)
 	}
 }
 

@@ -129,5 +129,9 @@ test(`page open → first remote frame, ${RUNS} runs${servers.length > 1 ? " on 
     const f = s.frames.map((r) => r.frame);
     t.diagnostic(`${s.name}: median first frame ${median(f).toFixed(0)} ms; min ${Math.min(...f).toFixed(0)}, max ${Math.max(...f).toFixed(0)}; medians: devices open ${median(s.frames.map((r) => r.devices)).toFixed(0)}, `
       + `room.connect ${median(s.frames.map((r) => r.connect)).toFixed(0)} ms long, remote track ${median(s.frames.map((r) => r.track)).toFixed(0)} ms`);
+    // The media plane's own part: the subscription is negotiated, then a
+    // keyframe is asked for, made and forwarded.
+    const own = s.frames.map((r) => r.frame - r.track);
+    t.diagnostic(`${s.name}: remote track → first frame median ${median(own).toFixed(0)} ms; min ${Math.min(...own).toFixed(0)}, max ${Math.max(...own).toFixed(0)}`);
   }
 });
