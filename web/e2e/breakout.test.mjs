@@ -1,0 +1,191 @@
+// Breakout groups through the real API and the embedded SFU: a moderator
+// and three members of different companies in one roundtable. The
+// moderator makes groups in her panel (by keyboard), puts herself with
+// yoko and mika with keiko, and opens them for 30 seconds. Every page
+// moves without a reload; each pair sees and hears each other and nobody
+// else; the moderator's message reaches both groups; the 30-second notice
+// shows; at the end everyone is back in the main room by herself and all
+// four see each other again. yoko muted her microphone before the move:
+// it stays off through both moves, on the very same tracks, until she
+// turns it on herself.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchIsolated, apiLogin, apiCall, screenshot } from "./harness.mjs";
+import { watch, waitInCall, videoFlows, audioFlows, bothWays, createRoundtable, waitEval, WAIT } from "./room-lib.mjs";
+
+let server, browsers;
+const sink = { errors: [], logs: [] };
+before(async () => { server = await startServer(); browsers = await launchIsolated(server.url); });
+after(async () => { await browsers?.close(); await server?.stop(); });
+
+function report(e) {
+  console.error("console:\n" + sink.logs.slice(-100).join("\n") + "\nerrors:\n" + sink.errors.join("\n") + "\nserver:\n" + server.logs().slice(-6000));
+  throw e;
+}
+
+async function person(email, name, viewport) {
+  const ctx = await browsers.newContext(viewport);
+  const page = await ctx.newPage();
+  watch(page, name, sink);
+  const auth = await apiLogin(page, server.url, email);
+  return { page, ...auth, id: auth.member.id, name };
+}
+
+// inRoom waits until p's page is in room ("main" or a group id) with
+// exactly the people of others (identities) and nobody else.
+async function inRoom(p, room, others, timeout = WAIT) {
+  await waitEval(p.page, ([room, others]) => {
+    const r = window.zdkRoom?.room;
+    const ids = r ? [...r.remoteParticipants.keys()].sort() : [];
+    return document.body.dataset.screen === "call" && document.body.dataset.group === room && r.state === "connected" &&
+      JSON.stringify(ids) === JSON.stringify([...others].sort());
+  }, [room, others], `${p.name} in room ${room} with ${others.length} others`, timeout);
+}
+
+// ownTracks: the ids of the camera and microphone tracks a page captures,
+// and whether its microphone is muted, to show a move keeps them as they are.
+function ownTracks(p) {
+  return p.page.evaluate(() => {
+    const lp = window.zdkRoom.room.localParticipant;
+    const cam = lp.getTrackPublication("camera"), mic = lp.getTrackPublication("microphone");
+    return { cam: cam?.track?.mediaStreamTrack.id, mic: mic?.track?.mediaStreamTrack.id, micMuted: !!mic?.isMuted,
+      micLive: mic?.track?.mediaStreamTrack.readyState === "live" };
+  });
+}
+
+// shots keeps a group in progress as p's page shows it at 360 and 1440 px
+// in Japanese and English, checks it never scrolls sideways, and puts the
+// page back in Japanese at its own size.
+async function shots(p, name) {
+  const size = p.page.viewportSize();
+  for (const lang of ["ja", "en"]) {
+    if (await p.page.evaluate(() => document.documentElement.lang) !== lang) {
+      await p.page.click("#lang");
+      await p.page.waitForFunction((l) => document.documentElement.lang === l, lang, { timeout: WAIT });
+    }
+    for (const width of [360, 1440]) {
+      await p.page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
+      const wide = await p.page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(wide <= width, `${name} scrolls sideways at ${width} px in ${lang} (${wide} px)`);
+      await screenshot(p.page, `${name}-${width}-${lang}`);
+    }
+  }
+  await p.page.click("#lang");
+  await p.page.waitForFunction(() => document.documentElement.lang === "ja", null, { timeout: WAIT });
+  await p.page.setViewportSize(size);
+}
+
+test("breakout groups: two pairs talk apart, hear the moderator's message, and come back together at the end with their devices as they were", async (t) => {
+  const started = Date.now();
+  const op = await person("operator@zadankai.example", "moderator", { width: 1440, height: 900 });
+  const yoko = await person("yoko@minato.example", "yoko");
+  const mika = await person("mika@aozora.example", "mika");
+  const keiko = await person("keiko@sakura.example", "keiko");
+  const all = [op, yoko, mika, keiko];
+  const rt = await createRoundtable(op, { title: "E2E グループに分かれて" });
+  for (const m of [yoko, mika, keiko]) await apiCall(m.page, m.csrf, "POST", `/roundtables/${rt.id}/register`);
+  for (const p of all) await p.page.goto(`${server.url}/room?roundtable=${rt.id}&autojoin=1`);
+  for (const p of all) await inRoom(p, "main", all.filter((o) => o !== p).map((o) => o.id)).catch(report);
+
+  // yoko turns her microphone off before any move.
+  await yoko.page.click("#btn-mic");
+  await yoko.page.waitForSelector('#btn-mic[aria-pressed="false"]', { timeout: WAIT }).catch(report);
+  await op.page.waitForSelector(`.tile[data-identity="${yoko.id}"] .mic-off`, { timeout: WAIT }).catch(report);
+  const yokoBefore = await ownTracks(yoko);
+  assert.ok(yokoBefore.cam && yokoBefore.mic && yokoBefore.micMuted, `yoko's tracks before the move: ${JSON.stringify(yokoBefore)}`);
+  const opBefore = await ownTracks(op);
+
+  // The moderator makes groups of two, herself included, by keyboard.
+  await op.page.click("#btn-groups");
+  await op.page.selectOption("#groups-size", "2");
+  await op.page.check("#groups-me");
+  await op.page.focus("#groups-make");
+  await op.page.keyboard.press("Enter");
+  await op.page.waitForSelector("#groups-draft-h", { timeout: WAIT }).catch(report);
+  for (const [p, g] of [[op, "1"], [yoko, "1"], [mika, "2"], [keiko, "2"]]) await op.page.selectOption(`[id="draft-${p.id}"]`, g);
+  for (const [g, who] of [["1", [op, yoko]], ["2", [mika, keiko]]]) {
+    const ids = await op.page.$$eval(`#groups-panel section.group[data-group="${g}"] li`, (li) => li.map((x) => x.dataset.member).sort());
+    assert.deepEqual(ids, who.map((p) => p.id).sort(), `group ${g} in the draft`);
+  }
+  await op.page.fill("#groups-minutes", "0.5");
+  await op.page.focus("#groups-open");
+  await op.page.keyboard.press("Enter");
+  const opened = Date.now();
+  await op.page.waitForSelector('#groups-status[data-kind="done"]', { timeout: WAIT }).catch(report);
+
+  // Each pair is alone together: sees and hears each other (yoko's
+  // microphone is off: she hears the moderator, who sees her muted).
+  await Promise.all([inRoom(op, "1", [yoko.id]), inRoom(yoko, "1", [op.id]), inRoom(mika, "2", [keiko.id]), inRoom(keiko, "2", [mika.id])]).catch(report);
+  t.diagnostic(`everyone in her group ${Date.now() - opened} ms after opening`);
+  await Promise.all([
+    bothWays(mika, keiko),
+    videoFlows(op.page, yoko.id, "the moderator sees yoko in group 1"),
+    videoFlows(yoko.page, op.id, "yoko sees the moderator in group 1"),
+    audioFlows(yoko.page, op.id, "yoko hears the moderator in group 1"),
+    op.page.waitForSelector(`.tile[data-identity="${yoko.id}"] .mic-off`, { timeout: WAIT }),
+  ]).catch(report);
+  for (const p of all) assert.ok(await p.page.locator("#audio-sink audio").count() <= 1, `${p.name} plays someone outside her group`);
+  t.diagnostic(`both pairs see and hear each other ${Date.now() - opened} ms after opening`);
+  assert.equal(await yoko.page.getAttribute("#btn-mic", "aria-pressed"), "false", "the move turned yoko's microphone on");
+  assert.deepEqual(await ownTracks(yoko), yokoBefore, "yoko's tracks changed with the move");
+  assert.match(await yoko.page.textContent("#breakout-bar"), /グループ1 · 残り00:[0-3]\d/);
+  assert.match(await keiko.page.textContent("#breakout-bar"), /グループ2 · 残り00:[0-3]\d/);
+  // 30 seconds is all there is: the notice shows at once.
+  for (const p of [yoko, mika, keiko]) {
+    await p.page.waitForSelector('.notice[data-key="breakout-end"]', { timeout: WAIT }).catch(report);
+    assert.match(await p.page.textContent('.notice[data-key="breakout-end"]'), /30秒後にメインルームに戻ります/);
+  }
+
+  // A message to every group reaches both.
+  await op.page.fill("#groups-message", "あと少しで戻ります");
+  await op.page.click("#groups-send");
+  for (const p of [yoko, mika, keiko]) {
+    await p.page.waitForSelector('.notice[data-key="breakout-msg"]', { timeout: WAIT }).catch(report);
+    assert.match(await p.page.textContent('.notice[data-key="breakout-msg"]'), /モデレーターからのお知らせ：あと少しで戻ります/);
+  }
+  t.diagnostic(`message delivered ${Date.now() - opened} ms after opening`);
+
+  // The time is up: everyone is back in the main room by herself.
+  for (const p of all) await inRoom(p, "main", all.filter((o) => o !== p).map((o) => o.id), WAIT + 30_000).catch(report);
+  t.diagnostic(`everyone back ${Date.now() - opened} ms after opening`);
+  await yoko.page.waitForSelector('.notice[data-key="breakout"]', { timeout: WAIT }).catch(report);
+  assert.match(await yoko.page.textContent('.notice[data-key="breakout"]'), /メインルームに戻りました/);
+  assert.equal(await yoko.page.isHidden("#breakout-bar"), true, "the group bar stayed after the return");
+  await Promise.all(all.flatMap((p) => all.filter((o) => o !== p).map((o) => videoFlows(p.page, o.id, `${p.name} sees ${o.name} back in the main room`)))).catch(report);
+
+  // yoko's microphone is still off, on the same tracks, until she turns it on herself.
+  assert.equal(await yoko.page.getAttribute("#btn-mic", "aria-pressed"), "false", "the return turned yoko's microphone on");
+  assert.deepEqual(await ownTracks(yoko), yokoBefore, "yoko's tracks changed with the return");
+  assert.deepEqual(await ownTracks(op), opBefore, "the moderator's tracks changed with the moves");
+  for (const p of [op, mika, keiko]) await p.page.waitForSelector(`.tile[data-identity="${yoko.id}"] .mic-off`, { timeout: WAIT }).catch(report);
+  await yoko.page.click("#btn-mic");
+  await yoko.page.waitForSelector('#btn-mic[aria-pressed="true"]', { timeout: WAIT }).catch(report);
+  await Promise.all([mika, keiko, op].map((p) => audioFlows(p.page, yoko.id, `${p.name} hears yoko once she turns her microphone on`))).catch(report);
+  await screenshot(op.page, "room-breakout-back");
+  t.diagnostic(`the first round took ${Date.now() - started} ms`);
+  await secondRound(op, all);
+  t.diagnostic(`the whole scenario took ${Date.now() - started} ms`);
+  assert.deepEqual(sink.errors, []);
+});
+
+// secondRound opens the proposed groups for ten minutes (the page's
+// default), keeps screenshots of a group in progress, adds five minutes
+// and calls everyone back: all four are in the main room again.
+async function secondRound(op, all) {
+  await op.page.click("#groups-make");
+  await op.page.waitForSelector("#groups-draft-h", { timeout: WAIT }).catch(report);
+  await op.page.click("#groups-open");
+  for (const p of all) {
+    await waitEval(p.page, () => !["main", undefined].includes(document.body.dataset.group) && window.zdkRoom.room.state === "connected" &&
+      window.zdkRoom.room.remoteParticipants.size === 1, null, `${p.name} in a group of the second round`).catch(report);
+  }
+  const member = all.find((p) => p !== op && p.page.viewportSize().width === 360);
+  const left = async () => Number(/残り(\d\d):/.exec(await member.page.textContent("#breakout-bar"))?.[1]);
+  assert.ok(await left() >= 9 && await left() <= 10, "ten minutes were asked for");
+  await op.page.click("#groups-extend");
+  await member.page.waitForFunction(() => /残り1[45]:/.test(document.getElementById("breakout-bar").textContent), null, { timeout: WAIT }).catch(report);
+  await shots(member, "room-breakout-member");
+  await shots(op, "room-breakout-moderator");
+  await op.page.click("#groups-close");
+  for (const p of all) await inRoom(p, "main", all.filter((o) => o !== p).map((o) => o.id)).catch(report);
+}
