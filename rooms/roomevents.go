@@ -68,11 +68,11 @@ func (re RoomEvents) attended(ctx context.Context, ev MediaEvent) error {
 	if id, ok := strings.CutPrefix(ev.Room, consultationRoomPrefix); ok {
 		return RecordJoined(ctx, re.Store, ConsultationID(id), m)
 	}
-	id, ok := strings.CutPrefix(ev.Room, roundtableRoomPrefix)
+	of, ok := ParseRoomName(ev.Room)
 	if !ok {
 		return nil
 	}
-	r, err := re.Store.GetRoundtable(ctx, RoundtableID(id))
+	r, err := re.Store.GetRoundtable(ctx, of.Roundtable)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
@@ -88,18 +88,20 @@ func (re RoomEvents) attended(ctx context.Context, ev MediaEvent) error {
 // finished marks a roundtable ended when its room finishes (everyone
 // left and the media plane closed it) after the start. A room that
 // finishes before the start (a moderator trying her camera early) ends
-// nothing.
+// nothing, and neither does a group room's, nor the main room emptying
+// while everyone is in the breakout groups.
 func (re RoomEvents) finished(ctx context.Context, ev MediaEvent) error {
-	id, ok := strings.CutPrefix(ev.Room, roundtableRoomPrefix)
-	if !ok {
+	of, ok := ParseRoomName(ev.Room)
+	if !ok || of.Group != "" {
 		return nil
 	}
+	id := of.Roundtable
 	for try := 1; ; try++ {
-		r, err := re.Store.GetRoundtable(ctx, RoundtableID(id))
+		r, err := re.Store.GetRoundtable(ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}
-		if err != nil || r.Live.Ended || r.Cancelled || ev.At.Before(r.Start) {
+		if err != nil || r.Live.Ended || r.Cancelled || ev.At.Before(r.Start) || r.Live.Breakout.Open(ev.At) {
 			return err
 		}
 		r.Live.Ended = true

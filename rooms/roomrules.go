@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 )
 
 // roundtableRoomPrefix starts the name of every roundtable's media room.
@@ -55,23 +56,38 @@ func (r *Roundtable) EntryFor(id MemberID) Entry {
 // every participant_joined: the rules live in the store, not in a media
 // process, so they hold after a restart and across replicas, and a token
 // (which neither media plane can take back) never outlives them.
-type RoomRules struct{ Store Store }
+type RoomRules struct {
+	Store Store
+	// Now is the clock a breakout's end is read against; nil: time.Now.
+	Now func() time.Time
+}
 
 // Entry returns what the rules of the media room named room say about
-// identity joining it. Only roundtable rooms have rules; other rooms
-// (consultations, development rooms) and rooms of no known roundtable
-// admit whoever holds a token for them.
+// identity joining it: a roundtable's main room or one of its breakout
+// groups' rooms (GroupEntryFor). Only roundtable rooms have rules; other
+// rooms (consultations, development rooms) and rooms of no known
+// roundtable admit whoever holds a token for them.
 func (rr RoomRules) Entry(ctx context.Context, room, identity string) (Entry, error) {
-	id, ok := strings.CutPrefix(room, roundtableRoomPrefix)
+	of, ok := ParseRoomName(room)
 	if !ok {
+		if strings.HasPrefix(room, roundtableRoomPrefix) { // a roundtable's, but no room we name
+			return Entry{Refused: EntryNoRoom}, nil
+		}
 		return Entry{}, nil
 	}
-	r, err := rr.Store.GetRoundtable(ctx, RoundtableID(id))
+	r, err := rr.Store.GetRoundtable(ctx, of.Roundtable)
 	if errors.Is(err, ErrNotFound) {
 		return Entry{}, nil
 	}
 	if err != nil {
 		return Entry{}, err
+	}
+	if of.Group != "" {
+		now := time.Now
+		if rr.Now != nil {
+			now = rr.Now
+		}
+		return r.GroupEntryFor(MemberID(identity), of.Round, of.Group, now()), nil
 	}
 	return r.EntryFor(MemberID(identity)), nil
 }

@@ -163,6 +163,8 @@ type LiveState struct {
 	Admitted  []MemberID `json:"admitted" bson:"admitted"`   // let in from the lobby
 	Promoted  []MemberID `json:"promoted" bson:"promoted"`   // audience members on stage
 	Removed   []MemberID `json:"removed" bson:"removed"`     // may not rejoin this session
+	// Breakout is the current (or last) round of small groups.
+	Breakout *Breakout `json:"breakout,omitempty" bson:"breakout,omitempty"`
 }
 
 // OnStage reports whether m speaks from the stage of r.

@@ -41,6 +41,8 @@ var (
 	errEntryRemoved     = errors.New("removed from this room by a moderator")
 	errEntryLocked      = errors.New("the moderators have locked this room")
 	errEntryNoRoom      = errors.New("this room is closed")
+	errBreakoutClosed   = errors.New("the breakout groups are not open")
+	errNotInGroup       = errors.New("not in this breakout group")
 )
 
 // applyRules checks g against its room's rules for a new join. It returns
@@ -66,6 +68,10 @@ func (s *Server) applyRules(ctx context.Context, g *grant) (*grant, int, error) 
 		return nil, http.StatusForbidden, errEntryRemoved
 	case rooms.EntryLocked:
 		return nil, http.StatusForbidden, errEntryLocked
+	case rooms.EntryBreakoutClosed:
+		return nil, http.StatusForbidden, errBreakoutClosed
+	case rooms.EntryNotInGroup:
+		return nil, http.StatusForbidden, errNotInGroup
 	default:
 		return nil, http.StatusForbidden, errEntryNoRoom
 	}

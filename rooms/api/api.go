@@ -300,6 +300,7 @@ func (a *API) Register(r *gin.Engine) {
 	}
 	a.registerRoundtableExtras(authed, operator)
 	a.registerQA(authed, operator)
+	a.registerBreakout(authed)
 	a.registerNotifications(authed)
 }
 
@@ -354,6 +355,17 @@ func (a *API) registerQA(authed, operator *gin.RouterGroup) {
 	authed.POST("/roundtables/:id/polls/:pid/vote", a.votePoll)
 	operator.GET("/roundtables/:id/question-authors", a.questionAuthors)
 	operator.GET("/feedback/polls", a.listAllPolls)
+}
+
+// registerBreakout adds a roundtable's breakout groups (issue 16).
+func (a *API) registerBreakout(authed *gin.RouterGroup) {
+	authed.GET("/roundtables/:id/breakout", a.getBreakout)
+	authed.POST("/roundtables/:id/breakout/plan", a.planBreakout)
+	authed.POST("/roundtables/:id/breakout/open", a.openBreakoutGroups)
+	authed.POST("/roundtables/:id/breakout/move", a.moveBreakout)
+	authed.POST("/roundtables/:id/breakout/broadcast", a.broadcastBreakout)
+	authed.POST("/roundtables/:id/breakout/extend", a.extendBreakout)
+	authed.POST("/roundtables/:id/breakout/close", a.closeBreakout)
 }
 
 func (a *API) healthz(c *gin.Context) {

@@ -40,7 +40,10 @@ type modCtx struct {
 	r      *rooms.Roundtable
 	me     *rooms.Member
 	req    moderationRequest
-	people []rooms.MediaParticipant // who is in the room now
+	people []rooms.MediaParticipant // who is in the room now, and in its open breakout groups' rooms
+	// where names the rooms each identity is in (the main room, a group's,
+	// or both for a moment while she moves).
+	where  map[string][]string
 	detail string
 	// affected counts the people the action changed, so the moderator is
 	// told what happened ("3 muted", or that nobody was).
@@ -82,13 +85,11 @@ func (a *API) moderate(c *gin.Context) {
 		fail(c, &Error{Status: http.StatusServiceUnavailable, Code: "media_unavailable", Message: "no media plane is configured"})
 		return
 	}
-	m := &modCtx{ctx: c.Request.Context(), r: r, me: me, req: req, affected: -1}
-	people, err := a.mediaPlane.ListParticipants(m.ctx, r.RoomName())
-	if err != nil && !errors.Is(err, rooms.ErrNotFound) {
+	m := &modCtx{ctx: c.Request.Context(), r: r, me: me, req: req, affected: -1, where: map[string][]string{}}
+	if err := a.listRoomPeople(m); err != nil {
 		fail(c, err)
 		return
 	}
-	m.people = people
 	if err := act(a, m); err != nil {
 		fail(c, err)
 		return
@@ -105,6 +106,37 @@ func (a *API) moderate(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"live": r.Live, "affected": m.affected})
 }
 
+// listRoomPeople lists who is in the roundtable's room and, while groups
+// are open, in its groups' rooms: a moderator acts on people wherever
+// they are (a removal reaches her in her group).
+func (a *API) listRoomPeople(m *modCtx) error {
+	names := []string{m.r.RoomName()}
+	if m.r.Live.Breakout.Open(a.now()) {
+		names = append(names, m.r.BreakoutRoomNames()...)
+	}
+	for _, room := range names {
+		people, err := a.mediaPlane.ListParticipants(m.ctx, room)
+		if err != nil && !errors.Is(err, rooms.ErrNotFound) {
+			return err
+		}
+		for _, p := range people {
+			if len(m.where[p.Identity]) == 0 {
+				m.people = append(m.people, p)
+			}
+			m.where[p.Identity] = append(m.where[p.Identity], room)
+		}
+	}
+	return nil
+}
+
+// room is the room identity is in (the main room if she is in it).
+func (m *modCtx) room(identity string) string {
+	if in := m.where[identity]; len(in) > 0 {
+		return in[0]
+	}
+	return m.r.RoomName()
+}
+
 // saveLive stores the live state and mirrors it into the room metadata
 // that every client follows.
 func (a *API) saveLive(m *modCtx) error {
@@ -118,6 +150,11 @@ func (a *API) saveLive(m *modCtx) error {
 		"locked": m.r.Live.Locked, "ended": m.r.Live.Ended, "talk": m.r.Talk, "promoted": m.r.Live.Promoted})
 	if err := a.mediaPlane.SetRoomMetadata(m.ctx, m.r.RoomName(), string(meta)); err != nil && !errors.Is(err, rooms.ErrNotFound) {
 		return err
+	}
+	if m.r.Live.Breakout.Open(a.now()) {
+		for _, room := range m.r.BreakoutRoomNames() { // best effort: the main room's is the record
+			_ = a.mediaPlane.SetRoomMetadata(m.ctx, room, string(meta))
+		}
 	}
 	return nil
 }
@@ -144,7 +181,7 @@ func (a *API) modMute(m *modCtx) error {
 		return rooms.Invalid("source", "no_such_track", "this person publishes no such track")
 	}
 	m.detail = m.req.Source
-	return a.mediaPlane.MuteTrack(m.ctx, m.r.RoomName(), p.Identity, t.SID)
+	return a.mediaPlane.MuteTrack(m.ctx, m.room(p.Identity), p.Identity, t.SID)
 }
 
 // modAskUnmute asks; it never unmutes anyone. The page shows the request
@@ -165,7 +202,7 @@ func (a *API) modAskUnmute(m *modCtx) error {
 	}
 	m.detail = m.req.Source
 	body, _ := json.Marshal(map[string]string{"source": m.req.Source, "from": m.me.DisplayName})
-	return a.mediaPlane.SendData(m.ctx, m.r.RoomName(), topicAskUnmute, body, []string{p.Identity})
+	return a.mediaPlane.SendData(m.ctx, m.room(p.Identity), topicAskUnmute, body, []string{p.Identity})
 }
 
 // modMuteAll mutes every open microphone but the moderators' and the
@@ -179,7 +216,7 @@ func (a *API) modMuteAll(m *modCtx) error {
 			continue
 		}
 		if t, ok := sourceTrack(p, "microphone"); ok && !t.Muted {
-			err := a.mediaPlane.MuteTrack(m.ctx, m.r.RoomName(), p.Identity, t.SID)
+			err := a.mediaPlane.MuteTrack(m.ctx, m.room(p.Identity), p.Identity, t.SID)
 			if err != nil && !errors.Is(err, rooms.ErrNotFound) {
 				return err
 			}
@@ -206,14 +243,14 @@ func (a *API) modLowerHand(m *modCtx) error {
 	if err != nil {
 		return err
 	}
-	return a.mediaPlane.SetAttributes(m.ctx, m.r.RoomName(), p.Identity, map[string]string{"hand": ""})
+	return a.mediaPlane.SetAttributes(m.ctx, m.room(p.Identity), p.Identity, map[string]string{"hand": ""})
 }
 
 func (a *API) modLowerAllHands(m *modCtx) error {
 	m.affected = 0
 	for _, p := range m.people {
 		if p.Attributes["hand"] != "" {
-			if err := a.mediaPlane.SetAttributes(m.ctx, m.r.RoomName(), p.Identity, map[string]string{"hand": ""}); err != nil {
+			if err := a.mediaPlane.SetAttributes(m.ctx, m.room(p.Identity), p.Identity, map[string]string{"hand": ""}); err != nil {
 				return err
 			}
 			m.affected++
@@ -232,10 +269,10 @@ func (a *API) modPromote(m *modCtx) error {
 	if m.r.Talk != rooms.TalkStage || m.r.OnStage(rooms.MemberID(p.Identity)) {
 		return wrongState("only audience members of a stage roundtable can be promoted")
 	}
-	if err := a.mediaPlane.SetPermissions(m.ctx, m.r.RoomName(), p.Identity, rooms.MediaPermission{CanPublish: true, CanSubscribe: true, CanPublishData: true}); err != nil {
+	if err := a.mediaPlane.SetPermissions(m.ctx, m.room(p.Identity), p.Identity, rooms.MediaPermission{CanPublish: true, CanSubscribe: true, CanPublishData: true}); err != nil {
 		return err
 	}
-	_ = a.mediaPlane.SetAttributes(m.ctx, m.r.RoomName(), p.Identity, map[string]string{"hand": "", "role": roomRoleSpeaker})
+	_ = a.mediaPlane.SetAttributes(m.ctx, m.room(p.Identity), p.Identity, map[string]string{"hand": "", "role": roomRoleSpeaker})
 	m.r.Live.Promoted = append(m.r.Live.Promoted, rooms.MemberID(p.Identity))
 	return a.saveLive(m)
 }
@@ -251,10 +288,10 @@ func (a *API) modDemote(m *modCtx) error {
 	if !slices.Contains(m.r.Live.Promoted, id) {
 		return wrongState("only promoted audience members can be moved back")
 	}
-	if err := a.mediaPlane.SetPermissions(m.ctx, m.r.RoomName(), p.Identity, rooms.MediaPermission{CanSubscribe: true, CanPublishData: true}); err != nil {
+	if err := a.mediaPlane.SetPermissions(m.ctx, m.room(p.Identity), p.Identity, rooms.MediaPermission{CanSubscribe: true, CanPublishData: true}); err != nil {
 		return err
 	}
-	_ = a.mediaPlane.SetAttributes(m.ctx, m.r.RoomName(), p.Identity, map[string]string{"role": roomRoleAudience})
+	_ = a.mediaPlane.SetAttributes(m.ctx, m.room(p.Identity), p.Identity, map[string]string{"role": roomRoleAudience})
 	m.r.Live.Promoted = slices.DeleteFunc(m.r.Live.Promoted, func(x rooms.MemberID) bool { return x == id })
 	return a.saveLive(m)
 }
@@ -272,13 +309,22 @@ func (a *API) modRemove(m *modCtx) error {
 	if !slices.Contains(m.r.Live.Removed, id) { // a retry after a media-plane failure
 		m.r.Live.Removed = append(m.r.Live.Removed, id)
 	}
+	if b := m.r.Live.Breakout; b != nil {
+		b.Drop(id)
+	}
 	if err := a.saveLive(m); err != nil {
 		return err
 	}
 	// Gone already (she left, or the media plane's join hook removed her
-	// once the rule was stored): the removal holds all the same.
-	if err := a.mediaPlane.RemoveParticipant(m.ctx, m.r.RoomName(), p.Identity); err != nil && !errors.Is(err, rooms.ErrNotFound) {
-		return err
+	// once the rule was stored): the removal holds all the same. She is
+	// taken out of every room she is in: the main room, her group's.
+	for _, room := range m.where[p.Identity] {
+		if err := a.mediaPlane.RemoveParticipant(m.ctx, room, p.Identity); err != nil && !errors.Is(err, rooms.ErrNotFound) {
+			return err
+		}
+	}
+	if m.r.Live.Breakout != nil {
+		a.tellBreakout(m.ctx, m.r)
 	}
 	return nil
 }
@@ -342,10 +388,10 @@ func (a *API) modAdmitAll(m *modCtx) error {
 func (a *API) admit(m *modCtx, p rooms.MediaParticipant) error {
 	id := rooms.MemberID(p.Identity)
 	publish := m.r.Talk == rooms.TalkSmallRound || m.r.OnStage(id)
-	if err := a.mediaPlane.SetPermissions(m.ctx, m.r.RoomName(), p.Identity, rooms.MediaPermission{CanPublish: publish, CanSubscribe: true, CanPublishData: true}); err != nil {
+	if err := a.mediaPlane.SetPermissions(m.ctx, m.room(p.Identity), p.Identity, rooms.MediaPermission{CanPublish: publish, CanSubscribe: true, CanPublishData: true}); err != nil {
 		return err
 	}
-	if err := a.mediaPlane.SetAttributes(m.ctx, m.r.RoomName(), p.Identity, map[string]string{"lobby": ""}); err != nil {
+	if err := a.mediaPlane.SetAttributes(m.ctx, m.room(p.Identity), p.Identity, map[string]string{"lobby": ""}); err != nil {
 		return err
 	}
 	if !slices.Contains(m.r.Live.Admitted, id) {
@@ -354,14 +400,20 @@ func (a *API) admit(m *modCtx, p rooms.MediaParticipant) error {
 	return a.saveLive(m)
 }
 
-// modEnd ends the session for everyone.
+// modEnd ends the session for everyone, in the main room and in every
+// breakout group's room.
 func (a *API) modEnd(m *modCtx) error {
 	m.r.Live.Ended = true
+	if b := m.r.Live.Breakout; b != nil {
+		b.Closed = true
+	}
 	if err := a.saveLive(m); err != nil {
 		return err
 	}
-	if err := a.mediaPlane.DeleteRoom(m.ctx, m.r.RoomName()); err != nil && !errors.Is(err, rooms.ErrNotFound) {
-		return err
+	for _, room := range append([]string{m.r.RoomName()}, m.r.BreakoutRoomNames()...) {
+		if err := a.mediaPlane.DeleteRoom(m.ctx, room); err != nil && !errors.Is(err, rooms.ErrNotFound) {
+			return err
+		}
 	}
 	return nil
 }

@@ -253,28 +253,33 @@ func (a *API) joinRoundtable(c *gin.Context) {
 		fail(c, &Error{Status: http.StatusForbidden, Code: "ended", Message: "this roundtable has ended"})
 		return
 	}
-	// With the lobby on, everyone not on stage and not yet admitted waits
-	// in it, early arrivals included: connected, allowed nothing, until a
-	// moderator admits them.
-	publish, sub := role != roomRoleAudience && !entry.Lobby, !entry.Lobby
-	// Own metadata: the page sets the raised-hand attribute (with its time)
-	// and the "stepping away" status itself.
-	selfMeta := true
-	grant := &auth.VideoGrant{RoomJoin: true, Room: r.RoomName(), CanPublish: &publish, CanSubscribe: &sub, CanPublishData: &sub,
-		CanUpdateOwnMetadata: &selfMeta}
-	attrs := map[string]string{"role": role}
-	if entry.Lobby {
-		attrs["lobby"] = "1"
-	}
-	valid := min(to.Sub(now)+5*time.Minute, joinTokenTTL)
-	tok := auth.NewAccessToken(a.media.APIKey, a.media.APISecret).SetIdentity(string(me.ID)).SetName(me.DisplayName).
-		SetValidFor(valid).SetVideoGrant(grant).SetAttributes(attrs)
-	jwt, err := tok.ToJWT()
+	room, group, err := a.joinTarget(c, r, me, now)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	url, err := a.mediaURLFor(c.Request.Context(), r.RoomName())
+	// With the lobby on, everyone not on stage and not yet admitted waits
+	// in it, early arrivals included: connected, allowed nothing, until a
+	// moderator admits them. In a group, where a moderator placed her, no
+	// lobby holds her; a stage's audience speaks there only if the
+	// moderator allowed it when opening the groups.
+	publish := role != roomRoleAudience
+	if group != "main" {
+		entry.Lobby = false
+		publish = publish || r.OnStage(me.ID) || r.Live.Breakout.Speak
+	}
+	publish, sub := publish && !entry.Lobby, !entry.Lobby
+	jwt, valid, err := a.roundtableToken(me, room, role, publish, sub, entry.Lobby, to.Sub(now))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	url, err := a.mediaURLFor(c.Request.Context(), room)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	bv, err := a.breakoutView(c.Request.Context(), r, &me.ID, now)
 	if err != nil {
 		fail(c, err)
 		return
@@ -284,8 +289,28 @@ func (a *API) joinRoundtable(c *gin.Context) {
 	// LiveKit server may set any attribute on herself, so the page reads
 	// roles from here and from the room metadata (promotions), never from
 	// participants' attributes.
-	c.JSON(http.StatusOK, gin.H{"url": url, "room": r.RoomName(), "token": jwt, "role": role, "lobby": entry.Lobby,
-		"expires_at": now.Add(valid), "talk": r.Talk, "moderators": orEmpty(r.Moderators), "speakers": orEmpty(r.Speakers)})
+	c.JSON(http.StatusOK, gin.H{"url": url, "room": room, "token": jwt, "role": role, "lobby": entry.Lobby,
+		"expires_at": now.Add(valid), "talk": r.Talk, "moderators": orEmpty(r.Moderators), "speakers": orEmpty(r.Speakers),
+		"group": group, "breakout": bv})
+}
+
+// roundtableToken mints a join token for room with these grants, valid
+// for joinTokenTTL at most and never long past the end (left away).
+func (a *API) roundtableToken(me *rooms.Member, room, role string, publish, sub, lobby bool, left time.Duration) (string, time.Duration, error) {
+	// Own metadata: the page sets the raised-hand attribute (with its time)
+	// and the "stepping away" status itself.
+	selfMeta := true
+	grant := &auth.VideoGrant{RoomJoin: true, Room: room, CanPublish: &publish, CanSubscribe: &sub, CanPublishData: &sub,
+		CanUpdateOwnMetadata: &selfMeta}
+	attrs := map[string]string{"role": role}
+	if lobby {
+		attrs["lobby"] = "1"
+	}
+	valid := min(left+5*time.Minute, joinTokenTTL)
+	tok := auth.NewAccessToken(a.media.APIKey, a.media.APISecret).SetIdentity(string(me.ID)).SetName(me.DisplayName).
+		SetValidFor(valid).SetVideoGrant(grant).SetAttributes(attrs)
+	jwt, err := tok.ToJWT()
+	return jwt, valid, err
 }
 
 // joinTokenTTL keeps join tokens short-lived: the room page fetches
@@ -309,6 +334,10 @@ func entryError(e rooms.Entry) error {
 		return &Error{Status: http.StatusForbidden, Code: "removed", Message: "a moderator removed you from this session"}
 	case rooms.EntryLocked:
 		return &Error{Status: http.StatusForbidden, Code: "locked", Message: "the moderators have locked the room"}
+	case rooms.EntryBreakoutClosed:
+		return &Error{Status: http.StatusConflict, Code: rooms.EntryBreakoutClosed, Field: "group", Message: "the groups are not open"}
+	case rooms.EntryNotInGroup:
+		return &Error{Status: http.StatusForbidden, Code: rooms.EntryNotInGroup, Field: "group", Message: "you are not in this group"}
 	}
 	return nil
 }
