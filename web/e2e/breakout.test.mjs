@@ -3,15 +3,16 @@
 // moderator makes groups in her panel (by keyboard), puts herself with
 // yoko and mika with keiko, and opens them for 30 seconds. Every page
 // moves without a reload; each pair sees and hears each other and nobody
-// else; the moderator's message reaches both groups; the 30-second notice
-// shows; at the end everyone is back in the main room by herself and all
-// four see each other again. yoko muted her microphone before the move:
-// it stays off through both moves, on the very same tracks, until she
-// turns it on herself.
+// else; the 30-second notice shows; at the end everyone is back in the
+// main room by herself and all four see each other again. In a second
+// round of ten minutes the moderator's message reaches both groups, she
+// adds five minutes and calls everyone back. yoko muted her microphone
+// before the move: it stays off through both moves, on the very same
+// tracks, until she turns it on herself.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchIsolated, apiLogin, apiCall, screenshot } from "./harness.mjs";
-import { watch, waitInCall, videoFlows, audioFlows, bothWays, createRoundtable, waitEval, WAIT } from "./room-lib.mjs";
+import { watch, videoFlows, audioFlows, bothWays, createRoundtable, waitEval, WAIT } from "./room-lib.mjs";
 
 let server, browsers;
 const sink = { errors: [], logs: [] };
@@ -53,17 +54,17 @@ function ownTracks(p) {
   });
 }
 
-// shots keeps a group in progress as p's page shows it at 360 and 1440 px
-// in Japanese and English, checks it never scrolls sideways, and puts the
-// page back in Japanese at its own size.
-async function shots(p, name) {
+// shots keeps a group in progress as p's page shows it at the given
+// widths in Japanese and English, checks it never scrolls sideways, and
+// puts the page back in Japanese at its own size.
+async function shots(p, name, widths) {
   const size = p.page.viewportSize();
   for (const lang of ["ja", "en"]) {
     if (await p.page.evaluate(() => document.documentElement.lang) !== lang) {
       await p.page.click("#lang");
       await p.page.waitForFunction((l) => document.documentElement.lang === l, lang, { timeout: WAIT });
     }
-    for (const width of [360, 1440]) {
+    for (const width of widths) {
       await p.page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
       const wide = await p.page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(wide <= width, `${name} scrolls sideways at ${width} px in ${lang} (${wide} px)`);
@@ -86,6 +87,7 @@ test("breakout groups: two pairs talk apart, hear the moderator's message, and c
   for (const m of [yoko, mika, keiko]) await apiCall(m.page, m.csrf, "POST", `/roundtables/${rt.id}/register`);
   for (const p of all) await p.page.goto(`${server.url}/room?roundtable=${rt.id}&autojoin=1`);
   for (const p of all) await inRoom(p, "main", all.filter((o) => o !== p).map((o) => o.id)).catch(report);
+  t.diagnostic(`all four in the main room after ${Date.now() - started} ms`);
 
   // yoko turns her microphone off before any move.
   await yoko.page.click("#btn-mic");
@@ -117,6 +119,9 @@ test("breakout groups: two pairs talk apart, hear the moderator's message, and c
   // microphone is off: she hears the moderator, who sees her muted).
   await Promise.all([inRoom(op, "1", [yoko.id]), inRoom(yoko, "1", [op.id]), inRoom(mika, "2", [keiko.id]), inRoom(keiko, "2", [mika.id])]).catch(report);
   t.diagnostic(`everyone in her group ${Date.now() - opened} ms after opening`);
+  // 30 seconds is all there is: the notice shows at once.
+  await Promise.all([yoko, mika, keiko].map((p) => p.page.waitForSelector('.notice[data-key="breakout-end"]', { timeout: WAIT }))).catch(report);
+  for (const p of [yoko, mika, keiko]) assert.match(await p.page.textContent('.notice[data-key="breakout-end"]'), /30秒後にメインルームに戻ります/);
   await Promise.all([
     bothWays(mika, keiko),
     videoFlows(op.page, yoko.id, "the moderator sees yoko in group 1"),
@@ -130,20 +135,6 @@ test("breakout groups: two pairs talk apart, hear the moderator's message, and c
   assert.deepEqual(await ownTracks(yoko), yokoBefore, "yoko's tracks changed with the move");
   assert.match(await yoko.page.textContent("#breakout-bar"), /グループ1 · 残り00:[0-3]\d/);
   assert.match(await keiko.page.textContent("#breakout-bar"), /グループ2 · 残り00:[0-3]\d/);
-  // 30 seconds is all there is: the notice shows at once.
-  for (const p of [yoko, mika, keiko]) {
-    await p.page.waitForSelector('.notice[data-key="breakout-end"]', { timeout: WAIT }).catch(report);
-    assert.match(await p.page.textContent('.notice[data-key="breakout-end"]'), /30秒後にメインルームに戻ります/);
-  }
-
-  // A message to every group reaches both.
-  await op.page.fill("#groups-message", "あと少しで戻ります");
-  await op.page.click("#groups-send");
-  for (const p of [yoko, mika, keiko]) {
-    await p.page.waitForSelector('.notice[data-key="breakout-msg"]', { timeout: WAIT }).catch(report);
-    assert.match(await p.page.textContent('.notice[data-key="breakout-msg"]'), /モデレーターからのお知らせ：あと少しで戻ります/);
-  }
-  t.diagnostic(`message delivered ${Date.now() - opened} ms after opening`);
 
   // The time is up: everyone is back in the main room by herself.
   for (const p of all) await inRoom(p, "main", all.filter((o) => o !== p).map((o) => o.id), WAIT + 30_000).catch(report);
@@ -163,29 +154,45 @@ test("breakout groups: two pairs talk apart, hear the moderator's message, and c
   await Promise.all([mika, keiko, op].map((p) => audioFlows(p.page, yoko.id, `${p.name} hears yoko once she turns her microphone on`))).catch(report);
   await screenshot(op.page, "room-breakout-back");
   t.diagnostic(`the first round took ${Date.now() - started} ms`);
-  await secondRound(op, all);
+  await secondRound(t, op, all);
   t.diagnostic(`the whole scenario took ${Date.now() - started} ms`);
   assert.deepEqual(sink.errors, []);
 });
 
-// secondRound opens the proposed groups for ten minutes (the page's
-// default), keeps screenshots of a group in progress, adds five minutes
-// and calls everyone back: all four are in the main room again.
-async function secondRound(op, all) {
+// secondRound opens the proposed groups for ten minutes, sends a message
+// to every group, adds five minutes, keeps screenshots of a group in
+// progress and calls everyone back: all four are in the main room again.
+async function secondRound(t, op, all) {
+  const from = Date.now();
   await op.page.click("#groups-make");
   await op.page.waitForSelector("#groups-draft-h", { timeout: WAIT }).catch(report);
+  assert.equal(await op.page.inputValue("#groups-minutes"), "0.5", "the panel forgot the time chosen last");
+  await op.page.fill("#groups-minutes", "10");
   await op.page.click("#groups-open");
   for (const p of all) {
     await waitEval(p.page, () => !["main", undefined].includes(document.body.dataset.group) && window.zdkRoom.room.state === "connected" &&
       window.zdkRoom.room.remoteParticipants.size === 1, null, `${p.name} in a group of the second round`).catch(report);
   }
+  t.diagnostic(`second round: everyone in a group after ${Date.now() - from} ms`);
+  // A message to every group reaches both.
+  await op.page.fill("#groups-message", "あと2分です");
+  await op.page.click("#groups-send");
+  for (const p of all.filter((x) => x !== op)) {
+    await p.page.waitForSelector('.notice[data-key="breakout-msg"]', { timeout: WAIT }).catch(report);
+    assert.match(await p.page.textContent('.notice[data-key="breakout-msg"]'), /モデレーターからのお知らせ：あと2分です/);
+  }
   const member = all.find((p) => p !== op && p.page.viewportSize().width === 360);
   const left = async () => Number(/残り(\d\d):/.exec(await member.page.textContent("#breakout-bar"))?.[1]);
   assert.ok(await left() >= 9 && await left() <= 10, "ten minutes were asked for");
   await op.page.click("#groups-extend");
-  await member.page.waitForFunction(() => /残り1[45]:/.test(document.getElementById("breakout-bar").textContent), null, { timeout: WAIT }).catch(report);
-  await shots(member, "room-breakout-member");
-  await shots(op, "room-breakout-moderator");
+  await waitEval(member.page, () => /残り1[45]:/.test(document.getElementById("breakout-bar").textContent), null, "five more minutes on a member's bar").catch(report);
+  t.diagnostic(`second round: extended after ${Date.now() - from} ms`);
+  await shots(member, "room-breakout-member", [360]);
+  await shots(op, "room-breakout-moderator", [1440, 360]);
+  t.diagnostic(`second round: screenshots taken after ${Date.now() - from} ms`);
   await op.page.click("#groups-close");
   for (const p of all) await inRoom(p, "main", all.filter((o) => o !== p).map((o) => o.id)).catch(report);
+  for (const p of all.filter((x) => x !== op)) {
+    assert.equal(await p.page.locator('.notice[data-key="breakout-msg"]').count(), 0, `the message to the groups stayed on ${p.name}'s page after the return`);
+  }
 }

@@ -3,7 +3,7 @@
 // 10 s and at once when the "breakout" data message says it changed) and
 // moves her without a reload into her group when groups open, and back to
 // the main room when the moderator calls everyone back or the time is up
-// (by herself at the end, even if no message reaches her). A bar over the
+// (by herself at the end, even if no message reaches her). A bar under the
 // stage shows her group and the time left; a moderator's message to every
 // group and the 30-second notice show on screen.
 import { DisconnectReason } from "livekit-client";
@@ -34,7 +34,8 @@ export class Breakout {
     this.warned = ""; // the round and end the 30-second notice was given for
     this.shown = ""; // message_at of the last broadcast shown
     this.bar = el("div", { id: "breakout-bar", class: "breakout-bar", hidden: true });
-    document.querySelector(".stage-wrap")?.prepend(this.bar);
+    // under the stage, where the notices at the top never cover it
+    document.querySelector(".stage-wrap")?.append(this.bar);
     call.onGroupLost = () => { this.lost = true; this.go("main"); return true; };
     call.on((what, d) => {
       if (what === "data" && d.topic === topic && !d.from) this.refresh();
@@ -105,7 +106,11 @@ export class Breakout {
       this.lost = false;
       this.retryAt = 0;
       dismiss("breakout-move");
-      if (c.where === "main") { dismiss("breakout-end"); notify("breakout_back", { key: "breakout", transient: true }); }
+      if (c.where === "main") { // what was said to the groups is over
+        dismiss("breakout-end");
+        dismiss("breakout-msg");
+        notify("breakout_back", { key: "breakout", transient: true });
+      }
       else notify("breakout_moved", { key: "breakout", transient: true, params: { n: c.where } });
       if (token.breakout) this.take(token.breakout, false);
     } catch (e) {
@@ -148,6 +153,7 @@ export class Breakout {
 
   draw() {
     this.bar.hidden = !this.isOpen() && this.call.where === "main";
+    this.bar.parentElement?.toggleAttribute("data-breakout", !this.bar.hidden);
     document.body.dataset.group = this.call.where || "main";
     if (!this.bar.hidden) this.drawBar(true);
   }

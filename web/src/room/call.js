@@ -313,6 +313,7 @@ export class Call {
     // kept until republished: a move that fails half-way loses no track
     this.kept ??= [...old.localParticipant.trackPublications.values()].filter((p) => p.track).map((p) => ({ track: p.track, source: p.source }));
     const away = old.localParticipant.attributes?.away;
+    const couldSpeak = this.canPublish();
     this.moving = true;
     try {
       old.removeAllListeners(); // its Disconnected must not end the visit
@@ -336,6 +337,9 @@ export class Call {
     const mine = this.kept;
     this.kept = null;
     await this.republish(mine);
+    // a listener whom the moderator lets speak in the groups turns her
+    // microphone on herself
+    if (!couldSpeak && this.canPublish()) notify("group_may_speak", { key: "mic-prompt", action: this.micAction() });
     this.emit("moved", this.where);
     this.emit("people");
     this.aloneHint();

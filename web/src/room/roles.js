@@ -18,7 +18,8 @@ export class Roles {
     this.room = room;
     this.moderators = new Set(token.moderators || []);
     this.speakers = new Set(token.speakers || []);
-    this.stage = token.talk === "stage";
+    // a breakout group is a small round, whatever the talk's shape
+    this.stage = token.talk === "stage" && !(token.group && token.group !== "main");
   }
 
   // of returns p's role: moderator, speaker, audience, member, or "" in a
