@@ -12,7 +12,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchIsolated, apiLogin, apiCall, screenshot } from "./harness.mjs";
-import { watch, videoFlows, audioFlows, bothWays, createRoundtable, waitEval, WAIT } from "./room-lib.mjs";
+import { watch, videoFlows, audioFlows, bothWays, createRoundtable, waitEval, until, WAIT } from "./room-lib.mjs";
 
 let server, browsers;
 const sink = { errors: [], logs: [] };
@@ -52,6 +52,22 @@ function ownTracks(p) {
     return { cam: cam?.track?.mediaStreamTrack.id, mic: mic?.track?.mediaStreamTrack.id, micMuted: !!mic?.isMuted,
       micLive: mic?.track?.mediaStreamTrack.readyState === "live" };
   });
+}
+
+// seesAll proves with decoded-frame counts, read for everyone at once,
+// that p's page decodes the video of each of others and that it keeps
+// coming (videoFlows reads one person at a time: twelve at once weigh on
+// a busy machine).
+async function seesAll(p, others) {
+  const frames = () => p.page.evaluate(() => window.zdkRoom.stats());
+  const first = await until(async () => { const f = await frames(); return others.every((o) => f[o.id]?.framesDecoded > 0) && f; },
+    WAIT, `${p.name} decodes no video from some of ${others.map((o) => o.name)}`);
+  await until(async () => { const f = await frames(); return others.every((o) => f[o.id].framesDecoded > first[o.id].framesDecoded); },
+    15_000, `${p.name}: video from some of ${others.map((o) => o.name)} stopped`);
+  for (const o of others) {
+    const w = await p.page.evaluate((id) => document.querySelector(`.tile[data-identity="${id}"][data-source="camera"] video`)?.videoWidth, o.id);
+    assert.ok(w > 0, `${p.name}'s tile of ${o.name} shows no video`);
+  }
 }
 
 // shots keeps a group in progress as p's page shows it at the given
@@ -142,7 +158,7 @@ test("breakout groups: two pairs talk apart, hear the moderator's message, and c
   await yoko.page.waitForSelector('.notice[data-key="breakout"]', { timeout: WAIT }).catch(report);
   assert.match(await yoko.page.textContent('.notice[data-key="breakout"]'), /メインルームに戻りました/);
   assert.equal(await yoko.page.isHidden("#breakout-bar"), true, "the group bar stayed after the return");
-  await Promise.all(all.flatMap((p) => all.filter((o) => o !== p).map((o) => videoFlows(p.page, o.id, `${p.name} sees ${o.name} back in the main room`)))).catch(report);
+  await Promise.all(all.map((p) => seesAll(p, all.filter((o) => o !== p)))).catch(report);
 
   // yoko's microphone is still off, on the same tracks, until she turns it on herself.
   assert.equal(await yoko.page.getAttribute("#btn-mic", "aria-pressed"), "false", "the return turned yoko's microphone on");
@@ -153,6 +169,7 @@ test("breakout groups: two pairs talk apart, hear the moderator's message, and c
   await yoko.page.waitForSelector('#btn-mic[aria-pressed="true"]', { timeout: WAIT }).catch(report);
   await Promise.all([mika, keiko, op].map((p) => audioFlows(p.page, yoko.id, `${p.name} hears yoko once she turns her microphone on`))).catch(report);
   await screenshot(op.page, "room-breakout-back");
+  await movedTwice(all, 2);
   t.diagnostic(`the first round took ${Date.now() - started} ms`);
   await secondRound(t, op, all);
   t.diagnostic(`the whole scenario took ${Date.now() - started} ms`);
@@ -193,6 +210,14 @@ async function secondRound(t, op, all) {
   await op.page.click("#groups-close");
   for (const p of all) await inRoom(p, "main", all.filter((o) => o !== p).map((o) => o.id)).catch(report);
   for (const p of all.filter((x) => x !== op)) {
-    assert.equal(await p.page.locator('.notice[data-key="breakout-msg"]').count(), 0, `the message to the groups stayed on ${p.name}'s page after the return`);
+    const notices = await p.page.$$eval(".notice", (n) => n.map((x) => `${x.dataset.key}: ${x.textContent}`));
+    assert.ok(!notices.some((n) => n.startsWith("breakout-msg")), `the message to the groups stayed on ${p.name}'s page after the return: ${notices.join(" | ")}`);
   }
+  await movedTwice(all, 4);
+}
+
+// movedTwice checks each page moved n times in all: into her group and
+// back once a round, never to and fro.
+async function movedTwice(all, n) {
+  for (const p of all) assert.equal(await p.page.evaluate(() => window.zdkRoom.call.moves), n, `${p.name}'s page moved between rooms`);
 }

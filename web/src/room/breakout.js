@@ -33,6 +33,7 @@ export class Breakout {
     this.choice = null; // a visitor's chosen room while groups are open: "main" or a group id
     this.warned = ""; // the round and end the 30-second notice was given for
     this.shown = ""; // message_at of the last broadcast shown
+    this.stateAt = 0; // the server's time of the state adopted last
     this.bar = el("div", { id: "breakout-bar", class: "breakout-bar", hidden: true });
     // under the stage, where the notices at the top never cover it
     document.querySelector(".stage-wrap")?.append(this.bar);
@@ -76,7 +77,12 @@ export class Breakout {
   // take adopts a state from the server and moves her if it says so.
   take(s, follow) {
     if (!s || typeof s !== "object") return;
-    if (s.now) this.skew = Date.parse(s.now) - Date.now();
+    // answers overtaken by a newer one (a poll sent before a change) would
+    // move her back and forth
+    const at = Date.parse(s.now) || 0;
+    if (at < this.stateAt) return;
+    this.stateAt = at;
+    if (at) this.skew = at - Date.now();
     if (s.round !== this.state.round || !s.open) this.choice = null;
     this.state = { groups: [], ...s };
     if (s.open && s.message && s.message_at && s.message_at !== this.shown) {

@@ -37,6 +37,7 @@ export class Call {
     this.listeners = []; // (event) => void, for controls, chat, moderator panel
     this.room = newRoom();
     this.where = this.token.group || "main"; // the roundtable's main room, or the breakout group she is in
+    this.moves = 0; // moves between rooms made so far
     this.roles = new Roles(this.room, this.token, this.target.kind);
     this.stage = new Stage(this.room, $("tiles"), this.roles);
     this.network = new Network(this);
@@ -329,6 +330,7 @@ export class Call {
       this.wire();
       await this.room.connect(token.url, token.token, this.connectOptions());
     } finally { this.moving = false; }
+    this.moves++;
     if (this.toLobby()) return;
     this.stage.sync(this.local);
     for (const p of this.room.remoteParticipants.values()) { this.met.set(p.identity, p.name || p.identity); this.stage.sync(p); }
