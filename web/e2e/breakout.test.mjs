@@ -105,7 +105,9 @@ test("breakout groups: two pairs talk apart, hear the moderator's message, and c
   for (const p of all) await inRoom(p, "main", all.filter((o) => o !== p).map((o) => o.id)).catch(report);
   t.diagnostic(`all four in the main room after ${Date.now() - started} ms`);
 
-  // yoko turns her microphone off before any move.
+  // yoko turns her microphone off before any move (once it is on: a
+  // click while it is still being published would turn it on).
+  await yoko.page.waitForSelector('#btn-mic[aria-pressed="true"]', { timeout: WAIT }).catch(report);
   await yoko.page.click("#btn-mic");
   await yoko.page.waitForSelector('#btn-mic[aria-pressed="false"]', { timeout: WAIT }).catch(report);
   await op.page.waitForSelector(`.tile[data-identity="${yoko.id}"] .mic-off`, { timeout: WAIT }).catch(report);
