@@ -3,7 +3,9 @@ package rooms
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
+	"time"
 )
 
 // consultationRoomPrefix starts the name of every consultation's media room.
@@ -131,6 +133,29 @@ func RecordJoined(ctx context.Context, s Store, id ConsultationID, m MemberID) e
 			return err
 		}
 	}
+}
+
+// RoundtablePresence returns who is in r's rooms now: its main room and,
+// while breakout groups are open at now, its groups' rooms (everyone
+// once).
+func RoundtablePresence(ctx context.Context, s Store, r *Roundtable, now time.Time) ([]string, error) {
+	names := []string{r.RoomName()}
+	if r.Live.Breakout.Open(now) {
+		names = append(names, r.BreakoutRoomNames()...)
+	}
+	var out []string
+	for _, room := range names {
+		present, err := PresenceOf(ctx, s, room)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range present {
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out, nil
 }
 
 // PresenceOf returns who is in the media room named room now (nobody

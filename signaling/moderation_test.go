@@ -118,13 +118,19 @@ type user struct {
 
 func (cp *controlPlane) user(t *testing.T, email string, role rooms.Role, moderator bool) *user {
 	t.Helper()
-	ctx := context.Background()
 	co := &rooms.Company{ID: rooms.NewCompanyID(), Name: "Co " + email, Status: rooms.CompanyActive}
-	cp.store.CreateCompany(ctx, co)
+	cp.store.CreateCompany(context.Background(), co)
+	return cp.userIn(t, email, role, moderator, co.ID)
+}
+
+// userIn is user with a member of company co.
+func (cp *controlPlane) userIn(t *testing.T, email string, role rooms.Role, moderator bool, co rooms.CompanyID) *user {
+	t.Helper()
+	ctx := context.Background()
 	hash, _ := bcrypt.GenerateFromPassword([]byte("password-123"), bcrypt.MinCost)
 	m := &rooms.Member{ID: rooms.NewMemberID(), Email: email, DisplayName: email, Role: role, Moderator: moderator, PasswordHash: string(hash)}
 	if role == rooms.RoleMember {
-		m.CompanyID = co.ID
+		m.CompanyID = co
 	}
 	if err := m.Validate(); err != nil {
 		t.Fatal(err)

@@ -159,11 +159,7 @@ func checkSeconds(s int) error {
 // openBreakoutGroups opens a new round of groups.
 func (a *API) openBreakoutGroups(c *gin.Context) {
 	var req breakoutOpenRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	b, ok := a.breakoutModerator(c)
+	b, ok := a.breakoutRequest(c, &req)
 	if !ok {
 		return
 	}
@@ -199,6 +195,48 @@ func (a *API) openBreakoutGroups(c *gin.Context) {
 	a.saveBreakout(c, b, "breakout_open", "", detail)
 }
 
+// change is what a moderator's change of the open groups did, for the
+// moderation log.
+type change struct {
+	action string
+	target rooms.MemberID
+	detail string
+}
+
+// changeBreakout carries out a moderator's change of the open groups:
+// decodes req (nil: no body), checks who asks and that groups are open,
+// lets apply change them (or refuse, changing nothing), then stores,
+// audits and tells every room.
+func (a *API) changeBreakout(c *gin.Context, req any, apply func(b *breakoutCtx, br *rooms.Breakout) (change, error)) {
+	b, ok := a.breakoutRequest(c, req)
+	if !ok {
+		return
+	}
+	br, err := b.openBreakout()
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ch, err := apply(b, br)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	a.saveBreakout(c, b, ch.action, ch.target, ch.detail)
+}
+
+// breakoutRequest decodes a moderator's request into req (nil: no body)
+// and loads its roundtable (breakoutModerator).
+func (a *API) breakoutRequest(c *gin.Context, req any) (*breakoutCtx, bool) {
+	if req != nil {
+		if err := bindJSON(c, req); err != nil {
+			fail(c, err)
+			return nil, false
+		}
+	}
+	return a.breakoutModerator(c)
+}
+
 type breakoutMoveRequest struct {
 	MemberID rooms.MemberID `json:"member_id"`
 	Group    string         `json:"group"`
@@ -208,34 +246,20 @@ type breakoutMoveRequest struct {
 // group) while the groups are open; her page follows the state.
 func (a *API) moveBreakout(c *gin.Context) {
 	var req breakoutMoveRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	b, ok := a.breakoutModerator(c)
-	if !ok {
-		return
-	}
-	br, err := b.openBreakout()
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if _, ok := br.Group(req.Group); !ok && req.Group != "main" {
-		fail(c, rooms.Invalid("group", "unknown_value", "no such group"))
-		return
-	}
-	in, err := a.participants(c.Request.Context(), b.r)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if !in[req.MemberID] {
-		fail(c, rooms.Invalid("member_id", "not_a_participant", "this person does not take part in this roundtable (or was removed)"))
-		return
-	}
-	br.Move(req.MemberID, req.Group)
-	a.saveBreakout(c, b, "breakout_move", req.MemberID, "group "+req.Group)
+	a.changeBreakout(c, &req, func(b *breakoutCtx, br *rooms.Breakout) (change, error) {
+		if _, ok := br.Group(req.Group); !ok && req.Group != "main" {
+			return change{}, rooms.Invalid("group", "unknown_value", "no such group")
+		}
+		in, err := a.participants(c.Request.Context(), b.r)
+		if err != nil {
+			return change{}, err
+		}
+		if !in[req.MemberID] {
+			return change{}, rooms.Invalid("member_id", "not_a_participant", "this person does not take part in this roundtable (or was removed)")
+		}
+		br.Move(req.MemberID, req.Group)
+		return change{"breakout_move", req.MemberID, "group " + req.Group}, nil
+	})
 }
 
 type breakoutBroadcastRequest struct {
@@ -246,26 +270,14 @@ type breakoutBroadcastRequest struct {
 // left"). Its text is not audited: the log says that one was sent.
 func (a *API) broadcastBreakout(c *gin.Context) {
 	var req breakoutBroadcastRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	b, ok := a.breakoutModerator(c)
-	if !ok {
-		return
-	}
-	msg, err := rooms.CleanBreakoutMessage(req.Message)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	br, err := b.openBreakout()
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	br.Message, br.MessageAt = msg, b.now.UTC()
-	a.saveBreakout(c, b, "breakout_broadcast", "", "")
+	a.changeBreakout(c, &req, func(b *breakoutCtx, br *rooms.Breakout) (change, error) {
+		msg, err := rooms.CleanBreakoutMessage(req.Message)
+		if err != nil {
+			return change{}, err
+		}
+		br.Message, br.MessageAt = msg, b.now.UTC()
+		return change{action: "breakout_broadcast"}, nil
+	})
 }
 
 type breakoutExtendRequest struct {
@@ -275,38 +287,19 @@ type breakoutExtendRequest struct {
 // extendBreakout gives the groups more time.
 func (a *API) extendBreakout(c *gin.Context) {
 	var req breakoutExtendRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	b, ok := a.breakoutModerator(c)
-	if !ok {
-		return
-	}
-	if err := checkSeconds(req.Seconds); err != nil {
-		fail(c, err)
-		return
-	}
-	br, err := b.openBreakout()
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	br.EndsAt = br.EndsAt.Add(time.Duration(req.Seconds) * time.Second)
-	a.saveBreakout(c, b, "breakout_extend", "", fmt.Sprintf("+%d s", req.Seconds))
+	a.changeBreakout(c, &req, func(_ *breakoutCtx, br *rooms.Breakout) (change, error) {
+		if err := checkSeconds(req.Seconds); err != nil {
+			return change{}, err
+		}
+		br.EndsAt = br.EndsAt.Add(time.Duration(req.Seconds) * time.Second)
+		return change{action: "breakout_extend", detail: fmt.Sprintf("+%d s", req.Seconds)}, nil
+	})
 }
 
 // closeBreakout calls everyone back to the main room.
 func (a *API) closeBreakout(c *gin.Context) {
-	b, ok := a.breakoutModerator(c)
-	if !ok {
-		return
-	}
-	br, err := b.openBreakout()
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	br.Closed = true
-	a.saveBreakout(c, b, "breakout_close", "", fmt.Sprintf("round %d", br.Round))
+	a.changeBreakout(c, nil, func(_ *breakoutCtx, br *rooms.Breakout) (change, error) {
+		br.Closed = true
+		return change{action: "breakout_close", detail: fmt.Sprintf("round %d", br.Round)}, nil
+	})
 }

@@ -23,11 +23,7 @@ type breakoutPlanRequest struct {
 // the moderator adjusts the proposal and opens it.
 func (a *API) planBreakout(c *gin.Context) {
 	var req breakoutPlanRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	b, ok := a.breakoutModerator(c)
+	b, ok := a.breakoutRequest(c, &req)
 	if !ok {
 		return
 	}

@@ -133,7 +133,7 @@ func (a *API) liveState(c *gin.Context, r *rooms.Roundtable, p *personal, now ti
 	if from, _ := r.JoinWindow(); p.ended || r.Cancelled || now.Before(from) {
 		return nil
 	}
-	present, err := rooms.PresenceOf(c.Request.Context(), a.store, r.RoomName())
+	present, err := rooms.RoundtablePresence(c.Request.Context(), a.store, r, now)
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,7 @@ func Run(t *testing.T, newOpener func(t *testing.T) Opener, opt Options) {
 		{"BlocksFeedbackRecommendations", testBlocksFeedbackRecommendations},
 		{"DeleteMemberData", testDeleteMemberData},
 		{"Roundtables", testRoundtables},
+		{"BreakoutRoundTrip", testBreakoutRoundTrip},
 		// Roundtable feedback and audit pages (issue 6).
 		{"RoundtableFeedback", testRoundtableFeedback},
 		{"AuditPages", testAuditPages},
