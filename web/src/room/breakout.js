@@ -123,7 +123,7 @@ export class Breakout {
       if (["ended", "removed"].includes(e?.code)) { this.finish(e.code); return; }
       this.retryAt = Date.now() + retryAfter;
       notify("breakout_move_failed", { key: "breakout-move", kind: "error", params: { why: errorMessage(e) } });
-      if (e?.code === "not_in_group") this.refresh();
+      if (["not_in_group", "breakout_closed", "unknown_value"].includes(e?.code)) this.refresh(); // the groups changed meanwhile
     } finally {
       this.moving = false;
       if (this.again) { this.again = false; this.follow(); }

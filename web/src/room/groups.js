@@ -157,8 +157,9 @@ export class Groups {
     const name = m.display_name || m.id;
     if (!this.moderating) return el("li", { dataset: { member: m.id } }, el("span", { class: "who" }, name));
     const sel = this.field(`move:${m.id}`, el("select", { id: `move-${m.id}`, "aria-label": tf("groups_move_label", { name }) },
-      ids.map((id) => option(id, tf("group_n", { n: id }), gid))));
-    sel.addEventListener("change", () => this.act(sel, "move", { member_id: m.id, group: sel.value }, () => tf("groups_moved", { name, n: sel.value })));
+      ids.map((id) => option(id, tf("group_n", { n: id }), gid)), option("main", t("groups_main_option"), gid)));
+    sel.addEventListener("change", () => this.act(sel, "move", { member_id: m.id, group: sel.value },
+      () => (sel.value === "main" ? tf("groups_moved_main", { name }) : tf("groups_moved", { name, n: sel.value }))));
     return el("li", { dataset: { member: m.id } }, el("label", { for: `move-${m.id}`, class: "who" }, name), sel);
   }
 
