@@ -6,7 +6,8 @@
 // else; the 30-second notice shows; at the end everyone is back in the
 // main room by herself and all four see each other again. In a second
 // round of ten minutes the moderator's message reaches both groups, she
-// adds five minutes and calls everyone back. yoko muted her microphone
+// adds five minutes, visits the other group, goes back to the main room
+// and calls everyone back. yoko muted her microphone
 // before the move: it stays off through both moves, on the very same
 // tracks, until she turns it on herself.
 import { test, before, after } from "node:test";
@@ -92,7 +93,7 @@ async function shots(p, name, widths) {
   await p.page.setViewportSize(size);
 }
 
-test("breakout groups: two pairs talk apart, hear the moderator's message, and come back together at the end with their devices as they were", async (t) => {
+test("breakout groups: two pairs talk apart, hear the moderator's message, are visited, and come back together at the end with their devices as they were", async (t) => {
   const started = Date.now();
   const op = await person("operator@zadankai.example", "moderator", { width: 1440, height: 900 });
   const yoko = await person("yoko@minato.example", "yoko");
@@ -180,7 +181,8 @@ test("breakout groups: two pairs talk apart, hear the moderator's message, and c
 
 // secondRound opens the proposed groups for ten minutes, sends a message
 // to every group, adds five minutes, keeps screenshots of a group in
-// progress and calls everyone back: all four are in the main room again.
+// progress, visits the other group and calls everyone back: all four are
+// in the main room again.
 async function secondRound(t, op, all) {
   const from = Date.now();
   await op.page.click("#groups-make");
@@ -209,17 +211,36 @@ async function secondRound(t, op, all) {
   await shots(member, "room-breakout-member", [360]);
   await shots(op, "room-breakout-moderator", [1440, 360]);
   t.diagnostic(`second round: screenshots taken after ${Date.now() - from} ms`);
+  await visit(op, all);
   await op.page.click("#groups-close");
   for (const p of all) await inRoom(p, "main", all.filter((o) => o !== p).map((o) => o.id)).catch(report);
   for (const p of all.filter((x) => x !== op)) {
     const notices = await p.page.$$eval(".notice", (n) => n.map((x) => `${x.dataset.key}: ${x.textContent}`));
     assert.ok(!notices.some((n) => n.startsWith("breakout-msg")), `the message to the groups stayed on ${p.name}'s page after the return: ${notices.join(" | ")}`);
   }
-  await movedTwice(all, 4);
+  await movedTwice(all, 4, 5);
 }
 
-// movedTwice checks each page moved n times in all: into her group and
-// back once a round, never to and fro.
-async function movedTwice(all, n) {
-  for (const p of all) assert.equal(await p.page.evaluate(() => window.zdkRoom.call.moves), n, `${p.name}'s page moved between rooms`);
+// visit takes the moderator to the other group (its two people now see
+// three in their room) and from there back to the main room, where
+// she is alone while the groups talk.
+async function visit(op, all) {
+  const mine = await op.page.evaluate(() => document.body.dataset.group);
+  const other = mine === "1" ? "2" : "1";
+  const theirs = await op.page.$$eval(`#groups-panel section.group[data-group="${other}"] li`, (li) => li.map((x) => x.dataset.member));
+  await op.page.click(`#groups-panel button[data-visit="${other}"]`);
+  await inRoom(op, other, theirs).catch(report);
+  for (const p of all.filter((x) => theirs.includes(x.id))) await inRoom(p, other, all.filter((x) => x !== p && (x === op || theirs.includes(x.id))).map((x) => x.id)).catch(report);
+  await op.page.click("#breakout-main");
+  await inRoom(op, "main", []).catch(report);
+  assert.match(await op.page.textContent("#breakout-bar"), /グループで話しています · 残り1[45]:/);
+}
+
+// movedTwice checks each page moved as often as it should in all: into
+// her group and back once a round, never to and fro; the moderator
+// visited once more.
+async function movedTwice(all, n, forModerator = n) {
+  for (const p of all) {
+    assert.equal(await p.page.evaluate(() => window.zdkRoom.call.moves), p === all[0] ? forModerator : n, `${p.name}'s page moved between rooms`);
+  }
 }
