@@ -13,7 +13,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchIsolated, apiLogin, apiCall, screenshot } from "./harness.mjs";
-import { watch, videoFlows, audioFlows, bothWays, createRoundtable, waitEval, until, WAIT } from "./room-lib.mjs";
+import { watch, videoFlows, audioFlows, bothWays, createRoundtable, waitEval, until, audit, WAIT } from "./room-lib.mjs";
 
 let server, browsers;
 const sink = { errors: [], logs: [] };
@@ -188,6 +188,7 @@ async function secondRound(t, op, all) {
   await op.page.click("#groups-make");
   await op.page.waitForSelector("#groups-draft-h", { timeout: WAIT }).catch(report);
   assert.equal(await op.page.inputValue("#groups-minutes"), "0.5", "the panel forgot the time chosen last");
+  await audit(op.page, "the proposed groups, 1440 px");
   await op.page.fill("#groups-minutes", "10");
   await op.page.click("#groups-open");
   for (const p of all) {
@@ -208,6 +209,8 @@ async function secondRound(t, op, all) {
   await op.page.click("#groups-extend");
   await waitEval(member.page, () => /残り1[45]:/.test(document.getElementById("breakout-bar").textContent), null, "five more minutes on a member's bar").catch(report);
   t.diagnostic(`second round: extended after ${Date.now() - from} ms`);
+  await audit(op.page, "the groups under way in the moderator's panel, 1440 px");
+  await audit(member.page, "a group under way, 360 px");
   await shots(member, "room-breakout-member", [360]);
   await shots(op, "room-breakout-moderator", [1440, 360]);
   t.diagnostic(`second round: screenshots taken after ${Date.now() - from} ms`);
