@@ -161,7 +161,7 @@ export class Breakout {
     this.bar.hidden = !this.isOpen() && this.call.where === "main";
     this.bar.parentElement?.toggleAttribute("data-breakout", !this.bar.hidden);
     document.body.dataset.group = this.call.where || "main";
-    if (!this.bar.hidden) this.drawBar(true);
+    if (!this.bar.hidden) this.drawBar(this.barKey !== `${this.call.where}|${document.documentElement.lang}`);
   }
 
   // drawBar writes the bar: her group and the time left, and for a
@@ -172,6 +172,7 @@ export class Breakout {
     const time = clock(this.remaining());
     const text = where === "main" ? tf("bar_main", { time }) : tf("bar_group", { n: where, time });
     if (!rebuild && this.barText) { this.barText.textContent = text; return; }
+    this.barKey = `${where}|${document.documentElement.lang}`; // rebuilt only when these change: focus stays on its button
     this.barText = el("strong", { class: "breakout-time" }, text);
     const back = this.visitor && where !== "main"
       ? el("button", { type: "button", class: "secondary small", id: "breakout-main", onclick: () => this.visit("main") }, t("groups_to_main")) : "";

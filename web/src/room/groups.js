@@ -32,13 +32,24 @@ export class Groups {
     this.inputs = { size: "2", me: false, minutes: "10", speak: false, message: "" }; // kept across redraws
     $("groups-panel").replaceChildren(el("div", { class: "panel-head" }, this.heading, this.close), this.status, this.body);
     call.on((what) => {
-      if (what === "breakout" || what === "moved" || (what === "panel" && panels.open === "groups")) this.render();
+      // a poll's answer redraws only what changed: a redraw under her
+      // hands would close an open select or swallow a click
+      if (what === "breakout" || what === "moved") this.renderIfChanged();
+      if (what === "panel" && panels.open === "groups") this.render();
       if (what === "breakout-tick" && this.left) this.left.textContent = tf("groups_left", { time: clock(this.bo.remaining()) });
     });
     this.render();
   }
 
   relabel() { this.render(); }
+
+  // stateKey is what the panel shows of the groups' state.
+  stateKey() {
+    const s = this.bo.state;
+    return JSON.stringify([this.bo.isOpen(), s.round, s.ends_at, s.groups, this.call.where]);
+  }
+
+  renderIfChanged() { if (this.stateKey() !== this.shownKey) this.render(); }
 
   say(text, kind) {
     this.said = text;
@@ -53,6 +64,7 @@ export class Groups {
     const said = this.said();
     if (this.status.textContent !== said) this.status.textContent = said;
     const focused = document.activeElement?.dataset?.key;
+    this.shownKey = this.stateKey();
     this.left = null;
     let parts;
     if (this.bo.isOpen()) parts = this.openView();
