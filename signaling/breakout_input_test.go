@@ -66,6 +66,14 @@ func TestBreakoutBadInputChangesNothing(t *testing.T) {
 		len(s.members("1")) != 2 || len(s.members("2")) != 1 {
 		t.Errorf("refused requests changed the open breakout: %s", body)
 	}
+	testBreakoutClosedToOutsiders(t, sc, outsider, removed)
+}
+
+// testBreakoutClosedToOutsiders: someone not registered and someone
+// removed do not read the breakout; the refusals left one audit entry,
+// the opening.
+func testBreakoutClosedToOutsiders(t *testing.T, sc *scene, outsider, removed *user) {
+	t.Helper()
 	if status, body := outsider.do(t, "GET", "/api/v1/roundtables/"+sc.rt+"/breakout", ""); status != 403 {
 		t.Errorf("someone not registered reads the breakout: %d %s", status, body)
 	}

@@ -176,7 +176,21 @@ func TestBreakoutGroupsKeepTheRules(t *testing.T) {
 	}
 	waitFor(t, 5*time.Second, told(bRec, "あと2分です"))
 	waitFor(t, 5*time.Second, told(cRec, "あと2分です"))
-	// Locked while everyone is in the groups: they may all come back.
+	testCallBack(t, ts, sc, b, bRec)
+	_, audit := sc.mod.do(t, "GET", "/api/v1/roundtables/"+sc.rt+"/audit", "")
+	for _, action := range []string{"breakout_open", "remove", "breakout_broadcast", "breakout_close"} {
+		if !strings.Contains(audit, `"action":"`+action+`"`) {
+			t.Errorf("the audit log lacks %s: %s", action, audit)
+		}
+	}
+}
+
+// testCallBack: the room is locked while everyone is in the groups, and
+// the moderator calls them back: b, in group 1 (recording into bRec), is
+// told; the group token she held no longer opens her group's room; her
+// next join is for the main room, where the lock lets her back.
+func testCallBack(t *testing.T, ts *testServer, sc *scene, b *user, bRec *recorder) {
+	t.Helper()
 	if s := sc.mod.moderate(t, sc.rt, `{"action":"lock","on":true}`); s != 200 {
 		t.Fatalf("lock: %d", s)
 	}
@@ -190,12 +204,6 @@ func TestBreakoutGroupsKeepTheRules(t *testing.T) {
 	}
 	if status, ja, body := b.joinTo(t, sc.rt, ""); status != 200 || ja.Room != sc.room {
 		t.Errorf("b's join after the close, the room locked while she was in her group: %d %s, want the main room", status, body)
-	}
-	_, audit := sc.mod.do(t, "GET", "/api/v1/roundtables/"+sc.rt+"/audit", "")
-	for _, action := range []string{"breakout_open", "remove", "breakout_broadcast", "breakout_close"} {
-		if !strings.Contains(audit, `"action":"`+action+`"`) {
-			t.Errorf("the audit log lacks %s: %s", action, audit)
-		}
 	}
 }
 
@@ -354,6 +362,26 @@ func TestBreakoutStageListenerSpeaksOnlyIfAllowed(t *testing.T) {
 	}
 }
 
+// plan asks for a plan and returns the ids of each group.
+func (sc *scene) plan(t *testing.T, body string) [][]string {
+	t.Helper()
+	status, resp := sc.mod.breakout(t, sc.rt, "plan", body)
+	if status != 200 {
+		t.Fatalf("plan %s: %d %s", body, status, resp)
+	}
+	var p struct {
+		Groups [][]struct{ ID, DisplayName string }
+	}
+	json.Unmarshal([]byte(resp), &p)
+	out := make([][]string, len(p.Groups))
+	for i, g := range p.Groups {
+		for _, m := range g {
+			out[i] = append(out[i], m.ID)
+		}
+	}
+	return out
+}
+
 // companyOf returns the company of member id.
 func companyOf(t *testing.T, cp *controlPlane, id string) rooms.CompanyID {
 	m, err := cp.store.GetMember(t.Context(), rooms.MemberID(id))
@@ -386,24 +414,7 @@ func TestBreakoutPlanMixesCompanies(t *testing.T) {
 			sc.members = append(sc.members, u)
 		}
 	}
-	plan := func(body string) [][]string {
-		t.Helper()
-		status, resp := sc.mod.breakout(t, sc.rt, "plan", body)
-		if status != 200 {
-			t.Fatalf("plan %s: %d %s", body, status, resp)
-		}
-		var p struct {
-			Groups [][]struct{ ID, DisplayName string }
-		}
-		json.Unmarshal([]byte(resp), &p)
-		out := make([][]string, len(p.Groups))
-		for i, g := range p.Groups {
-			for _, m := range g {
-				out[i] = append(out[i], m.ID)
-			}
-		}
-		return out
-	}
+	plan := func(body string) [][]string { return sc.plan(t, body) }
 	var groups [][]string
 	waitFor(t, 5*time.Second, func() string { // every join seen by the media plane
 		if groups = plan(`{"size":2}`); len(groups) != 2 || len(groups[0])+len(groups[1]) != 4 {

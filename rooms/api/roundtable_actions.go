@@ -238,19 +238,15 @@ func (a *API) joinRoundtable(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	from, to := r.JoinWindow()
+	_, to := r.JoinWindow()
 	now := a.now()
 	entry := r.EntryFor(me.ID)
 	if err := entryError(entry); err != nil {
 		fail(c, err)
 		return
 	}
-	switch {
-	case now.Before(from):
-		fail(c, &Error{Status: http.StatusForbidden, Code: "too_early", Message: "the room opens 15 minutes before the start"})
-		return
-	case !now.Before(to):
-		fail(c, &Error{Status: http.StatusForbidden, Code: "ended", Message: "this roundtable has ended"})
+	if err := joinWindowError(r, now); err != nil {
+		fail(c, err)
 		return
 	}
 	room, group, err := a.joinTarget(c, r, me, now)
@@ -292,6 +288,17 @@ func (a *API) joinRoundtable(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"url": url, "room": room, "token": jwt, "role": role, "lobby": entry.Lobby,
 		"expires_at": now.Add(valid), "talk": r.Talk, "moderators": orEmpty(r.Moderators), "speakers": orEmpty(r.Speakers),
 		"group": group, "breakout": bv})
+}
+
+// joinWindowError refuses a join outside r's join window.
+func joinWindowError(r *rooms.Roundtable, now time.Time) error {
+	switch from, to := r.JoinWindow(); {
+	case now.Before(from):
+		return &Error{Status: http.StatusForbidden, Code: "too_early", Message: "the room opens 15 minutes before the start"}
+	case !now.Before(to):
+		return &Error{Status: http.StatusForbidden, Code: "ended", Message: "this roundtable has ended"}
+	}
+	return nil
 }
 
 // roundtableToken mints a join token for room with these grants, valid
