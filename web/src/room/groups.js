@@ -65,6 +65,9 @@ export class Groups {
     if (this.status.textContent !== said) this.status.textContent = said;
     const focused = document.activeElement?.dataset?.key;
     this.shownKey = this.stateKey();
+    const open = this.bo.isOpen();
+    if (this.wasOpen !== undefined && open !== this.wasOpen) this.say(() => ""); // the last answer belongs to the round that began or ended
+    this.wasOpen = open;
     this.left = null;
     let parts;
     if (this.bo.isOpen()) parts = this.openView();
@@ -145,8 +148,8 @@ export class Groups {
     const res = await this.send(button, () => api("POST", `${this.base}/breakout/open`, { groups, seconds, speak: !!this.inputs.speak }));
     if (!res) return;
     this.draft = null;
-    this.say(() => tf("groups_started", { n: groups.length }), "done");
     this.bo.take(res, true);
+    this.say(() => tf("groups_started", { n: groups.length }), "done");
   }
 
   // openView: the groups under way, the countdown, and what the
@@ -198,8 +201,8 @@ export class Groups {
     const res = await this.send(button, () => api("POST", `${this.base}/breakout/${what}`, body));
     if (!res) return;
     after?.();
-    this.say(done, "done");
     this.bo.take(res, true);
+    this.say(done, "done");
   }
 
   // send runs one request with the button busy and says what failed.
