@@ -3,25 +3,12 @@
 // fields, ARIA use) at phone width and on a desktop.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
 import { startServer, launchBrowser } from "./harness.mjs";
-import { devRoomURL, waitInCall, WAIT } from "./room-lib.mjs";
+import { devRoomURL, waitInCall, audit, WAIT } from "./room-lib.mjs";
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(server.url); });
 after(async () => { await browser?.close(); await server?.stop(); });
-
-// audit runs axe on the page as it is and fails on any violation.
-async function audit(page, what) {
-  // evaluated through the debugging protocol: the page's CSP (script-src
-  // 'self') rightly refuses an inline script tag
-  await page.evaluate(axeSource);
-  const res = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
-  const found = res.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-  assert.deepEqual(found, [], `${what}: axe found violations`);
-}
 
 test("room screens pass axe's WCAG A/AA rules at 360 px and 1440 px", async () => {
   const room = "e2e-a11y-" + Date.now();

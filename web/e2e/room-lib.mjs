@@ -2,9 +2,24 @@
 // people, prove that their video is decoding, and keep the evidence
 // (console, server log) when something fails.
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 import { apiCall } from "./harness.mjs";
 
 export const WAIT = 45_000;
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+// audit runs axe-core's WCAG 2.x A and AA rules on the page as it is and
+// fails on any violation.
+export async function audit(page, what) {
+  // evaluated through the debugging protocol: the page's CSP (script-src
+  // 'self') rightly refuses an inline script tag
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+  const found = res.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  assert.deepEqual(found, [], `${what}: axe found violations`);
+}
 
 // watch collects a page's errors and console for the failure report.
 export function watch(page, name, sink) {

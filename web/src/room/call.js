@@ -11,6 +11,17 @@ import { videoCapture } from "./prejoin.js";
 import { Network } from "./network.js";
 import { state as timing } from "./hooks.js";
 
+// newRoom makes one media room connection. ?media=plain turns adaptive
+// stream and dynacast off, to tell a layer-selection problem in the media
+// plane from anything else.
+function newRoom() {
+  const smart = new URLSearchParams(location.search).get("media") !== "plain";
+  return new Room({
+    adaptiveStream: smart, dynacast: smart, videoCaptureDefaults: videoCapture,
+    publishDefaults: { simulcast: true, videoCodec: "vp8" }, disconnectOnPageLeave: true,
+  });
+}
+
 export class Call {
   // opts: {target, token (join response), prefs (pre-join), onEnd(reason)}
   constructor(opts) {
@@ -24,13 +35,9 @@ export class Call {
     this.handUp = false; // her own hand, as last seen
     this.handExpect = ""; // the hand value this page last set
     this.listeners = []; // (event) => void, for controls, chat, moderator panel
-    // ?media=plain turns adaptive stream and dynacast off, to tell a
-    // layer-selection problem in the media plane from anything else.
-    const smart = new URLSearchParams(location.search).get("media") !== "plain";
-    this.room = new Room({
-      adaptiveStream: smart, dynacast: smart, videoCaptureDefaults: videoCapture,
-      publishDefaults: { simulcast: true, videoCodec: "vp8" }, disconnectOnPageLeave: true,
-    });
+    this.room = newRoom();
+    this.where = this.token.group || "main"; // the roundtable's main room, or the breakout group she is in
+    this.moves = 0; // moves between rooms made so far
     this.roles = new Roles(this.room, this.token, this.target.kind);
     this.stage = new Stage(this.room, $("tiles"), this.roles);
     this.network = new Network(this);
@@ -44,11 +51,12 @@ export class Call {
   get local() { return this.room.localParticipant; }
   canPublish() { return !!this.local.permissions?.canPublish; }
 
+  connectOptions() { return this.target.kind === "dev" ? { rtcConfig: { iceServers: [] } } : {}; }
+
   async start() {
     this.wire();
-    const opts = this.target.kind === "dev" ? { rtcConfig: { iceServers: [] } } : {};
     this.connectStarted = timing.connectStartMs = performance.now();
-    await this.room.connect(this.token.url, this.token.token, opts);
+    await this.room.connect(this.token.url, this.token.token, this.connectOptions());
     this.connectedMs = performance.now() - this.connectStarted;
     document.body.dataset.conn = "connected";
     if (this.toLobby()) return;
@@ -296,8 +304,68 @@ export class Call {
 
   leave() { this.leaving = true; return this.room.disconnect(); }
 
+  // moveTo leaves this media room for another of the same roundtable (a
+  // breakout group, or back to the main room) without a reload: token is
+  // the join answer for the new room. Her own tracks go along as they
+  // are: the very same LocalTracks are republished, muted ones muted, so
+  // no device is turned on or off for her.
+  async moveTo(token) {
+    const old = this.room;
+    // kept until republished: a move that fails half-way loses no track
+    this.kept ??= [...old.localParticipant.trackPublications.values()].filter((p) => p.track).map((p) => ({ track: p.track, source: p.source }));
+    const away = old.localParticipant.attributes?.away;
+    const couldSpeak = this.canPublish();
+    this.moving = true;
+    try {
+      old.removeAllListeners(); // its Disconnected must not end the visit
+      for (const p of old.remoteParticipants.values()) this.stage.drop(p);
+      $("audio-sink")?.replaceChildren();
+      await old.disconnect(false);
+      this.token = token;
+      this.where = token.group || "main";
+      this.room = newRoom();
+      this.roles.use(this.room, token);
+      this.stage.room = this.room;
+      this.met.clear();
+      this.wire();
+      await this.room.connect(token.url, token.token, this.connectOptions());
+    } finally { this.moving = false; }
+    this.moves++;
+    if (this.toLobby()) return;
+    this.stage.sync(this.local);
+    for (const p of this.room.remoteParticipants.values()) { this.met.set(p.identity, p.name || p.identity); this.stage.sync(p); }
+    this.room.startAudio().catch(() => {});
+    if (away === "1") await this.local.setAttributes({ away }).catch(() => {});
+    const mine = this.kept;
+    this.kept = null;
+    await this.republish(mine);
+    // a listener whom the moderator lets speak in the groups turns her
+    // microphone on herself
+    if (!couldSpeak && this.canPublish()) notify("group_may_speak", { key: "mic-prompt", action: this.micAction() });
+    this.emit("moved", this.where);
+    this.emit("people");
+    this.aloneHint();
+  }
+
+  // republish publishes tracks kept from the room she left; publishing
+  // a muted track keeps it muted, and is not announced as a moderator's.
+  async republish(mine) {
+    if (!this.canPublish()) { for (const { track } of mine) track.stop(); this.emit("tracks"); return; }
+    this.selfChange++;
+    try {
+      const results = await Promise.allSettled(mine.map(({ track, source }) => this.local.publishTrack(track, { source })));
+      if (results.some((r) => r.status === "rejected")) notify("mute_failed", { kind: "error", key: "media" });
+    } finally {
+      this.selfChange--;
+      this.emit("tracks");
+    }
+  }
+
   ended(reason) {
-    if (this.done) return;
+    if (this.done || this.moving) return; // a move between rooms disconnects on purpose
+    // A breakout group closed under her (or its room went away): back to
+    // the main room, unless that refuses her too.
+    if (this.where !== "main" && !this.leaving && reason !== DisconnectReason.DUPLICATE_IDENTITY && this.onGroupLost?.(reason)) return;
     this.done = true;
     this.network.stop();
     banner(null);

@@ -17,7 +17,8 @@ function parse(payload) { try { return JSON.parse(dec.decode(payload)); } catch 
 
 function clock(ms) { return new Date(ms).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" }); }
 
-// Panels opens one side panel at a time (chat, people, or questions and polls).
+// Panels opens one side panel at a time (chat, people, questions and
+// polls, or breakout groups).
 export class Panels {
   constructor(call) {
     this.call = call;
@@ -33,10 +34,11 @@ export class Panels {
   toggle(name) {
     this.open = this.open === name ? null : name;
     $("side").hidden = !this.open;
-    for (const n of ["chat", "people", "qa"]) { const p = $(`${n}-panel`); if (p) p.hidden = this.open !== n; }
+    for (const n of ["chat", "people", "qa", "groups"]) { const p = $(`${n}-panel`); if (p) p.hidden = this.open !== n; }
     document.body.dataset.panel = this.open || "";
     if (this.open === "chat") { $("chat-input")?.focus(); $("btn-chat").dataset.unread = ""; }
     else if (this.open === "qa") { $("qa-h")?.focus(); $("btn-qa").dataset.unread = ""; }
+    else if (this.open === "groups") $("groups-h")?.focus();
     else if (this.open) $("people-h")?.focus();
     this.call.emit("panel", this.open);
   }

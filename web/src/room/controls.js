@@ -28,7 +28,8 @@ export function buildCall() {
       el("aside", { id: "side", class: "side", hidden: true },
         el("section", { id: "people-panel", class: "panel", hidden: true, "aria-labelledby": "people-h" }),
         el("section", { id: "chat-panel", class: "panel", hidden: true, "aria-labelledby": "chat-h" }),
-        el("section", { id: "qa-panel", class: "panel", hidden: true, "aria-labelledby": "qa-h" }))),
+        el("section", { id: "qa-panel", class: "panel", hidden: true, "aria-labelledby": "qa-h" }),
+        el("section", { id: "groups-panel", class: "panel", hidden: true, "aria-labelledby": "groups-h" }))),
     el("div", { id: "audio-prompt", class: "audio-prompt", hidden: true }),
     el("div", { id: "ask", class: "ask", hidden: true, role: "alertdialog", "aria-live": "assertive", "aria-label": t("ask_label") }),
     el("p", { id: "ctl-hint", class: "ctl-hint", hidden: true }),
@@ -59,11 +60,14 @@ export class Controls {
       chat: button("btn-chat", "chat", t("chat"), () => panels.toggle("chat"), { "aria-controls": "chat-panel" }),
       people: button("btn-people", "people", t("people"), () => panels.toggle("people"), { "aria-controls": "people-panel" }),
       qa: button("btn-qa", "qa", t("qa"), () => panels.toggle("qa"), { "aria-controls": "qa-panel" }),
+      groups: button("btn-groups", "groups", t("groups"), () => panels.toggle("groups"), { "aria-controls": "groups-panel" }),
       leave: button("btn-leave", "leave", t("leave"), () => c.leave(), { class: "ctl leave", "aria-label": t("leave_label") }),
     };
     this.b.share.hidden = !canShareScreen();
     this.b.hand.hidden = call.target.kind === "consultation"; // a 1:1 talk has no queue to speak
     this.b.qa.hidden = call.target.kind !== "roundtable"; // questions and polls belong to a roundtable
+    // breakout groups: moderators make them, moderators and guest speakers visit them
+    this.b.groups.hidden = call.target.kind !== "roundtable" || !["moderator", "speaker"].includes(call.role);
     const shown = Object.values(this.b).filter((b) => !b.hidden);
     $("controls").dataset.n = String(shown.length);
     $("controls").replaceChildren(...shown);
@@ -90,6 +94,7 @@ export class Controls {
     this.pressed(b.chat, this.panels.open === "chat", t("chat_open"));
     this.pressed(b.people, this.panels.open === "people", t("people_open"));
     this.pressed(b.qa, this.panels.open === "qa", t("qa_open_panel"));
+    this.pressed(b.groups, this.panels.open === "groups", t("groups_open_panel"));
     b.chat.disabled = !c.local.permissions?.canPublishData && !c.local.permissions?.canSubscribe;
     document.body.dataset.away = away ? "1" : "0";
   }

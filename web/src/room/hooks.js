@@ -29,7 +29,8 @@ async function stats(room) {
 
 export function hooks(call) {
   window.zdkRoom = {
-    call, room: call.room, state,
+    call, state,
+    get room() { return call.room; }, // a new one after each move between breakout groups
     stats: () => stats(call.room),
     layout: () => ({ mode: call.stage.box.dataset.layout, main: call.stage.main?.dataset.identity || "" }),
     identity: () => call.room.localParticipant.identity,

@@ -13,6 +13,8 @@ import { Controls, buildCall } from "./controls.js";
 import { Chat, Panels } from "./chat.js";
 import { People } from "./people.js";
 import { QA } from "./qa.js";
+import { Breakout } from "./breakout.js";
+import { Groups } from "./groups.js";
 import { hooks, state as timing } from "./hooks.js";
 
 const tg = target();
@@ -92,12 +94,18 @@ async function join(token, prefs) {
   call.panels = new Panels(call);
   call.stage.onList = () => { if (call.panels.open !== "people") call.panels.toggle("people"); };
   const parts = { controls: new Controls(call, call.panels), chat: new Chat(call, call.panels), people: new People(call),
-    qa: tg.kind === "roundtable" ? new QA(call, call.panels) : null };
+    qa: tg.kind === "roundtable" ? new QA(call, call.panels) : null, breakout: null, groups: null };
+  if (tg.kind === "roundtable") {
+    parts.breakout = new Breakout(call);
+    parts.groups = new Groups(call, call.panels, parts.breakout);
+  }
   relabel = () => {
     parts.controls = new Controls(call, call.panels);
     parts.people.render();
     parts.chat.relabel();
     parts.qa?.relabel();
+    parts.breakout?.relabel();
+    parts.groups?.relabel();
     for (const p of call.stage.everyone()) call.stage.update(p);
     // built once with the call screen
     call.aloneHint();

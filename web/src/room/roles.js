@@ -8,11 +8,18 @@ import { roomMeta } from "./tiles.js";
 export class Roles {
   // token is the join answer; kind the page's target kind.
   constructor(room, token, kind) {
-    this.room = room;
     this.kind = kind;
+    this.use(room, token);
+  }
+
+  // use follows the page into another media room of the same
+  // roundtable (a breakout group), with the join answer for it.
+  use(room, token) {
+    this.room = room;
     this.moderators = new Set(token.moderators || []);
     this.speakers = new Set(token.speakers || []);
-    this.stage = token.talk === "stage";
+    // a breakout group is a small round, whatever the talk's shape
+    this.stage = token.talk === "stage" && !(token.group && token.group !== "main");
   }
 
   // of returns p's role: moderator, speaker, audience, member, or "" in a
