@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 
 	"github.com/pion/ice/v4"
-	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -179,19 +178,6 @@ func (s *SFU) TCPAddr() net.Addr {
 		return nil
 	}
 	return s.tcpLn.Addr()
-}
-
-// interceptors are Pion's defaults without its stats recorder, which
-// copies every outgoing packet's header extensions (allocating once per
-// packet and subscriber) for GetStats, which the SFU does not use.
-func interceptors(m *webrtc.MediaEngine) (*interceptor.Registry, error) {
-	ir := &interceptor.Registry{}
-	return ir, errors.Join(
-		webrtc.ConfigureNack(m, ir),
-		webrtc.ConfigureRTCPReports(ir),
-		webrtc.ConfigureSimulcastExtensionHeaders(m),
-		webrtc.ConfigureTWCCSender(m, ir),
-	)
 }
 
 // registerCodecs offers what LiveKit clients publish: Opus with the
