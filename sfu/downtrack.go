@@ -419,8 +419,15 @@ func (d *DownTrack) FractionLost() float64 { return float64(d.lost.Load()) / 256
 // returns when the sender is closed.
 func (d *DownTrack) ReadRTCP(sender *webrtc.RTPSender) {
 	buf := make([]byte, maxPayload)
+	in := make([]byte, 1500)
 	for {
-		pkts, _, err := sender.ReadRTCP()
+		// Not sender.ReadRTCP, which allocates a buffer per packet and
+		// parses again what the interceptors parsed into the attributes.
+		n, attr, err := sender.Read(in)
+		if err != nil {
+			return
+		}
+		pkts, err := attr.GetRTCPPackets(in[:n])
 		if err != nil {
 			return
 		}
