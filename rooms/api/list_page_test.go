@@ -289,7 +289,17 @@ func getStatus(t *testing.T, url, cookie string) (int, []byte) {
 // of standings.
 type stampCounter struct {
 	rooms.Store
-	stamps, standings atomic.Int64
+	stamps, standings, builds atomic.Int64
+	// onBuild runs in each ListRoundtables (a snapshot build), if set.
+	onBuild func()
+}
+
+func (s *stampCounter) ListRoundtables(ctx context.Context, from, to time.Time) ([]*rooms.Roundtable, error) {
+	s.builds.Add(1)
+	if s.onBuild != nil {
+		s.onBuild()
+	}
+	return s.Store.ListRoundtables(ctx, from, to)
 }
 
 func (s *stampCounter) ListStamp(ctx context.Context) (string, error) {

@@ -143,3 +143,42 @@ func TestStandingsKeptOverRebuild(t *testing.T) {
 	read("after a registration", 1)
 	listEntry(t, e, cookie, r.ID) // and the list is still the reference's
 }
+
+// TestSlowBuildServesAllWaiting: on a slow store a snapshot build may
+// take longer than a snapshot's age (FerretDB: seconds). Everyone who
+// asked before the build began is served by it, instead of each waiting
+// reader building again for herself (one list per build: 200 readers on
+// FerretDB were never served). Each build here moves the API's clock 6 s.
+func TestSlowBuildServesAllWaiting(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlitestore.OpenFile(ctx, filepath.Join(t.TempDir(), "api.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(ctx) })
+	counted := &stampCounter{Store: s}
+	e := newEnvStore(t, counted, nil, nil)
+	counted.onBuild = func() { e.skew.Add(int64(6 * time.Second)) }
+	seed, err := rooms.SeedLoad(ctx, s, rooms.LoadSize{Roundtables: 5, Companies: 1, MembersPerCompany: 10, Seed: 8}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cookies []string
+	for _, m := range seed.Members[:8] {
+		cookies = append(cookies, sessionFor(t, s, m))
+	}
+	var wg sync.WaitGroup
+	for _, cookie := range cookies {
+		wg.Go(func() {
+			for range 3 {
+				if _, err := getList(http.DefaultClient, e.srv.URL+"/api/v1/roundtables", cookie); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := counted.builds.Load(); n > 12 {
+		t.Errorf("24 lists made %d snapshot builds: waiting readers built again for themselves", n)
+	}
+}

@@ -39,8 +39,8 @@ const (
 type listSnapshot struct {
 	// Immutable once built.
 	stamp   string
-	stampAt time.Time // when the read of stamp began
-	built   time.Time
+	stampAt time.Time           // when the read of stamp began
+	built   time.Time           // when its reads ended
 	days    int                 // the ?days= it serves at most
 	until   time.Time           // covers roundtables starting before: built, days and a day
 	list    []*rooms.Roundtable // starting in [built-4h, until), by start and id; read only
@@ -66,12 +66,15 @@ type listCache struct {
 	building chan struct{} // guarded by mu; closed when the build under way ends
 }
 
-// fresh reports whether s may answer a list asked for with stamp: s was
-// built under that stamp or under one read later, is young enough and
-// covers days ahead of now.
+// fresh reports whether s may answer a list asked for with stamp: it
+// covers days ahead of now, and either its stamp was read after the
+// caller's (so after the caller asked), or it was built under the same
+// stamp and is young enough. The first serves everyone who waited for a
+// build however long the build took: on a slow store, builds that
+// outlast snapshotAge served only their builder, one list per build.
 func (s *listSnapshot) fresh(stamp stampRead, now time.Time, days int) bool {
-	return s != nil && (s.stamp == stamp.stamp || !s.stampAt.Before(stamp.at)) &&
-		now.Sub(s.built) < snapshotAge && !now.AddDate(0, 0, days).After(s.until)
+	return s != nil && !now.AddDate(0, 0, days).After(s.until) &&
+		(!s.stampAt.Before(stamp.at) || s.stamp == stamp.stamp && now.Sub(s.built) < snapshotAge)
 }
 
 // snapshot returns a snapshot that covers roundtables starting before
@@ -121,7 +124,7 @@ func (a *API) snapshot(ctx context.Context, days int, stamp stampRead) (*listSna
 // read first: a write after it gives a new stamp, so nothing read here
 // can be older than the stamp says.
 func (a *API) buildSnapshot(ctx context.Context, stamp stampRead, now time.Time, days int, standings *standingCache) (*listSnapshot, error) {
-	s := &listSnapshot{stamp: stamp.stamp, stampAt: stamp.at, built: now, days: days, until: now.AddDate(0, 0, days+1), standings: standings}
+	s := &listSnapshot{stamp: stamp.stamp, stampAt: stamp.at, days: days, until: now.AddDate(0, 0, days+1), standings: standings}
 	var err error
 	if s.list, err = a.store.ListRoundtables(ctx, now.Add(-4*time.Hour), s.until); err != nil {
 		return nil, err
@@ -138,6 +141,7 @@ func (a *API) buildSnapshot(ctx context.Context, stamp stampRead, now time.Time,
 		}
 		s.encoded[r.ID] = e
 	}
+	s.built = a.now() // its age counts from here: a slow build is not born old
 	return s, nil
 }
 
