@@ -145,43 +145,12 @@ func pageThrough(t *testing.T, e *env, cookie, query string, limit int, before f
 // from, shows in that page or a later one.
 func TestListPagesWhileAdding(t *testing.T) {
 	e := newEnv(t)
-	ctx := context.Background()
-	seed, err := rooms.SeedLoad(ctx, e.store, rooms.LoadSize{Roundtables: 60, Companies: 1, MembersPerCompany: 10, Seed: 9}, time.Now())
+	seed, err := rooms.SeedLoad(context.Background(), e.store, rooms.LoadSize{Roundtables: 60, Companies: 1, MembersPerCompany: 10, Seed: 9}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod, reader := seed.Members[0], sessionFor(t, e.store, seed.Members[1])
-	type added struct {
-		key     pageKey
-		written time.Time // once CreateRoundtable returned
-	}
-	var mu sync.Mutex
-	var adds []added
-	done, stop, one := make(chan struct{}), make(chan struct{}), make(chan struct{}, 1)
-	go func() {
-		defer close(done)
-		rng := rand.New(rand.NewPCG(1, 2))
-		for i := range 60 { // bounded: the reader must reach the end
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			start := time.Now().Add(3*time.Hour + time.Duration(rng.IntN(60*24))*time.Hour).Truncate(time.Hour)
-			r := newRoundtable(mod, start, fmt.Sprintf("途中で追加 %d", i))
-			if err := e.store.CreateRoundtable(ctx, r); err != nil {
-				t.Error(err)
-				return
-			}
-			mu.Lock()
-			adds = append(adds, added{pageKey{r.Start, r.ID}, time.Now()})
-			mu.Unlock()
-			select {
-			case one <- struct{}{}:
-			default:
-			}
-		}
-	}()
+	reader := sessionFor(t, e.store, seed.Members[1])
+	ad := startAdding(t, e.store, seed.Members[0], 60)
 	type asked struct {
 		after *pageKey
 		at    time.Time
@@ -189,13 +158,12 @@ func TestListPagesWhileAdding(t *testing.T) {
 	var pages []asked
 	got := pageThrough(t, e, reader, "", 6, func(after *pageKey) {
 		select { // at least one added since the last page, however busy the machine
-		case <-one:
-		case <-done:
+		case <-ad.one:
+		case <-ad.done:
 		}
 		pages = append(pages, asked{after, time.Now()})
 	})
-	close(stop)
-	<-done
+	adds := ad.stop()
 	seen := map[rooms.RoundtableID]bool{}
 	for i, v := range got {
 		if i > 0 && !(pageKey{got[i-1].Start, got[i-1].ID}).less(pageKey{v.Start, v.ID}) {
@@ -208,8 +176,6 @@ func TestListPagesWhileAdding(t *testing.T) {
 			t.Errorf("%s, there before paging began, was skipped", r.Title)
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
 	missed, due := 0, 0
 	for _, a := range adds {
 		for _, p := range pages {
@@ -228,6 +194,59 @@ func TestListPagesWhileAdding(t *testing.T) {
 	if missed > 0 || due == 0 {
 		t.Errorf("%d of %d roundtables added ahead of the reader's place did not show", missed, due)
 	}
+}
+
+// added is a roundtable written while a reader pages.
+type added struct {
+	key     pageKey
+	written time.Time // once CreateRoundtable returned
+}
+
+// adder writes up to n roundtables of mod's at random starts, one after
+// the other, until stopped; one gets a signal after each.
+type adder struct {
+	mu        sync.Mutex
+	adds      []added // guarded by mu
+	one, done chan struct{}
+	quit      chan struct{}
+}
+
+func startAdding(t *testing.T, s rooms.Store, mod *rooms.Member, n int) *adder {
+	ad := &adder{one: make(chan struct{}, 1), done: make(chan struct{}), quit: make(chan struct{})}
+	go func() {
+		defer close(ad.done)
+		rng := rand.New(rand.NewPCG(1, 2))
+		for i := range n { // bounded: the reader must reach the end
+			select {
+			case <-ad.quit:
+				return
+			default:
+			}
+			start := time.Now().Add(3*time.Hour + time.Duration(rng.IntN(60*24))*time.Hour).Truncate(time.Hour)
+			r := newRoundtable(mod, start, fmt.Sprintf("途中で追加 %d", i))
+			if err := s.CreateRoundtable(context.Background(), r); err != nil {
+				t.Error(err)
+				return
+			}
+			ad.mu.Lock()
+			ad.adds = append(ad.adds, added{pageKey{r.Start, r.ID}, time.Now()})
+			ad.mu.Unlock()
+			select {
+			case ad.one <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	return ad
+}
+
+// stop ends the adding and returns what was added.
+func (ad *adder) stop() []added {
+	close(ad.quit)
+	<-ad.done
+	ad.mu.Lock()
+	defer ad.mu.Unlock()
+	return ad.adds
 }
 
 // TestListPageErrors: a bad ?limit= or ?cursor= is refused with 400
