@@ -38,7 +38,13 @@ func TestAPIFlagErrors(t *testing.T) {
 		{[]string{"api", "--url", "http://127.0.0.1:7880"}, "--sqlite FILE or --mongo-uri"},
 		{[]string{"api", "--url", "http://127.0.0.1:7880", "--sqlite", "x.db", "--readers", "0"}, "--readers"},
 		{[]string{"api", "--no-such-flag"}, "no-such-flag"},
-		{[]string{"ferretdb"}, "--dir is required"},
+		{[]string{"api", "--url", "http://127.0.0.1:7880,ftp://x", "--sqlite", "x.db"}, `--url "ftp://x"`},
+		{[]string{"api", "--url", "http://127.0.0.1:7880", "--url", "x", "--sqlite", "x.db"}, `--url "x"`},
+		{[]string{"api", "--url", "http://127.0.0.1:7880", "--sqlite", "x.db", "--mix", "me:1,dance:2"}, "--mix"},
+		{[]string{"api", "--url", "http://127.0.0.1:7880", "--sqlite", "x.db", "--mix", "me:0"}, "--mix"},
+		{[]string{"ferretdb"}, "one of --dir (SQLite files) or --postgres"},
+		{[]string{"ferretdb", "--dir", "/tmp/x", "--postgres", "postgres://127.0.0.1/f"}, "one of --dir"},
+		{[]string{"ferretdb", "--postgres", "mysql://127.0.0.1/f"}, "--postgres"},
 	} {
 		err := run(c.args)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

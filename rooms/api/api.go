@@ -129,6 +129,7 @@ type API struct {
 	rec          RecommendConfig
 	decodes      chan struct{} // photo decoding turns (photoDecodes)
 	lists        listCache     // the upcoming-roundtable snapshot (roundtable_cache.go)
+	stamps       stampReader   // the list stamp, read for many lists at once
 	listTurns    chan struct{} // roundtable lists built at once (listTurn)
 	notFoundPage []byte
 	leases       *rooms.Leases    // jobs run once across replicas

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -29,21 +30,32 @@ const (
 	// maxStandings bounds the callers whose own registrations a
 	// snapshot keeps.
 	maxStandings = 10_000
+	// stampTimeout bounds a read of the list stamp that many lists wait
+	// for.
+	stampTimeout = 10 * time.Second
 )
 
 // listSnapshot is the upcoming roundtables under one stamp.
 type listSnapshot struct {
 	// Immutable once built.
 	stamp   string
-	built   time.Time
+	stampAt time.Time           // when the read of stamp began
+	built   time.Time           // when its reads ended
 	days    int                 // the ?days= it serves at most
 	until   time.Time           // covers roundtables starting before: built, days and a day
-	list    []*rooms.Roundtable // starting in [built-4h, until), by start; read only
+	list    []*rooms.Roundtable // starting in [built-4h, until), by start and id; read only
 	shared  *listShared
 	encoded map[rooms.RoundtableID]*encodedView // nil: encode each list
 
-	mu        sync.Mutex
-	standings map[rooms.MemberID]map[rooms.RoundtableID]rooms.Standing // guarded by mu
+	// standings are shared by the snapshots of one stamp: a rebuild under
+	// the same stamp (age, a longer ?days=) keeps every reader's.
+	standings *standingCache
+}
+
+// standingCache is where each reader stands, read once per stamp.
+type standingCache struct {
+	mu sync.Mutex
+	m  map[rooms.MemberID]map[rooms.RoundtableID]rooms.Standing // guarded by mu
 }
 
 // listCache holds the current snapshot and builds the next one once for
@@ -54,19 +66,26 @@ type listCache struct {
 	building chan struct{} // guarded by mu; closed when the build under way ends
 }
 
-// snapshot returns a snapshot under the store's current stamp that covers
-// roundtables starting before now+days.
-func (a *API) snapshot(ctx context.Context, days int) (*listSnapshot, error) {
+// fresh reports whether s may answer a list asked for with stamp: it
+// covers days ahead of now, and either its stamp was read after the
+// caller's (so after the caller asked), or it was built under the same
+// stamp and is young enough. The first serves everyone who waited for a
+// build however long the build took: on a slow store, builds that
+// outlast snapshotAge served only their builder, one list per build.
+func (s *listSnapshot) fresh(stamp stampRead, now time.Time, days int) bool {
+	return s != nil && !now.AddDate(0, 0, days).After(s.until) &&
+		(!s.stampAt.Before(stamp.at) || s.stamp == stamp.stamp && now.Sub(s.built) < snapshotAge)
+}
+
+// snapshot returns a snapshot that covers roundtables starting before
+// now+days, under stamp or a stamp read after it.
+func (a *API) snapshot(ctx context.Context, days int, stamp stampRead) (*listSnapshot, error) {
 	for {
-		stamp, err := a.store.ListStamp(ctx)
-		if err != nil {
-			return nil, err
-		}
 		now := a.now()
 		lc := &a.lists
 		lc.mu.Lock()
 		s := lc.cur
-		if s != nil && s.stamp == stamp && now.Sub(s.built) < snapshotAge && !now.AddDate(0, 0, days).After(s.until) {
+		if s.fresh(stamp, now, days) {
 			lc.mu.Unlock()
 			return s, nil
 		}
@@ -82,11 +101,14 @@ func (a *API) snapshot(ctx context.Context, days int) (*listSnapshot, error) {
 		done := make(chan struct{})
 		lc.building = done
 		lc.mu.Unlock()
-		span := snapshotDays
+		span, standings := snapshotDays, &standingCache{m: map[rooms.MemberID]map[rooms.RoundtableID]rooms.Standing{}}
 		if s != nil {
 			span = s.days
+			if s.stamp == stamp.stamp {
+				standings = s.standings
+			}
 		}
-		s, err = a.buildSnapshot(ctx, stamp, now, max(span, days))
+		s, err := a.buildSnapshot(ctx, stamp, now, max(span, days), standings)
 		lc.mu.Lock()
 		if err == nil {
 			lc.cur = s
@@ -101,9 +123,8 @@ func (a *API) snapshot(ctx context.Context, days int) (*listSnapshot, error) {
 // buildSnapshot reads what the snapshot under stamp holds. The stamp was
 // read first: a write after it gives a new stamp, so nothing read here
 // can be older than the stamp says.
-func (a *API) buildSnapshot(ctx context.Context, stamp string, now time.Time, days int) (*listSnapshot, error) {
-	s := &listSnapshot{stamp: stamp, built: now, days: days, until: now.AddDate(0, 0, days+1),
-		standings: map[rooms.MemberID]map[rooms.RoundtableID]rooms.Standing{}}
+func (a *API) buildSnapshot(ctx context.Context, stamp stampRead, now time.Time, days int, standings *standingCache) (*listSnapshot, error) {
+	s := &listSnapshot{stamp: stamp.stamp, stampAt: stamp.at, days: days, until: now.AddDate(0, 0, days+1), standings: standings}
 	var err error
 	if s.list, err = a.store.ListRoundtables(ctx, now.Add(-4*time.Hour), s.until); err != nil {
 		return nil, err
@@ -120,14 +141,28 @@ func (a *API) buildSnapshot(ctx context.Context, stamp string, now time.Time, da
 		}
 		s.encoded[r.ID] = e
 	}
+	s.built = a.now() // its age counts from here: a slow build is not born old
 	return s, nil
 }
 
-// standingsOf returns where m stands, read once per snapshot.
-func (s *listSnapshot) standingsOf(ctx context.Context, store rooms.Store, m rooms.MemberID) (map[rooms.RoundtableID]rooms.Standing, error) {
-	s.mu.Lock()
-	v, ok := s.standings[m]
-	s.mu.Unlock()
+// after returns the index in s.list of the first roundtable after k (0
+// for nil).
+func (s *listSnapshot) after(k *listKey) int {
+	if k == nil {
+		return 0
+	}
+	i, found := slices.BinarySearchFunc(s.list, *k, func(r *rooms.Roundtable, k listKey) int { return keyOf(r).compare(k) })
+	if found {
+		i++
+	}
+	return i
+}
+
+// of returns where m stands, read once per stamp.
+func (sc *standingCache) of(ctx context.Context, store rooms.Store, m rooms.MemberID) (map[rooms.RoundtableID]rooms.Standing, error) {
+	sc.mu.Lock()
+	v, ok := sc.m[m]
+	sc.mu.Unlock()
 	if ok {
 		return v, nil
 	}
@@ -135,13 +170,72 @@ func (s *listSnapshot) standingsOf(ctx context.Context, store rooms.Store, m roo
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	if len(s.standings) >= maxStandings {
-		clear(s.standings)
+	sc.mu.Lock()
+	if len(sc.m) >= maxStandings {
+		clear(sc.m)
 	}
-	s.standings[m] = v
-	s.mu.Unlock()
+	sc.m[m] = v
+	sc.mu.Unlock()
 	return v, nil
+}
+
+// stampReader reads the store's list stamp for many lists at once. A
+// caller waits for a read that began after it asked, never takes one
+// under way: it sees every write answered before it asked, by any
+// process, as its own read would, while a crowd of readers costs the
+// store a read at a time instead of one each.
+type stampReader struct {
+	mu   sync.Mutex
+	next *sharedStamp  // guarded by mu; the read the next callers share
+	turn chan struct{} // one read at a time
+}
+
+// sharedStamp is one read of the stamp, shared by the callers that asked
+// before it began.
+type sharedStamp struct {
+	done chan struct{} // closed when read and err are set
+	read stampRead
+	err  error
+}
+
+// stampRead is a list stamp and when the read of it began.
+type stampRead struct {
+	stamp string
+	at    time.Time
+}
+
+// read returns a stamp read that began after the call.
+func (sr *stampReader) read(ctx context.Context, store rooms.Store) (stampRead, error) {
+	sr.mu.Lock()
+	if sr.turn == nil {
+		sr.turn = make(chan struct{}, 1)
+	}
+	r, lead := sr.next, false
+	if r == nil {
+		r, lead = &sharedStamp{done: make(chan struct{})}, true
+		sr.next = r
+	}
+	sr.mu.Unlock()
+	if lead {
+		// The leader reads for all, even once its own caller left: the
+		// others wait for it. The read under way ends within its timeout.
+		sr.turn <- struct{}{}
+		sr.mu.Lock()
+		sr.next = nil // callers from now on wait for a later read
+		sr.mu.Unlock()
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stampTimeout)
+		r.read.at = time.Now()
+		r.read.stamp, r.err = store.ListStamp(rctx)
+		cancel()
+		<-sr.turn
+		close(r.done)
+	}
+	select {
+	case <-r.done:
+		return r.read, r.err
+	case <-ctx.Done():
+		return stampRead{}, ctx.Err()
+	}
 }
 
 // encodedView is one roundtable's view as JSON, cut around the fields

@@ -13,14 +13,15 @@ import (
 	"github.com/zadankai/zadankai/rooms"
 )
 
-// roundtableFilter is what ?axis=, ?theme=, ?format=, ?date=, ?days= and
-// ?when= ask for, checked.
+// roundtableFilter is what ?axis=, ?theme=, ?format=, ?date=, ?days=,
+// ?when=, ?limit= and ?cursor= ask for, checked.
 type roundtableFilter struct {
 	axis, theme, format string
 	date                string // YYYY-MM-DD in zone
 	zone                *time.Location
 	days                int
 	past                bool
+	page                page
 }
 
 func parseRoundtableFilter(c *gin.Context, me *rooms.Member, now time.Time) (roundtableFilter, error) {
@@ -38,6 +39,10 @@ func parseRoundtableFilter(c *gin.Context, me *rooms.Member, now time.Time) (rou
 		f.past = true
 	default:
 		return f, badRequest("unknown_value", "when", "when must be upcoming or past")
+	}
+	var err error
+	if f.page, err = parsePage(c, f.past, now); err != nil {
+		return f, err
 	}
 	if f.axis != "" && f.axis != string(rooms.AxisLife) && f.axis != string(rooms.AxisCareer) {
 		return f, badRequest("unknown_value", "axis", "axis must be life or career")

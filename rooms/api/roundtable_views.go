@@ -41,8 +41,8 @@ func (a *API) readShared(ctx context.Context, list []*rooms.Roundtable) (*listSh
 }
 
 // viewRoundtables returns the views of list for me, in its order, read
-// afresh. With onlyTookPart, it leaves out those me did not take part in.
-func (a *API) viewRoundtables(c *gin.Context, list []*rooms.Roundtable, me *rooms.Member, onlyTookPart bool) ([]RoundtableView, error) {
+// afresh.
+func (a *API) viewRoundtables(c *gin.Context, list []*rooms.Roundtable, me *rooms.Member) ([]RoundtableView, error) {
 	sh, err := a.readShared(c.Request.Context(), list)
 	if err != nil {
 		return nil, err
@@ -51,11 +51,11 @@ func (a *API) viewRoundtables(c *gin.Context, list []*rooms.Roundtable, me *room
 	if err != nil {
 		return nil, err
 	}
-	shown, ps, err := a.personalise(c, list, me, mine, onlyTookPart, a.now())
+	ps, err := a.personalise(c, list, me, mine, a.now())
 	if err != nil {
 		return nil, err
 	}
-	return viewsOf(shown, ps, sh), nil
+	return viewsOf(list, ps, sh), nil
 }
 
 // viewsOf puts the views of shown together.
@@ -86,18 +86,14 @@ func (p personal) apply(v *RoundtableView, r *rooms.Roundtable) {
 	}
 }
 
-// personalise returns the roundtables of list me is shown (with
-// onlyTookPart, those she took part in) and what of each is hers.
+// personalise returns what of each roundtable of list is me's.
 func (a *API) personalise(c *gin.Context, list []*rooms.Roundtable, me *rooms.Member, mine map[rooms.RoundtableID]rooms.Standing,
-	onlyTookPart bool, now time.Time) ([]*rooms.Roundtable, []personal, error) {
+	now time.Time) ([]personal, error) {
 	var given map[rooms.RoundtableID]bool // the feedback me gave, read when first needed
-	shown, out := make([]*rooms.Roundtable, 0, len(list)), make([]personal, 0, len(list))
+	out := make([]personal, 0, len(list))
 	for _, r := range list {
 		st, moderates, speaks := mine[r.ID], r.IsModerator(me.ID), r.IsSpeaker(me.ID)
-		in := moderates || speaks || st.Status == rooms.Registered
-		if onlyTookPart && !in {
-			continue
-		}
+		in := takesPart(me, r, mine)
 		p := personal{status: string(st.Status), position: st.Place, ended: r.Live.Ended || !now.Before(r.End()),
 			organiser: a.organises(me, r)}
 		switch {
@@ -110,17 +106,23 @@ func (a *API) personalise(c *gin.Context, list []*rooms.Roundtable, me *rooms.Me
 			if given == nil {
 				var err error
 				if given, err = a.feedbackGiven(c, me); err != nil {
-					return nil, nil, err
+					return nil, err
 				}
 			}
 			p.feedbackGiven, p.feedbackOpen = given[r.ID], !given[r.ID]
 		}
 		if err := a.liveState(c, r, &p, now); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		shown, out = append(shown, r), append(out, p)
+		out = append(out, p)
 	}
-	return shown, out, nil
+	return out, nil
+}
+
+// takesPart reports whether me moderates, speaks at or has a seat at r,
+// where mine is her standings.
+func takesPart(me *rooms.Member, r *rooms.Roundtable, mine map[rooms.RoundtableID]rooms.Standing) bool {
+	return r.IsModerator(me.ID) || r.IsSpeaker(me.ID) || mine[r.ID].Status == rooms.Registered
 }
 
 // liveState fills whether anyone is in r's video room now, while it may

@@ -57,7 +57,7 @@ type RoundtableView struct {
 
 // viewRoundtable is r as me sees it.
 func (a *API) viewRoundtable(c *gin.Context, r *rooms.Roundtable, me *rooms.Member) (RoundtableView, error) {
-	v, err := a.viewRoundtables(c, []*rooms.Roundtable{r}, me, false)
+	v, err := a.viewRoundtables(c, []*rooms.Roundtable{r}, me)
 	if err != nil {
 		return RoundtableView{}, err
 	}
@@ -188,9 +188,10 @@ func (a *API) createRoundtable(c *gin.Context) {
 
 // listRoundtables shows upcoming roundtables the caller may see, filtered
 // by ?axis=, ?theme=, ?format=, ?date=YYYY-MM-DD (in the caller's time
-// zone) and ?days= ahead (default 90). ?when=past lists instead the ones
-// the caller took part in (all, for operators) that ended in the last
-// ?days=, newest first, for feedback.
+// zone) and ?days= ahead (default 90), a page at a time (?limit=,
+// ?cursor=: roundtable_page.go). ?when=past lists instead the ones the
+// caller took part in (all, for operators) that ended in the last ?days=,
+// newest first, for feedback.
 func (a *API) listRoundtables(c *gin.Context) {
 	me := currentMember(c)
 	f, err := parseRoundtableFilter(c, me, a.now())
@@ -198,36 +199,66 @@ func (a *API) listRoundtables(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	var stamp stampRead
+	if !f.past {
+		// Before the turn: callers waiting for turns share a few reads.
+		if stamp, err = a.stamps.read(c.Request.Context(), a.store); err != nil {
+			fail(c, err)
+			return
+		}
+	}
 	release, ok := a.listTurn(c)
 	if !ok {
 		return
 	}
 	defer release()
 	if !f.past {
-		a.listUpcoming(c, me, f, release)
+		a.listUpcoming(c, me, f, stamp, release)
 		return
 	}
+	a.listPast(c, me, f, release)
+}
+
+// listPast is the ?when=past list.
+func (a *API) listPast(c *gin.Context, me *rooms.Member, f roundtableFilter, release func()) {
 	now := a.now()
 	list, err := a.store.ListRoundtables(c.Request.Context(), now.AddDate(0, 0, -f.days).Add(-4*time.Hour), now)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	var mine map[rooms.RoundtableID]rooms.Standing
+	if me.Role != rooms.RoleOperator {
+		if mine, err = a.store.ListStandings(c.Request.Context(), me.ID); err != nil {
+			fail(c, err)
+			return
+		}
+	}
 	slices.Reverse(list)
 	var shown []*rooms.Roundtable
 	for _, r := range list {
-		if visibleTo(me, r) && f.match(r) && (r.Live.Ended || !now.Before(r.End())) {
-			shown = append(shown, r)
+		// The past list shows only what the caller took part in (operators: all).
+		if f.page.follows(r, true) && visibleTo(me, r) && f.match(r) && (r.Live.Ended || !now.Before(r.End())) &&
+			(mine == nil || takesPart(me, r, mine)) {
+			if shown = append(shown, r); len(shown) > f.page.limit {
+				break
+			}
 		}
 	}
-	// The past list shows only what the caller took part in (operators: all).
-	out, err := a.viewRoundtables(c, shown, me, me.Role != rooms.RoleOperator)
+	shown, next := f.page.cut(shown, true)
+	out, err := a.viewRoundtables(c, shown, me)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	release()
-	c.JSON(http.StatusOK, gin.H{"roundtables": out})
+	c.JSON(http.StatusOK, roundtablePage{Roundtables: out, NextCursor: next})
+}
+
+// roundtablePage is a page of a roundtable list.
+type roundtablePage struct {
+	Roundtables []RoundtableView `json:"roundtables"`
+	NextCursor  string           `json:"next_cursor,omitempty"` // "" on the last page
 }
 
 // listTurn waits for one of the turns roundtable lists are built in (one
@@ -246,17 +277,17 @@ func (a *API) listTurn(c *gin.Context) (func(), bool) {
 	return func() { once.Do(func() { <-a.listTurns }) }, true
 }
 
-// listUpcoming cuts the caller's list from the current snapshot (see
+// listUpcoming cuts the caller's page from the snapshot under stamp (see
 // roundtable_cache.go): the roundtables starting from 4 hours ago to
 // ?days= ahead that have not ended.
-func (a *API) listUpcoming(c *gin.Context, me *rooms.Member, f roundtableFilter, release func()) {
+func (a *API) listUpcoming(c *gin.Context, me *rooms.Member, f roundtableFilter, stamp stampRead, release func()) {
 	ctx := c.Request.Context()
-	snap, err := a.snapshot(ctx, f.days)
+	snap, err := a.snapshot(ctx, f.days, stamp)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	mine, err := snap.standingsOf(ctx, a.store, me.ID)
+	mine, err := snap.standings.of(ctx, a.store, me.ID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -264,13 +295,16 @@ func (a *API) listUpcoming(c *gin.Context, me *rooms.Member, f roundtableFilter,
 	now := a.now()
 	from, to := now.Add(-4*time.Hour), now.AddDate(0, 0, f.days)
 	var shown []*rooms.Roundtable
-	for _, r := range snap.list {
+	for _, r := range snap.list[snap.after(f.page.after):] {
 		ended := r.Live.Ended || !now.Before(r.End())
 		if !r.Start.Before(from) && r.Start.Before(to) && visibleTo(me, r) && f.match(r) && !ended {
-			shown = append(shown, r)
+			if shown = append(shown, r); len(shown) > f.page.limit {
+				break
+			}
 		}
 	}
-	shown, ps, err := a.personalise(c, shown, me, mine, false, now)
+	shown, next := f.page.cut(shown, false)
+	ps, err := a.personalise(c, shown, me, mine, now)
 	if err != nil {
 		fail(c, err)
 		return
@@ -278,7 +312,7 @@ func (a *API) listUpcoming(c *gin.Context, me *rooms.Member, f roundtableFilter,
 	if snap.encoded == nil {
 		out := viewsOf(shown, ps, snap.shared)
 		release()
-		c.JSON(http.StatusOK, gin.H{"roundtables": out})
+		c.JSON(http.StatusOK, roundtablePage{Roundtables: out, NextCursor: next})
 		return
 	}
 	buf := listBuffers.Get().(*[]byte)
@@ -290,7 +324,11 @@ func (a *API) listUpcoming(c *gin.Context, me *rooms.Member, f roundtableFilter,
 		}
 		b = snap.encoded[r.ID].appendTo(b, ps[i])
 	}
-	b = append(b, "]}"...)
+	b = append(b, ']')
+	if next != "" {
+		b = append(append(append(b, `,"next_cursor":"`...), next...), '"') // base64url: nothing to escape
+	}
+	b = append(b, '}')
 	release()
 	c.Data(http.StatusOK, "application/json; charset=utf-8", b)
 	*buf = b // written by now; kept, grown, for the next list

@@ -1,12 +1,13 @@
 // Roundtables in a real browser at phone width: a member browses,
 // filters and registers; an operator creates a roundtable through the
 // form, first with an invalid capacity (the error shows at the field),
-// then valid; a guest speaker sees only her roundtables. Uses the demo
-// data of `zadankai serve --demo`.
+// then valid; a guest speaker sees only her roundtables; a long list
+// comes a page at a time, more on demand. Uses the demo data of
+// `zadankai serve --demo`.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, launchBrowser, login, screenshot, outDir, pageShots } from "./harness.mjs";
+import { startServer, launchBrowser, login, screenshot, outDir, pageShots, apiLogin, apiCall } from "./harness.mjs";
 
 const STAGE = "管理職という選択 — 先輩に聞くキャリアの話";
 const LIVE = "いまから座談会（ライブ体験）";
@@ -14,6 +15,7 @@ const ROUND = "保育園と仕事の両立 — 小さな座談会";
 const PAST = "育休復帰のリアル";
 
 let server, browser;
+const WAIT = { timeout: 45_000 };
 before(async () => { server = await startServer(); browser = await launchBrowser(server.url); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
@@ -60,7 +62,7 @@ test("a member browses roundtables, filters, registers and sees the registration
   assert.equal(await after.getByRole("button", { name: "参加をキャンセルする" }).count(), 1);
   // The server agrees.
   const me = await page.evaluate(async () => {
-    const list = await (await fetch("/api/v1/roundtables")).json();
+    const list = await (await fetch("/api/v1/roundtables?limit=200")).json();
     return list.roundtables.map((r) => [r.title, r.my_status]);
   });
   assert.deepEqual(me.find(([t]) => t === STAGE), [STAGE, "registered"]);
@@ -138,7 +140,7 @@ test("an operator creates a roundtable: the invalid field first, then valid", as
   await noSideScroll(page);
   await screenshot(page, "roundtables-operator-invalid");
   await shot(page.locator("form.rt-form .field", { has: page.locator('input[name="capacity"]') }), "roundtables-operator-invalid-field");
-  const before = await page.evaluate(async () => (await (await fetch("/api/v1/roundtables")).json()).roundtables.length);
+  const before = await page.evaluate(async () => (await (await fetch("/api/v1/roundtables?limit=200")).json()).roundtables.length);
   assert.equal(await card(page, "学び直しの始め方").count(), 0, "the refused roundtable was created");
   await page.fill('form.rt-form input[name="capacity"]', "20");
   await page.getByRole("button", { name: "作成する" }).click();
@@ -146,7 +148,7 @@ test("an operator creates a roundtable: the invalid field first, then valid", as
   const made = card(page, "学び直しの始め方");
   assert.equal(await made.count(), 1);
   assert.match(await made.textContent(), /残り20席/);
-  const after = await page.evaluate(async () => (await (await fetch("/api/v1/roundtables")).json()).roundtables.length);
+  const after = await page.evaluate(async () => (await (await fetch("/api/v1/roundtables?limit=200")).json()).roundtables.length);
   assert.equal(after, before + 1);
   await made.getByRole("button", { name: "参加者の一覧" }).click();
   await made.locator("text=まだ申し込みはありません。").waitFor();
@@ -303,5 +305,71 @@ test("a guest speaker lands on her roundtables and sees no others", async () => 
   assert.match(await card(page, STAGE).textContent(), /Guest speaker/);
   assert.match(await page.textContent("main h2"), /Roundtables/);
   await screenshot(page, "roundtables-guest-speaker-en");
+  await page.close();
+});
+
+test("a long list comes a page at a time: more on demand keeps the place, at 360 px, in Japanese and English", async () => {
+  await browser.ctx.clearCookies();
+  const op = await browser.ctx.newPage();
+  const { member, csrf } = await apiLogin(op, server.url, "operator@zadankai.example");
+  for (let i = 0; i < 60; i++) {
+    await apiCall(op, csrf, "POST", "/roundtables", {
+      title: `ページ送りの座談会 ${String(i).padStart(2, "0")}`, description: "", axis: "life", themes: [], minutes: 60,
+      start: new Date(Date.now() + (10 + i) * 86400000).toISOString().slice(0, 11) + "11:00:00Z", time_zone: "Asia/Tokyo",
+      format: "online", venue: "", capacity: 10, talk: "small_round", moderators: [member.id], speakers: [], excluded_companies: [],
+      close_before_minutes: 60, lobby: false,
+    });
+  }
+  await op.close();
+  await browser.ctx.clearCookies();
+  const page = await browser.ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await login(page, server.url, "mika@aozora.example");
+  await page.waitForURL("**/home", { timeout: 45_000 });
+  const all = await page.evaluate(async () => {
+    const ids = [];
+    for (let cursor = ""; ;) {
+      const p = await (await fetch("/api/v1/roundtables?limit=7" + (cursor ? "&cursor=" + cursor : ""))).json();
+      ids.push(...p.roundtables.map((r) => r.id));
+      if (!p.next_cursor) return ids;
+      cursor = p.next_cursor;
+    }
+  });
+  assert.ok(all.length > 60 && all.length <= 100, `${all.length} upcoming roundtables`);
+  await page.click('nav a[href="/roundtables"]');
+  const upcoming = page.locator('section[data-list="upcoming"]');
+  const cards = upcoming.locator("article.roundtable");
+  await cards.first().waitFor({ timeout: 45_000 });
+  assert.equal(await cards.count(), 50, "the first page is not 50");
+  const more = upcoming.getByRole("button", { name: "さらに表示" });
+  assert.equal(await more.isVisible(), true);
+  assert.match(await upcoming.locator("h3").textContent(), /\(50\+\)/);
+  await noSideScroll(page);
+  await more.scrollIntoViewIfNeeded();
+  await screenshot(page, "roundtables-more");
+  await page.click("#lang"); // English, without a reload
+  assert.equal(await upcoming.getByRole("button", { name: "Show more" }).count(), 1);
+  await page.click("#lang");
+  await more.click();
+  await page.waitForFunction((n) => document.querySelectorAll('section[data-list="upcoming"] article.roundtable').length === n, all.length, WAIT);
+  const shown = await cards.evaluateAll((as) => as.map((a) => a.dataset.id));
+  assert.deepEqual(shown, all, "paged cards differ from the list: a repeat, a gap or another order");
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.id), all[50], "the focus did not move to the first new card");
+  assert.equal(await more.isVisible(), false, "more offered at the end of the list");
+  assert.match(await upcoming.locator("h3").textContent(), new RegExp(`\\(${all.length}\\)`));
+  await noSideScroll(page);
+  // Registering on a card of the second page redraws the page in place.
+  const title = "ページ送りの座談会 55";
+  await card(page, title).getByRole("button", { name: "参加を申し込む" }).click();
+  await page.waitForFunction(() => /参加登録しました/.test(document.getElementById("status").textContent), null, WAIT);
+  assert.match(await card(page, title).textContent(), /参加登録済み/);
+  assert.equal(await cards.count(), all.length, "the page went back to its first page after the registration");
+  // A link to a roundtable far down the list finds it.
+  const far = all[all.length - 1];
+  await page.goto(`${server.url}/roundtables?id=${far}`);
+  await page.waitForFunction((id) => document.activeElement?.dataset?.id === id, far, WAIT);
+  await screenshot(page, "roundtables-more-loaded");
+  assert.deepEqual(errors, []);
   await page.close();
 });

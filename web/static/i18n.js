@@ -21,7 +21,7 @@ export const messages = {
     install_offer: "座談会 Zadankaiをホーム画面に追加すると、アプリのようにすぐ開けます。", install_yes: "ホーム画面に追加する", install_later: "今はしない",
     // roundtables
     nav_roundtables: "座談会", rt_lead: "テーマごとの少人数の座談会です。都合が悪くなったら、いつでも気軽にキャンセルしてください。",
-    rt_upcoming: "これからの座談会", rt_none: "条件に合う座談会はまだありません。", rt_past: "参加した座談会", rt_past_all: "終わった座談会",
+    rt_upcoming: "これからの座談会", rt_more: "さらに表示", rt_none: "条件に合う座談会はまだありません。", rt_past: "参加した座談会", rt_past_all: "終わった座談会",
     rt_filters: "座談会を絞り込む", rt_any: "すべて", rt_axis: "軸", rt_axis_career: "キャリア", rt_axis_life: "くらし", rt_theme: "テーマ",
     rt_format: "開催方法", rt_format_online: "オンライン", rt_format_in_person: "対面", rt_format_hybrid: "オンラインと対面",
     rt_talk: "話し方", rt_talk_small_round: "少人数（全員が話せる）", rt_talk_stage: "ステージ（ゲストと聞き手）",
@@ -368,7 +368,7 @@ export const messages = {
     install_offer: "Add Zadankai to your home screen to open it like an app.", install_yes: "Add to home screen", install_later: "Not now",
     // roundtables
     nav_roundtables: "Roundtables", rt_lead: "Small group talks by theme. If plans change, cancel any time — no need to explain.",
-    rt_upcoming: "Upcoming roundtables", rt_none: "No roundtables match yet.", rt_past: "Roundtables you joined", rt_past_all: "Past roundtables",
+    rt_upcoming: "Upcoming roundtables", rt_more: "Show more", rt_none: "No roundtables match yet.", rt_past: "Roundtables you joined", rt_past_all: "Past roundtables",
     rt_filters: "Filter roundtables", rt_any: "Any", rt_axis: "Focus", rt_axis_career: "Career", rt_axis_life: "Life", rt_theme: "Theme",
     rt_format: "Format", rt_format_online: "Online", rt_format_in_person: "In person", rt_format_hybrid: "Online and in person",
     rt_talk: "Talk format", rt_talk_small_round: "Small round (everyone speaks)", rt_talk_stage: "Stage (speakers and audience)",

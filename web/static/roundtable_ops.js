@@ -10,6 +10,7 @@ import { tx, uid, option, formError, clearErrors, showError, busy } from "/asset
 import { themeLabel } from "/assets/peer.js";
 import { feedbackEntry, summaryLine } from "/assets/rt_feedback.js";
 import { pollResult, questionAuthorsSection } from "/assets/rt_qa.js";
+import { roundtablePages } from "/assets/rt_pages.js";
 
 let me = null;
 let themes = [];
@@ -76,8 +77,8 @@ function auditItem(e) {
 }
 
 async function roundtableChoices() {
-  const [up, past] = await Promise.all([api("GET", "/roundtables?days=365"), api("GET", "/roundtables?when=past&days=365")]);
-  return [...up.roundtables, ...past.roundtables];
+  const [up, past] = await Promise.all([roundtablePages("days=365", Infinity), roundtablePages("when=past&days=365", Infinity)]);
+  return [...up.list, ...past.list];
 }
 
 async function auditSection(root) {

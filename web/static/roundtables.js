@@ -13,12 +13,16 @@ import { themeChips, themeLabel } from "/assets/peer.js";
 import { roundtableForm, organiserContext } from "/assets/rt_form.js";
 import { rtFeedbackForm, roundtableFeedback } from "/assets/rt_feedback.js";
 import { qaActions } from "/assets/rt_qa.js";
+import { roundtablePages, PAGE } from "/assets/rt_pages.js";
 
 const OPEN_BEFORE = 15 * 60 * 1000;
 let me = null;
 let zone = "Asia/Tokyo";
 let options = { themes: [] };
 let organiser = null; // a promise of the form's choices, loaded once
+// How many of each list the page shows: a page more with each "more",
+// kept when the page redraws after an action (the person keeps her place).
+const wanted = { upcoming: PAGE, past: PAGE };
 const status = () => document.getElementById("status");
 const path = (r, rest = "") => `/roundtables/${encodeURIComponent(r.id)}${rest}`;
 
@@ -179,11 +183,37 @@ function card(r) {
     actions.childElementCount ? actions : null, extra);
 }
 
-function section(key, list, emptyKey) {
+// section shows the loaded roundtables of a list and, while more follow,
+// a button that loads the next page: its cards follow and the first of
+// them takes the focus.
+function section(key, got, emptyKey, query, which) {
   const id = uid("grp");
-  return el("section", { class: "group", "aria-labelledby": id },
-    el("h3", { id }, tx(key), " ", el("span", { class: "count" }, `(${list.length})`)),
-    list.length ? el("div", { class: "cards" }, ...list.map(card)) : el("p", { class: "hint" }, tx(emptyKey)));
+  const count = el("span", { class: "count" });
+  const cards = el("div", { class: "cards" }, ...got.list.map(card));
+  const more = el("button", { type: "button", class: "secondary more" }, tx("rt_more"));
+  const out = el("div", {}, formError());
+  let { cursor } = got;
+  const show = () => {
+    count.textContent = `(${cards.childElementCount}${cursor ? "+" : ""})`;
+    more.hidden = !cursor;
+  };
+  more.load = async () => {
+    clearErrors(out);
+    try {
+      const next = await roundtablePages(query, PAGE, cursor);
+      const added = next.list.map(card);
+      cards.append(...added);
+      cursor = next.cursor;
+      wanted[which] = cards.childElementCount;
+      show();
+      added[0]?.focus();
+    } catch (e) { showError(out, e); }
+  };
+  more.addEventListener("click", () => busy(more, more.load));
+  show();
+  return el("section", { class: "group", "aria-labelledby": id, "data-list": which },
+    el("h3", { id }, tx(key), " ", count),
+    got.list.length ? cards : el("p", { class: "hint" }, tx(emptyKey)), more, out);
 }
 
 function query() {
@@ -193,16 +223,32 @@ function query() {
   return q.toString();
 }
 
-async function draw() {
+// draw shows both lists again, as many of each as were shown (fresh: the
+// first page of the upcoming ones, after a change of filters).
+async function draw(fresh = false) {
   const form = document.getElementById("filters");
   clearErrors(form);
+  if (fresh) wanted.upcoming = PAGE;
+  const q = query();
   let upcoming;
   try {
-    ({ roundtables: upcoming } = await api("GET", "/roundtables?" + query()));
+    upcoming = await roundtablePages(q, wanted.upcoming);
   } catch (e) { showError(form, e, "rt_filter"); return; }
-  const { roundtables: past } = await api("GET", "/roundtables?when=past");
-  document.getElementById("list").replaceChildren(section("rt_upcoming", upcoming, "rt_none"),
-    past.length ? section(me.role === "operator" ? "rt_past_all" : "rt_past", past) : "");
+  const past = await roundtablePages("when=past", wanted.past);
+  document.getElementById("list").replaceChildren(section("rt_upcoming", upcoming, "rt_none", q, "upcoming"),
+    past.list.length ? section(me.role === "operator" ? "rt_past_all" : "rt_past", past, "rt_none", "when=past", "past") : "");
+}
+
+// reveal finds the roundtable of a link (?id=), loading more pages of the
+// lists until it shows or they end.
+async function reveal(id) {
+  const find = () => document.querySelector(`article[data-id="${CSS.escape(id)}"]`);
+  for (let i = 0; !find() && i < 40; i++) {
+    const more = document.querySelector("#list button.more:not([hidden])");
+    if (!more) break;
+    await more.load();
+  }
+  return find();
 }
 
 function filters() {
@@ -216,8 +262,8 @@ function filters() {
   const form = el("form", { id: "filters", class: "filters grid2", role: "search", "aria-label": t("rt_filters") },
     field("rt_axis", axis, "axis"), field("rt_theme", theme, "theme"), field("date", date, "date"), field("rt_format", format, "format"),
     formError(), el("div", { class: "actions" }, show));
-  form.addEventListener("submit", (ev) => { ev.preventDefault(); busy(show, draw); });
-  form.addEventListener("change", () => draw());
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); busy(show, () => draw(true)); });
+  form.addEventListener("change", () => draw(true));
   // Folded on phones so the list comes first; open on wider screens.
   return el("details", { class: "panel filters-box", open: matchMedia("(min-width: 720px)").matches },
     el("summary", {}, tx("rt_filters")), form);
@@ -272,6 +318,6 @@ page(null, async (member) => {
   document.getElementById("tools").replaceChildren(...[createPanel(), filters()].filter(Boolean));
   await draw();
   const want = new URLSearchParams(location.search).get("id");
-  const target = want && document.querySelector(`article[data-id="${CSS.escape(want)}"]`);
+  const target = want && await reveal(want);
   if (target) { target.scrollIntoView(); target.focus(); }
 });

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/zadankai/zadankai/rooms"
 	"github.com/zadankai/zadankai/rooms/api"
 	"github.com/zadankai/zadankai/rooms/mail"
 	"github.com/zadankai/zadankai/rooms/sqlitestore"
@@ -33,6 +35,12 @@ func server(t *testing.T) (url, dbPath string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close(context.Background()) })
+	return replica(t, store, nil), dbPath
+}
+
+// replica is a real API on store behind its own HTTP server, counting
+// the requests it answers in served (if not nil).
+func replica(t *testing.T, store rooms.Store, served *atomic.Int64) string {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := api.New(api.Params{Store: store, Logger: log, Registry: prometheus.NewRegistry(), Mailer: mail.NewOutbox(log, 10),
 		Version: "test", MaxBodyBytes: 4096, PublicURL: "http://zadankai.test", PasswordCost: bcrypt.MinCost,
@@ -43,10 +51,53 @@ func server(t *testing.T) (url, dbPath string) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
+	if served != nil {
+		engine.Use(func(*gin.Context) { served.Add(1) })
+	}
 	a.Register(engine)
 	srv := httptest.NewServer(engine)
 	t.Cleanup(srv.Close)
-	return srv.URL, dbPath
+	return srv.URL
+}
+
+// TestMixOverReplicas: with a mix and two servers on one store (as two
+// replicas), requests go to both in turn, and every kind of request of
+// the mix is answered (seats taken and given back among them).
+func TestMixOverReplicas(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "zadankai.db")
+	store, err := sqlitestore.OpenFile(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close(context.Background()) })
+	var a, b atomic.Int64
+	c := DefaultConfig()
+	c.URL, c.SQLite = replica(t, store, &a)+","+replica(t, store, &b), dbPath
+	// Writes weigh more than in DefaultMix: a busy machine under the race
+	// detector may answer only a few dozen requests in the phase.
+	c.Roundtables, c.Companies, c.MembersPerCompany, c.Readers, c.Duration = 10, 1, 10, 4, 2*time.Second
+	c.Mix = "me:2,list:1,roundtable:1,consultations:1,register:4"
+	rep, err := Run(context.Background(), c, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := rep.Readers0
+	if len(p.Failures) > 0 || p.Requests == 0 {
+		t.Fatalf("%d requests, failures %v", p.Requests, p.Failures)
+	}
+	for _, op := range []string{"me", "list", "roundtable", "consultations", "register", "withdraw"} {
+		if p.ByOp[op].Requests == 0 {
+			t.Errorf("no %s answered in %d requests: %+v", op, p.Requests, p.ByOp)
+		}
+	}
+	if n, m := a.Load(), b.Load(); n == 0 || m == 0 || n > 2*m+4 || m > 2*n+4 {
+		t.Errorf("the two replicas answered %d and %d requests: not in turn", n, m)
+	}
+	var out strings.Builder
+	rep.WriteTable(&out)
+	if !strings.Contains(out.String(), "mix "+c.Mix) || !strings.Contains(out.String(), "consultations") {
+		t.Errorf("table:\n%s", out.String())
+	}
 }
 
 // TestListReaders seeds roundtables into the server's store and reads

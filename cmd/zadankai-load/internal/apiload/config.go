@@ -11,12 +11,15 @@ import (
 	"flag"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 )
 
 // Config is one run.
 type Config struct {
-	URL string // http(s)://host:port of the server
+	// URL is http(s)://host:port of the server, or of several replicas
+	// separated by commas: requests go to each in turn.
+	URL string
 
 	// The server's store, which the run seeds: SQLite is its database
 	// file (DATA_DIR/zadankai.db); else MongoURI and MongoDatabase.
@@ -34,8 +37,11 @@ type Config struct {
 	// Rate paces the readers together at this many requests a second,
 	// each timed from when it was due (0: each reader asks again as soon
 	// as answered, which measures throughput rather than latency).
-	Rate     float64
-	Path     string        // what readers GET
+	Rate float64
+	Path string // what readers GET
+	// Mix, if set, replaces Path with a weighted draw of operations per
+	// request (mix.go), e.g. DefaultMix.
+	Mix      string
 	Duration time.Duration // per phase; the run then stops
 	Timeout  time.Duration // per request
 	// Storm runs two phases, readers alone then readers beside Storm
@@ -52,7 +58,7 @@ func DefaultConfig() Config {
 
 // Flags binds c's fields to fs.
 func (c *Config) Flags(fs *flag.FlagSet) {
-	fs.StringVar(&c.URL, "url", c.URL, "server base URL (http://127.0.0.1:7880)")
+	fs.Var(urlFlag{&c.URL}, "url", "server base URL (http://127.0.0.1:7880); repeat it or separate by commas for several replicas, asked in turn")
 	fs.StringVar(&c.SQLite, "sqlite", c.SQLite, "the server's SQLite database file (DATA_DIR/zadankai.db), to seed")
 	fs.StringVar(&c.MongoURI, "mongo-uri", c.MongoURI, "the server's MongoDB, to seed (instead of --sqlite)")
 	fs.StringVar(&c.MongoDatabase, "mongo-database", c.MongoDatabase, "its database")
@@ -62,19 +68,55 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.Readers, "readers", c.Readers, "concurrent readers")
 	fs.Float64Var(&c.Rate, "rate", c.Rate, "requests a second of all readers together, timed from when due (0: as fast as answered)")
 	fs.StringVar(&c.Path, "path", c.Path, "what readers GET (with --storm, default /api/v1/me)")
+	fs.StringVar(&c.Mix, "mix", c.Mix, "instead of --path, a weighted mix of operations, e.g. "+DefaultMix+" (names: "+strings.Join(mixOps, ", ")+")")
 	fs.DurationVar(&c.Duration, "duration", c.Duration, "measured time (per phase with --storm)")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "per request")
 	fs.IntVar(&c.Storm, "storm", c.Storm, "clients logging in again and again beside the readers (0: none)")
 }
 
+// urlFlag is --url, given once with commas or several times.
+type urlFlag struct{ to *string }
+
+func (f urlFlag) String() string {
+	if f.to == nil {
+		return ""
+	}
+	return *f.to
+}
+
+func (f urlFlag) Set(v string) error {
+	if *f.to != "" {
+		v = *f.to + "," + v
+	}
+	*f.to = v
+	return nil
+}
+
+// urls are the servers' base URLs.
+func (c Config) urls() []string {
+	var out []string
+	for u := range strings.SplitSeq(c.URL, ",") {
+		out = append(out, strings.TrimSuffix(strings.TrimSpace(u), "/"))
+	}
+	return out
+}
+
 // Validate reports the first bad field, by its flag name.
 func (c Config) Validate() error {
-	u, err := url.Parse(c.URL)
-	switch {
-	case c.URL == "":
+	if c.URL == "" {
 		return errors.New("--url is required")
-	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
-		return fmt.Errorf("--url %q: want http:// or https:// with a host", c.URL)
+	}
+	for _, s := range c.urls() {
+		if u, err := url.Parse(s); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return fmt.Errorf("--url %q: want http:// or https:// with a host", s)
+		}
+	}
+	if c.Mix != "" {
+		if _, err := parseMix(c.Mix); err != nil {
+			return err
+		}
+	}
+	switch {
 	case (c.SQLite == "") == (c.MongoURI == ""):
 		return errors.New("give the server's store: --sqlite FILE or --mongo-uri URI")
 	case c.Roundtables < 0 || c.Roundtables > 100_000:

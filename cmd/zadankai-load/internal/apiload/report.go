@@ -14,6 +14,7 @@ import (
 type Report struct {
 	URL     string  `json:"url"`
 	Path    string  `json:"path"`
+	Mix     string  `json:"mix,omitempty"`
 	Readers int     `json:"readers"`
 	Rate    float64 `json:"rate,omitempty"` // requests a second, paced; 0: as fast as answered
 	Storm   int     `json:"storm,omitempty"`
@@ -35,6 +36,15 @@ type Phase struct {
 	Max       float64        `json:"max_ms"`
 	MeanKiB   float64        `json:"mean_kib"`
 	Failures  map[string]int `json:"failures,omitempty"`
+	// ByOp is, in a mix, each operation's share (requests, p50, p99).
+	ByOp map[string]OpStats `json:"by_op,omitempty"`
+}
+
+// OpStats is one operation of a mix.
+type OpStats struct {
+	Requests int     `json:"requests"`
+	P50      float64 `json:"p50_ms"`
+	P99      float64 `json:"p99_ms"`
 }
 
 // Logins is what the storm's logins got.
@@ -59,9 +69,12 @@ func pct(d []time.Duration, q float64) float64 {
 func summarise(rs []readerResult, took time.Duration) Phase {
 	p := Phase{Seconds: took.Seconds(), Failures: map[string]int{}}
 	var lat []time.Duration
+	byOp := map[string][]time.Duration{}
 	var bytes int64
 	for _, r := range rs {
-		lat = append(lat, r.latencies...)
+		for op, l := range r.latencies {
+			lat, byOp[op] = append(lat, l...), append(byOp[op], l...)
+		}
 		bytes += r.bytes
 		for k, n := range r.failures {
 			p.Failures[k] += n
@@ -72,6 +85,13 @@ func summarise(rs []readerResult, took time.Duration) Phase {
 	p.P50, p.P90, p.P99 = pct(lat, 0.5), pct(lat, 0.9), pct(lat, 0.99)
 	if len(lat) > 0 {
 		p.Max, p.MeanKiB = ms(lat[len(lat)-1]), float64(bytes)/float64(len(lat))/1024
+	}
+	if _, plain := byOp["get"]; !plain && len(byOp) > 0 {
+		p.ByOp = map[string]OpStats{}
+		for op, l := range byOp {
+			slices.Sort(l)
+			p.ByOp[op] = OpStats{Requests: len(l), P50: pct(l, 0.5), P99: pct(l, 0.99)}
+		}
 	}
 	return p
 }
@@ -95,12 +115,20 @@ func (r *Report) WriteTable(w io.Writer) {
 	if r.Rate > 0 {
 		pace = fmt.Sprintf("together %g requests/s, timed from when due", r.Rate)
 	}
-	fmt.Fprintf(w, "GET %s%s, %d concurrent readers, %s\n", r.URL, r.Path, r.Readers, pace)
+	what := "GET " + r.Path
+	if r.Mix != "" {
+		what = "mix " + r.Mix
+	}
+	fmt.Fprintf(w, "%s on %s, %d concurrent readers, %s\n", what, r.URL, r.Readers, pace)
 	fmt.Fprintf(w, "%-22s %9s %9s %9s %9s %9s %9s %9s  %s\n", "phase", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "KiB", "failures")
 	row := func(name string, p Phase) {
 		fmt.Fprintf(w, "%-22s %9d %9.1f %9.2f %9.2f %9.2f %9.2f %9.1f  %s\n", name, p.Requests, p.PerSecond, p.P50, p.P90, p.P99, p.Max, p.MeanKiB, counts(p.Failures))
 	}
 	row("readers", r.Readers0)
+	for _, op := range slices.Sorted(maps.Keys(r.Readers0.ByOp)) {
+		o := r.Readers0.ByOp[op]
+		fmt.Fprintf(w, "  %-20s %9d %9s %9.2f %9s %9.2f\n", op, o.Requests, "", o.P50, "", o.P99)
+	}
 	if r.ReadersStorm != nil {
 		row(fmt.Sprintf("beside %d logging in", r.Storm), *r.ReadersStorm)
 	}

@@ -58,9 +58,9 @@ func members(ctx context.Context, s rooms.Store, c Config, log io.Writer) ([]*ro
 	return out, nil
 }
 
-// sessions starts n sessions, spread over ms, and returns their cookies
+// sessions starts n sessions, spread over ms, and returns their readers
 // and a function that ends them.
-func sessions(ctx context.Context, s rooms.Store, ms []*rooms.Member, n int) ([]string, func(), error) {
+func sessions(ctx context.Context, s rooms.Store, ms []*rooms.Member, n int) ([]*reader, func(), error) {
 	var ids []rooms.SessionID
 	end := func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
@@ -69,17 +69,17 @@ func sessions(ctx context.Context, s rooms.Store, ms []*rooms.Member, n int) ([]
 			_ = s.DeleteSession(ctx, id)
 		}
 	}
-	var cookies []string
+	var out []*reader
 	for i := range n {
-		secret := rooms.NewSecret()
-		ses := &rooms.Session{ID: rooms.SessionIDFor(secret), MemberID: ms[i%len(ms)].ID, CSRFToken: rooms.NewSecret(),
+		secret, m := rooms.NewSecret(), ms[i%len(ms)]
+		ses := &rooms.Session{ID: rooms.SessionIDFor(secret), MemberID: m.ID, CSRFToken: rooms.NewSecret(),
 			UserAgent: "zadankai-load", ExpiresAt: time.Now().Add(2 * time.Hour)}
 		if err := s.CreateSession(ctx, ses); err != nil {
 			end()
 			return nil, nil, err
 		}
 		ids = append(ids, ses.ID)
-		cookies = append(cookies, "zadankai_session="+secret)
+		out = append(out, &reader{member: m, cookie: "zadankai_session=" + secret, csrf: ses.CSRFToken})
 	}
-	return cookies, end, nil
+	return out, end, nil
 }
