@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"sync"
 	"syscall"
 	"unsafe"
 )
@@ -44,34 +45,83 @@ func sockaddr4(sa *syscall.RawSockaddrInet4, ap netip.AddrPort) {
 	sa.Addr = ap.Addr().As4()
 }
 
+// rawOp is one raw call's inputs and results with its callbacks bound
+// once: a closure made per call would escape to the heap (RawConn takes
+// it as a value), an allocation per datagram.
+type rawOp struct {
+	buf        []byte
+	sa         syscall.RawSockaddrAny // the destination (send) or the source (receive)
+	salen      uint32
+	n          int
+	errno      syscall.Errno
+	send, recv func(fd uintptr) bool
+}
+
+var rawOps = sync.Pool{New: func() any {
+	op := &rawOp{}
+	op.send, op.recv = op.sendto, op.recvfrom
+	return op
+}}
+
+func getOp(b []byte) *rawOp {
+	op := rawOps.Get().(*rawOp)
+	op.buf, op.n, op.errno = b, 0, 0
+	return op
+}
+
+func putOp(op *rawOp) {
+	op.buf = nil // hold no caller's bytes
+	rawOps.Put(op)
+}
+
+// sendto and recvfrom make the call; false when it would block (the
+// poller then waits for the socket and calls again).
+func (op *rawOp) sendto(fd uintptr) bool {
+	for {
+		r, _, e := syscall.RawSyscall6(syscall.SYS_SENDTO, fd, uintptr(unsafe.Pointer(&op.buf[0])), uintptr(len(op.buf)),
+			0, uintptr(unsafe.Pointer(&op.sa)), uintptr(op.salen))
+		switch e {
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			return false // the send buffer is full: wait until it drains
+		}
+		op.n, op.errno = int(r), e
+		return true
+	}
+}
+
+func (op *rawOp) recvfrom(fd uintptr) bool {
+	for {
+		op.salen = uint32(unsafe.Sizeof(op.sa))
+		r, _, e := syscall.RawSyscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&op.buf[0])), uintptr(len(op.buf)),
+			0, uintptr(unsafe.Pointer(&op.sa)), uintptr(unsafe.Pointer(&op.salen)))
+		switch e {
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			return false
+		}
+		op.n, op.errno = int(r), e
+		return true
+	}
+}
+
 // WriteToAddrPort sends one datagram to ap.
 func (c *rawUDP) WriteToAddrPort(b []byte, ap netip.AddrPort) (int, error) {
 	addr := ap.Addr().Unmap()
 	if !addr.Is4() || len(b) == 0 {
 		return c.UDPConn.WriteToUDPAddrPort(b, ap)
 	}
-	var sa syscall.RawSockaddrInet4
-	sockaddr4(&sa, netip.AddrPortFrom(addr, ap.Port()))
-	var n int
-	var errno syscall.Errno
-	err := c.rc.Write(func(fd uintptr) bool {
-		for {
-			r, _, e := syscall.RawSyscall6(syscall.SYS_SENDTO, fd, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)),
-				0, uintptr(unsafe.Pointer(&sa)), unsafe.Sizeof(sa))
-			switch e {
-			case syscall.EINTR:
-				continue
-			case syscall.EAGAIN:
-				return false // the send buffer is full: wait until it drains
-			}
-			n, errno = int(r), e
-			return true
-		}
-	})
-	if err == nil && errno != 0 {
-		err = &net.OpError{Op: "write", Net: "udp", Addr: net.UDPAddrFromAddrPort(ap), Err: errno}
+	op := getOp(b)
+	defer putOp(op)
+	sockaddr4((*syscall.RawSockaddrInet4)(unsafe.Pointer(&op.sa)), netip.AddrPortFrom(addr, ap.Port()))
+	op.salen = syscall.SizeofSockaddrInet4
+	err := c.rc.Write(op.send)
+	if err == nil && op.errno != 0 {
+		err = &net.OpError{Op: "write", Net: "udp", Addr: net.UDPAddrFromAddrPort(ap), Err: op.errno}
 	}
-	return n, err
+	return op.n, err
 }
 
 // WriteTo is net.PacketConn's write, through WriteToAddrPort for UDP
@@ -89,35 +139,19 @@ func (c *rawUDP) ReadFromAddrPort(b []byte) (int, netip.AddrPort, error) {
 	if len(b) == 0 {
 		return c.UDPConn.ReadFromUDPAddrPort(b)
 	}
-	var sa syscall.RawSockaddrAny
-	var n int
-	var errno syscall.Errno
-	err := c.rc.Read(func(fd uintptr) bool {
-		for {
-			salen := uint32(unsafe.Sizeof(sa))
-			r, _, e := syscall.RawSyscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)),
-				0, uintptr(unsafe.Pointer(&sa)), uintptr(unsafe.Pointer(&salen)))
-			switch e {
-			case syscall.EINTR:
-				continue
-			case syscall.EAGAIN:
-				return false
-			}
-			n, errno = int(r), e
-			return true
-		}
-	})
-	if err != nil {
+	op := getOp(b)
+	defer putOp(op)
+	if err := c.rc.Read(op.recv); err != nil {
 		return 0, netip.AddrPort{}, err
 	}
-	if errno != 0 {
-		return 0, netip.AddrPort{}, &net.OpError{Op: "read", Net: "udp", Err: errno}
+	if op.errno != 0 {
+		return 0, netip.AddrPort{}, &net.OpError{Op: "read", Net: "udp", Err: op.errno}
 	}
-	ap, ok := addrPortOf(&sa)
+	ap, ok := addrPortOf(&op.sa)
 	if !ok {
 		return 0, netip.AddrPort{}, &net.OpError{Op: "read", Net: "udp", Err: errNotInet}
 	}
-	return n, ap, nil
+	return op.n, ap, nil
 }
 
 var errNotInet = errors.New("datagram from a non-IP address")

@@ -126,3 +126,52 @@ func TestRawMediaSocketReportsRefusedWrites(t *testing.T) {
 		t.Fatal("a datagram over 64 KiB was accepted")
 	}
 }
+
+// BenchmarkRawMediaSocket sends and receives one 1100-byte datagram per
+// op over loopback with the raw calls, against the ordinary ones.
+func BenchmarkRawMediaSocket(b *testing.B) {
+	for _, raw := range []bool{false, true} {
+		name := map[bool]string{false: "net", true: "raw"}[raw]
+		b.Run(name, func(b *testing.B) {
+			open := func() (net.PacketConn, netip.AddrPort) {
+				c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { c.Close() })
+				ap := c.LocalAddr().(*net.UDPAddr).AddrPort()
+				if raw {
+					return wrapMediaConn(c), ap
+				}
+				return c, ap
+			}
+			type rw interface {
+				WriteToUDPAddrPort([]byte, netip.AddrPort) (int, error)
+				ReadFromUDPAddrPort([]byte) (int, netip.AddrPort, error)
+			}
+			type rawRW interface {
+				WriteToAddrPort([]byte, netip.AddrPort) (int, error)
+				ReadFromAddrPort([]byte) (int, netip.AddrPort, error)
+			}
+			tx, _ := open()
+			rx, to := open()
+			msg, buf := make([]byte, 1100), make([]byte, 1500)
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if raw {
+					if _, err = tx.(rawRW).WriteToAddrPort(msg, to); err == nil {
+						_, _, err = rx.(rawRW).ReadFromAddrPort(buf)
+					}
+				} else {
+					if _, err = tx.(rw).WriteToUDPAddrPort(msg, to); err == nil {
+						_, _, err = rx.(rw).ReadFromUDPAddrPort(buf)
+					}
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
