@@ -11,7 +11,7 @@ import { MoreMenu } from "./menu.js";
 // "More" in this order (a moderator rarely raises her hand).
 const keepOrder = ["mic", "cam", "hand", "chat", "people", "qa", "groups", "away", "audioOnly", "layout", "share"];
 const toggles = ["share", "hand", "away", "audioOnly", "layout"];
-const phone = "(max-width: 719px)";
+const phone = "(max-width: 719px), (max-height: 500px)"; // upright or held sideways
 const slot = 56; // a 52 px button and its 4 px gap: captions like チャット still fit
 let refit = null; // one resize listener, though a language switch rebuilds the bar
 
@@ -92,12 +92,13 @@ export class Controls {
 
   // fit keeps the bar to one row on a phone: the buttons that fit stay,
   // the others (and a moderator's room actions) wait under "More". From
-  // 720 px every button shows, as it always did.
+  // 720 px (and above 500 px high) every button shows, as it always did.
   fit() {
     const order = keepOrder.filter((k) => !this.b[k].hidden && !(k === "hand" && this.call.isModerator));
     if (this.call.isModerator && !this.b.hand.hidden) order.push("hand");
     const compact = matchMedia(phone).matches;
-    const room = compact ? Math.floor(($("controls").clientWidth + 4) / slot) - 1 : Infinity; // leave always stays
+    // the page's width, not the bar's: the bar is built while the call screen is still hidden
+    const room = compact ? Math.floor((document.documentElement.clientWidth - 7) / slot) - 1 : Infinity; // leave always stays
     const more = compact && (order.length > room || this.roomActs().length > 0);
     const kept = more ? Math.max(2, room - 1) : order.length;
     order.forEach((k, i) => this.b[k].toggleAttribute("data-folded", i >= kept));
