@@ -6,7 +6,7 @@
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchIsolated, apiLogin, apiCall, screenshot } from "./harness.mjs";
-import { watch, waitInCall, videoFlows, until, createRoundtable, audit, WAIT } from "./room-lib.mjs";
+import { watch, waitInCall, videoFlows, until, press, createRoundtable, audit, WAIT } from "./room-lib.mjs";
 
 const phone = { width: 360, height: 740 };
 let server, browsers;
@@ -38,12 +38,7 @@ async function enter(rt, people) {
 // openPanel presses the panel's button in the bar, or, folded on a phone,
 // its item under "More"; it returns the id of the button focus goes back to.
 async function openPanel(page, name) {
-  if (await page.isVisible(`#btn-${name}`)) {
-    await page.click(`#btn-${name}`);
-  } else {
-    await page.click("#btn-more");
-    await page.click(`#more-menu [data-item="${name}"]`);
-  }
+  await press(page, `btn-${name}`);
   await page.waitForSelector(`#${name}-panel:not([hidden])`, { timeout: WAIT });
   assert.ok(await page.evaluate((n) => document.getElementById(`${n}-panel`).contains(document.activeElement), name), `${name}: focus is not in the panel`);
   return (await page.isVisible(`#btn-${name}`)) ? `btn-${name}` : "btn-more";
@@ -135,7 +130,7 @@ test("a moderator's bar on a phone is one row; More opens a real menu, and mute 
   // By click: open, the room's actions are there, a click outside closes.
   await page.click("#btn-more");
   assert.deepEqual(await page.evaluate(menuState), { open: true, expanded: "true", focus: await page.getAttribute("#more-menu [role^=menuitem]", "data-item") });
-  for (const item of ["away", "layout", "mute_all", "lock", "lobby", "end"]) assert.equal(await page.isVisible(`#more-menu [data-item="${item}"]`), true, `${item} not in the menu`);
+  for (const item of ["btn-away", "btn-layout", "btn-qa", "mute_all", "lock", "lobby", "end"]) assert.equal(await page.isVisible(`#more-menu [data-item="${item}"]`), true, `${item} not in the menu`);
   await screenshot(page, "room-phone-more-menu-360-ja");
   await audit(page, "More menu open, 360 px");
   const box = await page.locator("#more-menu").boundingBox();

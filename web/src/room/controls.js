@@ -110,7 +110,7 @@ export class Controls {
   // then the moderator's actions on the whole room.
   menuItems() {
     const own = Object.entries(this.b).filter(([, b]) => !b.hidden && b.hasAttribute("data-folded")).map(([k, b]) => ({
-      key: k, group: "bar", label: b.querySelector(".cap").textContent, icon: b.querySelector("svg").cloneNode(true), title: b.title,
+      key: b.id, group: "bar", label: b.querySelector(".cap").textContent, icon: b.querySelector("svg").cloneNode(true), title: b.title,
       checked: toggles.includes(k) ? b.getAttribute("aria-pressed") === "true" : undefined, disabled: b.disabled, run: () => b.click() }));
     return [...own, ...this.roomActs().map((a) => ({ ...a, group: "room" }))];
   }
