@@ -29,7 +29,8 @@ export function buildCall() {
   $("call").replaceChildren(
     el("h2", { class: "sr-only" }, t("room_label")),
     el("div", { class: "call-body" },
-      el("div", { class: "stage-wrap" },
+      // focusable: with a panel open on a phone the stage scrolls, and keys must scroll it too
+      el("div", { class: "stage-wrap", tabindex: "0", role: "region", "aria-label": t("stage_label") },
         el("p", { id: "on-screen", class: "on-screen", role: "status", hidden: true }),
         el("div", { id: "tiles", class: "tiles layout-grid", role: "group", "aria-label": t("room_label") }),
         el("div", { id: "audience", class: "audience", hidden: true }),

@@ -112,6 +112,7 @@ async function join(token, prefs) {
     call.aloneHint();
     relabelNotices();
     $("tiles")?.setAttribute("aria-label", t("room_label"));
+    document.querySelector(".stage-wrap")?.setAttribute("aria-label", t("stage_label"));
     const heading = document.querySelector("#call > h2.sr-only");
     if (heading) heading.textContent = t("room_label");
   };
