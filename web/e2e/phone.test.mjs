@@ -171,6 +171,11 @@ test("a moderator's bar on a phone is one row; More opens a real menu, and mute 
   assert.equal(wide.n, await page.$$eval("#controls > button:not([hidden]):not(#btn-more)", (l) => l.length), `buttons folded on a desktop: ${JSON.stringify(wide)}`);
   assert.ok(wide.n >= 11, JSON.stringify(wide));
   await screenshot(page, "room-phone-bar-1440-en");
+  // and a panel is the column beside the stage, as before
+  await page.click("#btn-people");
+  const side = await page.locator("#side").boundingBox();
+  assert.ok(side.x >= 1440 - 361 && side.height > 600, `the panel is not a column at the right: ${JSON.stringify(side)}`);
+  await screenshot(page, "room-phone-people-1440-en");
   await page.click("#lang");
   assert.deepEqual(sink.errors, []);
 });

@@ -20,7 +20,11 @@ export class MoreMenu {
     });
     this.menu = el("div", { id: "more-menu", class: "more-menu", role: "menu", "aria-labelledby": "btn-more", hidden: true });
     this.menu.addEventListener("keydown", (e) => this.key(e));
-    this.menu.addEventListener("focusout", (e) => { if (this.isOpen() && !this.menu.contains(e.relatedTarget) && e.relatedTarget !== this.button) this.close(false); });
+    // focus moved elsewhere (not nowhere: Safari blurs on a click into the menu without focusing the item)
+    this.menu.addEventListener("focusout", (e) => {
+      const to = e.relatedTarget;
+      if (this.isOpen() && to && !this.menu.contains(to) && to !== this.button) this.close(false);
+    });
     this.outside = (e) => { if (!this.menu.contains(e.target) && !this.button.contains(e.target)) this.close(false); };
   }
 
