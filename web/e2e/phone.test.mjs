@@ -151,6 +151,11 @@ test("a moderator's bar on a phone is one row; More opens a real menu, and mute 
   assert.equal((await page.evaluate(menuState)).focus, order.at(-1), "ArrowUp does not wrap to the last item");
   await page.keyboard.press("Escape");
   assert.deepEqual(await page.evaluate(menuState), { open: false, expanded: "false", focus: "btn-more" });
+  // ArrowUp on the button opens on the last item; Tab leaves the menu closed, on to the next button.
+  await page.keyboard.press("ArrowUp");
+  assert.deepEqual(await page.evaluate(menuState), { open: true, expanded: "true", focus: order.at(-1) });
+  await page.keyboard.press("Tab");
+  assert.deepEqual(await page.evaluate(menuState), { open: false, expanded: "false", focus: "btn-leave" });
 
   // Mute all from the menu: yoko's own page shows her microphone off.
   await yoko.page.waitForSelector('#btn-mic[aria-pressed="true"]', { timeout: WAIT }).catch(report);
