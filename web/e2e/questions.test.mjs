@@ -8,7 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchIsolated, apiLogin, apiCall, screenshot, watchCSP } from "./harness.mjs";
-import { watch, waitInCall, createRoundtable, WAIT } from "./room-lib.mjs";
+import { watch, waitInCall, createRoundtable, WAIT, press } from "./room-lib.mjs";
 
 let server, browsers;
 const sink = { errors: [], logs: [] };
@@ -76,13 +76,13 @@ test("questions: anonymous to the moderator, reordered by votes, on screen for a
 
   // emma asks in the room.
   const emmaQ = "Did you ask for shorter hours, and how?";
-  await emma.page.click("#btn-qa");
+  await press(emma.page, "btn-qa");
   await emma.page.fill("#question-input", emmaQ);
   assert.match(await emma.page.textContent("#question-note"), /Only operators can see who sent one|運営スタッフが送った人を確認できます/);
   await emma.page.click("#question-send");
 
   // The moderator sees both, oldest first, with no name.
-  await hanako.page.click("#btn-qa");
+  await press(hanako.page, "btn-qa");
   await hanako.page.waitForFunction(() => document.querySelectorAll("#questions-list li[data-id]").length === 2, null, { timeout: WAIT }).catch(report);
   assert.deepEqual(await questionTexts(hanako.page), [yokoQ, emmaQ]);
   const panel = await hanako.page.textContent("#qa-panel");
@@ -91,7 +91,7 @@ test("questions: anonymous to the moderator, reordered by votes, on screen for a
 
   // Votes reorder: yoko and the moderator want emma's answered.
   for (const p of [yoko, hanako]) {
-    if (p === yoko) await yoko.page.click("#btn-qa");
+    if (p === yoko) await press(yoko.page, "btn-qa");
     const li = p.page.locator("#questions-list li[data-id]", { hasText: emmaQ });
     await li.locator('button[data-act="vote"]').click({ timeout: WAIT }).catch(report);
     await li.locator('button[data-act="unvote"]').waitFor({ timeout: WAIT }).catch(report);
@@ -140,7 +140,7 @@ async function poll(hanako, yoko, emma) {
   await hanako.page.fill("#poll-choice-1", "1年より後");
   await hanako.page.click("#poll-send");
   await hanako.page.waitForSelector("#polls-list article.poll", { timeout: WAIT });
-  await emma.page.click("#btn-qa");
+  await press(emma.page, "btn-qa");
   for (const [p, choice] of [[yoko, 0], [emma, 1]]) {
     await p.page.click("#qa-tab-polls");
     await p.page.check(`#polls-list article.poll input[value="${choice}"]`, { timeout: WAIT });

@@ -60,6 +60,14 @@ export async function openPair(browser, base, sink, prefix, names, report) {
   return { a, b, ida: await identity(a), idb: await identity(b) };
 }
 
+// press presses a control-bar button (by id); on a phone, where it may be
+// folded under "More", it opens that menu and picks its item.
+export async function press(page, id) {
+  if (await page.isVisible(`#${id}`)) return page.click(`#${id}`);
+  await page.click("#btn-more");
+  await page.click(`#more-menu [data-item="${id}"]`);
+}
+
 export async function identity(page) { return page.evaluate(() => window.zdkRoom.identity()); }
 
 async function frames(page, who) { return (await page.evaluate(() => window.zdkRoom.stats()))[who]?.framesDecoded ?? -1; }

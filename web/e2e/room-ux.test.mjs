@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchBrowser, screenshot } from "./harness.mjs";
-import { watch, devRoomURL, waitInCall, identity, WAIT } from "./room-lib.mjs";
+import { watch, devRoomURL, waitInCall, identity, WAIT, press } from "./room-lib.mjs";
 
 let server, browser;
 const sink = { errors: [], logs: [] };
@@ -107,7 +107,7 @@ test("on a phone the initials of people without video sit above their captions, 
   const [a] = pages;
   // Cameras off (her own) and audio only (the others): every tile shows initials.
   await a.click("#btn-cam");
-  await a.click("#btn-audio-only");
+  await press(a, "btn-audio-only");
   await a.waitForFunction(() => document.querySelectorAll(".tile.no-video").length === 3, null, { timeout: WAIT }).catch(report);
   for (const lang of ["ja", "en"]) {
     const clashes = () => [...document.querySelectorAll(".tile.no-video")].map((f) => {

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchBrowser, screenshot, apiLogin, apiCall } from "./harness.mjs";
-import { openPair, watch, devRoomURL, waitInCall, identity, videoFlows, WAIT } from "./room-lib.mjs";
+import { openPair, watch, devRoomURL, waitInCall, identity, videoFlows, WAIT, press } from "./room-lib.mjs";
 
 let server, browser;
 const sink = { errors: [], logs: [] };
@@ -61,24 +61,24 @@ test("1:1 room: both see the other's video, mute shows on the other side, chat a
   await a.click("#btn-chat");
 
   // Stepping away: alice's camera goes off and bob sees her friendly status.
-  await a.click("#btn-away");
+  await press(a, "btn-away");
   await b.waitForSelector(`.tile.away.no-video[data-identity="${ida}"] .state.away`, { timeout: WAIT }).catch(report);
   assert.equal(await a.getAttribute("#btn-cam", "aria-pressed"), "false");
   await screenshot(b, "room-pair-bob-sees-away");
-  await a.click("#btn-away");
+  await press(a, "btn-away");
   await b.waitForSelector(`.tile.away[data-identity="${ida}"]`, { state: "detached", timeout: WAIT }).catch(report);
   await videoFlows(b, ida, "bob sees alice back").catch(report);
 
   // Speaker view puts the other person large.
-  await b.click("#btn-layout");
+  await press(b, "btn-layout");
   assert.deepEqual(await b.evaluate(() => window.zdkRoom.layout()), { mode: "speaker", main: ida });
 
   // Screen share: alice's screen arrives as its own tile, large in speaker view.
-  await a.click("#btn-share");
+  await press(a, "btn-share");
   await b.waitForSelector(`.tile.screen.main[data-identity="${ida}"] video:not([hidden])`, { timeout: WAIT }).catch(report);
   await b.waitForFunction((id) => document.querySelector(`.tile.screen[data-identity="${id}"] video`).videoWidth > 0, ida, { timeout: WAIT }).catch(report);
   await screenshot(b, "room-pair-bob-screen");
-  await a.click("#btn-share");
+  await press(a, "btn-share");
   await a.waitForFunction(() => ![...window.zdkRoom.room.localParticipant.trackPublications.values()].some((p) => p.source === "screen_share"), null, { timeout: WAIT });
   // That bob's page then drops the tile is checked by the test below.
   await screenshot(a, "room-pair-alice");
@@ -168,9 +168,9 @@ test("a stopped screen share disappears from the other page", async () => {
   await waitInCall(a, 1);
   await waitInCall(b, 1);
   const ida = await identity(a);
-  await a.click("#btn-share");
+  await press(a, "btn-share");
   await b.waitForSelector(`.tile.screen[data-identity="${ida}"]`, { timeout: WAIT });
-  await a.click("#btn-share");
+  await press(a, "btn-share");
   await b.waitForSelector(`.tile.screen[data-identity="${ida}"]`, { state: "detached", timeout: 15_000 });
 });
 

@@ -18,21 +18,25 @@ function parse(payload) { try { return JSON.parse(dec.decode(payload)); } catch 
 function clock(ms) { return new Date(ms).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" }); }
 
 // Panels opens one side panel at a time (chat, people, questions and
-// polls, or breakout groups).
+// polls, or breakout groups). Focus goes into the panel when it opens and
+// back to the button that opened it when it closes.
 export class Panels {
   constructor(call) {
     this.call = call;
     this.open = null;
+    this.opener = null;
     // Escape closes the open panel and returns to its button.
     document.addEventListener("keydown", (e) => {
       if (e.key !== "Escape" || !this.open || document.querySelector("dialog[open]")) return;
-      const name = this.open;
-      this.toggle(name);
-      $(`btn-${name}`)?.focus();
+      this.toggle(this.open);
+      this.opener?.focus();
     });
   }
   toggle(name) {
+    const was = this.open;
+    const lost = !document.activeElement || document.activeElement === document.body || $("side").contains(document.activeElement);
     this.open = this.open === name ? null : name;
+    if (this.open && this.open !== was) this.opener = opener(name);
     $("side").hidden = !this.open;
     for (const n of ["chat", "people", "qa", "groups"]) { const p = $(`${n}-panel`); if (p) p.hidden = this.open !== n; }
     document.body.dataset.panel = this.open || "";
@@ -40,8 +44,16 @@ export class Panels {
     else if (this.open === "qa") { $("qa-h")?.focus(); $("btn-qa").dataset.unread = ""; }
     else if (this.open === "groups") $("groups-h")?.focus();
     else if (this.open) $("people-h")?.focus();
+    else if (lost) this.opener?.focus(); // closed from inside the panel: her place was the button
     this.call.emit("panel", this.open);
   }
+}
+
+// opener is the button focus returns to: the panel's own in the bar, or
+// "More" when the bar on a phone has folded it into that menu.
+function opener(name) {
+  const b = $(`btn-${name}`);
+  return b && b.offsetParent !== null ? b : $("btn-more") || b;
 }
 
 export class Chat {

@@ -5,6 +5,15 @@
 import { Track } from "livekit-client";
 import { el, $, icon, announce, notify } from "./ui.js";
 import { t } from "./messages.js";
+import { MoreMenu } from "./menu.js";
+
+// On a phone the bar is one row; beyond what fits, the buttons go into
+// "More" in this order (a moderator rarely raises her hand).
+const keepOrder = ["mic", "cam", "hand", "chat", "people", "qa", "groups", "away", "audioOnly", "layout", "share"];
+const toggles = ["share", "hand", "away", "audioOnly", "layout"];
+const phone = "(max-width: 719px), (max-height: 500px)"; // upright or held sideways
+const slot = 56; // a 52 px button and its 4 px gap: captions like チャット still fit
+let refit = null; // one resize listener, though a language switch rebuilds the bar
 
 // canShareScreen: only where a screen can be picked, which phones (iOS,
 // Android) cannot even where the browser defines getDisplayMedia.
@@ -20,7 +29,8 @@ export function buildCall() {
   $("call").replaceChildren(
     el("h2", { class: "sr-only" }, t("room_label")),
     el("div", { class: "call-body" },
-      el("div", { class: "stage-wrap" },
+      // focusable: with a panel open on a phone the stage scrolls, and keys must scroll it too
+      el("div", { class: "stage-wrap", tabindex: "0", role: "region", "aria-label": t("stage_label") },
         el("p", { id: "on-screen", class: "on-screen", role: "status", hidden: true }),
         el("div", { id: "tiles", class: "tiles layout-grid", role: "group", "aria-label": t("room_label") }),
         el("div", { id: "audience", class: "audience", hidden: true }),
@@ -44,9 +54,11 @@ function button(id, glyph, caption, onclick, extra = {}) {
 // Controls wires the bar to the call and redraws it when the call says
 // its tracks, permissions or own attributes changed.
 export class Controls {
-  constructor(call, panels) {
+  // roomActs returns a moderator's room-wide actions for the More menu.
+  constructor(call, panels, roomActs = () => []) {
     this.call = call;
     this.panels = panels; // {toggle(name), open}
+    this.roomActs = roomActs;
     this.away = null; // what was on before stepping away
     const c = call;
     this.b = {
@@ -68,11 +80,40 @@ export class Controls {
     this.b.qa.hidden = call.target.kind !== "roundtable"; // questions and polls belong to a roundtable
     // breakout groups: moderators make them, moderators and guest speakers visit them
     this.b.groups.hidden = call.target.kind !== "roundtable" || !["moderator", "speaker"].includes(call.role);
-    const shown = Object.values(this.b).filter((b) => !b.hidden);
-    $("controls").dataset.n = String(shown.length);
-    $("controls").replaceChildren(...shown);
+    this.more = new MoreMenu(() => this.menuItems());
+    const { leave, ...rest } = this.b;
+    $("controls").replaceChildren(...Object.values(rest).filter((b) => !b.hidden), this.more.button, leave, this.more.menu);
     call.on((what) => { if (["tracks", "self", "entered", "network", "layout", "panel"].includes(what)) this.draw(); });
     this.draw();
+    if (refit) removeEventListener("resize", refit);
+    refit = () => this.fit();
+    addEventListener("resize", refit);
+    this.fit();
+  }
+
+  // fit keeps the bar to one row on a phone: the buttons that fit stay,
+  // the others (and a moderator's room actions) wait under "More". From
+  // 720 px (and above 500 px high) every button shows, as it always did.
+  fit() {
+    const order = keepOrder.filter((k) => !this.b[k].hidden && !(k === "hand" && this.call.isModerator));
+    if (this.call.isModerator && !this.b.hand.hidden) order.push("hand");
+    const compact = matchMedia(phone).matches;
+    // the page's width, not the bar's: the bar is built while the call screen is still hidden
+    const room = compact ? Math.floor((document.documentElement.clientWidth - 7) / slot) - 1 : Infinity; // leave always stays
+    const more = compact && (order.length > room || this.roomActs().length > 0);
+    const kept = more ? Math.max(2, room - 1) : order.length;
+    order.forEach((k, i) => this.b[k].toggleAttribute("data-folded", i >= kept));
+    this.more.button.hidden = !more;
+    if (!more) this.more.close(false);
+  }
+
+  // menuItems are the folded buttons, each doing what its button does,
+  // then the moderator's actions on the whole room.
+  menuItems() {
+    const own = Object.entries(this.b).filter(([, b]) => !b.hidden && b.hasAttribute("data-folded")).map(([k, b]) => ({
+      key: b.id, group: "bar", label: b.querySelector(".cap").textContent, icon: b.querySelector("svg").cloneNode(true), title: b.title,
+      checked: toggles.includes(k) ? b.getAttribute("aria-pressed") === "true" : undefined, disabled: b.disabled, run: () => b.click() }));
+    return [...own, ...this.roomActs().map((a) => ({ ...a, group: "room" }))];
   }
 
   pressed(btn, on, title) { btn.setAttribute("aria-pressed", on ? "true" : "false"); btn.title = title; }

@@ -16,6 +16,7 @@ const shapes = {
   leave: [["path", { d: "M10 17l-5-5 5-5M5 12h11M14 4h5v16h-5" }]],
   qa: [["circle", { cx: 12, cy: 12, r: 9 }], ["path", { d: "M9.5 9.5a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.6V14M12 17.5v.01" }]],
   groups: [["circle", { cx: 6.5, cy: 7, r: 2.5 }], ["circle", { cx: 17.5, cy: 7, r: 2.5 }], ["path", { d: "M2 15a4.5 4.5 0 0 1 9 0M13 15a4.5 4.5 0 0 1 9 0M2 20h20" }]],
+  more: [["circle", { cx: 5, cy: 12, r: 1.5 }], ["circle", { cx: 12, cy: 12, r: 1.5 }], ["circle", { cx: 19, cy: 12, r: 1.5 }]],
   wait: [["circle", { cx: 12, cy: 12, r: 9 }], ["path", { d: "M12 7v5l3 2" }]],
 };
 

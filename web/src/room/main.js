@@ -93,14 +93,15 @@ async function join(token, prefs) {
   current = call;
   call.panels = new Panels(call);
   call.stage.onList = () => { if (call.panels.open !== "people") call.panels.toggle("people"); };
-  const parts = { controls: new Controls(call, call.panels), chat: new Chat(call, call.panels), people: new People(call),
+  const roomActs = () => parts.people?.menuActions() ?? [];
+  const parts = { controls: new Controls(call, call.panels, roomActs), chat: new Chat(call, call.panels), people: new People(call),
     qa: tg.kind === "roundtable" ? new QA(call, call.panels) : null, breakout: null, groups: null };
   if (tg.kind === "roundtable") {
     parts.breakout = new Breakout(call);
     parts.groups = new Groups(call, call.panels, parts.breakout);
   }
   relabel = () => {
-    parts.controls = new Controls(call, call.panels);
+    parts.controls = new Controls(call, call.panels, roomActs);
     parts.people.render();
     parts.chat.relabel();
     parts.qa?.relabel();
@@ -111,6 +112,7 @@ async function join(token, prefs) {
     call.aloneHint();
     relabelNotices();
     $("tiles")?.setAttribute("aria-label", t("room_label"));
+    document.querySelector(".stage-wrap")?.setAttribute("aria-label", t("stage_label"));
     const heading = document.querySelector("#call > h2.sr-only");
     if (heading) heading.textContent = t("room_label");
   };

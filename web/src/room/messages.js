@@ -33,7 +33,7 @@ export const messages = {
     admitted: "モデレーターが入室を許可しました。ようこそ。",
     admitted_mic_off: "モデレーターが入室を許可しました。マイクはオフにしてあります。準備ができたらオンにしてください。",
     // room
-    room_label: "参加者の映像", you: "あなた", you_suffix: "（あなた）", role_moderator: "モデレーター", role_speaker: "ゲストスピーカー",
+    room_label: "参加者の映像", stage_label: "映像の表示エリア", you: "あなた", you_suffix: "（あなた）", role_moderator: "モデレーター", role_speaker: "ゲストスピーカー",
     role_audience: "聞き手", mic_muted: "マイクオフ", camera_off: "カメラオフ", hand_raised: "挙手中", away_status: "少し席を外しています",
     video_paused_bandwidth: "回線が混んでいるため、映像を止めています（音声は聞こえます）",
     screen_of: "{name}さんの画面", speaking: "話しています", alone: "まだ誰もいません。お相手の入室をお待ちください。",
@@ -187,7 +187,7 @@ export const messages = {
     lobby_title: "Lobby", lobby_lead: "Please wait until a moderator lets you in. You will join automatically.",
     admitted: "A moderator let you in. Welcome!",
     admitted_mic_off: "A moderator let you in. Your microphone is off: turn it on when you're ready.",
-    room_label: "Participants' video", you: "You", you_suffix: " (you)", role_moderator: "Moderator", role_speaker: "Guest speaker",
+    room_label: "Participants' video", stage_label: "Video area", you: "You", you_suffix: " (you)", role_moderator: "Moderator", role_speaker: "Guest speaker",
     role_audience: "Audience", mic_muted: "Mic off", camera_off: "Camera off", hand_raised: "Hand raised", away_status: "Stepped away for a moment",
     video_paused_bandwidth: "Video paused: your connection is too slow for it (audio goes on)",
     screen_of: "{name}'s screen", speaking: "Speaking", alone: "Nobody else is here yet. Please wait for the others.",

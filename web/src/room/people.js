@@ -141,6 +141,22 @@ export class People {
       el("div", { class: "acts", role: "group", "aria-label": t("mod_room") }, ...acts));
   }
 
+  // menuActions are the room-wide actions for the bar's "More" menu on a
+  // phone. Each opens this panel, where the server's answer shows, and
+  // presses the panel's own button (same confirmation, same report).
+  menuActions() {
+    if (!this.moderating) return [];
+    this.render();
+    return [...this.body.querySelectorAll(".room-acts button")].map((b) => ({
+      key: b.dataset.action, label: b.textContent, danger: b.classList.contains("danger"), title: b.title,
+      run: () => {
+        if (this.call.panels.open !== "people") this.call.panels.toggle("people");
+        this.render();
+        this.body.querySelector(`[data-key="${CSS.escape(b.dataset.key)}"]`)?.click();
+      },
+    }));
+  }
+
   say(text) { this.said = text; this.status.textContent = text(); }
 
   // send asks the server and reports what it answered: what changed for
