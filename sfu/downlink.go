@@ -310,8 +310,9 @@ func (l *Downlink) allocate(now int64) {
 			// nothing arrives (a muted microphone, a camera off): it costs
 			// nothing, and a video is not "paused for bandwidth"
 		case d.up.Kind == webrtc.RTPCodecTypeAudio:
-			r := float64(layerRate(d.up, High, true)) // audio is always sent
-			budget, proven = budget-r, proven-r
+			// audio is always sent, and without TWCC: it takes its share of
+			// the link but is not in what TWCC acknowledged (proven)
+			budget -= float64(layerRate(d.up, High, true))
 		case !d.Disabled() && d.bound.Load() != nil:
 			v := &want{d: d, avail: avail, target: d.TargetQuality(), has: d.Capped(), had: !d.Paused(), held: now-d.pausedAt >= d.hold}
 			for q := range v.rates {
@@ -504,7 +505,11 @@ func (l *Downlink) pad(now int64) {
 		l.mu.Unlock()
 		return
 	}
-	p.credit = min(p.credit+float64(p.rate)/8*padEvery.Seconds(), float64(p.rate)/8*3*padEvery.Seconds())
+	// at most three ticks' worth, but at least one packet: a slow probe
+	// (a paused video's, beside audio that has no TWCC) must still send
+	// something, or its link gets no feedback and its estimate never moves
+	limit := max(float64(p.rate)/8*3*padEvery.Seconds(), paddingSize+rtpOverhead)
+	p.credit = min(p.credit+float64(p.rate)/8*padEvery.Seconds(), limit)
 	n := int(p.credit / (paddingSize + rtpOverhead))
 	var best *DownTrack
 	for _, d := range l.downs {

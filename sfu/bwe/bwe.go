@@ -47,8 +47,9 @@ type Estimator struct {
 	seq  atomic.Uint32
 	sent [histSize]atomic.Uint64 // seq<<48 | uncounted<<47 | size<<32 | send µs
 	fed  atomic.Bool             // feedback has arrived
-	// bytes sent so far, for the send rate
-	bytesSent atomic.Uint64
+	// bytes sent so far, for the send rate; untracked: of those, the ones
+	// sent without a sequence number (see OnSendUntracked)
+	bytesSent, untracked atomic.Uint64
 
 	mu          sync.Mutex
 	est         float64
@@ -69,6 +70,8 @@ type Estimator struct {
 	sentAt      int64   // unix nanos of the send rate's last sample
 	sentBytes   uint64  // bytesSent then
 	sendRate    float64 // bits per second sent lately, smoothed
+	untrackedB  uint64  // untracked at sentAt
+	otherRate   float64 // bits per second sent untracked lately, smoothed
 	lastDown    int64   // unix nanos of the last decrease
 	downSeq     uint16  // the first packet sent after it
 	ceiling     float64
@@ -116,6 +119,17 @@ func (e *Estimator) OnSendUncounted(size int, now int64) uint16 {
 	return e.record(size, now, uncountedBit)
 }
 
+// OnSendUntracked records a packet of size bytes sent without a
+// transport-wide sequence number (audio: LiveKit's clients, like ours,
+// negotiate TWCC for video only, which spares each audio subscriber ten
+// feedback packets a second). Audio is small and always sent, so it is
+// taken as arriving: it counts in the rate the link carries, not in the
+// feedback.
+func (e *Estimator) OnSendUntracked(size int) {
+	e.bytesSent.Add(uint64(size))
+	e.untracked.Add(uint64(size))
+}
+
 const (
 	uncountedBit = 1 << 47
 	sizeMask     = 0x7fff
@@ -142,7 +156,8 @@ func (e *Estimator) Estimate() (bps int, ok bool) {
 
 // Stats is what the estimate is made of, for metrics and tests.
 type Stats struct {
-	Estimate, Received int     // bits per second
+	Estimate, Received int     // bits per second; Received: what TWCC acknowledged
+	Untracked          int     // bits per second sent without TWCC (audio), taken as arriving
 	Loss               float64 // share of packets lost lately
 	Trend, Threshold   float64 // the delay trend and what it is compared with (ms)
 	Overusing          bool    // the delay trend says the queue keeps growing
@@ -162,7 +177,7 @@ type Stats struct {
 func (e *Estimator) Stats() Stats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return Stats{Estimate: int(e.est), Received: int(e.rateLocked()), Loss: e.loss,
+	return Stats{Estimate: int(e.est), Received: int(e.rateLocked()), Untracked: int(e.otherRate), Loss: e.loss,
 		Trend: e.det.lastSample, Threshold: e.det.threshold, Overusing: e.det.state == overusing,
 		Building: e.det.building(), Ignored: e.det.ignored, Unconfirmed: e.unconfirmed, LastDecrease: e.lastDown,
 		LastCause: e.lastCause, DelayStreak: e.delayStreak, Decreases: e.decreases}
@@ -330,6 +345,9 @@ func (e *Estimator) update(now int64) {
 	e.lastUpdate = now
 	e.noteSendRate(now)
 	rate := e.rateLocked()
+	if rate > 0 {
+		rate += e.carriedUntracked(rate)
+	}
 	if now-e.lastDown > decreaseEvery {
 		target, cause := e.est, CauseNone
 		if e.det.state == overusing && rate > 0 {
@@ -380,22 +398,37 @@ func (e *Estimator) update(now int64) {
 	e.est = max(e.min, min(e.max, e.est))
 }
 
+// carriedUntracked is how much of the untracked rate the link carried,
+// given that it carried acked of what was sent tracked: both share its
+// queue, so a link that delivered two thirds of the tracked packets
+// (a probe over its capacity) delivered about two thirds of the audio.
+func (e *Estimator) carriedUntracked(acked float64) float64 {
+	tracked := e.sendRate - e.otherRate
+	if tracked > 0 && acked < tracked {
+		return e.otherRate * acked / tracked
+	}
+	return e.otherRate
+}
+
 // noteSendRate samples what was sent since the last sample (at least
 // 100 ms ago) into a smoothed rate: unlike the received rate, it does not
-// depend on when the receiver got to read.
+// depend on when the receiver got to read. The untracked part is
+// smoothed alike.
 func (e *Estimator) noteSendRate(now int64) {
 	if e.sentAt == 0 {
-		e.sentAt, e.sentBytes = now, e.bytesSent.Load()
+		e.sentAt, e.sentBytes, e.untrackedB = now, e.bytesSent.Load(), e.untracked.Load()
 		return
 	}
 	if dt := now - e.sentAt; dt >= int64(100e6) {
-		b := e.bytesSent.Load()
+		b, u := e.bytesSent.Load(), e.untracked.Load()
 		r := float64(b-e.sentBytes) * 8 * 1e9 / float64(dt)
+		o := float64(u-e.untrackedB) * 8 * 1e9 / float64(dt)
 		if e.sendRate == 0 {
-			e.sendRate = r
+			e.sendRate, e.otherRate = r, o
 		}
 		e.sendRate += 0.3 * (r - e.sendRate)
-		e.sentAt, e.sentBytes = now, b
+		e.otherRate += 0.3 * (o - e.otherRate)
+		e.sentAt, e.sentBytes, e.untrackedB = now, b, u
 	}
 }
 
