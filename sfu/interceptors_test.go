@@ -121,3 +121,43 @@ func TestRTCPLoopsStartWithTheirStreams(t *testing.T) {
 		}
 	}
 }
+
+// TestTransportCCForVideoOnly: the SFU offers transport-wide congestion
+// control on video only, as LiveKit does, so an audio subscriber sends
+// no TWCC feedback (ten packets a second each, which cost more CPU than
+// forwarding in an audio room) and audio packets carry no extension.
+func TestTransportCCForVideoOnly(t *testing.T) {
+	s, err := New(Config{AllowLoopback: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	pc, err := s.NewPeerConnection()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pc.Close() })
+	for _, kind := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeAudio, webrtc.RTPCodecTypeVideo} {
+		if _, err := pc.AddTransceiverFromKind(kind, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	offer, err := pc.CreateOffer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sd sdp.SessionDescription
+	if err := sd.Unmarshal([]byte(offer.SDP)); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range sd.MediaDescriptions {
+		var twcc bool
+		for _, a := range m.Attributes {
+			twcc = twcc || a.Key == "extmap" && strings.Contains(a.Value, sdp.TransportCCURI) ||
+				a.Key == "rtcp-fb" && strings.Contains(a.Value, "transport-cc")
+		}
+		if want := m.MediaName.Media == "video"; twcc != want {
+			t.Errorf("%s offered with transport-cc: %v, want %v", m.MediaName.Media, twcc, want)
+		}
+	}
+}
