@@ -120,11 +120,10 @@ func (e *Estimator) OnSendUncounted(size int, now int64) uint16 {
 }
 
 // OnSendUntracked records a packet of size bytes sent without a
-// transport-wide sequence number (audio: LiveKit's clients, like ours,
-// negotiate TWCC for video only, which spares each audio subscriber ten
-// feedback packets a second). Audio is small and always sent, so it is
-// taken as arriving: it counts in the rate the link carries, not in the
-// feedback.
+// transport-wide sequence number (audio: the SFU negotiates TWCC for
+// video only, as LiveKit's does, which spares each audio subscriber ten
+// feedback packets a second). It counts in the send rate, and in the
+// rate the link carried in the share the tracked packets got through.
 func (e *Estimator) OnSendUntracked(size int) {
 	e.bytesSent.Add(uint64(size))
 	e.untracked.Add(uint64(size))
@@ -157,7 +156,7 @@ func (e *Estimator) Estimate() (bps int, ok bool) {
 // Stats is what the estimate is made of, for metrics and tests.
 type Stats struct {
 	Estimate, Received int     // bits per second; Received: what TWCC acknowledged
-	Untracked          int     // bits per second sent without TWCC (audio), taken as arriving
+	Untracked          int     // bits per second sent without TWCC (audio)
 	Loss               float64 // share of packets lost lately
 	Trend, Threshold   float64 // the delay trend and what it is compared with (ms)
 	Overusing          bool    // the delay trend says the queue keeps growing
