@@ -407,7 +407,11 @@ func (d *DownTrack) noteLoss(reports []rtcp.ReceptionReport) {
 		worst = max(worst, r.FractionLost)
 	}
 	d.lost.Store(uint32(worst))
-	if d.link != nil {
+	switch b := d.bound.Load(); {
+	case d.link == nil:
+	case b != nil && b.twcc == 0: // audio: its reports are all that says it arrives
+		d.link.bwe.OnUntrackedReport(float64(worst)/256, time.Now().UnixNano())
+	default:
 		d.link.bwe.OnReceiverReport(float64(worst)/256, time.Now().UnixNano())
 	}
 }

@@ -62,6 +62,7 @@ type Estimator struct {
 	rates       [16]rateSample
 	rateN       int
 	lastArr     int64 // newest arrival in the previous feedback, µs
+	lastSend    int64 // newest send time fed back, µs since base (extended)
 	lossN       int
 	lossFrom    int64 // unix nanos the current loss count began
 	lossLost    int
@@ -210,9 +211,11 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 		}
 		bytes += int64(v >> 32 & sizeMask)
 		maxArr = max(maxArr, arrival)
+		send := e.extend(uint32(v))
+		e.afterSilence(send)
 		if !stale {
 			n++
-			e.det.onArrival(e.extend(uint32(v)), arrival)
+			e.det.onArrival(send, arrival)
 		}
 	})
 	settled, lost := e.settle(now)
@@ -232,6 +235,22 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 	}
 	e.noteLoss(n+settled, lost, now)
 	e.update(now)
+}
+
+// afterSilence starts the reading of the link afresh when a packet was
+// sent idleGap or more after the newest one fed back before it: nothing
+// tracked was sent in between (the only video paused, between probes;
+// audio has no TWCC), so the arrival gap is the sender's silence, not
+// the link's rate, and the queue, the loss the trend last saw are gone.
+// Measured across the gap, a probe's first half second read as a few
+// kbit/s and held the estimate.
+func (e *Estimator) afterSilence(send int64) {
+	if e.lastSend != 0 && send-e.lastSend >= idleGap {
+		e.rateN, e.lastArr = 0, 0
+		e.lossN, e.lossLost, e.loss = 0, 0, 0
+		e.det.reset()
+	}
+	e.lastSend = max(e.lastSend, send)
 }
 
 // A packet reported missing is counted lost only once lossSettle has
@@ -313,6 +332,57 @@ func (e *Estimator) OnReceiverReport(fraction float64, now int64) {
 	}
 }
 
+// OnUntrackedReport is OnReceiverReport for a stream sent without TWCC
+// (audio). While nothing tracked is sent (the only video paused, no
+// probe under way) no TWCC feedback comes and the estimate would stay
+// where the last probe left it; a report of no loss shows the link
+// carried the untracked stream, and the estimate grows from that rate
+// as it would from TWCC's (as it did when audio carried TWCC), so the
+// next probe starts from what the audio proved.
+func (e *Estimator) OnUntrackedReport(fraction float64, now int64) {
+	e.OnReceiverReport(fraction, now)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.trackedIdle(now) || now-e.lastDown <= decreaseEvery {
+		return
+	}
+	// Reports come every 1 to 5 s (Chrome's audio: 5 s on average); the
+	// growth is bounded by the rate anyway.
+	dt := min(float64(now-e.lastUpdate)/1e9, untrackedSpan)
+	if e.lastUpdate == 0 {
+		dt = 0
+	}
+	e.lastUpdate = now
+	e.noteSendRate(now)
+	if fraction < lossLow {
+		e.grow(e.otherRate, dt, false)
+	}
+}
+
+// untrackedSpan is the longest time (s) one report's growth may cover.
+const untrackedSpan = 5.0
+
+// trackedIdle says whether no packet with a transport-wide sequence
+// number was sent for idleGap: only then is TWCC silent for lack of
+// anything to report on.
+func (e *Estimator) trackedIdle(now int64) bool {
+	n := e.seq.Load()
+	if n == 0 {
+		return true
+	}
+	s := uint16(n - 1)
+	v := e.sent[s&(histSize-1)].Load()
+	if uint16(v>>48) != s {
+		return false // being recorded right now
+	}
+	// send times are 32-bit µs: the difference is right modulo 71 minutes
+	return uint32((now-e.base)/1000)-uint32(v) > idleGap
+}
+
+// idleGap (µs) without tracked packets is a silence of the sender's, not
+// the link's: longer than the gaps of a video at 1 frame a second.
+const idleGap = 1_000_000
+
 // lossConfirmed says whether TWCC's loss may be believed: the receiver
 // reported loss lately too, or sends no reports to go by.
 func (e *Estimator) lossConfirmed(now int64) bool {
@@ -380,21 +450,28 @@ func (e *Estimator) update(now int64) {
 	// pace with some loss (Wi-Fi loses packets without being full; a
 	// policer's loss soon passes lossHigh and brings it down again).
 	if e.det.state == normal && e.loss <= lossHigh {
-		limit := headroom*rate + 50_000
-		if e.est < limit {
-			fast := growFast
-			if e.loss >= lossLow {
-				fast /= 2
-			}
-			if e.est > 0.9*e.ceiling && e.est < 1.1*e.ceiling {
-				e.est += growNear * dt // close to where it filled: creep
-			} else {
-				e.est *= 1 + fast*dt
-			}
-			e.est = min(e.est, limit)
-		}
+		e.grow(rate, dt, e.loss >= lossLow)
 	}
 	e.est = max(e.min, min(e.max, e.est))
+}
+
+// grow raises the estimate for dt seconds of a clean link that carried
+// rate, at half the pace if lossy, never far above rate.
+func (e *Estimator) grow(rate, dt float64, lossy bool) {
+	limit := headroom*rate + 50_000
+	if e.est >= limit {
+		return
+	}
+	fast := growFast
+	if lossy {
+		fast /= 2
+	}
+	if e.est > 0.9*e.ceiling && e.est < 1.1*e.ceiling {
+		e.est += growNear * dt // close to where it filled: creep
+	} else {
+		e.est *= 1 + fast*dt
+	}
+	e.est = max(e.min, min(e.max, e.est, limit))
 }
 
 // carriedUntracked is how much of the untracked rate the link carried,

@@ -29,9 +29,8 @@ type link struct {
 	jitter   jitter  // the receiver reads late, if set
 	reorder  float64 // share of packets that arrive up to 40 ms after their successors
 	// audio sent beside, without TWCC, in bits per second (taken off what
-	// the sender may send tracked, as Downlink.allocate does); packets
-	audio               float64
-	audioSent, audioGot int
+	// the sender may send tracked, as Downlink.allocate does)
+	audio float64
 }
 
 type arrival struct {
@@ -183,6 +182,51 @@ func TestEstimateCountsAudioWithoutTWCC(t *testing.T) {
 	}
 	if st.Untracked < 90_000 || st.Untracked > 110_000 {
 		t.Fatalf("untracked rate %d bit/s, sent 100 kbit/s", st.Untracked)
+	}
+}
+
+// TestEstimateGrowsOnAudioWhileVideoPaused: with the only video paused
+// and no probe, nothing tracked is sent and no TWCC comes; the audio's
+// receiver reports, showing no loss, let the estimate grow toward what
+// the audio proves (as when audio carried TWCC), so the next probe
+// starts from there. Reports showing loss do not.
+func TestEstimateGrowsOnAudioWhileVideoPaused(t *testing.T) {
+	now := int64(time.Hour)
+	e := New(60_000, 50_000, 20_000_000, now)
+	l := newLink(10_000_000)
+	run(e, l, 20_000, &now, 2*time.Second) // a little video: fed, at most 80 kbit/s
+	before, _ := e.Estimate()
+	l.audio = 60_000
+	for range 4 { // the video paused, the audio losing 5 %
+		run(e, l, 0, &now, time.Second)
+		e.OnUntrackedReport(0.05, now)
+	}
+	if est, _ := e.Estimate(); est != before {
+		t.Fatalf("audio reports showing loss moved the estimate from %d to %d bit/s", before, est)
+	}
+	for range 6 {
+		run(e, l, 0, &now, time.Second)
+		e.OnUntrackedReport(0, now)
+	}
+	// 1.5 × 60 kbit/s + 50 kbit/s, as TWCC on the audio would allow
+	if est, _ := e.Estimate(); est < 125_000 || est > 145_000 {
+		t.Fatalf("estimate %d bit/s (from %d) after 6 s of audio alone at 60 kbit/s reported whole, want 125–145 kbit/s (%+v)", est, before, e.Stats())
+	}
+}
+
+// TestProbeAfterSilenceMeasuredAtOnce: a probe that starts after seconds
+// in which nothing tracked was sent is measured from its own packets,
+// not over the silence (which read as a few kbit/s and held the
+// estimate for half a second).
+func TestProbeAfterSilenceMeasuredAtOnce(t *testing.T) {
+	now := int64(time.Hour)
+	e := New(2_000_000, 50_000, 20_000_000, now)
+	l := newLink(10_000_000)
+	run(e, l, 300_000, &now, 5*time.Second)
+	run(e, l, 0, &now, 3*time.Second) // the video paused
+	run(e, l, 300_000, &now, 400*time.Millisecond)
+	if st := e.Stats(); st.Received < 250_000 || st.Received > 350_000 {
+		t.Fatalf("received rate %d bit/s 400 ms into a 300 kbit/s probe after 3 s of silence (%+v)", st.Received, st)
 	}
 }
 
