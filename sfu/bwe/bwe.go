@@ -162,6 +162,7 @@ type Stats struct {
 	Trend, Threshold   float64 // the delay trend and what it is compared with (ms)
 	Overusing          bool    // the delay trend says the queue keeps growing
 	Building           bool    // the queue is growing now, even if not for long (a probe stops)
+	NewestFed          int64   // unix nanos: when the newest packet fed back was sent
 	Ignored            int     // overuse signals ignored for a receiver that was not reading
 	Unconfirmed        int     // heavy TWCC loss ignored: the receiver's reports showed none
 	LastDecrease       int64   // unix nanos; 0 if never
@@ -180,7 +181,8 @@ func (e *Estimator) Stats() Stats {
 	return Stats{Estimate: int(e.est), Received: int(e.rateLocked()), Untracked: int(e.otherRate), Loss: e.loss,
 		Trend: e.det.lastSample, Threshold: e.det.threshold, Overusing: e.det.state == overusing,
 		Building: e.det.building(), Ignored: e.det.ignored, Unconfirmed: e.unconfirmed, LastDecrease: e.lastDown,
-		LastCause: e.lastCause, DelayStreak: e.delayStreak, Decreases: e.decreases}
+		LastCause: e.lastCause, DelayStreak: e.delayStreak, Decreases: e.decreases,
+		NewestFed: e.base + e.lastSend*1000}
 }
 
 // OnFeedback takes one TWCC feedback packet received at now (unix nanos).
@@ -248,6 +250,7 @@ func (e *Estimator) afterSilence(send int64) {
 	if e.lastSend != 0 && send-e.lastSend >= idleGap {
 		e.rateN, e.lastArr = 0, 0
 		e.lossN, e.lossLost, e.loss = 0, 0, 0
+		e.missQ = e.missQ[:0]
 		e.det.reset()
 	}
 	e.lastSend = max(e.lastSend, send)
@@ -375,8 +378,10 @@ func (e *Estimator) trackedIdle(now int64) bool {
 	if uint16(v>>48) != s {
 		return false // being recorded right now
 	}
-	// send times are 32-bit µs: the difference is right modulo 71 minutes
-	return uint32((now-e.base)/1000)-uint32(v) > idleGap
+	// send times are 32-bit µs: the difference is right within 35
+	// minutes either way (a packet stamped by another goroutine may be a
+	// little newer than now)
+	return int32(uint32((now-e.base)/1000)-uint32(v)) > idleGap
 }
 
 // idleGap (µs) without tracked packets is a silence of the sender's, not

@@ -353,3 +353,32 @@ func TestEstimateFindsAPolicer(t *testing.T) {
 		t.Fatalf("estimate behind a 1 Mbit/s policer averaged %.0f bit/s", mean)
 	}
 }
+
+// TestFreshTrendStopsAProbeSoon: after a silence (or a decrease) the
+// trend starts afresh; a probe whose padding fills the queue 4 ms per
+// 20 ms tick must read as building within ten ticks, before the queue
+// of a narrow link overflows and drops the audio beside it (waiting for
+// a full window of twenty took 400 ms). Jitter on a queue that does not
+// grow must not.
+func TestFreshTrendStopsAProbeSoon(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name     string
+		growth   float64 // ms of queue per tick
+		building bool
+	}{{"filling", 4, true}, {"jitter only", 0, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDetector()
+			var got bool
+			for i := range 10 {
+				send := int64(i) * 20_000
+				queue := tc.growth*float64(i) + 5*rnd.Float64()
+				d.onArrival(send, send+20_000+int64(queue*1000))
+				got = d.building()
+			}
+			if got != tc.building {
+				t.Fatalf("building after ten ticks: %v, want %v (built %.1f ms, early slope %.3f)", got, tc.building, d.built(), d.early)
+			}
+		})
+	}
+}
