@@ -181,37 +181,17 @@ func (l *Downlink) tick(now int64) bool {
 		l.lastAlloc = now
 		l.allocate(now)
 	}
-	l.stopProbe(now)
 	l.pad(now)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.probe.active
 }
 
-// stopProbe ends a probe as soon as it congested the link or the queue
-// started to build with its packets, not only at the next allocation: padding that overfills a narrow link's
-// queue for another quarter second drops audio, and audio has no TWCC
-// of its own to show it.
-func (l *Downlink) stopProbe(now int64) {
-	l.mu.Lock()
-	active := l.probe.active
-	l.mu.Unlock()
-	if !active {
-		return
-	}
-	st := l.bwe.Stats()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	// (feedback about packets sent before the probe is no verdict on it)
-	if p := &l.probe; p.active && (st.LastDecrease > p.start || st.Building && st.NewestFed >= p.start) {
-		p.fail(now)
-		p.rate = 0
-	}
-}
-
-// fail ends a probe that congested the link: the next waits twice as long.
-func (p *probe) fail(now int64) {
-	p.active, p.next, p.backoff = false, now+p.backoff, min(2*p.backoff, probeMaxBackoff)
+// congested says whether the estimate fell since the probe started, or
+// the queue builds with packets sent since (a trend read from packets
+// sent before it is no verdict on it).
+func (p *probe) congested(st bwe.Stats) bool {
+	return st.LastDecrease > p.start || st.Building && st.NewestFed >= p.start
 }
 
 // congestionLoop ticks every downlink of the SFU until Close.
@@ -506,8 +486,8 @@ func (l *Downlink) steerProbe(now int64, a allocation) {
 		p.best, p.grewAt = a.estimate, now
 	}
 	switch {
-	case p.active && (lastDown > p.start || st.Building):
-		p.fail(now)
+	case p.active && p.congested(st):
+		p.active, p.next, p.backoff = false, now+p.backoff, min(2*p.backoff, probeMaxBackoff)
 	case p.active && a.deficit == 0:
 		p.active, p.backoff = false, probeBackoff
 	case p.active && now-p.grewAt > probeStall:
