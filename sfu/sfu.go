@@ -93,7 +93,7 @@ func (s *SFU) listen(se *webrtc.SettingEngine) error {
 		// to a full roundtable. The kernel caps these at net.core.*mem_max.
 		_ = conn.SetReadBuffer(udpBuffer)
 		_ = conn.SetWriteBuffer(udpBuffer)
-		s.mux = webrtc.NewICEUDPMux(nil, conn)
+		s.mux = webrtc.NewICEUDPMux(nil, wrapMediaConn(conn))
 		se.SetICEUDPMux(s.mux)
 	}
 	if cfg.TCPAddr != "" {

@@ -207,11 +207,7 @@ func joinThrottled(t *testing.T, ts *testServer, identity string, n *throttledNe
 	if err != nil {
 		t.Fatal(err)
 	}
-	gathered := webrtc.GatheringCompletePromise(pc)
-	if err := pc.SetLocalDescription(offer); err != nil {
-		t.Fatal(err)
-	}
-	<-gathered
+	setLocalAndGather(t, pc, offer)
 	jr := seed(&livekit.JoinRequest{ConnectionSettings: &livekit.ConnectionSettings{AutoSubscribe: true},
 		ClientInfo:     &livekit.ClientInfo{Sdk: livekit.ClientInfo_JS, Protocol: 17},
 		PublisherOffer: &livekit.SessionDescription{Type: "offer", Sdp: pc.LocalDescription().SDP, Id: 1}})

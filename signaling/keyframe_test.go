@@ -295,11 +295,7 @@ func adaptiveViewer(t *testing.T, ts *testServer, seen *camSeen) *rawClient {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gathered := webrtc.GatheringCompletePromise(pc)
-	if err := pc.SetLocalDescription(offer); err != nil {
-		t.Fatal(err)
-	}
-	<-gathered
+	setLocalAndGather(t, pc, offer)
 	jr := &livekit.JoinRequest{ConnectionSettings: &livekit.ConnectionSettings{AutoSubscribe: true, AdaptiveStream: true},
 		ClientInfo:     &livekit.ClientInfo{Sdk: livekit.ClientInfo_JS, Protocol: 17},
 		PublisherOffer: &livekit.SessionDescription{Type: "offer", Sdp: pc.LocalDescription().SDP, Id: 1}}
