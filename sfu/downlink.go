@@ -187,6 +187,13 @@ func (l *Downlink) tick(now int64) bool {
 	return l.probe.active
 }
 
+// congested says whether the estimate fell since the probe started, or
+// the queue builds with packets sent since (a trend read from packets
+// sent before it is no verdict on it).
+func (p *probe) congested(st bwe.Stats) bool {
+	return st.LastDecrease > p.start || st.Building && st.NewestFed >= p.start
+}
+
 // congestionLoop ticks every downlink of the SFU until Close.
 func (s *SFU) congestionLoop() {
 	defer close(s.ccStopped)
@@ -310,8 +317,9 @@ func (l *Downlink) allocate(now int64) {
 			// nothing arrives (a muted microphone, a camera off): it costs
 			// nothing, and a video is not "paused for bandwidth"
 		case d.up.Kind == webrtc.RTPCodecTypeAudio:
-			r := float64(layerRate(d.up, High, true)) // audio is always sent
-			budget, proven = budget-r, proven-r
+			// audio is always sent, and without TWCC: it takes its share of
+			// the link but is not in what TWCC acknowledged (proven)
+			budget -= float64(layerRate(d.up, High, true))
 		case !d.Disabled() && d.bound.Load() != nil:
 			v := &want{d: d, avail: avail, target: d.TargetQuality(), has: d.Capped(), had: !d.Paused(), held: now-d.pausedAt >= d.hold}
 			for q := range v.rates {
@@ -478,7 +486,7 @@ func (l *Downlink) steerProbe(now int64, a allocation) {
 		p.best, p.grewAt = a.estimate, now
 	}
 	switch {
-	case p.active && (lastDown > p.start || st.Building):
+	case p.active && p.congested(st):
 		p.active, p.next, p.backoff = false, now+p.backoff, min(2*p.backoff, probeMaxBackoff)
 	case p.active && a.deficit == 0:
 		p.active, p.backoff = false, probeBackoff
@@ -504,7 +512,11 @@ func (l *Downlink) pad(now int64) {
 		l.mu.Unlock()
 		return
 	}
-	p.credit = min(p.credit+float64(p.rate)/8*padEvery.Seconds(), float64(p.rate)/8*3*padEvery.Seconds())
+	// at most three ticks' worth, but at least one packet: a slow probe
+	// (a paused video's, beside audio that has no TWCC) must still send
+	// something, or its link gets no feedback and its estimate never moves
+	limit := max(float64(p.rate)/8*3*padEvery.Seconds(), paddingSize+rtpOverhead)
+	p.credit = min(p.credit+float64(p.rate)/8*padEvery.Seconds(), limit)
 	n := int(p.credit / (paddingSize + rtpOverhead))
 	var best *DownTrack
 	for _, d := range l.downs {

@@ -368,7 +368,7 @@ const rtpOverhead = 12 + 8 + 10
 // write sends one packet to the subscriber through its binding b at now
 // (unix nanos); false if it was dropped (the transport is not up yet, or
 // the sender closed). With congestion control it carries a transport-wide
-// sequence number.
+// sequence number where one was negotiated.
 func (d *DownTrack) write(b *binding, seq uint16, ts uint32, marker bool, padding byte, payload []byte, now int64, resend bool) bool {
 	hb := headers.Get().(*header)
 	h := &hb.h
@@ -384,6 +384,8 @@ func (d *DownTrack) write(b *binding, seq uint16, ts uint32, marker bool, paddin
 		}
 		binary.BigEndian.PutUint16(hb.twcc[:], tw)
 		_ = h.SetExtension(b.twcc, hb.twcc[:])
+	} else if d.link != nil { // audio: TWCC is negotiated for video only
+		d.link.bwe.OnSendUntracked(len(payload) + int(padding) + rtpOverhead)
 	}
 	n, err := b.w.WriteRTP(h, payload)
 	headers.Put(hb)
@@ -405,7 +407,11 @@ func (d *DownTrack) noteLoss(reports []rtcp.ReceptionReport) {
 		worst = max(worst, r.FractionLost)
 	}
 	d.lost.Store(uint32(worst))
-	if d.link != nil {
+	switch b := d.bound.Load(); {
+	case d.link == nil:
+	case b != nil && b.twcc == 0: // audio: its reports are all that says it arrives
+		d.link.bwe.OnUntrackedReport(float64(worst)/256, time.Now().UnixNano())
+	default:
 		d.link.bwe.OnReceiverReport(float64(worst)/256, time.Now().UnixNano())
 	}
 }

@@ -37,11 +37,13 @@ func interceptors(m *webrtc.MediaEngine) (*interceptor.Registry, error) {
 	// What webrtc.ConfigureNack and ConfigureTWCCSender negotiate.
 	m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack"}, webrtc.RTPCodecTypeVideo)
 	m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack", Parameter: "pli"}, webrtc.RTPCodecTypeVideo)
-	for _, kind := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeVideo, webrtc.RTPCodecTypeAudio} {
-		m.RegisterFeedback(webrtc.RTCPFeedback{Type: webrtc.TypeRTCPFBTransportCC}, kind)
-		if err := m.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: sdp.TransportCCURI}, kind); err != nil {
-			return nil, err
-		}
+	// TWCC for video only, as LiveKit negotiates it: on audio it cost each
+	// subscriber ten feedback packets a second to read (and the publisher
+	// ours), more CPU than forwarding in an audio room. The downlink counts
+	// audio's bytes without it (bwe.Estimator.OnSendUntracked).
+	m.RegisterFeedback(webrtc.RTCPFeedback{Type: webrtc.TypeRTCPFBTransportCC}, webrtc.RTPCodecTypeVideo)
+	if err := m.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: sdp.TransportCCURI}, webrtc.RTPCodecTypeVideo); err != nil {
+		return nil, err
 	}
 	ir := &interceptor.Registry{}
 	ir.Add(responder) // no loop; bound to nothing while localTrack hides "nack"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"maps"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +119,90 @@ func TestRTCPLoopsStartWithTheirStreams(t *testing.T) {
 	for loop, n := range now {
 		if n != before[loop]+1 {
 			t.Errorf("%d goroutines run %s with one stream each way, want %d", n, loop, before[loop]+1)
+		}
+	}
+}
+
+// TestTransportCCForVideoOnly: the SFU offers transport-wide congestion
+// control on video only, as LiveKit does, so an audio subscriber sends
+// no TWCC feedback (ten packets a second each, which cost more CPU than
+// forwarding in an audio room) and audio packets carry no extension;
+// and it answers a publisher that offers it on audio too (as Chrome
+// does) with video only.
+func TestTransportCCForVideoOnly(t *testing.T) {
+	s, err := New(Config{AllowLoopback: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	newPC := func(api *webrtc.API, dir webrtc.RTPTransceiverDirection) *webrtc.PeerConnection {
+		var pc *webrtc.PeerConnection
+		if api == nil {
+			pc, err = s.NewPeerConnection()
+		} else {
+			pc, err = api.NewPeerConnection(webrtc.Configuration{})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = pc.Close() })
+		for _, kind := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeAudio, webrtc.RTPCodecTypeVideo} {
+			if _, err := pc.AddTransceiverFromKind(kind, webrtc.RTPTransceiverInit{Direction: dir}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return pc
+	}
+	offer, err := newPC(nil, webrtc.RTPTransceiverDirectionSendonly).CreateOffer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTransportCC(t, "offer", offer.SDP)
+
+	// A publisher whose offer has transport-cc on both kinds.
+	m, ir := &webrtc.MediaEngine{}, &interceptor.Registry{}
+	if err := m.RegisterDefaultCodecs(); err != nil {
+		t.Fatal(err)
+	}
+	if err := webrtc.ConfigureTWCCHeaderExtensionSender(m, ir); err != nil {
+		t.Fatal(err)
+	}
+	pub := newPC(webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir)), webrtc.RTPTransceiverDirectionSendonly)
+	if offer, err = pub.CreateOffer(nil); err != nil {
+		t.Fatal(err)
+	}
+	checkTransportCC(t, "publisher's offer", offer.SDP, webrtc.RTPCodecTypeAudio.String())
+	pc, err := s.NewPeerConnection()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pc.Close() })
+	if err := pc.SetRemoteDescription(offer); err != nil {
+		t.Fatal(err)
+	}
+	answer, err := pc.CreateAnswer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTransportCC(t, "answer", answer.SDP)
+}
+
+// checkTransportCC checks that the media sections of sd carry the
+// transport-cc extension or feedback for video, and for also's kinds.
+func checkTransportCC(t *testing.T, what, sd string, also ...string) {
+	t.Helper()
+	var desc sdp.SessionDescription
+	if err := desc.Unmarshal([]byte(sd)); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range desc.MediaDescriptions {
+		var twcc bool
+		for _, a := range m.Attributes {
+			twcc = twcc || a.Key == "extmap" && strings.Contains(a.Value, sdp.TransportCCURI) ||
+				a.Key == "rtcp-fb" && strings.Contains(a.Value, "transport-cc")
+		}
+		if want := m.MediaName.Media == "video" || slices.Contains(also, m.MediaName.Media); twcc != want {
+			t.Errorf("%s: %s with transport-cc: %v, want %v", what, m.MediaName.Media, twcc, want)
 		}
 	}
 }

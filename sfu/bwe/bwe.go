@@ -47,8 +47,9 @@ type Estimator struct {
 	seq  atomic.Uint32
 	sent [histSize]atomic.Uint64 // seq<<48 | uncounted<<47 | size<<32 | send µs
 	fed  atomic.Bool             // feedback has arrived
-	// bytes sent so far, for the send rate
-	bytesSent atomic.Uint64
+	// bytes sent so far, for the send rate; untracked: of those, the ones
+	// sent without a sequence number (see OnSendUntracked)
+	bytesSent, untracked atomic.Uint64
 
 	mu          sync.Mutex
 	est         float64
@@ -61,6 +62,7 @@ type Estimator struct {
 	rates       [16]rateSample
 	rateN       int
 	lastArr     int64 // newest arrival in the previous feedback, µs
+	lastSend    int64 // newest send time fed back, µs since base (extended)
 	lossN       int
 	lossFrom    int64 // unix nanos the current loss count began
 	lossLost    int
@@ -69,6 +71,8 @@ type Estimator struct {
 	sentAt      int64   // unix nanos of the send rate's last sample
 	sentBytes   uint64  // bytesSent then
 	sendRate    float64 // bits per second sent lately, smoothed
+	untrackedB  uint64  // untracked at sentAt
+	otherRate   float64 // bits per second sent untracked lately, smoothed
 	lastDown    int64   // unix nanos of the last decrease
 	downSeq     uint16  // the first packet sent after it
 	ceiling     float64
@@ -116,6 +120,16 @@ func (e *Estimator) OnSendUncounted(size int, now int64) uint16 {
 	return e.record(size, now, uncountedBit)
 }
 
+// OnSendUntracked records a packet of size bytes sent without a
+// transport-wide sequence number (audio: the SFU negotiates TWCC for
+// video only, as LiveKit's does, which spares each audio subscriber ten
+// feedback packets a second). It counts in the send rate, and in the
+// rate the link carried in the share the tracked packets got through.
+func (e *Estimator) OnSendUntracked(size int) {
+	e.bytesSent.Add(uint64(size))
+	e.untracked.Add(uint64(size))
+}
+
 const (
 	uncountedBit = 1 << 47
 	sizeMask     = 0x7fff
@@ -142,11 +156,13 @@ func (e *Estimator) Estimate() (bps int, ok bool) {
 
 // Stats is what the estimate is made of, for metrics and tests.
 type Stats struct {
-	Estimate, Received int     // bits per second
+	Estimate, Received int     // bits per second; Received: what TWCC acknowledged
+	Untracked          int     // bits per second sent without TWCC (audio)
 	Loss               float64 // share of packets lost lately
 	Trend, Threshold   float64 // the delay trend and what it is compared with (ms)
 	Overusing          bool    // the delay trend says the queue keeps growing
 	Building           bool    // the queue is growing now, even if not for long (a probe stops)
+	NewestFed          int64   // unix nanos: when the newest packet fed back was sent
 	Ignored            int     // overuse signals ignored for a receiver that was not reading
 	Unconfirmed        int     // heavy TWCC loss ignored: the receiver's reports showed none
 	LastDecrease       int64   // unix nanos; 0 if never
@@ -162,10 +178,11 @@ type Stats struct {
 func (e *Estimator) Stats() Stats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return Stats{Estimate: int(e.est), Received: int(e.rateLocked()), Loss: e.loss,
+	return Stats{Estimate: int(e.est), Received: int(e.rateLocked()), Untracked: int(e.otherRate), Loss: e.loss,
 		Trend: e.det.lastSample, Threshold: e.det.threshold, Overusing: e.det.state == overusing,
 		Building: e.det.building(), Ignored: e.det.ignored, Unconfirmed: e.unconfirmed, LastDecrease: e.lastDown,
-		LastCause: e.lastCause, DelayStreak: e.delayStreak, Decreases: e.decreases}
+		LastCause: e.lastCause, DelayStreak: e.delayStreak, Decreases: e.decreases,
+		NewestFed: e.base + e.lastSend*1000}
 }
 
 // OnFeedback takes one TWCC feedback packet received at now (unix nanos).
@@ -196,9 +213,11 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 		}
 		bytes += int64(v >> 32 & sizeMask)
 		maxArr = max(maxArr, arrival)
+		send := e.extend(uint32(v))
+		e.afterSilence(send)
 		if !stale {
 			n++
-			e.det.onArrival(e.extend(uint32(v)), arrival)
+			e.det.onArrival(send, arrival)
 		}
 	})
 	settled, lost := e.settle(now)
@@ -218,6 +237,23 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 	}
 	e.noteLoss(n+settled, lost, now)
 	e.update(now)
+}
+
+// afterSilence starts the reading of the link afresh when a packet was
+// sent idleGap or more after the newest one fed back before it: nothing
+// tracked was sent in between (the only video paused, between probes;
+// audio has no TWCC), so the arrival gap is the sender's silence, not
+// the link's rate, and the queue, the loss the trend last saw are gone.
+// Measured across the gap, a probe's first half second read as a few
+// kbit/s and held the estimate.
+func (e *Estimator) afterSilence(send int64) {
+	if e.lastSend != 0 && send-e.lastSend >= idleGap {
+		e.rateN, e.lastArr = 0, 0
+		e.lossN, e.lossLost, e.loss = 0, 0, 0
+		e.missQ = e.missQ[:0]
+		e.det.reset()
+	}
+	e.lastSend = max(e.lastSend, send)
 }
 
 // A packet reported missing is counted lost only once lossSettle has
@@ -299,6 +335,59 @@ func (e *Estimator) OnReceiverReport(fraction float64, now int64) {
 	}
 }
 
+// OnUntrackedReport is OnReceiverReport for a stream sent without TWCC
+// (audio). While nothing tracked is sent (the only video paused, no
+// probe under way) no TWCC feedback comes and the estimate would stay
+// where the last probe left it; a report of no loss shows the link
+// carried the untracked stream, and the estimate grows from that rate
+// as it would from TWCC's (as it did when audio carried TWCC), so the
+// next probe starts from what the audio proved.
+func (e *Estimator) OnUntrackedReport(fraction float64, now int64) {
+	e.OnReceiverReport(fraction, now)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.trackedIdle(now) || now-e.lastDown <= decreaseEvery {
+		return
+	}
+	// Reports come every 1 to 5 s (Chrome's audio: 5 s on average); the
+	// growth is bounded by the rate anyway.
+	dt := min(float64(now-e.lastUpdate)/1e9, untrackedSpan)
+	if e.lastUpdate == 0 {
+		dt = 0
+	}
+	e.lastUpdate = now
+	e.noteSendRate(now)
+	if fraction < lossLow {
+		e.grow(e.otherRate, dt, false)
+	}
+}
+
+// untrackedSpan is the longest time (s) one report's growth may cover.
+const untrackedSpan = 5.0
+
+// trackedIdle says whether no packet with a transport-wide sequence
+// number was sent for idleGap: only then is TWCC silent for lack of
+// anything to report on.
+func (e *Estimator) trackedIdle(now int64) bool {
+	n := e.seq.Load()
+	if n == 0 {
+		return true
+	}
+	s := uint16(n - 1)
+	v := e.sent[s&(histSize-1)].Load()
+	if uint16(v>>48) != s {
+		return false // being recorded right now
+	}
+	// send times are 32-bit µs: the difference is right within 35
+	// minutes either way (a packet stamped by another goroutine may be a
+	// little newer than now)
+	return int32(uint32((now-e.base)/1000)-uint32(v)) > idleGap
+}
+
+// idleGap (µs) without tracked packets is a silence of the sender's, not
+// the link's: longer than the gaps of a video at 1 frame a second.
+const idleGap = 1_000_000
+
 // lossConfirmed says whether TWCC's loss may be believed: the receiver
 // reported loss lately too, or sends no reports to go by.
 func (e *Estimator) lossConfirmed(now int64) bool {
@@ -330,6 +419,9 @@ func (e *Estimator) update(now int64) {
 	e.lastUpdate = now
 	e.noteSendRate(now)
 	rate := e.rateLocked()
+	if rate > 0 {
+		rate += e.carriedUntracked(rate)
+	}
 	if now-e.lastDown > decreaseEvery {
 		target, cause := e.est, CauseNone
 		if e.det.state == overusing && rate > 0 {
@@ -363,39 +455,61 @@ func (e *Estimator) update(now int64) {
 	// pace with some loss (Wi-Fi loses packets without being full; a
 	// policer's loss soon passes lossHigh and brings it down again).
 	if e.det.state == normal && e.loss <= lossHigh {
-		limit := headroom*rate + 50_000
-		if e.est < limit {
-			fast := growFast
-			if e.loss >= lossLow {
-				fast /= 2
-			}
-			if e.est > 0.9*e.ceiling && e.est < 1.1*e.ceiling {
-				e.est += growNear * dt // close to where it filled: creep
-			} else {
-				e.est *= 1 + fast*dt
-			}
-			e.est = min(e.est, limit)
-		}
+		e.grow(rate, dt, e.loss >= lossLow)
 	}
 	e.est = max(e.min, min(e.max, e.est))
 }
 
+// grow raises the estimate for dt seconds of a clean link that carried
+// rate, at half the pace if lossy, never far above rate.
+func (e *Estimator) grow(rate, dt float64, lossy bool) {
+	limit := headroom*rate + 50_000
+	if e.est >= limit {
+		return
+	}
+	fast := growFast
+	if lossy {
+		fast /= 2
+	}
+	if e.est > 0.9*e.ceiling && e.est < 1.1*e.ceiling {
+		e.est += growNear * dt // close to where it filled: creep
+	} else {
+		e.est *= 1 + fast*dt
+	}
+	e.est = max(e.min, min(e.max, e.est, limit))
+}
+
+// carriedUntracked is how much of the untracked rate the link carried,
+// given that it carried acked of what was sent tracked: both share its
+// queue, so a link that delivered two thirds of the tracked packets
+// (a probe over its capacity) delivered about two thirds of the audio.
+func (e *Estimator) carriedUntracked(acked float64) float64 {
+	tracked := e.sendRate - e.otherRate
+	if tracked > 0 && acked < tracked {
+		return e.otherRate * acked / tracked
+	}
+	return e.otherRate
+}
+
 // noteSendRate samples what was sent since the last sample (at least
 // 100 ms ago) into a smoothed rate: unlike the received rate, it does not
-// depend on when the receiver got to read.
+// depend on when the receiver got to read. The untracked part is
+// smoothed alike.
 func (e *Estimator) noteSendRate(now int64) {
 	if e.sentAt == 0 {
-		e.sentAt, e.sentBytes = now, e.bytesSent.Load()
+		e.sentAt, e.sentBytes, e.untrackedB = now, e.bytesSent.Load(), e.untracked.Load()
 		return
 	}
 	if dt := now - e.sentAt; dt >= int64(100e6) {
-		b := e.bytesSent.Load()
+		b, u := e.bytesSent.Load(), e.untracked.Load()
 		r := float64(b-e.sentBytes) * 8 * 1e9 / float64(dt)
+		o := float64(u-e.untrackedB) * 8 * 1e9 / float64(dt)
 		if e.sendRate == 0 {
-			e.sendRate = r
+			e.sendRate, e.otherRate = r, o
 		}
 		e.sendRate += 0.3 * (r - e.sendRate)
-		e.sentAt, e.sentBytes = now, b
+		e.otherRate += 0.3 * (o - e.otherRate)
+		e.sentAt, e.sentBytes, e.untrackedB = now, b, u
 	}
 }
 

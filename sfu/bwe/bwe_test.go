@@ -28,6 +28,9 @@ type link struct {
 	got      int
 	jitter   jitter  // the receiver reads late, if set
 	reorder  float64 // share of packets that arrive up to 40 ms after their successors
+	// audio sent beside, without TWCC, in bits per second (taken off what
+	// the sender may send tracked, as Downlink.allocate does)
+	audio float64
 }
 
 type arrival struct {
@@ -46,12 +49,23 @@ func newLink(rate float64) *link {
 
 func (l *link) send(seq uint16, size int, now int64) {
 	l.sent++
+	if at, ok := l.carry(size, now); ok {
+		l.arrivals = append(l.arrivals, arrival{at: at, seq: seq})
+	}
+}
+
+// sendAudio sends an untracked packet: it takes its place in the queue,
+// nothing is fed back.
+func (l *link) sendAudio(size int, now int64) { _, _ = l.carry(size, now) }
+
+// carry queues a packet sent at now and says when it arrives, if it does.
+func (l *link) carry(size int, now int64) (int64, bool) {
 	if l.rnd.Float64() < l.loss {
-		return
+		return 0, false
 	}
 	start := max(now, l.busy)
 	if start-now > l.queue {
-		return // drop-tail
+		return 0, false // drop-tail
 	}
 	l.busy = start + int64(float64(size*8)/l.rate*1e9)
 	at := l.busy + l.prop
@@ -61,7 +75,7 @@ func (l *link) send(seq uint16, size int, now int64) {
 	if l.reorder > 0 && l.rnd.Float64() < l.reorder {
 		at += int64(5*time.Millisecond) + l.rnd.Int64N(int64(35*time.Millisecond))
 	}
-	l.arrivals = append(l.arrivals, arrival{at: at, seq: seq})
+	return at, true
 }
 
 // step delivers arrivals and feedback due by now.
@@ -109,6 +123,14 @@ func run(e *Estimator, l *link, demand float64, now *int64, d time.Duration) flo
 		if est, ok := e.Estimate(); ok {
 			rate = min(demand, float64(est))
 		}
+		if l.audio > 0 {
+			rate = max(rate-l.audio, 0)
+			if t%20 == 0 { // an Opus packet every 20 ms
+				n := int(l.audio / 8 * 0.02)
+				e.OnSendUntracked(n)
+				l.sendAudio(n, *now)
+			}
+		}
 		credit += rate / 8 / 1000 // one millisecond's worth of bytes
 		for credit >= size {
 			credit -= size
@@ -135,6 +157,76 @@ func TestEstimateSettlesAtTheBottleneck(t *testing.T) {
 	}
 	if s := e.Stats(); s.Received < 600_000 || s.Received > 1_100_000 {
 		t.Fatalf("received rate %d bit/s over a 1 Mbit/s link", s.Received)
+	}
+}
+
+// TestEstimateCountsAudioWithoutTWCC: audio goes without TWCC (as with
+// LiveKit) and the video gets what the estimate leaves it. The estimate
+// must find about the same link as without audio; not counting the audio
+// it settles near the video's share and shrinks it. (Audio kept on a
+// throttled link: signaling's TestCongestionKeepsAudio. This simulated
+// drop-tail queue drops small packets sent after a full one.)
+func TestEstimateCountsAudioWithoutTWCC(t *testing.T) {
+	over := func(audio float64) (float64, Stats) {
+		now := int64(time.Hour)
+		e := New(2_000_000, 50_000, 20_000_000, now)
+		l := newLink(300_000)
+		l.audio = audio
+		run(e, l, 3_000_000, &now, 10*time.Second)
+		return run(e, l, 3_000_000, &now, 20*time.Second), e.Stats()
+	}
+	alone, _ := over(0)
+	mean, st := over(100_000)
+	if mean < 0.8*alone || mean > 1.25*alone {
+		t.Fatalf("estimate over a 300 kbit/s link with 100 kbit/s of audio averaged %.0f bit/s, without audio %.0f (%+v)", mean, alone, st)
+	}
+	if st.Untracked < 90_000 || st.Untracked > 110_000 {
+		t.Fatalf("untracked rate %d bit/s, sent 100 kbit/s", st.Untracked)
+	}
+}
+
+// TestEstimateGrowsOnAudioWhileVideoPaused: with the only video paused
+// and no probe, nothing tracked is sent and no TWCC comes; the audio's
+// receiver reports, showing no loss, let the estimate grow toward what
+// the audio proves (as when audio carried TWCC), so the next probe
+// starts from there. Reports showing loss do not.
+func TestEstimateGrowsOnAudioWhileVideoPaused(t *testing.T) {
+	now := int64(time.Hour)
+	e := New(60_000, 50_000, 20_000_000, now)
+	l := newLink(10_000_000)
+	run(e, l, 20_000, &now, 2*time.Second) // a little video: fed, at most 80 kbit/s
+	before, _ := e.Estimate()
+	l.audio = 60_000
+	for range 4 { // the video paused, the audio losing 5 %
+		run(e, l, 0, &now, time.Second)
+		e.OnUntrackedReport(0.05, now)
+	}
+	if est, _ := e.Estimate(); est != before {
+		t.Fatalf("audio reports showing loss moved the estimate from %d to %d bit/s", before, est)
+	}
+	for range 6 {
+		run(e, l, 0, &now, time.Second)
+		e.OnUntrackedReport(0, now)
+	}
+	// 1.5 × 60 kbit/s + 50 kbit/s, as TWCC on the audio would allow
+	if est, _ := e.Estimate(); est < 125_000 || est > 145_000 {
+		t.Fatalf("estimate %d bit/s (from %d) after 6 s of audio alone at 60 kbit/s reported whole, want 125–145 kbit/s (%+v)", est, before, e.Stats())
+	}
+}
+
+// TestProbeAfterSilenceMeasuredAtOnce: a probe that starts after seconds
+// in which nothing tracked was sent is measured from its own packets,
+// not over the silence (which read as a few kbit/s and held the
+// estimate for half a second).
+func TestProbeAfterSilenceMeasuredAtOnce(t *testing.T) {
+	now := int64(time.Hour)
+	e := New(2_000_000, 50_000, 20_000_000, now)
+	l := newLink(10_000_000)
+	run(e, l, 300_000, &now, 5*time.Second)
+	run(e, l, 0, &now, 3*time.Second) // the video paused
+	run(e, l, 300_000, &now, 400*time.Millisecond)
+	if st := e.Stats(); st.Received < 250_000 || st.Received > 350_000 {
+		t.Fatalf("received rate %d bit/s 400 ms into a 300 kbit/s probe after 3 s of silence (%+v)", st.Received, st)
 	}
 }
 
@@ -259,5 +351,34 @@ func TestEstimateFindsAPolicer(t *testing.T) {
 	}
 	if mean := run(e, l, 3_000_000, &now, 20*time.Second); mean < 500_000 || mean > 1_300_000 {
 		t.Fatalf("estimate behind a 1 Mbit/s policer averaged %.0f bit/s", mean)
+	}
+}
+
+// TestFreshTrendStopsAProbeSoon: after a silence (or a decrease) the
+// trend starts afresh; a probe whose padding fills the queue 4 ms per
+// 20 ms tick must read as building within ten ticks, before the queue
+// of a narrow link overflows and drops the audio beside it (waiting for
+// a full window of twenty took 400 ms). Jitter on a queue that does not
+// grow must not.
+func TestFreshTrendStopsAProbeSoon(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name     string
+		growth   float64 // ms of queue per tick
+		building bool
+	}{{"filling", 4, true}, {"jitter only", 0, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDetector()
+			var got bool
+			for i := range 10 {
+				send := int64(i) * 20_000
+				queue := tc.growth*float64(i) + 5*rnd.Float64()
+				d.onArrival(send, send+20_000+int64(queue*1000))
+				got = d.building()
+			}
+			if got != tc.building {
+				t.Fatalf("building after ten ticks: %v, want %v (built %.1f ms, early slope %.3f)", got, tc.building, d.built(), d.early)
+			}
+		})
 	}
 }

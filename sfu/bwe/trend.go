@@ -24,6 +24,11 @@ const (
 	overuseTime   = 30.0   // ms the trend must stay above the threshold
 	overuseGroups = 3      // over at least this many groups (a single late burst lifts it for one or two)
 	overuseQueue  = 10.0   // ms the delay must still be above the window's lowest (not a spike already gone)
+	// Groups a fresh trend (after a decrease, or a silence: see
+	// Estimator.afterSilence) needs before it may end a probe: waiting for
+	// trendWindow of them, 400 ms of padding, let a probe overfill a
+	// narrow link's queue and drop audio.
+	warmGroups = 8
 
 	// A receiver that reads packets sent over stallSpan or more in a third
 	// of that time (or less) was catching up on a backlog: it had not been
@@ -68,6 +73,7 @@ type detector struct {
 	n             int // points recorded (the last trendWindow are kept)
 	deltas        int // group deltas seen, for the gain
 	trend         float64
+	early         float64 // the slope over the first groups, before trendWindow of them (for building)
 
 	threshold  float64
 	thrUpdated int64 // arrival µs of the last threshold update; 0 = never
@@ -178,9 +184,14 @@ func (d *detector) addDelta(arrDelta, sendDelta float64, arrival int64) {
 	d.smoothed = trendSmooth*d.smoothed + (1-trendSmooth)*d.acc
 	d.points[d.n%trendWindow] = trendPoint{x: float64(arrival-d.firstArrival) / 1000, y: d.smoothed, raw: d.acc}
 	d.n++
-	if d.n >= trendWindow {
+	switch {
+	case d.n >= trendWindow:
 		if s, ok := slope(d.points[:]); ok {
 			d.trend = s
+		}
+	case d.n >= warmGroups:
+		if s, ok := slope(d.points[:d.n]); ok {
+			d.early = s
 		}
 	}
 	d.detect(sendDelta, arrival)
@@ -222,7 +233,13 @@ const probeQueue = 15.0
 
 // building reports a queue that has grown by probeQueue and still grows,
 // stalled receiver or not.
-func (d *detector) building() bool { return d.trend > 0 && d.built() > probeQueue }
+func (d *detector) building() bool {
+	t := d.trend
+	if d.n < trendWindow {
+		t = d.early
+	}
+	return t > 0 && d.built() > probeQueue
+}
 
 // detect compares the trend with the threshold: overuse once it has
 // stayed above for overuseTime over more than one group and is not
