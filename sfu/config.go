@@ -31,6 +31,9 @@ type Config struct {
 	// NoCongestionControl turns off the per-subscriber bandwidth estimate
 	// and allocation (NewDownlink returns nil).
 	NoCongestionControl bool
+	// NoDirectPath sends subscribers' media through Pion's write path
+	// instead of the direct path (direct.go), for comparison.
+	NoDirectPath bool
 }
 
 // DefaultConfig returns the defaults: single UDP port 7882, ICE over TCP

@@ -6,8 +6,10 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/zadankai/zadankai/sfu/bwe"
@@ -27,9 +29,11 @@ type Downlink struct {
 	done    chan struct{}                   // standalone only (NewDownlink): its own goroutine
 	stopped chan struct{}
 
+	direct atomic.Pointer[direct] // the connection's direct path; nil: Pion's path only
+
 	// owned by the ticking goroutine
-	lastAlloc int64
-	decreases [bwe.NumCauses]int // the estimator's count, last seen
+	lastAlloc, lastReport int64
+	decreases             [bwe.NumCauses]int // the estimator's count, last seen
 
 	mu    sync.Mutex
 	downs []*DownTrack
@@ -103,6 +107,8 @@ type CongestionStats struct {
 	Estimated      int    // of which have sent feedback (so have an estimate)
 	Paused, Capped int    // videos paused, or held below the layer asked for, for lack of bandwidth
 	Padding        uint64 // probe packets sent so far
+	Direct         uint64 // packets the live downlinks sent on the direct path
+	DirectRTCP     uint64 // and RTCP packets their subscribers sent that it took
 	// Since the start, by cause (bwe.CauseDelay, bwe.CauseLoss): estimate
 	// decreases, videos paused and videos lowered below what was asked.
 	Decreases, Pauses, Caps [bwe.NumCauses]uint64
@@ -118,6 +124,10 @@ func (s *SFU) CongestionStats() CongestionStats {
 	for _, l := range links {
 		if _, ok := l.Estimate(); ok {
 			st.Estimated++
+		}
+		if p := l.direct.Load(); p != nil {
+			st.Direct += p.sent.Load()
+			st.DirectRTCP += p.taken.Load()
 		}
 		l.mu.Lock()
 		for _, d := range l.downs {
@@ -182,9 +192,39 @@ func (l *Downlink) tick(now int64) bool {
 		l.allocate(now)
 	}
 	l.pad(now)
+	if now-l.lastReport >= int64(reportEvery) {
+		l.lastReport = now
+		l.report(now)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.probe.active
+}
+
+// reportEvery is how often sender reports go out for the direct path, as
+// often as Pion's for its own.
+const reportEvery = time.Second
+
+// report sends the sender reports of the tracks on the direct path (the
+// receiver's lip sync and round-trip time come from them).
+func (l *Downlink) report(now int64) {
+	p := l.direct.Load()
+	if p == nil || p.sent.Load() == 0 {
+		return
+	}
+	l.mu.Lock()
+	downs := slices.Clone(l.downs)
+	l.mu.Unlock()
+	var pkts []rtcp.Packet
+	at := time.Unix(0, now)
+	for _, d := range downs {
+		if sr := d.senderReport(at); sr != nil {
+			pkts = append(pkts, sr)
+		}
+	}
+	if len(pkts) > 0 {
+		_ = p.pc.WriteRTCP(pkts) // fails only once the connection is closed
+	}
 }
 
 // congested says whether the estimate fell since the probe started, or

@@ -58,6 +58,8 @@ type DownTrack struct {
 	atFrame  bool        // the last packet sent ended a frame: padding may follow
 	segs     [64]segment // the last segments, newest at segs[segN]; padding runs start new ones
 	segN     int
+
+	direct directState // the direct path's state, under its own lock
 }
 
 // segment is a run of outgoing packets taken from one layer with one
@@ -387,9 +389,15 @@ func (d *DownTrack) write(b *binding, seq uint16, ts uint32, marker bool, paddin
 	} else if d.link != nil { // audio: TWCC is negotiated for video only
 		d.link.bwe.OnSendUntracked(len(payload) + int(padding) + rtpOverhead)
 	}
-	n, err := b.w.WriteRTP(h, payload)
+	var sent bool
+	if p, k, to := d.link.directPath(); p != nil {
+		sent = d.sendDirect(p, k, to, h, payload, now)
+	} else {
+		n, err := b.w.WriteRTP(h, payload)
+		sent = err == nil && n > 0 // n == 0: Pion dropped it, SRTP is not ready yet
+	}
 	headers.Put(hb)
-	if err != nil || n == 0 { // n == 0: Pion dropped it, SRTP is not ready yet
+	if !sent {
 		d.dropped.Add(1)
 		return false
 	}
@@ -439,25 +447,31 @@ func (d *DownTrack) ReadRTCP(sender *webrtc.RTPSender) {
 		}
 		d.heard.Store(true)
 		for _, p := range pkts {
-			switch p := p.(type) {
-			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
-				d.up.RequestKeyframe(d.effective(), "the subscriber asked")
-			case *rtcp.ReceiverReport:
-				d.noteLoss(p.Reports)
-			case *rtcp.TransportLayerCC:
-				// transport-wide: whichever sender's SSRC it names, it
-				// is about everything sent over the link
-				if d.link != nil {
-					d.link.bwe.OnFeedback(p, time.Now().UnixNano())
-				}
-			case *rtcp.TransportLayerNack:
-				for _, pair := range p.Nacks {
-					pair.Range(func(seq uint16) bool {
-						d.resend(seq, buf)
-						return true
-					})
-				}
-			}
+			d.onRTCP(p, buf)
+		}
+	}
+}
+
+// onRTCP handles one RTCP packet from the subscriber about this track.
+// buf is the caller's scratch space.
+func (d *DownTrack) onRTCP(p rtcp.Packet, buf []byte) {
+	switch p := p.(type) {
+	case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
+		d.up.RequestKeyframe(d.effective(), "the subscriber asked")
+	case *rtcp.ReceiverReport:
+		d.noteLoss(p.Reports)
+	case *rtcp.TransportLayerCC:
+		// transport-wide: whichever sender's SSRC it names, it
+		// is about everything sent over the link
+		if d.link != nil {
+			d.link.bwe.OnFeedback(p, time.Now().UnixNano())
+		}
+	case *rtcp.TransportLayerNack:
+		for _, pair := range p.Nacks {
+			pair.Range(func(seq uint16) bool {
+				d.resend(seq, buf)
+				return true
+			})
 		}
 	}
 }

@@ -87,17 +87,39 @@ func BenchmarkSRTPSendFloor(b *testing.B) {
 type forwardPair struct {
 	up       *UpTrack
 	down     *DownTrack
+	link     *Downlink
+	srv      *webrtc.PeerConnection
 	received chan struct{} // closed at the subscriber's first packet
 	seen     []atomic.Bool // by sequence number, what the subscriber got
+	reports  chan *rtcp.SenderReport
 	close    func()
 }
 
-// newForwardPair connects the pair. A subscriber with Pion's default
-// interceptors sends NACKs; one without them allocates nothing itself,
-// so an allocation count sees only the forwarding side.
+// pairOptions vary a forwardPair.
+type pairOptions struct {
+	// the subscriber runs Pion's default interceptors (NACKs, reports,
+	// TWCC feedback); without, it allocates nothing itself, so an
+	// allocation count sees only the forwarding side
+	interceptors bool
+	// ephemeral ports and no SFU downlink: Pion's path (no direct path)
+	pion bool
+	// adjusts the subscriber's setting engine
+	client func(*webrtc.SettingEngine)
+}
+
+// newForwardPair connects the pair as in production: the shared UDP port,
+// the SFU's downlink, the direct path.
 func newForwardPair(tb testing.TB, interceptors bool) *forwardPair {
+	return newPair(tb, pairOptions{interceptors: interceptors})
+}
+
+func newPair(tb testing.TB, o pairOptions) *forwardPair {
 	tb.Helper()
-	s, err := New(Config{AllowLoopback: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cfg := Config{AllowLoopback: true}
+	if !o.pion {
+		cfg.UDPPort, cfg.IPs = freeUDPPort(tb), []string{"127.0.0.1"}
+	}
+	s, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -109,12 +131,17 @@ func newForwardPair(tb testing.TB, interceptors bool) *forwardPair {
 	up.layers[High].Store(l)
 	empty := []*DownTrack{}
 	up.downs.Store(&empty)
-	link := NewDownlink(nil) // stamps transport-wide sequence numbers, as for every subscriber
+	// a downlink stamps transport-wide sequence numbers, as for every subscriber
+	link, pcLink := NewDownlink(nil), (*Downlink)(nil)
+	if !o.pion {
+		link = s.NewDownlink(nil)
+		pcLink = link
+	}
 	down, err := NewDownTrack(up, "TR_x", "PA_x|TR_x", link, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := s.NewPeerConnection()
+	srv, err := s.NewPeerConnection(pcLink)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -124,13 +151,14 @@ func newForwardPair(tb testing.TB, interceptors bool) *forwardPair {
 	}
 	go down.ReadRTCP(tr.Sender())
 	seen := make([]atomic.Bool, 1<<16)
-	cli, received := subscriberPC(tb, interceptors, seen)
+	reports := make(chan *rtcp.SenderReport, 64)
+	cli, received := subscriberPC(tb, o, seen, reports)
 	if err := connectPair(srv, cli); err != nil {
 		tb.Fatal(err)
 	}
 	down.Start() // as signaling does once the subscriber's connection is up
 	up.Subscribe(down)
-	return &forwardPair{up: up, down: down, received: received, seen: seen, close: func() {
+	return &forwardPair{up: up, down: down, link: link, srv: srv, received: received, seen: seen, reports: reports, close: func() {
 		_ = cli.Close()
 		_ = srv.Close()
 		_ = s.Close()
@@ -138,17 +166,31 @@ func newForwardPair(tb testing.TB, interceptors bool) *forwardPair {
 	}}
 }
 
+// freeUDPPort returns a UDP port free on loopback a moment ago.
+func freeUDPPort(tb testing.TB) int {
+	tb.Helper()
+	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).Port
+}
+
 // subscriberPC is a plain Pion peer connection that notes the sequence
-// numbers it receives.
-func subscriberPC(tb testing.TB, interceptors bool, seen []atomic.Bool) (*webrtc.PeerConnection, chan struct{}) {
+// numbers it receives, and passes on the sender reports it gets.
+func subscriberPC(tb testing.TB, o pairOptions, seen []atomic.Bool, reports chan<- *rtcp.SenderReport) (*webrtc.PeerConnection, chan struct{}) {
 	tb.Helper()
 	se := webrtc.SettingEngine{}
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
+	if o.client != nil {
+		o.client(&se)
+	}
 	opts := []func(*webrtc.API){webrtc.WithSettingEngine(se)}
-	if !interceptors {
+	if !o.interceptors {
 		m := &webrtc.MediaEngine{}
 		if err := m.RegisterDefaultCodecs(); err != nil {
 			tb.Fatal(err)
@@ -164,8 +206,24 @@ func subscriberPC(tb testing.TB, interceptors bool, seen []atomic.Bool) (*webrtc
 		tb.Fatal(err)
 	}
 	received := make(chan struct{})
-	cli.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+	cli.OnTrack(func(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
 		close(received)
+		go func() {
+			for {
+				pkts, _, err := r.ReadRTCP()
+				if err != nil {
+					return
+				}
+				for _, p := range pkts {
+					if sr, ok := p.(*rtcp.SenderReport); ok {
+						select {
+						case reports <- sr:
+						default:
+						}
+					}
+				}
+			}
+		}()
 		buf := make([]byte, 1500)
 		for {
 			n, _, err := t.Read(buf)

@@ -27,7 +27,7 @@ func clientAPI(networks ...webrtc.NetworkType) *webrtc.API {
 // RTP packets it received.
 func mediaCall(t *testing.T, s *SFU, client *webrtc.API, cfg webrtc.Configuration) (*webrtc.PeerConnection, *atomic.Int64) {
 	t.Helper()
-	srv, err := s.NewPeerConnection()
+	srv, err := s.NewPeerConnection(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -138,7 +138,7 @@ func TestTransportCCForVideoOnly(t *testing.T) {
 	newPC := func(api *webrtc.API, dir webrtc.RTPTransceiverDirection) *webrtc.PeerConnection {
 		var pc *webrtc.PeerConnection
 		if api == nil {
-			pc, err = s.NewPeerConnection()
+			pc, err = s.NewPeerConnection(nil)
 		} else {
 			pc, err = api.NewPeerConnection(webrtc.Configuration{})
 		}
@@ -172,7 +172,7 @@ func TestTransportCCForVideoOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkTransportCC(t, "publisher's offer", offer.SDP, webrtc.RTPCodecTypeAudio.String())
-	pc, err := s.NewPeerConnection()
+	pc, err := s.NewPeerConnection(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

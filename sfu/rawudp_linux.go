@@ -24,16 +24,19 @@ import (
 type rawUDP struct {
 	*net.UDPConn
 	rc syscall.RawConn
+	// take (nil: none) may consume a datagram ReadFrom read, before Pion
+	// sees it: true if it did.
+	take func(b []byte, from netip.AddrPort) bool
 }
 
 // wrapMediaConn returns c with raw datagram calls, or c itself if its
-// raw connection is not available.
-func wrapMediaConn(c *net.UDPConn) net.PacketConn {
+// raw connection is not available. take: see rawUDP.
+func wrapMediaConn(c *net.UDPConn, take func([]byte, netip.AddrPort) bool) net.PacketConn {
 	rc, err := c.SyscallConn()
 	if err != nil {
 		return c
 	}
-	return &rawUDP{UDPConn: c, rc: rc}
+	return &rawUDP{UDPConn: c, rc: rc, take: take}
 }
 
 // sockaddr4 fills sa with an IPv4 address and port (port in network
@@ -133,9 +136,19 @@ func (c *rawUDP) WriteTo(b []byte, addr net.Addr) (int, error) {
 	return c.UDPConn.WriteTo(b, addr)
 }
 
-// ReadFromAddrPort reads one datagram, waiting in the poller while none
-// is queued.
+// ReadFromAddrPort reads the next datagram take leaves, waiting in the
+// poller while none is queued.
 func (c *rawUDP) ReadFromAddrPort(b []byte) (int, netip.AddrPort, error) {
+	for {
+		n, ap, err := c.readAddrPort(b)
+		if err != nil || c.take == nil || !c.take(b[:n], ap) {
+			return n, ap, err
+		}
+	}
+}
+
+// readAddrPort reads one datagram.
+func (c *rawUDP) readAddrPort(b []byte) (int, netip.AddrPort, error) {
 	if len(b) == 0 {
 		return c.UDPConn.ReadFromUDPAddrPort(b)
 	}
@@ -178,4 +191,12 @@ func (c *rawUDP) ReadFrom(b []byte) (int, net.Addr, error) {
 		return n, nil, err
 	}
 	return n, net.UDPAddrFromAddrPort(ap), nil
+}
+
+// addrPortSender is the media socket's write by address.
+func addrPortSender(c net.PacketConn) func([]byte, netip.AddrPort) (int, error) {
+	if r, ok := c.(*rawUDP); ok {
+		return r.WriteToAddrPort
+	}
+	return nil
 }

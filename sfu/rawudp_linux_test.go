@@ -23,7 +23,7 @@ func rawPair(t *testing.T) (a, b *rawUDP) {
 		t.Cleanup(func() { c.Close() })
 		// a datagram lost to a wrong address must fail the test, not hang it
 		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-		r, ok := wrapMediaConn(c).(*rawUDP)
+		r, ok := wrapMediaConn(c, nil).(*rawUDP)
 		if !ok {
 			t.Fatal("the media socket was not wrapped")
 		}
@@ -141,7 +141,7 @@ func BenchmarkRawMediaSocket(b *testing.B) {
 				b.Cleanup(func() { c.Close() })
 				ap := c.LocalAddr().(*net.UDPAddr).AddrPort()
 				if raw {
-					return wrapMediaConn(c), ap
+					return wrapMediaConn(c, nil), ap
 				}
 				return c, ap
 			}

@@ -6,11 +6,13 @@ import (
 	"github.com/zadankai/zadankai/sfu/bwe"
 	"log/slog"
 	"net"
+	"net/netip"
 	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/pion/ice/v4"
+	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -26,6 +28,15 @@ type SFU struct {
 	tcpLn  net.Listener // the TCP mux's listener
 	turn   *turnServer  // nil without TURN
 	ips    []net.IP     // media addresses, the only relay peers (TURN only)
+
+	// what each connection's API is built from (see NewPeerConnection)
+	se    webrtc.SettingEngine
+	media *webrtc.MediaEngine
+	ir    *interceptor.Registry
+	// send writes a datagram on the shared UDP port; nil without one
+	send func([]byte, netip.AddrPort) (int, error)
+	// directs are the direct paths up, by their subscriber's address
+	directs sync.Map // netip.AddrPort → *direct
 
 	padded atomic.Uint64 // probe packets, all downlinks
 	// by cause, all downlinks: estimate decreases, videos paused, videos
@@ -71,6 +82,7 @@ func New(cfg Config, log *slog.Logger) (*SFU, error) {
 		_ = s.Close()
 		return nil, err
 	}
+	s.se, s.media, s.ir = se, m, ir
 	s.api = webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(ir))
 	if !cfg.NoCongestionControl {
 		s.ccDone, s.ccStopped = make(chan struct{}), make(chan struct{})
@@ -93,7 +105,9 @@ func (s *SFU) listen(se *webrtc.SettingEngine) error {
 		// to a full roundtable. The kernel caps these at net.core.*mem_max.
 		_ = conn.SetReadBuffer(udpBuffer)
 		_ = conn.SetWriteBuffer(udpBuffer)
-		s.mux = webrtc.NewICEUDPMux(nil, wrapMediaConn(conn))
+		mc := wrapMediaConn(conn, s.takeRTCP)
+		s.mux = webrtc.NewICEUDPMux(nil, mc)
+		s.send = addrPortSender(mc)
 		se.SetICEUDPMux(s.mux)
 	}
 	if cfg.TCPAddr != "" {
@@ -220,14 +234,33 @@ func registerCodecs(m *webrtc.MediaEngine) error {
 }
 
 // NewPeerConnection returns a peer connection built by the SFU's API.
-func (s *SFU) NewPeerConnection() (*webrtc.PeerConnection, error) {
+// With link (nil: none) it carries that subscriber's media, which takes
+// the direct path (direct.go) where it can: the connection then gets an
+// API of its own, whose DTLS hooks hand its keys to link.
+func (s *SFU) NewPeerConnection(link *Downlink) (*webrtc.PeerConnection, error) {
 	s.mu.Lock()
 	closed := s.closed
 	s.mu.Unlock()
 	if closed {
 		return nil, ErrClosed
 	}
-	return s.api.NewPeerConnection(webrtc.Configuration{SDPSemantics: webrtc.SDPSemanticsUnifiedPlan})
+	cfg := webrtc.Configuration{SDPSemantics: webrtc.SDPSemanticsUnifiedPlan}
+	if link == nil || s.send == nil || s.cfg.NoDirectPath {
+		return s.api.NewPeerConnection(cfg)
+	}
+	p := &direct{send: s.send, port: s.cfg.UDPPort, tap: &keyTap{}, link: link, directs: &s.directs}
+	se := s.se
+	se.SetDTLSKeyLogWriter(p.tap)
+	se.SetDTLSServerHelloMessageHook(p.tap.serverHello)
+	api := webrtc.NewAPI(webrtc.WithMediaEngine(s.media), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(s.ir))
+	pc, err := api.NewPeerConnection(cfg)
+	if err != nil {
+		return nil, err
+	}
+	p.pc = pc
+	p.watch()
+	link.direct.Store(p)
+	return pc, nil
 }
 
 // Close releases the ports and stops the TURN server. Peer connections

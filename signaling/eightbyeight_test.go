@@ -190,6 +190,11 @@ func TestEightByEight(t *testing.T) {
 	if p := sum(end.Pauses) - sum(start.Pauses); p > 0 || end.Paused > 0 {
 		t.Errorf("videos paused for bandwidth on a local link: %d pauses since the first join, %d paused at the end", p, end.Paused)
 	}
+	// The SDK's clients answer as browsers do (DTLS "active"), so their
+	// media goes out, and their RTCP comes in, below Pion (sfu/direct.go).
+	if end.Direct == 0 || end.DirectRTCP == 0 {
+		t.Errorf("%d packets sent and %d RTCP packets read on the direct path; want both above 0", end.Direct, end.DirectRTCP)
+	}
 }
 
 // udpDrops says how many datagrams the kernel dropped for full receive

@@ -15,23 +15,33 @@ import (
 // publisher PC (client offers) and the subscriber PC (server offers), or
 // one PC for both in single-PC mode.
 func (s *Server) newParticipant(r *room, c *conn, g *grant, opts joinOptions) (*participant, error) {
-	pub, err := s.sfu.NewPeerConnection()
+	var p *participant
+	link := s.sfu.NewDownlink(func(d *sfu.DownTrack, paused bool) { p.onStreamPaused(d, paused) })
+	// The subscriber's connection carries the link (its media may take
+	// the direct path); in single-PC mode that is the one connection.
+	var publink *sfu.Downlink
+	if opts.single {
+		publink = link
+	}
+	pub, err := s.sfu.NewPeerConnection(publink)
 	if err != nil {
+		link.Close()
 		return nil, err
 	}
 	sub := pub
 	if !opts.single {
-		if sub, err = s.sfu.NewPeerConnection(); err != nil {
+		if sub, err = s.sfu.NewPeerConnection(link); err != nil {
 			pub.Close()
+			link.Close()
 			return nil, err
 		}
 	}
-	p := &participant{room: r, sid: newSID("PA_"), identity: g.identity, name: g.name, metadata: g.metadata,
+	p = &participant{room: r, sid: newSID("PA_"), identity: g.identity, name: g.name, metadata: g.metadata,
 		attributes: g.attributes, perm: g.perm, apiKey: g.apiKey, expires: g.expires, joinedAt: time.Now(), autoSubscribe: opts.autoSubscribe, adaptiveStream: opts.adaptiveStream, single: opts.single,
 		pub: pub, sub: sub, state: livekit.ParticipantInfo_JOINED, version: 1, tracks: map[string]*pubTrack{}, subs: map[string]*subscription{}}
 	p.sig.Store(c)
 	p.log = c.log.With("sid", p.sid)
-	p.link = s.sfu.NewDownlink(p.onStreamPaused)
+	p.link = link
 	// Both SDKs name their single PC the publisher.
 	pub.OnICECandidate(func(cand *webrtc.ICECandidate) { p.trickle(cand, livekit.SignalTarget_PUBLISHER) })
 	if !opts.single {

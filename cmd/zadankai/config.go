@@ -124,6 +124,9 @@ type RTCConfig struct {
 	// CongestionControl shares each subscriber's estimated bandwidth
 	// among its tracks (off: everything is forwarded as asked).
 	CongestionControl bool `yaml:"congestion_control"`
+	// DirectPath sends subscribers' media below Pion's write path, on the
+	// shared UDP port (off: through Pion, for comparison).
+	DirectPath bool `yaml:"direct_path"`
 }
 
 // FilterConfig includes or excludes interfaces or IP networks.
@@ -242,7 +245,7 @@ func DefaultConfig() Config {
 		Server: ServerConfig{Bind: "127.0.0.1", Port: 7880, ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20,
 			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
 			MaxHeaderBytes: 64 << 10, MaxConnectionsPerIP: 200},
-		RTC:     RTCConfig{UDPPort: 7882, TCPPort: 7881, CongestionControl: true},
+		RTC:     RTCConfig{UDPPort: 7882, TCPPort: 7881, CongestionControl: true, DirectPath: true},
 		TURN:    TURNConfig{UDPPort: 3478, TLSPort: 5349, RelayRangeStart: 30000, RelayRangeEnd: 40000, CredentialTTL: 10 * time.Minute, AllocationsPerParticipant: 12},
 		Storage: StorageConfig{DataDir: "data", MongoDatabase: "zadankai"},
 		Log:     LogConfig{Level: "info", Format: "text"},

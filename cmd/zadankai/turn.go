@@ -63,7 +63,8 @@ func (t TURNConfig) validate(c *Config) error {
 // and the embedded TURN server.
 func (c *Config) sfuConfig() sfu.Config {
 	s := sfu.Config{NodeIP: c.RTC.NodeIP, UDPPort: c.RTC.UDPPort, AllowLoopback: c.RTC.AllowLoopback,
-		Interfaces: c.RTC.Interfaces.Includes, IPs: c.RTC.IPs.Includes, NoCongestionControl: !c.RTC.CongestionControl}
+		Interfaces: c.RTC.Interfaces.Includes, IPs: c.RTC.IPs.Includes, NoCongestionControl: !c.RTC.CongestionControl,
+		NoDirectPath: !c.RTC.DirectPath}
 	if c.RTC.TCPPort > 0 {
 		s.TCPAddr = ":" + strconv.Itoa(c.RTC.TCPPort)
 	}
