@@ -157,6 +157,7 @@ func (p *direct) watch() {
 			}
 		case webrtc.DTLSTransportStateClosed, webrtc.DTLSTransportStateFailed:
 			p.keys.Store(nil)
+			p.setTo(nil)
 		}
 	})
 	it.OnSelectedCandidatePairChange(p.selected)

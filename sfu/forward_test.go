@@ -22,9 +22,9 @@ import (
 
 // The per-packet work of forwarding, measured three ways on loopback:
 // the floor (SRTP-encrypt one packet and send it over UDP, nothing else),
-// the real path for one subscriber (DownTrack.forward through Pion's
-// track, interceptors, SRTP and ICE to a real peer connection), and the
-// allocations of that path, which must stay at zero.
+// the real path for one subscriber (DownTrack.forward to a real peer
+// connection, on the direct path and through Pion's track, interceptors,
+// SRTP and ICE), and the allocations of that path, which must stay at zero.
 //
 //	go test -run '^$' -bench 'SRTPSendFloor|ForwardOne' -benchmem ./sfu
 
@@ -309,21 +309,29 @@ func (f *forwardPair) warm(tb testing.TB, p *rtp.Packet) {
 }
 
 // BenchmarkForwardOne is the real per-packet, per-subscriber path:
-// DownTrack.forward to a track bound to a connected peer connection.
+// DownTrack.forward to a track bound to a connected peer connection, on
+// the direct path and on Pion's.
 func BenchmarkForwardOne(b *testing.B) {
-	f := newForwardPair(b, false)
-	defer f.close()
-	p := packet()
-	f.warm(b, p)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(p.Payload) + 12))
-	for b.Loop() {
-		p.SequenceNumber++
-		p.Timestamp += 3000
-		f.down.forward(High, p, true, 1<<High, now())
-	}
-	if f.down.dropped.Load() > 0 {
-		b.Logf("%d writes failed", f.down.dropped.Load())
+	for _, path := range []struct {
+		name string
+		pion bool
+	}{{"direct", false}, {"pion", true}} {
+		b.Run(path.name, func(b *testing.B) {
+			f := newPair(b, pairOptions{pion: path.pion})
+			defer f.close()
+			p := packet()
+			f.warm(b, p)
+			b.ReportAllocs()
+			b.SetBytes(int64(len(p.Payload) + 12))
+			for b.Loop() {
+				p.SequenceNumber++
+				p.Timestamp += 3000
+				f.down.forward(High, p, true, 1<<High, now())
+			}
+			if f.down.dropped.Load() > 0 {
+				b.Logf("%d writes failed", f.down.dropped.Load())
+			}
+		})
 	}
 }
 
