@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"crypto/sha512"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"hash"
@@ -347,12 +348,46 @@ func (p *direct) onRTCP(b []byte) bool {
 	if err != nil {
 		return false // Pion drops it in turn
 	}
-	pkts, err := rtcp.Unmarshal(out)
-	if err != nil {
-		return true
-	}
 	p.taken.Add(1)
-	// Each packet goes to the tracks it names, as Pion routes it.
+	// One packet of the compound at a time: the transport-wide feedback,
+	// most of what comes, is read in place; reports on the subscriber's
+	// own streams (SDES, XR) concern nothing sent here.
+	for len(out) >= 4 {
+		var h rtcp.Header
+		if h.Unmarshal(out) != nil {
+			break
+		}
+		n := (int(h.Length) + 1) * 4
+		if n > len(out) {
+			break
+		}
+		pkt := out[:n]
+		out = out[n:]
+		switch {
+		case h.Type == rtcp.TypeSourceDescription || h.Type == rtcp.TypeExtendedReport:
+		case h.Type == rtcp.TypeTransportSpecificFeedback && h.Count == rtcp.FormatTCC && n >= 12:
+			// transport-wide: about everything sent over the link, when
+			// it names a stream sent here (as Pion routes it)
+			if d := p.link.bySSRC(binary.BigEndian.Uint32(pkt[8:12])); d != nil {
+				d.heard.Store(true)
+				if !p.link.bwe.OnFeedbackRaw(pkt, time.Now().UnixNano()) {
+					p.dispatch(pkt)
+				}
+			}
+		default:
+			p.dispatch(pkt)
+		}
+	}
+	return true
+}
+
+// dispatch parses RTCP and gives each packet to the tracks it names, as
+// Pion routes it.
+func (p *direct) dispatch(b []byte) {
+	pkts, err := rtcp.Unmarshal(b)
+	if err != nil {
+		return
+	}
 	for _, pk := range pkts {
 		for _, ssrc := range pk.DestinationSSRC() {
 			if d := p.link.bySSRC(ssrc); d != nil {
@@ -361,7 +396,6 @@ func (p *direct) onRTCP(b []byte) bool {
 			}
 		}
 	}
-	return true
 }
 
 // bySSRC finds the DownTrack sent with ssrc.

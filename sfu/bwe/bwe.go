@@ -187,11 +187,43 @@ func (e *Estimator) Stats() Stats {
 
 // OnFeedback takes one TWCC feedback packet received at now (unix nanos).
 func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
+	e.onFeedback(feedback{parsed: fb, base: fb.BaseSequenceNumber, count: fb.PacketStatusCount}, now)
+}
+
+// OnFeedbackRaw is OnFeedback for a feedback packet as it came off the
+// wire (one RTCP packet, header included), read in place: Pion's parse
+// allocates per chunk and per packet reported, thirty times a second per
+// subscriber. It reports false, changing nothing, if b is malformed.
+func (e *Estimator) OnFeedbackRaw(b []byte, now int64) bool {
+	base, count, ok := checkRaw(b)
+	if ok {
+		e.onFeedback(feedback{raw: b, base: base, count: count}, now)
+	}
+	return ok
+}
+
+// feedback is a TWCC feedback packet: parsed by Pion, or raw.
+type feedback struct {
+	parsed      *rtcp.TransportLayerCC
+	raw         []byte
+	base, count uint16
+}
+
+// walk calls f for every packet fb reports (see walk).
+func (fb feedback) walk(f func(seq uint16, received bool, arrival int64)) {
+	if fb.parsed != nil {
+		walk(fb.parsed, f)
+	} else {
+		walkRaw(fb.raw, f)
+	}
+}
+
+func (e *Estimator) onFeedback(fb feedback, now int64) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var bytes, maxArr int64
 	var n int
-	walk(fb, func(seq uint16, received bool, arrival int64) {
+	fb.walk(func(seq uint16, received bool, arrival int64) {
 		if e.fed.Load() && int16(seq-e.highest) <= 0 {
 			if received {
 				e.found(seq) // reported lost before, it came after all
@@ -224,7 +256,7 @@ func (e *Estimator) OnFeedback(fb *rtcp.TransportLayerCC, now int64) {
 	if n == 0 && bytes == 0 && settled == 0 {
 		return
 	}
-	if end := fb.BaseSequenceNumber + fb.PacketStatusCount - 1; !e.fed.Load() || int16(end-e.highest) > 0 {
+	if end := fb.base + fb.count - 1; !e.fed.Load() || int16(end-e.highest) > 0 {
 		e.highest = end
 	}
 	e.fed.Store(true)
