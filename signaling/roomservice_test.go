@@ -70,6 +70,15 @@ func testMediaPlane(t *testing.T, ts *testServer, mp rooms.MediaPlane) {
 		return fmt.Sprintf("alice's microphone not listed: %+v", ps)
 	})
 
+	// Bob must know the track unmuted first: the SDK reports a mute only
+	// as a change of a publication it has (on a busy machine his first
+	// update could otherwise already carry it muted).
+	waitFor(t, 10*time.Second, func() string {
+		if rp := bob.GetParticipantByIdentity("alice"); rp == nil || rp.GetTrackPublication(livekit.TrackSource_MICROPHONE) == nil {
+			return "bob does not know alice's microphone"
+		}
+		return ""
+	})
 	if err := mp.MuteTrack(ctx, "test-room", "alice", pub.SID()); err != nil {
 		t.Fatal(err)
 	}
