@@ -231,13 +231,11 @@ type directState struct {
 	cipher  [maxPayload + 96]byte
 	packets uint32 // sent on the direct path, for sender reports
 	octets  uint32
-	lastTS  uint32
-	lastAt  int64 // unix nanos lastTS was sent
 }
 
 // sendDirect encrypts and sends one packet on p with keys k to to; false
 // if it could not (the caller counts it dropped).
-func (d *DownTrack) sendDirect(p *direct, k *srtp.Config, to netip.AddrPort, h *rtp.Header, payload []byte, now int64) bool {
+func (d *DownTrack) sendDirect(p *direct, k *srtp.Config, to netip.AddrPort, h *rtp.Header, payload []byte) bool {
 	s := &d.direct
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -271,29 +269,31 @@ func (d *DownTrack) sendDirect(p *direct, k *srtp.Config, to netip.AddrPort, h *
 	}
 	s.packets++
 	s.octets += uint32(len(payload))
-	if int32(h.Timestamp-s.lastTS) >= 0 || s.packets == 1 {
-		s.lastTS, s.lastAt = h.Timestamp, now
-	}
 	p.sent.Add(1)
 	return true
 }
 
 // senderReport is d's RTCP sender report at now for the packets it sent
-// on the direct path (Pion reports those on its own); nil if none.
+// on the direct path (Pion reports those on its own); nil if none. Its
+// RTP time runs on from the newest packet's, as the stream's line does.
 func (d *DownTrack) senderReport(now time.Time) *rtcp.SenderReport {
 	b := d.bound.Load()
 	s := &d.direct
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if b == nil || s.packets == 0 {
+	packets, octets := s.packets, s.octets
+	s.mu.Unlock()
+	if b == nil || packets == 0 {
 		return nil
 	}
+	d.mu.Lock()
+	lastTS, lastSent := d.lastTS, d.lastSent
+	d.mu.Unlock()
 	return &rtcp.SenderReport{
 		SSRC:        b.ssrc,
 		NTPTime:     ntpTime(now),
-		RTPTime:     s.lastTS + uint32(float64(now.UnixNano()-s.lastAt)/1e9*float64(d.clock)),
-		PacketCount: s.packets,
-		OctetCount:  s.octets,
+		RTPTime:     lastTS + uint32(float64(now.UnixNano()-lastSent)/1e9*float64(d.clock)),
+		PacketCount: packets,
+		OctetCount:  octets,
 	}
 }
 

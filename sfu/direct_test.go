@@ -82,10 +82,9 @@ func TestDirectPath(t *testing.T) {
 		t.Errorf("sender report counts %d octets for %d packets of 1000 bytes", sr.OctetCount, sr.PacketCount)
 	}
 	// RTP time at the report's wall-clock time, from the last packet's.
-	s := &f.down.direct
-	s.mu.Lock()
-	lastTS, lastAt := s.lastTS, s.lastAt
-	s.mu.Unlock()
+	f.down.mu.Lock()
+	lastTS, lastAt := f.down.lastTS, f.down.lastSent
+	f.down.mu.Unlock()
 	want := lastTS + uint32(ntpToTime(sr.NTPTime).Sub(time.Unix(0, lastAt)).Seconds()*90000)
 	if d := int32(sr.RTPTime - want); d < -90 || d > 90 {
 		t.Errorf("sender report maps its time to RTP %d, the stream to %d: %d ticks apart", sr.RTPTime, want, d)

@@ -391,7 +391,7 @@ func (d *DownTrack) write(b *binding, seq uint16, ts uint32, marker bool, paddin
 	}
 	var sent bool
 	if p, k, to := d.link.directPath(); p != nil {
-		sent = d.sendDirect(p, k, to, h, payload, now)
+		sent = d.sendDirect(p, k, to, h, payload)
 	} else {
 		n, err := b.w.WriteRTP(h, payload)
 		sent = err == nil && n > 0 // n == 0: Pion dropped it, SRTP is not ready yet
